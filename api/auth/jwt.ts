@@ -1,0 +1,106 @@
+// HS256 JSON Web Tokens with node:crypto only. The API accepts exactly one algorithm, so a token
+// whose header says anything else ("none", RS256 with our secret as a public key...) is invalid
+// before its signature is even looked at.
+
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { AuthFailureReason } from '../errors.js';
+
+export const ROLES = ['viewer', 'operator', 'analyst', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface TokenClaims {
+  sub: string;
+  role: Role;
+  iat: number; // seconds since epoch
+  exp: number; // seconds since epoch
+}
+
+export const JWT_DEFAULTS = {
+  clockToleranceS: 5, // accepted skew between the minting host and this one
+  minSecretLength: 16, // characters; HS256 with a short secret can be brute-forced offline
+} as const;
+
+export class TokenError extends Error {
+  readonly code: AuthFailureReason;
+  readonly canRetry = false;
+  constructor(code: AuthFailureReason, message: string) {
+    super(message);
+    this.name = 'TokenError';
+    this.code = code;
+  }
+}
+
+const HEADER_B64 = base64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
+
+function base64url(input: string | Buffer): string {
+  return Buffer.from(input).toString('base64url');
+}
+
+function sign(signingInput: string, secret: string): Buffer {
+  return createHmac('sha256', secret).update(signingInput).digest();
+}
+
+/** Throws a TypeError naming the rule when a secret is too weak to sign with. */
+export function assertUsableSecret(secret: string, settingName = 'JWT secret'): void {
+  if (typeof secret !== 'string' || secret.length < JWT_DEFAULTS.minSecretLength) {
+    throw new TypeError(`${settingName} must be at least ${JWT_DEFAULTS.minSecretLength} characters long`);
+  }
+}
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+}
+
+export function signToken(
+  input: { sub: string; role: Role; expiresInS: number },
+  secret: string,
+  nowMs: number = Date.now(),
+): string {
+  assertUsableSecret(secret);
+  if (!isRole(input.role)) throw new TypeError(`unknown role "${String(input.role)}", expected one of ${ROLES.join(', ')}`);
+  if (!(input.expiresInS > 0)) throw new TypeError('expiresInS must be a positive number of seconds');
+  const iat = Math.floor(nowMs / 1000);
+  const claims: TokenClaims = { sub: input.sub, role: input.role, iat, exp: iat + Math.floor(input.expiresInS) };
+  const signingInput = `${HEADER_B64}.${base64url(JSON.stringify(claims))}`;
+  return `${signingInput}.${sign(signingInput, secret).toString('base64url')}`;
+}
+
+function decodeJson(part: string, what: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+  } catch {
+    // fall through: any decoding failure is the same "malformed" answer
+  }
+  throw new TokenError('TOKEN_INVALID', `token ${what} is not a base64url JSON object`);
+}
+
+/** Returns the claims of a valid token, or throws a TokenError (TOKEN_MISSING/INVALID/EXPIRED). */
+export function verifyToken(token: string | null | undefined, secret: string, nowMs: number = Date.now()): TokenClaims {
+  if (token === undefined || token === null || token.trim() === '') {
+    throw new TokenError('TOKEN_MISSING', 'no token was presented');
+  }
+  const parts = token.trim().split('.');
+  if (parts.length !== 3) throw new TokenError('TOKEN_INVALID', 'token is not a three-part JWT');
+  const [headerB64, payloadB64, signatureB64] = parts as [string, string, string];
+
+  const header = decodeJson(headerB64, 'header');
+  if (header.alg !== 'HS256') throw new TokenError('TOKEN_INVALID', 'token algorithm must be HS256');
+
+  const expected = sign(`${headerB64}.${payloadB64}`, secret);
+  const presented = Buffer.from(signatureB64, 'base64url');
+  if (presented.length !== expected.length || !timingSafeEqual(presented, expected)) {
+    throw new TokenError('TOKEN_INVALID', 'token signature does not match');
+  }
+
+  const payload = decodeJson(payloadB64, 'payload');
+  const { sub, role, iat, exp } = payload;
+  if (typeof sub !== 'string' || sub === '') throw new TokenError('TOKEN_INVALID', 'token has no subject');
+  if (!isRole(role)) throw new TokenError('TOKEN_INVALID', 'token role is not one of ' + ROLES.join(', '));
+  if (typeof exp !== 'number' || !Number.isFinite(exp)) throw new TokenError('TOKEN_INVALID', 'token has no expiry');
+  const nowS = nowMs / 1000;
+  if (exp + JWT_DEFAULTS.clockToleranceS <= nowS) throw new TokenError('TOKEN_EXPIRED', 'token has expired');
+  const issuedAt = typeof iat === 'number' && Number.isFinite(iat) ? iat : exp;
+  if (issuedAt - JWT_DEFAULTS.clockToleranceS > nowS) throw new TokenError('TOKEN_INVALID', 'token is issued in the future');
+  return { sub, role, iat: issuedAt, exp };
+}

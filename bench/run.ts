@@ -1,0 +1,46 @@
+// `npm run bench -- NAME`: starts what the benchmark needs on the test profile (reusing a stack
+// that is already up), runs it, and lets it print its figures; each ends with one JSON line.
+import { createLogger } from '../common/log.js';
+import { ensureInstalled } from '../infra/install.js';
+import { startStack } from '../infra/stack.js';
+import { freePort, projectRoot, startRole } from '../bin/supervisor.js';
+import { join } from 'node:path';
+
+export interface BenchContext {
+  kafkaBrokers: string[];
+  databaseUrl: string;
+  redisUrl: string;
+  registryUrl: string;
+  args: string[];
+  say(msg: string): void;
+}
+
+const benches: Record<string, () => Promise<{ run(ctx: BenchContext): Promise<Record<string, unknown>> }>> = {
+  kafka: () => import('./kafka.js'),
+};
+
+export async function runBench(argv: string[]): Promise<void> {
+  const [name, ...args] = argv;
+  const load = name ? benches[name] : undefined;
+  if (!load) throw new Error(`usage: npm run bench -- NAME (one of: ${Object.keys(benches).join(', ')})`);
+  const logger = createLogger({ role: 'bench' });
+  await ensureInstalled({ root: projectRoot, logger, kafka: true, python: true });
+  const stack = await startStack({ root: projectRoot, profile: 'test', brokers: 1, logger });
+  const port = await freePort();
+  const registryUrl = `http://127.0.0.1:${port}`;
+  const registry = await startRole({
+    name: 'bench-registry',
+    role: 'registry',
+    env: { KAFKA_BROKERS: stack.endpoints.kafkaBrokers.join(','), REGISTRY_PORT: String(port) },
+    logDir: join(projectRoot, '.run', 'test', 'logs'),
+    ready: async () => (await fetch(`${registryUrl}/subjects`).catch(() => null))?.ok === true,
+  });
+  try {
+    const bench = await load();
+    const figures = await bench.run({ ...stack.endpoints, registryUrl, args, say: (m) => process.stdout.write(`${m}\n`) });
+    process.stdout.write(JSON.stringify({ bench: name, ...figures }) + '\n');
+  } finally {
+    await registry.stop();
+    await stack.stop();
+  }
+}

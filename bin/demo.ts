@@ -1,0 +1,52 @@
+// `npm start`: installs what is missing, starts the local stack and every role of the pipeline
+// with a small simulated device lab, prints the dashboard URL with a viewer token, and on Ctrl-C
+// stops everything it started.
+import { join } from 'node:path';
+import { createLogger } from '../common/log.js';
+import { ensureInstalled } from '../infra/install.js';
+import { startStack } from '../infra/stack.js';
+import { startPipeline } from './pipeline.js';
+import { projectRoot } from './supervisor.js';
+import { ensureUiBuilt } from './ui-build.js';
+import { localJwtSecret } from './local-secret.js';
+import { signToken } from '../api/auth/jwt.js';
+
+export async function runDemo(): Promise<void> {
+  const logger = createLogger({ role: 'demo' });
+  const say = (msg: string) => process.stdout.write(`» ${msg}\n`);
+  await ensureInstalled({ root: projectRoot, logger, kafka: true, python: true });
+  say('starting Kafka, PostgreSQL and Redis (profile dev)');
+  const stack = await startStack({ root: projectRoot, profile: 'dev', brokers: 1, logger });
+  let stopping = false;
+  let pipeline: Awaited<ReturnType<typeof startPipeline>> | undefined;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    say('stopping');
+    await pipeline?.stop().catch((err) => logger.error('pipeline stop failed', { err }));
+    await stack.stop().catch((err) => logger.error('stack stop failed', { err }));
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stop(0));
+  process.on('SIGTERM', () => void stop(0));
+  try {
+    ensureUiBuilt(say);
+    const secret = localJwtSecret('dev');
+    pipeline = await startPipeline({
+      endpoints: stack.endpoints,
+      runDir: join(projectRoot, '.run', 'dev'),
+      jwtSecret: secret,
+      apiPort: Number(process.env.API_PORT ?? 8080),
+      labDevices: Number(process.env.LAB_DEVICES ?? 4),
+      pollIntervalMs: Number(process.env.POLL_INTERVAL_MS ?? 5_000),
+      log: say,
+    });
+    const token = signToken({ sub: 'wall', role: 'viewer', expiresInS: 30 * 24 * 3600 }, secret);
+    say(`logs: ${join(projectRoot, '.run', 'dev', 'logs')}`);
+    process.stdout.write(`\nDashboard: ${pipeline.apiUrl}/?token=${token}\nAPI token (viewer): ${token}\nPress Ctrl-C to stop everything.\n\n`);
+  } catch (err) {
+    logger.error('demo failed to start', { err });
+    process.stderr.write(`${(err as Error).message}\n`);
+    await stop(1);
+  }
+}

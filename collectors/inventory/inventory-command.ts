@@ -1,0 +1,26 @@
+// `inventory import FILE`: publishes the YAML inventory to the compacted inventory.devices topic,
+// keyed by device id. (Tombstones for devices removed from the file come with the NetBox sync of
+// issue 3, which needs the topic's current set read back first.)
+import { loadConfig } from '../../common/config.js';
+import { createLogger } from '../../common/log.js';
+import { connectStreams, streamSettings } from '../../streams/index.js';
+import { readInventoryFile } from './yaml-inventory.js';
+
+export async function runInventoryCommand(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const [verb, file] = argv;
+  if (verb !== 'import' || !file) throw new Error('usage: inventory import FILE.yaml');
+  const config = loadConfig(streamSettings, env);
+  const logger = createLogger({ role: 'inventory' });
+  const { devices, problems } = readInventoryFile(file);
+  for (const p of problems) logger.warn('inventory entry skipped', { file, entry: p.entry, deviceId: p.deviceId, reason: p.message });
+  const streams = await connectStreams({ config, clientId: 'inventory', logger, writes: ['inventory'] });
+  try {
+    await streams.producer.send(
+      streams.topics.inventory,
+      devices.map((d) => ({ key: d.deviceId, value: d, timestamp: d.updatedAt })),
+    );
+    logger.info('inventory published', { file, devices: devices.length, skipped: problems.length });
+  } finally {
+    await streams.close();
+  }
+}

@@ -1,0 +1,64 @@
+// The YAML inventory (the default source for local runs): a list of devices, validated into the
+// Device records published on inventory.devices. A bad entry is reported with its position and
+// field and skipped; the rest of the inventory still loads.
+import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { parse } from 'yaml';
+import type { Device } from '../../schemas/types.js';
+
+export interface InventoryProblem {
+  entry: number;
+  deviceId?: string;
+  message: string;
+}
+
+const str = (v: unknown, d = ''): string => (typeof v === 'string' ? v : d);
+
+export function parseInventory(text: string, now = Date.now()): { devices: Device[]; problems: InventoryProblem[] } {
+  const doc = parse(text) as { devices?: unknown } | unknown[] | null;
+  const list = Array.isArray(doc) ? doc : (doc as { devices?: unknown } | null)?.devices;
+  if (!Array.isArray(list)) throw new Error('inventory must be a list of devices or a mapping with a "devices" list');
+  const devices: Device[] = [];
+  const problems: InventoryProblem[] = [];
+  const seen = new Set<string>();
+  list.forEach((raw, entry) => {
+    const e = (raw ?? {}) as Record<string, unknown>;
+    const deviceId = str(e.deviceId ?? e.id);
+    const problem = (message: string) => problems.push({ entry, deviceId: deviceId || undefined, message });
+    if (!deviceId) return problem('deviceId is missing');
+    if (seen.has(deviceId)) return problem(`deviceId ${deviceId} appears twice`);
+    const address = str(e.address);
+    if (isIP(address) === 0) return problem(`address "${address}" of ${deviceId} is not an IPv4 or IPv6 literal`);
+    const s = e.snmp as Record<string, unknown> | undefined;
+    let snmp: Device['snmp'] = null;
+    if (s) {
+      const version = str(s.version, 'v2c');
+      if (version !== 'v2c' && version !== 'v3') return problem(`snmp.version of ${deviceId} must be v2c or v3, got ${version}`);
+      const port = Number(s.port ?? 161);
+      if (!Number.isInteger(port) || port < 1 || port > 65_535) return problem(`snmp.port of ${deviceId} must be 1-65535`);
+      if (!str(s.credential)) return problem(`snmp.credential of ${deviceId} is missing`);
+      const profiles = Array.isArray(s.profiles) ? s.profiles.map(String) : ['system', 'interfaces'];
+      snmp = { version, port, credential: str(s.credential), profiles };
+    }
+    seen.add(deviceId);
+    devices.push({
+      deviceId,
+      hostname: str(e.hostname, deviceId),
+      address,
+      site: str(e.site, 'unknown'),
+      role: str(e.role, 'unknown'),
+      platform: str(e.platform, 'unknown'),
+      vendor: str(e.vendor, 'unknown'),
+      status: str(e.status, 'active'),
+      tags: Array.isArray(e.tags) ? e.tags.map(String) : [],
+      labels: Object.fromEntries(Object.entries((e.labels ?? {}) as Record<string, unknown>).map(([k, v]) => [k, String(v)])),
+      snmp,
+      updatedAt: now,
+    } as Device);
+  });
+  return { devices, problems };
+}
+
+export function readInventoryFile(path: string) {
+  return parseInventory(readFileSync(path, 'utf8'));
+}

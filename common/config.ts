@@ -1,0 +1,124 @@
+// Typed, validated configuration. Each role declares its settings once (environment name, type,
+// default, documentation); `loadConfig` reads the environment and an optional YAML file, rejects
+// unknown keys, and fails at start with an error that names the setting and what would fix it.
+// The result is frozen: nothing changes configuration behind a running role's back.
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { OpsError } from './errors.js';
+
+type Kind = 'string' | 'int' | 'number' | 'bool' | 'list' | 'url' | 'secret';
+interface SettingBase<K extends Kind> {
+  kind: K;
+  env: string;
+  doc: string;
+  min?: number;
+  max?: number;
+  choices?: readonly string[];
+}
+export type Setting =
+  | (SettingBase<'string' | 'url' | 'secret'> & { default?: string })
+  | (SettingBase<'int' | 'number'> & { default?: number })
+  | (SettingBase<'bool'> & { default?: boolean })
+  | (SettingBase<'list'> & { default?: string[] });
+
+type ValueOf<S extends Setting> = S['kind'] extends 'int' | 'number'
+  ? number
+  : S['kind'] extends 'bool'
+    ? boolean
+    : S['kind'] extends 'list'
+      ? string[]
+      : string;
+
+export type ConfigOf<T extends Record<string, Setting>> = { readonly [K in keyof T]: ValueOf<T[K]> };
+
+export function defineSettings<T extends Record<string, Setting>>(settings: T): T {
+  return settings;
+}
+
+function fail(code: 'CONFIG_INVALID' | 'CONFIG_MISSING' | 'CONFIG_UNKNOWN_KEY', message: string): never {
+  throw new OpsError(code, message);
+}
+
+function coerce(key: string, s: Setting, raw: unknown, from: string): unknown {
+  const where = `${key} (${from})`;
+  const text = typeof raw === 'string' ? raw.trim() : raw;
+  switch (s.kind) {
+    case 'int':
+    case 'number': {
+      const n = typeof text === 'number' ? text : Number(text);
+      if (!Number.isFinite(n) || (s.kind === 'int' && !Number.isInteger(n)))
+        fail('CONFIG_INVALID', `${where} must be ${s.kind === 'int' ? 'an integer' : 'a number'}, got ${JSON.stringify(raw)}`);
+      if (s.min !== undefined && n < s.min) fail('CONFIG_INVALID', `${where} must be at least ${s.min}, got ${n}`);
+      if (s.max !== undefined && n > s.max) fail('CONFIG_INVALID', `${where} must be at most ${s.max}, got ${n}`);
+      return n;
+    }
+    case 'bool': {
+      if (typeof text === 'boolean') return text;
+      if (text === 'true' || text === '1') return true;
+      if (text === 'false' || text === '0') return false;
+      return fail('CONFIG_INVALID', `${where} must be true or false, got ${JSON.stringify(raw)}`);
+    }
+    case 'list': {
+      const items = Array.isArray(text) ? text.map(String) : String(text).split(',');
+      const list = items.map((v) => v.trim()).filter((v) => v.length > 0);
+      if (list.length === 0) fail('CONFIG_INVALID', `${where} must list at least one value`);
+      return list;
+    }
+    case 'url': {
+      try {
+        new URL(String(text));
+      } catch {
+        fail('CONFIG_INVALID', `${where} must be a URL such as scheme://host:port, got ${JSON.stringify(raw)}`);
+      }
+      return String(text);
+    }
+    default: {
+      const v = String(text);
+      // A secret's value never appears in an error: only its length does.
+      const shown = s.kind === 'secret' ? `${v.length} characters` : JSON.stringify(raw);
+      if (s.choices && !s.choices.includes(v)) fail('CONFIG_INVALID', `${where} must be one of ${s.choices.join(', ')}, got ${shown}`);
+      if (v.length === 0) fail('CONFIG_INVALID', `${where} must not be empty`);
+      if (s.min !== undefined && v.length < s.min) fail('CONFIG_INVALID', `${where} must be at least ${s.min} characters long, got ${shown}`);
+      return v;
+    }
+  }
+}
+
+/** Reads settings from a YAML file (keys are the setting names) and the environment (env wins). */
+export function loadConfig<T extends Record<string, Setting>>(
+  settings: T,
+  env: NodeJS.ProcessEnv = process.env,
+  file: string | undefined = env.OC_CONFIG,
+): ConfigOf<T> {
+  let fromFile: Record<string, unknown> = {};
+  if (file) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (err) {
+      fail('CONFIG_INVALID', `OC_CONFIG names ${file}, which cannot be read: ${(err as Error).message}`);
+    }
+    const parsed = parseYaml(text) ?? {};
+    if (typeof parsed !== 'object' || Array.isArray(parsed)) fail('CONFIG_INVALID', `${file} must hold a mapping of setting: value`);
+    fromFile = parsed as Record<string, unknown>;
+    for (const k of Object.keys(fromFile))
+      if (!(k in settings))
+        fail('CONFIG_UNKNOWN_KEY', `${file} has unknown setting "${k}"; known settings: ${Object.keys(settings).join(', ')}`);
+  }
+  const out: Record<string, unknown> = {};
+  for (const [key, s] of Object.entries(settings)) {
+    const envValue = env[s.env];
+    if (envValue !== undefined && envValue !== '') out[key] = coerce(key, s, envValue, `env ${s.env}`);
+    else if (key in fromFile) out[key] = coerce(key, s, fromFile[key], `file ${file}`);
+    else if (s.default !== undefined) out[key] = s.default;
+    else fail('CONFIG_MISSING', `setting ${key} is required: set ${s.env} (${s.doc})`);
+  }
+  return Object.freeze(out) as ConfigOf<T>;
+}
+
+/** Markdown table of the settings, for README and `--help`. */
+export function describeSettings(settings: Record<string, Setting>): string {
+  return Object.entries(settings)
+    .map(([k, s]) => `| ${s.env} | ${k} | ${s.default === undefined ? '(required)' : JSON.stringify(s.default)} | ${s.doc} |`)
+    .join('\n');
+}

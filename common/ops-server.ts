@@ -1,0 +1,51 @@
+// The operations endpoints every role serves: /healthz (the process is alive), /readyz (its
+// dependencies answer and it has caught up enough to do its job) and Prometheus /metrics.
+// Plain node:http so that a role without an HTTP API pays for nothing more.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import client from 'prom-client';
+
+export type ReadinessCheck = () => Promise<boolean> | boolean;
+
+export interface OpsServer {
+  port: number;
+  close(): Promise<void>;
+}
+
+let defaultMetricsOn = false;
+
+export function collectProcessMetrics(role: string): void {
+  if (defaultMetricsOn) return;
+  defaultMetricsOn = true;
+  client.register.setDefaultLabels({ role });
+  client.collectDefaultMetrics({ prefix: 'oc_process_' });
+}
+
+export async function startOpsServer(opts: { host: string; port: number; ready: ReadinessCheck }): Promise<OpsServer> {
+  const server: Server = createServer(async (req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    try {
+      if (path === '/healthz') {
+        res.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
+      } else if (path === '/readyz') {
+        const ok = await opts.ready();
+        res.writeHead(ok ? 200 : 503, { 'content-type': 'text/plain' }).end(ok ? 'ready\n' : 'not ready\n');
+      } else if (path === '/metrics') {
+        const body = await client.register.metrics();
+        res.writeHead(200, { 'content-type': client.register.contentType }).end(body);
+      } else {
+        res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
+      }
+    } catch (err) {
+      res.writeHead(500, { 'content-type': 'text/plain' }).end(`error: ${(err as Error).message}\n`);
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host, () => resolve());
+  });
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

@@ -1,0 +1,239 @@
+// Starts a local KRaft cluster of 1 or 3 combined broker+controller nodes from the jars that
+// infra/install.ts fetched, and waits until clients can really use it: all nodes registered,
+// the group coordinator answering (__consumer_offsets exists) and transactions initialising.
+
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Kafka, logLevel, type logCreator } from 'kafkajs';
+import type { Logger } from '../common/log.js';
+import { InfraError } from './errors.js';
+import { kafkaNodePorts, renderLog4j2Properties, renderServerProperties, type KafkaNodePorts } from './kafka-config.js';
+import { assertPortsFree, isPortOpen, startProcess, stopProcess, tailFile, waitUntil, type ManagedProcess } from './proc.js';
+
+export const KAFKA_DEFAULTS = {
+  heap: '512m', // per node
+  // Fixed so a restarted folder and its config always agree; base64url of 16 bytes "OpsConductorTele".
+  clusterId: 'T3BzQ29uZHVjdG9yVGVsZQ',
+  startTimeoutMs: 120_000,
+  stopGraceMs: 30_000, // controlled shutdown, then SIGKILL
+  formatTimeoutMs: 60_000,
+};
+
+export interface KafkaOptions {
+  dataDir: string;
+  libsDir: string;
+  brokers: 1 | 3;
+  basePort: number;
+  logger: Logger;
+  heap?: string;
+  clusterId?: string;
+  startTimeoutMs?: number;
+  /** Extra server.properties entries, applied to every node. */
+  config?: Record<string, string>;
+  /** Called as soon as a node's process exists, so a pid file can list it before it is healthy. */
+  onSpawn?: (p: ManagedProcess) => void;
+}
+
+export interface KafkaNode extends KafkaNodePorts {
+  logFile: string;
+  process: ManagedProcess;
+}
+
+export interface KafkaCluster {
+  brokers: string[];
+  nodes: KafkaNode[];
+  stop(): Promise<void>;
+}
+
+export async function startKafka(opts: KafkaOptions): Promise<KafkaCluster> {
+  const logger = opts.logger.child({ service: 'kafka' });
+  const clusterId = opts.clusterId ?? KAFKA_DEFAULTS.clusterId;
+  const ports = kafkaNodePorts(opts.basePort, opts.brokers);
+  if (!existsSync(opts.libsDir) || !readdirSync(opts.libsDir).some((f) => f.startsWith('kafka_2.13-'))) {
+    throw new InfraError('SERVICE_START_FAILED', `kafka: no jars at ${opts.libsDir}; run ensureInstalled() first`);
+  }
+  await assertPortsFree('kafka', ports.flatMap((p) => [p.brokerPort, p.controllerPort]));
+  prepareDataDir(opts.dataDir, { clusterId, brokers: opts.brokers, basePort: opts.basePort }, logger);
+
+  const started = Date.now();
+  const layout = ports.map((node) => {
+    const nodeDir = join(opts.dataDir, `node-${node.nodeId}`);
+    const files = {
+      nodeDir,
+      properties: join(opts.dataDir, `server-${node.nodeId}.properties`),
+      log4j: join(opts.dataDir, `log4j2-${node.nodeId}.properties`),
+      logFile: join(opts.dataDir, `kafka-${node.nodeId}.log`),
+      outFile: join(opts.dataDir, `kafka-${node.nodeId}.out`), // JVM's own stdout/stderr (crashes, OOM)
+    };
+    mkdirSync(nodeDir, { recursive: true });
+    writeFileSync(files.properties, renderServerProperties({ node, all: ports, logDir: nodeDir, extra: opts.config }));
+    writeFileSync(files.log4j, renderLog4j2Properties(files.logFile));
+    return { node, ...files };
+  });
+
+  const unformatted = layout.filter((l) => !existsSync(join(l.nodeDir, 'meta.properties')));
+  if (unformatted.length > 0) {
+    await Promise.all(unformatted.map((l) => formatNode(opts.libsDir, clusterId, l.properties, l.log4j, l.node.nodeId)));
+    logger.info('kafka: formatted storage', { nodes: unformatted.map((l) => l.node.nodeId), ms: Date.now() - started });
+  }
+
+  const nodes: KafkaNode[] = layout.map((l) => {
+    const process = startProcess({
+      name: `kafka-${l.node.nodeId}`,
+      command: 'java',
+      args: [...jvmArgs(opts.heap ?? KAFKA_DEFAULTS.heap, l.log4j, opts.libsDir), 'kafka.Kafka', l.properties],
+      cwd: l.nodeDir,
+      logFile: l.outFile,
+    });
+    opts.onSpawn?.(process);
+    return { ...l.node, logFile: l.logFile, process };
+  });
+  const cluster: KafkaCluster = {
+    brokers: ports.map((p) => `127.0.0.1:${p.brokerPort}`),
+    nodes,
+    stop: () => stopKafka(nodes, logger),
+  };
+  try {
+    await waitHealthy(cluster, opts.startTimeoutMs ?? KAFKA_DEFAULTS.startTimeoutMs, logger);
+  } catch (err) {
+    await cluster.stop();
+    throw err;
+  }
+  logger.info('kafka: healthy', { brokers: cluster.brokers, ms: Date.now() - started });
+  return cluster;
+}
+
+function jvmArgs(heap: string, log4jFile: string, libsDir: string): string[] {
+  return [
+    `-Xmx${heap}`,
+    '-Xms64m',
+    '-XX:+UseG1GC',
+    '-XX:MaxGCPauseMillis=20',
+    '-XX:+ExitOnOutOfMemoryError', // a half-dead broker is worse than a dead one
+    '-Djava.awt.headless=true',
+    '-Djava.net.preferIPv4Stack=true',
+    `-Dlog4j2.configurationFile=${log4jFile}`,
+    '-cp',
+    `${libsDir}/*`,
+  ];
+}
+
+/** Wipes the folder when it holds a cluster of another shape: the quorum's voters are fixed at format. */
+function prepareDataDir(dataDir: string, shape: { clusterId: string; brokers: number; basePort: number }, logger: Logger): void {
+  const shapeFile = join(dataDir, 'cluster.json');
+  const want = JSON.stringify(shape);
+  if (existsSync(shapeFile) && readFileSync(shapeFile, 'utf8').trim() !== want) {
+    logger.warn('kafka: data folder holds a cluster of another shape, wiping it', { dataDir, was: readFileSync(shapeFile, 'utf8').trim(), now: want });
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(shapeFile, want + '\n');
+}
+
+function formatNode(libsDir: string, clusterId: string, properties: string, log4j: string, nodeId: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      'java',
+      ['-Xmx256m', `-Dlog4j2.configurationFile=${log4j}`, '-cp', `${libsDir}/*`, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', properties],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let output = '';
+    child.stdout.on('data', (c: Buffer) => (output += c));
+    child.stderr.on('data', (c: Buffer) => (output += c));
+    const timer = setTimeout(() => child.kill('SIGKILL'), KAFKA_DEFAULTS.formatTimeoutMs);
+    child.once('error', (err) => reject(new InfraError('SERVICE_START_FAILED', `kafka node ${nodeId}: cannot run java to format storage: ${err.message}`)));
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      if (code === 0) resolve();
+      else reject(new InfraError('SERVICE_START_FAILED', `kafka node ${nodeId}: storage format failed (exit ${code}):\n${output.trim().split('\n').slice(-15).join('\n')}`));
+    });
+  });
+}
+
+const quietKafkaLogs =
+  (logger: Logger): logCreator =>
+  () =>
+  ({ namespace, log }) =>
+    logger.debug('kafkajs', { namespace, detail: log.message });
+
+async function waitHealthy(cluster: KafkaCluster, timeoutMs: number, logger: Logger): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const kafka = new Kafka({
+    clientId: 'oc-stack-health',
+    brokers: cluster.brokers,
+    logLevel: logLevel.WARN,
+    logCreator: quietKafkaLogs(logger),
+    connectionTimeout: 1_000,
+    requestTimeout: 10_000,
+    retry: { retries: 1, initialRetryTime: 200 },
+  });
+  const failFast = () => {
+    const dead = cluster.nodes.find((n) => !n.process.isRunning());
+    if (!dead) return undefined;
+    return new InfraError(
+      'SERVICE_EXITED',
+      `kafka node ${dead.nodeId} exited during start (log: ${dead.logFile}, JVM output: ${dead.process.logFile}):\n${tailFile(dead.logFile)}\n${tailFile(dead.process.logFile, 5)}`,
+    );
+  };
+  let registered = new Set<number>();
+  const stages: Array<{ name: string; probe: () => Promise<boolean> }> = [
+    { name: 'listening', probe: async () => (await Promise.all(cluster.nodes.map((n) => isPortOpen(n.brokerPort)))).every(Boolean) },
+    {
+      name: 'registered in the cluster',
+      probe: async () => {
+        registered = new Set((await withAdmin(kafka, (a) => a.describeCluster())).brokers.map((b) => b.nodeId));
+        return cluster.nodes.every((n) => registered.has(n.nodeId));
+      },
+    },
+    // Finding a group coordinator makes the controller create __consumer_offsets first.
+    { name: 'group coordinator', probe: async () => (await withAdmin(kafka, (a) => a.describeGroups(['oc-stack-health']))).groups.length === 1 },
+    // Same for __transaction_state: initProducerId runs inside connect() of a transactional producer.
+    {
+      name: 'transaction coordinator',
+      probe: async () => {
+        const producer = kafka.producer({ transactionalId: 'oc-stack-health', idempotent: true, maxInFlightRequests: 1 });
+        try {
+          await producer.connect();
+          return true;
+        } finally {
+          await producer.disconnect().catch(() => undefined);
+        }
+      },
+    },
+  ];
+  for (const stage of stages) {
+    const stageStart = Date.now();
+    if (!(await waitUntil({ deadline, intervalMs: 250, probe: stage.probe, failFast }))) {
+      throw notHealthy(cluster, stage.name, registered, timeoutMs);
+    }
+    logger.debug('kafka: health stage passed', { stage: stage.name, ms: Date.now() - stageStart });
+  }
+}
+
+async function withAdmin<T>(kafka: Kafka, fn: (admin: ReturnType<Kafka['admin']>) => Promise<T>): Promise<T> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    return await fn(admin);
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+function notHealthy(cluster: KafkaCluster, stage: string, registered: Set<number>, timeoutMs: number): InfraError {
+  // Name the node most likely at fault: one that never registered, else the first one.
+  const culprit = cluster.nodes.find((n) => !registered.has(n.nodeId)) ?? cluster.nodes[0];
+  return new InfraError(
+    'SERVICE_UNHEALTHY',
+    `kafka node ${culprit.nodeId} not healthy within ${timeoutMs / 1000} s (stage: ${stage}; log: ${culprit.logFile}):\n${tailFile(culprit.logFile)}`,
+    { canRetry: true },
+  );
+}
+
+async function stopKafka(nodes: KafkaNode[], logger: Logger): Promise<void> {
+  const started = Date.now();
+  // All at once: stopping one by one makes each remaining node move leadership again.
+  await Promise.all(nodes.map((n) => stopProcess(n.process, KAFKA_DEFAULTS.stopGraceMs, logger)));
+  logger.info('kafka: stopped', { nodes: nodes.length, ms: Date.now() - started });
+}

@@ -1,0 +1,55 @@
+// The lab's small HTTP control surface: what devices exist (so tests, the stack script and a
+// person can find them) and whether the simulator is alive. node:http keeps the lab free of the
+// API's framework and plugins.
+
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from '../../common/log.js';
+
+export interface ControlApiOptions {
+  host: string;
+  port: number; // 0 picks a free port
+  devices: () => unknown[];
+  healthy: () => boolean;
+  logger: Logger;
+}
+
+export interface ControlApi {
+  url: string;
+  close(): Promise<void>;
+}
+
+function sendJson(res: import('node:http').ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+export async function startControlApi(opts: ControlApiOptions): Promise<ControlApi> {
+  const server: Server = createServer((req, res) => {
+    const route = `${req.method} ${(req.url ?? '/').split('?')[0]}`;
+    if (route === 'GET /devices') return sendJson(res, 200, opts.devices());
+    if (route === 'GET /healthz') {
+      const ok = opts.healthy();
+      return sendJson(res, ok ? 200 : 503, { status: ok ? 'ok' : 'snmpsim not running' });
+    }
+    sendJson(res, 404, { error: `no route ${route}` });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err) =>
+      reject(Object.assign(new Error(`lab control API cannot listen on ${opts.host}:${opts.port}: ${err.message}`), { code: 'LAB_HTTP_LISTEN', canRetry: false })),
+    );
+    server.listen(opts.port, opts.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${port}`;
+  opts.logger.info('lab control API listening', { url });
+  return {
+    url,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,32 @@
+// Writes the lab as an inventory file (Device records, CONTEXT.md shape) so the inventory role can
+// import it like any operator's file: the lab is just another network.
+
+import { writeFile } from 'node:fs/promises';
+import { stringify } from 'yaml';
+import type { LabDevice } from './lab.js';
+
+export const LAB_PROFILES = ['system', 'interfaces'];
+
+export function labInventory(devices: LabDevice[], updatedAt: number) {
+  return {
+    devices: devices.map((d) => ({
+      deviceId: d.deviceId,
+      hostname: d.hostname,
+      address: d.address,
+      site: d.site,
+      role: d.role,
+      platform: d.platform,
+      vendor: d.vendor,
+      status: 'active',
+      tags: ['lab', d.platform],
+      labels: { source: 'lab' },
+      snmp: { version: 'v2c', port: d.port, credential: `community:${d.community}`, profiles: [...LAB_PROFILES] },
+      updatedAt,
+    })),
+  };
+}
+
+export async function writeLabInventory(file: string, devices: LabDevice[], updatedAt = Date.now()): Promise<void> {
+  const header = '# Written by the lab role at start; the simulated devices it serves. Overwritten on every start.\n';
+  await writeFile(file, header + stringify(labInventory(devices, updatedAt)), 'utf8');
+}

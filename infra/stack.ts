@@ -1,0 +1,233 @@
+// The local single-machine stack: Kafka (1 or 3 KRaft nodes), PostgreSQL and Redis for one
+// profile, each profile on its own ports and under .run/<profile>/, so `npm start` (dev) and
+// `npm test` (test) and fault tests (cluster) can run side by side.
+//
+// Ownership: the process that starts a profile owns it and writes .run/<profile>/stack.json
+// (endpoints, pids, owner pid). Another process asking for the same profile while the owner is
+// alive and the services answer gets the running stack back (`reused: true`, stop() does
+// nothing). A stack.json whose owner is dead is a crashed run: its processes are stopped and
+// the profile is started afresh on the same data.
+
+import { chmodSync, existsSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Logger } from '../common/log.js';
+import { InfraError } from './errors.js';
+import { kafkaLibsDir, kafkaLibsReady } from './install.js';
+import { startKafka, type KafkaCluster } from './kafka.js';
+import { startPostgres, type PostgresServer } from './postgres.js';
+import { isAlive, killAllTracked, processBelongsTo, processesUnder, stopForeignProcess, withFileLock, type ManagedProcess } from './proc.js';
+import { startRedis, type RedisServer } from './redis.js';
+import { checkEndpoints } from './stack-health.js';
+
+export type StackProfile = 'dev' | 'test' | 'cluster';
+
+export const PROFILE_PORTS: Record<StackProfile, { kafka: number; postgres: number; redis: number }> = {
+  dev: { kafka: 19092, postgres: 15432, redis: 16379 },
+  test: { kafka: 29092, postgres: 25432, redis: 26379 },
+  cluster: { kafka: 49092, postgres: 45432, redis: 46379 },
+};
+
+export const STACK_DEFAULTS = {
+  startLockTimeoutMs: 240_000, // another process may be starting the same profile: wait for it
+  reuseProbeTimeoutMs: 5_000,
+  staleStopGraceMs: 20_000,
+};
+
+export interface StackEndpoints {
+  kafkaBrokers: string[];
+  databaseUrl: string;
+  redisUrl: string;
+}
+
+export interface Stack {
+  profile: StackProfile;
+  endpoints: StackEndpoints;
+  /** True when another process owns this profile's services; stop() then does nothing. */
+  reused: boolean;
+  stop(): Promise<void>;
+}
+
+export interface StartStackOptions {
+  root: string;
+  profile: StackProfile;
+  brokers?: 1 | 3; // default: 3 for the cluster profile, else 1
+  logger: Logger;
+  /** Kafka jars; default .cache/kafka-<version>/libs as infra/install.ts leaves it. */
+  kafkaLibs?: string;
+  kafkaHeap?: string; // per node, default 512m
+  /** Delete the profile's data first (topics, tables, everything). */
+  fresh?: boolean;
+}
+
+interface StackFile {
+  profile: StackProfile;
+  brokers: number;
+  ownerPid: number;
+  status: 'starting' | 'running';
+  startedAt: string;
+  endpoints: StackEndpoints;
+  pids: Record<string, { pid: number; stopSignal: NodeJS.Signals; logFile: string }>;
+}
+
+export function runDir(root: string, profile: StackProfile): string {
+  return join(root, '.run', profile);
+}
+
+export async function startStack(opts: StartStackOptions): Promise<Stack> {
+  const { root, profile } = opts;
+  if (!(profile in PROFILE_PORTS)) throw new InfraError('BAD_ARGUMENT', `stack: unknown profile "${profile}" (dev, test or cluster)`);
+  const brokers = opts.brokers ?? (profile === 'cluster' ? 3 : 1);
+  const logger = opts.logger.child({ component: 'stack', profile });
+  const dir = runDir(root, profile);
+  mkdirSync(dir, { recursive: true });
+  // The postgres OS user must be able to walk down to its data folder.
+  for (const d of [join(root, '.run'), dir]) chmodSync(d, 0o755);
+
+  return withFileLock(join(root, '.run', `${profile}.lock`), `stack profile ${profile}`, STACK_DEFAULTS.startLockTimeoutMs, async () => {
+    const reused = await reuseOrCleanUp(dir, profile, brokers, logger);
+    if (reused) return reused;
+    if (opts.fresh) {
+      logger.info('stack: fresh start, deleting profile data', { dir });
+      for (const sub of ['kafka', 'postgres', 'redis']) rmSync(join(dir, sub), { recursive: true, force: true });
+    }
+    return startOwned({ ...opts, brokers }, dir, logger);
+  });
+}
+
+async function startOwned(opts: StartStackOptions & { brokers: 1 | 3 }, dir: string, logger: Logger): Promise<Stack> {
+  const ports = PROFILE_PORTS[opts.profile];
+  const libs = opts.kafkaLibs ?? kafkaLibsDir(opts.root);
+  if (!opts.kafkaLibs && !kafkaLibsReady(opts.root)) {
+    throw new InfraError('SERVICE_START_FAILED', `stack: Kafka jars missing or outdated at ${libs}; run ensureInstalled() (the stack role does) first`);
+  }
+  const started = Date.now();
+  const file: StackFile = {
+    profile: opts.profile,
+    brokers: opts.brokers,
+    ownerPid: process.pid,
+    status: 'starting',
+    startedAt: new Date().toISOString(),
+    endpoints: {
+      kafkaBrokers: Array.from({ length: opts.brokers }, (_, i) => `127.0.0.1:${ports.kafka + 2 * i}`),
+      databaseUrl: `postgres://postgres@127.0.0.1:${ports.postgres}/opsconductor`,
+      redisUrl: `redis://127.0.0.1:${ports.redis}`,
+    },
+    pids: {},
+  };
+  const stackFile = join(dir, 'stack.json');
+  const save = () => writeFileSync(stackFile, JSON.stringify(file, null, 2) + '\n');
+  // Listed the moment it exists, so a crash during start still leaves a complete pid file.
+  const onSpawn = (p: ManagedProcess) => {
+    file.pids[p.name] = { pid: p.pid, stopSignal: p.stopSignal, logFile: p.logFile };
+    save();
+  };
+  save();
+
+  const services: Array<{ stop(): Promise<void> }> = [];
+  const track = <T extends { stop(): Promise<void> }>(s: T) => (services.push(s), s);
+  const stopAll = () => Promise.allSettled(services.map((s) => s.stop())).then(() => undefined);
+  const starts = await Promise.allSettled([
+    startPostgres({ dataDir: join(dir, 'postgres'), port: ports.postgres, logger, onSpawn }).then(track),
+    startRedis({ dataDir: join(dir, 'redis'), port: ports.redis, logger, onSpawn }).then(track),
+    startKafka({ dataDir: join(dir, 'kafka'), libsDir: libs, brokers: opts.brokers, basePort: ports.kafka, heap: opts.kafkaHeap, logger, onSpawn }).then(track),
+  ]);
+  const failed = starts.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) {
+    await stopAll();
+    rmSync(stackFile, { force: true });
+    throw failed.reason;
+  }
+  const [pgServer, redisServer, kafka] = starts.map((s) => (s as PromiseFulfilledResult<unknown>).value) as [PostgresServer, RedisServer, KafkaCluster];
+  file.status = 'running';
+  file.endpoints = { kafkaBrokers: kafka.brokers, databaseUrl: pgServer.databaseUrl, redisUrl: redisServer.redisUrl };
+  save();
+  logger.info('stack: running', { ...file.endpoints, brokers: opts.brokers, ms: Date.now() - started });
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      const t = Date.now();
+      try {
+        await stopAll();
+        rmSync(stackFile, { force: true });
+        logger.info('stack: stopped', { ms: Date.now() - t });
+      } finally {
+        removeSignalHandlers(); // only now: a second Ctrl-C during the stop must still reach us
+      }
+    })());
+  const removeSignalHandlers = installSignalHandlers(stop, () => stopping !== undefined, logger);
+  return { profile: opts.profile, endpoints: file.endpoints, reused: false, stop };
+}
+
+/** Ctrl-C / SIGTERM / SIGHUP stop the children and wait for them, then the signal is raised
+ *  again so the process ends the way it would have. When the program has its own handler for
+ *  the signal, that handler owns the order of shutdown (pipeline first, then stack.stop()), and
+ *  this one stays out of the way; the exit hook and the parent death signal remain the net.
+ *  A second signal while stopping kills every child at once. */
+function installSignalHandlers(stop: () => Promise<void>, isStopping: () => boolean, logger: Logger): () => void {
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  const handler = (signal: NodeJS.Signals) => {
+    if (isStopping()) {
+      logger.warn('stack: second signal while stopping, killing every child', { signal });
+      killAllTracked();
+      return;
+    }
+    if (process.listenerCount(signal) > 1) return;
+    logger.info('stack: signal received, stopping', { signal });
+    void stop().finally(() => {
+      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+    });
+  };
+  for (const s of signals) process.on(s, handler);
+  return () => {
+    for (const s of signals) process.off(s, handler);
+  };
+}
+
+async function reuseOrCleanUp(dir: string, profile: StackProfile, brokers: number, logger: Logger): Promise<Stack | undefined> {
+  const stackFile = join(dir, 'stack.json');
+  const file = readStackFile(stackFile);
+  if (file && isAlive(file.ownerPid)) {
+    if (file.brokers !== brokers) {
+      throw new InfraError('STACK_MISMATCH', `stack profile ${profile} is running with ${file.brokers} broker(s) (owner pid ${file.ownerPid}); ${brokers} requested`);
+    }
+    const problem = file.status === 'running' ? await checkEndpoints(file.endpoints, STACK_DEFAULTS.reuseProbeTimeoutMs) : 'still starting';
+    if (problem) {
+      throw new InfraError('STACK_BUSY', `stack profile ${profile} is owned by live pid ${file.ownerPid} but not usable (${problem}); stop that process or wait`, { canRetry: true });
+    }
+    logger.info('stack: profile already running in another process, reusing it', { ownerPid: file.ownerPid, ...file.endpoints });
+    return { profile, endpoints: file.endpoints, reused: true, stop: async () => undefined };
+  }
+  // Crashed run: stop whatever still works in the profile's folders, then start afresh.
+  const folders = [dir, ...postgresHomes(dir)];
+  const belongs = (pid: number) => folders.some((f) => processBelongsTo(pid, f));
+  const stale = new Map<number, NodeJS.Signals>();
+  for (const entry of Object.values(file?.pids ?? {})) {
+    if (isAlive(entry.pid) && belongs(entry.pid)) stale.set(entry.pid, entry.stopSignal);
+  }
+  for (const pid of folders.flatMap((f) => processesUnder(f))) if (!stale.has(pid)) stale.set(pid, 'SIGTERM');
+  if (stale.size > 0) {
+    logger.warn('stack: stopping processes left by an earlier run', { pids: [...stale.keys()], ownerPid: file?.ownerPid });
+    await Promise.all([...stale].map(([pid, sig]) => stopForeignProcess(pid, sig, STACK_DEFAULTS.staleStopGraceMs)));
+    // Nothing runs on the data any more; a lock naming a recycled pid would stop the postmaster.
+    for (const home of postgresHomes(dir)) rmSync(join(home, 'pgdata', 'postmaster.pid'), { force: true });
+  }
+  if (file) rmSync(stackFile, { force: true });
+  return undefined;
+}
+
+/** Where the postgres data of a profile lives: its folder, or the fallback it links to. */
+function postgresHomes(dir: string): string[] {
+  const link = join(dir, 'postgres', 'server-home');
+  const homes = [join(dir, 'postgres')];
+  if (existsSync(link)) homes.push(realpathSync(link));
+  return homes;
+}
+
+function readStackFile(path: string): StackFile | undefined {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as StackFile;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,107 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { RawSnmpPoll } from '../../schemas/types.js';
+import { normalizeSnmp, type SnmpDeviceState } from './snmp.js';
+
+type Value = RawSnmpPoll['values'][number];
+const counter = (name: string, index: string, v: bigint, kind: Value['kind'] = 'COUNTER64'): Value => ({ name, oid: `1.3.6.${name}.${index}`, index, kind, counter: v, number: null, text: null });
+const text = (name: string, index: string, t: string): Value => ({ name, oid: `1.3.6.${name}.${index}`, index, kind: 'OCTET_STRING', counter: null, number: null, text: t });
+const gauge = (name: string, index: string, n: number): Value => ({ name, oid: `1.3.6.${name}.${index}`, index, kind: 'GAUGE32', counter: null, number: n, text: null });
+
+function poll(at: number, upTime: number | null, inOctets: bigint, kind: Value['kind'] = 'COUNTER64', speedMbps = 1000): RawSnmpPoll {
+  const name = kind === 'COUNTER32' ? 'ifInErrors' : 'ifHCInOctets';
+  return {
+    deviceId: 'r1',
+    collectorId: 'c1',
+    profile: 'interfaces',
+    polledAt: at,
+    durationMs: 12,
+    sysUpTime: upTime,
+    values: [text('ifName', '3', 'xe-0/0/3'), gauge('ifHighSpeed', '3', speedMbps), gauge('ifOperStatus', '3', 1), counter(name, '3', inOctets, kind)],
+    error: null,
+  };
+}
+
+const rate = (b: ReturnType<typeof normalizeSnmp>['batch'], metric: string) => b.samples.find((s) => s.metric === metric)?.value;
+
+function run(polls: RawSnmpPoll[]) {
+  let state: SnmpDeviceState | undefined;
+  return polls.map((p) => {
+    const r = normalizeSnmp(state, p);
+    state = r.state;
+    return r.batch;
+  });
+}
+
+test('octet counters become bits per second between two polls, labelled by interface name', () => {
+  const [first, second] = run([poll(0, 100, 1_000n), poll(10_000, 1_100, 1_000n + 125_000_000n)]);
+  assert.equal(rate(first, 'if_in_bps'), undefined, 'no rate without a previous poll');
+  assert.equal(rate(second, 'if_in_bps'), 100_000_000); // 125 MB in 10 s = 100 Mbit/s
+  const s = second.samples.find((x) => x.metric === 'if_in_bps')!;
+  assert.equal(s.seriesKey, 'r1/if_in_bps{ifName=xe-0/0/3}');
+  assert.equal(s.unit, 'bps');
+  assert.equal(rate(second, 'if_oper_up'), 1);
+  assert.equal(rate(second, 'if_speed_bps'), 1e9);
+});
+
+test('a 64-bit counter near 2^64 keeps full precision in the delta', () => {
+  const big = (1n << 64n) - 1_000_000n;
+  const [, second] = run([poll(0, 100, big), poll(1_000, 200, big + 125_000n)]);
+  assert.equal(rate(second, 'if_in_bps'), 1_000_000);
+});
+
+test('a 32-bit counter wrap gives the true rate', () => {
+  const [, second] = run([poll(0, 100, 4_294_967_000n, 'COUNTER32'), poll(10_000, 1_100, 704n, 'COUNTER32')]);
+  assert.equal(rate(second, 'if_in_errors_ps'), 100); // 1000 errors in 10 s
+});
+
+test('a counter reset without a reboot gives no rate, not a spike', () => {
+  const [, second, third] = run([poll(0, 100, 9_000_000_000n), poll(10_000, 1_100, 5n), poll(20_000, 2_100, 1_250_005n)]);
+  assert.equal(rate(second, 'if_in_bps'), undefined);
+  assert.equal(rate(third, 'if_in_bps'), 1_000_000, 'rates resume from the reset value');
+});
+
+test('a 32-bit drop too large for the link speed is a reset, not a wrap', () => {
+  // 10 Mbit/s link, 10 s: at most ~12.5 MB could pass; a wrap would claim ~4 GB.
+  const [, second] = run([poll(0, 100, 4_000_000_000n, 'COUNTER32', 10), poll(10_000, 1_100, 3_000_000_000n, 'COUNTER32', 10)]);
+  assert.equal(rate(second, 'if_in_errors_ps'), undefined);
+});
+
+test('a reboot (sysUpTime going back) produces no false spike even when counters look higher', () => {
+  const [, second, third] = run([poll(0, 500_000, 1_000n), poll(10_000, 300, 50_000_000_000n), poll(20_000, 1_300, 50_000_125_000n)]);
+  assert.equal(rate(second, 'if_in_bps'), undefined);
+  assert.equal(rate(second, 'sys_uptime_s'), 3);
+  assert.equal(rate(third, 'if_in_bps'), 100_000);
+});
+
+test('sysUpTime wrapping at 2^32 ticks is not taken for a reboot', () => {
+  const nearWrap = 2 ** 32 - 500; // ticks
+  const [, second] = run([poll(0, nearWrap, 0n), poll(10_000, 500, 125_000n)]);
+  assert.equal(rate(second, 'if_in_bps'), 100_000);
+});
+
+test('a replayed or duplicated poll yields no second rate and leaves the state alone', () => {
+  let state: SnmpDeviceState | undefined;
+  for (const p of [poll(0, 100, 0n), poll(10_000, 1_100, 125_000n)]) state = normalizeSnmp(state, p).state;
+  const again = normalizeSnmp(state, poll(10_000, 1_100, 125_000n));
+  assert.equal(rate(again.batch, 'if_in_bps'), undefined);
+  assert.equal(again.state, state);
+});
+
+test('a failed poll is an availability sample of 0 and keeps the previous state', () => {
+  const ok = normalizeSnmp(undefined, poll(0, 100, 0n));
+  const failed = normalizeSnmp(ok.state, { ...poll(10_000, null, 0n), values: [], error: { code: 'SNMP_TIMEOUT', message: 'no answer' } });
+  assert.equal(rate(failed.batch, 'device_up'), 0);
+  assert.equal(failed.batch.samples.length, 1);
+  assert.equal(failed.state, ok.state);
+});
+
+test('profiles polled separately keep separate counter state', async () => {
+  const { newChainState, processSnmpPoll } = await import('../chain.js');
+  const state = newChainState();
+  const system = (at: number): RawSnmpPoll => ({ ...poll(at, 100 + at / 10, 0n), profile: 'system', values: [] });
+  processSnmpPoll(state, poll(0, 100, 0n));
+  processSnmpPoll(state, system(5_000));
+  const out = processSnmpPoll(state, poll(10_000, 1_100, 125_000n));
+  assert.equal(rate(out.metrics, 'if_in_bps'), 100_000);
+});

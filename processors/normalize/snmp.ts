@@ -1,0 +1,95 @@
+// normalize (SNMP): one raw poll → the metric samples it means. A pure function of
+// (device state, poll) → (new state, batch): counters become rates against the previous poll of
+// the same device, gauges pass through with explicit units, and availability is a sample too.
+// Event time only (the poll's timestamp), so a replay of the log yields the same samples.
+import type { MetricBatch, RawSnmpPoll } from '../../schemas/types.js';
+import { counterDelta, ratePerSecond, type CounterKind } from './counters.js';
+import { seriesKey } from './series-key.js';
+
+export interface SnmpDeviceState {
+  /** Event time of the previous successful poll, ms. */
+  at: number;
+  /** sysUpTime of that poll, centiseconds. */
+  upTime: number | null;
+  /** Counter readings of that poll, by `${name}.${index}`. */
+  counters: Map<string, bigint>;
+}
+
+type Sample = MetricBatch['samples'][number];
+
+interface CounterMetric {
+  metric: string;
+  unit: string;
+  /** Multiplier from counter units per second to the metric's unit (octets → bits: 8). */
+  scale: number;
+  /** Counter units one bit of line rate allows per second, to bound a plausible 32-bit wrap. */
+  perBit: number;
+}
+
+const counterMetrics: Record<string, CounterMetric> = {
+  ifHCInOctets: { metric: 'if_in_bps', unit: 'bps', scale: 8, perBit: 1 / 8 },
+  ifHCOutOctets: { metric: 'if_out_bps', unit: 'bps', scale: 8, perBit: 1 / 8 },
+  ifHCInUcastPkts: { metric: 'if_in_pps', unit: 'pps', scale: 1, perBit: 1 / 512 },
+  ifHCOutUcastPkts: { metric: 'if_out_pps', unit: 'pps', scale: 1, perBit: 1 / 512 },
+  ifInErrors: { metric: 'if_in_errors_ps', unit: 'pps', scale: 1, perBit: 1 / 512 },
+  ifOutErrors: { metric: 'if_out_errors_ps', unit: 'pps', scale: 1, perBit: 1 / 512 },
+  ifInDiscards: { metric: 'if_in_discards_ps', unit: 'pps', scale: 1, perBit: 1 / 512 },
+};
+
+const TICKS_WRAP = 2 ** 32; // sysUpTime is TimeTicks (1/100 s), 32 bits: wraps after ~497 days
+
+/** True when sysUpTime went back by more than a 32-bit wrap explains: the device restarted. */
+export function rebooted(prev: SnmpDeviceState, poll: RawSnmpPoll): boolean {
+  if (prev.upTime === null || poll.sysUpTime === null) return false;
+  if (poll.sysUpTime >= prev.upTime) return false;
+  const expected = (prev.upTime + (poll.polledAt - prev.at) / 10) % TICKS_WRAP;
+  return Math.abs(expected - poll.sysUpTime) > 60 * 100; // a minute of slack for agent jitter
+}
+
+export function normalizeSnmp(prev: SnmpDeviceState | undefined, poll: RawSnmpPoll): { state: SnmpDeviceState | undefined; batch: MetricBatch } {
+  const { deviceId } = poll;
+  const samples: Sample[] = [];
+  const add = (metric: string, unit: string, value: number, labels: Record<string, string> = {}) =>
+    samples.push({ seriesKey: seriesKey(deviceId, metric, labels), metric, labels, unit, value });
+  const batch: MetricBatch = { deviceId, source: 'snmp', ts: poll.polledAt, samples };
+
+  add('device_up', 'ratio', poll.error ? 0 : 1);
+  if (poll.error) return { state: prev, batch };
+  add('snmp_poll_ms', 'ms', poll.durationMs);
+  if (poll.sysUpTime !== null) add('sys_uptime_s', 's', poll.sysUpTime / 100);
+
+  // Interface names first: every series of an interface is labelled by its name, not its
+  // ifIndex, which devices renumber across reboots.
+  const names = new Map<string, string>();
+  const speedBps = new Map<string, number>();
+  for (const v of poll.values) {
+    if (v.name === 'ifName' && v.text) names.set(v.index, v.text);
+    else if (v.name === 'ifHighSpeed' && v.number !== null) speedBps.set(v.index, v.number * 1e6);
+  }
+  const labelsOf = (index: string) => ({ ifName: names.get(index) ?? `ifIndex${index}` });
+
+  // A replayed or duplicated poll (not newer than the state) and a reboot yield no rates:
+  // the first would double-count, the second would turn a reset into a spike.
+  const fresh = prev !== undefined && poll.polledAt > prev.at;
+  const usable = fresh && !rebooted(prev!, poll);
+  const intervalMs = fresh ? poll.polledAt - prev!.at : 0;
+  const counters = new Map<string, bigint>();
+
+  for (const v of poll.values) {
+    if (v.name === 'ifOperStatus' && v.number !== null) add('if_oper_up', 'ratio', v.number === 1 ? 1 : 0, labelsOf(v.index));
+    else if (v.name === 'ifHighSpeed' && v.number !== null) add('if_speed_bps', 'bps', v.number * 1e6, labelsOf(v.index));
+    const cm = counterMetrics[v.name];
+    if (!cm || v.counter === null || (v.kind !== 'COUNTER32' && v.kind !== 'COUNTER64')) continue;
+    const id = `${v.name}.${v.index}`;
+    counters.set(id, v.counter);
+    if (!usable) continue;
+    const before = prev!.counters.get(id);
+    if (before === undefined) continue;
+    const speed = speedBps.get(v.index);
+    const maxIncrease = speed ? BigInt(Math.ceil(speed * cm.perBit * (intervalMs / 1000) * 1.5)) : null;
+    const d = counterDelta(v.kind as CounterKind, before, v.counter, maxIncrease);
+    if (d.ok) add(cm.metric, cm.unit, ratePerSecond(d.delta, intervalMs) * cm.scale, labelsOf(v.index));
+  }
+  if (!fresh && prev !== undefined) return { state: prev, batch };
+  return { state: { at: poll.polledAt, upTime: poll.sysUpTime, counters }, batch };
+}

@@ -1,0 +1,66 @@
+// The Avro contract of every topic: the schemas in this folder, the subject each is registered
+// under (Confluent's TopicNameStrategy: `<topic>-value`), and the topic list itself.
+
+import { readFileSync } from 'node:fs';
+import type { TopicRecords } from './types.js';
+
+export const topicNames = [
+  'inventory.devices',
+  'telemetry.raw.snmp',
+  'telemetry.raw.icmp',
+  'telemetry.raw.ssh',
+  'telemetry.raw.ciena',
+  'telemetry.metrics',
+  'telemetry.baselines',
+  'telemetry.anomalies',
+  'telemetry.health',
+  'telemetry.live',
+  'telemetry.dlq',
+] as const satisfies ReadonlyArray<keyof TopicRecords>;
+
+export type TopicName = (typeof topicNames)[number];
+
+/** Record name (without namespace) carried by each topic. */
+export const recordNames: Record<TopicName, string> = {
+  'inventory.devices': 'Device',
+  'telemetry.raw.snmp': 'RawSnmpPoll',
+  'telemetry.raw.icmp': 'RawIcmpProbe',
+  'telemetry.raw.ssh': 'RawSshCapture',
+  'telemetry.raw.ciena': 'RawCienaReading',
+  'telemetry.metrics': 'MetricBatch',
+  'telemetry.baselines': 'Baseline',
+  'telemetry.anomalies': 'AnomalyEvent',
+  'telemetry.health': 'HealthScore',
+  'telemetry.live': 'LiveBatch',
+  'telemetry.dlq': 'DeadLetter',
+};
+
+export const schemaNamespace = 'io.opsconductor.telemetry';
+
+// Resolved from this module, not the working directory, so any role started from anywhere finds them.
+const schemaFile = (topic: TopicName) => new URL(`./${topic}.avsc`, import.meta.url);
+
+/** The parsed .avsc of every topic (plain JSON objects; treat them as read-only). */
+export const topicSchemas: Record<TopicName, object> = Object.fromEntries(
+  topicNames.map((topic) => [topic, JSON.parse(readFileSync(schemaFile(topic), 'utf8')) as object]),
+) as Record<TopicName, object>;
+
+export function isTopicName(topic: string): topic is TopicName {
+  return (topicNames as readonly string[]).includes(topic);
+}
+
+/** The Avro schema of a topic; throws SCHEMA_UNKNOWN_TOPIC for a topic without a contract. */
+export function schemaFor(topic: string): object {
+  if (!isTopicName(topic)) {
+    throw Object.assign(new Error(`no Avro schema for topic "${topic}"; known topics: ${topicNames.join(', ')}`), {
+      code: 'SCHEMA_UNKNOWN_TOPIC',
+      canRetry: false,
+    });
+  }
+  return topicSchemas[topic];
+}
+
+/** Subject of a topic's value schema in the registry. */
+export function subjectFor(topic: string): string {
+  return `${topic}-value`;
+}

@@ -1,0 +1,73 @@
+// Idempotent "ensure topics": creates what is missing with its declared settings and checks
+// that what exists has the partition count the pipeline relies on for co-partitioning.
+import type { Logger } from '../common/log.js';
+import { OpsError } from '../common/errors.js';
+import { createKafkaClient } from './kafka-client.js';
+import type { TopicSpec } from './topics.js';
+
+export interface TopicAdmin {
+  ensureTopics(specs: TopicSpec[], replicationFactor: number): Promise<{ created: string[] }>;
+  deleteTopics(names: string[]): Promise<void>;
+  /** Latest offsets per partition (the high watermark: the next offset to be written). */
+  endOffsets(topic: string): Promise<Map<number, bigint>>;
+  /** Committed offsets of a consumer group per partition of a topic (-1 when none). */
+  groupOffsets(groupId: string, topic: string): Promise<Map<number, bigint>>;
+  close(): Promise<void>;
+}
+
+export async function connectAdmin(opts: { brokers: string[]; logger: Logger; clientId?: string }): Promise<TopicAdmin> {
+  const kafka = createKafkaClient({ brokers: opts.brokers, clientId: opts.clientId ?? 'opsconductor-admin', logger: opts.logger });
+  const admin = kafka.admin();
+  try {
+    await admin.connect();
+  } catch (err) {
+    throw new OpsError('KAFKA_UNAVAILABLE', `cannot reach Kafka at ${opts.brokers.join(',')}: ${(err as Error).message}`, {
+      canRetry: true,
+      cause: err,
+    });
+  }
+  return {
+    async ensureTopics(specs, replicationFactor) {
+      const existing = new Set(await admin.listTopics());
+      const missing = specs.filter((s) => !existing.has(s.name));
+      if (missing.length > 0) {
+        await admin.createTopics({
+          waitForLeaders: true,
+          topics: missing.map((s) => ({
+            topic: s.name,
+            numPartitions: s.partitions,
+            replicationFactor,
+            configEntries: Object.entries(s.config).map(([name, value]) => ({ name, value })),
+          })),
+        });
+        // Another replica may have raced us: createTopics returns false then, which is fine.
+      }
+      const present = specs.filter((s) => existing.has(s.name));
+      if (present.length > 0) {
+        const meta = await admin.fetchTopicMetadata({ topics: present.map((s) => s.name) });
+        for (const t of meta.topics) {
+          const want = present.find((s) => s.name === t.name)!.partitions;
+          if (t.partitions.length !== want)
+            opts.logger.warn('topic partition count differs from the declaration; co-partitioning needs them equal', {
+              topic: t.name,
+              partitions: t.partitions.length,
+              declared: want,
+            });
+        }
+      }
+      return { created: missing.map((s) => s.name) };
+    },
+    async deleteTopics(names) {
+      await admin.deleteTopics({ topics: names });
+    },
+    async endOffsets(topic) {
+      const offs = await admin.fetchTopicOffsets(topic);
+      return new Map(offs.map((o) => [o.partition, BigInt(o.high)]));
+    },
+    async groupOffsets(groupId, topic) {
+      const res = await admin.fetchOffsets({ groupId, topics: [topic] });
+      return new Map(res[0].partitions.map((p) => [p.partition, BigInt(p.offset)]));
+    },
+    close: () => admin.disconnect(),
+  };
+}

@@ -1,0 +1,130 @@
+// A typed producer: Avro values through the registry serde, idempotent, acks=all, compressed, and
+// batched: concurrent send() calls within a short linger are coalesced into one produce request,
+// because a Kafka round trip per poll would cap collectors far below what the brokers take.
+import type { Logger } from '../common/log.js';
+import { OpsError } from '../common/errors.js';
+import { compressionType, createKafkaClient, type Compression } from './kafka-client.js';
+import type { AvroSerde } from './serde.js';
+import { streamMetrics } from './metrics.js';
+
+export interface OutRecord {
+  key: string | null;
+  value: unknown;
+  headers?: Record<string, string>;
+  /** Event time in ms; Kafka's record timestamp is set to it so time-based seeks follow event time. */
+  timestamp?: number;
+}
+
+export interface RawOutRecord {
+  key: Buffer | string | null;
+  value: Buffer | null;
+  headers?: Record<string, string | Buffer>;
+  timestamp?: number;
+}
+
+export interface StreamProducer {
+  send(topic: string, records: OutRecord[]): Promise<void>;
+  /** Bytes as they are (dead letters, pass-through, benchmarks). */
+  sendRaw(topic: string, records: RawOutRecord[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface ProducerOptions {
+  brokers: string[];
+  clientId: string;
+  serde: AvroSerde;
+  logger: Logger;
+  compression: Compression;
+  lingerMs?: number; // how long a send waits for company before the batch goes
+  maxBatchMessages?: number;
+}
+
+interface Pending {
+  messages: { key: Buffer | string | null; value: Buffer | null; headers?: Record<string, string | Buffer>; timestamp?: string }[];
+  waiters: { resolve: () => void; reject: (e: unknown) => void }[];
+}
+
+export async function createStreamProducer(opts: ProducerOptions): Promise<StreamProducer> {
+  const kafka = createKafkaClient({ brokers: opts.brokers, clientId: opts.clientId, logger: opts.logger });
+  const producer = kafka.producer({ idempotent: true, allowAutoTopicCreation: false });
+  try {
+    await producer.connect();
+  } catch (err) {
+    throw new OpsError('KAFKA_UNAVAILABLE', `producer cannot reach Kafka at ${opts.brokers.join(',')}: ${(err as Error).message}`, { canRetry: true, cause: err });
+  }
+  const linger = opts.lingerMs ?? 5;
+  const maxBatch = opts.maxBatchMessages ?? 2_000;
+  const compression = compressionType(opts.compression);
+  let pending = new Map<string, Pending>();
+  let timer: NodeJS.Timeout | undefined;
+  let inFlight = new Set<Promise<void>>();
+
+  const flush = () => {
+    timer = undefined;
+    if (pending.size === 0) return;
+    const batch = pending;
+    pending = new Map();
+    const topicMessages = [...batch].map(([topic, p]) => ({ topic, messages: p.messages }));
+    const p = producer
+      .sendBatch({ acks: -1, compression, topicMessages })
+      .then(() => {
+        for (const [topic, q] of batch) {
+          streamMetrics.sent.inc({ topic }, q.messages.length);
+          q.waiters.forEach((w) => w.resolve());
+        }
+      })
+      .catch((err) => {
+        for (const [topic, q] of batch) {
+          streamMetrics.sendFailed.inc({ topic });
+          const e = new OpsError('KAFKA_UNAVAILABLE', `producing ${q.messages.length} messages to ${topic} failed: ${(err as Error).message}`, { canRetry: true, cause: err });
+          q.waiters.forEach((w) => w.reject(e));
+        }
+      })
+      .finally(() => inFlight.delete(p));
+    inFlight.add(p);
+  };
+
+  const enqueue = (topic: string, messages: Pending['messages']) =>
+    new Promise<void>((resolve, reject) => {
+      let p = pending.get(topic);
+      if (!p) pending.set(topic, (p = { messages: [], waiters: [] }));
+      for (const m of messages) p.messages.push(m);
+      p.waiters.push({ resolve, reject });
+      if (p.messages.length >= maxBatch) {
+        if (timer) clearTimeout(timer);
+        flush();
+      } else timer ??= setTimeout(flush, linger);
+    });
+
+  return {
+    send(topic, records) {
+      if (records.length === 0) return Promise.resolve();
+      let messages: Pending['messages'];
+      try {
+        messages = records.map((r) => ({
+          key: r.key,
+          value: opts.serde.encode(topic, r.value),
+          headers: r.headers,
+          timestamp: r.timestamp === undefined ? undefined : String(r.timestamp),
+        }));
+      } catch (err) {
+        return Promise.reject(err);
+      }
+      return enqueue(topic, messages);
+    },
+    sendRaw(topic, records) {
+      if (records.length === 0) return Promise.resolve();
+      return enqueue(
+        topic,
+        records.map((r) => ({ key: r.key, value: r.value, headers: r.headers, timestamp: r.timestamp === undefined ? undefined : String(r.timestamp) })),
+      );
+    },
+    async close() {
+      if (timer) clearTimeout(timer);
+      flush();
+      await Promise.allSettled([...inFlight]);
+      inFlight = new Set();
+      await producer.disconnect();
+    },
+  };
+}

@@ -1,0 +1,43 @@
+// Bad config stops a role at start, before it touches any service, with an error that names the
+// setting: proven on the real CLI processes.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { projectRoot } from '../bin/supervisor.js';
+
+function runRole(role: string, env: Record<string, string>) {
+  const r = spawnSync(process.execPath, [join(projectRoot, 'bin', 'opsconductor.mjs'), role], { env: { ...process.env, ...env, OC_CONFIG: '' }, encoding: 'utf8', timeout: 30_000 });
+  return { code: r.status, stderr: r.stderr };
+}
+
+test('a malformed setting stops the collector and names it', { timeout: 40_000 }, () => {
+  const r = runRole('collector', { POLL_INTERVAL_MS: 'often' });
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /CONFIG_INVALID.*intervalMs \(env POLL_INTERVAL_MS\) must be an integer, got "often"/);
+});
+
+test('a malformed URL stops the sink and names it', { timeout: 40_000 }, () => {
+  const r = runRole('sink', { DATABASE_URL: 'postgres-at-somewhere' });
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /databaseUrl \(env DATABASE_URL\) must be a URL/);
+});
+
+test('a value out of range stops the processor and names it', { timeout: 40_000 }, () => {
+  const r = runRole('processor', { KAFKA_PARTITIONS: '0' });
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /partitions \(env KAFKA_PARTITIONS\) must be at least 1/);
+});
+
+test('a missing secret stops the api and names it', { timeout: 40_000 }, () => {
+  const r = runRole('api', { API_JWT_SECRET: '' });
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /API_JWT_SECRET/);
+});
+
+test('an unknown key in the config file is refused by name', { timeout: 40_000 }, () => {
+  const file = join(projectRoot, 'test', 'fixtures', 'bad-collector-config.yaml');
+  const r = spawnSync(process.execPath, [join(projectRoot, 'bin', 'opsconductor.mjs'), 'collector'], { env: { ...process.env, OC_CONFIG: file }, encoding: 'utf8', timeout: 30_000 });
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /CONFIG_UNKNOWN_KEY.*unknown setting "pollIntervall"/);
+});

@@ -1,0 +1,26 @@
+// Entry point: take the token, build the API links, mount the wall.
+
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { Provider } from 'urql';
+import 'uplot/dist/uPlot.min.css';
+import './styles.css';
+import { createApiClients } from './api/clients.js';
+import { takeToken } from './auth/token.js';
+import { App, NoToken } from './app.js';
+
+const root = createRoot(document.getElementById('root')!);
+const token = takeToken();
+
+if (!token) {
+  root.render(<NoToken />);
+} else {
+  const api = createApiClients(token);
+  root.render(
+    <StrictMode>
+      <Provider value={api.urql}>
+        <App api={api} />
+      </Provider>
+    </StrictMode>,
+  );
+}

@@ -11,7 +11,8 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync,
 import { join } from 'node:path';
 import type { Logger } from '../common/log.js';
 import { InfraError } from './errors.js';
-import { findOnPath, withFileLock } from './proc.js';
+import { withFileLock } from './file-lock.js';
+import { findOnPath } from './proc.js';
 
 /** Debian packages the stack and the lab use. Exported so the integrator can extend it (chromium). */
 export const DEFAULT_APT_PACKAGES: readonly string[] = [

@@ -9,7 +9,7 @@ import { Kafka, logLevel, type logCreator } from 'kafkajs';
 import type { Logger } from '../common/log.js';
 import { InfraError } from './errors.js';
 import { kafkaNodePorts, renderLog4j2Properties, renderServerProperties, type KafkaNodePorts } from './kafka-config.js';
-import { assertPortsFree, isPortOpen, startProcess, stopProcess, tailFile, waitUntil, type ManagedProcess } from './proc.js';
+import { assertPortsFree, fileSize, isPortOpen, startProcess, stopProcess, tailFile, waitUntil, type ManagedProcess } from './proc.js';
 
 export const KAFKA_DEFAULTS = {
   heap: '512m', // per node
@@ -37,6 +37,8 @@ export interface KafkaOptions {
 
 export interface KafkaNode extends KafkaNodePorts {
   logFile: string;
+  /** Size of logFile before this start: error messages show only what this run wrote. */
+  logOffset: number;
   process: ManagedProcess;
 }
 
@@ -79,6 +81,7 @@ export async function startKafka(opts: KafkaOptions): Promise<KafkaCluster> {
   }
 
   const nodes: KafkaNode[] = layout.map((l) => {
+    const logOffset = fileSize(l.logFile);
     const process = startProcess({
       name: `kafka-${l.node.nodeId}`,
       command: 'java',
@@ -87,7 +90,7 @@ export async function startKafka(opts: KafkaOptions): Promise<KafkaCluster> {
       logFile: l.outFile,
     });
     opts.onSpawn?.(process);
-    return { ...l.node, logFile: l.logFile, process };
+    return { ...l.node, logFile: l.logFile, logOffset, process };
   });
   const cluster: KafkaCluster = {
     brokers: ports.map((p) => `127.0.0.1:${p.brokerPort}`),
@@ -173,7 +176,8 @@ async function waitHealthy(cluster: KafkaCluster, timeoutMs: number, logger: Log
     if (!dead) return undefined;
     return new InfraError(
       'SERVICE_EXITED',
-      `kafka node ${dead.nodeId} exited during start (log: ${dead.logFile}, JVM output: ${dead.process.logFile}):\n${tailFile(dead.logFile)}\n${tailFile(dead.process.logFile, 5)}`,
+      `kafka node ${dead.nodeId} exited during start (log: ${dead.logFile}, JVM output: ${dead.process.logFile}):\n` +
+        `${tailFile(dead.process.logFile, 8, dead.process.logOffset)}\n${tailFile(dead.logFile, 12, dead.logOffset)}`,
     );
   };
   let registered = new Set<number>();
@@ -226,7 +230,7 @@ function notHealthy(cluster: KafkaCluster, stage: string, registered: Set<number
   const culprit = cluster.nodes.find((n) => !registered.has(n.nodeId)) ?? cluster.nodes[0];
   return new InfraError(
     'SERVICE_UNHEALTHY',
-    `kafka node ${culprit.nodeId} not healthy within ${timeoutMs / 1000} s (stage: ${stage}; log: ${culprit.logFile}):\n${tailFile(culprit.logFile)}`,
+    `kafka node ${culprit.nodeId} not healthy within ${timeoutMs / 1000} s (stage: ${stage}; log: ${culprit.logFile}):\n${tailFile(culprit.logFile, 15, culprit.logOffset)}`,
     { canRetry: true },
   );
 }

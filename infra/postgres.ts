@@ -198,10 +198,10 @@ async function waitReady(server: PostgresServer, timeoutMs: number): Promise<voi
     failFast: () =>
       server.process.isRunning()
         ? undefined
-        : new InfraError('SERVICE_EXITED', `postgresql exited during start (log: ${server.logFile}):\n${tailFile(server.logFile)}`),
+        : new InfraError('SERVICE_EXITED', `postgresql exited during start (log: ${server.logFile}):\n${tailFile(server.logFile, 15, server.process.logOffset)}`),
   });
   if (!ok) {
-    throw new InfraError('SERVICE_UNHEALTHY', `postgresql not accepting connections within ${timeoutMs / 1000} s (log: ${server.logFile}):\n${tailFile(server.logFile)}`, { canRetry: true });
+    throw new InfraError('SERVICE_UNHEALTHY', `postgresql not accepting connections within ${timeoutMs / 1000} s (log: ${server.logFile}):\n${tailFile(server.logFile, 15, server.process.logOffset)}`, { canRetry: true });
   }
 }
 

@@ -5,8 +5,7 @@
 // works in (cwd) or names on its command line, so a recycled pid is never killed by mistake.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { closeSync, existsSync, openSync, readFileSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 import { connect } from 'node:net';
 import { delimiter, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -17,6 +16,8 @@ export interface ManagedProcess {
   name: string;
   pid: number;
   logFile: string;
+  /** Size of logFile before this process started: what comes after is this run's output. */
+  logOffset: number;
   child: ChildProcess;
   /** Signal that asks this service for a clean, quick shutdown (postgres: SIGINT = fast). */
   stopSignal: NodeJS.Signals;
@@ -52,6 +53,7 @@ const setprivPath = findOnPath('setpriv');
 
 export function startProcess(opts: StartProcessOptions): ManagedProcess {
   const stopSignal = opts.stopSignal ?? 'SIGTERM';
+  const logOffset = fileSize(opts.logFile);
   const fd = openSync(opts.logFile, 'a');
   // setpriv runs after the uid switch (done by libuv before exec), so the death signal survives.
   const [command, args] = setprivPath
@@ -84,7 +86,7 @@ export function startProcess(opts: StartProcessOptions): ManagedProcess {
   if (child.pid === undefined) throw new InfraError('SERVICE_START_FAILED', `${opts.name}: could not spawn ${opts.command}`);
   trackProcess(child.pid, stopSignal);
   void exited.then(() => untrackProcess(child.pid!));
-  return { name: opts.name, pid: child.pid, logFile: opts.logFile, child, stopSignal, exited, isRunning: () => !done };
+  return { name: opts.name, pid: child.pid, logFile: opts.logFile, logOffset, child, stopSignal, exited, isRunning: () => !done };
 }
 
 // Last resort when the parent exits without stop(): ask every live child to shut down.
@@ -144,8 +146,13 @@ export async function stopProcess(p: ManagedProcess, graceMs: number, logger: Lo
     signalGroup(p.pid, 'SIGKILL');
     await p.exited;
   }
-  // Backends of the group may outlive the leader by a moment; make sure they are gone too.
-  signalGroup(p.pid, 'SIGKILL');
+  // Backends of the group may outlive the leader by a moment; make sure they are gone too
+  // (the group only: the leader's pid itself may already belong to someone else).
+  try {
+    process.kill(-p.pid, 'SIGKILL');
+  } catch {
+    // no member left
+  }
 }
 
 /** True when the promise settles within ms; the timer never keeps the process alive. */
@@ -233,53 +240,20 @@ export async function assertPortsFree(service: string, ports: number[]): Promise
   }
 }
 
-/** Last lines of a log file, for error messages. */
-export function tailFile(path: string, lines = 15): string {
+/** Last lines of a log file written after byte `since` (the size before this run), for errors. */
+export function tailFile(path: string, lines = 15, since = 0): string {
   if (!existsSync(path)) return `(no log at ${path})`;
-  const text = safeRead(path);
-  return text.split('\n').filter((l) => l.trim() !== '').slice(-lines).join('\n');
+  const text = readFileSync(path).subarray(since).toString('utf8');
+  const kept = text.split('\n').filter((l) => l.trim() !== '').slice(-lines);
+  return kept.length > 0 ? kept.join('\n') : `(nothing new in ${path})`;
 }
 
-/** Runs fn while holding an exclusive lock file; a lock left by a dead process is taken over. */
-export async function withFileLock<T>(path: string, what: string, timeoutMs: number, fn: () => Promise<T>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      const handle = await open(path, 'wx');
-      await handle.writeFile(String(process.pid));
-      await handle.close();
-      break;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const holder = Number(safeRead(path).trim());
-      if (!holder || !isAlive(holder)) {
-        // Written-but-empty means the holder is between open and write: give it a moment.
-        if (holder || Date.now() - statMtime(path) > 2_000) safeUnlink(path);
-      } else if (Date.now() > deadline) {
-        throw new InfraError('LOCK_TIMEOUT', `${what}: still locked by pid ${holder} after ${timeoutMs} ms (${path})`, {
-          canRetry: true,
-        });
-      }
-      await sleep(200);
-    }
-  }
+export function fileSize(path: string): number {
   try {
-    return await fn();
-  } finally {
-    safeUnlink(path);
-  }
-}
-
-function statMtime(path: string): number {
-  try {
-    return statSync(path).mtimeMs;
+    return statSync(path).size;
   } catch {
     return 0;
   }
-}
-
-function safeUnlink(path: string): void {
-  rmSync(path, { force: true });
 }
 
 /** Polls probe until it returns true; fails fast when failFast returns an error. */

@@ -76,14 +76,14 @@ export async function startRedis(opts: RedisOptions): Promise<RedisServer> {
     intervalMs: 100,
     probe: () => ping(opts.port),
     failFast: () =>
-      proc.isRunning() ? undefined : new InfraError('SERVICE_EXITED', `redis exited during start (log: ${logFile}):\n${tailFile(logFile)}`),
+      proc.isRunning() ? undefined : new InfraError('SERVICE_EXITED', `redis exited during start (log: ${logFile}):\n${tailFile(logFile, 15, proc.logOffset)}`),
   }).catch(async (err) => {
     await server.stop();
     throw err;
   });
   if (!ok) {
     await server.stop();
-    throw new InfraError('SERVICE_UNHEALTHY', `redis not answering PING within ${timeoutMs / 1000} s (log: ${logFile}):\n${tailFile(logFile)}`, { canRetry: true });
+    throw new InfraError('SERVICE_UNHEALTHY', `redis not answering PING within ${timeoutMs / 1000} s (log: ${logFile}):\n${tailFile(logFile, 15, proc.logOffset)}`, { canRetry: true });
   }
   logger.info('redis: healthy', { redisUrl: server.redisUrl, ms: Date.now() - started });
   return server;

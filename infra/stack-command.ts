@@ -60,7 +60,10 @@ export async function runStackCommand(argv: string[]): Promise<void> {
   process.stdout.write(`KAFKA_BROKERS=${kafkaBrokers.join(',')}\nDATABASE_URL=${databaseUrl}\nREDIS_URL=${redisUrl}\n`);
   if (stack.reused) logger.info('stack: profile was already running in another process; leaving it running on exit', { profile: args.profile });
 
+  // Signal listeners do not keep Node alive; a reused stack has no children that would.
+  const keepAlive = setInterval(() => undefined, 1 << 30);
   if (!signalled) await new Promise<void>((resolve) => (wake = resolve));
+  clearInterval(keepAlive);
   logger.info('stack: stopping', { signal: signalled });
   await stack.stop();
   process.off('SIGINT', onSignal);

@@ -15,7 +15,8 @@ import { InfraError } from './errors.js';
 import { kafkaLibsDir, kafkaLibsReady } from './install.js';
 import { startKafka, type KafkaCluster } from './kafka.js';
 import { startPostgres, type PostgresServer } from './postgres.js';
-import { isAlive, killAllTracked, processBelongsTo, processesUnder, stopForeignProcess, withFileLock, type ManagedProcess } from './proc.js';
+import { withFileLock } from './file-lock.js';
+import { isAlive, killAllTracked, processBelongsTo, processesUnder, stopForeignProcess, type ManagedProcess } from './proc.js';
 import { startRedis, type RedisServer } from './redis.js';
 import { checkEndpoints } from './stack-health.js';
 
@@ -24,7 +25,9 @@ export type StackProfile = 'dev' | 'test' | 'cluster';
 export const PROFILE_PORTS: Record<StackProfile, { kafka: number; postgres: number; redis: number }> = {
   dev: { kafka: 19092, postgres: 15432, redis: 16379 },
   test: { kafka: 29092, postgres: 25432, redis: 26379 },
-  cluster: { kafka: 49092, postgres: 45432, redis: 46379 },
+  // All below 32768: Linux hands out 32768-60999 as ephemeral source ports, which could take
+  // a fixed port before the service binds it.
+  cluster: { kafka: 31092, postgres: 31432, redis: 31379 },
 };
 
 export const STACK_DEFAULTS = {
@@ -88,7 +91,8 @@ export async function startStack(opts: StartStackOptions): Promise<Stack> {
     if (reused) return reused;
     if (opts.fresh) {
       logger.info('stack: fresh start, deleting profile data', { dir });
-      for (const sub of ['kafka', 'postgres', 'redis']) rmSync(join(dir, sub), { recursive: true, force: true });
+      const targets = [...postgresHomes(dir), ...['kafka', 'postgres', 'redis'].map((sub) => join(dir, sub))];
+      for (const target of targets) rmSync(target, { recursive: true, force: true });
     }
     return startOwned({ ...opts, brokers }, dir, logger);
   });
@@ -198,8 +202,9 @@ async function reuseOrCleanUp(dir: string, profile: StackProfile, brokers: numbe
     logger.info('stack: profile already running in another process, reusing it', { ownerPid: file.ownerPid, ...file.endpoints });
     return { profile, endpoints: file.endpoints, reused: true, stop: async () => undefined };
   }
-  // Crashed run: stop whatever still works in the profile's folders, then start afresh.
-  const folders = [dir, ...postgresHomes(dir)];
+  // Crashed run: stop whatever still works in the services' folders, then start afresh. Only
+  // those: other programs keep their own files under .run/<profile> too (role logs, the lab).
+  const folders = [join(dir, 'kafka'), join(dir, 'redis'), ...postgresHomes(dir)];
   const belongs = (pid: number) => folders.some((f) => processBelongsTo(pid, f));
   const stale = new Map<number, NodeJS.Signals>();
   for (const entry of Object.values(file?.pids ?? {})) {

@@ -1,21 +1,19 @@
-// Composition root of the `processor` role: raw readings → normalize → metrics and live topics.
-// Outputs are produced before the input offsets are committed, so nothing acknowledged is lost;
-// the exactly-once transactional runtime replaces this at-least-once loop (see issue 4).
+// Composition root of the `processor` role: raw readings → normalize → metrics and live topics,
+// exactly once: each consumed batch's outputs, state changes and offsets commit in one Kafka
+// transaction (streams/transactional.ts); state is restored from the changelog on assignment.
 import { loadConfig } from '../common/config.js';
 import { createLogger } from '../common/log.js';
-import { OpsError } from '../common/errors.js';
 import { runRole } from '../common/role.js';
-import { connectStreams, type OutRecord, type Streams, type StreamConsumer } from '../streams/index.js';
+import { connectStreams, createTransactionalProcessor, type Streams, type TransactionalProcessor } from '../streams/index.js';
 import type { RawSnmpPoll } from '../schemas/types.js';
 import { processorSettings } from './settings.js';
-import { newChainState, processSnmpPoll } from './chain.js';
+import { processSnmpPoll, type DeviceChainState } from './chain.js';
 
 export async function runProcessorRole(env: NodeJS.ProcessEnv = process.env) {
   const config = loadConfig(processorSettings, env);
   const logger = createLogger({ role: 'processor' });
-  const state = newChainState();
   let streams!: Streams;
-  let consumer!: StreamConsumer;
+  let processor!: TransactionalProcessor;
   return runRole({ role: 'processor', opsHost: config.opsHost, opsPort: config.opsPort, logger }, [
     {
       name: 'streams',
@@ -27,28 +25,25 @@ export async function runProcessorRole(env: NodeJS.ProcessEnv = process.env) {
     {
       name: 'normalize',
       start: async () => {
-        consumer = streams.consumer({
+        const { topics } = streams;
+        processor = streams.transactional<DeviceChainState>({
           groupId: config.groupId,
-          topics: [streams.topics.rawSnmp],
-          handler: async (records, ctx) => {
-            const metrics: OutRecord[] = [];
-            const live: OutRecord[] = [];
-            for (const r of records) {
-              try {
-                const out = processSnmpPoll(state, r.value as RawSnmpPoll);
-                metrics.push({ key: out.metrics.deviceId, value: out.metrics, timestamp: out.metrics.ts });
-                if (out.live) live.push({ key: out.live.deviceId, value: out.live, timestamp: out.live.ts });
-              } catch (err) {
-                await ctx.deadLetter(r, 'normalize', new OpsError('TRANSFORM_FAILED', `normalize failed for ${r.key}: ${(err as Error).message}`, { cause: err }));
-              }
-            }
-            await Promise.all([streams.producer.send(streams.topics.metrics, metrics), streams.producer.send(streams.topics.live, live)]);
+          sessionTimeoutMs: config.sessionTimeoutMs,
+          inputTopics: [topics.rawSnmp],
+          changelogTopic: topics.processorState,
+          transform: {
+            apply: (state, record, emit) => {
+              const out = processSnmpPoll(state, record.value as RawSnmpPoll);
+              emit(topics.metrics, out.metrics.deviceId, out.metrics, out.metrics.ts);
+              if (out.live) emit(topics.live, out.live.deviceId, out.live, out.live.ts);
+              return out.state;
+            },
           },
         });
-        await consumer.start();
+        await processor.start();
       },
-      stop: () => consumer.stop(),
-      ready: () => consumer.isReady(),
+      stop: () => processor.stop(),
+      ready: () => processor.isReady(),
     },
   ]);
 }

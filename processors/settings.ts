@@ -6,4 +6,5 @@ export const processorSettings = defineSettings({
   ...streamSettings,
   ...opsSettings,
   groupId: { kind: 'string', env: 'PROCESSOR_GROUP', default: 'processors', doc: 'consumer group of processor replicas' },
+  sessionTimeoutMs: { kind: 'int', env: 'PROCESSOR_SESSION_TIMEOUT_MS', default: 30_000, min: 6_000, max: 300_000, doc: 'how long before a dead processor’s partitions move to the others' },
 });

@@ -14,8 +14,20 @@ export interface DeadLetterOrigin {
   value: Buffer | null;
 }
 
+export interface DeadLetterMessage {
+  topic: string;
+  key: string | null;
+  value: unknown;
+  headers: Record<string, string>;
+}
+
 export interface DeadLetters {
+  /** Builds, sends and counts a dead letter. */
   send(origin: DeadLetterOrigin, stage: string, error: unknown): Promise<void>;
+  /** Builds the dead letter only: for callers that send it inside their own transaction. */
+  message(origin: DeadLetterOrigin, stage: string, error: unknown): DeadLetterMessage;
+  /** Counts and logs a dead letter that the caller sent itself. */
+  count(origin: DeadLetterOrigin, stage: string, error: unknown): void;
 }
 
 export const deadLetterHeaders = {
@@ -28,33 +40,45 @@ export const deadLetterHeaders = {
 } as const;
 
 export function createDeadLetters(producer: StreamProducer, logger: Logger, topic: string): DeadLetters {
-  return {
-    async send(origin, stage, error) {
-      const code = errorCodeOf(error, 'PROCESSING_FAILED');
-      const message = messageOf(error).slice(0, 1_000);
-      streamMetrics.deadLettered.inc({ topic: origin.topic, stage, code });
-      logger.warn('message dead-lettered', { topic: origin.topic, partition: origin.partition, offset: origin.offset, stage, code, reason: message });
-      const headers = {
+  const message = (origin: DeadLetterOrigin, stage: string, error: unknown): DeadLetterMessage => {
+    const code = errorCodeOf(error, 'PROCESSING_FAILED');
+    const text = messageOf(error).slice(0, 1_000);
+    return {
+      topic,
+      key: origin.key ? origin.key.toString('utf8') : null,
+      headers: {
         [deadLetterHeaders.topic]: origin.topic,
         [deadLetterHeaders.partition]: String(origin.partition),
         [deadLetterHeaders.offset]: origin.offset,
         [deadLetterHeaders.code]: code,
-        [deadLetterHeaders.message]: message,
+        [deadLetterHeaders.message]: text,
         [deadLetterHeaders.stage]: stage,
-      };
-      const envelope = {
+      },
+      value: {
         originTopic: origin.topic,
         originPartition: origin.partition,
         originOffset: Number(origin.offset),
         originKey: origin.key,
         originValue: origin.value ?? Buffer.alloc(0),
         errorCode: code,
-        errorMessage: message,
+        errorMessage: text,
         stage,
         failedAt: Date.now(),
-      };
-      const key = origin.key ? origin.key.toString('utf8') : null;
-      await producer.send(topic, [{ key, value: envelope, headers }]);
+      },
+    };
+  };
+  const count = (origin: DeadLetterOrigin, stage: string, error: unknown) => {
+    const code = errorCodeOf(error, 'PROCESSING_FAILED');
+    streamMetrics.deadLettered.inc({ topic: origin.topic, stage, code });
+    logger.warn('message dead-lettered', { topic: origin.topic, partition: origin.partition, offset: origin.offset, stage, code, reason: messageOf(error).slice(0, 300) });
+  };
+  return {
+    message,
+    count,
+    async send(origin, stage, error) {
+      const m = message(origin, stage, error);
+      await producer.send(m.topic, [{ key: m.key, value: m.value, headers: m.headers }]);
+      count(origin, stage, error);
     },
   };
 }

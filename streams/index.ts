@@ -8,6 +8,7 @@ import { createStreamProducer, type StreamProducer } from './producer.js';
 import { createDeadLetters, type DeadLetters } from './dead-letter.js';
 import { createStreamConsumer, type ConsumerOptions, type StreamConsumer } from './consumer.js';
 import { topicSpecs, prefixedTopics, type TopicNames } from './topics.js';
+import { createTransactionalProcessor, type TransactionalOptions, type TransactionalProcessor } from './transactional.js';
 import type { streamSettings } from './settings.js';
 import type { Compression } from './kafka-client.js';
 
@@ -20,6 +21,8 @@ export type { TopicAdmin } from './admin.js';
 export { deadLetterHeaders } from './dead-letter.js';
 export { streamSettings } from './settings.js';
 export { connectAdmin } from './admin.js';
+export { createTransactionalProcessor } from './transactional.js';
+export type { TransactionalProcessor, StatefulTransform, Emit } from './transactional.js';
 
 export interface Streams {
   /** This deployment's topic names (with its prefix). */
@@ -29,6 +32,8 @@ export interface Streams {
   deadLetters: DeadLetters;
   admin: TopicAdmin;
   consumer(o: Omit<ConsumerOptions, 'brokers' | 'serde' | 'deadLetters' | 'logger' | 'clientId'> & { clientId?: string }): StreamConsumer;
+  /** An exactly-once consume-transform-produce processor (outputs' schemas must be in `writes`). */
+  transactional<S>(o: Omit<TransactionalOptions<S>, 'brokers' | 'serde' | 'deadLetters' | 'logger' | 'clientId' | 'compression'> & { clientId?: string }): TransactionalProcessor;
   close(): Promise<void>;
 }
 
@@ -66,6 +71,17 @@ export async function connectStreams(opts: {
     // Groups carry the topic prefix too, so an isolated deployment never shares offsets with another.
     consumer: (o) =>
       createStreamConsumer({ ...o, groupId: config.topicPrefix + o.groupId, clientId: o.clientId ?? opts.clientId, brokers: config.kafkaBrokers, serde, deadLetters, logger }),
+    transactional: (o) =>
+      createTransactionalProcessor({
+        ...o,
+        groupId: config.topicPrefix + o.groupId,
+        clientId: o.clientId ?? opts.clientId,
+        brokers: config.kafkaBrokers,
+        serde,
+        deadLetters,
+        logger,
+        compression: config.compression as Compression,
+      }),
     async close() {
       await producer.close();
       await admin.close();

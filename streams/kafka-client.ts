@@ -6,6 +6,13 @@ import type { Logger } from '../common/log.js';
 
 const { Kafka, logLevel, CompressionTypes, CompressionCodecs } = kafkajs;
 CompressionCodecs[CompressionTypes.Snappy] = SnappyCodec;
+// Every producer here uses kafkajs's default (Java-compatible murmur2) partitioner on purpose:
+// co-partitioning by deviceId needs all producers to agree. The warning about it is noise.
+process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
+
+/** Idempotent and transactional producers must not give up retrying (kafkajs EoS advice):
+ * a produce that cannot reach Kafka waits, which is backpressure, rather than a gap. */
+export const exactlyOnceRetry = { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 200, maxRetryTime: 10_000 };
 
 export type KafkaClient = InstanceType<typeof Kafka>;
 export type Compression = 'none' | 'gzip' | 'snappy';
@@ -23,7 +30,7 @@ const levelNames: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
 
 // kafkajs logs retriable protocol errors (coordinator loading, concurrent transactions) at ERROR
 // and retries them itself; they are noise at our level, so they are demoted to debug.
-const retriedByClient = /coordinator is loading|coordinator is not available|concurrent operation|not the correct coordinator|rebalancing|leadership election/i;
+const retriedByClient = /coordinator is loading|coordinator is not available|concurrent operation|not the correct coordinator|rebalancing|leadership election|not the leader for that topic-partition|no leader for this topic-partition/i;
 
 export function createKafkaClient(opts: { brokers: string[]; clientId: string; logger: Logger }): KafkaClient {
   const log = opts.logger.child({ component: 'kafkajs' });

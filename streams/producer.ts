@@ -3,7 +3,7 @@
 // because a Kafka round trip per poll would cap collectors far below what the brokers take.
 import type { Logger } from '../common/log.js';
 import { OpsError } from '../common/errors.js';
-import { compressionType, createKafkaClient, type Compression } from './kafka-client.js';
+import { compressionType, createKafkaClient, exactlyOnceRetry, type Compression } from './kafka-client.js';
 import type { AvroSerde } from './serde.js';
 import { streamMetrics } from './metrics.js';
 
@@ -46,7 +46,7 @@ interface Pending {
 
 export async function createStreamProducer(opts: ProducerOptions): Promise<StreamProducer> {
   const kafka = createKafkaClient({ brokers: opts.brokers, clientId: opts.clientId, logger: opts.logger });
-  const producer = kafka.producer({ idempotent: true, allowAutoTopicCreation: false });
+  const producer = kafka.producer({ idempotent: true, allowAutoTopicCreation: false, retry: exactlyOnceRetry });
   try {
     await producer.connect();
   } catch (err) {

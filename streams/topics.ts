@@ -14,6 +14,8 @@ export const telemetryTopics = {
   health: 'telemetry.health',
   live: 'telemetry.live',
   dlq: 'telemetry.dlq',
+  // Internal: processor state checkpoints (JSON, not Avro), co-partitioned with the inputs.
+  processorState: 'processors.state.changelog',
 } as const;
 
 export type TopicName = (typeof telemetryTopics)[keyof typeof telemetryTopics];
@@ -51,5 +53,6 @@ export function topicSpecs(partitions: number, prefix = ''): TopicSpec[] {
     // Live points only matter for a few seconds; a short retention keeps the wall cheap.
     { name: t.live, partitions, config: log(1 / 24) },
     { name: t.dlq, partitions, config: log(30) },
+    { name: t.processorState, partitions, config: compacted },
   ];
 }

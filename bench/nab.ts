@@ -1,0 +1,97 @@
+// `npm run bench -- nab [--data DIR] [--windows FILE] [--out DIR]`: runs the production detector
+// (processors/detect), unchanged, over every series of a NAB-layout corpus as a stream, scores it
+// with the project's NAB scorer (threshold optimised per profile over the corpus, as NAB does) and
+// prints it next to NAB's windowed-Gaussian detector scored by the same scorer on the same files.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import type { BenchContext } from './run.js';
+import { listSeries, readSeries, readWindows, windowsToIndices, type NabSeries } from './nab/corpus.js';
+import { nabDefaults } from './nab/paths.js';
+import { runDetector } from './nab/run-detector.js';
+import { optimiseThresholds, readProfiles, type ProfileResult, type ScorableFile } from './nab/scorer.js';
+import { windowedGaussianScores } from './nab/windowed-gaussian.js';
+
+export const needsStack = false;
+
+interface NabOptions {
+  data: string;
+  windows: string;
+  out?: string;
+}
+
+function parseArgs(args: string[]): NabOptions {
+  const opts: NabOptions = { data: nabDefaults.data, windows: nabDefaults.windows };
+  for (let i = 0; i < args.length; i++) {
+    const value = args[i + 1];
+    const need = () => {
+      if (value === undefined) throw Object.assign(new Error(`bench nab: ${args[i]} needs a value`), { code: 'CONFIG_INVALID', canRetry: false });
+      i++;
+      return resolve(value);
+    };
+    if (args[i] === '--data') opts.data = need();
+    else if (args[i] === '--windows') opts.windows = need();
+    else if (args[i] === '--out') opts.out = need();
+    else throw Object.assign(new Error(`bench nab: unknown option ${args[i]} (use --data DIR, --windows FILE, --out DIR)`), { code: 'CONFIG_UNKNOWN_KEY', canRetry: false });
+  }
+  return opts;
+}
+
+/** NAB reads detector outputs back from CSVs written with 12 significant digits; so do we. */
+function asNabWrote(x: number): number {
+  return Number(x.toPrecision(12));
+}
+
+function writeResults(dir: string, series: NabSeries, scores: Float64Array): void {
+  const path = join(dir, series.name);
+  mkdirSync(dirname(path), { recursive: true });
+  const lines = ['timestamp,value,anomaly_score'];
+  for (let i = 0; i < scores.length; i++) lines.push(`${series.timestampsText[i]},${series.values[i]},${asNabWrote(scores[i])}`);
+  writeFileSync(path, lines.join('\n') + '\n');
+}
+
+export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
+  const opts = parseArgs(ctx.args);
+  const profiles = readProfiles(JSON.parse(readFileSync(nabDefaults.profiles, 'utf8')));
+  const windows = readWindows(opts.windows);
+  const ours: ScorableFile[] = [];
+  const reference: ScorableFile[] = [];
+  let points = 0;
+  let cpuMicros = 0;
+  const names = listSeries(opts.data);
+  for (const name of names) {
+    const series = readSeries(opts.data, name);
+    const fileWindows = windowsToIndices(series.timestamps, windows[name] ?? []);
+    const result = runDetector(series);
+    points += series.values.length;
+    cpuMicros += result.cpuMicros;
+    ours.push({ name, scores: result.scores, windows: fileWindows });
+    reference.push({ name, scores: windowedGaussianScores(series.values).map(asNabWrote), windows: fileWindows });
+    if (opts.out) writeResults(opts.out, series, result.scores);
+  }
+  const oursBy = byProfile(optimiseThresholds(ours, profiles));
+  const refBy = byProfile(optimiseThresholds(reference, profiles));
+  const windowCount = ours.reduce((n, f) => n + f.windows.length, 0);
+  const pointsPerCpuSecond = Math.round(points / (cpuMicros / 1e6));
+
+  ctx.say(`NAB: ${names.length} files, ${windowCount} windows, ${points} points (${opts.data})`);
+  ctx.say('profile              ours   threshold   windowed Gaussian   threshold');
+  for (const profile of Object.keys(profiles)) {
+    const o = oursBy[profile];
+    const r = refBy[profile];
+    ctx.say(`${profile.padEnd(20)} ${o.normalised.toFixed(1).padStart(5)}   ${o.threshold.toFixed(4).padStart(9)}   ${r.normalised.toFixed(1).padStart(17)}   ${r.threshold.toFixed(4).padStart(9)}`);
+  }
+  ctx.say(`detector: ${pointsPerCpuSecond} points/s per core (CPU time of the detector loop)`);
+  if (opts.out) ctx.say(`scores written under ${opts.out}/<category>/<file>.csv`);
+  const round = (x: number) => Math.round(x * 100) / 100;
+  return {
+    standard: round(oursBy.standard.normalised),
+    low_fp: round(oursBy.reward_low_FP_rate.normalised),
+    low_fn: round(oursBy.reward_low_FN_rate.normalised),
+    reference_standard: round(refBy.standard.normalised),
+    points_s_per_core: pointsPerCpuSecond,
+  };
+}
+
+function byProfile(results: ProfileResult[]): Record<string, ProfileResult> {
+  return Object.fromEntries(results.map((r) => [r.profile, r]));
+}

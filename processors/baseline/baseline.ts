@@ -1,0 +1,176 @@
+// Per-series streaming baseline: a deterministic function (state | undefined, point) → (state,
+// expected value and band); the state is plain JSON (numbers and arrays of numbers). Event time only: every decay is computed from the gap between the points'
+// timestamps, so irregular polls and replays give the same result as live processing.
+//
+// The models run side by side and the best one (smallest recent squared error) is reported:
+// - rolling: exponentially weighted mean and variance (time constant rollingTauMs);
+// - seasonal: a long level plus a daily (half-hour) profile once 2 days of history exist, or a
+//   weekly (hourly) one once 2 weeks exist, used only when it predicts clearly better.
+// Robustness: a point further than clipSpreads spreads from a model's prediction updates that
+// model as if it lay at clipSpreads (winsorising), so a spike or an outage barely moves the
+// baseline, while a lasting level shift is still followed as the clipped residuals widen the band.
+import { baselineDefaults, type BaselineSettings } from './settings.js';
+import { learn, newProfile, predict, type SeasonalProfile } from './seasonal.js';
+
+export interface Point {
+  ts: number; // ms, event time
+  value: number;
+}
+
+export interface BaselineState {
+  version: 1;
+  firstTs: number;
+  lastTs: number;
+  sampleCount: number;
+  intervalMs: number; // typical gap between points
+  mean: number;
+  variance: number;
+  level: number;
+  daily: SeasonalProfile;
+  weekly: SeasonalProfile;
+  /** EW mean square of (clipped) one-step-ahead errors per model, to choose the model reported. */
+  errRolling: number;
+  errDaily: number;
+  errWeekly: number;
+}
+
+export type BaselineModel = 'rolling' | 'daily' | 'weekly';
+
+export interface BaselineOutput {
+  state: BaselineState;
+  /** The prediction for this point, made before the point was learnt. */
+  expected: number;
+  spread: number;
+  lower: number;
+  upper: number;
+  seasonal: boolean;
+  model: BaselineModel;
+  sampleCount: number;
+}
+
+const dayMs = 86_400_000;
+const warmupSamples = 10; // no clipping before this many points: the spread is not known yet
+
+export function decayRate(dtMs: number, tauMs: number): number {
+  return 1 - Math.exp(-dtMs / tauMs);
+}
+
+function spreadFloor(s: BaselineSettings, expected: number): number {
+  return Math.max(s.absoluteSpreadFloor, s.relativeSpreadFloor * Math.abs(expected));
+}
+
+function clip(x: number, center: number, spread: number, c: number): number {
+  const lim = c * spread;
+  return x > center + lim ? center + lim : x < center - lim ? center - lim : x;
+}
+
+export function newBaselineState(p: Point, s: BaselineSettings = baselineDefaults): BaselineState {
+  return {
+    version: 1,
+    firstTs: p.ts,
+    lastTs: p.ts,
+    sampleCount: 1,
+    intervalMs: 0,
+    mean: p.value,
+    variance: 0,
+    level: p.value,
+    daily: newProfile(dayMs, s.dailyBuckets),
+    weekly: newProfile(7 * dayMs, 168),
+    errRolling: 0,
+    errDaily: Number.POSITIVE_INFINITY,
+    errWeekly: Number.POSITIVE_INFINITY,
+  };
+}
+
+interface Prediction {
+  expected: number;
+  spread: number;
+  model: BaselineModel;
+}
+
+/** The baseline's prediction at `ts` from the state alone (no update). */
+export function predictAt(state: BaselineState, ts: number, s: BaselineSettings = baselineDefaults): Prediction {
+  const history = ts - state.firstTs;
+  const rolling = { expected: state.mean, spread: Math.sqrt(state.variance), model: 'rolling' as BaselineModel };
+  let best = rolling;
+  let bestErr = state.errRolling;
+  const candidates: Array<[BaselineModel, SeasonalProfile, number, boolean]> = [
+    ['daily', state.daily, state.errDaily, history >= s.dailyAfterMs],
+    ['weekly', state.weekly, state.errWeekly, history >= s.weeklyAfterMs],
+  ];
+  for (const [model, profile, err, ready] of candidates) {
+    if (!ready || !(err < s.seasonalGain * bestErr)) continue;
+    const p = predict(profile, ts);
+    best = { expected: state.level + p.offset, spread: p.spread, model };
+    bestErr = err;
+  }
+  const floor = spreadFloor(s, best.expected);
+  return { ...best, spread: Math.max(best.spread, floor) };
+}
+
+/**
+ * Learns one point and returns the prediction that was made for it. Deterministic: the output
+ * depends only on the state and the point. The state passed in is consumed (updated in place and
+ * returned) so that a series costs no allocation per point; a caller that needs the old state
+ * keeps its own copy (`structuredClone`, or the JSON it checkpointed).
+ */
+export function updateBaseline(prev: BaselineState | undefined, point: Point, s: BaselineSettings = baselineDefaults): BaselineOutput {
+  if (!prev) {
+    const state = newBaselineState(point, s);
+    const spread = spreadFloor(s, point.value);
+    return { state, expected: point.value, spread, lower: point.value - s.bandSpreads * spread, upper: point.value + s.bandSpreads * spread, seasonal: false, model: 'rolling', sampleCount: 1 };
+  }
+  const st = prev;
+  const prevCount = prev.sampleCount;
+  const prevLastTs = prev.lastTs;
+  const pred = predictAt(st, point.ts, s);
+  const x = point.value;
+  const gap = point.ts - st.lastTs;
+  // Duplicates and late points count as one typical interval: they still carry information.
+  const dt = gap > 0 ? gap : st.intervalMs > 0 ? st.intervalMs : 1;
+  st.intervalMs = st.intervalMs === 0 ? dt : st.intervalMs + 0.05 * (Math.min(dt, 10 * st.intervalMs) - st.intervalMs);
+  st.sampleCount = prevCount + 1;
+  st.lastTs = Math.max(prevLastTs, point.ts);
+  const warm = st.sampleCount > warmupSamples;
+
+  // Rolling model.
+  const rollingTau = Math.max(s.rollingTauMs, s.rollingMinSamples * st.intervalMs);
+  const aRoll = Math.max(decayRate(dt, rollingTau), 1 / st.sampleCount);
+  const rollSpread = Math.max(Math.sqrt(st.variance), spreadFloor(s, st.mean));
+  const xr = warm ? clip(x, st.mean, rollSpread, s.clipSpreads) : x;
+  const dr = xr - st.mean;
+  const aErr = Math.max(decayRate(dt, Math.max(s.errTauMs, s.errMinSamples * st.intervalMs)), 1 / st.sampleCount);
+  st.errRolling = warm ? st.errRolling + aErr * (dr * dr - st.errRolling) : 0;
+  st.mean += aRoll * dr;
+  st.variance = (1 - aRoll) * (st.variance + aRoll * dr * dr);
+
+  // Seasonal models share a long level; offsets are learnt against it.
+  const levelTau = Math.max(s.levelTauMs, s.levelMinSamples * st.intervalMs);
+  const aLevel = Math.max(decayRate(dt, levelTau), 1 / st.sampleCount);
+  st.level += aLevel * (xr - st.level);
+  learnProfile(st, 'daily', st.daily, point.ts, x, dt, warm, s);
+  learnProfile(st, 'weekly', st.weekly, point.ts, x, dt, warm, s);
+
+  const lower = pred.expected - s.bandSpreads * pred.spread;
+  const upper = pred.expected + s.bandSpreads * pred.spread;
+  return { state: st, expected: pred.expected, spread: pred.spread, lower, upper, seasonal: pred.model !== 'rolling', model: pred.model, sampleCount: st.sampleCount };
+}
+
+function learnProfile(st: BaselineState, which: 'daily' | 'weekly', prevProfile: SeasonalProfile, ts: number, x: number, dt: number, warm: boolean, s: BaselineSettings): void {
+  // Updated in place (see updateBaseline: the state passed in is consumed).
+  const p = prevProfile;
+  const before = predict(p, ts);
+  const expected = st.level + before.offset;
+  const spread = Math.max(before.spread, spreadFloor(s, expected));
+  const young = before.weight < 1;
+  const xc = warm && !young ? clip(x, expected, spread, s.clipSpreads) : x;
+  const rate = Math.min(1, (dt * p.offset.length) / (s.seasonalBucketVisits * p.periodMs));
+  if (!young) {
+    const e = xc - expected;
+    const errKey = which === 'daily' ? 'errDaily' : 'errWeekly';
+    const prevErr = st[errKey];
+    const aErr = Math.max(decayRate(dt, Math.max(s.errTauMs, s.errMinSamples * st.intervalMs)), 1e-9);
+    st[errKey] = Number.isFinite(prevErr) ? prevErr + aErr * (e * e - prevErr) : e * e;
+  }
+  learn(p, ts, xc - st.level, rate);
+}

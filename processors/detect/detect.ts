@@ -1,0 +1,125 @@
+// Streaming anomaly detector, one state per series: (state | undefined, point) → (state, score).
+// The production scoring function: the processor and the NAB bench run this same code.
+//
+// Per point:
+// 1. the baseline (processors/baseline) predicts the value and its spread before learning it;
+// 2. evidence, in spreads: the larger of the point's own z-score and the z-score of a short EW
+//    mean of residuals (a level shift shows there within a few points even in a noisy series);
+// 3. the evidence is compared with a reference, the largest of: the biggest evidence the series
+//    produced lately (a maximum decaying over about a day), the biggest seen around this time of
+//    day on previous days (times a margin), and minEvidence. Only what is clearly bigger than the
+//    series' own recent "unusual" is surprising: a jumpy series needs a bigger jump, and a burst
+//    that recurs daily at the same hour and size (a backup, a batch job) scores once, not daily;
+// 4. episodes: once a point has alarmed, the following points of the same episode score only by
+//    beating it, so an anomaly is announced once rather than at every point it lasts.
+// Deterministic (event time only, no randomness, no clock) and cheap: O(1) per point, no
+// allocation besides the output object.
+import { decayRate, updateBaseline, type BaselineState, type Point } from '../baseline/baseline.js';
+import { baselineDefaults, type BaselineSettings } from '../baseline/settings.js';
+import { detectDefaults, type DetectSettings } from './settings.js';
+
+export interface DetectorState {
+  version: 1;
+  baseline: BaselineState;
+  /** EW mean of residuals, in spreads. */
+  shortResidual: number;
+  /** Decaying maximum of the evidence, as of the last point. */
+  recentMax: number;
+  /** Event time of the last alarm; `noAlarm` when none (a finite number survives JSON). */
+  lastAlarmTs: number;
+  lastAlarmSurprise: number;
+  /** Largest evidence per time-of-day bucket (and when it was seen): recurring daily bursts. */
+  dailyMax: number[];
+  dailyMaxTs: number[];
+}
+
+export interface DetectOutput {
+  state: DetectorState;
+  score: number; // 0..1
+  /** ln(evidence / reference): > 0 when the point is beyond anything seen lately. */
+  surprise: number;
+  evidence: number;
+  pointZ: number;
+  shortZ: number;
+  expected: number;
+  spread: number;
+  lower: number;
+  upper: number;
+  seasonal: boolean;
+}
+
+export interface DetectorSettings {
+  detect: DetectSettings;
+  baseline: BaselineSettings;
+}
+
+export const detectorDefaults: DetectorSettings = { detect: detectDefaults, baseline: baselineDefaults };
+
+export const noAlarm = -8.64e15; // the earliest Date
+
+/**
+ * Scores one point of a series. The state passed in is consumed (updated in place and returned),
+ * as in updateBaseline; checkpoint it with encodeDetectorState (checkpoint.ts) or JSON.stringify.
+ */
+export function detect(prev: DetectorState | undefined, point: Point, settings: DetectorSettings = detectorDefaults): DetectOutput {
+  const d = settings.detect;
+  const prevTs = prev?.baseline.lastTs;
+  const b = updateBaseline(prev?.baseline, point, settings.baseline);
+  const st: DetectorState = prev ?? { version: 1, baseline: b.state, shortResidual: 0, recentMax: 0, lastAlarmTs: noAlarm, lastAlarmSurprise: 0, dailyMax: new Array(d.dailyMaxBuckets).fill(0), dailyMaxTs: new Array(d.dailyMaxBuckets).fill(0) };
+  st.baseline = b.state;
+  const interval = b.state.intervalMs > 0 ? b.state.intervalMs : 1;
+  const dt = prevTs === undefined ? interval : Math.max(point.ts - prevTs, 0) || interval;
+  const warm = b.sampleCount > d.warmupSamples;
+
+  const pointZ = (point.value - b.expected) / b.spread;
+  const aShort = decayRate(dt, Math.max(d.shortTauMs, d.shortMinSamples * interval));
+  st.shortResidual += aShort * (Math.max(-10, Math.min(10, pointZ)) - st.shortResidual);
+  // Standard error of an EW mean of unit-variance residuals is sqrt(a / (2 - a)).
+  const shortZ = st.shortResidual / Math.sqrt(aShort / (2 - aShort));
+  const evidence = Math.max(Math.abs(pointZ), Math.abs(shortZ));
+
+  const recentMax = st.recentMax * Math.exp(-dt / Math.max(d.recentMaxTauMs, d.recentMaxMinSamples * interval));
+  // Warm-up evidence is not trusted (the spread is still being learnt) and is not remembered.
+  st.recentMax = warm ? Math.max(recentMax, evidence) : 0;
+  const daily = dailyReference(st, point.ts, evidence, warm, d);
+  const surprise = Math.log(evidence / Math.max(recentMax, daily, d.minEvidence));
+
+  const inEpisode = point.ts - st.lastAlarmTs < Math.max(d.episodeMs, d.episodeMinSamples * interval);
+  const effective = inEpisode ? surprise - st.lastAlarmSurprise - d.episodeEscalation : surprise;
+  let score = warm && effective > 0 ? 1 - Math.exp(-d.scoreGain * effective) : 0;
+  if (!Number.isFinite(score)) score = 0;
+  if (score >= d.alarmScore) {
+    st.lastAlarmSurprise = inEpisode ? Math.max(surprise, st.lastAlarmSurprise) : surprise;
+    st.lastAlarmTs = point.ts;
+  }
+  return { state: st, score, surprise, evidence, pointZ, shortZ, expected: b.expected, spread: b.spread, lower: b.lower, upper: b.upper, seasonal: b.seasonal };
+}
+
+const dayMs = 86_400_000;
+
+/** The largest decayed evidence seen at this time of day (this bucket and its neighbours); then learns this point. */
+function dailyReference(st: DetectorState, ts: number, evidence: number, warm: boolean, d: DetectSettings): number {
+  const n = st.dailyMax.length;
+  const bucket = Math.floor((((ts % dayMs) + dayMs) % dayMs) / (dayMs / n));
+  let ref = 0;
+  for (let k = -d.dailyMaxSpread; k <= d.dailyMaxSpread; k++) {
+    const j = (bucket + k + n) % n;
+    const age = ts - st.dailyMaxTs[j];
+    // Only other days count: within the same day the recent maximum already covers it.
+    if (age < d.dailyMaxMinAgeMs) continue;
+    ref = Math.max(ref, st.dailyMax[j] * held(age, d));
+  }
+  if (warm) {
+    const kept = st.dailyMax[bucket] * held(ts - st.dailyMaxTs[bucket], d);
+    if (evidence >= kept) {
+      st.dailyMax[bucket] = evidence;
+      st.dailyMaxTs[bucket] = ts;
+    }
+  }
+  return ref * d.dailyMargin;
+}
+
+/** A daily maximum is held in full for dailyMaxHoldMs, then decays. */
+function held(age: number, d: DetectSettings): number {
+  return age <= d.dailyMaxHoldMs ? 1 : Math.exp(-(age - d.dailyMaxHoldMs) / d.dailyMaxTauMs);
+}

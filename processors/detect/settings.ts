@@ -1,0 +1,58 @@
+// Defaults of the streaming detector. Durations are event time, each floored at a number of
+// typical poll intervals (a slowly polled series still needs a few samples per estimate).
+// Chosen on the NAB development corpus as one global set (no per-series tuning), with values that
+// read sensibly for NOC series polled every 10 s to 1 h.
+
+export interface DetectSettings {
+  /** Short EW mean of residuals: a level shift shows there within a few points, even when noisy. */
+  shortTauMs: number;
+  shortMinSamples: number;
+  /** Memory of the largest evidence seen lately (the series' own idea of "unusual"). */
+  recentMaxTauMs: number;
+  recentMaxMinSamples: number;
+  /** Evidence (in spreads) below which nothing is surprising, however quiet the series was. */
+  minEvidence: number;
+  /** Points scored 0 while the baseline learns its first spread. */
+  warmupSamples: number;
+  /** An episode: after an alarm, later points only score by beating the alarm's surprise. */
+  episodeMs: number;
+  episodeMinSamples: number;
+  /** A score at or above this opens (or extends) an episode. */
+  alarmScore: number;
+  /** Within an episode, ln-growth of the surprise needed beyond the alarm's before scoring again. */
+  episodeEscalation: number;
+  /**
+   * Recurring daily bursts (backups, batch jobs): the largest evidence seen at this time of day
+   * (dailyMaxBuckets per day, ±dailyMaxSpread buckets) on previous days (older than
+   * dailyMaxMinAgeMs), held for dailyMaxHoldMs then decaying with dailyMaxTauMs, times dailyMargin,
+   * is a reference too: a burst that came yesterday at this hour must be bigger to be news.
+   */
+  dailyMaxBuckets: number;
+  dailyMaxSpread: number;
+  dailyMaxMinAgeMs: number;
+  dailyMaxHoldMs: number;
+  dailyMaxTauMs: number;
+  dailyMargin: number;
+  /** score = 1 - exp(-scoreGain * ln(evidence / reference)) = 1 - (reference / evidence)^scoreGain. */
+  scoreGain: number;
+}
+
+export const detectDefaults: DetectSettings = {
+  shortTauMs: 30 * 60_000, // 30 min
+  shortMinSamples: 4,
+  recentMaxTauMs: 86_400_000, // 1 day
+  recentMaxMinSamples: 100,
+  minEvidence: 7, // spreads
+  warmupSamples: 30,
+  episodeMs: 12 * 3_600_000, // 12 h
+  episodeMinSamples: 12,
+  alarmScore: 0.2,
+  episodeEscalation: 0.1, // ln units: ~10 % more evidence
+  dailyMaxBuckets: 48, // half hours
+  dailyMaxSpread: 3, // ±1.5 h: batch jobs drift
+  dailyMaxMinAgeMs: 12 * 3_600_000, // 12 h: only earlier days
+  dailyMaxHoldMs: 86_400_000, // 1 day
+  dailyMaxTauMs: 3 * 86_400_000, // 3 days
+  dailyMargin: 1.1,
+  scoreGain: 5,
+};

@@ -1,0 +1,73 @@
+// Restores per-key state from a compacted changelog topic, for the partitions a member was just
+// assigned. kafkajs has no manual partition assignment, so a short-lived consumer of a group of
+// its own reads the changelog with the partitions it does not need paused.
+//
+// Knowing when the restore is complete: every changelog write is transactional, so the log ends
+// in control markers that read_committed consumers never see, and the high watermark cannot be
+// compared with the last offset delivered. Instead the new owner first commits a sentinel record
+// (fixed key, a fresh id) to each partition through its own transactional producer — which also
+// fences any zombie of the previous owner and aborts its open transaction — and the restore reads
+// until it meets its own sentinel.
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '../common/log.js';
+import type { KafkaClient } from './kafka-client.js';
+import { stateReviver } from './state-codec.js';
+
+export const SENTINEL_KEY = '\u0000restore-sentinel';
+
+export async function restorePartitions<S>(opts: {
+  kafka: KafkaClient;
+  topic: string;
+  partitions: number[];
+  /** Commits `{key: SENTINEL_KEY, value: id}` to the partition, transactionally. */
+  writeSentinel(partition: number, id: string): Promise<void>;
+  logger: Logger;
+  timeoutMs?: number;
+}): Promise<Map<number, Map<string, S>>> {
+  const out = new Map<number, Map<string, S>>(opts.partitions.map((p) => [p, new Map()]));
+  if (opts.partitions.length === 0) return out;
+  const sentinels = new Map<number, string>();
+  for (const p of opts.partitions) {
+    const id = randomUUID();
+    await opts.writeSentinel(p, id);
+    sentinels.set(p, id);
+  }
+  const wanted = new Set(opts.partitions);
+  const pending = new Set(opts.partitions);
+  const consumer = opts.kafka.consumer({ groupId: `restore-${randomUUID()}`, readUncommitted: false, allowAutoTopicCreation: false, maxBytesPerPartition: 8 * 1024 * 1024 });
+  let finish!: () => void;
+  let fail!: (e: Error) => void;
+  const done = new Promise<void>((resolve, reject) => ((finish = resolve), (fail = reject)));
+  consumer.on(consumer.events.GROUP_JOIN, (e) => {
+    const parts = (e.payload.memberAssignment[opts.topic] ?? []) as number[];
+    const others = parts.filter((p) => !wanted.has(p));
+    if (others.length > 0) consumer.pause([{ topic: opts.topic, partitions: others }]);
+  });
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic: opts.topic, fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatch: async ({ batch, heartbeat }) => {
+        const state = out.get(batch.partition);
+        if (!state || !pending.has(batch.partition)) return;
+        for (const m of batch.messages) {
+          const key = m.key?.toString('utf8') ?? '';
+          if (key === SENTINEL_KEY) {
+            if (m.value?.toString('utf8') === sentinels.get(batch.partition)) pending.delete(batch.partition);
+            continue;
+          }
+          if (m.value === null) state.delete(key);
+          else state.set(key, JSON.parse(m.value.toString('utf8'), stateReviver) as S);
+        }
+        await heartbeat();
+        if (pending.size === 0) finish();
+      },
+    });
+    const timer = setTimeout(() => fail(new Error(`restore of ${opts.topic} partitions ${[...pending].join(',')} did not reach its sentinel within ${opts.timeoutMs ?? 120_000} ms`)), opts.timeoutMs ?? 120_000);
+    await done.finally(() => clearTimeout(timer));
+  } finally {
+    await consumer.disconnect();
+  }
+  return out;
+}

@@ -1,0 +1,257 @@
+// Exactly-once consume → transform → produce. Per consumed batch, one Kafka transaction holds the
+// outputs, the changed state (changelog records) and the consumed offsets, so a processor killed
+// at any instant restarts from a consistent cut: nothing lost, nothing doubled.
+//
+// kafkajs predates KIP-447 (fencing by consumer-group generation). A zombie that lost its
+// partitions in a rebalance must still be unable to commit: each input partition gets its own
+// transactional producer, with a transactional id derived from the group, topic and partition.
+// When the new owner initialises that id, the broker bumps the epoch and the zombie's next
+// send or commit fails with a fencing error.
+//
+// State lives in memory per partition and key, and is checkpointed to a compacted changelog
+// topic co-partitioned with the input (record partition = input partition). On assignment the
+// partition's state is restored from the changelog before its first batch is processed.
+import type { Logger } from '../common/log.js';
+import { OpsError, errorCodeOf } from '../common/errors.js';
+import { createKafkaClient, compressionType, exactlyOnceRetry, type Compression } from './kafka-client.js';
+import type { AvroSerde } from './serde.js';
+import type { DeadLetters } from './dead-letter.js';
+import type { InRecord } from './consumer.js';
+import { restorePartitions, SENTINEL_KEY } from './changelog-restore.js';
+import { encodeState } from './state-codec.js';
+import { coPartitionedAssigner } from './co-partitioned-assigner.js';
+import { streamMetrics } from './metrics.js';
+import { transactionMetrics } from './transactional-metrics.js';
+
+export interface Emit {
+  (topic: string, key: string, value: unknown, timestamp?: number): void;
+}
+
+/** A stateful transform: per key state (JSON-serialisable), records in, outputs emitted. */
+export interface StatefulTransform<S> {
+  /** Applies one record to its key's state; emits outputs; returns the new state (undefined: delete). */
+  apply(state: S | undefined, record: InRecord, emit: Emit): S | undefined;
+  /** The state key of a record (default: the record key). */
+  stateKey?(record: InRecord): string;
+}
+
+export interface TransactionalOptions<S> {
+  brokers: string[];
+  clientId: string;
+  groupId: string;
+  inputTopics: string[];
+  changelogTopic: string;
+  serde: AvroSerde;
+  deadLetters: DeadLetters;
+  logger: Logger;
+  compression: Compression;
+  transform: StatefulTransform<S>;
+  sessionTimeoutMs?: number;
+}
+
+export interface TransactionalProcessor {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  isReady(): boolean;
+}
+
+type KafkaProducer = ReturnType<ReturnType<typeof createKafkaClient>['producer']>;
+
+const isFenced = (err: unknown) => /fenced|INVALID_PRODUCER_EPOCH|PRODUCER_FENCED|invalid.*epoch/i.test(`${errorCodeOf(err, '')} ${(err as Error)?.message ?? ''} ${(err as { type?: string })?.type ?? ''}`);
+
+export function createTransactionalProcessor<S>(opts: TransactionalOptions<S>): TransactionalProcessor {
+  const { logger, transform } = opts;
+  const kafka = createKafkaClient({ brokers: opts.brokers, clientId: opts.clientId, logger });
+  const consumer = kafka.consumer({
+    groupId: opts.groupId,
+    sessionTimeout: opts.sessionTimeoutMs ?? 30_000,
+    readUncommitted: false,
+    allowAutoTopicCreation: false,
+    maxBytesPerPartition: 4 * 1024 * 1024,
+    partitionAssigners: [coPartitionedAssigner],
+  });
+  const compression = compressionType(opts.compression);
+  const producers = new Map<number, Promise<KafkaProducer>>(); // by input partition number
+  const states = new Map<number, Map<string, S>>(); // input partition → key → state
+  const restoring = new Map<number, Promise<void>>();
+  let assigned = new Set<number>();
+  let ready = false;
+
+  // One transactional id per partition number: the co-partitioned assigner gives partition p of
+  // every input topic to one member, and its state and changelog partition are p's too.
+  const txId = (partition: number) => `${opts.groupId}.p${partition}`;
+
+  const producerFor = (partition: number): Promise<KafkaProducer> => {
+    let p = producers.get(partition);
+    if (!p) {
+      p = (async () => {
+        const producer = kafka.producer({ transactionalId: txId(partition), idempotent: true, maxInFlightRequests: 1, retry: exactlyOnceRetry, allowAutoTopicCreation: false });
+        await producer.connect();
+        return producer;
+      })();
+      producers.set(partition, p);
+      p.catch(() => producers.delete(partition));
+    }
+    return p;
+  };
+
+  const dropProducer = async (id: number) => {
+    const p = producers.get(id);
+    producers.delete(id);
+    if (p) await p.then((x) => x.disconnect()).catch(() => undefined);
+  };
+
+  const writeSentinel = async (partition: number, id: string) => {
+    const tx = await (await producerFor(partition)).transaction();
+    try {
+      await tx.send({ topic: opts.changelogTopic, acks: -1, messages: [{ key: SENTINEL_KEY, value: id, partition }] });
+      await tx.commit();
+    } catch (err) {
+      await tx.abort().catch(() => undefined);
+      throw err;
+    }
+  };
+
+  /** State of a partition, restored from the changelog on first use after an assignment; all
+   * assigned partitions still without state are restored together (one restore consumer). */
+  const stateOf = async (partition: number): Promise<Map<string, S>> => {
+    for (;;) {
+      const have = states.get(partition);
+      if (have) return have;
+      const inProgress = restoring.get(partition);
+      if (inProgress) {
+        await inProgress;
+        continue;
+      }
+      const todo = [...new Set([partition, ...assigned])].filter((p) => !states.has(p) && !restoring.has(p));
+      const job = (async () => {
+        const t0 = Date.now();
+        const restored = await restorePartitions<S>({ kafka, topic: opts.changelogTopic, partitions: todo, writeSentinel, logger });
+        for (const [p, m] of restored) if (assigned.has(p) || p === partition) states.set(p, m);
+        const ms = Date.now() - t0;
+        transactionMetrics.restoreSeconds.observe({ group: opts.groupId }, ms / 1000);
+        logger.info('state restored from changelog', { topic: opts.changelogTopic, partitions: todo, keys: [...restored.values()].reduce((n, m) => n + m.size, 0), ms });
+      })().finally(() => todo.forEach((p) => restoring.delete(p)));
+      todo.forEach((p) => restoring.set(p, job));
+      await job;
+    }
+  };
+
+  consumer.on(consumer.events.GROUP_JOIN, (e) => {
+    const mine = new Set<number>();
+    for (const [topic, parts] of Object.entries(e.payload.memberAssignment)) if (opts.inputTopics.includes(topic)) for (const p of parts as number[]) mine.add(p);
+    for (const p of assigned)
+      if (!mine.has(p)) {
+        states.delete(p); // another member owns it now; its state is theirs to restore
+        void dropProducer(p);
+      }
+    assigned = mine;
+    ready = true;
+    logger.info('partitions assigned', { group: opts.groupId, partitions: [...mine].sort((a, b) => a - b) });
+  });
+  consumer.on(consumer.events.REBALANCING, () => (ready = false));
+  consumer.on(consumer.events.CRASH, (e) => {
+    ready = false;
+    logger.error('transactional consumer crashed; the client restarts it', { group: opts.groupId, err: e.payload.error });
+  });
+
+  return {
+    async start() {
+      try {
+        await consumer.connect();
+        for (const topic of opts.inputTopics) await consumer.subscribe({ topic, fromBeginning: true });
+      } catch (err) {
+        throw new OpsError('KAFKA_UNAVAILABLE', `processor ${opts.groupId} cannot reach Kafka at ${opts.brokers.join(',')}: ${(err as Error).message}`, { canRetry: true, cause: err });
+      }
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: 2,
+        eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
+          if (!isRunning() || isStale() || batch.messages.length === 0) return;
+          const { topic, partition } = batch;
+          const t0 = process.hrtime.bigint();
+          streamMetrics.received.inc({ topic, group: opts.groupId }, batch.messages.length);
+          streamMetrics.lag.set({ group: opts.groupId, topic, partition: String(partition) }, Number(batch.offsetLag()));
+          const state = await stateOf(partition);
+          await heartbeat();
+          const decoded = await opts.serde.decodeMany(topic, batch.messages.map((m) => m.value));
+
+          // Transform first, on copies of what changes, so an aborted transaction leaves the
+          // in-memory state as it was: the retried batch then starts from the same state.
+          type OutMessage = { key: string | null; value: Buffer | null; timestamp?: string; partition?: number; headers?: Record<string, string> };
+          const outputs = new Map<string, OutMessage[]>();
+          const changed = new Map<string, S | undefined>();
+          const emit: Emit = (out, key, value, ts) => {
+            let list = outputs.get(out);
+            if (!list) outputs.set(out, (list = []));
+            list.push({ key, value: opts.serde.encode(out, value), timestamp: ts === undefined ? undefined : String(ts) });
+          };
+          const dead: { record: InRecord; error: unknown; stage: string }[] = [];
+          for (let i = 0; i < batch.messages.length; i++) {
+            const m = batch.messages[i];
+            const d = decoded[i];
+            const base = { topic, partition, offset: m.offset, key: m.key?.toString('utf8') ?? null, timestamp: Number(m.timestamp), headers: {}, raw: { key: m.key, value: m.value } };
+            if (!d.ok) {
+              dead.push({ record: { ...base, value: null }, error: d.error, stage: 'decode' });
+              continue;
+            }
+            const record: InRecord = { ...base, value: d.value };
+            const key = transform.stateKey ? transform.stateKey(record) : record.key ?? '';
+            const before = changed.has(key) ? changed.get(key) : state.get(key);
+            try {
+              changed.set(key, transform.apply(before === undefined ? undefined : structuredClone(before), record, emit));
+            } catch (err) {
+              dead.push({ record, error: new OpsError('TRANSFORM_FAILED', `transform failed on ${topic}[${partition}]@${m.offset} key ${key}: ${(err as Error).message}`, { cause: err }), stage: 'transform' });
+            }
+          }
+
+          const producer = await producerFor(partition);
+          const tx = await producer.transaction();
+          try {
+            const topicMessages: { topic: string; messages: OutMessage[] }[] = [...outputs].map(([t, messages]) => ({ topic: t, messages }));
+            const changelog = [...changed].map(([key, s]) => ({ key, value: s === undefined ? null : encodeState(s), partition }));
+            if (changelog.length > 0) topicMessages.push({ topic: opts.changelogTopic, messages: changelog });
+            for (const { record, error, stage } of dead) {
+              // Dead letters travel in the same transaction: committed with the offsets or not at all.
+              topicMessages.push(deadLetterMessage(opts, record, error, stage));
+            }
+            if (topicMessages.length > 0) await tx.sendBatch({ topicMessages, compression, acks: -1 });
+            const next = String(BigInt(batch.messages[batch.messages.length - 1].offset) + 1n);
+            await tx.sendOffsets({ consumerGroupId: opts.groupId, topics: [{ topic, partitions: [{ partition, offset: next }] }] });
+            await tx.commit();
+          } catch (err) {
+            await tx.abort().catch(() => undefined);
+            if (isFenced(err)) {
+              // A newer owner of this partition exists: stop touching it, drop its state.
+              logger.warn('producer fenced: this member lost the partition', { topic, partition });
+              states.delete(partition);
+              await dropProducer(partition);
+            }
+            transactionMetrics.aborted.inc({ group: opts.groupId });
+            throw err; // kafkajs re-delivers the batch from the last committed offset
+          }
+          // Advances kafkajs's in-memory position; the group offset was committed in the transaction.
+          resolveOffset(batch.messages[batch.messages.length - 1].offset);
+          for (const [key, s] of changed) s === undefined ? state.delete(key) : state.set(key, s);
+          for (const { record, stage, error } of dead) opts.deadLetters.count({ topic: record.topic, partition: record.partition, offset: record.offset, key: record.raw.key, value: record.raw.value }, stage, error);
+          for (const [t, list] of outputs) streamMetrics.sent.inc({ topic: t }, list.length);
+          transactionMetrics.committed.inc({ group: opts.groupId });
+          streamMetrics.handlerSeconds.observe({ group: opts.groupId }, Number(process.hrtime.bigint() - t0) / 1e9);
+          await heartbeat();
+        },
+      });
+    },
+    async stop() {
+      ready = false;
+      await consumer.disconnect();
+      await Promise.all([...producers.keys()].map(dropProducer));
+    },
+    isReady: () => ready,
+  };
+}
+
+function deadLetterMessage(opts: TransactionalOptions<any>, record: InRecord, error: unknown, stage: string) {
+  const m = opts.deadLetters.message({ topic: record.topic, partition: record.partition, offset: record.offset, key: record.raw.key, value: record.raw.value }, stage, error);
+  return { topic: m.topic, messages: [{ key: m.key, value: opts.serde.encode(m.topic, m.value), headers: m.headers }] };
+}

@@ -12,8 +12,9 @@ import { connectStreams, prefixedTopics, type Streams } from '../streams/index.j
 import type { MetricBatch } from '../schemas/types.js';
 import type { BenchContext } from './run.js';
 
-const MESSAGE_DELIMITER = '\\x1e\\x1f\\x00\\x1e\\x1f\\x00\\x07\\x1e';
-const DELIMITER_BYTES = Buffer.from([0x1e, 0x1f, 0x00, 0x1e, 0x1f, 0x00, 0x07, 0x1e]);
+// kcat splits its input on this byte string. No NUL in it: kcat parses the option as a C string.
+const DELIMITER_BYTES = Buffer.from([0x1e, 0x1f, 0x1c, 0x1e, 0x1f, 0x1c, 0x07, 0x1e]);
+const MESSAGE_DELIMITER = [...DELIMITER_BYTES].map((b) => `\\x${b.toString(16).padStart(2, '0')}`).join('');
 const KEY_DELIMITER = '\\x1d';
 
 function sampleBatch(i: number, devices: number): MetricBatch {

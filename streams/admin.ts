@@ -26,13 +26,29 @@ export async function connectAdmin(opts: { brokers: string[]; logger: Logger; cl
       cause: err,
     });
   }
+  // kafkajs's own wait gives up on the first "does not host this topic-partition" that a broker
+  // answers while the new topic's metadata is still propagating; this one keeps asking.
+  const waitForLeaders = async (topics: string[], timeoutMs = 30_000) => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        const meta = await admin.fetchTopicMetadata({ topics });
+        if (meta.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+      } catch (err) {
+        if (Date.now() > deadline) throw new OpsError('KAFKA_UNAVAILABLE', `topics ${topics.join(', ')} have no leaders after ${timeoutMs} ms: ${(err as Error).message}`, { canRetry: true, cause: err });
+      }
+      if (Date.now() > deadline) throw new OpsError('KAFKA_UNAVAILABLE', `topics ${topics.join(', ')} have no leaders after ${timeoutMs} ms`, { canRetry: true });
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+
   return {
     async ensureTopics(specs, replicationFactor) {
       const existing = new Set(await admin.listTopics());
       const missing = specs.filter((s) => !existing.has(s.name));
       if (missing.length > 0) {
         await admin.createTopics({
-          waitForLeaders: true,
+          waitForLeaders: false,
           topics: missing.map((s) => ({
             topic: s.name,
             numPartitions: s.partitions,
@@ -41,6 +57,7 @@ export async function connectAdmin(opts: { brokers: string[]; logger: Logger; cl
           })),
         });
         // Another replica may have raced us: createTopics returns false then, which is fine.
+        await waitForLeaders(missing.map((s) => s.name));
       }
       const present = specs.filter((s) => existing.has(s.name));
       if (present.length > 0) {

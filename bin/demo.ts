@@ -12,7 +12,9 @@ import { localJwtSecret } from './local-secret.js';
 import { signToken } from '../api/auth/jwt.js';
 
 export async function runDemo(): Promise<void> {
-  const logger = createLogger({ role: 'demo' });
+  // The terminal is for the user: progress lines and the URL; the stack's own JSON logs only
+  // when something goes wrong (LOG_LEVEL overrides). Each role logs to .run/dev/logs/.
+  const logger = createLogger({ role: 'demo' }, (process.env.LOG_LEVEL as 'info' | undefined) ?? 'warn');
   const say = (msg: string) => process.stdout.write(`» ${msg}\n`);
   await ensureInstalled({ root: projectRoot, logger, kafka: true, python: true });
   say('starting Kafka, PostgreSQL and Redis (profile dev)');

@@ -23,8 +23,10 @@ interface Bench {
 
 const benches: Record<string, () => Promise<Bench>> = {
   kafka: () => import('./kafka.js'),
+  processor: () => import('./processor.js'),
   snmp: () => import('./snmp.js'),
   nab: () => import('./nab.js'),
+  sink: () => import('./sink.js'),
 };
 
 export async function runBench(argv: string[]): Promise<void> {

@@ -14,6 +14,8 @@ roles (one process each, configured by environment variables, see README):
 
 tools:
   inventory import FILE    publish a YAML inventory to inventory.devices
+  inventory sync-netbox | serve-webhook   NetBox as the inventory source
+  credentials keygen | list | put NAME | delete NAME   the encrypted credential store
   token [--role viewer|operator|analyst|admin] [--sub NAME] [--ttl SECONDS]   mint an API token
   demo                     everything above on this machine, with live charts (npm start)
   test                     the whole test suite against a local stack (npm test)
@@ -32,6 +34,7 @@ export async function main(argv: string[]): Promise<void> {
     stack: async () => (await import('../infra/stack-command.js')).runStackCommand(rest),
     inventory: async () => (await import('../collectors/inventory/inventory-command.js')).runInventoryCommand(rest),
     token: async () => (await import('./token-command.js')).runTokenCommand(rest),
+    credentials: async () => (await import('../collectors/credentials/credentials-command.js')).runCredentialsCommand(rest),
     demo: async () => (await import('./demo.js')).runDemo(),
     test: async () => process.exit(await (await import('../test/run.js')).runTests(rest)),
     bench: async () => (await import('../bench/run.js')).runBench(rest),

@@ -1,19 +1,72 @@
-// From an inventory device to what the SNMP poller needs. Credentials are referenced by name;
-// until the encrypted credential store lands, local runs may carry a community literally as
-// "community:<value>". The community never appears in a log line or an error.
+// From an inventory device to what the SNMP poller needs. Credentials are referenced by name and
+// resolved here from the credential store; local runs may still carry a v2c community literally
+// as "community:<value>". Neither the community nor any key ever appears in a message.
 import { isIP } from 'node:net';
+import client from 'prom-client';
 import type { Device } from '../schemas/types.js';
-import type { SnmpTarget } from './snmp/poller.js';
+import type { CredentialLookup } from './credentials/credential-store.js';
+import type { SnmpTarget } from './snmp/types.js';
 
 export type TargetResult = { ok: true; target: SnmpTarget } | { ok: false; code: string; message: string };
 
-export function snmpTargetOf(device: Device): TargetResult {
+const COMMUNITY_LITERAL = 'community:';
+const NONE: CredentialLookup = { get: () => undefined };
+
+export function snmpTargetOf(device: Device, credentials: CredentialLookup = NONE): TargetResult {
   const snmp = device.snmp;
-  if (!snmp) return { ok: false, code: 'INVENTORY_NO_SNMP', message: `device ${device.deviceId} has no snmp section` };
-  if (isIP(device.address) === 0) return { ok: false, code: 'INVENTORY_BAD_ADDRESS', message: `device ${device.deviceId} has address "${device.address}", not an IP literal` };
-  if (snmp.version !== 'v2c') return { ok: false, code: 'SNMP_VERSION_UNSUPPORTED', message: `device ${device.deviceId} asks for SNMP ${snmp.version}; this collector speaks v2c` };
-  const prefix = 'community:';
-  if (!snmp.credential.startsWith(prefix))
-    return { ok: false, code: 'CREDENTIAL_UNKNOWN', message: `device ${device.deviceId} references credential "${snmp.credential}", which is not known` };
-  return { ok: true, target: { deviceId: device.deviceId, address: device.address, port: snmp.port, version: 'v2c', community: snmp.credential.slice(prefix.length) } };
+  const id = device.deviceId;
+  if (!snmp) return { ok: false, code: 'INVENTORY_NO_SNMP', message: `device ${id} has no snmp section` };
+  if (isIP(device.address) === 0) return { ok: false, code: 'INVENTORY_BAD_ADDRESS', message: `device ${id} has address "${device.address}", not an IP literal` };
+  const base = {
+    deviceId: id,
+    address: device.address,
+    port: snmp.port,
+    ...(snmp.timeoutMs != null ? { timeoutMs: snmp.timeoutMs } : {}),
+    ...(snmp.retries != null ? { retries: snmp.retries } : {}),
+  };
+  const ref = snmp.credential;
+  if (ref.startsWith(COMMUNITY_LITERAL)) {
+    if (snmp.version !== 'v2c') return { ok: false, code: 'CREDENTIAL_MISMATCH', message: `device ${id} asks for SNMP ${snmp.version} but names a community literal` };
+    return { ok: true, target: { ...base, version: 'v2c', community: ref.slice(COMMUNITY_LITERAL.length) } };
+  }
+  let credential;
+  try {
+    credential = credentials.get(ref);
+  } catch (err) {
+    const code = (err as { code?: string }).code ?? 'CREDENTIAL_UNREADABLE';
+    return { ok: false, code, message: `device ${id}: ${(err as Error).message}` };
+  }
+  if (!credential) return { ok: false, code: 'CREDENTIAL_UNKNOWN', message: `device ${id} references credential "${ref}", which is not known` };
+  if (snmp.version === 'v2c' && credential.kind === 'snmp-community') return { ok: true, target: { ...base, version: 'v2c', community: credential.community } };
+  if (snmp.version === 'v3' && credential.kind === 'snmp-v3') {
+    const { user, authProtocol, authKey, privProtocol, privKey } = credential;
+    return { ok: true, target: { ...base, version: 'v3', user, authProtocol, authKey, privProtocol, privKey, context: snmp.context ?? '' } };
+  }
+  return { ok: false, code: 'CREDENTIAL_MISMATCH', message: `device ${id} asks for SNMP ${snmp.version} but credential "${ref}" is of kind ${credential.kind}` };
+}
+
+/**
+ * What the collector calls per device and poll: the target, or null when the device cannot be
+ * polled. Failures are counted (oc_snmp_target_errors_total{code}) every time and logged once per
+ * change of (device, code), naming the device and the cause, so a bad entry neither floods the log
+ * nor goes unnoticed; the other devices are unaffected.
+ */
+export function createSnmpTargetResolver(opts: { credentials?: CredentialLookup; logger: import('../common/log.js').Logger }) {
+  const errors =
+    (client.register.getSingleMetric('oc_snmp_target_errors_total') as client.Counter<'code'> | undefined) ??
+    new client.Counter({ name: 'oc_snmp_target_errors_total', help: 'Devices that could not be polled over SNMP because of their inventory entry or credential, by code.', labelNames: ['code'] });
+  const last = new Map<string, string>();
+  return (device: Device): SnmpTarget | null => {
+    const r = snmpTargetOf(device, opts.credentials ?? NONE);
+    const before = last.get(device.deviceId);
+    if (r.ok) {
+      if (before) opts.logger.info('device can be polled over SNMP again', { deviceId: device.deviceId });
+      last.delete(device.deviceId);
+      return r.target;
+    }
+    errors.inc({ code: r.code });
+    if (before !== r.code) opts.logger.warn('device cannot be polled over SNMP', { deviceId: device.deviceId, code: r.code, reason: r.message });
+    last.set(device.deviceId, r.code);
+    return null;
+  };
 }

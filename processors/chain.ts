@@ -1,23 +1,41 @@
 // The transform chain a processor runs per raw reading, as a pure function over one device's
-// state, so the same code serves the live processor, replays and benchmarks. The state is what a
-// processor checkpoints to its changelog (Maps and bigints survive its JSON codec).
-import type { LiveBatch, MetricBatch, RawSnmpPoll } from '../schemas/types.js';
-import { normalizeSnmp, type SnmpDeviceState } from './normalize/snmp.js';
+// state, so the same code serves the live processor, replays and benchmarks: normalize → live
+// throttle → analysis (baselines, anomalies, health). The state is what the processor
+// checkpoints to its changelog (Maps, bigints and detectors survive its JSON codec).
+import type { AnomalyEvent, Baseline, HealthScore, LiveBatch, MetricBatch } from '../schemas/types.js';
+import { normalizeRaw, normalizeStateKey, type NormalizeState, type RawKind } from './normalize/index.js';
 import { throttleLive } from './live/throttle.js';
+import { analyseBatch, type DeviceAnalysisState } from './anomaly/analyse.js';
+import { analysisConfig, type AnalysisConfig } from './anomaly/config.js';
+
+export type { RawKind } from './normalize/index.js';
 
 export interface DeviceChainState {
-  /** Per SNMP profile: profiles are polled separately, each with its own counters. */
-  snmp: Map<string, SnmpDeviceState>;
+  /** Counter state per source and profile ("snmp:interfaces"): each is polled on its own. */
+  normalize: Map<string, NormalizeState>;
   /** Event time of the last live point per series. */
   liveEmitted: Map<string, number>;
+  /** Baselines, detectors, open anomalies and health of the device's series. */
+  analysis?: DeviceAnalysisState;
 }
 
-export function processSnmpPoll(
-  state: DeviceChainState | undefined,
-  poll: RawSnmpPoll,
-): { state: DeviceChainState; metrics: MetricBatch; live: LiveBatch | null } {
-  const s = state ?? { snmp: new Map(), liveEmitted: new Map() };
-  const r = normalizeSnmp(s.snmp.get(poll.profile), poll);
-  if (r.state) s.snmp.set(poll.profile, r.state);
-  return { state: s, metrics: r.batch, live: throttleLive(s.liveEmitted, r.batch) };
+export interface ChainOutput {
+  state: DeviceChainState;
+  metrics: MetricBatch;
+  live: LiveBatch | null;
+  baselines: Baseline[];
+  anomalies: AnomalyEvent[];
+  health: HealthScore | null;
+}
+
+const defaultAnalysis = analysisConfig();
+
+export function processRaw(state: DeviceChainState | undefined, kind: RawKind, record: unknown, config: AnalysisConfig = defaultAnalysis): ChainOutput {
+  const s: DeviceChainState = state ?? { normalize: new Map(), liveEmitted: new Map() };
+  const key = normalizeStateKey(kind, record as never);
+  const r = normalizeRaw(kind, key ? s.normalize.get(key) : undefined, record as never);
+  if (r.stateKey && r.state) s.normalize.set(r.stateKey, r.state);
+  const a = analyseBatch(s.analysis, r.batch, config);
+  s.analysis = a.deviceState;
+  return { state: s, metrics: r.batch, live: throttleLive(s.liveEmitted, r.batch), baselines: a.baselines, anomalies: a.anomalies, health: a.health };
 }

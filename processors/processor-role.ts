@@ -1,13 +1,14 @@
-// Composition root of the `processor` role: raw readings → normalize → metrics and live topics,
+// Composition root of the `processor` role: raw readings of every protocol → normalize → metrics,
+// live points, baselines, anomalies and health,
 // exactly once: each consumed batch's outputs, state changes and offsets commit in one Kafka
 // transaction (streams/transactional.ts); state is restored from the changelog on assignment.
 import { loadConfig } from '../common/config.js';
 import { createLogger } from '../common/log.js';
 import { runRole } from '../common/role.js';
 import { connectStreams, createTransactionalProcessor, type Streams, type TransactionalProcessor } from '../streams/index.js';
-import type { RawSnmpPoll } from '../schemas/types.js';
 import { processorSettings } from './settings.js';
-import { processSnmpPoll, type DeviceChainState } from './chain.js';
+import { processRaw, type DeviceChainState, type RawKind } from './chain.js';
+import { emitChainOutput } from './emit-outputs.js';
 
 export async function runProcessorRole(env: NodeJS.ProcessEnv = process.env) {
   const config = loadConfig(processorSettings, env);
@@ -18,7 +19,7 @@ export async function runProcessorRole(env: NodeJS.ProcessEnv = process.env) {
     {
       name: 'streams',
       start: async () => {
-        streams = await connectStreams({ config, clientId: 'processor', logger, writes: ['metrics', 'live'] });
+        streams = await connectStreams({ config, clientId: 'processor', logger, writes: ['metrics', 'live', 'baselines', 'anomalies', 'health'] });
       },
       stop: () => streams.close(),
     },
@@ -26,16 +27,21 @@ export async function runProcessorRole(env: NodeJS.ProcessEnv = process.env) {
       name: 'normalize',
       start: async () => {
         const { topics } = streams;
+        const kinds = new Map<string, RawKind>([
+          [topics.rawSnmp, 'snmp'],
+          [topics.rawIcmp, 'icmp'],
+          [topics.rawSsh, 'ssh'],
+          [topics.rawCiena, 'ciena'],
+        ]);
         processor = streams.transactional<DeviceChainState>({
           groupId: config.groupId,
           sessionTimeoutMs: config.sessionTimeoutMs,
-          inputTopics: [topics.rawSnmp],
+          inputTopics: [topics.rawSnmp, topics.rawIcmp, topics.rawSsh, topics.rawCiena],
           changelogTopic: topics.processorState,
           transform: {
             apply: (state, record, emit) => {
-              const out = processSnmpPoll(state, record.value as RawSnmpPoll);
-              emit(topics.metrics, out.metrics.deviceId, out.metrics, out.metrics.ts);
-              if (out.live) emit(topics.live, out.live.deviceId, out.live, out.live.ts);
+              const out = processRaw(state, kinds.get(record.topic)!, record.value);
+              emitChainOutput(topics, emit, out, record.partition);
               return out.state;
             },
           },

@@ -88,7 +88,7 @@ const samples: TopicRecords = {
   'inventory.devices': {
     deviceId: 'lab-r1', hostname: 'r1.lab', address: '127.0.0.11', site: 'lab', role: 'core', platform: 'linux',
     vendor: 'net-snmp', status: 'active', tags: ['lab'], labels: { region: 'eu' },
-    snmp: { version: 'v2c', port: 161, credential: 'community:public', profiles: ['system', 'interfaces'] },
+    snmp: { version: 'v2c', port: 161, credential: 'community:public', profiles: ['system', 'interfaces'], timeoutMs: null, retries: null, context: null },
     updatedAt: 1_795_000_000_000,
   },
   'telemetry.raw.snmp': {

@@ -20,6 +20,12 @@ export interface SnmpAccess {
   /** Name of a stored credential; "community:<value>" for local runs. */
   credential: string;
   profiles: string[];
+  /** Per-device request timeout, ms per attempt; null/absent: the collector's default. */
+  timeoutMs?: number | null;
+  /** Per-device retries after a timeout; null/absent: the collector's default. */
+  retries?: number | null;
+  /** SNMPv3 context name; null/absent: "". */
+  context?: string | null;
 }
 
 export interface Device {

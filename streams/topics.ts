@@ -53,6 +53,8 @@ export function topicSpecs(partitions: number, prefix = ''): TopicSpec[] {
     // Live points only matter for a few seconds; a short retention keeps the wall cheap.
     { name: t.live, partitions, config: log(1 / 24) },
     { name: t.dlq, partitions, config: log(30) },
-    { name: t.processorState, partitions, config: compacted },
+    // One record holds a device's whole state (its series' baselines and detectors): allow
+    // records far beyond the broker's 1 MiB default.
+    { name: t.processorState, partitions, config: { ...compacted, 'max.message.bytes': String(32 * 1024 * 1024) } },
   ];
 }

@@ -24,7 +24,11 @@ import { streamMetrics } from './metrics.js';
 import { transactionMetrics } from './transactional-metrics.js';
 
 export interface Emit {
-  (topic: string, key: string, value: unknown, timestamp?: number): void;
+  /** Encodes `value` with the topic's schema and adds it to the batch's transaction. An explicit
+   * partition keeps a record keyed by something else than deviceId co-partitioned. */
+  (topic: string, key: string, value: unknown, timestamp?: number, partition?: number): void;
+  /** Adds bytes as they are (pass-through, benchmarks). */
+  raw(topic: string, key: string | null, value: Buffer | null, timestamp?: number): void;
 }
 
 /** A stateful transform: per key state (JSON-serialisable), records in, outputs emitted. */
@@ -177,16 +181,19 @@ export function createTransactionalProcessor<S>(opts: TransactionalOptions<S>): 
           await heartbeat();
           const decoded = await opts.serde.decodeMany(topic, batch.messages.map((m) => m.value));
 
-          // Transform first, on copies of what changes, so an aborted transaction leaves the
-          // in-memory state as it was: the retried batch then starts from the same state.
           type OutMessage = { key: string | null; value: Buffer | null; timestamp?: string; partition?: number; headers?: Record<string, string> };
           const outputs = new Map<string, OutMessage[]>();
           const changed = new Map<string, S | undefined>();
-          const emit: Emit = (out, key, value, ts) => {
+          const push = (out: string, message: OutMessage) => {
             let list = outputs.get(out);
             if (!list) outputs.set(out, (list = []));
-            list.push({ key, value: opts.serde.encode(out, value), timestamp: ts === undefined ? undefined : String(ts) });
+            list.push(message);
           };
+          const emit: Emit = Object.assign(
+            (out: string, key: string, value: unknown, ts?: number, partition?: number) =>
+              push(out, { key, value: opts.serde.encode(out, value), timestamp: ts === undefined ? undefined : String(ts), partition }),
+            { raw: (out: string, key: string | null, value: Buffer | null, ts?: number) => push(out, { key, value, timestamp: ts === undefined ? undefined : String(ts) }) },
+          );
           const dead: { record: InRecord; error: unknown; stage: string }[] = [];
           for (let i = 0; i < batch.messages.length; i++) {
             const m = batch.messages[i];
@@ -198,10 +205,14 @@ export function createTransactionalProcessor<S>(opts: TransactionalOptions<S>): 
             }
             const record: InRecord = { ...base, value: d.value };
             const key = transform.stateKey ? transform.stateKey(record) : record.key ?? '';
+            // State is changed in place (copying a device's state per record would cost more than
+            // the transform): if the transaction aborts, the partition's in-memory state is
+            // dropped and restored from the changelog, which holds the last committed state.
             const before = changed.has(key) ? changed.get(key) : state.get(key);
             try {
-              changed.set(key, transform.apply(before === undefined ? undefined : structuredClone(before), record, emit));
+              changed.set(key, transform.apply(before, record, emit));
             } catch (err) {
+              if (before !== undefined) changed.set(key, before); // whatever it changed in place is checkpointed as is
               dead.push({ record, error: new OpsError('TRANSFORM_FAILED', `transform failed on ${topic}[${partition}]@${m.offset} key ${key}: ${(err as Error).message}`, { cause: err }), stage: 'transform' });
             }
           }
@@ -216,16 +227,16 @@ export function createTransactionalProcessor<S>(opts: TransactionalOptions<S>): 
               // Dead letters travel in the same transaction: committed with the offsets or not at all.
               topicMessages.push(deadLetterMessage(opts, record, error, stage));
             }
-            if (topicMessages.length > 0) await tx.sendBatch({ topicMessages, compression, acks: -1 });
+            for (const chunk of chunkByBytes(topicMessages)) await tx.sendBatch({ topicMessages: chunk, compression, acks: -1 });
             const next = String(BigInt(batch.messages[batch.messages.length - 1].offset) + 1n);
             await tx.sendOffsets({ consumerGroupId: opts.groupId, topics: [{ topic, partitions: [{ partition, offset: next }] }] });
             await tx.commit();
           } catch (err) {
             await tx.abort().catch(() => undefined);
+            states.delete(partition); // in-place changes of this batch are void: restore on redelivery
             if (isFenced(err)) {
               // A newer owner of this partition exists: stop touching it, drop its state.
               logger.warn('producer fenced: this member lost the partition', { topic, partition });
-              states.delete(partition);
               await dropProducer(partition);
             }
             transactionMetrics.aborted.inc({ group: opts.groupId });
@@ -249,6 +260,32 @@ export function createTransactionalProcessor<S>(opts: TransactionalOptions<S>): 
     },
     isReady: () => ready,
   };
+}
+
+// A produce request carries one record batch per partition, and a batch may not exceed the
+// broker's message size (1 MiB by default): a big consumed batch is sent in several requests,
+// all inside the one transaction.
+const MAX_REQUEST_BYTES = 768 * 1024;
+function* chunkByBytes<M extends { key: string | null; value: Buffer | null }>(topicMessages: { topic: string; messages: M[] }[]): Generator<{ topic: string; messages: M[] }[]> {
+  let chunk: { topic: string; messages: M[] }[] = [];
+  let bytes = 0;
+  for (const { topic, messages } of topicMessages) {
+    let current: M[] = [];
+    chunk.push({ topic, messages: current });
+    for (const m of messages) {
+      const size = (m.value?.length ?? 0) + (m.key?.length ?? 0) + 64;
+      if (bytes + size > MAX_REQUEST_BYTES && bytes > 0) {
+        yield chunk.filter((c) => c.messages.length > 0);
+        current = [];
+        chunk = [{ topic, messages: current }];
+        bytes = 0;
+      }
+      current.push(m);
+      bytes += size;
+    }
+  }
+  const rest = chunk.filter((c) => c.messages.length > 0);
+  if (rest.length > 0) yield rest;
 }
 
 function deadLetterMessage(opts: TransactionalOptions<any>, record: InRecord, error: unknown, stage: string) {

@@ -1,14 +1,16 @@
 // `inventory import FILE`: publishes the YAML inventory to the compacted inventory.devices topic,
-// keyed by device id. (Tombstones for devices removed from the file come with the NetBox sync of
-// issue 3, which needs the topic's current set read back first.)
+// keyed by device id. `inventory sync-netbox` / `inventory serve-webhook`: NetBox as the source
+// (netbox-command.ts).
 import { loadConfig } from '../../common/config.js';
 import { createLogger } from '../../common/log.js';
 import { connectStreams, streamSettings } from '../../streams/index.js';
 import { readInventoryFile } from './yaml-inventory.js';
+import { runNetboxCommand } from './netbox-command.js';
 
 export async function runInventoryCommand(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const [verb, file] = argv;
-  if (verb !== 'import' || !file) throw new Error('usage: inventory import FILE.yaml');
+  if (verb === 'sync-netbox' || verb === 'serve-webhook') return runNetboxCommand(verb, env);
+  if (verb !== 'import' || !file) throw new Error('usage: inventory import FILE.yaml | sync-netbox | serve-webhook');
   const config = loadConfig(streamSettings, env);
   const logger = createLogger({ role: 'inventory' });
   const { devices, problems } = readInventoryFile(file);

@@ -38,7 +38,17 @@ export function parseInventory(text: string, now = Date.now()): { devices: Devic
       if (!Number.isInteger(port) || port < 1 || port > 65_535) return problem(`snmp.port of ${deviceId} must be 1-65535`);
       if (!str(s.credential)) return problem(`snmp.credential of ${deviceId} is missing`);
       const profiles = Array.isArray(s.profiles) ? s.profiles.map(String) : ['system', 'interfaces'];
-      snmp = { version, port, credential: str(s.credential), profiles };
+      const optionalInt = (key: string, min: number, max: number): number | null | undefined => {
+        if (s[key] === undefined || s[key] === null) return null;
+        const n = Number(s[key]);
+        return Number.isInteger(n) && n >= min && n <= max ? n : undefined;
+      };
+      const timeoutMs = optionalInt('timeoutMs', 100, 60_000);
+      const retries = optionalInt('retries', 0, 10);
+      if (timeoutMs === undefined) return problem(`snmp.timeoutMs of ${deviceId} must be an integer from 100 to 60000 (ms)`);
+      if (retries === undefined) return problem(`snmp.retries of ${deviceId} must be an integer from 0 to 10`);
+      const context = s.context === undefined || s.context === null ? null : String(s.context);
+      snmp = { version, port, credential: str(s.credential), profiles, timeoutMs, retries, context };
     }
     seen.add(deviceId);
     devices.push({

@@ -25,6 +25,16 @@ declare module 'net-snmp' {
       idBitsSize?: 16 | 32;
       sourceAddress?: string;
       sourcePort?: number;
+      context?: string; // SNMPv3 context name
+    }
+
+    interface UsmUser {
+      name: string;
+      level: number; // SecurityLevel
+      authProtocol?: number; // AuthProtocols
+      authKey?: string;
+      privProtocol?: number; // PrivProtocols
+      privKey?: string;
     }
 
     type GetCallback = (error: Error | null, varbinds?: Varbind[]) => void;
@@ -40,6 +50,13 @@ declare module 'net-snmp' {
     }
 
     function createSession(target: string, community: string, options?: SessionOptions): Session;
+    function createV3Session(target: string, user: UsmUser, options?: SessionOptions): Session;
+
+    const SecurityLevel: { noAuthNoPriv: number; authNoPriv: number; authPriv: number };
+    const AuthProtocols: Record<'none' | 'md5' | 'sha' | 'sha224' | 'sha256' | 'sha384' | 'sha512', number>;
+    const PrivProtocols: Record<'none' | 'des' | 'aes' | 'aes256b' | 'aes256r', number>;
+    // ResponseInvalidError.code values this project reads
+    const ResponseInvalidCode: { ECouldNotDecrypt: number; EAuthFailure: number; ENotInTimeWindow: number; EUnexpectedReport: number };
     function isVarbindError(varbind: Varbind): boolean;
 
     const Version1: number;

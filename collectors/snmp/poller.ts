@@ -1,4 +1,4 @@
-// SNMP v2c poller: reads one profile from one device and returns it as a RawSnmpPoll. A poll never
+// SNMP v2c/v3 poller: reads one profile from one device and returns it as a RawSnmpPoll. A poll never
 // throws for anything the device or the network did: failures come back as `error` with a code
 // (see errors.ts) and no values, because a failed poll is published too (availability).
 //
@@ -15,7 +15,7 @@ import { SessionPool, type PooledSession } from './session-pool.js';
 import type { RawSnmpPoll, SnmpTarget } from './types.js';
 import { getScalars, walkColumns, WALK_LIMITS, type ReadSink } from './walk.js';
 
-export type { RawSnmpPoll, SnmpTarget, SnmpValue } from './types.js';
+export type { RawSnmpPoll, SnmpTarget, SnmpV2cTarget, SnmpV3Target, SnmpValue } from './types.js';
 
 export interface SnmpPollerOptions {
   timeoutMs: number; // per request attempt
@@ -49,7 +49,7 @@ export function createSnmpPoller(opts: SnmpPollerOptions): SnmpPoller {
   const logger = opts.logger.child({ component: 'snmp-poller' });
   const metrics = snmpPollerMetrics();
   const probeMs = opts.unreachableProbeMs ?? SNMP_POLLER_DEFAULTS.unreachableProbeMs;
-  const guardMs = opts.timeoutMs * (opts.retries + 1) + WALK_LIMITS.guardSlackMs;
+  const guardOf = (t: SnmpTarget) => (t.timeoutMs ?? opts.timeoutMs) * ((t.retries ?? opts.retries) + 1) + WALK_LIMITS.guardSlackMs;
   const pool = new SessionPool({
     timeoutMs: opts.timeoutMs,
     retries: opts.retries,
@@ -77,11 +77,9 @@ export function createSnmpPoller(opts: SnmpPollerOptions): SnmpPoller {
     if (malformedSeen) return { code: 'SNMP_MALFORMED', message: `${where}: answered only with datagrams that are not valid SNMP responses` };
     const refused = await probeUnreachable(target.address, target.port, probeMs);
     if (refused) return { code: 'SNMP_UNREACHABLE', message: `${where}: ${refused} (nothing listening on the SNMP port, or no route to the host)` };
-    const attempts = opts.retries + 1;
-    return {
-      code: 'SNMP_TIMEOUT',
-      message: `${where}: no response within ${opts.timeoutMs} ms × ${attempts} attempt(s); in SNMPv2c a wrong community looks the same (the agent drops the request)`,
-    };
+    const attempts = (target.retries ?? opts.retries) + 1;
+    const hint = target.version === 'v2c' ? 'in SNMPv2c a wrong community looks the same (the agent drops the request)' : 'an SNMPv3 agent that does not send reports drops bad credentials the same way';
+    return { code: 'SNMP_TIMEOUT', message: `${where}: no response within ${target.timeoutMs ?? opts.timeoutMs} ms × ${attempts} attempt(s); ${hint}` };
   }
 
   function noteOutcome(target: SnmpTarget, profile: string, error: PollError | null): void {
@@ -96,7 +94,7 @@ export function createSnmpPoller(opts: SnmpPollerOptions): SnmpPoller {
   async function poll(target: SnmpTarget, profileName: string): Promise<RawSnmpPoll> {
     const profile = PROFILES[profileName];
     if (!profile) throw configError(`unknown SNMP profile "${profileName}" for device ${target.deviceId}; known: ${Object.keys(PROFILES).join(', ')}`);
-    if (target.version !== 'v2c') throw configError(`device ${target.deviceId} asks for SNMP ${String(target.version)}; this poller speaks v2c`);
+    if (target.version !== 'v2c' && target.version !== 'v3') throw configError(`device ${(target as SnmpTarget).deviceId} asks for SNMP ${String((target as { version: unknown }).version)}; this poller speaks v2c and v3`);
     const where = `device ${target.deviceId} (${target.address}:${target.port}) profile ${profile.name}`;
     const reading: RawSnmpPoll = {
       deviceId: target.deviceId,
@@ -121,12 +119,17 @@ export function createSnmpPoller(opts: SnmpPollerOptions): SnmpPoller {
       try {
         entry = pool.acquire(target);
         malformedBefore = entry.malformed;
+        const guardMs = guardOf(target);
         if (profile.columns.length === 0) await getScalars(entry, scalars, keep, sink, guardMs);
         else await walkColumns(entry, profile.columns, scalars, keep, sink, { maxRepetitions: opts.maxRepetitions, guardMs });
       } catch (err) {
         reading.durationMs = Math.round(performance.now() - started);
         error = isTimeout(err) && !closed ? await explainTimeout(target, where, (entry?.malformed ?? 0) > malformedBefore) : classifyError(err, where);
       }
+      // net-snmp rediscovers a restarted agent's engine by itself (a Report to a request re-sends it
+      // once with the new engine boots/time); after a v3 auth failure the session is dropped anyway,
+      // so the next poll starts clean with whatever the credential store then holds.
+      if (error?.code === 'SNMP_AUTH' && target.version === 'v3') pool.release(target.deviceId);
     }
 
     if (error) {

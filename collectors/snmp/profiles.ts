@@ -21,6 +21,11 @@ export interface SnmpProfile {
 export const SYS_UPTIME: ScalarObject = { name: 'sysUpTime', oid: '1.3.6.1.2.1.1.3.0' };
 
 const SYSTEM = '1.3.6.1.2.1.1';
+const ENT_PHYSICAL_NAME = '1.3.6.1.2.1.47.1.1.1.1.7'; // ENTITY-MIB: names the sensor ("<port> Rx Power")
+const ENT_PHY_SENSOR = '1.3.6.1.2.1.99.1.1.1'; // ENTITY-SENSOR-MIB::entPhySensorEntry (RFC 3433)
+const ENT_SENSOR_VALUE = '1.3.6.1.4.1.9.9.91.1.1.1.1'; // CISCO-ENTITY-SENSOR-MIB::entSensorValueEntry
+const JNX_DOM_CURRENT = '1.3.6.1.4.1.2636.3.60.1.1.1.1'; // JUNIPER-DOM-MIB::jnxDomCurrentEntry (by ifIndex)
+const WWP_XCVR = '1.3.6.1.4.1.6141.2.60.4.1.1.1.1'; // WWP-LEOS-PORT-XCVR-MIB::wwpLeosPortXcvrEntry (by port)
 const IF_ENTRY = '1.3.6.1.2.1.2.2.1'; // IF-MIB::ifEntry
 const IFX_ENTRY = '1.3.6.1.2.1.31.1.1.1'; // IF-MIB::ifXEntry
 
@@ -45,6 +50,49 @@ export const PROFILES: Record<string, SnmpProfile> = {
       { name: 'ifInErrors', oid: `${IF_ENTRY}.14` },
       { name: 'ifInDiscards', oid: `${IF_ENTRY}.13` },
       { name: 'ifOutErrors', oid: `${IF_ENTRY}.20` },
+    ],
+  },
+  // Optical DOM. Raw values travel with the columns that give them meaning (type, scale,
+  // precision, names), so the normaliser converts them without a MIB (see optical-dom.ts).
+  'optics-entity-sensor': {
+    name: 'optics-entity-sensor',
+    scalars: [],
+    columns: [
+      { name: 'entPhySensorType', oid: `${ENT_PHY_SENSOR}.1` },
+      { name: 'entPhySensorScale', oid: `${ENT_PHY_SENSOR}.2` },
+      { name: 'entPhySensorPrecision', oid: `${ENT_PHY_SENSOR}.3` },
+      { name: 'entPhySensorValue', oid: `${ENT_PHY_SENSOR}.4` },
+      { name: 'entPhySensorOperStatus', oid: `${ENT_PHY_SENSOR}.5` },
+      { name: 'entPhySensorUnitsDisplay', oid: `${ENT_PHY_SENSOR}.6` },
+      { name: 'entPhysicalName', oid: ENT_PHYSICAL_NAME },
+    ],
+  },
+  'optics-cisco': {
+    name: 'optics-cisco',
+    scalars: [],
+    columns: [
+      { name: 'entSensorType', oid: `${ENT_SENSOR_VALUE}.1` },
+      { name: 'entSensorScale', oid: `${ENT_SENSOR_VALUE}.2` },
+      { name: 'entSensorPrecision', oid: `${ENT_SENSOR_VALUE}.3` },
+      { name: 'entSensorValue', oid: `${ENT_SENSOR_VALUE}.4` },
+      { name: 'entSensorStatus', oid: `${ENT_SENSOR_VALUE}.5` },
+      { name: 'entPhysicalName', oid: ENT_PHYSICAL_NAME },
+    ],
+  },
+  'optics-juniper': {
+    name: 'optics-juniper',
+    scalars: [],
+    columns: [
+      { name: 'jnxDomCurrentRxLaserPower', oid: `${JNX_DOM_CURRENT}.5` }, // 0.01 dBm
+      { name: 'jnxDomCurrentTxLaserOutputPower', oid: `${JNX_DOM_CURRENT}.7` }, // 0.01 dBm
+    ],
+  },
+  'optics-ciena': {
+    name: 'optics-ciena',
+    scalars: [],
+    columns: [
+      { name: 'wwpLeosPortXcvrRxDbmPower', oid: `${WWP_XCVR}.105` }, // dBm × 10000
+      { name: 'wwpLeosPortXcvrTxDbmPower', oid: `${WWP_XCVR}.106` }, // dBm × 10000
     ],
   },
 };

@@ -1,6 +1,7 @@
 // One net-snmp session (one UDP socket) per device, reused across polls: no socket churn per poll,
-// and requests to one device multiplex on it by request id. A session is replaced when the
-// device's endpoint or credentials change, and closed with the pool.
+// and requests to one device multiplex on it by request id (and, in v3, the agent's engine id,
+// boots and time are discovered once per session, not once per poll). A session is replaced when
+// the device's endpoint, credentials or timing change, and closed with the pool.
 
 import { isIP } from 'node:net';
 import snmp from 'net-snmp';
@@ -19,8 +20,34 @@ export interface SessionPoolOptions {
   onSizeChange: (size: number) => void;
 }
 
-function sameEndpoint(a: SnmpTarget, b: SnmpTarget): boolean {
-  return a.address === b.address && a.port === b.port && a.version === b.version && a.community === b.community;
+function sameSession(a: SnmpTarget, b: SnmpTarget): boolean {
+  if (a.address !== b.address || a.port !== b.port || a.timeoutMs !== b.timeoutMs || a.retries !== b.retries) return false;
+  if (a.version === 'v2c' || b.version === 'v2c') return a.version === 'v2c' && b.version === 'v2c' && a.community === b.community;
+  return (
+    a.user === b.user &&
+    a.authProtocol === b.authProtocol &&
+    a.authKey === b.authKey &&
+    a.privProtocol === b.privProtocol &&
+    a.privKey === b.privKey &&
+    (a.context ?? '') === (b.context ?? '')
+  );
+}
+
+const LEVELS = { noAuthNoPriv: snmp.SecurityLevel.noAuthNoPriv, authNoPriv: snmp.SecurityLevel.authNoPriv, authPriv: snmp.SecurityLevel.authPriv };
+
+function createSession(target: SnmpTarget, options: snmp.SessionOptions): snmp.Session {
+  if (target.version === 'v2c') return snmp.createSession(target.address, target.community, { ...options, version: snmp.Version2c });
+  const level = target.authProtocol === 'none' ? 'noAuthNoPriv' : target.privProtocol === 'none' ? 'authNoPriv' : 'authPriv';
+  const user: snmp.UsmUser = { name: target.user, level: LEVELS[level] };
+  if (level !== 'noAuthNoPriv') {
+    user.authProtocol = snmp.AuthProtocols[target.authProtocol];
+    user.authKey = target.authKey;
+  }
+  if (level === 'authPriv') {
+    user.privProtocol = snmp.PrivProtocols[target.privProtocol];
+    user.privKey = target.privKey;
+  }
+  return snmp.createV3Session(target.address, user, { ...options, version: snmp.Version3, context: target.context ?? '' });
 }
 
 export class SessionPool {
@@ -30,7 +57,7 @@ export class SessionPool {
 
   acquire(target: SnmpTarget): PooledSession {
     const existing = this.sessions.get(target.deviceId);
-    if (existing && sameEndpoint(existing.target, target)) return existing;
+    if (existing && sameSession(existing.target, target)) return existing;
     if (existing) this.release(target.deviceId);
     const entry = this.open(target);
     this.sessions.set(target.deviceId, entry);
@@ -51,12 +78,11 @@ export class SessionPool {
   }
 
   private open(target: SnmpTarget): PooledSession {
-    const session = snmp.createSession(target.address, target.community, {
+    const session = createSession(target, {
       port: target.port,
-      version: snmp.Version2c,
       transport: isIP(target.address) === 6 ? 'udp6' : 'udp4',
-      timeout: this.opts.timeoutMs,
-      retries: this.opts.retries,
+      timeout: target.timeoutMs ?? this.opts.timeoutMs,
+      retries: target.retries ?? this.opts.retries,
       idBitsSize: 32,
     });
     const entry: PooledSession = { session, target, malformed: 0 };

@@ -4,6 +4,7 @@
 import { writeFile } from 'node:fs/promises';
 import { stringify } from 'yaml';
 import type { LabDevice } from './lab.js';
+import { OPTICS_PROFILES } from './optics.js';
 
 export const LAB_PROFILES = ['system', 'interfaces'];
 
@@ -20,7 +21,7 @@ export function labInventory(devices: LabDevice[], updatedAt: number) {
       status: 'active',
       tags: ['lab', d.platform],
       labels: { source: 'lab' },
-      snmp: { version: 'v2c', port: d.port, credential: `community:${d.community}`, profiles: [...LAB_PROFILES] },
+      snmp: { version: 'v2c', port: d.port, credential: `community:${d.community}`, profiles: [...LAB_PROFILES, ...OPTICS_PROFILES[d.platform]] },
       updatedAt,
     })),
   };

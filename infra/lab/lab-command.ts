@@ -1,11 +1,15 @@
 // The `lab` role: start the simulated network, print what is in it, run until SIGINT/SIGTERM.
 //
 // LAB_DEVICES (4)  LAB_INTERFACES (8)  LAB_SEED (1)  LAB_SNMP_PORT (11161)  LAB_HTTP_PORT (18090)
-// LAB_DATA_DIR (.run/lab)  LAB_SNMP_HOST (127.0.0.1); snmpsim comes from the venv at .cache/venv.
+// LAB_DATA_DIR (.run/lab)  LAB_SNMP_HOST (127.0.0.1)  LAB_RECORDED_WALKS (linux-full-walk,winxp-full-walk);
+// snmpsim comes from the venv at .cache/venv. LAB_NETBOX_PORT (unset: none) serves the lab's devices
+// from a NetBox simulator (token LAB_NETBOX_TOKEN, default below) for `inventory sync-netbox`.
 
 import path from 'node:path';
 import { createLogger } from '../../common/log.js';
-import { startLab } from './lab.js';
+import { startLab, type LabDevice } from './lab.js';
+import { startNetboxSim, type NetboxSim } from './netbox-sim.js';
+import { OPTICS_PROFILES } from './optics.js';
 
 export const LAB_COMMAND_DEFAULTS = {
   devices: 4,
@@ -16,7 +20,25 @@ export const LAB_COMMAND_DEFAULTS = {
   dataDir: '.run/lab',
   venvBin: '.cache/venv/bin',
   snmpHost: '127.0.0.1',
+  recordedWalks: ['linux-full-walk', 'winxp-full-walk'], // LAB_RECORDED_WALKS="" serves none
+  netboxToken: '0123456789abcdef0123456789abcdef01234567', // a lab fixture, not a secret
 };
+
+/** The lab's devices as NetBox would list them, polled through community literals. */
+export function labNetboxDevices(devices: LabDevice[]) {
+  return devices.map((d, i) => ({
+    id: i + 1,
+    name: d.deviceId,
+    address: `${d.address}/32`,
+    status: 'active',
+    site: d.site,
+    role: d.role,
+    platform: d.platform,
+    manufacturer: d.vendor,
+    tags: ['lab', ...OPTICS_PROFILES[d.platform].map((p) => `snmp-profile-${p}`)],
+    customFields: { snmp_credential: `community:${d.community}`, snmp_version: 'v2c', snmp_port: d.port, snmp_profiles: 'system,interfaces' },
+  }));
+}
 
 function intFromEnv(env: NodeJS.ProcessEnv, key: string, fallback: number, min: number, max: number): number {
   const raw = env[key];
@@ -41,6 +63,7 @@ export async function runLabCommand(env: NodeJS.ProcessEnv): Promise<void> {
     snmpPort: intFromEnv(env, 'LAB_SNMP_PORT', LAB_COMMAND_DEFAULTS.snmpPort, 1, 65_535),
     httpPort: intFromEnv(env, 'LAB_HTTP_PORT', LAB_COMMAND_DEFAULTS.httpPort, 0, 65_535),
     venvBin: path.join(root, LAB_COMMAND_DEFAULTS.venvBin),
+    recordedWalks: env.LAB_RECORDED_WALKS === undefined ? [...LAB_COMMAND_DEFAULTS.recordedWalks] : env.LAB_RECORDED_WALKS.split(',').map((s) => s.trim()).filter(Boolean),
     logger,
   });
   for (const d of lab.devices) {
@@ -54,6 +77,13 @@ export async function runLabCommand(env: NodeJS.ProcessEnv): Promise<void> {
       interfaces: d.interfaces.length,
     });
   }
+  let netbox: NetboxSim | undefined;
+  if (env.LAB_NETBOX_PORT) {
+    netbox = await startNetboxSim({ port: intFromEnv(env, 'LAB_NETBOX_PORT', 0, 0, 65_535), token: env.LAB_NETBOX_TOKEN || LAB_COMMAND_DEFAULTS.netboxToken, devices: labNetboxDevices(lab.devices) });
+    logger.info('lab NetBox simulator', { url: netbox.url, devices: lab.devices.length });
+  }
+  for (const r of lab.recorded) logger.info('lab recorded agent', { name: r.name, snmp: `${r.address}:${r.port}`, community: r.community });
+  for (const u of lab.v3Users) logger.info('lab SNMPv3 user', { user: u.credential.user, level: u.level, auth: u.credential.authProtocol, priv: u.credential.privProtocol });
   logger.info('lab ready', { devices: lab.devices.length, url: lab.url, inventory: path.join(path.resolve(root, env.LAB_DATA_DIR || LAB_COMMAND_DEFAULTS.dataDir), 'inventory.yaml') });
 
   await new Promise<void>((resolve) => {
@@ -66,5 +96,6 @@ export async function runLabCommand(env: NodeJS.ProcessEnv): Promise<void> {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
+  await netbox?.close();
   await lab.close();
 }

@@ -1,6 +1,7 @@
 // The lab against the real snmpsim: it starts, describes itself over HTTP, answers SNMP for every
 // device, writes its inventory, and leaves no simulator process behind (close, SIGTERM, SIGKILL).
 
+import { OPTICS_PROFILES } from './optics.js';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -83,7 +84,7 @@ test('the lab serves its devices over SNMP and HTTP, writes its inventory, and c
     assert.equal(inventory.devices.length, 3);
     const first = inventory.devices[0];
     assert.equal(first.deviceId, lab.devices[0].deviceId);
-    assert.deepEqual(first.snmp, { version: 'v2c', port: lab.devices[0].port, credential: `community:${lab.devices[0].community}`, profiles: ['system', 'interfaces'] });
+    assert.deepEqual(first.snmp, { version: 'v2c', port: lab.devices[0].port, credential: `community:${lab.devices[0].community}`, profiles: ['system', 'interfaces', ...OPTICS_PROFILES[lab.devices[0].platform]] });
     assert.equal(first.status, 'active');
     assert.equal(typeof first.updatedAt, 'number');
   } finally {

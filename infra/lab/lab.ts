@@ -1,13 +1,16 @@
 // The simulated device lab: N devices planned from a seed, served by one snmpsim process on one
-// UDP endpoint (each device is a v2c community there), a small HTTP control API, and an
-// inventory file that points the collectors at it.
+// UDP endpoint (each device is a v2c community there, and an SNMPv3 context for the lab's v3
+// users), a small HTTP control API, and an inventory file that points the collectors at it.
+// Optionally the recorded walks that ship with snmpsim (real Linux / Windows agents) are served
+// too, under the communities "recorded/<name>": devices nobody here modelled.
 //
 // <dataDir>/snmprec/<community>.snmprec   one data file per device (rewritten at every start)
+// <dataDir>/snmprec/recorded/<name>.snmprec  copies of snmpsim's recorded walks, when asked for
 // <dataDir>/cache/                         snmpsim's indices
 // <dataDir>/snmpsim.log                    the simulator's own log (read it when a start fails)
 // <dataDir>/inventory.yaml                 the devices as Device records
 
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../../common/log.js';
 import { startControlApi, type ControlApi } from './control-api.js';
@@ -15,7 +18,9 @@ import { DEVICE_PLAN_DEFAULTS, planDevice, type DevicePlan } from './device-plan
 import { writeLabInventory } from './inventory-file.js';
 import type { PlatformId } from './platforms.js';
 import { renderSnmprec } from './snmprec.js';
-import { startSnmpsim } from './snmpsim-process.js';
+import { startSnmpsim, venvHasPythonModule } from './snmpsim-process.js';
+import { portOptics, type PortOptics } from './optics.js';
+import { LAB_V3_USERS, type LabV3User } from './v3-users.js';
 
 export interface LabOptions {
   root: string; // project root: relative dataDir / venvBin resolve from here
@@ -29,7 +34,18 @@ export interface LabOptions {
   httpHost?: string;
   venvBin: string;
   readyTimeoutMs?: number;
+  /** snmpsim's recorded walks to serve as extra agents (e.g. "linux-full-walk"); none by default. */
+  recordedWalks?: string[];
+  /** SNMPv3 users to serve; LAB_V3_USERS by default (authPriv ones only when pysnmp can encrypt). */
+  v3Users?: LabV3User[];
   logger: Logger;
+}
+
+export interface LabRecordedAgent {
+  name: string; // e.g. "linux-full-walk"
+  address: string;
+  port: number;
+  community: string; // "recorded/<name>"
 }
 
 export interface LabInterface {
@@ -42,6 +58,7 @@ export interface LabInterface {
   outBps: number;
   inPps: number;
   outPps: number;
+  optics: PortOptics; // transceiver levels the platform's DOM MIB reports
 }
 
 export interface LabDevice {
@@ -50,6 +67,7 @@ export interface LabDevice {
   address: string;
   port: number;
   community: string;
+  v3Context: string; // SNMPv3 context name selecting this device (= its community)
   platform: PlatformId;
   vendor: string;
   site: string;
@@ -59,6 +77,8 @@ export interface LabDevice {
 
 export interface Lab {
   devices: LabDevice[];
+  recorded: LabRecordedAgent[];
+  v3Users: LabV3User[];
   url: string; // control API base URL
   snmpsimPid: number;
   close(): Promise<void>;
@@ -79,11 +99,12 @@ function toLabDevice(plan: DevicePlan, address: string, port: number): LabDevice
     address,
     port,
     community: plan.deviceId, // the data file is <deviceId>.snmprec, so this is its community
+    v3Context: plan.deviceId,
     platform: plan.platform,
     vendor: plan.vendor,
     site: plan.site,
     role: plan.role,
-    interfaces: plan.interfaces.map((i) => ({
+    interfaces: plan.interfaces.map((i, position) => ({
       index: i.index,
       name: i.name,
       alias: i.alias,
@@ -93,6 +114,7 @@ function toLabDevice(plan: DevicePlan, address: string, port: number): LabDevice
       outBps: i.outBps,
       inPps: i.inPps,
       outPps: i.outPps,
+      optics: portOptics(plan.deviceId, position, i),
     })),
   };
 }
@@ -130,6 +152,12 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
     plans.push(plan);
   }
   const devices = plans.map((p) => toLabDevice(p, snmpHost, opts.snmpPort));
+  const recorded = await copyRecordedWalks(venvBin, recordsDir, opts.recordedWalks ?? [], snmpHost, opts.snmpPort);
+  let v3Users = opts.v3Users ?? LAB_V3_USERS;
+  if (!opts.v3Users && !venvHasPythonModule(venvBin, 'cryptography')) {
+    logger.warn('python package "cryptography" missing from the venv: the lab serves no SNMPv3 authPriv users', { venvBin });
+    v3Users = v3Users.filter((u) => u.level !== 'authPriv');
+  }
 
   const snmpsim = await startSnmpsim({
     venvBin,
@@ -140,6 +168,7 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
     port: opts.snmpPort,
     probeCommunity: devices[0].community,
     readyTimeoutMs: opts.readyTimeoutMs,
+    v3Users,
     logger,
   });
   let api: ControlApi;
@@ -159,5 +188,24 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
       await snmpsim.stop();
       logger.info('lab stopped');
     })());
-  return { devices, url: api.url, snmpsimPid: snmpsim.pid, close };
+  return { devices, recorded, v3Users, url: api.url, snmpsimPid: snmpsim.pid, close };
+}
+
+// snmpsim ships its recorded walks inside the package: <venv>/lib/python3.X/site-packages/snmpsim/data/recorded
+async function copyRecordedWalks(venvBin: string, recordsDir: string, names: string[], address: string, port: number): Promise<LabRecordedAgent[]> {
+  if (names.length === 0) return [];
+  const lib = path.join(venvBin, '..', 'lib');
+  const python = (await readdir(lib)).find((d) => d.startsWith('python3'));
+  const source = path.join(lib, python ?? 'python3', 'site-packages', 'snmpsim', 'data', 'recorded');
+  await mkdir(path.join(recordsDir, 'recorded'), { recursive: true });
+  const agents: LabRecordedAgent[] = [];
+  for (const name of names) {
+    try {
+      await copyFile(path.join(source, `${name}.snmprec`), path.join(recordsDir, 'recorded', `${name}.snmprec`));
+    } catch (err) {
+      throw Object.assign(new Error(`snmpsim recorded walk ${name} is not in ${source} (${(err as NodeJS.ErrnoException).code})`), { code: 'LAB_CONFIG', canRetry: false });
+    }
+    agents.push({ name, address, port, community: `recorded/${name}` });
+  }
+  return agents;
 }

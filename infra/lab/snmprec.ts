@@ -11,6 +11,7 @@
 
 import type { DevicePlan, InterfacePlan } from './device-plan.js';
 import type { PlatformId } from './platforms.js';
+import { OPTICS_SECTIONS } from './optics.js';
 
 export interface SnmprecRecord {
   oid: string;
@@ -87,13 +88,12 @@ const ifXTableSection: SnmprecSection = (d) => d.interfaces.flatMap(ifXTableRows
 // MIB sections every simulated device answers.
 export const COMMON_SECTIONS: SnmprecSection[] = [systemSection, ifTableSection, ifXTableSection];
 
-// Platform-specific MIBs. Optical and vendor tables go here: e.g. ENTITY-SENSOR-MIB transceiver
-// power for IOS-XR, JUNIPER-DOM-MIB for Junos, CIENA-CES-PORT-XCVR-MIB for SAOS. Add a section
+// Platform-specific MIBs: the optical DOM tables of each family (optics.ts). Add a section
 // function and list it under its platform; the renderer sorts everything.
 export const PLATFORM_SECTIONS: Record<PlatformId, SnmprecSection[]> = {
-  'cisco-iosxr': [],
-  'juniper-junos': [],
-  'ciena-saos': [],
+  'cisco-iosxr': [...OPTICS_SECTIONS['cisco-iosxr']],
+  'juniper-junos': [...OPTICS_SECTIONS['juniper-junos']],
+  'ciena-saos': [...OPTICS_SECTIONS['ciena-saos']],
 };
 
 export function compareOids(a: string, b: string): number {

@@ -8,6 +8,8 @@ import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import snmp from 'net-snmp';
 import type { Logger } from '../../common/log.js';
+import { spawnSync } from 'node:child_process';
+import { snmpsimV3Args, type LabV3User } from './v3-users.js';
 
 export interface SnmpsimOptions {
   venvBin: string; // folder holding python3 and snmpsim-command-responder
@@ -20,6 +22,7 @@ export interface SnmpsimOptions {
   readyTimeoutMs?: number;
   maxVarBinds?: number;
   logLevel?: 'debug' | 'info' | 'error';
+  v3Users?: LabV3User[]; // SNMPv3 users served next to the v2c communities
   logger: Logger;
 }
 
@@ -58,6 +61,14 @@ const SNMPSIM_SHIM = [
   'from snmpsim.commands.responder import main',
   'sys.exit(main())',
 ].join('\n');
+
+/** True when the venv's python can import the module (checked once per process and venv). */
+const moduleChecks = new Map<string, boolean>();
+export function venvHasPythonModule(venvBin: string, module: string): boolean {
+  const key = `${venvBin}:${module}`;
+  if (!moduleChecks.has(key)) moduleChecks.set(key, spawnSync(path.join(venvBin, 'python3'), ['-c', `import ${module}`], { stdio: 'ignore' }).status === 0);
+  return moduleChecks.get(key)!;
+}
 
 function labError(code: string, message: string, canRetry = false): Error {
   return Object.assign(new Error(message), { code, canRetry });
@@ -103,6 +114,11 @@ export async function startSnmpsim(opts: SnmpsimOptions): Promise<SnmpsimProcess
       throw labError('LAB_SNMPSIM_MISSING', `snmpsim is not installed: ${file} does not exist (pip install snmpsim==1.2.2 'pysmi>=2,<3' into the project venv)`);
     }
   }
+  // pysnmp encrypts with the `cryptography` package; without it every authPriv request fails with a
+  // usmStatsDecryptionErrors report, which would look like a poller bug.
+  if (opts.v3Users?.some((u) => u.level === 'authPriv') && !venvHasPythonModule(opts.venvBin, 'cryptography')) {
+    throw labError('LAB_SNMPSIM_MISSING', `the lab's SNMPv3 authPriv users need the python package "cryptography" in ${opts.venvBin} (pip install cryptography; add it to infra/python-requirements.txt)`);
+  }
   await assertUdpPortFree(opts.host, opts.port);
   const maxVarBinds = opts.maxVarBinds ?? SNMPSIM_DEFAULTS.maxVarBinds;
   const args = [
@@ -112,7 +128,9 @@ export async function startSnmpsim(opts: SnmpsimOptions): Promise<SnmpsimProcess
     `--agent-udpv4-endpoint=${opts.host}:${opts.port}`,
     `--max-var-binds=${maxVarBinds}`, // logged by snmpsim; the shim makes it effective
     `--logging-method=file:${opts.logFile}`,
+    // never 'info' with v3 users: snmpsim logs their keys at info level
     `--log-level=${opts.logLevel ?? SNMPSIM_DEFAULTS.logLevel}`,
+    ...snmpsimV3Args(opts.v3Users ?? []),
   ];
   const out = openSync(opts.logFile, 'a');
   let child: ChildProcess;

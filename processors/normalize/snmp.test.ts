@@ -97,10 +97,10 @@ test('a failed poll is an availability sample of 0 and keeps the previous state'
 });
 
 test('profiles polled separately keep separate counter state', async () => {
-  const { processSnmpPoll } = await import('../chain.js');
+  const { processRaw } = await import('../chain.js');
   const system = (at: number): RawSnmpPoll => ({ ...poll(at, 100 + at / 10, 0n), profile: 'system', values: [] });
-  let state = processSnmpPoll(undefined, poll(0, 100, 0n)).state;
-  state = processSnmpPoll(state, system(5_000)).state;
-  const out = processSnmpPoll(state, poll(10_000, 1_100, 125_000n));
+  let state = processRaw(undefined, 'snmp', poll(0, 100, 0n)).state;
+  state = processRaw(state, 'snmp', system(5_000)).state;
+  const out = processRaw(state, 'snmp', poll(10_000, 1_100, 125_000n));
   assert.equal(rate(out.metrics, 'if_in_bps'), 100_000);
 });

@@ -1,0 +1,84 @@
+// Processor throughput with transactions on: the full transform chain next to a pass-through
+// processor (consume, re-produce the bytes unchanged, same per-batch transactions, same
+// changelog-free path) over the same input in the same run.
+import { randomBytes } from 'node:crypto';
+import { createLogger } from '../common/log.js';
+import { connectStreams, createTransactionalProcessor, prefixedTopics, type Streams } from '../streams/index.js';
+import type { RawSnmpPoll } from '../schemas/types.js';
+import { processRaw, type DeviceChainState } from '../processors/chain.js';
+import { emitChainOutput } from '../processors/emit-outputs.js';
+import type { BenchContext } from './run.js';
+
+const INTERFACES = 8;
+
+function poll(device: number, n: number): RawSnmpPoll {
+  const values: RawSnmpPoll['values'] = [];
+  for (let i = 1; i <= INTERFACES; i++) {
+    const idx = String(i);
+    values.push({ name: 'ifName', oid: `1.3.6.1.2.1.31.1.1.1.1.${i}`, index: idx, kind: 'OCTET_STRING', counter: null, number: null, text: `eth${i}` });
+    values.push({ name: 'ifHighSpeed', oid: `1.3.6.1.2.1.31.1.1.1.15.${i}`, index: idx, kind: 'GAUGE32', counter: null, number: 10_000, text: null });
+    values.push({ name: 'ifOperStatus', oid: `1.3.6.1.2.1.2.2.1.8.${i}`, index: idx, kind: 'INTEGER', counter: null, number: 1, text: null });
+    values.push({ name: 'ifHCInOctets', oid: `1.3.6.1.2.1.31.1.1.1.6.${i}`, index: idx, kind: 'COUNTER64', counter: BigInt(n) * 1_250_000n * BigInt(i), number: null, text: null });
+    values.push({ name: 'ifHCOutOctets', oid: `1.3.6.1.2.1.31.1.1.1.10.${i}`, index: idx, kind: 'COUNTER64', counter: BigInt(n) * 625_000n * BigInt(i), number: null, text: null });
+  }
+  return { deviceId: `bench-${device}`, collectorId: 'bench', profile: 'interfaces', polledAt: 1_700_000_000_000 + n * 10_000, durationMs: 20, sysUpTime: 100 + n * 1_000, values, error: null };
+}
+
+async function timeProcessor(streams: Streams, prefix: string, name: string, n: number, build: (s: Streams) => Parameters<typeof createTransactionalProcessor<DeviceChainState>>[0]['transform'], outTopic: string): Promise<number> {
+  const groupId = prefix + name; // streams prefixes the group it is given
+  const processor = streams.transactional<DeviceChainState>({ groupId: name, inputTopics: [streams.topics.rawSnmp], changelogTopic: streams.topics.processorState, transform: build(streams) });
+  const endBefore = [...(await streams.admin.endOffsets(outTopic)).values()].reduce((a, b) => a + b, 0n);
+  const t0 = process.hrtime.bigint();
+  await processor.start();
+  // Done when the group's committed offsets reach the input's end on every partition.
+  const inputEnd = await streams.admin.endOffsets(streams.topics.rawSnmp);
+  for (;;) {
+    const committed = await streams.admin.groupOffsets(groupId, streams.topics.rawSnmp);
+    if ([...inputEnd].every(([p, end]) => (committed.get(p) ?? -1n) >= end)) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  await processor.stop();
+  const endAfter = [...(await streams.admin.endOffsets(outTopic)).values()].reduce((a, b) => a + b, 0n);
+  if (endAfter - endBefore < BigInt(n)) throw new Error(`${name}: expected at least ${n} output offsets, saw ${endAfter - endBefore}`);
+  return seconds;
+}
+
+export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
+  const n = Number(ctx.args[0] ?? 40_000);
+  const devices = 500;
+  const logger = createLogger({ role: 'bench' }, 'warn');
+  const prefix = `benchp${randomBytes(3).toString('hex')}.`;
+  const config = { kafkaBrokers: ctx.kafkaBrokers, schemaRegistryUrl: ctx.registryUrl, partitions: 6, replicationFactor: 1, topicPrefix: prefix, compression: 'snappy' } as const;
+  const streams = await connectStreams({ config, clientId: 'bench-processor', logger, writes: ['rawSnmp', 'metrics', 'live', 'baselines', 'anomalies', 'health'] });
+  const passTopic = `${prefix}bench.passthrough`;
+  try {
+    await streams.admin.ensureTopics([{ name: passTopic, partitions: 6, config: {} }], 1);
+    for (let i = 0; i < n; i += 2_000) {
+      const batch = Array.from({ length: Math.min(2_000, n - i) }, (_, k) => poll((i + k) % devices, Math.floor((i + k) / devices)));
+      await streams.producer.send(streams.topics.rawSnmp, batch.map((p) => ({ key: p.deviceId, value: p, timestamp: p.polledAt })));
+    }
+    ctx.say(`processor bench: ${n} raw SNMP polls (${INTERFACES} interfaces, ${devices} devices), 6 partitions, one transaction per consumed batch`);
+    const passS = await timeProcessor(streams, prefix, 'passthrough', n, () => ({ apply: (state, r, emit) => (emit.raw(passTopic, r.key, r.raw.value, r.timestamp), state) }), passTopic);
+    const chainS = await timeProcessor(
+      streams,
+      prefix,
+      'chain',
+      n,
+      (s) => ({
+        apply: (state, r, emit) => {
+          const out = processRaw(state, 'snmp', r.value);
+          emitChainOutput(s.topics, emit, out, r.partition);
+          return out.state;
+        },
+      }),
+      streams.topics.metrics,
+    );
+    const figures = { readings_s: Math.round(n / chainS), passthrough_s: Math.round(n / passS), ratio: Number((passS / chainS).toFixed(3)) };
+    ctx.say(`full chain (normalize, live, baselines, detection, health; state checkpointed): ${figures.readings_s} readings/s; pass-through: ${figures.passthrough_s} readings/s; ratio ${figures.ratio}`);
+    await streams.admin.deleteTopics([...Object.values(prefixedTopics(prefix)), passTopic]).catch(() => undefined);
+    return figures;
+  } finally {
+    await streams.close();
+  }
+}

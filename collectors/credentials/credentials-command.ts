@@ -1,0 +1,49 @@
+// `credentials keygen | list | put NAME | delete NAME`. `put` reads the credential as JSON on
+// standard input (never from argv: arguments show in `ps` and shell history), e.g.
+//   echo '{"kind":"snmp-v3","user":"noc","authProtocol":"sha256","authKey":"…","privProtocol":"aes","privKey":"…"}' \
+//     | OC_CREDENTIALS_KEY=… node bin/opsconductor.mjs credentials put core-v3
+// Output goes to stdout; nothing printed ever holds a secret.
+
+import { CredentialStore } from './credential-store.js';
+import { generateCredentialKey, loadCredentialKey } from './credential-key.js';
+import { CredentialError } from './credential-types.js';
+import { credentialFileFromEnv } from './open-store.js';
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export async function runCredentialsCommand(
+  argv: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  out: (line: string) => void = (l) => process.stdout.write(l + '\n'),
+  input: () => Promise<string> = readStdin,
+): Promise<void> {
+  const [verb, name] = argv;
+  if (verb === 'keygen') return out(generateCredentialKey());
+  const usage = 'usage: credentials keygen | list | put NAME (JSON on stdin) | delete NAME';
+  if (!verb || ((verb === 'put' || verb === 'delete') && !name)) throw new CredentialError('CREDENTIAL_USAGE', usage);
+  const file = credentialFileFromEnv(env);
+  const store = CredentialStore.open(file, loadCredentialKey(env));
+  switch (verb) {
+    case 'list':
+      for (const e of store.list()) out(`${e.name}\t${e.kind}\t${new Date(e.updatedAt).toISOString()}`);
+      return;
+    case 'put': {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(await input());
+      } catch {
+        throw new CredentialError('CREDENTIAL_INVALID', `credential ${name}: standard input is not one JSON object`);
+      }
+      store.put(name, parsed);
+      return out(`stored ${name} in ${file}`);
+    }
+    case 'delete':
+      return out(store.delete(name) ? `deleted ${name}` : `no credential ${name}`);
+    default:
+      throw new CredentialError('CREDENTIAL_USAGE', usage);
+  }
+}

@@ -1,0 +1,89 @@
+// Reads devices from NetBox's REST API: GET /api/dcim/devices/?limit=N&offset=M, following `next`
+// until it is null. Tokens: a v1 token goes as `Authorization: Token <40 hex>`; NetBox 4.5's v2
+// tokens (`nbt_<key>.<secret>`) as `Authorization: Bearer nbt_…`. HTTP and JSON failures become
+// NetboxError with a code (NETBOX_AUTH, NETBOX_HTTP, NETBOX_BAD_JSON, NETBOX_UNREACHABLE,
+// NETBOX_TIMEOUT); the token never appears in a message.
+
+export interface NetboxClientOptions {
+  url: string; // base, e.g. http://netbox.example:8000
+  token: string;
+  pageSize?: number;
+  timeoutMs?: number;
+  filter?: Record<string, string>; // extra query parameters (e.g. { status: 'active', site: 'nyc1' })
+}
+
+export const NETBOX_CLIENT_DEFAULTS = {
+  pageSize: 200, // NetBox caps a page at MAX_PAGE_SIZE (1000 by default)
+  timeoutMs: 15_000, // ms per request
+  maxPages: 10_000, // a `next` loop must end
+};
+
+export class NetboxError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly canRetry: boolean,
+  ) {
+    super(message);
+    this.name = 'NetboxError';
+  }
+}
+
+export function authorizationHeader(token: string): string {
+  return token.startsWith('nbt_') ? `Bearer ${token}` : `Token ${token}`;
+}
+
+async function getJson(url: string, token: string, timeoutMs: number): Promise<unknown> {
+  const shown = url.replace(/[?&]?(token|key)=[^&]*/gi, '');
+  let res: Response;
+  try {
+    res = await fetch(url, { headers: { authorization: authorizationHeader(token), accept: 'application/json' }, signal: AbortSignal.timeout(timeoutMs) });
+  } catch (err) {
+    const name = (err as Error).name;
+    if (name === 'TimeoutError' || name === 'AbortError') throw new NetboxError('NETBOX_TIMEOUT', `NetBox ${shown} did not answer within ${timeoutMs} ms`, true);
+    const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
+    throw new NetboxError('NETBOX_UNREACHABLE', `NetBox ${shown} cannot be reached (${cause})`, true);
+  }
+  const body = await res.text();
+  if (res.status === 401 || res.status === 403) throw new NetboxError('NETBOX_AUTH', `NetBox ${shown} refused the API token (HTTP ${res.status}); check NETBOX_TOKEN and its permissions`, false);
+  if (!res.ok) throw new NetboxError('NETBOX_HTTP', `NetBox ${shown} answered HTTP ${res.status}: ${body.slice(0, 200).replace(/\s+/g, ' ')}`, res.status >= 500 || res.status === 429);
+  try {
+    return JSON.parse(body);
+  } catch {
+    throw new NetboxError('NETBOX_BAD_JSON', `NetBox ${shown} answered HTTP ${res.status} with a body that is not JSON (${body.length} bytes, starting ${JSON.stringify(body.slice(0, 40))})`, true);
+  }
+}
+
+/** Every device NetBox lists (raw JSON objects), page by page. */
+export async function fetchNetboxDevices(opts: NetboxClientOptions): Promise<unknown[]> {
+  const pageSize = opts.pageSize ?? NETBOX_CLIENT_DEFAULTS.pageSize;
+  const timeoutMs = opts.timeoutMs ?? NETBOX_CLIENT_DEFAULTS.timeoutMs;
+  const first = new URL('/api/dcim/devices/', opts.url);
+  first.searchParams.set('limit', String(pageSize));
+  first.searchParams.set('offset', '0');
+  for (const [k, v] of Object.entries(opts.filter ?? {})) first.searchParams.set(k, v);
+  const devices: unknown[] = [];
+  let next: string | null = first.toString();
+  let expected: number | null = null;
+  for (let page = 0; next; page++) {
+    if (page >= NETBOX_CLIENT_DEFAULTS.maxPages) throw new NetboxError('NETBOX_BAD_JSON', `NetBox paging did not end after ${page} pages`, false);
+    const body = (await getJson(next, opts.token, timeoutMs)) as { count?: unknown; next?: unknown; results?: unknown };
+    if (!body || typeof body !== 'object' || !Array.isArray(body.results)) throw new NetboxError('NETBOX_BAD_JSON', `NetBox ${new URL(next).pathname} answered JSON without a results list`, false);
+    if (typeof body.count === 'number') expected = body.count;
+    devices.push(...body.results);
+    // NetBox behind a proxy may return an absolute `next` with its own idea of the host: keep ours
+    next = typeof body.next === 'string' && body.next ? rebase(body.next, opts.url) : null;
+  }
+  if (expected !== null && devices.length < expected) {
+    throw new NetboxError('NETBOX_INCOMPLETE', `NetBox said ${expected} devices but its pages held ${devices.length} (devices changed while paging); retry`, true);
+  }
+  return devices;
+}
+
+function rebase(next: string, base: string): string {
+  const n = new URL(next, base);
+  const b = new URL(base);
+  n.protocol = b.protocol;
+  n.host = b.host;
+  return n.toString();
+}

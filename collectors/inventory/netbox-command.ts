@@ -1,0 +1,80 @@
+// `inventory sync-netbox` and `inventory serve-webhook`.
+//   sync-netbox     one full sync, or every NETBOX_SYNC_INTERVAL_MS when > 0 (until SIGINT/SIGTERM)
+//   serve-webhook   the NetBox event-rule endpoint, plus the periodic full sync when NETBOX_URL is set
+// NETBOX_URL, NETBOX_TOKEN (v1 "Token" or v2 "nbt_…"), NETBOX_PAGE_SIZE (200), NETBOX_FILTER
+// ("status=active&site=nyc1"), NETBOX_SYNC_INTERVAL_MS (0 = once), NETBOX_WEBHOOK_HOST (127.0.0.1),
+// NETBOX_WEBHOOK_PORT (18091), NETBOX_WEBHOOK_SECRET (optional HMAC secret).
+
+import { loadConfig, defineSettings } from '../../common/config.js';
+import { createLogger, type Logger } from '../../common/log.js';
+import { connectStreams, streamSettings, type Streams } from '../../streams/index.js';
+import { openCredentialStoreFromEnv } from '../credentials/open-store.js';
+import { syncNetbox } from './netbox-sync.js';
+import { startNetboxWebhook } from './netbox-webhook.js';
+
+export const netboxSettings = defineSettings({
+  ...streamSettings,
+  netboxUrl: { kind: 'string', env: 'NETBOX_URL', default: '', doc: 'NetBox base URL (http://host:port); empty: no sync' },
+  netboxToken: { kind: 'secret', env: 'NETBOX_TOKEN', default: '', doc: 'NetBox API token (v1 40 hex, or v2 nbt_…)' },
+  netboxPageSize: { kind: 'int', env: 'NETBOX_PAGE_SIZE', default: 200, min: 1, max: 1_000, doc: 'devices per NetBox page' },
+  netboxFilter: { kind: 'string', env: 'NETBOX_FILTER', default: '', doc: 'extra query for /api/dcim/devices/, e.g. status=active&site=nyc1' },
+  syncIntervalMs: { kind: 'int', env: 'NETBOX_SYNC_INTERVAL_MS', default: 0, min: 0, max: 86_400_000, doc: 'full sync period; 0 syncs once' },
+  webhookHost: { kind: 'string', env: 'NETBOX_WEBHOOK_HOST', default: '127.0.0.1', doc: 'address the webhook endpoint listens on' },
+  webhookPort: { kind: 'int', env: 'NETBOX_WEBHOOK_PORT', default: 18_091, min: 0, max: 65_535, doc: 'port of the webhook endpoint' },
+  webhookSecret: { kind: 'secret', env: 'NETBOX_WEBHOOK_SECRET', default: '', doc: 'HMAC-SHA512 secret of the NetBox webhook (X-Hook-Signature); empty: unsigned' },
+});
+
+function untilSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+function periodic(run: () => Promise<unknown>, everyMs: number, logger: Logger): () => void {
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const tick = async () => {
+    await run().catch((err) => logger.error('NetBox sync failed; next try at the next interval', { err }));
+    if (!stopped) timer = setTimeout(tick, everyMs);
+  };
+  void tick();
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+  };
+}
+
+export async function runNetboxCommand(verb: 'sync-netbox' | 'serve-webhook', env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const config = loadConfig(netboxSettings, env);
+  const logger = createLogger({ role: 'inventory', command: verb });
+  if (verb === 'sync-netbox' && (!config.netboxUrl || !config.netboxToken)) throw Object.assign(new Error('inventory sync-netbox needs NETBOX_URL and NETBOX_TOKEN'), { code: 'CONFIG_MISSING' });
+  const credentials = openCredentialStoreFromEnv(env);
+  const knownCredential = credentials.enabled ? (name: string) => credentials.store.get(name) !== undefined : undefined;
+  const streams: Streams = await connectStreams({ config, clientId: 'inventory-netbox', logger, writes: ['inventory'] });
+  const sync = () =>
+    syncNetbox({
+      client: { url: config.netboxUrl, token: config.netboxToken, pageSize: config.netboxPageSize, filter: Object.fromEntries(new URLSearchParams(config.netboxFilter)) },
+      mapping: { knownCredential },
+      streams,
+      logger,
+    });
+  try {
+    if (verb === 'sync-netbox' && config.syncIntervalMs === 0) {
+      await sync();
+      return;
+    }
+    const hook = verb === 'serve-webhook' ? await startNetboxWebhook({ host: config.webhookHost, port: config.webhookPort, secret: config.webhookSecret || undefined, mapping: { knownCredential }, streams, logger }) : null;
+    const stopSync = config.netboxUrl && config.netboxToken ? periodic(sync, config.syncIntervalMs || 300_000, logger) : () => undefined;
+    await untilSignal();
+    stopSync();
+    await hook?.close();
+  } finally {
+    await streams.close();
+  }
+}

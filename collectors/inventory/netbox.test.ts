@@ -1,0 +1,174 @@
+// NetBox as an inventory source, against the NetBox simulator and the real Kafka + registry:
+// mapping rules, paging and tokens, HTTP/JSON failures, a full sync that publishes changes and
+// tombstones vanished devices (read back from the topic), bad entries counted while the others
+// still publish, and the webhook applying a change in seconds.
+
+import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
+import { after, before, test } from 'node:test';
+import client from 'prom-client';
+import { createLogger } from '../../common/log.js';
+import { startNetboxSim, type NetboxSim, type NetboxSimDevice } from '../../infra/lab/netbox-sim.js';
+import { connectStreams, type Streams } from '../../streams/index.js';
+import { streamConfig, uniquePrefix } from '../../test/env.js';
+import { readInventoryTopic } from './inventory-topic.js';
+import { fetchNetboxDevices } from './netbox-client.js';
+import { mapNetboxDevice, NETBOX_MAPPING_DEFAULTS } from './netbox-mapping.js';
+import { syncNetbox } from './netbox-sync.js';
+import { runInventoryCommand } from './inventory-command.js';
+import { startNetboxWebhook, type NetboxWebhook } from './netbox-webhook.js';
+
+const logger = createLogger({ test: 'netbox' }, 'error');
+const V1 = '0123456789abcdef0123456789abcdef01234567';
+const V2 = 'nbt_abcdEFGH1234.s3cretpart0000000000000000';
+
+function nbDevice(id: number, over: Partial<NetboxSimDevice> = {}): NetboxSimDevice {
+  return {
+    id, name: `nb-r${id}`, address: `127.0.1.${id}/32`, status: 'active', site: 'nyc1', role: 'core', platform: 'iosxr', manufacturer: 'cisco',
+    tags: ['backbone', 'snmp-profile-optics-cisco'], customFields: { snmp_credential: 'community:public', snmp_version: 'v2c', snmp_profiles: 'system,interfaces' }, ...over,
+  };
+}
+
+let sim: NetboxSim;
+let streams: Streams;
+const prefix = uniquePrefix('netbox');
+before(async () => {
+  sim = await startNetboxSim({ token: V1, devices: [1, 2, 3, 4, 5].map((i) => nbDevice(i)) });
+  streams = await connectStreams({ config: streamConfig(prefix), clientId: 'netbox-test', logger, writes: ['inventory'] });
+});
+after(async () => {
+  await sim?.close();
+  if (streams) {
+    await streams.admin.deleteTopics(Object.values(streams.topics)).catch(() => undefined);
+    await streams.close();
+  }
+});
+
+test('mapping: role falls back to device_role, prefix length stripped, custom fields and tags → SNMP profiles', () => {
+  const legacy = { ...sim.toNetbox(nbDevice(7, { address: '2001:db8::7/128' })) } as Record<string, unknown>;
+  legacy.device_role = legacy.role;
+  delete legacy.role;
+  const r = mapNetboxDevice(legacy, NETBOX_MAPPING_DEFAULTS, 0);
+  assert.ok(r.ok);
+  assert.equal(r.device.role, 'core');
+  assert.equal(r.device.address, '2001:db8::7');
+  assert.deepEqual(r.device.snmp, { version: 'v2c', port: 161, credential: 'community:public', profiles: ['system', 'interfaces', 'optics-cisco'], timeoutMs: null, retries: null, context: null });
+  assert.equal(r.device.platform, 'iosxr');
+  assert.equal(r.device.vendor, 'cisco');
+  assert.equal(r.device.status, 'active');
+  assert.deepEqual(r.device.labels, { region: 'emea', netbox_id: '7' });
+  const v3 = mapNetboxDevice(sim.toNetbox(nbDevice(8, { customFields: { snmp_credential: 'core-v3', snmp_version: 'v3', snmp_context: 'vrf-mgmt', snmp_timeout_ms: 5000, snmp_retries: 2 } })), { ...NETBOX_MAPPING_DEFAULTS, knownCredential: (n) => n === 'core-v3' });
+  assert.ok(v3.ok && v3.device.snmp?.version === 'v3' && v3.device.snmp.context === 'vrf-mgmt' && v3.device.snmp.timeoutMs === 5000 && v3.device.snmp.retries === 2);
+  assert.deepEqual(v3.device.snmp.profiles, ['system', 'interfaces', 'optics-cisco']);
+  const none = mapNetboxDevice(sim.toNetbox(nbDevice(9, { customFields: {} })));
+  assert.ok(none.ok && none.device.snmp === null);
+  const bad = mapNetboxDevice(sim.toNetbox(nbDevice(10, { address: '300.1.2.3/24' })));
+  assert.ok(!bad.ok && bad.code === 'INVENTORY_BAD_ADDRESS' && /nb-r10/.test(bad.message));
+  const unknown = mapNetboxDevice(sim.toNetbox(nbDevice(11, { customFields: { snmp_credential: 'nope' } })), { ...NETBOX_MAPPING_DEFAULTS, knownCredential: () => false });
+  assert.ok(!unknown.ok && unknown.code === 'CREDENTIAL_UNKNOWN');
+});
+
+test('client: pages through limit/offset with Token and Bearer nbt_ tokens; 401, 500 and garbage JSON are coded', { timeout: 20_000 }, async () => {
+  const before = sim.requests;
+  const all = await fetchNetboxDevices({ url: sim.url, token: V1, pageSize: 2 });
+  assert.deepEqual(all.map((d) => (d as { name: string }).name), ['nb-r1', 'nb-r2', 'nb-r3', 'nb-r4', 'nb-r5']);
+  assert.equal(sim.requests - before, 3);
+  const v2 = await startNetboxSim({ token: V2, devices: [nbDevice(1)], legacyRole: true });
+  try {
+    assert.equal((await fetchNetboxDevices({ url: v2.url, token: V2 })).length, 1);
+    await assert.rejects(fetchNetboxDevices({ url: v2.url, token: V1 }), (err: Error & { code?: string }) => err.code === 'NETBOX_AUTH' && !err.message.includes(V1));
+  } finally {
+    await v2.close();
+  }
+  sim.failNext(401);
+  await assert.rejects(fetchNetboxDevices({ url: sim.url, token: V1 }), { code: 'NETBOX_AUTH' });
+  sim.failNext(500);
+  await assert.rejects(fetchNetboxDevices({ url: sim.url, token: V1 }), (err: Error & { code?: string; canRetry?: boolean }) => err.code === 'NETBOX_HTTP' && err.canRetry === true && /500/.test(err.message));
+  sim.failNext('garbage');
+  await assert.rejects(fetchNetboxDevices({ url: sim.url, token: V1 }), { code: 'NETBOX_BAD_JSON' });
+});
+
+test('full sync: publishes devices, then only changes, tombstones the vanished, skips bad entries with a counted code', { timeout: 50_000 }, async () => {
+  const first = await syncNetbox({ client: { url: sim.url, token: V1 }, streams, logger });
+  assert.deepEqual([first.published, first.tombstoned, first.errors.length], [5, 0, 0]);
+  let topic = await readInventoryTopic(streams, logger);
+  assert.deepEqual([...topic.keys()].sort(), ['nb-r1', 'nb-r2', 'nb-r3', 'nb-r4', 'nb-r5']);
+  assert.equal(topic.get('nb-r1')!.labels.source, 'netbox');
+
+  sim.remove('nb-r5'); // gone from NetBox
+  sim.upsert(nbDevice(2, { status: 'offline' })); // changed
+  sim.upsert(nbDevice(6, { address: 'not-an-ip' })); // bad entry
+  sim.upsert(nbDevice(3, { address: 'garbage/24' })); // became bad: left as it is, not tombstoned
+  const lines: string[] = [];
+  const write = process.stderr.write.bind(process.stderr);
+  process.stderr.write = ((chunk: string | Uint8Array) => (lines.push(String(chunk)), true)) as typeof process.stderr.write;
+  let second;
+  try {
+    second = await syncNetbox({ client: { url: sim.url, token: V1 }, streams, logger: createLogger({ test: 'netbox' }, 'warn') });
+  } finally {
+    process.stderr.write = write;
+  }
+  const skipped = lines.map((l) => JSON.parse(l)).filter((l) => l.msg === 'NetBox device skipped');
+  assert.deepEqual(skipped.map((l) => [l.deviceId, l.code]).sort(), [['nb-r3', 'INVENTORY_BAD_ADDRESS'], ['nb-r6', 'INVENTORY_BAD_ADDRESS']]);
+  assert.ok(skipped.every((l) => /garbage|not-an-ip/.test(l.reason)), 'the log line names the cause');
+  assert.deepEqual([second.published, second.unchanged, second.tombstoned], [1, 2, 1]);
+  assert.deepEqual(second.errors.map((e) => [e.deviceId, e.code]).sort(), [['nb-r3', 'INVENTORY_BAD_ADDRESS'], ['nb-r6', 'INVENTORY_BAD_ADDRESS']]);
+  topic = await readInventoryTopic(streams, logger);
+  assert.deepEqual([...topic.keys()].sort(), ['nb-r1', 'nb-r2', 'nb-r3', 'nb-r4']);
+  assert.equal(topic.get('nb-r2')!.status, 'offline');
+  const errors = await client.register.getSingleMetric('oc_inventory_errors_total')!.get();
+  assert.ok(errors.values.some((v) => v.labels.code === 'INVENTORY_BAD_ADDRESS' && v.value >= 2));
+
+  sim.failNext(500);
+  await assert.rejects(syncNetbox({ client: { url: sim.url, token: V1 }, streams, logger }), { code: 'NETBOX_HTTP' });
+  assert.equal((await readInventoryTopic(streams, logger)).size, 4, 'a failed read tombstones nothing');
+});
+
+test('webhook: an update, a rename and a delete reach the topic in seconds; bad signatures are refused', { timeout: 40_000 }, async () => {
+  const secret = 'hook-secret';
+  const hook: NetboxWebhook = await startNetboxWebhook({ host: '127.0.0.1', port: 0, secret, streams, logger });
+  const post = (event: unknown, sign = true) => {
+    const body = JSON.stringify(event);
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (sign) headers['x-hook-signature'] = createHmac('sha512', secret).update(body).digest('hex');
+    return fetch(hook.url, { method: 'POST', headers, body });
+  };
+  try {
+    const started = Date.now();
+    const updated = sim.toNetbox(nbDevice(1, { status: 'planned' }));
+    assert.equal((await post({ event: 'updated', model: 'device', timestamp: new Date().toISOString(), data: updated, snapshots: { prechange: sim.toNetbox(nbDevice(1)), postchange: updated } })).status, 202);
+    const renamed = sim.toNetbox(nbDevice(4, { name: 'nb-r4-new' }));
+    assert.equal((await post({ event: 'updated', model: 'device', data: renamed, snapshots: { prechange: sim.toNetbox(nbDevice(4)), postchange: renamed } })).status, 202);
+    assert.equal((await post({ event: 'deleted', model: 'device', data: sim.toNetbox(nbDevice(2)), snapshots: { prechange: sim.toNetbox(nbDevice(2)), postchange: null } })).status, 202);
+    assert.equal((await post({ event: 'updated', model: 'site', data: { id: 1 } })).status, 202);
+    assert.equal((await post({ event: 'deleted', model: 'device', data: sim.toNetbox(nbDevice(3)) }, false)).status, 401);
+    const bad = await post({ event: 'created', model: 'device', data: sim.toNetbox(nbDevice(12, { address: null })) });
+    assert.deepEqual(await bad.json(), { skipped: 'nb-r12', code: 'INVENTORY_NO_ADDRESS' });
+    const topic = await readInventoryTopic(streams, logger);
+    assert.ok(Date.now() - started < 15_000);
+    assert.deepEqual([...topic.keys()].sort(), ['nb-r1', 'nb-r3', 'nb-r4-new']);
+    assert.equal(topic.get('nb-r1')!.status, 'planned');
+  } finally {
+    await hook.close();
+  }
+});
+
+test('`inventory sync-netbox` runs one full sync from the environment and repairs what webhooks changed', { timeout: 40_000 }, async () => {
+  const config = streamConfig(prefix);
+  await runInventoryCommand(['sync-netbox'], {
+    KAFKA_BROKERS: config.kafkaBrokers.join(','),
+    SCHEMA_REGISTRY_URL: config.schemaRegistryUrl,
+    KAFKA_PARTITIONS: String(config.partitions),
+    KAFKA_TOPIC_PREFIX: prefix,
+    NETBOX_URL: sim.url,
+    NETBOX_TOKEN: V1,
+    NETBOX_PAGE_SIZE: '2',
+    LOG_LEVEL: 'error',
+    OC_CREDENTIALS_FILE: '/nonexistent/credentials.enc.json',
+  });
+  const topic = await readInventoryTopic(streams, logger);
+  // nb-r4-new existed only through a webhook rename; NetBox itself still says nb-r4
+  assert.deepEqual([...topic.keys()].sort(), ['nb-r1', 'nb-r2', 'nb-r3', 'nb-r4']);
+  assert.equal(topic.get('nb-r1')!.status, 'active');
+  await assert.rejects(runInventoryCommand(['sync-netbox'], { KAFKA_TOPIC_PREFIX: prefix }), { code: 'CONFIG_MISSING' });
+});

@@ -1,0 +1,31 @@
+// Helpers shared by the platform parsers.
+import { CliParseError } from '../errors.js';
+import type { ParsedValue } from '../types.js';
+
+/**
+ * What DOM readers print for "no light": Junos "- Inf dBm", others "-inf" or "-40.00". A receiver
+ * cannot measure below roughly -40 dBm, so no light is recorded as that floor: a finite number
+ * the pipeline can chart, compare with a baseline and alarm on.
+ */
+export const NO_LIGHT_DBM = -40;
+
+export function dbm(text: string, where: string): number {
+  const t = text.replace(/\s+/g, '');
+  if (/^-inf$/i.test(t)) return NO_LIGHT_DBM;
+  return num(t, where);
+}
+
+export function num(text: string, where: string): number {
+  const t = text.trim();
+  if (!/^[-+]?\d+(\.\d+)?$/.test(t)) throw new CliParseError(`${where}: "${text}" is not a number`);
+  return Number(t);
+}
+
+export function value(name: string, index: string, unit: string, v: number): ParsedValue {
+  return { name, index, unit, value: v };
+}
+
+export function requireSome(values: ParsedValue[], what: string): ParsedValue[] {
+  if (values.length === 0) throw new CliParseError(`no ${what} found in the output`);
+  return values;
+}

@@ -1,0 +1,43 @@
+// Scenario requests the lab's HTTP API forwards to the MCP simulator:
+//   { "element": "lab-waveserver-1", "port": "1-2", "degradeDb": 8 }    OPR lowered (0 restores)
+//   { "element": "...", "raiseAlarm": { "condition": "LOS", "resource": "1-2", "severity": "CRITICAL" } }
+//   { "element": "...", "clearAlarms": true }
+//   { "fault": "none" | "expire-tokens-once" | "refuse-tokens" | "http-500" | "garbage-json" }
+import { OpsError } from '../../../common/errors.js';
+import type { McpFault, McpSimulator, SimAlarm } from './mcp-simulator.js';
+
+export interface CienaScenario {
+  element?: string;
+  port?: string;
+  degradeDb?: number;
+  raiseAlarm?: Partial<SimAlarm> & { condition: string; resource: string };
+  clearAlarms?: boolean;
+  fault?: McpFault;
+}
+
+const FAULTS: McpFault[] = ['none', 'expire-tokens-once', 'refuse-tokens', 'http-500', 'garbage-json'];
+
+export function applyCienaScenario(sim: McpSimulator, s: CienaScenario): { applied: string[] } {
+  const applied: string[] = [];
+  const needElement = () => {
+    if (!s.element || !sim.element(s.element)) throw new OpsError('LAB_BAD_SCENARIO', `ciena scenario: no element "${s.element}"; elements: ${sim.elements.map((e) => e.name).join(', ')}`);
+    return s.element;
+  };
+  if (s.degradeDb !== undefined) {
+    if (!s.port) throw new OpsError('LAB_BAD_SCENARIO', 'ciena scenario: degradeDb needs a "port"');
+    sim.degrade(needElement(), s.port, s.degradeDb);
+    applied.push(`degrade ${s.element} ${s.port} ${s.degradeDb} dB`);
+  }
+  if (s.raiseAlarm) applied.push(`alarm ${sim.raiseAlarm(needElement(), s.raiseAlarm).alarmId} raised`);
+  if (s.clearAlarms) {
+    sim.clearAlarms(needElement());
+    applied.push('alarms cleared');
+  }
+  if (s.fault !== undefined) {
+    if (!FAULTS.includes(s.fault)) throw new OpsError('LAB_BAD_SCENARIO', `ciena scenario: fault must be one of ${FAULTS.join(', ')}`);
+    sim.setFault(s.fault);
+    applied.push(`fault ${s.fault}`);
+  }
+  if (applied.length === 0) throw new OpsError('LAB_BAD_SCENARIO', 'ciena scenario: nothing to apply');
+  return { applied };
+}

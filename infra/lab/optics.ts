@@ -1,0 +1,139 @@
+// Optical transceiver readings (DOM) of the simulated devices, in each platform's own MIB and unit:
+//   cisco-iosxr   CISCO-ENTITY-SENSOR-MIB entSensorValueTable (type dBm(14), scale units(9),
+//                 precision 1: tenths of dBm) and the same sensors in ENTITY-SENSOR-MIB
+//                 entPhySensorTable as watts(6), scale micro(7), precision 1 (tenths of µW);
+//                 sensors are entPhysical entries named "<ifName> Rx Power" / "<ifName> Tx Power"
+//   juniper-junos JUNIPER-DOM-MIB jnxDomCurrentTable by ifIndex: Rx .5, Tx .7, 0.01 dBm
+//   ciena-saos    WWP-LEOS-PORT-XCVR-MIB wwpLeosPortXcvrTable by port: Rx .105, Tx .106, dBm × 10000
+// Levels drift around a per-port baseline as a slow sine (snmpsim `numeric` with function=sin),
+// each port at its own rate, so successive polls differ plausibly. A down port receives no
+// light: Rx sits at -40 dBm (0 µW), as real optics report loss of signal.
+
+import { createRandom } from './device-plan.js';
+import type { DevicePlan, InterfacePlan } from './device-plan.js';
+import type { SnmprecRecord, SnmprecSection } from './snmprec.js';
+
+export interface PortOptics {
+  rxDbm: number; // baseline; -40 when the port is down
+  txDbm: number;
+  amplitudeDb: number; // the reading stays within baseline ± amplitude (plus the unit's rounding)
+  ratePerSec: number; // radians per second of the sine
+  sensorIndex: { rx: number; tx: number }; // entPhysicalIndex of the sensors (Cisco / ENTITY-SENSOR)
+}
+
+export const NO_LIGHT_DBM = -40;
+export const OPTICS_OIDS = {
+  entPhysicalName: '1.3.6.1.2.1.47.1.1.1.1.7',
+  entPhySensorEntry: '1.3.6.1.2.1.99.1.1.1', // .1 type .2 scale .3 precision .4 value .5 operStatus .6 unitsDisplay
+  entSensorValueEntry: '1.3.6.1.4.1.9.9.91.1.1.1.1', // .1 type .2 scale .3 precision .4 value .5 status
+  jnxDomCurrentEntry: '1.3.6.1.4.1.2636.3.60.1.1.1.1', // .5 RxLaserPower .7 TxLaserOutputPower
+  wwpLeosPortXcvrEntry: '1.3.6.1.4.1.6141.2.60.4.1.1.1.1', // .105 RxDbmPower .106 TxDbmPower
+};
+
+function hash(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+const round1 = (n: number) => Math.round(n * 10) / 10;
+
+/** Deterministic per (device, port); a separate PRNG so the counter plan is unchanged. */
+export function portOptics(deviceId: string, position: number, iface: InterfacePlan): PortOptics {
+  const random = createRandom(hash(`${deviceId}:optics:${iface.index}`));
+  const txDbm = round1(-2.5 + random() * 4); // -2.5 .. +1.5 dBm
+  const rxDbm = iface.operStatus === 'down' ? NO_LIGHT_DBM : round1(-9 + random() * 7); // -9 .. -2 dBm
+  return {
+    rxDbm,
+    txDbm,
+    amplitudeDb: 0.3,
+    ratePerSec: 0.008 + random() * 0.004, // a period of 9 to 13 minutes
+    sensorIndex: { rx: 10_000 + position * 100 + 1, tx: 10_000 + position * 100 + 2 },
+  };
+}
+
+// A value drifting as initial + scale × sin(rate × t), clamped to [min, max] (snmpsim's min
+// defaults to 0, which would clip every negative dBm).
+function drifting(baseline: number, amplitude: number, rate: number): string {
+  const low = Math.floor(baseline - 2 * Math.abs(amplitude) - 1);
+  const high = Math.ceil(baseline + 2 * Math.abs(amplitude) + 1);
+  return `function=sin,rate=${rate.toFixed(6)},scale=${amplitude},initial=${baseline},min=${low},max=${high}`;
+}
+
+function level(dbmBaseline: number, optics: PortOptics, unitsPerDbm: number, noLight: boolean): { tag: string; value: string } {
+  if (noLight) return { tag: '2', value: String(Math.round(NO_LIGHT_DBM * unitsPerDbm)) };
+  return { tag: '2:numeric', value: drifting(Math.round(dbmBaseline * unitsPerDbm), optics.amplitudeDb * unitsPerDbm, optics.ratePerSec) };
+}
+
+const tenthsOfMicrowatts = (dbm: number) => Math.round(10 ** (dbm / 10) * 1000 * 10);
+
+function eachPort(d: DevicePlan, rows: (i: InterfacePlan, o: PortOptics) => SnmprecRecord[]): SnmprecRecord[] {
+  return d.interfaces.flatMap((i, position) => rows(i, portOptics(d.deviceId, position, i)));
+}
+
+const entityNames: SnmprecSection = (d) =>
+  eachPort(d, (i, o) => [
+    { oid: `${OPTICS_OIDS.entPhysicalName}.${o.sensorIndex.rx}`, tag: '4', value: `${i.name} Rx Power` },
+    { oid: `${OPTICS_OIDS.entPhysicalName}.${o.sensorIndex.tx}`, tag: '4', value: `${i.name} Tx Power` },
+  ]);
+
+const ciscoEntitySensors: SnmprecSection = (d) =>
+  eachPort(d, (i, o) =>
+    (['rx', 'tx'] as const).flatMap((dir) => {
+      const idx = o.sensorIndex[dir];
+      const col = (c: number) => `${OPTICS_OIDS.entSensorValueEntry}.${c}.${idx}`;
+      const v = level(dir === 'rx' ? o.rxDbm : o.txDbm, o, 10, dir === 'rx' && i.operStatus === 'down');
+      return [
+        { oid: col(1), tag: '2', value: '14' }, // dBm
+        { oid: col(2), tag: '2', value: '9' }, // units
+        { oid: col(3), tag: '2', value: '1' }, // one decimal place
+        { oid: col(4), ...v },
+        { oid: col(5), tag: '2', value: '1' }, // ok
+      ];
+    }),
+  );
+
+const entityPhySensors: SnmprecSection = (d) =>
+  eachPort(d, (i, o) =>
+    (['rx', 'tx'] as const).flatMap((dir) => {
+      const idx = o.sensorIndex[dir];
+      const col = (c: number) => `${OPTICS_OIDS.entPhySensorEntry}.${c}.${idx}`;
+      const dark = dir === 'rx' && i.operStatus === 'down';
+      const base = tenthsOfMicrowatts(dir === 'rx' ? o.rxDbm : o.txDbm);
+      // ±amplitude in dB is about ±7 % in power at 0.3 dB
+      const value = dark ? { tag: '2', value: '0' } : { tag: '2:numeric', value: drifting(base, Math.round(base * (10 ** (o.amplitudeDb / 10) - 1)), o.ratePerSec) };
+      return [
+        { oid: col(1), tag: '2', value: '6' }, // watts
+        { oid: col(2), tag: '2', value: '7' }, // micro
+        { oid: col(3), tag: '2', value: '1' },
+        { oid: col(4), ...value },
+        { oid: col(5), tag: '2', value: '1' }, // ok
+        { oid: col(6), tag: '4', value: 'uW' },
+      ];
+    }),
+  );
+
+const juniperDom: SnmprecSection = (d) =>
+  eachPort(d, (i, o) => [
+    { oid: `${OPTICS_OIDS.jnxDomCurrentEntry}.5.${i.index}`, ...level(o.rxDbm, o, 100, i.operStatus === 'down') },
+    { oid: `${OPTICS_OIDS.jnxDomCurrentEntry}.7.${i.index}`, ...level(o.txDbm, o, 100, false) },
+  ]);
+
+const cienaXcvr: SnmprecSection = (d) =>
+  eachPort(d, (i, o) => [
+    { oid: `${OPTICS_OIDS.wwpLeosPortXcvrEntry}.105.${i.index}`, ...level(o.rxDbm, o, 10_000, i.operStatus === 'down') },
+    { oid: `${OPTICS_OIDS.wwpLeosPortXcvrEntry}.106.${i.index}`, ...level(o.txDbm, o, 10_000, false) },
+  ]);
+
+export const OPTICS_SECTIONS = {
+  'cisco-iosxr': [entityNames, ciscoEntitySensors, entityPhySensors],
+  'juniper-junos': [juniperDom],
+  'ciena-saos': [cienaXcvr],
+} satisfies Record<DevicePlan['platform'], SnmprecSection[]>;
+
+/** The SNMP optical profiles a platform answers (collectors/snmp/profiles.ts). */
+export const OPTICS_PROFILES: Record<DevicePlan['platform'], string[]> = {
+  'cisco-iosxr': ['optics-cisco', 'optics-entity-sensor'],
+  'juniper-junos': ['optics-juniper'],
+  'ciena-saos': ['optics-ciena'],
+};

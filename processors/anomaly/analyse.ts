@@ -1,0 +1,115 @@
+// The analysis stage of the processor chain: one device's MetricBatch → baselines, anomaly events
+// and a health score. A pure function of (device state, batch, config): event time only, no clock,
+// no randomness, so a replay of telemetry.metrics produces the same records and anomaly ids.
+// The state is plain data with Maps (streams/state-codec.ts round-trips it); each scored series
+// keeps its detector state packed into one base64 string (detector-codec.ts) so that the runtime's
+// per-record structuredClone and per-batch JSON stay cheap.
+import type { AnomalyEvent, Baseline, HealthScore, MetricBatch, MetricSample } from '../../schemas/types.js';
+import { computeHealth, healthDue, rememberHealth, type HealthMemory, type HealthSeries } from '../health/health.js';
+import { evaluateRules, rememberSample } from '../rules/rules.js';
+import { analysisDefaults, type AnalysisConfig } from './config.js';
+import { formatDuration, formatValue } from './format.js';
+import { stepAnomaly, type Episode } from './lifecycle.js';
+import { isScored, scoreSample, type ScoringState } from './score-series.js';
+
+export interface SeriesAnalysisState extends ScoringState {
+  metric: string;
+  labels: Record<string, string>;
+  unit: string;
+  /** Event time and value of the last sample taken; samples not newer are ignored (duplicates, replays). */
+  ts: number;
+  value: number;
+  /** Baseline for that sample (scored series only). */
+  expected: number | null;
+  upper: number | null;
+  seenUp: boolean;
+  /** Consecutive samples violating a rule (rules fire after their forPolls). */
+  ruleStreak: number;
+  /** The open anomaly, or the last closed one during its flap cool-down. */
+  episode: Episode | null;
+}
+
+export interface DeviceAnalysisState {
+  version: 1;
+  series: Map<string, SeriesAnalysisState>;
+  health: HealthMemory;
+}
+
+export interface AnalysisOutput {
+  deviceState: DeviceAnalysisState;
+  baselines: Baseline[];
+  anomalies: AnomalyEvent[];
+  health: HealthScore | null;
+}
+
+const never = -8.64e15; // the earliest Date: a finite "no time yet" that survives JSON
+
+export function newDeviceAnalysisState(): DeviceAnalysisState {
+  return { version: 1, series: new Map(), health: { at: -1, score: 0, components: {} } };
+}
+
+function newSeries(s: MetricSample): SeriesAnalysisState {
+  return { det: null, baselineAt: -1, metric: s.metric, labels: s.labels, unit: s.unit, ts: never, value: 0, expected: null, upper: null, seenUp: false, ruleStreak: 0, episode: null };
+}
+
+/**
+ * Analyses one MetricBatch of a device. `state` is consumed (updated in place and returned as
+ * deviceState), like the detector's: the processor runtime hands each record a clone.
+ */
+export function analyseBatch(state: DeviceAnalysisState | undefined, batch: MetricBatch, config: AnalysisConfig = analysisDefaults): AnalysisOutput {
+  const st = state ?? newDeviceAnalysisState();
+  const baselines: Baseline[] = [];
+  const anomalies: AnomalyEvent[] = [];
+  const { deviceId, ts } = batch;
+
+  for (const sample of batch.samples) {
+    if (!Number.isFinite(sample.value)) continue; // no score, no JSON for NaN/Infinity
+    let s = st.series.get(sample.seriesKey);
+    if (!s) st.series.set(sample.seriesKey, (s = newSeries(sample)));
+    if (ts <= s.ts) continue; // a duplicate or late reading: its effect is already in the state
+
+    let scored = null;
+    if (isScored(sample.metric, config.scoring)) {
+      const r = scoreSample(s, deviceId, sample, ts, config.scoring);
+      scored = r.scored;
+      if (r.baseline) baselines.push(r.baseline);
+    }
+    const hit = evaluateRules(sample, s, config.rules);
+    s.ruleStreak = hit ? s.ruleStreak + 1 : 0;
+    const rule = hit && s.ruleStreak >= hit.forPolls ? hit : null;
+    s.seenUp = rememberSample(s, sample).seenUp;
+
+    const step = stepAnomaly(s.episode, { ...sample, deviceId }, { ts, value: sample.value, scored, rule }, config.lifecycle);
+    s.episode = step.episode;
+    if (step.event) anomalies.push(step.event);
+    Object.assign(s, { ts, value: sample.value, expected: scored?.expected ?? null, upper: scored?.upper ?? null });
+  }
+
+  forgetIdleSeries(st, deviceId, ts, config, anomalies);
+
+  const views: HealthSeries[] = [];
+  for (const s of st.series.values()) {
+    views.push({ metric: s.metric, labels: s.labels, unit: s.unit, value: s.value, ts: s.ts, expected: s.expected, upper: s.upper, seenUp: s.seenUp, openSeverity: s.episode && s.episode.closedAt === null ? s.episode.severity : null });
+  }
+  let health: HealthScore | null = computeHealth(deviceId, ts, views, config.health, config.rules);
+  if (healthDue(st.health, health, config.health)) st.health = rememberHealth(health);
+  else health = null;
+
+  return { deviceState: st, baselines, anomalies, health };
+}
+
+/** Series gone quiet for seriesIdleMs (an interface removed): forgotten, closing an open anomaly. */
+function forgetIdleSeries(st: DeviceAnalysisState, deviceId: string, ts: number, config: AnalysisConfig, anomalies: AnomalyEvent[]): void {
+  for (const [key, s] of st.series) {
+    if (ts - s.ts < config.seriesIdleMs) continue;
+    const e = s.episode;
+    if (e && e.closedAt === null) {
+      anomalies.push({
+        anomalyId: e.id, state: 'CLOSE', seriesKey: key, deviceId, metric: s.metric, labels: s.labels, startedAt: e.startedAt, ts, endedAt: s.ts,
+        severity: e.severity, score: 0, observed: s.value, expected: s.expected ?? s.value, lower: s.value, upper: s.upper ?? s.value, detector: e.detector,
+        reason: `series stopped reporting ${formatDuration(ts - s.ts)} ago (last ${formatValue(s.value, s.unit)}): closed unresolved`,
+      });
+    }
+    st.series.delete(key);
+  }
+}

@@ -1,0 +1,80 @@
+// The analysis config (scoring, lifecycle, rules, health) as one typed object with defaults.
+// `analysisConfig(overrides)` deep-merges overrides (e.g. parsed from YAML) over the defaults,
+// rejects unknown keys and inconsistent values with errors naming the key. Treat the result as
+// read-only (not frozen: it shares the detector's and baseline's default objects).
+import { OpsError } from '../../common/errors.js';
+import { healthDefaults, type HealthConfig } from '../health/settings.js';
+import { rulesDefaults, type RulesConfig } from '../rules/settings.js';
+import { lifecycleDefaults, scoringDefaults, type LifecycleSettings, type ScoringSettings } from './settings.js';
+
+export interface AnalysisConfig {
+  scoring: ScoringSettings;
+  lifecycle: LifecycleSettings;
+  rules: RulesConfig;
+  health: HealthConfig;
+  /** A series without samples for this long (event time of the device's batches) is forgotten; its open anomaly closes. */
+  seriesIdleMs: number;
+}
+
+export type DeepPartial<T> = { [K in keyof T]?: T[K] extends unknown[] ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K] };
+
+export const analysisDefaults: AnalysisConfig = {
+  scoring: scoringDefaults,
+  lifecycle: lifecycleDefaults,
+  rules: rulesDefaults,
+  health: healthDefaults,
+  seriesIdleMs: 7 * 86_400_000, // 7 days
+};
+
+// Maps keyed by user-chosen names (not settings): any key is allowed there.
+const openMaps = new Set(['rules.opticalRxLow.sensitivityDbmByMetric', 'scoring.spreadFloor']);
+
+function merge(base: unknown, over: unknown, path: string): unknown {
+  if (over === undefined) return base;
+  const isObj = (x: unknown) => x !== null && typeof x === 'object' && !Array.isArray(x);
+  if (!isObj(base) || !isObj(over)) {
+    if (typeof base !== typeof over || Array.isArray(base) !== Array.isArray(over)) throw invalid(path, `expected ${Array.isArray(base) ? 'a list' : typeof base}, got ${JSON.stringify(over)}`);
+    return over;
+  }
+  if (openMaps.has(path)) return { ...(base as object), ...(over as object) };
+  const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
+  for (const [k, v] of Object.entries(over as Record<string, unknown>)) {
+    const p = path ? `${path}.${k}` : k;
+    if (!(k in out)) throw new OpsError('CONFIG_UNKNOWN_KEY', `analysis config: unknown key "${p}"`);
+    out[k] = merge(out[k], v, p);
+  }
+  return out;
+}
+
+function invalid(path: string, why: string): OpsError {
+  return new OpsError('CONFIG_INVALID', `analysis config: "${path}" ${why}`);
+}
+
+export function analysisConfig(overrides: DeepPartial<AnalysisConfig> = {}): AnalysisConfig {
+  const c = merge(analysisDefaults, overrides, '') as AnalysisConfig;
+  const l = c.lifecycle;
+  if (!(l.openScore > 0 && l.openScore <= 1)) throw invalid('lifecycle.openScore', 'must be in (0, 1]');
+  if (!(l.closeScore >= 0 && l.closeScore <= l.openScore)) throw invalid('lifecycle.closeScore', `must be in [0, openScore ${l.openScore}] (hysteresis)`);
+  if (!(l.minorScore <= l.majorScore)) throw invalid('lifecycle.minorScore', 'must not exceed majorScore');
+  if (!(l.closeQuietPolls >= 1)) throw invalid('lifecycle.closeQuietPolls', 'must be at least 1');
+  for (const k of ['closeQuietMs', 'flapCooldownMs', 'flapQuietMs', 'updateMinIntervalMs', 'detectorMaxOpenMs'] as const) {
+    if (!(l[k] >= 0)) throw invalid(`lifecycle.${k}`, 'must be a duration ≥ 0 ms');
+  }
+  if (!(c.scoring.baselineIntervalMs >= 0)) throw invalid('scoring.baselineIntervalMs', 'must be ≥ 0 ms');
+  const o = c.rules.opticalRxLow;
+  if (!(o.noLightDbm < o.sensitivityDbm)) throw invalid('rules.opticalRxLow.noLightDbm', `must be below sensitivityDbm ${o.sensitivityDbm}`);
+  const loss = c.rules.lossHigh;
+  if (!(loss.limitPercent <= loss.majorPercent && loss.majorPercent <= loss.criticalPercent)) throw invalid('rules.lossHigh', 'needs limitPercent ≤ majorPercent ≤ criticalPercent');
+  try {
+    new RegExp(loss.metricPattern);
+    new RegExp(c.health.latencyPattern);
+  } catch (err) {
+    throw invalid('rules.lossHigh.metricPattern / health.latencyPattern', `is not a regular expression: ${(err as Error).message}`);
+  }
+  for (const r of [c.rules.opticalRxLow, loss, c.rules.interfaceDown, c.rules.deviceDown]) {
+    if (!(Number.isInteger(r.forPolls) && r.forPolls >= 1)) throw invalid('rules.*.forPolls', 'must be an integer ≥ 1');
+  }
+  if (Object.values(c.health.weights).some((w) => !(w >= 0))) throw invalid('health.weights', 'must be non-negative');
+  return c;
+}
+

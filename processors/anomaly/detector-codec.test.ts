@@ -1,0 +1,33 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { detect, type DetectorState } from '../detect/detect.js';
+import { packDetectorState, unpackDetectorState } from './detector-codec.js';
+import { gaussian, minute } from './test-signals.js';
+
+test('scores through pack/unpack on every point equal the plain detector, bit for bit', { timeout: 30_000 }, () => {
+  const n = gaussian(21);
+  // Three weeks at 10 min, a daily shape, a spike and a level shift: every model and array is in use.
+  const values = Array.from({ length: 3 * 7 * 144 }, (_, i) => 50 + 20 * Math.sin((2 * Math.PI * i) / 144) + n() + (i === 2000 ? 60 : 0) + (i > 2800 ? 15 : 0));
+  let plain: DetectorState | undefined;
+  let packed: string | null = null;
+  for (let i = 0; i < values.length; i++) {
+    const p = { ts: 1_762_000_000_000 + i * 10 * minute, value: values[i] };
+    const a = detect(plain, p);
+    plain = a.state;
+    const b = detect(packed === null ? undefined : unpackDetectorState(packed), p);
+    packed = packDetectorState(b.state);
+    assert.equal(b.score, a.score, `score at ${i}`);
+    assert.equal(b.expected, a.expected, `expected at ${i}`);
+    assert.equal(b.upper, a.upper, `upper at ${i}`);
+  }
+  const restored = unpackDetectorState(packed!);
+  assert.deepEqual(JSON.parse(JSON.stringify(restored, (_k, v) => (v instanceof Float64Array ? Array.from(v) : v))), JSON.parse(JSON.stringify(plain)));
+  assert.ok(packed!.length < 8_300, `packed state ${packed!.length} chars`);
+});
+
+test('a detector state of an unknown shape is refused, not truncated', () => {
+  const s = detect(undefined, { ts: 0, value: 1 }).state as DetectorState & { extra?: number };
+  s.extra = 1;
+  assert.throws(() => packDetectorState(s), { code: 'TRANSFORM_FAILED' });
+  assert.throws(() => unpackDetectorState(Buffer.from(new Float64Array([2, 0, 0, 0, 18]).buffer).toString('base64')), { code: 'TRANSFORM_FAILED' });
+});

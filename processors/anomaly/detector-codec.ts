@@ -1,0 +1,80 @@
+// Packed detector state: one series' DetectorState (processors/detect) as base64 of one Float64Array.
+// Why not the plain object: the processor runtime structuredClones a device's state per record and
+// JSON-encodes it per batch; a plain DetectorState (~760 numbers) costs ~140 µs to clone and
+// ~160 µs to stringify, a packed string ~3 µs and ~16 µs. Unpacking gives Float64Array views in
+// place of the number[] fields: the detector reads and writes them exactly as arrays (doubles stored
+// bit for bit), so scores are identical to the unpacked detector's (packed.test.ts proves it), and
+// since every sample goes through pack/unpack, a state restored from the changelog continues
+// exactly as the one in memory would have.
+import type { DetectorState } from '../detect/detect.js';
+import type { SeasonalProfile } from '../baseline/seasonal.js';
+import { OpsError } from '../../common/errors.js';
+
+const formatVersion = 1;
+const headerSize = 5; // formatVersion, daily, weekly, dailyMax lengths, scalar count
+const scalarCount = 18;
+
+// Field counts of the shapes this codec knows: a detector state with a new field must not be
+// silently truncated, so pack refuses it (the test suite round-trips a real state too).
+const detectorKeys = 8;
+const baselineKeys = 13;
+const profileKeys = 4;
+
+function shapeError(what: string): OpsError {
+  return new OpsError('TRANSFORM_FAILED', `detector state codec: unexpected ${what}; update processors/anomaly/detector-codec.ts`);
+}
+
+export function packDetectorState(s: DetectorState): string {
+  const b = s.baseline;
+  if (Object.keys(s).length !== detectorKeys || Object.keys(b).length !== baselineKeys) throw shapeError('detector state fields');
+  if (Object.keys(b.daily).length !== profileKeys || Object.keys(b.weekly).length !== profileKeys) throw shapeError('seasonal profile fields');
+  if (s.version !== 1 || b.version !== 1) throw shapeError(`version ${s.version}/${b.version}`);
+  const nd = b.daily.offset.length;
+  const nw = b.weekly.offset.length;
+  const nm = s.dailyMax.length;
+  const f = new Float64Array(headerSize + scalarCount + 3 * nd + 3 * nw + 2 * nm);
+  f.set([formatVersion, nd, nw, nm, scalarCount], 0);
+  let i = headerSize;
+  for (const x of [
+    s.shortResidual, s.recentMax, s.lastAlarmTs, s.lastAlarmSurprise,
+    b.firstTs, b.lastTs, b.sampleCount, b.intervalMs, b.mean, b.variance, b.level,
+    b.errRolling, b.errDaily, b.errWeekly, b.daily.periodMs, b.weekly.periodMs, 0, 0,
+  ]) f[i++] = x;
+  for (const a of [b.daily.offset, b.daily.meanSquare, b.daily.weight, b.weekly.offset, b.weekly.meanSquare, b.weekly.weight, s.dailyMax, s.dailyMaxTs]) {
+    f.set(a, i);
+    i += a.length;
+  }
+  return Buffer.from(f.buffer, f.byteOffset, f.byteLength).toString('base64');
+}
+
+export function unpackDetectorState(text: string): DetectorState {
+  const bytes = Buffer.from(text, 'base64');
+  // Float64Array needs 8-byte alignment; a small Buffer may be a slice of Node's shared pool.
+  const f = bytes.byteOffset % 8 === 0 ? new Float64Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 8) : new Float64Array(Uint8Array.from(bytes).buffer);
+  if (f[0] !== formatVersion || f[4] !== scalarCount) throw shapeError(`packed format ${f[0]}`);
+  const [nd, nw, nm] = [f[1], f[2], f[3]];
+  let i = headerSize + scalarCount;
+  const take = (n: number) => {
+    const v = f.subarray(i, i + n);
+    i += n;
+    return v as unknown as number[];
+  };
+  const profile = (periodMs: number, n: number): SeasonalProfile => ({ periodMs, offset: take(n), meanSquare: take(n), weight: take(n) });
+  const h = headerSize;
+  const daily = profile(f[h + 14], nd);
+  const weekly = profile(f[h + 15], nw);
+  const dailyMax = take(nm);
+  const dailyMaxTs = take(nm);
+  if (i !== f.length) throw shapeError('packed length');
+  return {
+    version: 1,
+    baseline: {
+      version: 1,
+      firstTs: f[h + 4], lastTs: f[h + 5], sampleCount: f[h + 6], intervalMs: f[h + 7],
+      mean: f[h + 8], variance: f[h + 9], level: f[h + 10], daily, weekly,
+      errRolling: f[h + 11], errDaily: f[h + 12], errWeekly: f[h + 13],
+    },
+    shortResidual: f[h], recentMax: f[h + 1], lastAlarmTs: f[h + 2], lastAlarmSurprise: f[h + 3],
+    dailyMax, dailyMaxTs,
+  };
+}

@@ -1,0 +1,70 @@
+// Settings of the per-series scoring and the anomaly lifecycle. Durations are event time.
+import { detectorDefaults, type DetectorSettings } from '../detect/detect.js';
+
+export interface LifecycleSettings {
+  /** A detector score at or above this opens an anomaly (NAB-optimal alarm level is ~0.23: this pages on clearer cases). */
+  openScore: number;
+  /** While open, a score at or above this keeps it open (hysteresis: lower than openScore). */
+  closeScore: number;
+  /** Closing needs this many consecutive normal samples AND this much event time since the first of them. */
+  closeQuietPolls: number;
+  closeQuietMs: number;
+  /**
+   * Flap suppression. A series that triggers again within flapCooldownMs of its CLOSE re-opens the
+   * same anomaly (an UPDATE with the same anomalyId, "flapping" in its reason) instead of paging
+   * with a new OPEN; a re-opened anomaly then needs flapQuietMs of quiet to close.
+   */
+  flapCooldownMs: number;
+  flapQuietMs: number;
+  /** UPDATE at most this often, except when severity rises above the anomaly's peak (immediate). */
+  updateMinIntervalMs: number;
+  /** An UPDATE for the extreme value needs the deviation from expected to grow by this fraction. */
+  extremeGrowth: number;
+  /**
+   * An anomaly only the detector holds open (no rule firing) closes after this long: a lasting
+   * level shift is then the new normal that the baseline will learn. 0 disables.
+   */
+  detectorMaxOpenMs: number;
+  /** Severity of detector anomalies by peak score: [MINOR at, MAJOR at]; below them WARNING. */
+  minorScore: number;
+  majorScore: number;
+}
+
+export const lifecycleDefaults: LifecycleSettings = {
+  openScore: 0.5,
+  closeScore: 0.2,
+  closeQuietPolls: 3,
+  closeQuietMs: 120_000, // 2 min
+  flapCooldownMs: 15 * 60_000, // 15 min
+  flapQuietMs: 15 * 60_000, // 15 min
+  updateMinIntervalMs: 60_000, // 1 min
+  extremeGrowth: 0.25,
+  detectorMaxOpenMs: 6 * 3_600_000, // 6 h
+  minorScore: 0.75,
+  majorScore: 0.9,
+};
+
+export interface ScoringSettings {
+  detector: DetectorSettings;
+  /** Metrics not scored by the detector: monotonic counters, configuration values, 0/1 availability (the rules watch those). */
+  excludeMetrics: string[];
+  /** At most one Baseline record per series per this much event time. */
+  baselineIntervalMs: number;
+  /**
+   * Smallest spread the baseline assumes, by metric name or else by unit: the resolution below
+   * which a change is noise. A flat series (error counters at 0, a steady optic) otherwise has a
+   * spread near 0, and a 0.2 dB wobble or one error a second would be "millions of spreads" away:
+   * an anomaly, and one the detector then remembers as the series' normal "unusual", hiding the
+   * next real one. The detector needs ~7 spreads of evidence, so a floor f ignores changes
+   * below ~7f. Applied as the baseline's absoluteSpreadFloor for that series.
+   */
+  spreadFloor: Record<string, number>;
+}
+
+export const scoringDefaults: ScoringSettings = {
+  detector: detectorDefaults,
+  // Availability and collection-status series are judged by rules, not by the detector.
+  excludeMetrics: ['sys_uptime_s', 'if_speed_bps', 'device_up', 'if_oper_up', 'if_admin_up', 'device_reachable', 'icmp_probe_ok', 'ssh_collect_ok', 'ciena_collect_ok', 'optical_laser_on', 'mcp_synchronized', 'alarms_active'],
+  baselineIntervalMs: 60_000, // 1 min
+  spreadFloor: { dBm: 0.3, dB: 0.3, ms: 0.5, '%': 0.3, ratio: 0.003, pps: 0.3, celsius: 1, mA: 0.5, V: 0.05, count: 1 },
+};

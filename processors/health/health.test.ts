@@ -1,0 +1,72 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { rulesDefaults } from '../rules/settings.js';
+import { computeHealth, healthDue, rememberHealth, type HealthSeries } from './health.js';
+import { healthDefaults as cfg } from './settings.js';
+
+const ts = 1_763_000_000_000;
+const s = (metric: string, unit: string, value: number, labels: Record<string, string> = {}, more: Partial<HealthSeries> = {}): HealthSeries => ({
+  metric, unit, value, labels, ts, expected: null, upper: null, seenUp: metric === 'if_oper_up' && value === 1, openSeverity: null, ...more,
+});
+const health = (series: HealthSeries[]) => computeHealth('r1', ts, series, cfg, rulesDefaults);
+const component = (h: ReturnType<typeof health>, name: string) => h.components.find((c) => c.name === name);
+
+test('a healthy device scores 100; missing components are left out and weights renormalised', () => {
+  const h = health([s('device_up', 'ratio', 1), s('if_oper_up', 'ratio', 1, { ifName: 'eth0' })]);
+  assert.equal(h.score, 100);
+  assert.deepEqual(h.components.map((c) => c.name), ['availability', 'anomalies']);
+  assert.ok(Math.abs(h.components.reduce((t, c) => t + c.weight, 0) - 1) < 1e-12);
+  assert.equal(component(h, 'availability')!.weight, 0.35 / 0.55);
+});
+
+test('a device not answering scores 0; a down port costs its share of availability', () => {
+  assert.equal(health([s('device_up', 'ratio', 0)]).score, 0);
+  const h = health([
+    s('device_up', 'ratio', 1),
+    s('if_oper_up', 'ratio', 1, { ifName: 'eth0' }),
+    s('if_oper_up', 'ratio', 0, { ifName: 'eth1' }, { seenUp: true }),
+    s('if_oper_up', 'ratio', 0, { ifName: 'eth9' }), // never up: unused
+  ]);
+  assert.equal(component(h, 'availability')!.score, 50);
+  assert.equal(component(h, 'availability')!.detail, '1 of 2 interfaces down (eth1)');
+});
+
+test('optical margin, interface errors, latency and loss, open anomalies', () => {
+  const h = health([
+    s('device_up', 'ratio', 1),
+    s('rx_power', 'dBm', -12.5, { ifName: 'xe-0/0/1' }),
+    s('rx_power', 'dBm', -5, { ifName: 'xe-0/0/0' }),
+    s('if_in_pps', 'pps', 9_900, { ifName: 'eth0' }),
+    s('if_in_errors_ps', 'pps', 100, { ifName: 'eth0' }),
+    s('icmp_loss_pct', '%', 5, { target: 'core' }),
+    s('icmp_rtt_ms', 'ms', 30, { target: 'core' }, { expected: 20, upper: 25 }),
+    s('if_in_bps', 'bps', 1, { ifName: 'eth0' }, { openSeverity: 'MAJOR' }),
+    s('if_out_bps', 'bps', 1, { ifName: 'eth0' }, { openSeverity: 'WARNING' }),
+  ]);
+  assert.equal(component(h, 'optical_margin')!.score, 25); // 1.5 dB of the 6 dB wanted
+  assert.match(component(h, 'optical_margin')!.detail!, /weakest Rx xe-0\/0\/1 -12\.50 dBm, 1\.5 dB above sensitivity/);
+  assert.equal(component(h, 'interface_errors')!.score, 0); // 1 % of packets in error
+  assert.equal(component(h, 'latency_loss')!.score, 75); // loss 5 % of the 20 % that scores 0
+  assert.equal(component(h, 'anomalies')!.score, 70);
+  assert.equal(component(h, 'anomalies')!.detail, 'open anomalies: 1 MAJOR, 1 WARNING');
+  assert.ok(h.score > 0 && h.score < 100);
+});
+
+test('stale series are ignored', () => {
+  const h = health([s('device_up', 'ratio', 1), s('rx_power', 'dBm', -20, {}, { ts: ts - cfg.staleMs - 1 })]);
+  assert.equal(component(h, 'optical_margin'), undefined);
+});
+
+test('emission: first score, big moves at once, small moves after minIntervalMs, heartbeat', () => {
+  const a = health([s('device_up', 'ratio', 1)]);
+  const never = { at: -1, score: 0, components: {} };
+  assert.ok(healthDue(never, a, cfg));
+  const mem = rememberHealth(a);
+  const later = (dt: number, score: number) => ({ ...a, ts: ts + dt, score, components: a.components.map((c) => ({ ...c, score })) });
+  assert.ok(!healthDue(mem, later(1_000, 99.5), cfg), 'tiny change');
+  assert.ok(!healthDue(mem, later(1_000, 95), cfg), 'small change, too soon');
+  assert.ok(healthDue(mem, later(cfg.minIntervalMs, 95), cfg));
+  assert.ok(healthDue(mem, later(1_000, 50), cfg), 'big change at once');
+  assert.ok(healthDue(mem, later(cfg.heartbeatMs, 100), cfg), 'heartbeat');
+  assert.ok(!healthDue(mem, later(-1, 50), cfg), 'older than the last emitted');
+});

@@ -1,0 +1,61 @@
+// normalize: the one entry point a processor calls per raw record, whatever topic it came from.
+// Only SNMP counters need memory between polls, and each SNMP profile is polled on its own, so
+// the caller keeps one state per (device, stateKey) and hands it back with the next record of
+// that key; every other source is stateless and returns no state.
+import type { MetricBatch, RawCienaReading, RawIcmpProbe, RawSnmpPoll, RawSshCapture } from '../../schemas/types.js';
+import { normalizeCiena } from './ciena.js';
+import { normalizeIcmp } from './icmp.js';
+import { isOpticsProfile, normalizeSnmpOptics } from './optics.js';
+import { normalizeSnmp, type SnmpDeviceState } from './snmp.js';
+import { normalizeSsh } from './ssh.js';
+
+export { normalizeCiena } from './ciena.js';
+export { normalizeIcmp } from './icmp.js';
+export { isOpticsProfile, normalizeSnmpOptics } from './optics.js';
+export { normalizeSnmp, type SnmpDeviceState } from './snmp.js';
+export { normalizeSsh } from './ssh.js';
+
+export interface RawRecords {
+  snmp: RawSnmpPoll;
+  icmp: RawIcmpProbe;
+  ssh: RawSshCapture;
+  ciena: RawCienaReading;
+}
+export type RawKind = keyof RawRecords;
+
+/** What a normaliser remembers between records of one device and stateKey (SNMP counters only). */
+export type NormalizeState = SnmpDeviceState;
+
+export interface NormalizeResult {
+  batch: MetricBatch;
+  /** Where the caller keeps this record's state: `snmp:<profile>` for counter profiles, null when stateless. */
+  stateKey: string | null;
+  /** The state to store under stateKey (undefined: keep nothing / leave what is stored). */
+  state: NormalizeState | undefined;
+}
+
+/** The state key of a record, so the caller can look its state up before calling normalizeRaw. */
+export function normalizeStateKey<K extends RawKind>(kind: K, record: RawRecords[K]): string | null {
+  if (kind !== 'snmp') return null;
+  const { profile } = record as RawSnmpPoll;
+  return isOpticsProfile(profile) ? null : `snmp:${profile}`;
+}
+
+export function normalizeRaw<K extends RawKind>(kind: K, state: NormalizeState | undefined, record: RawRecords[K]): NormalizeResult {
+  switch (kind) {
+    case 'snmp': {
+      const poll = record as RawSnmpPoll;
+      if (isOpticsProfile(poll.profile)) return { batch: normalizeSnmpOptics(poll), stateKey: null, state: undefined };
+      const r = normalizeSnmp(state, poll);
+      return { batch: r.batch, stateKey: `snmp:${poll.profile}`, state: r.state };
+    }
+    case 'icmp':
+      return { batch: normalizeIcmp(record as RawIcmpProbe), stateKey: null, state: undefined };
+    case 'ssh':
+      return { batch: normalizeSsh(record as RawSshCapture), stateKey: null, state: undefined };
+    case 'ciena':
+      return { batch: normalizeCiena(record as RawCienaReading), stateKey: null, state: undefined };
+    default:
+      throw Object.assign(new Error(`normalize: unknown raw topic kind "${String(kind)}" (expected snmp, icmp, ssh or ciena)`), { code: 'NORMALIZE_UNKNOWN_KIND', canRetry: false });
+  }
+}

@@ -1,0 +1,55 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { evaluateRules, isOpticalRx, lossPercent, rememberSample } from './rules.js';
+import { rulesDefaults as cfg, type RulesConfig } from './settings.js';
+
+const s = (metric: string, unit: string, value: number, labels: Record<string, string> = {}) => ({ metric, unit, value, labels });
+const fresh = { seenUp: false };
+const wasUp = { seenUp: true };
+
+test('optical Rx: warning within the margin, MAJOR below sensitivity, CRITICAL with no light; Tx is not watched', () => {
+  assert.equal(evaluateRules(s('rx_power', 'dBm', -8, { ifName: 'xe-0/0/0' }), fresh, cfg), null);
+  const warn = evaluateRules(s('rx_power', 'dBm', -12.5, { ifName: 'xe-0/0/0' }), fresh, cfg)!;
+  assert.equal(warn.severity, 'WARNING');
+  assert.match(warn.reason, /rx_power on xe-0\/0\/0 -12\.50 dBm only 1\.5 dB above receiver sensitivity -14\.00 dBm/);
+  const major = evaluateRules(s('optical_power', 'dBm', -15.2, { direction: 'rx', port: '1/1' }), fresh, cfg)!;
+  assert.deepEqual([major.rule, major.severity], ['optical-rx-low', 'MAJOR']);
+  assert.match(major.reason, /below receiver sensitivity -14\.00 dBm by 1\.2 dB/);
+  assert.equal(evaluateRules(s('rx_power', 'dBm', -40), fresh, cfg)!.severity, 'CRITICAL');
+  assert.equal(evaluateRules(s('tx_power', 'dBm', -40), fresh, cfg), null);
+  assert.equal(evaluateRules(s('optical_power', 'dBm', -40, { direction: 'tx' }), fresh, cfg), null);
+  assert.ok(isOpticalRx(s('OPR', 'dBm', 0)), 'Ciena PM optical power received');
+});
+
+test('optical sensitivity per metric overrides the default', () => {
+  const sr: RulesConfig = { ...cfg, opticalRxLow: { ...cfg.opticalRxLow, sensitivityDbmByMetric: { rx_power_sr: -9.9 } } };
+  assert.equal(evaluateRules(s('rx_power_sr', 'dBm', -10.5), fresh, sr)!.severity, 'MAJOR');
+  assert.equal(evaluateRules(s('rx_power', 'dBm', -10.5), fresh, sr), null);
+});
+
+test('loss: percent or ratio against the limits', () => {
+  assert.equal(lossPercent(s('icmp_loss_ratio', 'ratio', 0.25), cfg.lossHigh.metricPattern), 25);
+  assert.equal(lossPercent(s('if_in_bps', 'bps', 1), cfg.lossHigh.metricPattern), null);
+  assert.equal(evaluateRules(s('icmp_loss_pct', '%', 1), fresh, cfg), null);
+  const minor = evaluateRules(s('icmp_loss_pct', '%', 5, { target: 'core-1' }), fresh, cfg)!;
+  assert.deepEqual([minor.rule, minor.severity, minor.forPolls], ['loss-high', 'MINOR', 2]);
+  assert.match(minor.reason, /icmp_loss_pct to core-1 5\.0 % above the 2 % limit/);
+  assert.equal(evaluateRules(s('icmp_loss_ratio', 'ratio', 0.5), fresh, cfg)!.severity, 'MAJOR');
+  assert.equal(evaluateRules(s('icmp_loss_ratio', 'ratio', 1), fresh, cfg)!.severity, 'CRITICAL');
+});
+
+test('interface down only after the port was seen up; device down always', () => {
+  assert.equal(evaluateRules(s('if_oper_up', 'ratio', 0, { ifName: 'eth9' }), fresh, cfg), null, 'never up: unused port');
+  const down = evaluateRules(s('if_oper_up', 'ratio', 0, { ifName: 'eth1' }), wasUp, cfg)!;
+  assert.deepEqual([down.rule, down.severity], ['interface-down', 'MAJOR']);
+  assert.equal(evaluateRules(s('if_oper_up', 'ratio', 1, { ifName: 'eth1' }), wasUp, cfg), null);
+  const dev = evaluateRules(s('device_up', 'ratio', 0), fresh, cfg)!;
+  assert.deepEqual([dev.rule, dev.severity, dev.forPolls], ['device-down', 'CRITICAL', 2]);
+  assert.deepEqual(rememberSample(fresh, s('if_oper_up', 'ratio', 1)), wasUp);
+  assert.equal(rememberSample(fresh, s('if_oper_up', 'ratio', 0)), fresh);
+});
+
+test('a disabled rule never fires', () => {
+  const off: RulesConfig = { ...cfg, deviceDown: { ...cfg.deviceDown, enabled: false } };
+  assert.equal(evaluateRules(s('device_up', 'ratio', 0), fresh, off), null);
+});

@@ -1,6 +1,7 @@
 // The whole pipeline on one machine, as child processes in dependency order: registry, device
 // lab, inventory import, processor, sink, collector, api. Used by `demo` (npm start) and by the
 // end-to-end tests, so what the user runs is what the tests prove.
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort, startRole, stopAll, type RoleProcess } from './supervisor.js';
 import { projectRoot } from './supervisor.js';
@@ -19,6 +20,8 @@ export interface PipelineOptions {
   registryUrl?: string; // an existing registry; otherwise one is started
   apiPort?: number;
   labDevices?: number;
+  /** Network-namespace ICMP paths in the lab (default: the lab's own, 1 when root). */
+  labIcmpPaths?: number;
   pollIntervalMs?: number;
   log?: (msg: string) => void;
 }
@@ -30,6 +33,12 @@ export interface Pipeline {
   env: Record<string, string>;
   roles: Map<string, RoleProcess>;
   stop(): Promise<void>;
+}
+
+/** The lab's MCP simulator, when it runs: the collector gets its URL and account. */
+function readMcp(labDir: string): { url: string; username: string; password: string } | null {
+  const file = join(labDir, 'mcp.json');
+  return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : null;
 }
 
 const httpOk = (url: string) => async () => (await fetch(url).catch(() => null))?.ok === true;
@@ -68,7 +77,13 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
     await start(
       'lab',
       'lab',
-      { LAB_DEVICES: String(o.labDevices ?? 4), LAB_SNMP_PORT: String(snmpPort), LAB_HTTP_PORT: String(labHttpPort), LAB_DATA_DIR: labDir },
+      {
+        LAB_DEVICES: String(o.labDevices ?? 4),
+        LAB_SNMP_PORT: String(snmpPort),
+        LAB_HTTP_PORT: String(labHttpPort),
+        LAB_DATA_DIR: labDir,
+        ...(o.labIcmpPaths === undefined ? {} : { LAB_ICMP_PATHS: String(o.labIcmpPaths) }),
+      },
       httpOk(`${labUrl}/healthz`),
     );
     log('publishing the lab inventory');
@@ -77,7 +92,15 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
 
     await start('processor', 'processor', {});
     await start('sink', 'sink', {});
-    await start('collector-1', 'collector', { COLLECTOR_ID: 'collector-1', POLL_INTERVAL_MS: String(o.pollIntervalMs ?? 5_000) });
+    const mcp = readMcp(labDir);
+    await start('collector-1', 'collector', {
+      COLLECTOR_ID: 'collector-1',
+      POLL_INTERVAL_MS: String(o.pollIntervalMs ?? 5_000),
+      ICMP_INTERVAL_MS: String(o.pollIntervalMs ?? 5_000),
+      SSH_INTERVAL_MS: String(Math.max(5_000, (o.pollIntervalMs ?? 5_000) * 3)),
+      SSH_KNOWN_HOSTS_FILE: join(o.runDir, 'ssh_known_hosts'),
+      ...(mcp ? { MCP_URL: mcp.url, MCP_USERNAME: mcp.username, MCP_PASSWORD: mcp.password, MCP_INTERVAL_MS: '10000' } : {}),
+    });
     const apiPort = o.apiPort ?? (await freePort());
     const apiUrl = `http://127.0.0.1:${apiPort}`;
     await start('api', 'api', { API_PORT: String(apiPort), API_JWT_SECRET: o.jwtSecret, API_UI_DIR: join(projectRoot, 'ui', 'dist') }, httpOk(`${apiUrl}/readyz`));

@@ -60,6 +60,8 @@ export interface TransactionalProcessor {
 }
 
 type KafkaProducer = ReturnType<ReturnType<typeof createKafkaClient>['producer']>;
+type RunConfig = NonNullable<Parameters<ReturnType<ReturnType<typeof createKafkaClient>['consumer']>['run']>[0]>;
+type BatchPayload = Parameters<NonNullable<RunConfig['eachBatch']>>[0];
 
 const isFenced = (err: unknown) => /fenced|INVALID_PRODUCER_EPOCH|PRODUCER_FENCED|invalid.*epoch/i.test(`${errorCodeOf(err, '')} ${(err as Error)?.message ?? ''} ${(err as { type?: string })?.type ?? ''}`);
 
@@ -78,6 +80,7 @@ export function createTransactionalProcessor<S>(opts: TransactionalOptions<S>): 
   const producers = new Map<number, Promise<KafkaProducer>>(); // by input partition number
   const states = new Map<number, Map<string, S>>(); // input partition → key → state
   const restoring = new Map<number, Promise<void>>();
+  const turns = new Map<number, Promise<void>>(); // by partition number: one batch at a time
   let assigned = new Set<number>();
   let ready = false;
 
@@ -171,87 +174,96 @@ export function createTransactionalProcessor<S>(opts: TransactionalOptions<S>): 
         autoCommit: false,
         eachBatchAutoResolve: false,
         partitionsConsumedConcurrently: 2,
-        eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
-          if (!isRunning() || isStale() || batch.messages.length === 0) return;
-          const { topic, partition } = batch;
-          const t0 = process.hrtime.bigint();
-          streamMetrics.received.inc({ topic, group: opts.groupId }, batch.messages.length);
-          streamMetrics.lag.set({ group: opts.groupId, topic, partition: String(partition) }, Number(batch.offsetLag()));
-          const state = await stateOf(partition);
-          await heartbeat();
-          const decoded = await opts.serde.decodeMany(topic, batch.messages.map((m) => m.value));
-
-          type OutMessage = { key: string | null; value: Buffer | null; timestamp?: string; partition?: number; headers?: Record<string, string> };
-          const outputs = new Map<string, OutMessage[]>();
-          const changed = new Map<string, S | undefined>();
-          const push = (out: string, message: OutMessage) => {
-            let list = outputs.get(out);
-            if (!list) outputs.set(out, (list = []));
-            list.push(message);
-          };
-          const emit: Emit = Object.assign(
-            (out: string, key: string, value: unknown, ts?: number, partition?: number) =>
-              push(out, { key, value: opts.serde.encode(out, value), timestamp: ts === undefined ? undefined : String(ts), partition }),
-            { raw: (out: string, key: string | null, value: Buffer | null, ts?: number) => push(out, { key, value, timestamp: ts === undefined ? undefined : String(ts) }) },
-          );
-          const dead: { record: InRecord; error: unknown; stage: string }[] = [];
-          for (let i = 0; i < batch.messages.length; i++) {
-            const m = batch.messages[i];
-            const d = decoded[i];
-            const base = { topic, partition, offset: m.offset, key: m.key?.toString('utf8') ?? null, timestamp: Number(m.timestamp), headers: {}, raw: { key: m.key, value: m.value } };
-            if (!d.ok) {
-              dead.push({ record: { ...base, value: null }, error: d.error, stage: 'decode' });
-              continue;
-            }
-            const record: InRecord = { ...base, value: d.value };
-            const key = transform.stateKey ? transform.stateKey(record) : record.key ?? '';
-            // State is changed in place (copying a device's state per record would cost more than
-            // the transform): if the transaction aborts, the partition's in-memory state is
-            // dropped and restored from the changelog, which holds the last committed state.
-            const before = changed.has(key) ? changed.get(key) : state.get(key);
-            try {
-              changed.set(key, transform.apply(before, record, emit));
-            } catch (err) {
-              if (before !== undefined) changed.set(key, before); // whatever it changed in place is checkpointed as is
-              dead.push({ record, error: new OpsError('TRANSFORM_FAILED', `transform failed on ${topic}[${partition}]@${m.offset} key ${key}: ${(err as Error).message}`, { cause: err }), stage: 'transform' });
-            }
-          }
-
-          const producer = await producerFor(partition);
-          const tx = await producer.transaction();
-          try {
-            const topicMessages: { topic: string; messages: OutMessage[] }[] = [...outputs].map(([t, messages]) => ({ topic: t, messages }));
-            const changelog = [...changed].map(([key, s]) => ({ key, value: s === undefined ? null : encodeState(s), partition }));
-            if (changelog.length > 0) topicMessages.push({ topic: opts.changelogTopic, messages: changelog });
-            for (const { record, error, stage } of dead) {
-              // Dead letters travel in the same transaction: committed with the offsets or not at all.
-              topicMessages.push(deadLetterMessage(opts, record, error, stage));
-            }
-            for (const chunk of chunkByBytes(topicMessages)) await tx.sendBatch({ topicMessages: chunk, compression, acks: -1 });
-            const next = String(BigInt(batch.messages[batch.messages.length - 1].offset) + 1n);
-            await tx.sendOffsets({ consumerGroupId: opts.groupId, topics: [{ topic, partitions: [{ partition, offset: next }] }] });
-            await tx.commit();
-          } catch (err) {
-            await tx.abort().catch(() => undefined);
-            states.delete(partition); // in-place changes of this batch are void: restore on redelivery
-            if (isFenced(err)) {
-              // A newer owner of this partition exists: stop touching it, drop its state.
-              logger.warn('producer fenced: this member lost the partition', { topic, partition });
-              await dropProducer(partition);
-            }
-            transactionMetrics.aborted.inc({ group: opts.groupId });
-            throw err; // kafkajs re-delivers the batch from the last committed offset
-          }
-          // Advances kafkajs's in-memory position; the group offset was committed in the transaction.
-          resolveOffset(batch.messages[batch.messages.length - 1].offset);
-          for (const [key, s] of changed) s === undefined ? state.delete(key) : state.set(key, s);
-          for (const { record, stage, error } of dead) opts.deadLetters.count({ topic: record.topic, partition: record.partition, offset: record.offset, key: record.raw.key, value: record.raw.value }, stage, error);
-          for (const [t, list] of outputs) streamMetrics.sent.inc({ topic: t }, list.length);
-          transactionMetrics.committed.inc({ group: opts.groupId });
-          streamMetrics.handlerSeconds.observe({ group: opts.groupId }, Number(process.hrtime.bigint() - t0) / 1e9);
-          await heartbeat();
+        eachBatch: async (payload) => {
+          // Partition N of every input topic shares one state and one transactional producer:
+          // their batches take turns (batches of different partition numbers run side by side).
+          const previous = turns.get(payload.batch.partition) ?? Promise.resolve();
+          const mine = previous.then(() => processBatch(payload));
+          turns.set(payload.batch.partition, mine.catch(() => undefined));
+          await mine;
         },
       });
+
+      async function processBatch({ batch, heartbeat, isRunning, isStale, resolveOffset }: BatchPayload) {
+        if (!isRunning() || isStale() || batch.messages.length === 0) return;
+        const { topic, partition } = batch;
+        const t0 = process.hrtime.bigint();
+        streamMetrics.received.inc({ topic, group: opts.groupId }, batch.messages.length);
+        streamMetrics.lag.set({ group: opts.groupId, topic, partition: String(partition) }, Number(batch.offsetLag()));
+        const state = await stateOf(partition);
+        await heartbeat();
+        const decoded = await opts.serde.decodeMany(topic, batch.messages.map((m) => m.value));
+
+        type OutMessage = { key: string | null; value: Buffer | null; timestamp?: string; partition?: number; headers?: Record<string, string> };
+        const outputs = new Map<string, OutMessage[]>();
+        const changed = new Map<string, S | undefined>();
+        const push = (out: string, message: OutMessage) => {
+          let list = outputs.get(out);
+          if (!list) outputs.set(out, (list = []));
+          list.push(message);
+        };
+        const emit: Emit = Object.assign(
+          (out: string, key: string, value: unknown, ts?: number, partition?: number) =>
+            push(out, { key, value: opts.serde.encode(out, value), timestamp: ts === undefined ? undefined : String(ts), partition }),
+          { raw: (out: string, key: string | null, value: Buffer | null, ts?: number) => push(out, { key, value, timestamp: ts === undefined ? undefined : String(ts) }) },
+        );
+        const dead: { record: InRecord; error: unknown; stage: string }[] = [];
+        for (let i = 0; i < batch.messages.length; i++) {
+          const m = batch.messages[i];
+          const d = decoded[i];
+          const base = { topic, partition, offset: m.offset, key: m.key?.toString('utf8') ?? null, timestamp: Number(m.timestamp), headers: {}, raw: { key: m.key, value: m.value } };
+          if (!d.ok) {
+            dead.push({ record: { ...base, value: null }, error: d.error, stage: 'decode' });
+            continue;
+          }
+          const record: InRecord = { ...base, value: d.value };
+          const key = transform.stateKey ? transform.stateKey(record) : record.key ?? '';
+          // State is changed in place (copying a device's state per record would cost more than
+          // the transform): if the transaction aborts, the partition's in-memory state is
+          // dropped and restored from the changelog, which holds the last committed state.
+          const before = changed.has(key) ? changed.get(key) : state.get(key);
+          try {
+            changed.set(key, transform.apply(before, record, emit));
+          } catch (err) {
+            if (before !== undefined) changed.set(key, before); // whatever it changed in place is checkpointed as is
+            dead.push({ record, error: new OpsError('TRANSFORM_FAILED', `transform failed on ${topic}[${partition}]@${m.offset} key ${key}: ${(err as Error).message}`, { cause: err }), stage: 'transform' });
+          }
+        }
+
+        const producer = await producerFor(partition);
+        const tx = await producer.transaction();
+        try {
+          const topicMessages: { topic: string; messages: OutMessage[] }[] = [...outputs].map(([t, messages]) => ({ topic: t, messages }));
+          const changelog = [...changed].map(([key, s]) => ({ key, value: s === undefined ? null : encodeState(s), partition }));
+          if (changelog.length > 0) topicMessages.push({ topic: opts.changelogTopic, messages: changelog });
+          for (const { record, error, stage } of dead) {
+            // Dead letters travel in the same transaction: committed with the offsets or not at all.
+            topicMessages.push(deadLetterMessage(opts, record, error, stage));
+          }
+          for (const chunk of chunkByBytes(topicMessages)) await tx.sendBatch({ topicMessages: chunk, compression, acks: -1 });
+          const next = String(BigInt(batch.messages[batch.messages.length - 1].offset) + 1n);
+          await tx.sendOffsets({ consumerGroupId: opts.groupId, topics: [{ topic, partitions: [{ partition, offset: next }] }] });
+          await tx.commit();
+        } catch (err) {
+          await tx.abort().catch(() => undefined);
+          states.delete(partition); // in-place changes of this batch are void: restore on redelivery
+          if (isFenced(err)) {
+            // A newer owner of this partition exists: stop touching it, drop its state.
+            logger.warn('producer fenced: this member lost the partition', { topic, partition });
+            await dropProducer(partition);
+          }
+          transactionMetrics.aborted.inc({ group: opts.groupId });
+          throw err; // kafkajs re-delivers the batch from the last committed offset
+        }
+        // Advances kafkajs's in-memory position; the group offset was committed in the transaction.
+        resolveOffset(batch.messages[batch.messages.length - 1].offset);
+        for (const [key, s] of changed) s === undefined ? state.delete(key) : state.set(key, s);
+        for (const { record, stage, error } of dead) opts.deadLetters.count({ topic: record.topic, partition: record.partition, offset: record.offset, key: record.raw.key, value: record.raw.value }, stage, error);
+        for (const [t, list] of outputs) streamMetrics.sent.inc({ topic: t }, list.length);
+        transactionMetrics.committed.inc({ group: opts.groupId });
+        streamMetrics.handlerSeconds.observe({ group: opts.groupId }, Number(process.hrtime.bigint() - t0) / 1e9);
+        await heartbeat();
+      }
     },
     async stop() {
       ready = false;

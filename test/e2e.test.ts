@@ -23,7 +23,8 @@ test('a reading polled from the snmpsim device appears as a rate in PostgreSQL a
     runDir: mkdtempSync(join(tmpdir(), 'oc-e2e-')),
     jwtSecret: secret,
     topicPrefix: uniquePrefix('e2e'),
-    labDevices: 2,
+    labDevices: 3,
+    labIcmpPaths: 0,
     pollIntervalMs: 2_000,
   });
   const client = new pg.Client({ connectionString: db.url });
@@ -58,6 +59,23 @@ test('a reading polled from the snmpsim device appears as a rate in PostgreSQL a
   const iface = devices.find((d) => d.deviceId === m[1])?.interfaces.find((i) => i.name === m[2]);
   assert.ok(iface, `the lab knows ${row.series_key}`);
   assert.ok(Math.abs(row.value - iface.inBps) / iface.inBps < 0.2, `rate ${row.value} bps is the lab's ${iface.inBps} bps`);
+
+  // The other protocols of the lab reach the same table: ICMP (fping of the devices), SSH CLI
+  // (the lab's ssh2 devices) and the Ciena MCP simulator (the lab's SAOS device).
+  for (const [metric, source] of [
+    ['path_rtt_ms_avg', 'ICMP'],
+    ['ssh_collect_ok', 'SSH'],
+    ['ciena_collect_ok', 'Ciena MCP'],
+  ] as const) {
+    const got = await eventually(
+      `${source} samples (${metric}) in metric_points`,
+      async () => (await client.query(`SELECT p.value FROM metric_points p JOIN series s USING (series_id) WHERE s.metric = $1 LIMIT 1`, [metric])).rows[0],
+      60_000,
+      500,
+    );
+    assert.ok(Number.isFinite(got.value), `${metric} is a number`);
+    if (metric !== 'path_rtt_ms_avg') assert.equal(got.value, 1, `${source} collection succeeded`);
+  }
 
   // The same series reaches a GraphQL subscription client over graphql-ws.
   const token = signToken({ sub: 'e2e', role: 'viewer', expiresInS: 600 }, secret);

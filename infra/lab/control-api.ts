@@ -11,6 +11,8 @@ export interface ControlApiOptions {
   port: number; // 0 picks a free port
   devices: () => unknown[];
   healthy: () => boolean;
+  /** The protocol labs (SSH, MCP, ICMP) and their scenarios; absent when the lab runs SNMP only. */
+  protocols?: { describe(): unknown; scenario(kind: string, body: unknown): Promise<unknown> };
   logger: Logger;
 }
 
@@ -26,9 +28,28 @@ function sendJson(res: import('node:http').ServerResponse, status: number, body:
 }
 
 export async function startControlApi(opts: ControlApiOptions): Promise<ControlApi> {
-  const server: Server = createServer((req, res) => {
+  const server: Server = createServer(async (req, res) => {
     const route = `${req.method} ${(req.url ?? '/').split('?')[0]}`;
     if (route === 'GET /devices') return sendJson(res, 200, opts.devices());
+    if (route === 'GET /protocols') return sendJson(res, 200, opts.protocols?.describe() ?? {});
+    const scenario = /^POST \/scenarios\/(ssh|ciena|icmp)$/.exec(route);
+    if (scenario) {
+      // POST /scenarios/{ssh|ciena|icmp} with a JSON body: see infra/lab/<kind>/scenarios.ts.
+      let body: unknown;
+      try {
+        let text = '';
+        for await (const chunk of req) text += chunk;
+        body = JSON.parse(text || '{}');
+      } catch {
+        return sendJson(res, 400, { error: 'LAB_BAD_SCENARIO', message: 'body must be JSON' });
+      }
+      try {
+        return sendJson(res, 200, await opts.protocols!.scenario(scenario[1], body));
+      } catch (err) {
+        const e = err as { code?: string; message: string };
+        return sendJson(res, e.code === 'LAB_BAD_SCENARIO' || !opts.protocols ? 400 : 500, { error: e.code ?? 'LAB_SCENARIO_FAILED', message: e.message });
+      }
+    }
     if (route === 'GET /healthz') {
       const ok = opts.healthy();
       return sendJson(res, ok ? 200 : 503, { status: ok ? 'ok' : 'snmpsim not running' });

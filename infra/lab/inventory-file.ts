@@ -8,7 +8,7 @@ import { OPTICS_PROFILES } from './optics.js';
 
 export const LAB_PROFILES = ['system', 'interfaces'];
 
-export function labInventory(devices: LabDevice[], updatedAt: number) {
+export function labInventory(devices: LabDevice[], updatedAt: number, extraLabels: (deviceId: string) => Record<string, string> = () => ({})) {
   return {
     devices: devices.map((d) => ({
       deviceId: d.deviceId,
@@ -20,14 +20,14 @@ export function labInventory(devices: LabDevice[], updatedAt: number) {
       vendor: d.vendor,
       status: 'active',
       tags: ['lab', d.platform],
-      labels: { source: 'lab' },
+      labels: { source: 'lab', ...extraLabels(d.deviceId) },
       snmp: { version: 'v2c', port: d.port, credential: `community:${d.community}`, profiles: [...LAB_PROFILES, ...OPTICS_PROFILES[d.platform]] },
       updatedAt,
     })),
   };
 }
 
-export async function writeLabInventory(file: string, devices: LabDevice[], updatedAt = Date.now()): Promise<void> {
+export async function writeLabInventory(file: string, devices: LabDevice[], updatedAt = Date.now(), extraLabels?: (deviceId: string) => Record<string, string>): Promise<void> {
   const header = '# Written by the lab role at start; the simulated devices it serves. Overwritten on every start.\n';
-  await writeFile(file, header + stringify(labInventory(devices, updatedAt)), 'utf8');
+  await writeFile(file, header + stringify(labInventory(devices, updatedAt, extraLabels)), { encoding: 'utf8', mode: 0o600 });
 }

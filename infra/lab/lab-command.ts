@@ -64,6 +64,12 @@ export async function runLabCommand(env: NodeJS.ProcessEnv): Promise<void> {
     httpPort: intFromEnv(env, 'LAB_HTTP_PORT', LAB_COMMAND_DEFAULTS.httpPort, 0, 65_535),
     venvBin: path.join(root, LAB_COMMAND_DEFAULTS.venvBin),
     recordedWalks: env.LAB_RECORDED_WALKS === undefined ? [...LAB_COMMAND_DEFAULTS.recordedWalks] : env.LAB_RECORDED_WALKS.split(',').map((s) => s.trim()).filter(Boolean),
+    protocols: {
+      ssh: env.LAB_SSH !== 'false',
+      mcp: env.LAB_MCP !== 'false',
+      // Namespaces, veth pairs and iptables rules need root; elsewhere the lab pings loopback only.
+      icmpPaths: intFromEnv(env, 'LAB_ICMP_PATHS', process.getuid?.() === 0 ? 1 : 0, 0, 8),
+    },
     logger,
   });
   for (const d of lab.devices) {

@@ -21,6 +21,7 @@ import { renderSnmprec } from './snmprec.js';
 import { startSnmpsim, venvHasPythonModule } from './snmpsim-process.js';
 import { portOptics, type PortOptics } from './optics.js';
 import { LAB_V3_USERS, type LabV3User } from './v3-users.js';
+import { startProtocolLabs, type ProtocolLabs } from './protocol-labs.js';
 
 export interface LabOptions {
   root: string; // project root: relative dataDir / venvBin resolve from here
@@ -38,6 +39,8 @@ export interface LabOptions {
   recordedWalks?: string[];
   /** SNMPv3 users to serve; LAB_V3_USERS by default (authPriv ones only when pysnmp can encrypt). */
   v3Users?: LabV3User[];
+  /** SSH CLIs, the MCP simulator and ICMP paths beside the SNMP agents (none by default). */
+  protocols?: { ssh: boolean; mcp: boolean; icmpPaths: number };
   logger: Logger;
 }
 
@@ -81,6 +84,8 @@ export interface Lab {
   v3Users: LabV3User[];
   url: string; // control API base URL
   snmpsimPid: number;
+  /** Where a collector reaches the MCP simulator, when it runs (also in <dataDir>/mcp.json). */
+  mcp: { url: string; username: string; password: string } | null;
   close(): Promise<void>;
 }
 
@@ -144,6 +149,7 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
   await mkdir(recordsDir, { recursive: true });
   await mkdir(cacheDir, { recursive: true });
   await writeFile(logFile, '');
+  await rm(path.join(dataDir, 'mcp.json'), { force: true }); // only a running simulator's account is left
 
   const plans: DevicePlan[] = [];
   for (let i = 0; i < opts.devices; i++) {
@@ -172,10 +178,14 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
     logger,
   });
   let api: ControlApi;
+  let protocols: ProtocolLabs | undefined;
   try {
-    api = await startControlApi({ host: opts.httpHost ?? LAB_DEFAULTS.httpHost, port: opts.httpPort, devices: () => devices, healthy: snmpsim.running, logger });
-    await writeLabInventory(path.join(dataDir, 'inventory.yaml'), devices);
+    if (opts.protocols) protocols = await startProtocolLabs(devices, { ...opts.protocols, logger });
+    api = await startControlApi({ host: opts.httpHost ?? LAB_DEFAULTS.httpHost, port: opts.httpPort, devices: () => devices, healthy: snmpsim.running, protocols, logger });
+    await writeLabInventory(path.join(dataDir, 'inventory.yaml'), devices, Date.now(), protocols?.labelsFor);
+    if (protocols?.mcp) await writeFile(path.join(dataDir, 'mcp.json'), JSON.stringify(protocols.mcp), { mode: 0o600 });
   } catch (err) {
+    await protocols?.close();
     await snmpsim.stop();
     throw err;
   }
@@ -185,10 +195,11 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
   const close = () =>
     (closing ??= (async () => {
       await api.close();
+      await protocols?.close();
       await snmpsim.stop();
       logger.info('lab stopped');
     })());
-  return { devices, recorded, v3Users, url: api.url, snmpsimPid: snmpsim.pid, close };
+  return { devices, recorded, v3Users, url: api.url, snmpsimPid: snmpsim.pid, mcp: protocols?.mcp ?? null, close };
 }
 
 // snmpsim ships its recorded walks inside the package: <venv>/lib/python3.X/site-packages/snmpsim/data/recorded

@@ -1,0 +1,82 @@
+// The lab's devices beyond SNMP: each SNMP device also answers SSH (ssh2's server speaking its
+// platform's CLI), the Ciena devices are network elements of an MCP simulator, and, when root
+// may create network namespaces, an ICMP path with real loss (iptables) and delay (TUN responder)
+// stands behind one device's ping address. Scenarios reach them through the lab's HTTP API.
+import type { Logger } from '../../common/log.js';
+import { OpsError } from '../../common/errors.js';
+import { startSshLab, type SshLab } from './ssh/ssh-lab.js';
+import { applySshScenario, type SshScenario } from './ssh/scenarios.js';
+import { startMcpSimulator, type McpSimulator } from './ciena/mcp-simulator.js';
+import { applyCienaScenario, type CienaScenario } from './ciena/scenarios.js';
+import { startIcmpLab, type IcmpLab } from './icmp/icmp-lab.js';
+import { applyIcmpScenario, type IcmpScenario } from './icmp/scenarios.js';
+
+export interface ProtocolLabOptions {
+  ssh: boolean;
+  mcp: boolean;
+  icmpPaths: number; // 0: none (namespaces need root)
+  logger: Logger;
+}
+
+export interface LabDeviceRef {
+  deviceId: string;
+  hostname: string;
+  address: string;
+  platform: string;
+  vendor: string;
+}
+
+export interface ProtocolLabs {
+  /** Extra inventory labels per device (ssh.*, icmp.address, mcp.*). */
+  labelsFor(deviceId: string): Record<string, string>;
+  /** What a collector needs to reach the MCP simulator (null when it is off). */
+  mcp: { url: string; username: string; password: string } | null;
+  scenario(kind: string, body: unknown): Promise<unknown>;
+  describe(): unknown;
+  close(): Promise<void>;
+}
+
+export async function startProtocolLabs(devices: LabDeviceRef[], opts: ProtocolLabOptions): Promise<ProtocolLabs> {
+  let ssh: SshLab | undefined;
+  let mcp: McpSimulator | undefined;
+  let icmp: IcmpLab | undefined;
+  const close = async () => {
+    await mcp?.close();
+    await ssh?.close();
+    await icmp?.close();
+  };
+  try {
+    if (opts.ssh) ssh = await startSshLab({ devices: devices.map((d) => ({ deviceId: d.deviceId, platform: d.platform })), logger: opts.logger });
+    const ciena = devices.filter((d) => d.vendor.toLowerCase() === 'ciena');
+    if (opts.mcp && ciena.length > 0) mcp = await startMcpSimulator({ elements: ciena.map((d) => ({ name: d.hostname, ipAddress: d.address })), logger: opts.logger });
+    if (opts.icmpPaths > 0) icmp = await startIcmpLab({ paths: opts.icmpPaths, logger: opts.logger });
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  const pathOf = new Map<string, number>(); // the first devices stand behind the ICMP paths
+  devices.slice(0, icmp?.paths.length ?? 0).forEach((d, i) => pathOf.set(d.deviceId, i));
+  return {
+    labelsFor(deviceId) {
+      const labels: Record<string, string> = {};
+      const s = ssh?.device(deviceId);
+      if (s) Object.assign(labels, { 'ssh.credential': `login:${s.username}:${s.password}`, 'ssh.port': String(s.port), 'ssh.ports': s.ports.join(','), 'ssh.platform': s.platform });
+      const p = pathOf.get(deviceId);
+      if (p !== undefined && icmp) labels['icmp.address'] = icmp.paths[p].delayedAddress(0);
+      return labels;
+    },
+    mcp: mcp ? { url: mcp.url, username: mcp.username, password: mcp.password } : null,
+    async scenario(kind, body) {
+      if (kind === 'ssh' && ssh) return applySshScenario(ssh, body as SshScenario);
+      if (kind === 'ciena' && mcp) return applyCienaScenario(mcp, body as CienaScenario);
+      if (kind === 'icmp' && icmp) return applyIcmpScenario(icmp, body as IcmpScenario);
+      throw new OpsError('LAB_BAD_SCENARIO', `no ${kind} lab is running (scenarios: ${[ssh && 'ssh', mcp && 'ciena', icmp && 'icmp'].filter(Boolean).join(', ') || 'none'})`);
+    },
+    describe: () => ({
+      ssh: ssh?.devices.map((d) => ({ deviceId: d.deviceId, platform: d.platform, port: d.port, ports: d.ports })) ?? [],
+      mcp: mcp ? { url: mcp.url, elements: mcp.elements.map((e) => ({ name: e.name, ports: e.ports.map((p) => p.port) })) } : null,
+      icmp: icmp?.paths.map((p) => ({ path: p.name, routerAddress: p.routerAddress, delayedAddress: p.delayedAddress(0), ...p.state() })) ?? [],
+    }),
+    close,
+  };
+}

@@ -16,6 +16,7 @@ tools:
   inventory import FILE    publish a YAML inventory to inventory.devices
   inventory sync-netbox | serve-webhook   NetBox as the inventory source
   credentials keygen | list | put NAME | delete NAME   the encrypted credential store
+  replay --from T [--to T] [--target-prefix P]   reprocess raw topics into the outputs (event time T)
   token [--role viewer|operator|analyst|admin] [--sub NAME] [--ttl SECONDS]   mint an API token
   demo                     everything above on this machine, with live charts (npm start)
   test                     the whole test suite against a local stack (npm test)
@@ -32,6 +33,7 @@ export async function main(argv: string[]): Promise<void> {
     registry: async () => (await import('../schemas/registry/registry-command.js')).runRegistryCommand(process.env),
     lab: async () => (await import('../infra/lab/lab-command.js')).runLabCommand(process.env),
     stack: async () => (await import('../infra/stack-command.js')).runStackCommand(rest),
+    replay: async () => (await import('../processors/replay/replay-command.js')).runReplayCommand(rest),
     inventory: async () => (await import('../collectors/inventory/inventory-command.js')).runInventoryCommand(rest),
     token: async () => (await import('./token-command.js')).runTokenCommand(rest),
     credentials: async () => (await import('../collectors/credentials/credentials-command.js')).runCredentialsCommand(rest),

@@ -15,6 +15,19 @@ export interface TopicAdmin {
   close(): Promise<void>;
 }
 
+/** Metadata of a topic created a moment ago is still moving between brokers: a retriable
+ * answer ("not the leader") is asked again a few times before it becomes the caller's error. */
+async function retriable<T>(fn: () => Promise<T>, attempts = 20): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (i >= attempts || (err as { retriable?: boolean }).retriable !== true) throw err;
+      await new Promise((r) => setTimeout(r, Math.min(1_000, 50 * 2 ** i)));
+    }
+  }
+}
+
 export async function connectAdmin(opts: { brokers: string[]; logger: Logger; clientId?: string }): Promise<TopicAdmin> {
   const kafka = createKafkaClient({ brokers: opts.brokers, clientId: opts.clientId ?? 'opsconductor-admin', logger: opts.logger });
   const admin = kafka.admin();
@@ -78,11 +91,11 @@ export async function connectAdmin(opts: { brokers: string[]; logger: Logger; cl
       await admin.deleteTopics({ topics: names });
     },
     async endOffsets(topic) {
-      const offs = await admin.fetchTopicOffsets(topic);
+      const offs = await retriable(() => admin.fetchTopicOffsets(topic));
       return new Map(offs.map((o) => [o.partition, BigInt(o.high)]));
     },
     async groupOffsets(groupId, topic) {
-      const res = await admin.fetchOffsets({ groupId, topics: [topic] });
+      const res = await retriable(() => admin.fetchOffsets({ groupId, topics: [topic] }));
       return new Map(res[0].partitions.map((p) => [p.partition, BigInt(p.offset)]));
     },
     close: () => admin.disconnect(),

@@ -10,29 +10,14 @@ import { join } from 'node:path';
 import { createLogger } from '../common/log.js';
 import { connectStreams, type InRecord } from '../streams/index.js';
 import { startRole, type RoleProcess } from '../bin/supervisor.js';
-import type { MetricBatch, RawSnmpPoll } from '../schemas/types.js';
+import type { MetricBatch } from '../schemas/types.js';
+import { snmpReading } from './raw-readings.js';
 import { eventually, streamConfig, testEnv, uniquePrefix } from './env.js';
 
 const DEVICES = 12;
 const POLLS = 150;
 
-function reading(device: number, n: number): RawSnmpPoll {
-  const at = 1_700_000_000_000 + n * 10_000;
-  const octets = BigInt(n) * 1_250_000n * BigInt(device + 1); // (device+1) Mbit/s
-  return {
-    deviceId: `dev-${device}`,
-    collectorId: 'test',
-    profile: 'interfaces',
-    polledAt: at,
-    durationMs: 5,
-    sysUpTime: 1_000 + n * 1_000,
-    values: [
-      { name: 'ifName', oid: '1.3.6.1.2.1.31.1.1.1.1.1', index: '1', kind: 'OCTET_STRING', counter: null, number: null, text: 'eth0' },
-      { name: 'ifHCInOctets', oid: '1.3.6.1.2.1.31.1.1.1.6.1', index: '1', kind: 'COUNTER64', counter: octets, number: null, text: null },
-    ],
-    error: null,
-  };
-}
+const reading = (device: number, n: number) => snmpReading(device, n);
 
 test('a processor SIGKILLed mid-stream leaves each reading exactly once, with its state intact', { timeout: 300_000 }, async (t) => {
   const prefix = uniquePrefix('eos');

@@ -1,0 +1,22 @@
+// Synthetic raw SNMP polls for stream tests: a device's in-octets grow at (device + 1) Mbit/s,
+// one poll every 10 s of event time; `failing` makes a poll a timeout (availability 0).
+import type { RawSnmpPoll } from '../schemas/types.js';
+
+export const POLL_EVERY_MS = 10_000;
+const T0 = 1_700_000_000_000;
+
+export function snmpReading(device: number, n: number, failing = false): RawSnmpPoll {
+  const at = T0 + n * POLL_EVERY_MS;
+  const base = { deviceId: `dev-${device}`, collectorId: 'test', profile: 'interfaces', polledAt: at, durationMs: 5 };
+  if (failing) return { ...base, sysUpTime: null, values: [], error: { code: 'SNMP_TIMEOUT', message: 'no answer (test)' } };
+  const octets = BigInt(n) * 1_250_000n * BigInt(device + 1);
+  return {
+    ...base,
+    sysUpTime: 1_000 + n * 1_000,
+    values: [
+      { name: 'ifName', oid: '1.3.6.1.2.1.31.1.1.1.1.1', index: '1', kind: 'OCTET_STRING', counter: null, number: null, text: 'eth0' },
+      { name: 'ifHCInOctets', oid: '1.3.6.1.2.1.31.1.1.1.6.1', index: '1', kind: 'COUNTER64', counter: octets, number: null, text: null },
+    ],
+    error: null,
+  };
+}

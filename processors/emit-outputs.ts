@@ -1,8 +1,18 @@
-// Where each output of the chain goes. Everything is keyed by deviceId except baselines: that
+// Where the chain's inputs come from and where each of its outputs goes. Everything is keyed by deviceId except baselines: that
 // topic is compacted per series, so its key is the series key — written to the input's partition
 // so it stays co-partitioned with the device's other data.
 import type { Emit, TopicNames } from '../streams/index.js';
-import type { ChainOutput } from './chain.js';
+import type { ChainOutput, RawKind } from './chain.js';
+
+/** The raw topics a processor reads, and which normalizer each one's records go through. */
+export function rawTopicKinds(topics: TopicNames): Map<string, RawKind> {
+  return new Map<string, RawKind>([
+    [topics.rawSnmp, 'snmp'],
+    [topics.rawIcmp, 'icmp'],
+    [topics.rawSsh, 'ssh'],
+    [topics.rawCiena, 'ciena'],
+  ]);
+}
 
 export function emitChainOutput(topics: TopicNames, emit: Emit, out: ChainOutput, partition: number): void {
   emit(topics.metrics, out.metrics.deviceId, out.metrics, out.metrics.ts);

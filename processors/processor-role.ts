@@ -7,8 +7,8 @@ import { createLogger } from '../common/log.js';
 import { runRole } from '../common/role.js';
 import { connectStreams, createTransactionalProcessor, type Streams, type TransactionalProcessor } from '../streams/index.js';
 import { processorSettings } from './settings.js';
-import { processRaw, type DeviceChainState, type RawKind } from './chain.js';
-import { emitChainOutput } from './emit-outputs.js';
+import { processRaw, type DeviceChainState } from './chain.js';
+import { emitChainOutput, rawTopicKinds } from './emit-outputs.js';
 
 export async function runProcessorRole(env: NodeJS.ProcessEnv = process.env) {
   const config = loadConfig(processorSettings, env);
@@ -27,16 +27,11 @@ export async function runProcessorRole(env: NodeJS.ProcessEnv = process.env) {
       name: 'normalize',
       start: async () => {
         const { topics } = streams;
-        const kinds = new Map<string, RawKind>([
-          [topics.rawSnmp, 'snmp'],
-          [topics.rawIcmp, 'icmp'],
-          [topics.rawSsh, 'ssh'],
-          [topics.rawCiena, 'ciena'],
-        ]);
+        const kinds = rawTopicKinds(topics);
         processor = streams.transactional<DeviceChainState>({
           groupId: config.groupId,
           sessionTimeoutMs: config.sessionTimeoutMs,
-          inputTopics: [topics.rawSnmp, topics.rawIcmp, topics.rawSsh, topics.rawCiena],
+          inputTopics: [...kinds.keys()],
           changelogTopic: topics.processorState,
           transform: {
             apply: (state, record, emit) => {

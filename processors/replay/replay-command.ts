@@ -11,8 +11,8 @@ import { loadConfig } from '../../common/config.js';
 import { createLogger } from '../../common/log.js';
 import { OpsError } from '../../common/errors.js';
 import { connectStreams, prefixedTopics, streamSettings, type Emit, type OutRecord } from '../../streams/index.js';
-import { processRaw, type DeviceChainState, type RawKind } from '../chain.js';
-import { emitChainOutput } from '../emit-outputs.js';
+import { processRaw, type DeviceChainState } from '../chain.js';
+import { emitChainOutput, rawTopicKinds } from '../emit-outputs.js';
 
 function timeArg(name: string, v: string | undefined, fallback: number): number {
   if (v === undefined) return fallback;
@@ -32,12 +32,7 @@ export async function runReplayCommand(argv: string[], env: NodeJS.ProcessEnv = 
   // The target deployment's topics and schemas (they may be another prefix's).
   const out = await connectStreams({ config: { ...config, topicPrefix: values['target-prefix'] ?? config.topicPrefix }, clientId: 'replay-out', logger, writes: ['metrics', 'live', 'baselines', 'anomalies', 'health'] });
   const { topics } = streams;
-  const kinds = new Map<string, RawKind>([
-    [topics.rawSnmp, 'snmp'],
-    [topics.rawIcmp, 'icmp'],
-    [topics.rawSsh, 'ssh'],
-    [topics.rawCiena, 'ciena'],
-  ]);
+  const kinds = rawTopicKinds(topics);
   const ends = new Map<string, Map<number, bigint>>();
   for (const t of kinds.keys()) ends.set(t, await streams.admin.endOffsets(t));
   const pending = new Set([...ends].flatMap(([t, m]) => [...m].filter(([, end]) => end > 0n).map(([p]) => `${t}:${p}`)));

@@ -60,6 +60,7 @@ export async function runLabCommand(env: NodeJS.ProcessEnv): Promise<void> {
     interfaces: intFromEnv(env, 'LAB_INTERFACES', LAB_COMMAND_DEFAULTS.interfaces, 1, 1_000),
     seed: intFromEnv(env, 'LAB_SEED', LAB_COMMAND_DEFAULTS.seed, 0, 2 ** 31 - 1),
     snmpHost: env.LAB_SNMP_HOST || LAB_COMMAND_DEFAULTS.snmpHost,
+    advertisedAddress: env.LAB_ADVERTISED_ADDRESS || undefined,
     snmpPort: intFromEnv(env, 'LAB_SNMP_PORT', LAB_COMMAND_DEFAULTS.snmpPort, 1, 65_535),
     httpPort: intFromEnv(env, 'LAB_HTTP_PORT', LAB_COMMAND_DEFAULTS.httpPort, 0, 65_535),
     venvBin: path.join(root, LAB_COMMAND_DEFAULTS.venvBin),

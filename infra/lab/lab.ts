@@ -30,6 +30,8 @@ export interface LabOptions {
   interfaces?: number; // per device
   seed?: number; // same seed, same devices and rates
   snmpHost?: string;
+  /** The address collectors use for the agents, when it is not snmpHost (0.0.0.0 in a container). */
+  advertisedAddress?: string;
   snmpPort: number;
   httpPort: number; // 0 picks a free port (see Lab.url)
   httpHost?: string;
@@ -157,8 +159,9 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
     await writeFile(path.join(recordsDir, `${plan.deviceId}.snmprec`), renderSnmprec(plan), 'utf8');
     plans.push(plan);
   }
-  const devices = plans.map((p) => toLabDevice(p, snmpHost, opts.snmpPort));
-  const recorded = await copyRecordedWalks(venvBin, recordsDir, opts.recordedWalks ?? [], snmpHost, opts.snmpPort);
+  const address = opts.advertisedAddress ?? snmpHost;
+  const devices = plans.map((p) => toLabDevice(p, address, opts.snmpPort));
+  const recorded = await copyRecordedWalks(venvBin, recordsDir, opts.recordedWalks ?? [], address, opts.snmpPort);
   let v3Users = opts.v3Users ?? LAB_V3_USERS;
   if (!opts.v3Users && !venvHasPythonModule(venvBin, 'cryptography')) {
     logger.warn('python package "cryptography" missing from the venv: the lab serves no SNMPv3 authPriv users', { venvBin });

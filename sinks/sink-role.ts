@@ -1,34 +1,114 @@
-// Composition root of the `sink` role: telemetry.metrics → PostgreSQL. Migrations run first (safe
-// from several replicas at once), then the consumer; on stop the batch in hand commits first.
-import pg from 'pg';
-import { loadConfig } from '../common/config.js';
-import { createLogger } from '../common/log.js';
+// Composition root of the `sink` role: telemetry.metrics → PostgreSQL (+ Redis last values).
+// Migrations run first (safe from several replicas at once) and pick the storage layout; then
+// storage policies (TimescaleDB) or the sink's own maintenance (native partitions), Redis, Kafka,
+// and the consumer, which resumes each partition from the offsets stored next to the rows.
+// On stop the batch in hand commits first; a batch waiting for PostgreSQL gives up (redelivered).
+import { loadConfig, type ConfigOf } from '../common/config.js';
+import { createLogger, type Logger } from '../common/log.js';
 import { OpsError } from '../common/errors.js';
 import { runRole } from '../common/role.js';
 import { connectStreams, type Streams, type StreamConsumer } from '../streams/index.js';
 import { sinkSettings } from './settings.js';
 import { migrate } from './timescale/migrations.js';
 import { createMetricsSink } from './timescale/metrics-sink.js';
+import { PgSession } from './timescale/pg-session.js';
+import { PartitionGuard } from './timescale/partitions.js';
+import { readStoredOffsets } from './timescale/point-writer.js';
+import { writeState } from './timescale/state-sink.js';
+import { runMaintenance } from './timescale/maintenance.js';
+import { hypertablePolicySql } from './timescale/ddl-hypertable.js';
+import type { StorageLayout, StoragePolicy } from './timescale/storage-policy.js';
+import { createLastValues, type LastValues } from './redis/last-values.js';
+
+type SinkConfig = ConfigOf<typeof sinkSettings>;
+
+function policyOf(c: SinkConfig): StoragePolicy {
+  return {
+    rawRetentionDays: c.rawRetentionDays,
+    rollup5mRetentionDays: c.rollup5mRetentionDays,
+    rollup1hRetentionDays: c.rollup1hRetentionDays,
+    rollup1dRetentionDays: c.rollup1dRetentionDays,
+    healthRetentionDays: c.healthRetentionDays,
+    compressAfterDays: c.compressAfterDays,
+    partitionsAheadDays: c.partitionsAheadDays,
+  };
+}
+
+/** Periodic maintenance of the native-partition layout, on a connection of its own. */
+function maintenanceLoop(session: PgSession, policy: StoragePolicy, everyMs: number, logger: Logger) {
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+  let stopped = false;
+  const tick = () => {
+    running = session
+      .run('storage maintenance', (db) => runMaintenance(db, policy), { shouldStop: () => stopped })
+      .then((r) => {
+        if (r.created.length || r.dropped.length || r.refreshedHours) logger.info('storage maintenance', { ...r, created: r.created.length });
+      })
+      .catch((err) => logger.warn('storage maintenance failed; next round retries', { err }))
+      .finally(() => {
+        if (!stopped) timer = setTimeout(tick, everyMs);
+      });
+  };
+  return {
+    start: () => tick(),
+    first: () => running,
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+      await session.close();
+    },
+  };
+}
 
 export async function runSinkRole(env: NodeJS.ProcessEnv = process.env) {
   const config = loadConfig(sinkSettings, env);
   const logger = createLogger({ role: 'sink' });
-  const db = new pg.Client({ connectionString: config.databaseUrl, application_name: 'opsconductor-sink' });
+  const policy = policyOf(config);
+  const pgOpts = { url: config.databaseUrl, logger };
+  const writer = new PgSession({ ...pgOpts, applicationName: 'opsconductor-sink' });
+  const offsetReader = new PgSession({ ...pgOpts, applicationName: 'opsconductor-sink-offsets' });
+  let layout!: StorageLayout;
+  let maintenance: ReturnType<typeof maintenanceLoop> | undefined;
+  let lastValues: LastValues | undefined;
   let streams!: Streams;
   let consumer!: StreamConsumer;
+  let stateConsumer!: StreamConsumer;
+  const stateWriter = new PgSession({ ...pgOpts, applicationName: 'opsconductor-sink-state' });
+  let stopping = false;
+  let drain: () => Promise<void> = async () => undefined;
   return runRole({ role: 'sink', opsHost: config.opsHost, opsPort: config.opsPort, logger }, [
     {
       name: 'postgres',
       start: async () => {
-        try {
-          await db.connect();
-        } catch (err) {
+        const db = await writer.client().catch((err) => {
           throw new OpsError('SINK_WRITE_FAILED', `cannot connect to PostgreSQL at DATABASE_URL (${new URL(config.databaseUrl).host}): ${(err as Error).message}`, { canRetry: true, cause: err });
+        });
+        const m = await migrate(db, { layout: config.storage as 'auto' | StorageLayout });
+        layout = m.layout;
+        logger.info('migrations applied', { applied: m.applied, layout });
+        if (layout === 'timescaledb') for (const sql of hypertablePolicySql(policy)) await db.query(sql);
+        else {
+          maintenance = maintenanceLoop(new PgSession({ ...pgOpts, applicationName: 'opsconductor-sink-maintenance' }), policy, config.maintenanceIntervalMs, logger);
+          maintenance.start();
+          await maintenance.first(); // partitions for today and ahead exist before the first batch
         }
-        const applied = await migrate(db);
-        logger.info('migrations applied', { applied });
       },
-      stop: () => db.end(),
+      stop: async () => {
+        await maintenance?.stop();
+        await writer.close();
+        await offsetReader.close();
+        await stateWriter.close();
+      },
+      ready: () => writer.healthy,
+    },
+    {
+      name: 'redis',
+      start: async () => {
+        if (config.redisUrl !== 'off') lastValues = createLastValues({ url: config.redisUrl, prefix: config.redisKeyPrefix, logger });
+      },
+      stop: async () => lastValues?.close(),
     },
     {
       name: 'streams',
@@ -40,12 +120,60 @@ export async function runSinkRole(env: NodeJS.ProcessEnv = process.env) {
     {
       name: 'metrics-sink',
       start: async () => {
-        const sink = createMetricsSink({ client: db, groupId: config.groupId, logger });
-        consumer = streams.consumer({ groupId: config.groupId, topics: [streams.topics.metrics], handler: async (records) => void (await sink.write(records)) });
+        const sink = createMetricsSink({
+          session: writer,
+          groupId: config.groupId,
+          logger,
+          partitions: layout === 'partitioned' ? new PartitionGuard(policy.rawRetentionDays, policy.partitionsAheadDays) : undefined,
+          lastValues,
+          shouldStop: () => stopping,
+          directCopy: config.copyMode === 'direct',
+          delayBeforeCommitMs: config.failpointCommitDelayMs,
+          onFatal: (err) => {
+            // Crash-only: the stored offsets are where a restart resumes, nothing is lost.
+            logger.error('writing a batch failed for good; stopping so a restart resumes from the stored offsets', { err });
+            process.exitCode = 1;
+            process.kill(process.pid, 'SIGTERM');
+          },
+        });
+        drain = () => sink.drain();
+        consumer = streams.consumer({
+          groupId: config.groupId,
+          topics: [streams.topics.metrics],
+          sessionTimeoutMs: config.sessionTimeoutMs,
+          maxBytesPerPartition: config.fetchBytesPerPartition,
+          handler: (records, ctx) => sink.accept(records, ctx),
+          storedOffsets: (assigned) => offsetReader.run('read stored offsets', (db) => readStoredOffsets(db, config.groupId, assigned), { shouldStop: () => stopping }),
+        });
         await consumer.start();
       },
-      stop: () => consumer.stop(),
+      stop: async () => {
+        stopping = true;
+        await consumer.stop();
+        await drain();
+      },
       ready: () => consumer.isReady(),
+    },
+    {
+      // Devices, baselines, anomalies, health: idempotent upserts, so the group's Kafka commits
+      // (at least once) are enough here.
+      name: 'state-sink',
+      start: async () => {
+        const t = streams.topics;
+        const topics = { devices: t.inventory, baselines: t.baselines, anomalies: t.anomalies, health: t.health };
+        stateConsumer = streams.consumer({
+          groupId: `${config.groupId}-state`,
+          topics: Object.values(topics),
+          sessionTimeoutMs: config.sessionTimeoutMs,
+          handler: (records) => stateWriter.run('write state', (db) => writeState(db, topics, records, lastValues), { shouldStop: () => stopping }),
+        });
+        await stateConsumer.start();
+      },
+      stop: async () => {
+        stopping = true;
+        await stateConsumer.stop();
+      },
+      ready: () => stateConsumer.isReady(),
     },
   ]);
 }

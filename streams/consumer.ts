@@ -48,6 +48,13 @@ export interface ConsumerOptions {
   sessionTimeoutMs?: number;
   maxBytesPerPartition?: number;
   onAssignment?: AssignmentListener;
+  /**
+   * Where to resume, asked on every assignment: the consumer seeks each listed partition to the
+   * returned offset before any batch of the assigned partitions reaches the handler (they stay
+   * paused until the answer is applied; a failing lookup is retried with backoff). For sinks that
+   * keep their offsets next to their output; partitions not listed resume from the group's commit.
+   */
+  storedOffsets?: (assigned: Map<string, number[]>) => Promise<{ topic: string; partition: number; offset: string }[]>;
 }
 
 export interface StreamConsumer {
@@ -74,12 +81,49 @@ export function createStreamConsumer(opts: ConsumerOptions): StreamConsumer {
     allowAutoTopicCreation: false,
   });
   let joined = false;
+  let stopped = false;
+  let generation = 0;
+  // Partitions of the current assignment whose stored offsets are not applied yet: a batch of
+  // theirs that reaches eachBatch was fetched from the wrong place and is dropped unprocessed.
+  const awaitingSeek = new Set<string>();
+
+  const applyStoredOffsets = async (gen: number, assigned: Map<string, number[]>, parts: { topic: string; partitions: number[] }[]) => {
+    for (let attempt = 0; gen === generation && !stopped; attempt++) {
+      try {
+        const offsets = await opts.storedOffsets!(assigned);
+        if (gen !== generation || stopped) return;
+        // Recorded by kafkajs and applied before its next fetch of each partition; until then
+        // isStale() is true for a batch of that partition.
+        for (const o of offsets) consumer.seek(o);
+        awaitingSeek.clear();
+        consumer.resume(parts);
+        opts.logger.info('resuming from stored offsets', { group: opts.groupId, offsets: offsets.map((o) => `${o.topic}:${o.partition}@${o.offset}`) });
+        return;
+      } catch (err) {
+        const delay = Math.min(10_000, 250 * 2 ** Math.min(attempt, 6)) * (0.5 + Math.random() / 2);
+        opts.logger.warn('cannot read stored offsets; partitions stay paused', { group: opts.groupId, attempt: attempt + 1, delayMs: Math.round(delay), err });
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }
+  };
 
   consumer.on(consumer.events.GROUP_JOIN, (e) => {
     joined = true;
     const assigned = new Map<string, number[]>();
     for (const [topic, parts] of Object.entries(e.payload.memberAssignment)) assigned.set(topic, [...(parts as number[])].sort((a, b) => a - b));
     opts.logger.info('partitions assigned', { group: opts.groupId, assigned: Object.fromEntries(assigned) });
+    if (opts.storedOffsets) {
+      // Emitted synchronously after the sync-group and before the first fetch of this
+      // generation: pausing here means nothing is fetched for these partitions before the seek.
+      const gen = ++generation;
+      const parts = [...assigned].filter(([, ps]) => ps.length > 0).map(([topic, partitions]) => ({ topic, partitions }));
+      awaitingSeek.clear();
+      for (const p of parts) for (const n of p.partitions) awaitingSeek.add(`${p.topic}:${n}`);
+      if (parts.length > 0) {
+        consumer.pause(parts);
+        void applyStoredOffsets(gen, assigned, parts);
+      }
+    }
     opts.onAssignment?.(assigned);
   });
   consumer.on(consumer.events.REBALANCING, () => {
@@ -103,8 +147,8 @@ export function createStreamConsumer(opts: ConsumerOptions): StreamConsumer {
         eachBatchAutoResolve: false,
         partitionsConsumedConcurrently: 1,
         eachBatch: async ({ batch, heartbeat, resolveOffset, isRunning, isStale }) => {
-          if (!isRunning() || isStale() || batch.messages.length === 0) return;
           const { topic, partition } = batch;
+          if (!isRunning() || isStale() || batch.messages.length === 0 || awaitingSeek.has(`${topic}:${partition}`)) return;
           const t0 = process.hrtime.bigint();
           streamMetrics.received.inc({ topic, group: opts.groupId }, batch.messages.length);
           streamMetrics.batchSize.observe({ topic }, batch.messages.length);
@@ -138,8 +182,9 @@ export function createStreamConsumer(opts: ConsumerOptions): StreamConsumer {
     },
     async stop() {
       joined = false;
+      stopped = true;
       await consumer.disconnect(); // waits for the batch in hand, which commits before returning
     },
-    isReady: () => joined,
+    isReady: () => joined && awaitingSeek.size === 0,
   };
 }

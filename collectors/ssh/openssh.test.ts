@@ -16,6 +16,7 @@ import { after, before, test } from 'node:test';
 import ssh2 from 'ssh2';
 import { createLogger } from '../../common/log.js';
 import { findFreeTcpPort } from '../../infra/lab/ports.js';
+import { labHostKey } from '../../infra/lab/ssh/ssh-lab.js';
 import { createSshPoller } from './poller.js';
 import type { SshTarget } from './types.js';
 
@@ -67,7 +68,9 @@ before(async () => {
   if (!existsSync(SSHD)) return;
   tmp = await mkdtemp(path.join(os.tmpdir(), 'oc-openssh-'));
   execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', path.join(tmp, 'host_key')]);
-  const keys = ssh2.utils.generateKeyPairSync('ed25519');
+  // ssh2 now and then generates an ed25519 key its own parser rejects: keep one that parses.
+  let keys = ssh2.utils.generateKeyPairSync('ed25519');
+  while (ssh2.utils.parseKey(keys.private) instanceof Error) keys = ssh2.utils.generateKeyPairSync('ed25519');
   clientKey = keys.private;
   await writeFile(path.join(tmp, 'authorized_keys'), keys.public + '\n', { mode: 0o600 });
   await writeFile(path.join(tmp, 'cli.sh'), fakeJunosCli());
@@ -133,7 +136,7 @@ test('real OpenSSH: host key pinned, PTY shell with a forced Junos-like CLI, val
     const logins = await (await import('prom-client')).default.register.getSingleMetric('oc_ssh_logins_total')!.get();
     assert.equal(logins.values.find((v) => v.labels.result === 'ok')?.value, 1, 'one login for two polls');
 
-    const wrongKey = await poller.poll({ ...target, deviceId: 'openssh-wrong-key', privateKey: ssh2.utils.generateKeyPairSync('ed25519').private });
+    const wrongKey = await poller.poll({ ...target, deviceId: 'openssh-wrong-key', privateKey: labHostKey() });
     assert.equal(wrongKey[0].error?.code, 'SSH_AUTH');
   } finally {
     poller.close();

@@ -1,11 +1,22 @@
 // Versioned schema migrations, applied at sink start. Several sink replicas may start at once: a
-// transaction-scoped advisory lock serialises them, and each version is recorded once.
-import type pg from 'pg';
+// transaction-scoped advisory lock serialises them, and each version is recorded once. Some
+// versions depend on the storage layout (TimescaleDB or native partitions), which is chosen once,
+// when version 2 runs, and recorded: a later start never switches a database's layout.
+import { hypertableHealthSql, hypertableLayoutSql } from './ddl-hypertable.js';
+import { partitionedLayoutSql } from './ddl-partitioned.js';
+import { analystViewsSql, stateTablesSql } from './ddl-state.js';
+import type { StorageLayout } from './storage-policy.js';
+
+/** What migrations need of a client: pg.Client, or an adapter over PGlite in tests. */
+export interface Queryable {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  query(sql: string, params?: unknown[]): Promise<{ rows: any[]; rowCount?: number | null }>;
+}
 
 export interface Migration {
   version: number;
   name: string;
-  sql: string;
+  sql: string | ((layout: StorageLayout) => string);
 }
 
 export const migrations: Migration[] = [
@@ -40,27 +51,58 @@ export const migrations: Migration[] = [
         PRIMARY KEY (group_id, topic, partition)
       );`,
   },
+  {
+    version: 2,
+    name: 'storage layout: hypertable or partitions, rollup tiers',
+    sql: (layout) => `
+      CREATE TABLE storage_layout (layout text PRIMARY KEY CHECK (layout IN ('timescaledb', 'partitioned')));
+      INSERT INTO storage_layout VALUES ('${layout}');
+      ${layout === 'timescaledb' ? hypertableLayoutSql : partitionedLayoutSql}`,
+  },
+  {
+    version: 3,
+    name: 'devices, baselines, anomaly events, health scores',
+    sql: (layout) => stateTablesSql + (layout === 'timescaledb' ? hypertableHealthSql : ''),
+  },
+  { version: 4, name: 'analyst views', sql: analystViewsSql },
 ];
 
 const LOCK_KEY = 7_324_001; // arbitrary, constant: the advisory lock that serialises migrations
 
-export async function migrate(client: pg.ClientBase, list: Migration[] = migrations): Promise<number[]> {
-  await client.query('BEGIN');
+/** The layout `wanted` resolves to on this server: TimescaleDB only when it can be created. */
+export async function detectLayout(db: Queryable, wanted: 'auto' | StorageLayout): Promise<StorageLayout> {
+  if (wanted !== 'auto') return wanted;
+  const res = await db.query(
+    `SELECT EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb')
+            AND (current_setting('shared_preload_libraries') LIKE '%timescaledb%'
+                 OR EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'timescaledb')) AS ok`,
+  );
+  return res.rows[0].ok ? 'timescaledb' : 'partitioned';
+}
+
+/** Applies pending migrations; returns the versions applied and the database's layout. */
+export async function migrate(db: Queryable, opts: { layout?: 'auto' | StorageLayout; list?: Migration[] } = {}): Promise<{ applied: number[]; layout: StorageLayout }> {
+  const list = opts.list ?? migrations;
+  await db.query('BEGIN');
   try {
-    await client.query('SELECT pg_advisory_xact_lock($1)', [LOCK_KEY]);
-    await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (version int PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
-    const done = new Set((await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((r) => r.version));
+    await db.query('SELECT pg_advisory_xact_lock($1)', [LOCK_KEY]);
+    await db.query(`CREATE TABLE IF NOT EXISTS schema_migrations (version int PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+    const done = new Set((await db.query('SELECT version FROM schema_migrations')).rows.map((r: { version: number }) => r.version));
+    const recorded = (await db.query(`SELECT to_regclass('storage_layout') IS NOT NULL AS ok`)).rows[0].ok
+      ? (await db.query('SELECT layout FROM storage_layout')).rows[0]?.layout
+      : undefined;
+    const layout: StorageLayout = recorded ?? (await detectLayout(db, opts.layout ?? 'auto'));
     const applied: number[] = [];
     for (const m of list) {
       if (done.has(m.version)) continue;
-      await client.query(m.sql);
-      await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
+      await db.query(typeof m.sql === 'string' ? m.sql : m.sql(layout));
+      await db.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
       applied.push(m.version);
     }
-    await client.query('COMMIT');
-    return applied;
+    await db.query('COMMIT');
+    return { applied, layout };
   } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
+    await db.query('ROLLBACK').catch(() => undefined);
     throw err;
   }
 }

@@ -47,6 +47,15 @@ export interface SshLab {
 
 const USERNAME = 'lab';
 
+// ssh2 occasionally generates an ed25519 key its own parser then rejects ("Malformed OpenSSH
+// private key", about 1 in 300 here): keep only a key that parses.
+export function labHostKey(): string {
+  for (;;) {
+    const key = ssh2.utils.generateKeyPairSync('ed25519').private;
+    if (!(ssh2.utils.parseKey(key) instanceof Error)) return key;
+  }
+}
+
 async function listen(server: Server, port: number): Promise<number> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -90,7 +99,7 @@ async function startDevice(spec: SshLabDeviceSpec, seed: number, logger: Logger)
     });
   };
 
-  let server = new ssh2.Server({ hostKeys: [ssh2.utils.generateKeyPairSync('ed25519').private] }, onClient);
+  let server = new ssh2.Server({ hostKeys: [labHostKey()] }, onClient);
   const port = await listen(server, spec.port ?? 0);
   const closeServer = async () => {
     for (const c of clients) c.end();
@@ -117,7 +126,7 @@ async function startDevice(spec: SshLabDeviceSpec, seed: number, logger: Logger)
     setMode: (m) => void (mode = m),
     async replaceHostKey() {
       await closeServer();
-      server = new ssh2.Server({ hostKeys: [ssh2.utils.generateKeyPairSync('ed25519').private] }, onClient);
+      server = new ssh2.Server({ hostKeys: [labHostKey()] }, onClient);
       await listen(server, port);
     },
     stats: () => ({ ...counts }),

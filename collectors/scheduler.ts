@@ -23,6 +23,7 @@ interface Entry<T> {
   item: T;
   timer?: NodeJS.Timeout;
   running: boolean;
+  lastFired?: number;
 }
 
 export class PollScheduler<T> {
@@ -48,7 +49,7 @@ export class PollScheduler<T> {
     }
     const entry: Entry<T> = { item, running: false };
     this.entries.set(id, entry);
-    this.arm(id, entry);
+    this.arm(id, entry, true);
     scheduled.set({ protocol: this.opts.protocol }, this.entries.size);
   }
 
@@ -74,15 +75,26 @@ export class PollScheduler<T> {
     while (this.active > 0) await new Promise((r) => setTimeout(r, 20));
   }
 
-  private arm(id: string, entry: Entry<T>): void {
+  /**
+   * A device new to this collector (at start, or moved here by a rebalance) is polled within half
+   * an interval — still spread by its phase — rather than at its next grid slot up to a whole
+   * interval away: a moved device's gap stays near the session timeout. Afterwards it keeps its
+   * grid, skipping a slot that would come less than half an interval after the adoption poll.
+   */
+  private arm(id: string, entry: Entry<T>, adopted = false): void {
     if (this.stopped) return;
     const { intervalMs } = this.opts;
-    const due = nextDue(Date.now() + 1, phaseOf(id, intervalMs), intervalMs);
-    entry.timer = setTimeout(() => this.fire(id, entry, due), due - Date.now());
+    const now = Date.now();
+    const phase = phaseOf(id, intervalMs);
+    let due = nextDue(now + 1, phase, intervalMs);
+    if (adopted) due = Math.min(due, now + (phase % Math.max(1, Math.floor(intervalMs / 2))));
+    else if (entry.lastFired !== undefined && due - entry.lastFired < intervalMs / 2) due += intervalMs;
+    entry.timer = setTimeout(() => this.fire(id, entry, due), due - now);
   }
 
   private fire(id: string, entry: Entry<T>, due: number): void {
     if (this.entries.get(id) !== entry || this.stopped) return;
+    entry.lastFired = due;
     this.arm(id, entry);
     if (entry.running) {
       overruns.inc({ protocol: this.opts.protocol });

@@ -113,8 +113,9 @@ test('three collectors share the devices, and a killed one’s devices move with
     60_000,
     200,
   );
-  // The broker notices the dead member after the session timeout; the new owner polls the device
-  // at its next phase, at most one interval later. A second of slack for the rebalance itself.
+  // The broker notices the dead member after the session timeout; the survivors learn of the
+  // rebalance at their next heartbeat (a tenth of the session), rejoin, re-read the inventory and
+  // poll each adopted device within half an interval. Two seconds of slack cover the rebalance.
   t.diagnostic(`devices moved: ${moved.length}; largest gap after the kill: ${Math.max(...gaps)} ms (session ${SESSION_TIMEOUT_MS} ms + interval ${INTERVAL_MS} ms)`);
-  assert.ok(Math.max(...gaps) <= limit + 1_000, `largest gap ${Math.max(...gaps)} ms exceeds ${limit} ms + 1 s`);
+  assert.ok(Math.max(...gaps) <= limit + 2_000, `largest gap ${Math.max(...gaps)} ms exceeds ${limit} ms + 2 s`);
 });

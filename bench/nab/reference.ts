@@ -3,17 +3,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseNabTime, readCsvColumns } from './corpus.js';
+import type { FileResult } from './scorer.js';
 
-export interface ReferenceRow {
-  name: string;
-  threshold: number;
-  score: number;
-  tp: number;
-  tn: number;
-  fp: number;
-  fn: number;
-  total: number;
-}
+/** A row of NAB's published per-file scores: the same fields as the scorer's own result. */
+export type ReferenceRow = FileResult;
 
 export function readReferenceRows(referenceDir: string): ReferenceRow[] {
   const lines = readFileSync(join(referenceDir, 'windowedGaussian_standard_scores.csv'), 'utf8').trim().split(/\r?\n/);

@@ -2,14 +2,10 @@
 // consecutive RTTs among the replies received, in sending order (RFC 3550's |D(i-1,i)| without
 // its 1/16 smoothing: over a short burst a plain mean is the honest figure).
 
-export interface RttStats {
-  sent: number;
-  received: number;
-  rttMinMs: number | null;
-  rttAvgMs: number | null;
-  rttMaxMs: number | null;
-  jitterMs: number | null;
-}
+import type { RawIcmpProbe } from '../../schemas/types.js';
+
+/** The summary fields of a RawIcmpProbe. */
+export type RttStats = Pick<RawIcmpProbe, 'sent' | 'received' | 'rttMinMs' | 'rttAvgMs' | 'rttMaxMs' | 'jitterMs'>;
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
 

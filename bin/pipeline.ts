@@ -20,6 +20,8 @@ export interface PipelineOptions {
   registryUrl?: string; // an existing registry; otherwise one is started
   apiPort?: number;
   labDevices?: number;
+  /** Extra settings of the processor (e.g. ANALYSIS_CONFIG_FILE). */
+  processorEnv?: Record<string, string>;
   /** Network-namespace ICMP paths in the lab (default: the lab's own, 1 when root). */
   labIcmpPaths?: number;
   pollIntervalMs?: number;
@@ -90,7 +92,7 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
     const inv = await startRole({ name: 'inventory', role: 'inventory', args: ['import', join(labDir, 'inventory.yaml')], env: base, logDir, ready: async (p) => p.child.exitCode === 0 });
     await inv.stop();
 
-    await start('processor', 'processor', {});
+    await start('processor', 'processor', o.processorEnv ?? {});
     await start('sink', 'sink', {});
     const mcp = readMcp(labDir);
     await start('collector-1', 'collector', {

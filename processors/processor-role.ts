@@ -9,9 +9,11 @@ import { connectStreams, createTransactionalProcessor, type Streams, type Transa
 import { processorSettings } from './settings.js';
 import { processRaw, type DeviceChainState } from './chain.js';
 import { emitChainOutput, rawTopicKinds } from './emit-outputs.js';
+import { loadAnalysisConfig } from './analysis-config-file.js';
 
 export async function runProcessorRole(env: NodeJS.ProcessEnv = process.env) {
   const config = loadConfig(processorSettings, env);
+  const analysis = loadAnalysisConfig(config.analysisConfigFile);
   const logger = createLogger({ role: 'processor' });
   let streams!: Streams;
   let processor!: TransactionalProcessor;
@@ -35,7 +37,7 @@ export async function runProcessorRole(env: NodeJS.ProcessEnv = process.env) {
           changelogTopic: topics.processorState,
           transform: {
             apply: (state, record, emit) => {
-              const out = processRaw(state, kinds.get(record.topic)!, record.value);
+              const out = processRaw(state, kinds.get(record.topic)!, record.value, analysis);
               emitChainOutput(topics, emit, out, record.partition);
               return out.state;
             },

@@ -41,3 +41,9 @@ test('an unknown key in the config file is refused by name', { timeout: 40_000 }
   assert.equal(r.status, 1);
   assert.match(r.stderr, /CONFIG_UNKNOWN_KEY.*unknown setting "pollIntervall"/);
 });
+
+test('an unknown rule in the analysis config stops the processor and names it', { timeout: 40_000 }, () => {
+  const r = runRole('processor', { ANALYSIS_CONFIG_FILE: join(projectRoot, 'test', 'fixtures', 'bad-analysis-config.yaml') });
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /CONFIG_UNKNOWN_KEY.*opticalRxLo/);
+});

@@ -1,0 +1,80 @@
+// An optical power drop injected in the lab (an SSH device's receive power lowered below the
+// receiver's sensitivity) is detected through the whole pipeline as one OPEN, and its recovery as
+// one CLOSE of the same anomaly, on telemetry.anomalies.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { createLogger } from '../common/log.js';
+import { connectStreams } from '../streams/index.js';
+import { startPipeline } from '../bin/pipeline.js';
+import type { AnomalyEvent } from '../schemas/types.js';
+import { eventually, streamConfig, testEnv, uniquePrefix } from './env.js';
+import { createTestDatabase } from './pg-db.js';
+
+test('an optical power drop in the lab opens one anomaly and its recovery closes it', { timeout: 300_000 }, async (t) => {
+  const runDir = mkdtempSync(join(tmpdir(), 'oc-optical-'));
+  // Close after two normal polls instead of the default two minutes, to keep the test short.
+  const analysisFile = join(runDir, 'analysis.yaml');
+  writeFileSync(analysisFile, 'lifecycle:\n  closeQuietPolls: 2\n  closeQuietMs: 5000\n');
+  const prefix = uniquePrefix('optical');
+  const db = await createTestDatabase('optical');
+  const pipeline = await startPipeline({
+    endpoints: { ...testEnv, databaseUrl: db.url },
+    registryUrl: testEnv.registryUrl,
+    runDir,
+    jwtSecret: randomBytes(32).toString('base64url'),
+    topicPrefix: prefix,
+    labDevices: 1,
+    labIcmpPaths: 0,
+    pollIntervalMs: 2_000,
+    processorEnv: { ANALYSIS_CONFIG_FILE: analysisFile },
+  });
+  const streams = await connectStreams({ config: streamConfig(prefix), clientId: 'optical-test', logger: createLogger({ test: 'optical' }, 'error'), writes: [] });
+  const events: AnomalyEvent[] = [];
+  const reader = streams.consumer({ groupId: 'optical-reader', topics: [streams.topics.anomalies], handler: async (rs) => void events.push(...rs.map((r) => r.value as AnomalyEvent)) });
+  await reader.start();
+  t.after(async () => {
+    await reader.stop();
+    await streams.close();
+    await pipeline.stop();
+    await db.drop();
+  });
+
+  const protocols = (await (await fetch(`${pipeline.labUrl}/protocols`)).json()) as { ssh: { deviceId: string; ports: string[] }[] };
+  const device = protocols.ssh[0];
+  const port = device.ports[0];
+  const scenario = (body: object) => fetch(`${pipeline.labUrl}/scenarios/ssh`, { method: 'POST', body: JSON.stringify({ deviceId: device.deviceId, port, ...body }) });
+  const ofPort = (e: AnomalyEvent) => e.deviceId === device.deviceId && e.seriesKey.includes('optical_rx_dbm') && e.seriesKey.includes(port);
+
+  // The port's receive power must be flowing (a few SSH polls) before the drop.
+  const client = new pg.Client({ connectionString: db.url });
+  await client.connect();
+  try {
+    await eventually(
+      'three SSH optics readings of the port in metric_points',
+      async () => {
+        const r = await client.query(`SELECT count(*)::int AS n FROM metric_points p JOIN series s USING (series_id) WHERE s.device_id = $1 AND s.metric = 'optical_rx_dbm' AND s.series_key LIKE $2`, [device.deviceId, `%${port}%`]);
+        return r.rows[0].n >= 3 ? true : undefined;
+      },
+      90_000,
+      500,
+    );
+  } finally {
+    await client.end();
+  }
+  assert.equal(events.filter(ofPort).length, 0, 'a healthy port raises nothing');
+
+  assert.equal((await scenario({ degradeDb: 14 })).status, 200);
+  const open = await eventually('an OPEN for the degraded port', () => events.find((e) => ofPort(e) && e.state === 'OPEN'), 60_000, 250);
+  assert.match(open.detector, /rule:optical-rx-low|baseline/);
+  assert.ok(open.observed < -14, `observed ${open.observed} dBm is below the sensitivity`);
+
+  assert.equal((await scenario({ degradeDb: 0 })).status, 200);
+  const close = await eventually('a CLOSE after the recovery', () => events.find((e) => ofPort(e) && e.state === 'CLOSE'), 90_000, 250);
+  assert.equal(close.anomalyId, open.anomalyId, 'the CLOSE ends the anomaly the OPEN started');
+  assert.equal(events.filter((e) => ofPort(e) && e.state === 'OPEN').length, 1, 'one OPEN, no page storm');
+});

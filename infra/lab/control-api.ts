@@ -32,9 +32,10 @@ export async function startControlApi(opts: ControlApiOptions): Promise<ControlA
     const route = `${req.method} ${(req.url ?? '/').split('?')[0]}`;
     if (route === 'GET /devices') return sendJson(res, 200, opts.devices());
     if (route === 'GET /protocols') return sendJson(res, 200, opts.protocols?.describe() ?? {});
-    const scenario = /^POST \/scenarios\/(ssh|ciena|icmp)$/.exec(route);
+    const scenario = /^POST \/scenarios\/(snmp|ssh|ciena|icmp)$/.exec(route);
     if (scenario) {
-      // POST /scenarios/{ssh|ciena|icmp} with a JSON body: see infra/lab/<kind>/scenarios.ts.
+      // POST /scenarios/{snmp|ssh|ciena|icmp} with a JSON body: snmp takes {"reboot": true}; the
+      // others are described in infra/lab/<kind>/scenarios.ts.
       let body: unknown;
       try {
         let text = '';

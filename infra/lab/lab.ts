@@ -168,23 +168,44 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
     v3Users = v3Users.filter((u) => u.level !== 'authPriv');
   }
 
-  const snmpsim = await startSnmpsim({
-    venvBin,
-    recordsDir,
-    cacheDir,
-    logFile,
-    host: snmpHost,
-    port: opts.snmpPort,
-    probeCommunity: devices[0].community,
-    readyTimeoutMs: opts.readyTimeoutMs,
-    v3Users,
-    logger,
-  });
+  const startAgents = () =>
+    startSnmpsim({
+      venvBin,
+      recordsDir,
+      cacheDir,
+      logFile,
+      host: snmpHost,
+      port: opts.snmpPort,
+      probeCommunity: devices[0].community,
+      readyTimeoutMs: opts.readyTimeoutMs,
+      v3Users,
+      logger,
+    });
+  let snmpsim = await startAgents();
+  // The SNMP agents' reboot scenario: restarting snmpsim restarts every counter from its initial
+  // value and sysUpTime from zero, as a power cycle of the simulated devices would.
+  const rebootAgents = async () => {
+    await snmpsim.stop();
+    snmpsim = await startAgents();
+    logger.info('snmp agents rebooted (counters and sysUpTime restarted)', { pid: snmpsim.pid });
+    return { applied: ['snmp agents rebooted'] };
+  };
   let api: ControlApi;
   let protocols: ProtocolLabs | undefined;
   try {
     if (opts.protocols) protocols = await startProtocolLabs(devices, { ...opts.protocols, logger });
-    api = await startControlApi({ host: opts.httpHost ?? LAB_DEFAULTS.httpHost, port: opts.httpPort, devices: () => devices, healthy: snmpsim.running, protocols, logger });
+    const scenarios = {
+      describe: () => protocols?.describe() ?? {},
+      scenario: async (kind: string, body: unknown) => {
+        if (kind === 'snmp') {
+          if ((body as { reboot?: unknown })?.reboot !== true) throw Object.assign(new Error('snmp scenario: the one scenario is {"reboot": true}'), { code: 'LAB_BAD_SCENARIO' });
+          return rebootAgents();
+        }
+        if (!protocols) throw Object.assign(new Error(`no ${kind} lab is running`), { code: 'LAB_BAD_SCENARIO' });
+        return protocols.scenario(kind, body);
+      },
+    };
+    api = await startControlApi({ host: opts.httpHost ?? LAB_DEFAULTS.httpHost, port: opts.httpPort, devices: () => devices, healthy: () => snmpsim.running(), protocols: scenarios, logger });
     await writeLabInventory(path.join(dataDir, 'inventory.yaml'), devices, Date.now(), protocols?.labelsFor);
     if (protocols?.mcp) await writeFile(path.join(dataDir, 'mcp.json'), JSON.stringify(protocols.mcp), { mode: 0o600 });
   } catch (err) {
@@ -202,7 +223,17 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
       await snmpsim.stop();
       logger.info('lab stopped');
     })());
-  return { devices, recorded, v3Users, url: api.url, snmpsimPid: snmpsim.pid, mcp: protocols?.mcp ?? null, close };
+  return {
+    devices,
+    recorded,
+    v3Users,
+    url: api.url,
+    get snmpsimPid() {
+      return snmpsim.pid;
+    },
+    mcp: protocols?.mcp ?? null,
+    close,
+  };
 }
 
 // snmpsim ships its recorded walks inside the package: <venv>/lib/python3.X/site-packages/snmpsim/data/recorded

@@ -1,0 +1,22 @@
+// What a notification says: the webhook JSON and the e-mail text of one anomaly event.
+import type { AnomalyEvent } from '../../schemas/types.js';
+import type { DeviceFacts } from './routes.js';
+
+export function webhookPayload(ev: AnomalyEvent, route: string, device: DeviceFacts) {
+  return { kind: 'opsconductor.anomaly', route, deliveryId: `${ev.anomalyId}:${ev.state}`, device: { id: ev.deviceId, ...device }, anomaly: ev };
+}
+
+export function mailOf(ev: AnomalyEvent, device: DeviceFacts): { subject: string; text: string } {
+  const what = ev.state === 'OPEN' ? 'OPEN' : 'RESOLVED';
+  const subject = `[${ev.severity}] ${what}: ${ev.deviceId} ${ev.metric}`;
+  const lines = [
+    `${what} anomaly on ${ev.deviceId}${device.site ? ` (site ${device.site}` + (device.role ? `, role ${device.role})` : ')') : ''}`,
+    `Series:   ${ev.seriesKey}`,
+    `Severity: ${ev.severity} (score ${ev.score.toFixed(2)}, ${ev.detector})`,
+    `Reason:   ${ev.reason}`,
+    `Started:  ${new Date(ev.startedAt).toISOString()}`,
+  ];
+  if (ev.endedAt !== null) lines.push(`Ended:    ${new Date(ev.endedAt).toISOString()}`);
+  lines.push(`Anomaly:  ${ev.anomalyId}`);
+  return { subject, text: lines.join('\n') + '\n' };
+}

@@ -1,0 +1,11 @@
+import { Counter, register } from 'prom-client';
+
+function counter(name: string, help: string, labelNames: string[]): Counter {
+  return (register.getSingleMetric(name) as Counter | undefined) ?? new Counter({ name, help, labelNames });
+}
+
+export const notifyMetrics = {
+  sent: counter('oc_notify_sent_total', 'notifications delivered', ['channel', 'route']),
+  failed: counter('oc_notify_failed_total', 'notifications given up after the last retry', ['channel', 'route']),
+  suppressed: counter('oc_notify_suppressed_total', 'anomaly events not delivered on purpose', ['reason']),
+};

@@ -1,0 +1,66 @@
+// Notification routes: which anomalies go where. Loaded once from YAML; matching is pure.
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { OpsError } from '../../common/errors.js';
+
+export interface WebhookTarget { url: string; secret: string }
+export interface EmailTarget { smtpHost: string; smtpPort: number; from: string; to: string[] }
+export interface RouteMatch { severities?: string[]; sites?: string[]; deviceRoles?: string[]; devices?: string[] }
+export interface Route { name: string; match: RouteMatch; webhook?: WebhookTarget; email?: EmailTarget }
+/** What the inventory tells us about a device (unknown device: both undefined). */
+export interface DeviceFacts { site?: string; role?: string }
+
+function bad(where: string, what: string): never {
+  throw new OpsError('CONFIG_INVALID', `notify routes: ${where} ${what}`);
+}
+
+const strList = (v: unknown, where: string): string[] | undefined => {
+  if (v === undefined || v === null) return undefined;
+  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) bad(where, 'must be a list of strings');
+  return v as string[];
+};
+
+export function parseRoutes(text: string): Route[] {
+  const doc = parseYaml(text) as unknown;
+  const list = Array.isArray(doc) ? doc : (doc as { routes?: unknown })?.routes;
+  if (!Array.isArray(list)) bad('file', 'must be a list of routes (or a mapping with "routes:")');
+  return list.map((r: Record<string, unknown>, i: number) => {
+    const where = `route ${i}${typeof r?.name === 'string' ? ` (${r.name})` : ''}`;
+    if (typeof r?.name !== 'string' || !r.name) bad(where, 'needs a name');
+    const m = (r.match ?? {}) as Record<string, unknown>;
+    const match: RouteMatch = {
+      severities: strList(m.severities, `${where} match.severities`)?.map((s) => s.toUpperCase()),
+      sites: strList(m.sites, `${where} match.sites`),
+      deviceRoles: strList(m.deviceRoles, `${where} match.deviceRoles`),
+      devices: strList(m.devices, `${where} match.devices`),
+    };
+    const route: Route = { name: r.name, match };
+    if (r.webhook) {
+      const w = r.webhook as Record<string, unknown>;
+      if (typeof w.url !== 'string' || typeof w.secret !== 'string' || !w.secret) bad(where, 'webhook needs url and secret');
+      try { new URL(w.url); } catch { bad(where, `webhook.url is not a URL: ${JSON.stringify(w.url)}`); }
+      route.webhook = { url: w.url, secret: w.secret };
+    }
+    if (r.email) {
+      const e = r.email as Record<string, unknown>;
+      const to = strList(e.to, `${where} email.to`);
+      if (typeof e.smtpHost !== 'string' || typeof e.from !== 'string' || !to?.length) bad(where, 'email needs smtpHost, from and to');
+      route.email = { smtpHost: e.smtpHost, smtpPort: Number(e.smtpPort ?? 25), from: e.from, to };
+    }
+    if (!route.webhook && !route.email) bad(where, 'needs a webhook or an email target');
+    return route;
+  });
+}
+
+export function loadRoutes(file: string): Route[] {
+  let text: string;
+  try { text = readFileSync(file, 'utf8'); } catch (err) { bad(`file ${file}`, `cannot be read: ${(err as Error).message}`); }
+  return parseRoutes(text);
+}
+
+/** An absent criterion matches everything; a present one must contain the value. */
+export function routeMatches(route: Route, ev: { severity: string; deviceId: string }, device: DeviceFacts): boolean {
+  const m = route.match;
+  const has = (list: string[] | undefined, v: string | undefined) => !list || (v !== undefined && list.includes(v));
+  return has(m.severities, ev.severity) && has(m.devices, ev.deviceId) && has(m.sites, device.site) && has(m.deviceRoles, device.role);
+}

@@ -8,6 +8,7 @@ roles (one process each, configured by environment variables, see README):
   processor     derive metrics and live points from raw readings
   sink          bulk-copy metrics into PostgreSQL / TimescaleDB
   api           GraphQL API, subscriptions and the dashboard
+  notifier      deliver anomaly OPEN/CLOSE to webhooks and e-mail by route (NOTIFY_ROUTES_FILE)
   registry      Confluent-compatible schema registry backed by Kafka
   lab           simulated device network (snmpsim agents)
   stack         local Kafka, PostgreSQL and Redis  [--profile dev|test|cluster] [--brokers 1|3]
@@ -30,6 +31,7 @@ export async function main(argv: string[]): Promise<void> {
     processor: async () => (await import('../processors/processor-role.js')).runProcessorRole(),
     sink: async () => (await import('../sinks/sink-role.js')).runSinkRole(),
     api: async () => (await import('../api/api-role.js')).runApiRole(),
+    notifier: async () => (await import('../sinks/notify/notify-role.js')).runNotifierRole(),
     registry: async () => (await import('../schemas/registry/registry-command.js')).runRegistryCommand(process.env),
     lab: async () => (await import('../infra/lab/lab-command.js')).runLabCommand(process.env),
     stack: async () => (await import('../infra/stack-command.js')).runStackCommand(rest),

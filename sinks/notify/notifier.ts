@@ -120,6 +120,7 @@ export async function startNotifier(opts: NotifierOptions): Promise<Notifier> {
         } catch (err) {
           await ctx.deadLetter(r, 'notify', err);
         }
+        await ctx.heartbeat(); // deliveries with retries can take seconds each
       }
     },
   });

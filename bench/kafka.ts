@@ -12,6 +12,9 @@ import { connectStreams, prefixedTopics, type Streams } from '../streams/index.j
 import type { MetricBatch } from '../schemas/types.js';
 import type { BenchContext } from './run.js';
 
+// Recent event times: topics delete records older than their retention by timestamp.
+const RECENT_MS = Math.floor((Date.now() - 24 * 3600 * 1000) / 1000) * 1000;
+
 // kcat splits its input on this byte string. No NUL in it: kcat parses the option as a C string.
 const DELIMITER_BYTES = Buffer.from([0x1e, 0x1f, 0x1c, 0x1e, 0x1f, 0x1c, 0x07, 0x1e]);
 const MESSAGE_DELIMITER = [...DELIMITER_BYTES].map((b) => `\\x${b.toString(16).padStart(2, '0')}`).join('');
@@ -22,7 +25,7 @@ function sampleBatch(i: number, devices: number): MetricBatch {
   return {
     deviceId,
     source: 'snmp',
-    ts: 1_700_000_000_000 + i * 10,
+    ts: RECENT_MS + i * 10,
     samples: Array.from({ length: 8 }, (_, k) => ({
       seriesKey: `${deviceId}/if_in_bps{ifName=eth${k}}`,
       metric: 'if_in_bps',

@@ -9,6 +9,9 @@ import { processRaw, type DeviceChainState } from '../processors/chain.js';
 import { emitChainOutput } from '../processors/emit-outputs.js';
 import type { BenchContext } from './run.js';
 
+// Recent event times: topics delete records older than their retention by timestamp.
+const RECENT_MS = Math.floor((Date.now() - 24 * 3600 * 1000) / 1000) * 1000;
+
 const INTERFACES = 8;
 
 function poll(device: number, n: number): RawSnmpPoll {
@@ -21,7 +24,7 @@ function poll(device: number, n: number): RawSnmpPoll {
     values.push({ name: 'ifHCInOctets', oid: `1.3.6.1.2.1.31.1.1.1.6.${i}`, index: idx, kind: 'COUNTER64', counter: BigInt(n) * 1_250_000n * BigInt(i), number: null, text: null });
     values.push({ name: 'ifHCOutOctets', oid: `1.3.6.1.2.1.31.1.1.1.10.${i}`, index: idx, kind: 'COUNTER64', counter: BigInt(n) * 625_000n * BigInt(i), number: null, text: null });
   }
-  return { deviceId: `bench-${device}`, collectorId: 'bench', profile: 'interfaces', polledAt: 1_700_000_000_000 + n * 10_000, durationMs: 20, sysUpTime: 100 + n * 1_000, values, error: null };
+  return { deviceId: `bench-${device}`, collectorId: 'bench', profile: 'interfaces', polledAt: RECENT_MS + n * 10_000, durationMs: 20, sysUpTime: 100 + n * 1_000, values, error: null };
 }
 
 async function timeProcessor(streams: Streams, prefix: string, name: string, n: number, build: (s: Streams) => Parameters<typeof createTransactionalProcessor<DeviceChainState>>[0]['transform'], outTopic: string): Promise<number> {

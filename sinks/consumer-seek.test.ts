@@ -8,6 +8,9 @@ import { connectStreams, type InRecord } from '../streams/index.js';
 import { streamConfig, uniquePrefix, eventually } from '../test/env.js';
 import { metricBatch } from './test-support.js';
 
+// Recent event times: topics delete records older than their retention by timestamp.
+const RECENT_MS = Math.floor((Date.now() - 24 * 3600 * 1000) / 1000) * 1000;
+
 test('a consumer with storedOffsets starts each partition at the stored offset, never before', { timeout: 60_000 }, async () => {
   const logger = createLogger({ test: 'consumer-seek' }, 'error');
   const prefix = uniquePrefix('seek');
@@ -32,7 +35,7 @@ test('a consumer with storedOffsets starts each partition at the stored offset, 
     // 50 records on each of the 3 partitions (one device key per partition is not guaranteed, so
     // the counts per partition are read back from the broker).
     for (let i = 0; i < 150; i += 50)
-      await streams.producer.send(topic, Array.from({ length: 50 }, (_, k) => ({ key: `dev-${(i + k) % 7}`, value: metricBatch(`dev-${(i + k) % 7}`, 1_700_000_000_000 + i + k, 1) })));
+      await streams.producer.send(topic, Array.from({ length: 50 }, (_, k) => ({ key: `dev-${(i + k) % 7}`, value: metricBatch(`dev-${(i + k) % 7}`, RECENT_MS + i + k, 1) })));
     const ends = await streams.admin.endOffsets(topic);
     storedOf = (p) => (ends.get(p)! < stored ? ends.get(p)! : stored);
     const expected = [...ends].reduce((s, [p, e]) => s + Number(e - storedOf(p)), 0);

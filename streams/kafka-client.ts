@@ -30,7 +30,7 @@ const levelNames: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
 
 // kafkajs logs retriable protocol errors (coordinator loading, concurrent transactions) at ERROR
 // and retries them itself; they are noise at our level, so they are demoted to debug.
-const retriedByClient = /coordinator is loading|coordinator is not available|concurrent operation|not the correct coordinator|rebalancing|leadership election|not the leader for that topic-partition|no leader for this topic-partition/i;
+const retriedByClient = /coordinator is loading|coordinator is not available|concurrent operation|not the correct coordinator|rebalancing|leadership election|not the leader for that topic-partition|no leader for this topic-partition|Limiting retries for the idempotent producer/i;
 
 export function createKafkaClient(opts: { brokers: string[]; clientId: string; logger: Logger }): KafkaClient {
   const log = opts.logger.child({ component: 'kafkajs' });

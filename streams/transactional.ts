@@ -13,7 +13,7 @@
 // partition's state is restored from the changelog before its first batch is processed.
 import type { Logger } from '../common/log.js';
 import { OpsError, errorCodeOf } from '../common/errors.js';
-import { createKafkaClient, compressionType, exactlyOnceRetry, type Compression } from './kafka-client.js';
+import { createKafkaClient, compressionType, type Compression } from './kafka-client.js';
 import type { AvroSerde } from './serde.js';
 import type { DeadLetters } from './dead-letter.js';
 import type { InRecord } from './consumer.js';
@@ -59,6 +59,8 @@ export interface TransactionalProcessor {
   isReady(): boolean;
 }
 
+const transactionalRetry = { retries: 10, initialRetryTime: 200, maxRetryTime: 5_000 };
+
 type KafkaProducer = ReturnType<ReturnType<typeof createKafkaClient>['producer']>;
 type RunConfig = NonNullable<Parameters<ReturnType<ReturnType<typeof createKafkaClient>['consumer']>['run']>[0]>;
 type BatchPayload = Parameters<NonNullable<RunConfig['eachBatch']>>[0];
@@ -92,7 +94,10 @@ export function createTransactionalProcessor<S>(opts: TransactionalOptions<S>): 
     let p = producers.get(partition);
     if (!p) {
       p = (async () => {
-        const producer = kafka.producer({ transactionalId: txId(partition), idempotent: true, maxInFlightRequests: 1, retry: exactlyOnceRetry, allowAutoTopicCreation: false });
+        // Bounded retries (unlike the plain idempotent producer): a transaction that cannot
+        // complete is aborted and its batch re-delivered to a fresh producer, which re-initialises
+        // the transactional id; retrying one forever would stall the partition silently.
+        const producer = kafka.producer({ transactionalId: txId(partition), idempotent: true, maxInFlightRequests: 1, retry: transactionalRetry, allowAutoTopicCreation: false });
         await producer.connect();
         return producer;
       })();
@@ -247,11 +252,11 @@ export function createTransactionalProcessor<S>(opts: TransactionalOptions<S>): 
         } catch (err) {
           await tx.abort().catch(() => undefined);
           states.delete(partition); // in-place changes of this batch are void: restore on redelivery
-          if (isFenced(err)) {
-            // A newer owner of this partition exists: stop touching it, drop its state.
-            logger.warn('producer fenced: this member lost the partition', { topic, partition });
-            await dropProducer(partition);
-          }
+          // Whatever went wrong, the next batch starts on a fresh producer (re-initialised
+          // transactional id): a producer whose transaction failed may be unusable.
+          await dropProducer(partition);
+          if (isFenced(err)) logger.warn('producer fenced: this member lost the partition', { topic, partition });
+          else logger.warn('transaction aborted; the batch is re-delivered', { topic, partition, err });
           transactionMetrics.aborted.inc({ group: opts.groupId });
           throw err; // kafkajs re-delivers the batch from the last committed offset
         }

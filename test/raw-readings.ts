@@ -3,7 +3,9 @@
 import type { RawSnmpPoll } from '../schemas/types.js';
 
 export const POLL_EVERY_MS = 10_000;
-const T0 = 1_700_000_000_000;
+// Recent event times: the raw topics keep 7 days by record timestamp, and the broker deletes a
+// rolled segment of older records at once — a test log dated years ago would vanish under it.
+const T0 = Math.floor((Date.now() - 24 * 3600 * 1000) / 1000) * 1000;
 
 export function snmpReading(device: number, n: number, failing = false): RawSnmpPoll {
   const at = T0 + n * POLL_EVERY_MS;

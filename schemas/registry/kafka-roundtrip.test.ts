@@ -15,7 +15,7 @@ const poll: RawSnmpPoll = {
   deviceId: 'lab-r1',
   collectorId: 'roundtrip',
   profile: 'interfaces',
-  polledAt: 1_795_000_000_000,
+  polledAt: Date.now() - 60_000, // recent: topics drop records older than their retention
   durationMs: 9,
   sysUpTime: 987_654,
   values: [

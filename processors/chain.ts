@@ -32,6 +32,10 @@ const defaultAnalysis = analysisConfig();
 
 export function processRaw(state: DeviceChainState | undefined, kind: RawKind, record: unknown, config: AnalysisConfig = defaultAnalysis): ChainOutput {
   const s: DeviceChainState = state ?? { normalize: new Map(), liveEmitted: new Map() };
+  // A checkpoint written by an older version may lack a field: start that part afresh (the first
+  // poll after an upgrade then has no rate) rather than dead-letter every reading of the device.
+  s.normalize ??= new Map();
+  s.liveEmitted ??= new Map();
   const key = normalizeStateKey(kind, record as never);
   const r = normalizeRaw(kind, key ? s.normalize.get(key) : undefined, record as never);
   if (r.stateKey && r.state) s.normalize.set(r.stateKey, r.state);

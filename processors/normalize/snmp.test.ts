@@ -104,3 +104,11 @@ test('profiles polled separately keep separate counter state', async () => {
   const out = processRaw(state, 'snmp', poll(10_000, 1_100, 125_000n));
   assert.equal(rate(out.metrics, 'if_in_bps'), 100_000);
 });
+
+test('a checkpoint of an older shape (no normalize map) is upgraded, not dead-lettered', async () => {
+  const { processRaw } = await import('../chain.js');
+  const old = { snmp: new Map(), liveEmitted: new Map() } as unknown as Parameters<typeof processRaw>[0];
+  const first = processRaw(old, 'snmp', poll(0, 100, 0n));
+  const second = processRaw(first.state, 'snmp', poll(10_000, 1_100, 125_000n));
+  assert.equal(rate(second.metrics, 'if_in_bps'), 100_000);
+});

@@ -2,38 +2,14 @@
 // becomes a rate on telemetry.metrics, lands in PostgreSQL, and reaches a GraphQL subscription.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import WebSocket from 'ws';
 import { createClient } from 'graphql-ws';
-import { startPipeline } from '../bin/pipeline.js';
 import { signToken } from '../api/auth/jwt.js';
-import { testEnv, uniquePrefix, eventually } from './env.js';
-import { createTestDatabase } from './pg-db.js';
+import { eventually } from './env.js';
+import { startTestPipeline } from './pipeline-fixture.js';
 
 test('a reading polled from the snmpsim device appears as a rate in PostgreSQL and on a subscription', { timeout: 240_000 }, async (t) => {
-  const db = await createTestDatabase('e2e');
-  const secret = randomBytes(32).toString('base64url');
-  const pipeline = await startPipeline({
-    endpoints: { ...testEnv, databaseUrl: db.url },
-    registryUrl: testEnv.registryUrl,
-    runDir: mkdtempSync(join(tmpdir(), 'oc-e2e-')),
-    jwtSecret: secret,
-    topicPrefix: uniquePrefix('e2e'),
-    labDevices: 3,
-    labIcmpPaths: 0,
-    pollIntervalMs: 2_000,
-  });
-  const client = new pg.Client({ connectionString: db.url });
-  await client.connect();
-  t.after(async () => {
-    await client.end();
-    await pipeline.stop();
-    await db.drop();
-  });
+  const { pipeline, client, jwtSecret: secret } = await startTestPipeline(t, 'e2e', { labDevices: 3 });
 
   const lab = (await (await fetch(`${pipeline.labUrl}/devices`)).json()) as { devices?: unknown[] } | unknown[];
   const devices = (Array.isArray(lab) ? lab : lab.devices ?? []) as { deviceId: string; interfaces: { name: string; inBps: number }[] }[];

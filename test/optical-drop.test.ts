@@ -6,14 +6,11 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { createLogger } from '../common/log.js';
 import { connectStreams } from '../streams/index.js';
-import { startPipeline } from '../bin/pipeline.js';
 import type { AnomalyEvent } from '../schemas/types.js';
-import { eventually, streamConfig, testEnv, uniquePrefix } from './env.js';
-import { createTestDatabase } from './pg-db.js';
+import { eventually, streamConfig, uniquePrefix } from './env.js';
+import { startTestPipeline } from './pipeline-fixture.js';
 
 test('an optical power drop in the lab opens one anomaly and its recovery closes it', { timeout: 300_000 }, async (t) => {
   const runDir = mkdtempSync(join(tmpdir(), 'oc-optical-'));
@@ -21,18 +18,7 @@ test('an optical power drop in the lab opens one anomaly and its recovery closes
   const analysisFile = join(runDir, 'analysis.yaml');
   writeFileSync(analysisFile, 'lifecycle:\n  closeQuietPolls: 2\n  closeQuietMs: 5000\n');
   const prefix = uniquePrefix('optical');
-  const db = await createTestDatabase('optical');
-  const pipeline = await startPipeline({
-    endpoints: { ...testEnv, databaseUrl: db.url },
-    registryUrl: testEnv.registryUrl,
-    runDir,
-    jwtSecret: randomBytes(32).toString('base64url'),
-    topicPrefix: prefix,
-    labDevices: 1,
-    labIcmpPaths: 0,
-    pollIntervalMs: 2_000,
-    processorEnv: { ANALYSIS_CONFIG_FILE: analysisFile },
-  });
+  const { pipeline, client } = await startTestPipeline(t, 'optical', { runDir, topicPrefix: prefix, labDevices: 1, processorEnv: { ANALYSIS_CONFIG_FILE: analysisFile } });
   const streams = await connectStreams({ config: streamConfig(prefix), clientId: 'optical-test', logger: createLogger({ test: 'optical' }, 'error'), writes: [] });
   const events: AnomalyEvent[] = [];
   const reader = streams.consumer({ groupId: 'optical-reader', topics: [streams.topics.anomalies], handler: async (rs) => void events.push(...rs.map((r) => r.value as AnomalyEvent)) });
@@ -40,8 +26,6 @@ test('an optical power drop in the lab opens one anomaly and its recovery closes
   t.after(async () => {
     await reader.stop();
     await streams.close();
-    await pipeline.stop();
-    await db.drop();
   });
 
   const protocols = (await (await fetch(`${pipeline.labUrl}/protocols`)).json()) as { ssh: { deviceId: string; ports: string[] }[] };
@@ -51,21 +35,15 @@ test('an optical power drop in the lab opens one anomaly and its recovery closes
   const ofPort = (e: AnomalyEvent) => e.deviceId === device.deviceId && e.seriesKey.includes('optical_rx_dbm') && e.seriesKey.includes(port);
 
   // The port's receive power must be flowing (a few SSH polls) before the drop.
-  const client = new pg.Client({ connectionString: db.url });
-  await client.connect();
-  try {
-    await eventually(
-      'three SSH optics readings of the port in metric_points',
-      async () => {
-        const r = await client.query(`SELECT count(*)::int AS n FROM metric_points p JOIN series s USING (series_id) WHERE s.device_id = $1 AND s.metric = 'optical_rx_dbm' AND s.series_key LIKE $2`, [device.deviceId, `%${port}%`]);
-        return r.rows[0].n >= 3 ? true : undefined;
-      },
-      90_000,
-      500,
-    );
-  } finally {
-    await client.end();
-  }
+  await eventually(
+    'three SSH optics readings of the port in metric_points',
+    async () => {
+      const r = await client.query(`SELECT count(*)::int AS n FROM metric_points p JOIN series s USING (series_id) WHERE s.device_id = $1 AND s.metric = 'optical_rx_dbm' AND s.series_key LIKE $2`, [device.deviceId, `%${port}%`]);
+      return r.rows[0].n >= 3 ? true : undefined;
+    },
+    90_000,
+    500,
+  );
   assert.equal(events.filter(ofPort).length, 0, 'a healthy port raises nothing');
 
   assert.equal((await scenario({ degradeDb: 14 })).status, 200);

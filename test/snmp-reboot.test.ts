@@ -3,34 +3,11 @@
 // rates resume.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
-import { startPipeline } from '../bin/pipeline.js';
-import { eventually, testEnv, uniquePrefix } from './env.js';
-import { createTestDatabase } from './pg-db.js';
+import { eventually } from './env.js';
+import { startTestPipeline } from './pipeline-fixture.js';
 
 test('a device reboot resets its counters without a false spike, and rates resume', { timeout: 300_000 }, async (t) => {
-  const db = await createTestDatabase('reboot');
-  const pipeline = await startPipeline({
-    endpoints: { ...testEnv, databaseUrl: db.url },
-    registryUrl: testEnv.registryUrl,
-    runDir: mkdtempSync(join(tmpdir(), 'oc-reboot-')),
-    jwtSecret: randomBytes(32).toString('base64url'),
-    topicPrefix: uniquePrefix('reboot'),
-    labDevices: 1,
-    labIcmpPaths: 0,
-    pollIntervalMs: 2_000,
-  });
-  const client = new pg.Client({ connectionString: db.url });
-  await client.connect();
-  t.after(async () => {
-    await client.end();
-    await pipeline.stop();
-    await db.drop();
-  });
+  const { pipeline, client } = await startTestPipeline(t, 'reboot', { labDevices: 1 });
   const [device] = (await (await fetch(`${pipeline.labUrl}/devices`)).json()) as { deviceId: string; interfaces: { name: string; inBps: number }[] }[];
   const fastest = Math.max(...device.interfaces.map((i) => i.inBps));
   const rates = async (after: number) =>

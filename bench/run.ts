@@ -1,7 +1,7 @@
 // `npm run bench -- NAME`: starts what the benchmark needs on the test profile (reusing a stack
 // that is already up), runs it, and lets it print its figures; each ends with one JSON line.
 import { createLogger } from '../common/log.js';
-import { ensureInstalled } from '../infra/install.js';
+import { DEFAULT_APT_PACKAGES, ensureInstalled } from '../infra/install.js';
 import { startStack } from '../infra/stack.js';
 import { freePort, projectRoot, startRole } from '../bin/supervisor.js';
 import { join } from 'node:path';
@@ -27,6 +27,9 @@ const benches: Record<string, () => Promise<Bench>> = {
   snmp: () => import('./snmp.js'),
   nab: () => import('./nab.js'),
   sink: () => import('./sink.js'),
+  api: () => import('./api.js'),
+  ui: () => import('./ui.js'),
+  resilience: () => import('./resilience.js'),
 };
 
 export async function runBench(argv: string[]): Promise<void> {
@@ -41,7 +44,7 @@ export async function runBench(argv: string[]): Promise<void> {
     process.stdout.write(JSON.stringify({ bench: name, ...figures }) + '\n');
     return;
   }
-  await ensureInstalled({ root: projectRoot, logger, kafka: true, python: true });
+  await ensureInstalled({ root: projectRoot, logger, kafka: true, python: true, apt: name === 'ui' ? [...DEFAULT_APT_PACKAGES, 'chromium'] : undefined });
   const stack = await startStack({ root: projectRoot, profile: 'test', brokers: 1, logger });
   const port = await freePort();
   const registryUrl = `http://127.0.0.1:${port}`;

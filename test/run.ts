@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { createLogger } from '../common/log.js';
-import { ensureInstalled } from '../infra/install.js';
+import { DEFAULT_APT_PACKAGES, ensureInstalled } from '../infra/install.js';
 import { startStack } from '../infra/stack.js';
 import { freePort, projectRoot, startRole } from '../bin/supervisor.js';
 import { ensureUiBuilt } from '../bin/ui-build.js';
@@ -38,7 +38,8 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env):
 export async function runTests(filters: string[]): Promise<number> {
   const logger = createLogger({ role: 'test' });
   const say = (msg: string) => process.stdout.write(`# ${msg}\n`);
-  await ensureInstalled({ root: projectRoot, logger, kafka: true, python: true });
+  // Chromium only for the suite: the browser tests of the dashboard drive it (playwright-core).
+  await ensureInstalled({ root: projectRoot, logger, kafka: true, python: true, apt: [...DEFAULT_APT_PACKAGES, 'chromium'] });
 
   say('type-checking (tsc --noEmit)');
   const tsc = await run(process.execPath, [join(projectRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '-p', 'tsconfig.json']);

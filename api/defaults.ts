@@ -1,23 +1,49 @@
-// Limits and timings of the API in one place, units in the names or comments.
+// Limits and timings of the API in one place, units in the names or comments. The limits are
+// defaults of settings (api/settings.ts): a deployment changes them through the environment.
+
+export interface ApiLimits {
+  queryDepth: number; // levels of selection sets
+  queryCost: number; // estimated fields resolved (api/auth/document-check.ts)
+  maxPointsPerSeries: number; // readings(maxPoints) cap
+  maxSeriesPerField: number; // ids in one readings/baselines/healthHistory field
+  pointsPerRequest: number; // seriesIds × maxPoints summed over every field of a request
+  requestsPerWindow: number; // per token subject or API key, across replicas (Redis)
+  rateWindowMs: number;
+  subscriptionsPerConnection: number;
+  bodyBytes: number;
+}
+
+export const DEFAULT_LIMITS: ApiLimits = {
+  queryDepth: 10,
+  queryCost: 20_000,
+  maxPointsPerSeries: 10_000, // a chart is never wider than this in pixels
+  maxSeriesPerField: 100,
+  pointsPerRequest: 500_000,
+  requestsPerWindow: 600,
+  rateWindowMs: 60_000,
+  subscriptionsPerConnection: 50,
+  bodyBytes: 1_048_576, // GraphQL documents are small
+};
 
 export const API_DEFAULTS = {
   host: '127.0.0.1',
   port: 8080,
   graphqlPath: '/graphql',
   uiDir: 'ui/dist', // relative to the working directory
-  queryDepthLimit: 8,
   readings: {
     defaultMaxPoints: 1_000,
-    maxPointsCap: 10_000, // per series; a chart is never wider than this in pixels
-    maxSeriesPerRequest: 100,
-    pointsBudgetPerRequest: 500_000, // seriesIds × maxPoints summed over every readings field
   },
   series: {
     defaultLimit: 50,
     maxLimit: 1_000,
   },
+  paging: {
+    defaultFirst: 50,
+    maxFirst: 500,
+  },
   live: {
     maxSeriesPerSubscription: 500,
+    maxDevicesPerSubscription: 500,
     seriesIdCacheSize: 200_000, // entries; the cache is cleared oldest-first beyond this
     unknownKeyRetryMs: 5_000, // a key the sink has not created yet is looked up again after this
   },
@@ -26,6 +52,13 @@ export const API_DEFAULTS = {
     closeAfterAuthFailureMs: 100, // lets the coded error frame go out before the close frame
     unauthenticatedGraceMs: 2_000, // a socket with a bad token that never subscribes is closed after this
   },
+  apiKeys: {
+    cacheMs: 10_000, // a verified key is trusted this long without a query; revocation also clears it at once through Redis
+    touchEveryMs: 60_000, // last_used_at is written at most this often per key
+  },
+  annotationMaxChars: 4_000,
+  redisKeyPrefix: 'oc:api:', // rate windows and the cross-replica event channel
+  sinkRedisKeyPrefix: 'oc:', // where the sink keeps last values and health (sinks/redis/last-values.ts)
   readyzTimeoutMs: 2_000,
   dbStatementTimeoutMs: 15_000,
 } as const;

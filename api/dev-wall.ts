@@ -10,7 +10,7 @@
 import { createLogger } from '../common/log.js';
 import { signToken } from './auth/jwt.js';
 import { buildApiServer } from './server.js';
-import { createTestDatabase, insertSeries } from './test-db.js';
+import { createTestDatabase, ensurePartitions, insertSeries } from './test-db.js';
 
 const HISTORY_S = 20 * 60;
 const DEVICES = ['core-r1', 'core-r2', 'edge-r7'];
@@ -34,6 +34,7 @@ async function main() {
     }
   }
   const nowS = Math.floor(Date.now() / 1000);
+  await ensurePartitions(db.pool, Date.now() - 86_400_000, Date.now() + 2 * 86_400_000); // a wall left running over midnight keeps writing
   for (const s of series) {
     const ts: number[] = [];
     const values: number[] = [];

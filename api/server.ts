@@ -1,48 +1,114 @@
-// Composition root of the API: builds the Fastify instance with its plugins in order (CORS,
-// health, GraphQL, dashboard) and hands back the app and the live fan-out entry point. The caller
-// owns the pool and the listener: the api role (api-role.ts) listens, tests listen on port 0 or inject().
+// Composition root of the API: builds the services (API keys, Redis readers and the event bus),
+// then the Fastify instance with its plugins in order (CORS, health, GraphQL, dashboard), and
+// hands back the app and the fan-out entry points the api role feeds from Kafka. The caller owns
+// the pool, the Kafka consumers and the listener: the api role (api-role.ts) listens, tests
+// listen on port 0 or inject(). Redis connections are the server's and close with app.close().
 
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
 import type pg from 'pg';
 import type { Logger } from '../common/log.js';
-import { assertUsableSecret } from './auth/jwt.js';
-import { API_DEFAULTS } from './defaults.js';
+import type { CredentialStore } from '../collectors/credentials/credential-store.js';
+import type { AnomalyEvent, HealthScore } from '../schemas/types.js';
+import type { InventoryPublisher } from './admin/inventory.js';
+import { ApiKeyStore } from './auth/api-keys.js';
+import { Authenticator } from './auth/authenticate.js';
+import { assertUsableSecret, parsePublicKey, type JwtKeys } from './auth/jwt.js';
+import { RateLimiter } from './auth/rate-limit.js';
+import { API_DEFAULTS, DEFAULT_LIMITS, type ApiLimits } from './defaults.js';
 import { ApiError } from './errors.js';
 import { fastifyLoggerFrom } from './fastify-logger.js';
+import type { ApiServices } from './graphql/context.js';
 import { graphqlPlugin } from './graphql/plugin.js';
+import { ConnectionWatch } from './live/connection-watch.js';
+import { EventBus, type BusMessage } from './live/event-bus.js';
+import { StateFanout } from './live/fanout.js';
+import { LastValuesReader } from './live/last-values-reader.js';
 import { LiveHub, type LiveBatch } from './live/live-hub.js';
 import { registerCors } from './plugins/cors.js';
-import { healthPlugin } from './plugins/health.js';
+import { healthPlugin, type ReadinessCheck } from './plugins/health.js';
 import { uiStaticPlugin } from './plugins/ui-static.js';
 
 export interface ApiServerOptions {
   pool: pg.Pool;
   jwtSecret: string;
+  /** PEM of an RSA public key: RS256 tokens are accepted too. */
+  jwtPublicKey?: string;
   uiDir?: string;
   corsOrigins?: string[];
   logger: Logger;
+  limits?: Partial<ApiLimits>;
+  /** Without Redis: no rate limit, no snapshots, events reach this replica's subscribers only. */
+  redis?: { url: string; keyPrefix?: string; sinkKeyPrefix?: string };
+  inventory?: InventoryPublisher | null;
+  credentials?: CredentialStore | null;
+  /** More /readyz conditions (the api role adds its Kafka consumers); PostgreSQL and Redis are built in. */
+  readinessChecks?: ReadinessCheck[];
 }
 
 export interface ApiServer {
   app: FastifyInstance;
   /** Fans a telemetry.live record out to subscribers. Never throws for data problems; drops are counted. */
   publishLive(batch: LiveBatch): Promise<void>;
+  /** Fans a telemetry.anomalies record out to anomalies subscribers. */
+  publishAnomaly(event: AnomalyEvent): Promise<void>;
+  /** Fans a telemetry.health record out to health subscribers of its device. */
+  publishHealth(score: HealthScore): void;
+  /** Whether Redis answers (always true without Redis). */
+  redisReady(): Promise<boolean>;
 }
 
-export async function buildApiServer(opts: ApiServerOptions): Promise<ApiServer> {
+function jwtKeysOf(opts: ApiServerOptions): JwtKeys {
   try {
     assertUsableSecret(opts.jwtSecret, 'API_JWT_SECRET');
+    return { hs256Secret: opts.jwtSecret, ...(opts.jwtPublicKey ? { rs256PublicKey: parsePublicKey(opts.jwtPublicKey) } : {}) };
   } catch (err) {
     throw new ApiError('CONFIG_INVALID', (err as Error).message);
   }
+}
+
+export async function buildApiServer(opts: ApiServerOptions): Promise<ApiServer> {
+  const jwtKeys = jwtKeysOf(opts);
   const logger = opts.logger.child({ component: 'api' });
+  const limits: ApiLimits = { ...DEFAULT_LIMITS, ...opts.limits };
+
+  const redisOptions = { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false };
+  const redis = opts.redis ? new Redis(opts.redis.url, redisOptions) : null;
+  const redisSub = opts.redis ? new Redis(opts.redis.url, { ...redisOptions, maxRetriesPerRequest: null }) : null;
+  for (const r of [redis, redisSub]) r?.on('error', (err) => logger.debug('redis error', { err }));
+  const keyPrefix = opts.redis?.keyPrefix ?? API_DEFAULTS.redisKeyPrefix;
+
+  const apiKeys = new ApiKeyStore(opts.pool, logger);
+  const fanout = new StateFanout(opts.pool, logger);
+  const connections = new ConnectionWatch();
+  const deliver = (msg: BusMessage) => {
+    if (msg.kind === 'api-key-revoked') {
+      apiKeys.forget(msg.id);
+      connections.revoked(msg.id);
+    } else fanout.publishAnomalyUpdate(msg.update);
+  };
+  const events = new EventBus({ publisher: redis, subscriber: redisSub, keyPrefix, logger, deliver });
+  const svc: ApiServices = {
+    db: opts.pool,
+    logger,
+    limits,
+    apiKeys,
+    events,
+    lastValues: redis ? new LastValuesReader(redis, opts.redis?.sinkKeyPrefix ?? API_DEFAULTS.sinkRedisKeyPrefix, logger) : null,
+    inventory: opts.inventory ?? null,
+    credentials: opts.credentials ?? null,
+  };
+  const rateLimiter = redis ? new RateLimiter(redis, { keyPrefix, requestsPerWindow: limits.requestsPerWindow, windowMs: limits.rateWindowMs, logger }) : null;
 
   // Typed as a plain FastifyInstance: the adapter logger is pino-shaped, not a pino instance.
   const app = Fastify({
     loggerInstance: fastifyLoggerFrom(logger) as unknown as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: false,
-    bodyLimit: 1_048_576, // bytes; GraphQL documents are small
+    bodyLimit: limits.bodyBytes,
+  });
+  app.addHook('onClose', async () => {
+    await Promise.all([redis, redisSub].map((r) => r?.quit().catch(() => r.disconnect())));
   });
 
   // Errors outside GraphQL (static files, health): a code and a message, never a stack.
@@ -54,11 +120,25 @@ export async function buildApiServer(opts: ApiServerOptions): Promise<ApiServer>
   app.setNotFoundHandler((request, reply) => reply.code(404).send({ code: 'NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` }));
 
   const hub = new LiveHub({ db: opts.pool, logger });
+  const authenticator = new Authenticator(jwtKeys, apiKeys);
   registerCors(app, { origins: opts.corsOrigins ?? [] });
-  await app.register(healthPlugin, { db: opts.pool });
-  await app.register(graphqlPlugin, { db: opts.pool, jwtSecret: opts.jwtSecret, hub, logger });
+  const redisCheck: ReadinessCheck[] = redis ? [{ name: 'redis', check: async () => (await redis.ping().catch(() => null)) === 'PONG' }] : [];
+  await app.register(healthPlugin, { db: opts.pool, checks: [...redisCheck, ...(opts.readinessChecks ?? [])] });
+  await app.register(graphqlPlugin, { svc, authenticator, rateLimiter, hub, fanout, connections });
   await app.register(uiStaticPlugin, { uiDir: opts.uiDir ?? API_DEFAULTS.uiDir, logger });
-  await app.ready();
+  try {
+    await events.start();
+    await app.ready();
+  } catch (err) {
+    await app.close().catch(() => undefined);
+    throw err;
+  }
 
-  return { app, publishLive: (batch) => hub.publish(batch) };
+  return {
+    app,
+    publishLive: (batch) => hub.publish(batch),
+    publishAnomaly: (event) => fanout.publishAnomalyEvent(event),
+    publishHealth: (score) => fanout.publishHealth(score),
+    redisReady: async () => (redis ? (await redis.ping().catch(() => null)) === 'PONG' : true),
+  };
 }

@@ -1,18 +1,16 @@
-// Test support: a fresh PostgreSQL database per test file (api_test_<random>) holding the two
-// tables the sink owns, with the DDL of CONTEXT.md, and helpers to fill them. Dropped at the end.
+// Test support: a fresh PostgreSQL database per test file (api_test_<random>) with the sink's own
+// schema (its migrate(), native partitions on plain PostgreSQL), and helpers to fill it the way
+// the sink would: day partitions created before points, rollups refreshed from the invalidation
+// log. Dropped at the end.
 
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { migrate } from '../sinks/timescale/migrations.js';
+import { hoursOf, logInvalidations, refreshRollups } from '../sinks/timescale/rollups.js';
 
-export const DATABASE_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:35432/postgres';
+export const DATABASE_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:25432/opsconductor';
 
-const SINK_DDL = `
-  create table series (
-    series_id bigserial primary key, series_key text unique not null, device_id text not null,
-    metric text not null, labels jsonb not null, unit text not null);
-  create table metric_points (
-    ts timestamptz not null, series_id bigint not null, value double precision not null,
-    primary key (series_id, ts));`;
+const DAY_MS = 86_400_000;
 
 export interface TestDatabase {
   name: string;
@@ -32,8 +30,17 @@ export async function createTestDatabase(prefix = 'api_test'): Promise<TestDatab
   }
   const url = new URL(DATABASE_URL);
   url.pathname = `/${name}`;
-  const pool = new pg.Pool({ connectionString: url.toString(), max: 4 });
-  await pool.query(SINK_DDL);
+  // migrate() runs BEGIN/COMMIT itself: it needs one connection, not a pool.
+  const client = new pg.Client({ connectionString: url.toString() });
+  await client.connect();
+  try {
+    await migrate(client, { layout: 'partitioned' });
+  } finally {
+    await client.end();
+  }
+  const pool = new pg.Pool({ connectionString: url.toString(), max: 6 });
+  // The drop at the end terminates whatever is left connected; an idle client's error is expected then.
+  pool.on('error', () => undefined);
   return {
     name,
     url: url.toString(),
@@ -69,16 +76,78 @@ export async function insertSeries(
   return { id: result.rows[0]!.id, key };
 }
 
+/** Creates the day partitions of metric_points covering [fromMs, toMs]. */
+export async function ensurePartitions(pool: pg.Pool, fromMs: number, toMs: number): Promise<void> {
+  await pool.query(`select oc_metric_partition(d::date) from generate_series($1::date, $2::date, interval '1 day') as d`, [
+    new Date(Math.floor(fromMs / DAY_MS) * DAY_MS).toISOString().slice(0, 10),
+    new Date(Math.floor(toMs / DAY_MS) * DAY_MS).toISOString().slice(0, 10),
+  ]);
+}
+
 /**
  * `count` points every `stepMs` from `startMs`, values from a deterministic wave with noise
- * (seeded by the series id), written by one INSERT ... SELECT generate_series.
+ * (seeded by the series id), written by one INSERT ... SELECT generate_series. The hours written
+ * are logged for the rollups, as the sink does; call refreshTestRollups to build them.
  */
 export async function insertWave(pool: pg.Pool, seriesId: string, opts: { startMs: number; count: number; stepMs: number; base?: number; amplitude?: number }): Promise<void> {
+  const endMs = opts.startMs + (opts.count - 1) * opts.stepMs;
+  await ensurePartitions(pool, opts.startMs, endMs);
   await pool.query(
     `insert into metric_points (ts, series_id, value)
      select to_timestamp(($2::float8 + i * $4::float8) / 1000), $1::bigint,
             $5::float8 + $6::float8 * sin(i / 60.0 + $1::bigint) + ($6::float8 / 5) * sin(i * 7.3 + $1::bigint * 13)
      from generate_series(0, $3::int - 1) as i`,
     [seriesId, opts.startMs, opts.count, opts.stepMs, opts.base ?? 100, opts.amplitude ?? 40],
+  );
+  const hours: number[] = [];
+  for (let h = Math.floor(opts.startMs / 3_600_000) * 3_600_000; h <= endMs; h += 3_600_000) hours.push(h);
+  await logInvalidations(pool, hoursOf(hours));
+}
+
+/** Applies every logged invalidation to the rollup tables (what the sink's maintenance does). */
+export async function refreshTestRollups(pool: pg.Pool): Promise<void> {
+  const client = await pool.connect();
+  try {
+    while ((await refreshRollups(client, { maxHours: 24 * 31 })).hours > 0);
+  } finally {
+    client.release();
+  }
+}
+
+/** A devices row as the sink writes it from inventory.devices. */
+export async function insertDevice(pool: pg.Pool, d: { id: string; site?: string; role?: string; platform?: string; status?: string; hostname?: string; deleted?: boolean }): Promise<void> {
+  await pool.query(
+    `insert into devices (device_id, hostname, address, site, role, platform, vendor, status, tags, labels, snmp, updated_at, deleted)
+     values ($1, $2, '127.0.0.1', $3, $4, $5, 'acme', $6, '{}', '{}', '{"version":"v2c","port":161,"credential":"lab-community","profiles":["if-mib"]}', now(), $7)`,
+    [d.id, d.hostname ?? d.id, d.site ?? 'lab', d.role ?? 'core', d.platform ?? 'iosxr', d.status ?? 'active', d.deleted ?? false],
+  );
+}
+
+/** An anomaly_events row as the sink merges it. */
+export async function insertAnomaly(
+  pool: pg.Pool,
+  a: { id: string; deviceId: string; seriesKey: string; startedMs: number; state?: string; severity?: string; peakSeverity?: string; endedMs?: number | null; metric?: string },
+): Promise<void> {
+  await pool.query(
+    `insert into anomaly_events (anomaly_id, state, series_key, device_id, metric, labels, started_at, updated_at, ended_at, severity, peak_severity,
+       score, peak_score, observed, expected, lower, upper, detector, reason, events)
+     values ($1, $2, $3, $4, $5, '{}', to_timestamp($6::float8 / 1000), to_timestamp($6::float8 / 1000), to_timestamp($7::float8 / 1000), $8, $9,
+       4, 5, 150, 100, 80, 120, 'zscore', 'above the band', 3)`,
+    [a.id, a.state ?? 'OPEN', a.seriesKey, a.deviceId, a.metric ?? 'if_in_bps', a.startedMs, a.endedMs ?? null, a.severity ?? 'MAJOR', a.peakSeverity ?? a.severity ?? 'MAJOR'],
+  );
+}
+
+export async function insertHealth(pool: pg.Pool, deviceId: string, tsMs: number, score: number): Promise<void> {
+  await pool.query(
+    `insert into health_scores (device_id, ts, score, components) values ($1, to_timestamp($2::float8 / 1000), $3, '[{"name":"reachability","score":100,"weight":1,"detail":null}]')`,
+    [deviceId, tsMs, score],
+  );
+}
+
+export async function insertBaseline(pool: pg.Pool, b: { seriesKey: string; deviceId: string; metric: string; tsMs: number; expected: number; spread: number }): Promise<void> {
+  await pool.query(
+    `insert into baselines (series_key, device_id, metric, ts, expected, spread, lower, upper, seasonal, sample_count)
+     values ($1, $2, $3, to_timestamp($4::float8 / 1000), $5::float8, $6::float8, $5::float8 - 3 * $6::float8, $5::float8 + 3 * $6::float8, false, 500)`,
+    [b.seriesKey, b.deviceId, b.metric, b.tsMs, b.expected, b.spread],
   );
 }

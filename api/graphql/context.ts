@@ -1,26 +1,47 @@
-// What every resolver receives. HTTP requests are authenticated in a hook before execution;
-// websocket connections in connection_init, where a failure is kept in `authFailure` so the
-// client gets a coded GraphQL error on its first subscription instead of an opaque refusal.
+// What every resolver receives. HTTP requests are authenticated (and rate-limited) in a hook
+// before execution; websocket connections in connection_init, where a failure is kept in
+// `authFailure` so the client gets a coded GraphQL error on its first subscription instead of
+// an opaque refusal. Roles, depth and cost are checked before execution (auth/document-check.ts).
 
 import type pg from 'pg';
 import type { Logger } from '../../common/log.js';
-import type { TokenClaims } from '../auth/jwt.js';
+import type { CredentialStore } from '../../collectors/credentials/credential-store.js';
+import type { ApiKeyStore } from '../auth/api-keys.js';
+import type { Principal } from '../auth/principal.js';
+import type { InventoryPublisher } from '../admin/inventory.js';
 import { ApiError } from '../errors.js';
-import { API_DEFAULTS } from '../defaults.js';
+import { API_DEFAULTS, type ApiLimits } from '../defaults.js';
+import type { EventBus } from '../live/event-bus.js';
+import type { LastValuesReader } from '../live/last-values-reader.js';
+import type { SubscriptionCounter, PubSubLike } from '../live/subscriptions.js';
 
 export interface ClosableSocket {
   close(code?: number, reason?: string): void;
 }
 
+/** Built once per server, shared by every request. */
+export interface ApiServices {
+  db: Pick<pg.Pool, 'query'>;
+  logger: Logger;
+  limits: ApiLimits;
+  apiKeys: ApiKeyStore;
+  events: EventBus;
+  lastValues: LastValuesReader | null;
+  inventory: InventoryPublisher | null;
+  credentials: CredentialStore | null;
+}
+
 export interface ApiContext {
   db: Pick<pg.Pool, 'query'>;
   logger: Logger;
-  auth: TokenClaims | null;
+  svc: ApiServices;
+  auth: Principal | null;
   authFailure?: ApiError;
   wsSocket?: ClosableSocket;
-  pointsBudget: { remaining: number };
+  subscriptions?: SubscriptionCounter;
+  pointsBudget: { remaining: number; limit: number };
   // mercurius adds pubsub (subscribe for subscriptions) to the context
-  pubsub: { subscribe(topics: string | string[]): Promise<AsyncIterable<unknown>> };
+  pubsub: PubSubLike;
 }
 
 export const WS_CLOSE_UNAUTHORIZED = 4401; // graphql-ws CloseCode.Unauthorized: clients do not retry
@@ -31,8 +52,8 @@ export function closeUnauthenticatedSocket(socket: ClosableSocket, failure: ApiE
   setTimeout(() => socket.close(WS_CLOSE_UNAUTHORIZED, reason), afterMs).unref();
 }
 
-/** Returns the caller's claims or throws UNAUTHENTICATED; on a websocket, closes it shortly after. */
-export function requireAuth(ctx: ApiContext): TokenClaims {
+/** Returns the caller or throws UNAUTHENTICATED; on a websocket, closes it shortly after. */
+export function requireAuth(ctx: ApiContext): Principal {
   if (ctx.auth) return ctx.auth;
   const failure = ctx.authFailure ?? new ApiError('UNAUTHENTICATED', 'authentication failed: no token was presented', { reason: 'TOKEN_MISSING' });
   // Just long enough for the error frame to leave before the close frame.
@@ -44,13 +65,14 @@ export function requireAuth(ctx: ApiContext): TokenClaims {
 export function chargePoints(ctx: ApiContext, points: number): void {
   if (points > ctx.pointsBudget.remaining) {
     throw new ApiError(
-      'POINTS_BUDGET_EXCEEDED',
-      `this request asks for up to ${points} more points, over the ${API_DEFAULTS.readings.pointsBudgetPerRequest} a request may return; ask for fewer series or a smaller maxPoints`,
+      'LIMIT_POINTS_BUDGET',
+      `this request asks for up to ${points} more points, over the ${ctx.pointsBudget.limit} a request may return; ask for fewer series or a smaller maxPoints`,
+      { detail: { limit: ctx.pointsBudget.limit } },
     );
   }
   ctx.pointsBudget.remaining -= points;
 }
 
-export function freshPointsBudget(): { remaining: number } {
-  return { remaining: API_DEFAULTS.readings.pointsBudgetPerRequest };
+export function freshPointsBudget(limits: Pick<ApiLimits, 'pointsPerRequest'>): { remaining: number; limit: number } {
+  return { remaining: limits.pointsPerRequest, limit: limits.pointsPerRequest };
 }

@@ -7,7 +7,7 @@
 import { GraphQLError, type ExecutionResult, type FormattedExecutionResult, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from '../../common/log.js';
 import { ApiError } from '../errors.js';
-import { internalErrors } from '../metrics.js';
+import { errorsByCode, internalErrors } from '../metrics.js';
 
 interface Shaped {
   error: GraphQLFormattedError;
@@ -17,6 +17,9 @@ interface Shaped {
 function shapeOne(err: GraphQLError, logger: Logger): Shaped {
   const original = err.originalError;
   const where = { locations: err.locations, path: err.path };
+  if ((original as { code?: unknown } | undefined)?.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    return { error: { message: 'the request body is larger than this API accepts', extensions: { code: 'LIMIT_BODY' } }, statusCode: 413 };
+  }
   if (original instanceof ApiError) {
     return { error: { message: original.message, ...where, extensions: original.extensions }, statusCode: original.statusCode };
   }
@@ -47,6 +50,7 @@ function flatten(errors: readonly GraphQLError[]): GraphQLError[] {
 export function createErrorFormatter(logger: Logger) {
   return (execution: ExecutionResult & { errors: readonly GraphQLError[] }): { statusCode: number; response: FormattedExecutionResult } => {
     const shaped = flatten(execution.errors).map((err) => shapeOne(err, logger));
+    for (const s of shaped) errorsByCode.inc({ code: String(s.error.extensions?.code ?? 'INTERNAL') });
     // GraphQL over HTTP: partial data is a 200; no data takes the status of the first error.
     const statusCode = execution.data ? 200 : (shaped[0]?.statusCode ?? 200);
     return {

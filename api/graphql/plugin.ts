@@ -1,31 +1,39 @@
-// GraphQL over HTTP and graphql-ws on one path. HTTP requests must carry
-// `Authorization: Bearer <jwt>` (refused here with 401 before any parsing); websocket clients send
-// `{ token }` in connection_init, checked in onConnect.
+// GraphQL over HTTP and graphql-ws on one path. HTTP requests are authenticated (JWT or API key)
+// and rate-limited in an onRequest hook, refused with 401/429 before any parsing; websocket
+// clients authenticate in connection_init (onConnect). Before execution, one check per document
+// enforces roles, depth and cost (auth/document-check.ts).
 
 import mercurius from 'mercurius';
+import { Kind, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type pg from 'pg';
-import type { Logger } from '../../common/log.js';
-import { authenticate, bearerTokenFrom, tokenFromConnectionInit } from '../auth/authenticate.js';
-import type { TokenClaims } from '../auth/jwt.js';
+import { credentialsFromConnectionInit, credentialsFromHeaders, type Authenticator } from '../auth/authenticate.js';
+import { checkDocument, fieldRolesOf } from '../auth/document-check.js';
+import type { Principal } from '../auth/principal.js';
+import type { RateLimiter } from '../auth/rate-limit.js';
 import { ApiError, graphqlErrorBody } from '../errors.js';
 import { API_DEFAULTS } from '../defaults.js';
+import type { ConnectionWatch, WatchedSocket } from '../live/connection-watch.js';
+import type { StateFanout } from '../live/fanout.js';
 import type { LiveHub } from '../live/live-hub.js';
-import { closeUnauthenticatedSocket, freshPointsBudget, type ClosableSocket } from './context.js';
+import { errorsByCode, requestDuration } from '../metrics.js';
+import { closeUnauthenticatedSocket, freshPointsBudget, requireAuth, type ApiContext, type ApiServices, type ClosableSocket } from './context.js';
 import { createErrorFormatter } from './error-formatter.js';
-import { resolvers } from './resolvers.js';
+import { loaders, resolvers } from './resolvers.js';
 import { typeDefs } from './schema.js';
 
 export interface GraphqlPluginOptions {
-  db: Pick<pg.Pool, 'query'>;
-  jwtSecret: string;
+  svc: ApiServices;
+  authenticator: Authenticator;
+  rateLimiter: RateLimiter | null;
   hub: LiveHub;
-  logger: Logger;
+  fanout: StateFanout;
+  connections: ConnectionWatch;
 }
 
 declare module 'fastify' {
   interface FastifyRequest {
-    auth: TokenClaims | null;
+    auth: Principal | null;
+    operation: { name: string; type: string } | null;
   }
 }
 
@@ -35,45 +43,69 @@ function isWebSocketUpgrade(request: FastifyRequest): boolean {
   return (request.raw as { upgrade?: boolean }).upgrade === true;
 }
 
+function operationOf(document: DocumentNode): { name: string; type: string } {
+  const op = document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
+  if (!op || op.kind !== Kind.OPERATION_DEFINITION) return { name: 'anonymous', type: 'unknown' };
+  // Operation names are the client's: keep the label set small and safe.
+  const name = op.name?.value.replace(/[^A-Za-z0-9_]/g, '').slice(0, 64) || 'anonymous';
+  return { name, type: op.operation };
+}
+
 export async function graphqlPlugin(app: FastifyInstance, opts: GraphqlPluginOptions): Promise<void> {
-  const { db, jwtSecret, hub } = opts;
-  const logger = opts.logger.child({ component: 'graphql' });
+  const { svc, authenticator, rateLimiter, hub, fanout, connections } = opts;
+  const logger = svc.logger.child({ component: 'graphql' });
 
   app.decorateRequest('auth', null);
+  app.decorateRequest('operation', null);
   app.addHook('onRequest', async (request, reply) => {
     if (isWebSocketUpgrade(request) || request.method === 'OPTIONS') return;
     try {
-      request.auth = authenticate(bearerTokenFrom(request.headers.authorization), jwtSecret, 'http');
+      request.auth = await authenticator.authenticate(credentialsFromHeaders(request.headers), 'http');
+      if (rateLimiter) await rateLimiter.check(request.auth);
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
-      return reply.code(err.statusCode).header('www-authenticate', 'Bearer').send(graphqlErrorBody(err));
+      errorsByCode.inc({ code: err.code });
+      if (err.code === 'LIMIT_RATE') reply.header('retry-after', String(Math.ceil(Number(err.detail?.retryAfterMs ?? 1000) / 1000)));
+      if (err.code === 'UNAUTHENTICATED') reply.header('www-authenticate', 'Bearer');
+      return reply.code(err.statusCode).send(graphqlErrorBody(err));
     }
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    if (isWebSocketUpgrade(request) || request.method === 'OPTIONS' || reply.statusCode === 401 || reply.statusCode === 429) return;
+    const op = request.operation ?? { name: 'unparsed', type: 'unknown' };
+    requestDuration.observe({ operation: op.name, type: op.type }, reply.elapsedTime / 1000);
   });
 
   await app.register(mercurius, {
     schema: typeDefs,
     resolvers: resolvers as never,
+    loaders: loaders as never,
     path: API_DEFAULTS.graphqlPath,
     graphiql: false,
-    queryDepth: API_DEFAULTS.queryDepthLimit,
+    // graphql-jit compiles a document after its second run: columns of thousands of floats are
+    // serialised without graphql-js' per-value completion.
+    jit: 1,
     errorFormatter: createErrorFormatter(logger) as never,
-    context: (request: FastifyRequest) => ({ db, logger, auth: request.auth, pointsBudget: freshPointsBudget() }),
+    context: (request: FastifyRequest): Omit<ApiContext, 'pubsub'> => ({ db: svc.db, logger, svc, auth: request.auth, pointsBudget: freshPointsBudget(svc.limits) }),
     subscription: {
       keepAlive: API_DEFAULTS.ws.keepAliveMs,
-      context: (socket: ClosableSocket) => ({ db, logger, auth: null, wsSocket: socket, pointsBudget: freshPointsBudget() }),
+      context: (socket: ClosableSocket) => ({ db: svc.db, logger, svc, auth: null, wsSocket: socket, pointsBudget: freshPointsBudget(svc.limits) }),
       // Returning an object accepts the connection and merges it into the context. A bad token
       // is accepted too, as `authFailure`: mercurius would otherwise answer with a
       // `connection_error` frame that graphql-ws clients cannot parse, losing the reason. A
       // subscription then gets a coded UNAUTHENTICATED error, and the socket is closed (4401)
       // shortly after, subscribed or not. mercurius calls onConnect as a method of the
       // connection, whose `socket` is the only handle on the socket at this point.
-      onConnect: function (this: { socket?: ClosableSocket } | undefined, { payload }: { payload: unknown }) {
+      onConnect: async function (this: { socket?: WatchedSocket } | undefined, { payload }: { payload: unknown }) {
         try {
-          return { auth: authenticate(tokenFromConnectionInit(payload), jwtSecret, 'ws') };
+          const auth = await authenticator.authenticate(credentialsFromConnectionInit(payload), 'ws');
+          if (this?.socket) connections.watch(this.socket, auth);
+          return { auth, subscriptions: { open: 0 } };
         } catch (err) {
           if (err instanceof ApiError) {
+            errorsByCode.inc({ code: err.code });
             if (this?.socket) closeUnauthenticatedSocket(this.socket, err, API_DEFAULTS.ws.unauthenticatedGraceMs);
-            return { auth: null, authFailure: err };
+            return { auth: null, authFailure: err, subscriptions: { open: 0 } };
           }
           logger.error('websocket authentication failed unexpectedly', { err });
           return false;
@@ -82,5 +114,19 @@ export async function graphqlPlugin(app: FastifyInstance, opts: GraphqlPluginOpt
     },
   });
 
+  const roles = fieldRolesOf(app.graphql.schema);
+  const limits = svc.limits;
+  app.graphql.addHook('preExecution', async (schema: GraphQLSchema, document: DocumentNode, context: unknown, variables?: Record<string, unknown>) => {
+    const ctx = context as ApiContext & { reply?: { request: FastifyRequest } };
+    if (ctx.reply?.request) ctx.reply.request.operation = operationOf(document);
+    const principal = requireAuth(ctx); // queries over a websocket come here without the HTTP hook
+    checkDocument({ schema, document, variables, principal, limits, roles });
+  });
+  app.graphql.addHook('preSubscriptionExecution', async (schema: GraphQLSchema, document: DocumentNode, context: unknown) => {
+    // Unauthenticated callers are refused by the subscribe resolver (coded error, then 4401).
+    checkDocument({ schema, document, variables: undefined, principal: (context as ApiContext).auth, limits, roles });
+  });
+
   hub.attach(app.graphql.pubsub);
+  fanout.attach(app.graphql.pubsub);
 }

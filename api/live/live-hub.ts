@@ -10,7 +10,7 @@
 import type pg from 'pg';
 import type { Logger } from '../../common/log.js';
 import { API_DEFAULTS } from '../defaults.js';
-import { livePointsDropped, livePointsPublished } from '../metrics.js';
+import { eventsFannedOut, livePointsDropped, livePointsPublished } from '../metrics.js';
 
 export interface LiveBatch {
   deviceId: string;
@@ -23,6 +23,7 @@ export interface LivePoint {
   seriesKey: string;
   ts: number;
   value: number;
+  snapshot: boolean;
 }
 
 /** The part of mercurius' pubsub the hub needs. */
@@ -76,11 +77,14 @@ export class LiveHub {
         livePointsDropped.inc({ reason: 'unknown_series' });
         continue;
       }
-      const live: LivePoint = { seriesId, seriesKey, ts: batch.ts, value };
+      const live: LivePoint = { seriesId, seriesKey, ts: batch.ts, value, snapshot: false };
       publisher.publish({ topic: liveTopicFor(seriesId), payload: { live } });
       published++;
     }
-    if (published > 0) livePointsPublished.inc(published);
+    if (published > 0) {
+      livePointsPublished.inc(published);
+      eventsFannedOut.inc({ kind: 'live' }, published);
+    }
   }
 
   private async resolveKeys(keys: string[]): Promise<void> {

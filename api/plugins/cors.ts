@@ -25,7 +25,7 @@ export function registerCors(app: FastifyInstance, opts: CorsPluginOptions): voi
       return reply
         .code(204)
         .header('access-control-allow-methods', 'GET, POST, OPTIONS')
-        .header('access-control-allow-headers', 'authorization, content-type')
+        .header('access-control-allow-headers', 'authorization, content-type, x-api-key')
         .header('access-control-max-age', PREFLIGHT_MAX_AGE_S)
         .send();
     }

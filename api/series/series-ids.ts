@@ -9,7 +9,7 @@ const SERIES_ID = /^[1-9][0-9]{0,18}$/; // bigserial: positive, fits in int8
 export function parseSeriesIds(ids: readonly string[], maxCount: number): string[] {
   const unique = [...new Set(ids.map((id) => String(id).trim()))];
   if (unique.length > maxCount) {
-    throw new ApiError('TOO_MANY_SERIES', `at most ${maxCount} series ids per request, got ${unique.length}`);
+    throw new ApiError('LIMIT_SERIES', `at most ${maxCount} ids per field, got ${unique.length}`, { detail: { limit: maxCount } });
   }
   for (const id of unique) {
     if (!SERIES_ID.test(id)) throw new ApiError('BAD_USER_INPUT', `"${id.slice(0, 40)}" is not a series id`);

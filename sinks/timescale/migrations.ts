@@ -5,6 +5,7 @@
 import { hypertableHealthSql, hypertableLayoutSql } from './ddl-hypertable.js';
 import { partitionedLayoutSql } from './ddl-partitioned.js';
 import { analystViewsSql, stateTablesSql } from './ddl-state.js';
+import { apiTablesSql } from './ddl-api.js';
 import type { StorageLayout } from './storage-policy.js';
 
 /** What migrations need of a client: pg.Client, or an adapter over PGlite in tests. */
@@ -65,6 +66,8 @@ export const migrations: Migration[] = [
     sql: (layout) => stateTablesSql + (layout === 'timescaledb' ? hypertableHealthSql : ''),
   },
   { version: 4, name: 'analyst views', sql: analystViewsSql },
+  // The API's own tables (api/): people's acknowledgements and notes, API keys.
+  { version: 5, name: 'api keys, anomaly acknowledgements and notes', sql: apiTablesSql },
 ];
 
 const LOCK_KEY = 7_324_001; // arbitrary, constant: the advisory lock that serialises migrations

@@ -1,0 +1,58 @@
+// Credentials through the API: write-only. Names, kinds and update times can be listed; a secret
+// never leaves the store (collectors/credentials). A replica without OC_CREDENTIALS_KEY has no
+// store and answers NOT_CONFIGURED.
+
+import { CredentialStore } from '../../collectors/credentials/credential-store.js';
+import { loadCredentialKey } from '../../collectors/credentials/credential-key.js';
+import { CredentialError } from '../../collectors/credentials/credential-types.js';
+import { credentialFileFromEnv } from '../../collectors/credentials/open-store.js';
+import { ApiError } from '../errors.js';
+
+export interface CredentialInfo {
+  name: string;
+  kind: string;
+  updatedAt: number;
+}
+
+/** The store named by the environment, or null when no key is configured. */
+export function openCredentialStore(env: NodeJS.ProcessEnv = process.env): CredentialStore | null {
+  if (!env.OC_CREDENTIALS_KEY && !env.OC_CREDENTIALS_KEY_FILE) return null;
+  return CredentialStore.open(credentialFileFromEnv(env), loadCredentialKey(env));
+}
+
+function requireStore(store: CredentialStore | null | undefined): CredentialStore {
+  if (!store) throw new ApiError('NOT_CONFIGURED', 'this API replica has no credential store: set OC_CREDENTIALS_KEY (or _FILE) and OC_CREDENTIALS_FILE');
+  return store;
+}
+
+/** Credential errors name the credential and field, never a value: safe to hand on as BAD_USER_INPUT. */
+function asApiError(err: unknown): never {
+  if (err instanceof CredentialError) throw new ApiError(err.code === 'CREDENTIAL_DECRYPT_FAILED' ? 'INTERNAL' : 'BAD_USER_INPUT', err.message);
+  throw err;
+}
+
+export function listCredentials(store: CredentialStore | null | undefined): CredentialInfo[] {
+  try {
+    return requireStore(store).list();
+  } catch (err) {
+    return asApiError(err);
+  }
+}
+
+export function setCredential(store: CredentialStore | null | undefined, name: string, credential: unknown): CredentialInfo {
+  const s = requireStore(store);
+  try {
+    s.put(name, credential);
+    return s.list().find((c) => c.name === name)!;
+  } catch (err) {
+    return asApiError(err);
+  }
+}
+
+export function deleteCredential(store: CredentialStore | null | undefined, name: string): boolean {
+  try {
+    return requireStore(store).delete(name);
+  } catch (err) {
+    return asApiError(err);
+  }
+}

@@ -1,0 +1,72 @@
+// Anomaly queries, the operators' mutations, and the loaders of an anomaly's acknowledgement
+// and notes. A mutation's update goes out through the event bus, so the anomalies subscribers
+// of every replica hear of it.
+
+import { ApiError } from '../errors.js';
+import { API_DEFAULTS } from '../defaults.js';
+import { requireAuth, type ApiContext } from '../graphql/context.js';
+import {
+  acknowledge,
+  acknowledgementsOf,
+  anomaliesByIds,
+  annotate,
+  annotationsOf,
+  listAnomalies,
+  type AnomalyFilter,
+  type AnomalyPage,
+  type AnomalyRow,
+} from './anomalies-query.js';
+
+type Query = { obj: AnomalyRow };
+
+export const anomaliesResolvers = {
+  Query: {
+    anomalies: (_: unknown, args: { filter?: AnomalyFilter | null; first?: number | null; after?: string | null }, ctx: ApiContext) => listAnomalies(ctx.db, args),
+    anomaly: async (_: unknown, args: { id: string }, ctx: ApiContext) => (await anomaliesByIds(ctx.db, [args.id])).get(args.id) ?? null,
+  },
+  AnomalyConnection: {
+    totalCount: (page: AnomalyPage) => page.countAll(),
+  },
+  Mutation: {
+    acknowledgeAnomaly: async (_: unknown, args: { id: string; note?: string | null }, ctx: ApiContext) => {
+      const who = requireAuth(ctx);
+      const note = args.note?.trim() || null;
+      if (note && note.length > API_DEFAULTS.annotationMaxChars) throw new ApiError('BAD_USER_INPUT', `note must have at most ${API_DEFAULTS.annotationMaxChars} characters`);
+      const ack = await acknowledge(ctx.db, args.id, who.sub, note);
+      const anomaly = (await anomaliesByIds(ctx.db, [args.id])).get(args.id)!;
+      anomaly.acknowledgement = ack;
+      anomaly.annotations = (await annotationsOf(ctx.db, [args.id])).get(args.id) ?? [];
+      await ctx.svc.events.publish({ kind: 'anomaly-update', update: { kind: 'ACKNOWLEDGED', anomaly, annotation: null } });
+      return anomaly;
+    },
+    annotateAnomaly: async (_: unknown, args: { id: string; text: string }, ctx: ApiContext) => {
+      const who = requireAuth(ctx);
+      const text = args.text.trim();
+      if (text.length === 0 || text.length > API_DEFAULTS.annotationMaxChars) {
+        throw new ApiError('BAD_USER_INPUT', `text must have 1 to ${API_DEFAULTS.annotationMaxChars} characters`);
+      }
+      const annotation = await annotate(ctx.db, args.id, who.sub, text);
+      const anomaly = (await anomaliesByIds(ctx.db, [args.id])).get(args.id)!;
+      anomaly.acknowledgement = (await acknowledgementsOf(ctx.db, [args.id])).get(args.id) ?? null;
+      anomaly.annotations = (await annotationsOf(ctx.db, [args.id])).get(args.id) ?? [];
+      await ctx.svc.events.publish({ kind: 'anomaly-update', update: { kind: 'ANNOTATED', anomaly, annotation } });
+      return annotation;
+    },
+  },
+};
+
+export const anomaliesLoaders = {
+  Anomaly: {
+    // Subscription payloads carry these already (preloaded once per event, not per subscriber).
+    acknowledgement: async (queries: Query[], ctx: ApiContext) => {
+      const need = queries.filter((q) => q.obj.acknowledgement === undefined).map((q) => q.obj.id);
+      const found = need.length > 0 ? await acknowledgementsOf(ctx.db, need) : new Map();
+      return queries.map((q) => (q.obj.acknowledgement !== undefined ? q.obj.acknowledgement : (found.get(q.obj.id) ?? null)));
+    },
+    annotations: async (queries: Query[], ctx: ApiContext) => {
+      const need = queries.filter((q) => q.obj.annotations === undefined).map((q) => q.obj.id);
+      const found = need.length > 0 ? await annotationsOf(ctx.db, need) : new Map();
+      return queries.map((q) => q.obj.annotations ?? found.get(q.obj.id) ?? []);
+    },
+  },
+};

@@ -1,0 +1,58 @@
+// Resolvers and loaders of Device and the device queries. Loaders batch a field over every
+// device of a request: one query per field per request, whatever the page size.
+
+import type { ApiContext } from '../graphql/context.js';
+import { latestHealth } from '../health/health-query.js';
+import { openAnomaliesOfDevices } from '../anomalies/anomalies-query.js';
+import { seriesOfDevices, type SeriesRow } from '../series/series-query.js';
+import { devicesByIds, listDevices, type DeviceFilter, type DeviceRow, type DevicePage } from './devices-query.js';
+
+type Query<P = Record<string, unknown>> = { obj: DeviceRow; params: P };
+
+function interfacesOf(series: SeriesRow[]): Array<{ name: string; series: SeriesRow[] }> {
+  const byName = new Map<string, SeriesRow[]>();
+  for (const s of series) {
+    const name = s.labels?.ifName;
+    if (!name) continue;
+    let list = byName.get(name);
+    if (!list) byName.set(name, (list = []));
+    list.push(s);
+  }
+  return [...byName.keys()].sort().map((name) => ({ name, series: byName.get(name)! }));
+}
+
+export const devicesResolvers = {
+  Query: {
+    devices: (_: unknown, args: { filter?: DeviceFilter | null; first?: number | null; after?: string | null }, ctx: ApiContext) => listDevices(ctx.db, args),
+    device: async (_: unknown, args: { id: string }, ctx: ApiContext) => (await devicesByIds(ctx.db, [args.id])).get(args.id) ?? null,
+  },
+  DeviceConnection: {
+    totalCount: (page: DevicePage) => page.countAll(),
+  },
+};
+
+export const devicesLoaders = {
+  Device: {
+    series: async (queries: Query<{ metric?: string | null }>[], ctx: ApiContext) => {
+      const all = await seriesOfDevices(ctx.db, queries.map((q) => q.obj.id));
+      return queries.map((q) => (all.get(q.obj.id) ?? []).filter((s) => !q.params.metric || s.metric === q.params.metric));
+    },
+    interfaces: async (queries: Query[], ctx: ApiContext) => {
+      const all = await seriesOfDevices(ctx.db, queries.map((q) => q.obj.id));
+      return queries.map((q) => interfacesOf(all.get(q.obj.id) ?? []));
+    },
+    health: async (queries: Query[], ctx: ApiContext) => {
+      const found = await latestHealth(ctx.db, ctx.svc.lastValues, queries.map((q) => q.obj.id));
+      return queries.map((q) => found.get(q.obj.id) ?? null);
+    },
+    openAnomalies: async (queries: Query[], ctx: ApiContext) => {
+      const found = await openAnomaliesOfDevices(ctx.db, queries.map((q) => q.obj.id));
+      return queries.map((q) => found.get(q.obj.id) ?? []);
+    },
+    lastValues: async (queries: Query[], ctx: ApiContext) => {
+      if (!ctx.svc.lastValues) return queries.map(() => []);
+      const found = await ctx.svc.lastValues.ofDevices(queries.map((q) => q.obj.id));
+      return queries.map((q) => found.get(q.obj.id) ?? []);
+    },
+  },
+};

@@ -1,0 +1,38 @@
+// The Kafka side of subscriptions: one consumer per topic (telemetry.live, telemetry.anomalies,
+// telemetry.health) in a group of this replica's own, never committed, starting at the end, so
+// every replica sees every record and fans it out to its own clients.
+
+import type { Streams, StreamConsumer } from '../streams/index.js';
+import type { AnomalyEvent, HealthScore, LiveBatch } from '../schemas/types.js';
+import type { ApiServer } from './server.js';
+
+export interface Feeds {
+  ready(): boolean;
+  stop(): Promise<void>;
+}
+
+export async function startFeeds(streams: Streams, server: Pick<ApiServer, 'publishLive' | 'publishAnomaly' | 'publishHealth'>, replicaId: string): Promise<Feeds> {
+  const consumers: StreamConsumer[] = [];
+  const feed = async (name: string, topic: string, handle: (value: unknown) => Promise<void> | void) => {
+    const consumer = streams.consumer({
+      groupId: `api-${name}-${replicaId}`,
+      topics: [topic],
+      stateless: true,
+      fromBeginning: false,
+      handler: async (records) => {
+        for (const r of records) if (r.value !== null) await handle(r.value);
+      },
+    });
+    consumers.push(consumer);
+    await consumer.start();
+  };
+  await feed('live', streams.topics.live, (v) => server.publishLive(v as LiveBatch));
+  await feed('anomalies', streams.topics.anomalies, (v) => server.publishAnomaly(v as AnomalyEvent));
+  await feed('health', streams.topics.health, (v) => server.publishHealth(v as HealthScore));
+  return {
+    ready: () => consumers.every((c) => c.isReady()),
+    async stop() {
+      for (const c of consumers.reverse()) await c.stop();
+    },
+  };
+}

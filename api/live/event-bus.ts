@@ -1,0 +1,63 @@
+// Events raised inside one API replica that every replica must see: an acknowledgement or a note
+// (for the anomalies subscribers of all replicas) and an API key revocation (to clear every
+// replica's key cache). One Redis pub/sub channel; a replica hears its own messages too, so the
+// local delivery takes the same single path as the remote one. Without Redis (tests, a single
+// replica) messages are delivered locally only.
+
+import { once } from 'node:events';
+import type { Redis } from 'ioredis';
+import type { Logger } from '../../common/log.js';
+import type { AnomalyRow, Annotation } from '../anomalies/anomalies-query.js';
+
+export interface AnomalyUpdatePayload {
+  kind: 'EVENT' | 'ACKNOWLEDGED' | 'ANNOTATED';
+  anomaly: AnomalyRow;
+  annotation: Annotation | null;
+}
+
+export type BusMessage = { kind: 'anomaly-update'; update: AnomalyUpdatePayload } | { kind: 'api-key-revoked'; id: string };
+
+export class EventBus {
+  private readonly channel: string;
+
+  constructor(
+    private readonly opts: { publisher: Redis | null; subscriber: Redis | null; keyPrefix: string; logger: Logger; deliver: (msg: BusMessage) => void },
+  ) {
+    this.channel = `${opts.keyPrefix}events`;
+  }
+
+  async start(): Promise<void> {
+    const sub = this.opts.subscriber;
+    if (!sub) return;
+    sub.on('message', (channel: string, text: string) => {
+      if (channel !== this.channel) return;
+      let msg: BusMessage;
+      try {
+        msg = JSON.parse(text) as BusMessage;
+      } catch (err) {
+        this.opts.logger.warn('unreadable message on the API event channel ignored', { err });
+        return;
+      }
+      this.opts.deliver(msg);
+    });
+    // Subscribing before the connection is ready lets ioredis' own connect-time commands (client
+    // setinfo) reach a connection already in subscriber mode: Redis refuses them, ioredis drops
+    // the connection, and messages are lost until it has reconnected.
+    if (sub.status !== 'ready') await once(sub, 'ready');
+    await sub.subscribe(this.channel);
+  }
+
+  async publish(msg: BusMessage): Promise<void> {
+    if (!this.opts.publisher) {
+      this.opts.deliver(msg);
+      return;
+    }
+    try {
+      await this.opts.publisher.publish(this.channel, JSON.stringify(msg));
+    } catch (err) {
+      // The change itself is committed: subscribers of other replicas miss this one update.
+      this.opts.logger.warn('publishing an API event to Redis failed; delivered on this replica only', { err, kind: msg.kind });
+      this.opts.deliver(msg);
+    }
+  }
+}

@@ -1,0 +1,41 @@
+// Settings of the api role: every one from the environment (or OC_CONFIG's YAML), documented and
+// validated by common/config.ts. The limits default to DEFAULT_LIMITS.
+
+import { hostname } from 'node:os';
+import { defineSettings, type ConfigOf } from '../common/config.js';
+import { opsSettings } from '../common/settings.js';
+import { streamSettings } from '../streams/index.js';
+import { JWT_DEFAULTS } from './auth/jwt.js';
+import { API_DEFAULTS, DEFAULT_LIMITS, type ApiLimits } from './defaults.js';
+
+export const apiSettings = defineSettings({
+  ...streamSettings,
+  ...opsSettings,
+  databaseUrl: { kind: 'url', env: 'DATABASE_URL', default: 'postgres://postgres@127.0.0.1:15432/opsconductor', doc: 'PostgreSQL / TimescaleDB the API reads' },
+  redisUrl: { kind: 'string', env: 'REDIS_URL', default: 'redis://127.0.0.1:16379', doc: 'Redis: rate limits, cross-replica events, last values ("off": none of these)' },
+  redisKeyPrefix: { kind: 'string', env: 'API_REDIS_PREFIX', default: API_DEFAULTS.redisKeyPrefix, doc: 'prefix of the Redis keys and channel the API writes' },
+  sinkRedisKeyPrefix: { kind: 'string', env: 'SINK_REDIS_PREFIX', default: API_DEFAULTS.sinkRedisKeyPrefix, doc: 'prefix under which the sink keeps last values and health in Redis' },
+  host: { kind: 'string', env: 'API_HOST', default: API_DEFAULTS.host, doc: 'address the API listens on' },
+  port: { kind: 'int', env: 'API_PORT', default: API_DEFAULTS.port, min: 0, max: 65_535, doc: 'port of the API and the dashboard' },
+  jwtSecret: { kind: 'secret', env: 'API_JWT_SECRET', min: JWT_DEFAULTS.minSecretLength, doc: `HS256 secret for tokens (at least ${JWT_DEFAULTS.minSecretLength} characters; the token command uses the same)` },
+  jwtPublicKeyFile: { kind: 'string', env: 'API_JWT_PUBLIC_KEY_FILE', default: 'none', doc: 'PEM file of an RSA public key: RS256 tokens signed by its private key are accepted too ("none": HS256 only)' },
+  uiDir: { kind: 'string', env: 'API_UI_DIR', default: API_DEFAULTS.uiDir, doc: 'folder of the built dashboard' },
+  corsOrigins: { kind: 'list', env: 'API_CORS_ORIGINS', default: [], doc: 'browser origins allowed to call the API (comma separated)' },
+  replicaId: { kind: 'string', env: 'API_REPLICA_ID', default: `${hostname()}-${process.pid}`, doc: 'name of this replica (its consumer groups)' },
+  queryDepth: { kind: 'int', env: 'API_LIMIT_QUERY_DEPTH', default: DEFAULT_LIMITS.queryDepth, min: 2, max: 50, doc: 'deepest selection nesting a document may have' },
+  queryCost: { kind: 'int', env: 'API_LIMIT_QUERY_COST', default: DEFAULT_LIMITS.queryCost, min: 10, doc: 'highest estimated cost (fields × list sizes) a document may have' },
+  maxPointsPerSeries: { kind: 'int', env: 'API_LIMIT_MAX_POINTS', default: DEFAULT_LIMITS.maxPointsPerSeries, min: 10, doc: 'highest maxPoints of readings' },
+  maxSeriesPerField: { kind: 'int', env: 'API_LIMIT_SERIES_PER_FIELD', default: DEFAULT_LIMITS.maxSeriesPerField, min: 1, doc: 'most ids one readings/baselines/healthHistory field may name' },
+  pointsPerRequest: { kind: 'int', env: 'API_LIMIT_POINTS_PER_REQUEST', default: DEFAULT_LIMITS.pointsPerRequest, min: 100, doc: 'most points (ids × maxPoints) a request may ask for over all its fields' },
+  requestsPerWindow: { kind: 'int', env: 'API_LIMIT_REQUESTS', default: DEFAULT_LIMITS.requestsPerWindow, min: 1, doc: 'requests a token subject or API key may make per window, over all replicas' },
+  rateWindowMs: { kind: 'int', env: 'API_LIMIT_RATE_WINDOW_MS', default: DEFAULT_LIMITS.rateWindowMs, min: 1_000, doc: 'length of the sliding rate window, ms' },
+  subscriptionsPerConnection: { kind: 'int', env: 'API_LIMIT_SUBSCRIPTIONS', default: DEFAULT_LIMITS.subscriptionsPerConnection, min: 1, doc: 'subscriptions one websocket may hold at once' },
+  bodyBytes: { kind: 'int', env: 'API_LIMIT_BODY_BYTES', default: DEFAULT_LIMITS.bodyBytes, min: 1_024, doc: 'largest request body, bytes' },
+});
+
+export type ApiConfig = ConfigOf<typeof apiSettings>;
+
+export function limitsFrom(config: ApiConfig): ApiLimits {
+  const { queryDepth, queryCost, maxPointsPerSeries, maxSeriesPerField, pointsPerRequest, requestsPerWindow, rateWindowMs, subscriptionsPerConnection, bodyBytes } = config;
+  return { queryDepth, queryCost, maxPointsPerSeries, maxSeriesPerField, pointsPerRequest, requestsPerWindow, rateWindowMs, subscriptionsPerConnection, bodyBytes };
+}

@@ -1,23 +1,16 @@
-// The NOC wall page: pick the series, lay out the wall, report what is wrong in plain words.
+// The dashboard's pages by URL hash: the NOC wall (#/, layout in the query string), the
+// explorer (#/explore), the anomaly list (#/anomalies) and device pages (#/devices/<id>).
 
-import { useEffect, useMemo, useSyncExternalStore } from 'react';
-import { useQuery } from 'urql';
-import { authFailureOf, type ApiClients } from './api/clients.js';
-import { pickWallSeries, WALL_SERIES_QUERY, type WallSeriesData } from './api/queries.js';
-import { StatusBar } from './wall/status-bar.js';
-import { Wall } from './wall/wall.js';
-import type { DataFreshness } from './wall/wall-controller.js';
-
-const WALL_SIZE = 12; // charts
-
-function Notice(props: { title: string; children?: React.ReactNode; tone?: 'bad' | 'plain' }) {
-  return (
-    <div className={`notice ${props.tone === 'bad' ? 'notice-bad' : ''}`}>
-      <h1>{props.title}</h1>
-      {props.children}
-    </div>
-  );
-}
+import { useMemo } from 'react';
+import type { ApiClients } from './api/clients.js';
+import type { TokenRole } from './auth/token.js';
+import { AnomaliesPage } from './explore/anomalies-page.js';
+import { DevicePage } from './explore/device-page.js';
+import { ExplorerPage } from './explore/explorer-page.js';
+import { Notice } from './notice.js';
+import { parseRoute, useHash } from './route.js';
+import { parseWallConfig } from './wall/layout.js';
+import { WallPage } from './wall/wall-page.js';
 
 export function NoToken() {
   return (
@@ -29,41 +22,24 @@ export function NoToken() {
   );
 }
 
-export function App(props: { api: ApiClients }) {
-  const { api } = props;
-  const startedAt = useMemo(() => Date.now(), []);
-  const freshness = useMemo<DataFreshness>(() => ({ lastDataAtMs: null }), []);
-  const status = useSyncExternalStore(api.status.subscribe, api.status.get);
-  const [{ data, error, fetching }, refetch] = useQuery<WallSeriesData>({ query: WALL_SERIES_QUERY, variables: { limit: WALL_SIZE } });
-  const series = useMemo(() => (data ? pickWallSeries(data, WALL_SIZE) : []), [data]);
+export interface Session {
+  api: ApiClients;
+  token: string;
+  role: TokenRole;
+}
 
-  const refused = authFailureOf(error);
-  useEffect(() => {
-    if (refused) api.status.unauthorized(refused);
-  }, [refused, api]);
-  useEffect(() => {
-    // A failed or empty catalogue is asked again: the sink may not have written any series yet.
-    if (fetching || refused || (data && series.length > 0)) return;
-    const t = setTimeout(() => refetch({ requestPolicy: 'network-only' }), 5_000);
-    return () => clearTimeout(t);
-  }, [fetching, refused, data, series.length, refetch]);
-
-  let body: React.ReactNode;
-  if (status.state === 'unauthorized') {
-    body = (
-      <Notice title="The API refused the token" tone="bad">
-        <p>Reason: {status.detail || 'UNAUTHENTICATED'}. Reopen the page with a fresh <code>?token=</code>.</p>
-      </Notice>
-    );
-  } else if (error && !data) body = <Notice title="Cannot reach the API" tone="bad"><p>Retrying…</p></Notice>;
-  else if (!data) body = <Notice title="Loading series…" />;
-  else if (series.length === 0) body = <Notice title="No series yet"><p>Waiting for the first readings…</p></Notice>;
-  else body = <Wall series={series} api={api} freshness={freshness} />;
-
-  return (
-    <div className="page">
-      <StatusBar status={api.status} freshness={freshness} since={startedAt} subtitle={`NOC wall · ${series.length} series · last 15 min`} />
-      {body}
-    </div>
-  );
+export function App(props: { session: Session }) {
+  const { session } = props;
+  const route = parseRoute(useHash());
+  const wallConfig = useMemo(() => parseWallConfig(window.location.search), []);
+  switch (route.page) {
+    case 'explore':
+      return <ExplorerPage session={session} params={route.params} />;
+    case 'anomalies':
+      return <AnomaliesPage session={session} params={route.params} />;
+    case 'device':
+      return <DevicePage session={session} deviceId={route.deviceId} />;
+    default:
+      return <WallPage api={session.api} config={wallConfig} token={session.token} />;
+  }
 }

@@ -1,4 +1,4 @@
-// Entry point: take the token, build the API links, mount the wall.
+// Entry point: take the token, build the API links, mount the dashboard.
 
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
@@ -6,8 +6,9 @@ import { Provider } from 'urql';
 import 'uplot/dist/uPlot.min.css';
 import './styles.css';
 import { createApiClients } from './api/clients.js';
-import { takeToken } from './auth/token.js';
+import { roleOfToken, takeToken } from './auth/token.js';
 import { App, NoToken } from './app.js';
+import { ErrorBoundary } from './error-boundary.js';
 
 const root = createRoot(document.getElementById('root')!);
 const token = takeToken();
@@ -18,9 +19,11 @@ if (!token) {
   const api = createApiClients(token);
   root.render(
     <StrictMode>
-      <Provider value={api.urql}>
-        <App api={api} />
-      </Provider>
+      <ErrorBoundary>
+        <Provider value={api.urql}>
+          <App session={{ api, token, role: roleOfToken(token) }} />
+        </Provider>
+      </ErrorBoundary>
     </StrictMode>,
   );
 }

@@ -38,8 +38,12 @@ export function formatClockTime(date: Date, timeZone?: string): string {
   return date.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false, timeZone });
 }
 
+const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
+
+/** HH:MM in local time. Axes format every tick on every redraw: toLocaleTimeString was the wall's top cost. */
 export function formatAxisTime(epochS: number): string {
-  return new Date(epochS * 1000).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', hour12: false });
+  const d = new Date(epochS * 1000);
+  return `${pad2(d.getHours())}:${pad2(d.getMinutes())}`;
 }
 
 /** A series' title: device, interface (or other labels), and a readable metric. */
@@ -48,4 +52,15 @@ export function describeSeries(s: { deviceId: string; metric: string; labels: Re
   const target = labels.ifName ?? labels.ifDescr ?? Object.values(labels).join(' ');
   const metric = s.metric === 'if_in_bps' ? '▼ in' : s.metric === 'if_out_bps' ? '▲ out' : s.metric.replace(/_/g, ' ');
   return { device: s.deviceId, detail: [target, metric].filter(Boolean).join(' · ') };
+}
+
+/** "45 s", "12 min", "3 h 05", "2 d 4 h": how long ago, short enough for a ticker. */
+export function formatAge(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min`;
+  const h = Math.floor(m / 60);
+  if (h < 24) return `${h} h ${String(m % 60).padStart(2, '0')}`;
+  return `${Math.floor(h / 24)} d ${h % 24} h`;
 }

@@ -1,12 +1,14 @@
 // One imperative uPlot chart: a sliding window fed from history and live points. Points only
 // touch the buffer and mark the chart dirty; the frame scheduler then calls flush() at most once
 // per animation frame, which is the only place that calls setData (and updates the big value).
-// React never sees a point.
+// React never sees a point. The baseline band and the anomaly markers are painted by a draw
+// hook straight onto uPlot's canvas: no extra series, no DOM per marker.
 
 import uPlot from 'uplot';
 import { SeriesBuffer } from './series-buffer.js';
 import type { FrameScheduler } from './frame-scheduler.js';
 import { formatAxisTime, formatAxisValue, formatValue } from './format.js';
+import { drawBand, drawMarkers, yRangeWith, type BaselineBand, type ChartMarker } from './chart-overlays.js';
 
 export interface LiveChartOptions {
   unit: string;
@@ -24,9 +26,12 @@ export class LiveChart {
   private readonly plot: uPlot;
   private readonly buffer: SeriesBuffer;
   private shownValue = '';
+  private band: BaselineBand | null = null;
+  private markers: ChartMarker[] = [];
+  private drawnAtMs = 0;
 
   constructor(
-    host: HTMLElement,
+    private readonly host: HTMLElement,
     private readonly valueEl: HTMLElement,
     private readonly opts: LiveChartOptions,
     private readonly scheduler: FrameScheduler,
@@ -44,13 +49,18 @@ export class LiveChart {
         scales: {
           // The x window follows the wall clock, so a series that stops updating visibly slides away.
           x: { time: true, range: () => [Date.now() / 1000 - windowS, Date.now() / 1000] },
-          y: { range: (_u, min, max) => [Math.min(0, min ?? 0), max !== null && max > 0 ? max * 1.15 : 1] },
+          y: { range: (_u, min, max) => yRangeWith(min, max, this.band) },
         },
-        series: [{}, { stroke: opts.color, width: 2.5, fill: `${opts.color}22`, points: { show: false } }],
+        // No area fill: filling a polygon per chart per redraw was the largest raster cost of a big wall.
+        series: [{}, { stroke: opts.color, width: 2.5, points: { show: false } }],
         axes: [
           { ...axis, space: 90, values: (_u, splits) => splits.map(formatAxisTime) },
           { ...axis, size: 64, values: (_u, splits) => splits.map((v) => formatAxisValue(v)) },
         ],
+        hooks: {
+          drawClear: [(u) => drawBand(u, this.band)],
+          draw: [(u) => drawMarkers(u, this.markers)],
+        },
       },
       [new Float64Array(0), new Float64Array(0)],
       host,
@@ -81,17 +91,58 @@ export class LiveChart {
     this.scheduler.mark(this);
   }
 
-  /** Re-renders with the window moved to now, even without new points. */
-  slide(): void {
+  setBand(band: BaselineBand | null): void {
+    this.band = band;
     this.scheduler.mark(this);
   }
 
+  setMarkers(markers: ChartMarker[]): void {
+    this.markers = markers;
+    // Tests and people inspecting the page can see how many anomalies a chart shows.
+    this.host.dataset.markers = String(markers.length);
+    this.scheduler.mark(this);
+  }
+
+  /** What the chart holds, for the wall inspector (window.opsconductorWall) and browser tests. */
+  describe(fromMs = 0, toMs = Infinity): { points: number; pointsInRange: number; firstTs: number | null; lastTs: number | null; maxGapS: number; markers: number; band: boolean } {
+    const [xs] = this.buffer.view();
+    let maxGapS = 0;
+    let pointsInRange = 0;
+    for (let i = 0; i < xs.length; i++) {
+      if (i > 0) maxGapS = Math.max(maxGapS, xs[i]! - xs[i - 1]!);
+      if (xs[i]! * 1000 >= fromMs && xs[i]! * 1000 <= toMs) pointsInRange++;
+    }
+    return {
+      points: xs.length,
+      pointsInRange,
+      firstTs: xs.length ? xs[0]! * 1000 : null,
+      lastTs: xs.length ? xs[xs.length - 1]! * 1000 : null,
+      maxGapS,
+      markers: this.markers.length,
+      band: this.band !== null,
+    };
+  }
+
+  /**
+   * Re-renders with the window moved to now when no point did it lately: a chart whose series
+   * ticks every second is redrawn by its points, not a second time by the clock.
+   */
+  slide(nowMs: number, everyMs: number): void {
+    // 1.5 periods: a series ticking once a period, at any phase against this timer, is never
+    // drawn twice a period; a silent one moves on every other period.
+    if (nowMs - this.drawnAtMs >= everyMs * 1.5) this.scheduler.mark(this);
+  }
+
   flush(nowMs: number): void {
+    this.drawnAtMs = nowMs;
     this.buffer.trimBefore(nowMs / 1000 - this.opts.windowMs / 1000);
-    this.plot.setData(this.buffer.view());
+    // batch() draws now, inside the frame scheduler's time budget; a bare setData would defer
+    // the redraw to a microtask and every chart of the frame would draw after the budget check.
+    const view = this.buffer.view();
+    this.plot.batch(() => this.plot.setData(view));
     const text = formatValue(this.buffer.lastY, this.opts.unit);
     if (text !== this.shownValue) {
-      this.valueEl.textContent = text;
+      this.scheduler.setText(this.valueEl, text);
       this.shownValue = text;
     }
   }

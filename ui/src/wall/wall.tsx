@@ -1,20 +1,29 @@
-// The wall's layout: a grid that fills the screen without scrolling, one panel per series.
-// React renders the panels once; the charts inside are created here and then live on their own.
+// The wall's chart grid: fills its area without scrolling, one panel per series. React renders
+// the panels once per layout; the charts inside are created here and then live on their own.
 
 import { useEffect, useRef } from 'react';
 import type { ApiClients } from '../api/clients.js';
-import type { SeriesInfo } from '../api/queries.js';
+import type { SeriesInfo } from '../api/documents.js';
+import type { AnomalyStore } from '../data/anomaly-store.js';
 import { describeSeries } from './format.js';
 import { FrameScheduler } from './frame-scheduler.js';
 import { LiveChart } from './live-chart.js';
-import { WALL_DEFAULTS, WallController, type DataFreshness } from './wall-controller.js';
+import { WallController, type DataFreshness } from './wall-controller.js';
 
-const COLORS: Record<string, string> = { if_in_bps: '#38bdf8', if_out_bps: '#f59e0b' };
+const COLORS: Record<string, string> = { if_in_bps: '#38bdf8', if_out_bps: '#f59e0b', optical_rx_dbm: '#c084fc', optical_tx_dbm: '#f472b6' };
 const OTHER_COLOR = '#a3e635';
 
-function gridShape(count: number): { cols: number; rows: number } {
-  const cols = count <= 1 ? 1 : count <= 4 ? 2 : count <= 9 ? 3 : 4;
-  return { cols, rows: Math.max(1, Math.ceil(count / cols)) };
+/** Columns and rows for `count` panels on a landscape screen: panels about 1.6 times wider than tall. */
+export function gridShape(count: number): { cols: number; rows: number } {
+  if (count <= 1) return { cols: 1, rows: 1 };
+  const cols = Math.min(count, Math.max(2, Math.round(Math.sqrt(count * 1.1))));
+  return { cols, rows: Math.ceil(count / cols) };
+}
+
+declare global {
+  interface Window {
+    opsconductorWall?: { charts(fromMs?: number, toMs?: number): Array<{ seriesId: string; key: string } & ReturnType<LiveChart['describe']>> };
+  }
 }
 
 interface PanelSlots {
@@ -22,8 +31,16 @@ interface PanelSlots {
   value: HTMLSpanElement | null;
 }
 
-export function Wall(props: { series: SeriesInfo[]; api: ApiClients; freshness: DataFreshness }) {
-  const { series, api, freshness } = props;
+export interface WallProps {
+  series: SeriesInfo[];
+  api: ApiClients;
+  freshness: DataFreshness;
+  anomalies: AnomalyStore;
+  windowMs: number;
+}
+
+export function Wall(props: WallProps) {
+  const { series, api, freshness, anomalies, windowMs } = props;
   const slots = useRef(new Map<string, PanelSlots>());
 
   useEffect(() => {
@@ -33,25 +50,31 @@ export function Wall(props: { series: SeriesInfo[]; api: ApiClients; freshness: 
     for (const s of series) {
       const slot = slots.current.get(s.id);
       if (!slot?.body || !slot.value) continue;
-      const chart = new LiveChart(slot.body, slot.value, { unit: s.unit, color: COLORS[s.metric] ?? OTHER_COLOR, windowMs: WALL_DEFAULTS.windowMs }, scheduler);
+      const chart = new LiveChart(slot.body, slot.value, { unit: s.unit, color: COLORS[s.metric] ?? OTHER_COLOR, windowMs }, scheduler);
       charts.set(s.id, chart);
       const observer = new ResizeObserver(([entry]) => entry && chart.resize(entry.contentRect.width, entry.contentRect.height));
       observer.observe(slot.body);
       observers.push(observer);
     }
-    const controller = new WallController(api, charts, freshness);
+    const controller = new WallController(api, charts, new Map(series.map((s) => [s.id, s])), freshness, anomalies, windowMs);
     controller.start();
+    // A read-only look at what each chart holds, for people diagnosing a wall from the console
+    // and for the browser tests: window.opsconductorWall.charts().
+    const keyOf = new Map(series.map((s) => [s.id, s.key]));
+    window.opsconductorWall = { charts: (fromMs?: number, toMs?: number) => [...charts].map(([id, c]) => ({ seriesId: id, key: keyOf.get(id) ?? '', ...c.describe(fromMs, toMs) })) };
     return () => {
+      delete window.opsconductorWall;
       controller.stop();
       for (const o of observers) o.disconnect();
       for (const c of charts.values()) c.destroy();
       scheduler.dispose();
     };
-  }, [series, api, freshness]);
+  }, [series, api, freshness, anomalies, windowMs]);
 
   const { cols, rows } = gridShape(series.length);
+  const dense = series.length > 16;
   return (
-    <main className="wall" style={{ gridTemplateColumns: `repeat(${cols}, minmax(0, 1fr))`, gridTemplateRows: `repeat(${rows}, minmax(0, 1fr))` }}>
+    <main className={`wall ${dense ? 'wall-dense' : ''}`} style={{ gridTemplateColumns: `repeat(${cols}, minmax(0, 1fr))`, gridTemplateRows: `repeat(${rows}, minmax(0, 1fr))` }}>
       {series.map((s) => {
         const { device, detail } = describeSeries(s);
         const slot = (patch: Partial<PanelSlots>) => {
@@ -59,7 +82,7 @@ export function Wall(props: { series: SeriesInfo[]; api: ApiClients; freshness: 
           slots.current.set(s.id, { ...current, ...patch });
         };
         return (
-          <section className="panel" key={s.id} title={s.key}>
+          <section className="panel" key={s.id} title={s.key} data-series-key={s.key}>
             <header className="panel-head">
               <div className="panel-title">
                 <span className="panel-device">{device}</span>

@@ -1,0 +1,112 @@
+// A chart of history for the explorer and the device page: several series on one time axis
+// (one y scale per unit, at most two axes), each series' baseline band, anomaly markers, and
+// zoom by dragging across the time axis. Rebuilt when its data changes, which happens per query,
+// not per point.
+
+import { useEffect, useRef, useState } from 'react';
+import uPlot from 'uplot';
+import { drawBand, drawMarkers, type BaselineBand, type ChartMarker } from '../wall/chart-overlays.js';
+import { formatAxisTime, formatAxisValue, formatValue } from '../wall/format.js';
+import { MIN_RANGE_MS } from './time-range.js';
+
+export const SERIES_COLORS = ['#38bdf8', '#f59e0b', '#a3e635', '#c084fc', '#f472b6', '#2dd4bf', '#fb7185', '#facc15'];
+
+export interface ChartSeries {
+  label: string;
+  unit: string;
+  band?: BaselineBand | null;
+}
+
+export interface HistoryChartProps {
+  data: [number[], ...Array<Array<number | null>>]; // x in seconds
+  series: ChartSeries[];
+  fromMs: number;
+  toMs: number;
+  markers?: ChartMarker[];
+  height?: number;
+  onZoom?: (fromMs: number, toMs: number) => void;
+  testId?: string;
+}
+
+const AXIS = { stroke: '#9fb0c0', font: '600 13px system-ui, sans-serif', grid: { stroke: 'rgba(159,176,192,0.12)', width: 1 }, ticks: { stroke: 'rgba(159,176,192,0.12)', width: 1 } };
+
+function timeAxisValues(fromMs: number, toMs: number) {
+  const long = toMs - fromMs > 2 * 86_400_000;
+  return (_u: uPlot, splits: number[]) =>
+    splits.map((s) => (long ? new Date(s * 1000).toLocaleDateString('en-GB', { day: '2-digit', month: 'short' }) : formatAxisTime(s)));
+}
+
+export function HistoryChart(props: HistoryChartProps) {
+  const host = useRef<HTMLDivElement>(null);
+  const [width, setWidth] = useState(0);
+  const zoom = useRef(props.onZoom);
+  zoom.current = props.onZoom;
+
+  useEffect(() => {
+    const el = host.current;
+    if (!el) return;
+    const observer = new ResizeObserver(([e]) => e && setWidth(Math.floor(e.contentRect.width)));
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+
+  useEffect(() => {
+    const el = host.current;
+    if (!el || width < 50) return;
+    const units = [...new Set(props.series.map((s) => s.unit))].slice(0, 2);
+    const scaleOf = (unit: string) => (units.indexOf(unit) === 1 ? 'y2' : 'y');
+    const plot = new uPlot(
+      {
+        width,
+        height: props.height ?? 360,
+        legend: { show: true, live: true },
+        cursor: { drag: { x: true, y: false, setScale: false } },
+        scales: { x: { time: true, range: () => [props.fromMs / 1000, props.toMs / 1000] } },
+        series: [
+          { value: (_u, v) => (v === null ? '—' : new Date(v * 1000).toLocaleString('en-GB')) },
+          ...props.series.map((s, i) => ({
+            label: s.label,
+            scale: scaleOf(s.unit),
+            stroke: SERIES_COLORS[i % SERIES_COLORS.length],
+            width: 2,
+            spanGaps: true,
+            points: { show: props.data[0].length < 60 }, // a few points: dots, or one point would not show
+            value: (_u: uPlot, v: number | null) => formatValue(v, s.unit),
+          })),
+        ],
+        axes: [
+          { ...AXIS, space: 80, values: timeAxisValues(props.fromMs, props.toMs) },
+          { ...AXIS, scale: 'y', size: 64, values: (_u, splits) => splits.map(formatAxisValue), label: units[0] ?? '' },
+          ...(units[1] ? [{ ...AXIS, scale: 'y2', side: 1 as const, size: 64, grid: { show: false }, values: (_u: uPlot, splits: number[]) => splits.map(formatAxisValue), label: units[1] }] : []),
+        ],
+        hooks: {
+          drawClear: [
+            (u) => props.series.forEach((s, i) => drawBand(u, s.band ?? null, scaleOf(s.unit), `${SERIES_COLORS[i % SERIES_COLORS.length]}1f`)),
+          ],
+          draw: [(u) => drawMarkers(u, props.markers ?? [])],
+          setSelect: [
+            (u) => {
+              if (u.select.width < 3) return;
+              // A drag that ends within a few pixels of an edge means "up to that edge" (hitting
+              // the last pixel exactly with a mouse is not a fair thing to ask).
+              const edgePx = 4;
+              const plotWidth = u.over.clientWidth;
+              const right = u.select.left + u.select.width;
+              const from = u.select.left <= edgePx ? props.fromMs : u.posToVal(u.select.left, 'x') * 1000;
+              const to = right >= plotWidth - edgePx ? props.toMs : u.posToVal(right, 'x') * 1000;
+              u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
+              if (to - from >= MIN_RANGE_MS) zoom.current?.(from, to);
+            },
+          ],
+        },
+      },
+      props.data as uPlot.AlignedData,
+      el,
+    );
+    el.dataset.points = String(props.data[0].length);
+    el.dataset.markers = String(props.markers?.length ?? 0);
+    return () => plot.destroy();
+  }, [width, props.data, props.series, props.fromMs, props.toMs, props.markers, props.height]);
+
+  return <div className="history-chart" ref={host} data-testid={props.testId} />;
+}

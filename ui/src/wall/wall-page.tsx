@@ -1,0 +1,138 @@
+// The NOC wall page: the current layout's charts, health tiles and anomaly ticker under a status
+// bar with a clock and the age of the newest data; rotates through the layouts of its URL, and
+// in kiosk mode shows nothing to click.
+
+import { useEffect, useMemo, useState } from 'react';
+import { useQuery } from 'urql';
+import { authFailureOf, type ApiClients } from '../api/clients.js';
+import { DEVICES_QUERY, wallSeriesQuery, type Connection, type DeviceRow, type SeriesInfo } from '../api/documents.js';
+import { AnomalyStore } from '../data/anomaly-store.js';
+import { HealthStore } from '../data/health-store.js';
+import { Notice } from '../notice.js';
+import { AnomalyTicker } from './anomaly-ticker.js';
+import { HealthTiles } from './health-tiles.js';
+import type { WallConfig, WallLayout } from './layout.js';
+import { LayoutMenu } from './layout-menu.js';
+import { selectWallSeries } from './layout-series.js';
+import { StaleBanner, StatusBar } from './status-bar.js';
+import { Wall } from './wall.js';
+import { WallFeeds } from './wall-feeds.js';
+import type { DataFreshness } from './wall-controller.js';
+
+const SERIES_PER_TERM = 1_000; // the API's cap on one series search
+const DEVICES_MAX = 500; // the API's cap on one devices page
+const CATALOGUE_REFRESH_MS = 10 * 60_000;
+
+function useRotation(count: number, everyS: number): number {
+  const [index, setIndex] = useState(0);
+  useEffect(() => {
+    if (count <= 1 || everyS <= 0) return;
+    const t = setInterval(() => setIndex((i) => (i + 1) % count), everyS * 1000);
+    return () => clearInterval(t);
+  }, [count, everyS]);
+  return Math.min(index, count - 1);
+}
+
+export function WallPage(props: { api: ApiClients; config: WallConfig; token: string }) {
+  const { api, config } = props;
+  const index = useRotation(config.layouts.length, config.rotateS);
+  const layout = config.layouts[index]!;
+  useEffect(() => {
+    document.body.classList.toggle('kiosk', config.kiosk);
+    document.title = `${layout.name} · OpsConductor`;
+  }, [config.kiosk, layout.name]);
+  // One freshness record for the page: the badge keeps counting across a rotation.
+  const freshness = useMemo<DataFreshness>(() => ({ lastDataAtMs: null, backfilling: false }), []);
+  const startedAt = useMemo(() => Date.now(), []);
+  const rotation = config.layouts.length > 1 ? ` · ${index + 1}/${config.layouts.length}` : '';
+  return (
+    <div className="page">
+      <StatusBar status={api.status} freshness={freshness} since={startedAt} subtitle={`${layout.name}${rotation}`} staleAfterMs={config.staleS * 1000}>
+        {config.kiosk ? null : <LayoutMenu config={config} layout={layout} token={props.token} />}
+      </StatusBar>
+      <StaleBanner status={api.status} freshness={freshness} staleAfterMs={config.staleS * 1000} />
+      <LayoutView key={`${index}:${layout.name}`} api={api} layout={layout} freshness={freshness} kiosk={config.kiosk} />
+    </div>
+  );
+}
+
+function LayoutView(props: { api: ApiClients; layout: WallLayout; freshness: DataFreshness; kiosk: boolean }) {
+  const { api, layout, freshness } = props;
+  const seriesVars = useMemo(() => Object.fromEntries([...layout.series.map((t, i) => [`s${i}`, t]), ['limit', SERIES_PER_TERM]]), [layout.series]);
+  const seriesDoc = useMemo(() => wallSeriesQuery(layout.series.length), [layout.series.length]);
+  const [seriesResult, refetchSeries] = useQuery<Record<string, SeriesInfo[]>>({ query: seriesDoc, variables: seriesVars });
+  const [devicesResult, refetchDevices] = useQuery<{ devices: Connection<DeviceRow> }>({ query: DEVICES_QUERY, variables: { first: DEVICES_MAX } });
+
+  const selection = useMemo(() => {
+    if (!seriesResult.data) return null;
+    const found = layout.series.map((_, i) => seriesResult.data?.[`t${i}`] ?? []);
+    return selectWallSeries(layout, found, devicesResult.data?.devices.nodes ?? []);
+  }, [seriesResult.data, devicesResult.data, layout]);
+
+  const anomalies = useMemo(() => new AnomalyStore(), []);
+  const health = useMemo(() => new HealthStore(), []);
+  const tileKey = selection?.tileDevices.map((d) => d.id).join(',') ?? '';
+  const filterKey = selection?.deviceFilter?.join(',') ?? '*';
+  useEffect(() => {
+    if (!selection) return;
+    health.setDevices(selection.tileDevices.map((d) => ({ deviceId: d.id, site: d.site, score: d.health?.score ?? null, ts: d.health?.ts ?? null })));
+    const feeds = new WallFeeds(api, anomalies, health, {
+      deviceIds: selection.deviceFilter,
+      healthDeviceIds: selection.tileDevices.map((d) => d.id),
+      windowMs: layout.windowMin * 60_000,
+    });
+    feeds.start();
+    return () => feeds.stop();
+    // The feeds follow the set of devices, not each new selection object.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [api, anomalies, health, tileKey, filterKey, layout.windowMin, selection !== null]);
+
+  // A wall runs for weeks: devices and series come and go, so the catalogue is read again now
+  // and then (charts are only rebuilt when the chosen series actually change).
+  useEffect(() => {
+    const t = setInterval(() => {
+      refetchSeries({ requestPolicy: 'network-only' });
+      refetchDevices({ requestPolicy: 'network-only' });
+    }, CATALOGUE_REFRESH_MS);
+    return () => clearInterval(t);
+  }, [refetchSeries, refetchDevices]);
+
+  const refused = authFailureOf(seriesResult.error) ?? authFailureOf(devicesResult.error);
+  useEffect(() => {
+    if (refused) api.status.unauthorized(refused);
+  }, [refused, api]);
+  useEffect(() => {
+    // A failed or empty catalogue is asked again: the sink may not have written any series yet.
+    if (seriesResult.fetching || refused || (selection && selection.series.length > 0)) return;
+    const t = setTimeout(() => {
+      refetchSeries({ requestPolicy: 'network-only' });
+      refetchDevices({ requestPolicy: 'network-only' });
+    }, 5_000);
+    return () => clearTimeout(t);
+  }, [seriesResult.fetching, refused, selection, refetchSeries, refetchDevices]);
+
+  const series = selection?.series;
+  const stableSeries = useMemo(() => series ?? [], [series?.map((s) => s.id).join(',')]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  let main: React.ReactNode;
+  if (refused) {
+    main = (
+      <Notice title="The API refused the token" tone="bad">
+        <p>Reason: {refused}. Reopen the page with a fresh <code>?token=</code>.</p>
+      </Notice>
+    );
+  } else if (seriesResult.error && !seriesResult.data) main = <Notice title="Cannot reach the API" tone="bad"><p>Retrying…</p></Notice>;
+  else if (!selection) main = <Notice title="Loading series…" />;
+  else if (stableSeries.length === 0) main = <Notice title="No series yet"><p>Waiting for the first readings of {layout.series.join(', ')}…</p></Notice>;
+  else main = <Wall series={stableSeries} api={api} freshness={freshness} anomalies={anomalies} windowMs={layout.windowMin * 60_000} />;
+
+  return (
+    <div className="wall-body">
+      {main}
+      <aside className="wall-side">
+        <HealthTiles store={health} linkToDevices={!props.kiosk} />
+        <AnomalyTicker store={anomalies} />
+      </aside>
+    </div>
+  );
+}

@@ -1,12 +1,17 @@
 // Processor throughput with transactions on: the full transform chain next to a pass-through
-// processor (consume, re-produce the bytes unchanged, same per-batch transactions, same
-// changelog-free path) over the same input in the same run.
+// processor (consume, re-produce the bytes unchanged, same runtime, same per-batch transactions
+// and request sizes) over the same input in the same run. The chain checkpoints its state as the
+// processor role does (processors/chain-codec.ts). Each phase also prints its CPU time (steadier
+// than wall time on a shared machine), its transaction count and when its first and last records
+// were transformed (so group join and restore show apart from the work).
 import { randomBytes } from 'node:crypto';
 import { createLogger } from '../common/log.js';
 import { connectStreams, createTransactionalProcessor, prefixedTopics, type Streams } from '../streams/index.js';
 import type { RawSnmpPoll } from '../schemas/types.js';
 import { processRaw, type DeviceChainState } from '../processors/chain.js';
 import { emitChainOutput } from '../processors/emit-outputs.js';
+import { chainStateCodec } from '../processors/chain-codec.js';
+import { transactionMetrics } from '../streams/transactional-metrics.js';
 import type { BenchContext } from './run.js';
 
 // Recent event times: topics delete records older than their retention by timestamp.
@@ -27,11 +32,18 @@ function poll(device: number, n: number): RawSnmpPoll {
   return { deviceId: `bench-${device}`, collectorId: 'bench', profile: 'interfaces', polledAt: RECENT_MS + n * 10_000, durationMs: 20, sysUpTime: 100 + n * 1_000, values, error: null };
 }
 
-async function timeProcessor(streams: Streams, prefix: string, name: string, n: number, build: (s: Streams) => Parameters<typeof createTransactionalProcessor<DeviceChainState>>[0]['transform'], outTopic: string): Promise<number> {
+type Options = Parameters<typeof createTransactionalProcessor<DeviceChainState>>[0];
+
+async function timeProcessor(streams: Streams, prefix: string, name: string, n: number, build: (s: Streams) => Options['transform'], outTopic: string, stateCodec?: Options['stateCodec']): Promise<number> {
   const groupId = prefix + name; // streams prefixes the group it is given
-  const processor = streams.transactional<DeviceChainState>({ groupId: name, inputTopics: [streams.topics.rawSnmp], changelogTopic: streams.topics.processorState, transform: build(streams) });
+  const transform = build(streams);
+  let first = 0n;
+  let last = 0n;
+  const timed: Options['transform'] = { apply: (st, r, emit) => { last = process.hrtime.bigint(); if (first === 0n) first = last; return transform.apply(st, r, emit); } };
+  const processor = streams.transactional<DeviceChainState>({ groupId: name, inputTopics: [streams.topics.rawSnmp], changelogTopic: streams.topics.processorState, transform: timed, stateCodec });
   const endBefore = [...(await streams.admin.endOffsets(outTopic)).values()].reduce((a, b) => a + b, 0n);
   const t0 = process.hrtime.bigint();
+  const cpu0 = process.cpuUsage();
   await processor.start();
   // Done when the group's committed offsets reach the input's end on every partition.
   const inputEnd = await streams.admin.endOffsets(streams.topics.rawSnmp);
@@ -41,7 +53,12 @@ async function timeProcessor(streams: Streams, prefix: string, name: string, n: 
     await new Promise((r) => setTimeout(r, 50));
   }
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const cpu = process.cpuUsage(cpu0);
   await processor.stop();
+  const committed = (await transactionMetrics.committed.get()).values.find((v) => v.labels.group === groupId)?.value ?? 0;
+  const ms = (t: bigint) => (Number(t - t0) / 1e6).toFixed(0);
+  // CPU time of this process (the broker's is not in it): steadier than wall time on a loaded machine.
+  process.stdout.write(`${name}: ${seconds.toFixed(2)} s wall, ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s CPU, ${committed} transactions; first record at ${ms(first)} ms, last at ${ms(last)} ms\n`);
   const endAfter = [...(await streams.admin.endOffsets(outTopic)).values()].reduce((a, b) => a + b, 0n);
   if (endAfter - endBefore < BigInt(n)) throw new Error(`${name}: expected at least ${n} output offsets, saw ${endAfter - endBefore}`);
   return seconds;
@@ -76,6 +93,7 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
         },
       }),
       streams.topics.metrics,
+      chainStateCodec, // as the processor role checkpoints
     );
     const figures = { readings_s: Math.round(n / chainS), passthrough_s: Math.round(n / passS), ratio: Number((passS / chainS).toFixed(3)) };
     ctx.say(`full chain (normalize, live, baselines, detection, health; state checkpointed): ${figures.readings_s} readings/s; pass-through: ${figures.passthrough_s} readings/s; ratio ${figures.ratio}`);

@@ -8,6 +8,7 @@ import { runRole } from '../common/role.js';
 import { connectStreams, createTransactionalProcessor, type Streams, type TransactionalProcessor } from '../streams/index.js';
 import { processorSettings } from './settings.js';
 import { processRaw, type DeviceChainState } from './chain.js';
+import { chainStateCodec } from './chain-codec.js';
 import { emitChainOutput, rawTopicKinds } from './emit-outputs.js';
 import { loadAnalysisConfig } from './analysis-config-file.js';
 
@@ -35,6 +36,7 @@ export async function runProcessorRole(env: NodeJS.ProcessEnv = process.env) {
           sessionTimeoutMs: config.sessionTimeoutMs,
           inputTopics: [...kinds.keys()],
           changelogTopic: topics.processorState,
+          stateCodec: chainStateCodec, // format 2: changed buckets only (reads format 1 too)
           transform: {
             apply: (state, record, emit) => {
               const out = processRaw(state, kinds.get(record.topic)!, record.value, analysis);

@@ -11,7 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../common/log.js';
 import type { KafkaClient } from './kafka-client.js';
-import { stateReviver } from './state-codec.js';
+import { jsonChangelogCodec, type ChangelogCodec } from './state-codec.js';
 
 export const SENTINEL_KEY = '\u0000restore-sentinel';
 
@@ -23,9 +23,14 @@ export async function restorePartitions<S>(opts: {
   writeSentinel(partition: number, id: string): Promise<void>;
   logger: Logger;
   timeoutMs?: number;
+  /** How the records decode into states (default: one JSON record per key). */
+  codec?: ChangelogCodec<S>;
 }): Promise<Map<number, Map<string, S>>> {
-  const out = new Map<number, Map<string, S>>(opts.partitions.map((p) => [p, new Map()]));
-  if (opts.partitions.length === 0) return out;
+  // Raw values first, decoded once the partition is read to its end: a codec may spread a key's
+  // state over several records, and only the latest value of each record key counts.
+  const raw = new Map<number, Map<string, Buffer>>(opts.partitions.map((p) => [p, new Map()]));
+  const codec = opts.codec ?? jsonChangelogCodec<S>();
+  if (opts.partitions.length === 0) return new Map();
   const sentinels = new Map<number, string>();
   for (const p of opts.partitions) {
     const id = randomUUID();
@@ -49,16 +54,16 @@ export async function restorePartitions<S>(opts: {
     await consumer.run({
       autoCommit: false,
       eachBatch: async ({ batch, heartbeat }) => {
-        const state = out.get(batch.partition);
-        if (!state || !pending.has(batch.partition)) return;
+        const records = raw.get(batch.partition);
+        if (!records || !pending.has(batch.partition)) return;
         for (const m of batch.messages) {
           const key = m.key?.toString('utf8') ?? '';
           if (key === SENTINEL_KEY) {
             if (m.value?.toString('utf8') === sentinels.get(batch.partition)) pending.delete(batch.partition);
             continue;
           }
-          if (m.value === null) state.delete(key);
-          else state.set(key, JSON.parse(m.value.toString('utf8'), stateReviver) as S);
+          if (m.value === null) records.delete(key);
+          else records.set(key, m.value);
         }
         await heartbeat();
         if (pending.size === 0) finish();
@@ -69,5 +74,5 @@ export async function restorePartitions<S>(opts: {
   } finally {
     await consumer.disconnect();
   }
-  return out;
+  return new Map([...raw].map(([p, records]) => [p, codec.decode(records)]));
 }

@@ -14,11 +14,11 @@
 import type { Logger } from '../common/log.js';
 import { OpsError, errorCodeOf } from '../common/errors.js';
 import { createKafkaClient, compressionType, type Compression } from './kafka-client.js';
-import type { AvroSerde } from './serde.js';
+import type { AvroSerde, Decoded } from './serde.js';
 import type { DeadLetters } from './dead-letter.js';
 import type { InRecord } from './consumer.js';
 import { restorePartitions, SENTINEL_KEY } from './changelog-restore.js';
-import { encodeState } from './state-codec.js';
+import { jsonChangelogCodec, type ChangelogCodec } from './state-codec.js';
 import { coPartitionedAssigner } from './co-partitioned-assigner.js';
 import { streamMetrics } from './metrics.js';
 import { transactionMetrics } from './transactional-metrics.js';
@@ -50,6 +50,8 @@ export interface TransactionalOptions<S> {
   logger: Logger;
   compression: Compression;
   transform: StatefulTransform<S>;
+  /** How state is checkpointed to the changelog (default: one JSON record per key per batch). */
+  stateCodec?: ChangelogCodec<S>;
   sessionTimeoutMs?: number;
 }
 
@@ -69,6 +71,7 @@ const isFenced = (err: unknown) => /fenced|INVALID_PRODUCER_EPOCH|PRODUCER_FENCE
 
 export function createTransactionalProcessor<S>(opts: TransactionalOptions<S>): TransactionalProcessor {
   const { logger, transform } = opts;
+  const codec = opts.stateCodec ?? jsonChangelogCodec<S>();
   const kafka = createKafkaClient({ brokers: opts.brokers, clientId: opts.clientId, logger });
   const consumer = kafka.consumer({
     groupId: opts.groupId,
@@ -138,7 +141,7 @@ export function createTransactionalProcessor<S>(opts: TransactionalOptions<S>): 
       const todo = [...new Set([partition, ...assigned])].filter((p) => !states.has(p) && !restoring.has(p));
       const job = (async () => {
         const t0 = Date.now();
-        const restored = await restorePartitions<S>({ kafka, topic: opts.changelogTopic, partitions: todo, writeSentinel, logger });
+        const restored = await restorePartitions<S>({ kafka, topic: opts.changelogTopic, partitions: todo, writeSentinel, logger, codec });
         for (const [p, m] of restored) if (assigned.has(p) || p === partition) states.set(p, m);
         const ms = Date.now() - t0;
         transactionMetrics.restoreSeconds.observe({ group: opts.groupId }, ms / 1000);
@@ -197,15 +200,41 @@ export function createTransactionalProcessor<S>(opts: TransactionalOptions<S>): 
         streamMetrics.lag.set({ group: opts.groupId, topic, partition: String(partition) }, Number(batch.offsetLag()));
         const state = await stateOf(partition);
         await heartbeat();
-        const decoded = await opts.serde.decodeMany(topic, batch.messages.map((m) => m.value));
+        // Decoded a slice at a time, just before use: a whole big batch decoded up front outlives
+        // many young-generation collections, each copying it, and ends promoted to the old one.
+        let decoded: Decoded[] = [];
+        let decodedFrom = 0;
 
         type OutMessage = { key: string | null; value: Buffer | null; timestamp?: string; partition?: number; headers?: Record<string, string> };
-        const outputs = new Map<string, OutMessage[]>();
+        const producer = await producerFor(partition);
+        const tx = await producer.transaction();
+        // Outputs leave in requests while the batch is still being transformed, all inside the one
+        // transaction: a big batch's outputs are not all held (and promoted by the GC) until its
+        // end, and the broker's round trips overlap the transform.
+        let outputs = new Map<string, OutMessage[]>();
+        let outputBytes = 0;
+        const sentCount = new Map<string, number>();
+        let inFlight: Promise<void> = Promise.resolve();
+        const send = (topicMessages: { topic: string; messages: OutMessage[] }[]) => {
+          const previous = inFlight;
+          inFlight = (async () => {
+            await previous;
+            for (const chunk of chunkByBytes(topicMessages)) await tx.sendBatch({ topicMessages: chunk, compression, acks: -1 });
+          })();
+          inFlight.catch(() => undefined); // awaited below; a failure aborts the transaction there
+        };
+        const sendOutputs = () => {
+          for (const [t, list] of outputs) sentCount.set(t, (sentCount.get(t) ?? 0) + list.length);
+          send([...outputs].map(([t, messages]) => ({ topic: t, messages })));
+          outputs = new Map();
+          outputBytes = 0;
+        };
         const changed = new Map<string, S | undefined>();
         const push = (out: string, message: OutMessage) => {
           let list = outputs.get(out);
           if (!list) outputs.set(out, (list = []));
           list.push(message);
+          outputBytes += (message.value?.length ?? 0) + 64;
         };
         const emit: Emit = Object.assign(
           (out: string, key: string, value: unknown, ts?: number, partition?: number) =>
@@ -213,43 +242,55 @@ export function createTransactionalProcessor<S>(opts: TransactionalOptions<S>): 
           { raw: (out: string, key: string | null, value: Buffer | null, ts?: number) => push(out, { key, value, timestamp: ts === undefined ? undefined : String(ts) }) },
         );
         const dead: { record: InRecord; error: unknown; stage: string }[] = [];
-        for (let i = 0; i < batch.messages.length; i++) {
-          const m = batch.messages[i];
-          const d = decoded[i];
-          const base = { topic, partition, offset: m.offset, key: m.key?.toString('utf8') ?? null, timestamp: Number(m.timestamp), headers: {}, raw: { key: m.key, value: m.value } };
-          if (!d.ok) {
-            dead.push({ record: { ...base, value: null }, error: d.error, stage: 'decode' });
-            continue;
-          }
-          const record: InRecord = { ...base, value: d.value };
-          const key = transform.stateKey ? transform.stateKey(record) : record.key ?? '';
-          // State is changed in place (copying a device's state per record would cost more than
-          // the transform): if the transaction aborts, the partition's in-memory state is
-          // dropped and restored from the changelog, which holds the last committed state.
-          const before = changed.has(key) ? changed.get(key) : state.get(key);
-          try {
-            changed.set(key, transform.apply(before, record, emit));
-          } catch (err) {
-            if (before !== undefined) changed.set(key, before); // whatever it changed in place is checkpointed as is
-            dead.push({ record, error: new OpsError('TRANSFORM_FAILED', `transform failed on ${topic}[${partition}]@${m.offset} key ${key}: ${(err as Error).message}`, { cause: err }), stage: 'transform' });
-          }
-        }
-
-        const producer = await producerFor(partition);
-        const tx = await producer.transaction();
         try {
-          const topicMessages: { topic: string; messages: OutMessage[] }[] = [...outputs].map(([t, messages]) => ({ topic: t, messages }));
-          const changelog = [...changed].map(([key, s]) => ({ key, value: s === undefined ? null : encodeState(s), partition }));
+          for (let i = 0; i < batch.messages.length; i++) {
+            const m = batch.messages[i];
+            if (i >= decodedFrom + decoded.length) {
+              decodedFrom = i;
+              decoded = await opts.serde.decodeMany(topic, batch.messages.slice(i, i + DECODE_SLICE).map((x) => x.value));
+            }
+            const d = decoded[i - decodedFrom];
+            const base = { topic, partition, offset: m.offset, key: m.key?.toString('utf8') ?? null, timestamp: Number(m.timestamp), headers: {}, raw: { key: m.key, value: m.value } };
+            if (!d.ok) {
+              dead.push({ record: { ...base, value: null }, error: d.error, stage: 'decode' });
+              continue;
+            }
+            const record: InRecord = { ...base, value: d.value };
+            const key = transform.stateKey ? transform.stateKey(record) : record.key ?? '';
+            // State is changed in place (copying a device's state per record would cost more than
+            // the transform): if the transaction aborts, the partition's in-memory state is
+            // dropped and restored from the changelog, which holds the last committed state.
+            const before = changed.has(key) ? changed.get(key) : state.get(key);
+            try {
+              changed.set(key, transform.apply(before, record, emit));
+            } catch (err) {
+              if (before !== undefined) changed.set(key, before); // whatever it changed in place is checkpointed as is
+              dead.push({ record, error: new OpsError('TRANSFORM_FAILED', `transform failed on ${topic}[${partition}]@${m.offset} key ${key}: ${(err as Error).message}`, { cause: err }), stage: 'transform' });
+            }
+            if (outputBytes >= STREAM_OUTPUT_BYTES) {
+              await inFlight; // one request in flight at a time (the producer's limit anyway)
+              sendOutputs();
+              await new Promise<void>((resolve) => setImmediate(resolve)); // lets the request leave before the next records
+              await heartbeat(); // a long batch keeps the membership alive
+            }
+          }
+
+          const topicMessages: { topic: string; messages: OutMessage[] }[] = [];
+          const changelog: OutMessage[] = [];
+          for (const [key, s] of changed) for (const r of codec.encode(key, s)) changelog.push({ key: r.key, value: r.value, partition });
           if (changelog.length > 0) topicMessages.push({ topic: opts.changelogTopic, messages: changelog });
           for (const { record, error, stage } of dead) {
             // Dead letters travel in the same transaction: committed with the offsets or not at all.
             topicMessages.push(deadLetterMessage(opts, record, error, stage));
           }
-          for (const chunk of chunkByBytes(topicMessages)) await tx.sendBatch({ topicMessages: chunk, compression, acks: -1 });
+          sendOutputs();
+          send(topicMessages);
+          await inFlight;
           const next = String(BigInt(batch.messages[batch.messages.length - 1].offset) + 1n);
           await tx.sendOffsets({ consumerGroupId: opts.groupId, topics: [{ topic, partitions: [{ partition, offset: next }] }] });
           await tx.commit();
         } catch (err) {
+          await inFlight.catch(() => undefined); // no request of this transaction still on its way
           await tx.abort().catch(() => undefined);
           states.delete(partition); // in-place changes of this batch are void: restore on redelivery
           // Whatever went wrong, the next batch starts on a fresh producer (re-initialised
@@ -264,7 +305,7 @@ export function createTransactionalProcessor<S>(opts: TransactionalOptions<S>): 
         resolveOffset(batch.messages[batch.messages.length - 1].offset);
         for (const [key, s] of changed) s === undefined ? state.delete(key) : state.set(key, s);
         for (const { record, stage, error } of dead) opts.deadLetters.count({ topic: record.topic, partition: record.partition, offset: record.offset, key: record.raw.key, value: record.raw.value }, stage, error);
-        for (const [t, list] of outputs) streamMetrics.sent.inc({ topic: t }, list.length);
+        for (const [t, n] of sentCount) if (n > 0) streamMetrics.sent.inc({ topic: t }, n);
         transactionMetrics.committed.inc({ group: opts.groupId });
         streamMetrics.handlerSeconds.observe({ group: opts.groupId }, Number(process.hrtime.bigint() - t0) / 1e9);
         await heartbeat();
@@ -281,24 +322,34 @@ export function createTransactionalProcessor<S>(opts: TransactionalOptions<S>): 
 
 // A produce request carries one record batch per partition, and a batch may not exceed the
 // broker's message size (1 MiB by default): a big consumed batch is sent in several requests,
-// all inside the one transaction.
+// all inside the one transaction. The message count is bounded too: kafkajs groups a request's
+// messages per partition by copying the group's array for every message (quadratic), which cost
+// more than the encoding itself for thousands of small changelog records.
 const MAX_REQUEST_BYTES = 768 * 1024;
+/** Records decoded at a time (see processBatch). */
+const DECODE_SLICE = 256;
+/** Outputs accumulated while transforming a batch before they are sent (still in its transaction). */
+const STREAM_OUTPUT_BYTES = MAX_REQUEST_BYTES;
+const MAX_REQUEST_MESSAGES = 1_000;
 function* chunkByBytes<M extends { key: string | null; value: Buffer | null }>(topicMessages: { topic: string; messages: M[] }[]): Generator<{ topic: string; messages: M[] }[]> {
   let chunk: { topic: string; messages: M[] }[] = [];
   let bytes = 0;
+  let count = 0;
   for (const { topic, messages } of topicMessages) {
     let current: M[] = [];
     chunk.push({ topic, messages: current });
     for (const m of messages) {
       const size = (m.value?.length ?? 0) + (m.key?.length ?? 0) + 64;
-      if (bytes + size > MAX_REQUEST_BYTES && bytes > 0) {
+      if ((bytes + size > MAX_REQUEST_BYTES || count >= MAX_REQUEST_MESSAGES) && bytes > 0) {
         yield chunk.filter((c) => c.messages.length > 0);
         current = [];
         chunk = [{ topic, messages: current }];
         bytes = 0;
+        count = 0;
       }
       current.push(m);
       bytes += size;
+      count++;
     }
   }
   const rest = chunk.filter((c) => c.messages.length > 0);

@@ -1,9 +1,9 @@
 // The analysis stage of the processor chain: one device's MetricBatch → baselines, anomaly events
 // and a health score. A pure function of (device state, batch, config): event time only, no clock,
 // no randomness, so a replay of telemetry.metrics produces the same records and anomaly ids.
-// The state is plain data with Maps (streams/state-codec.ts round-trips it); each scored series
-// keeps its detector state packed into one base64 string (detector-codec.ts) so that the runtime's
-// per-record structuredClone and per-batch JSON stay cheap.
+// The state is plain data with Maps, changed in place; each scored series keeps its detector in a
+// LiveDetector, which the changelog codec (processors/chain-codec.ts) checkpoints by the buckets
+// it touched (format 2) and the JSON codec (streams/state-codec.ts, format 1) as one packed string.
 import type { AnomalyEvent, Baseline, HealthScore, MetricBatch, MetricSample } from '../../schemas/types.js';
 import { computeHealth, healthDue, rememberHealth, type HealthMemory, type HealthSeries } from '../health/health.js';
 import { evaluateRules, rememberSample } from '../rules/rules.js';
@@ -79,23 +79,52 @@ export function analyseBatch(state: DeviceAnalysisState | undefined, batch: Metr
     const rule = hit && s.ruleStreak >= hit.forPolls ? hit : null;
     s.seenUp = rememberSample(s, sample).seenUp;
 
-    const step = stepAnomaly(s.episode, { ...sample, deviceId }, { ts, value: sample.value, scored, rule }, config.lifecycle);
-    s.episode = step.episode;
-    if (step.event) anomalies.push(step.event);
-    Object.assign(s, { ts, value: sample.value, expected: scored?.expected ?? null, upper: scored?.upper ?? null });
+    // Most samples of a quiet series have nothing to step: no episode, no rule, no trigger (the
+    // lifecycle's first branch would return the same null episode and no event).
+    if (s.episode !== null || rule !== null || (scored !== null && scored.score >= config.lifecycle.openScore)) {
+      const id = { seriesKey: sample.seriesKey, metric: sample.metric, labels: sample.labels, unit: sample.unit, deviceId };
+      const step = stepAnomaly(s.episode, id, { ts, value: sample.value, scored, rule }, config.lifecycle);
+      s.episode = step.episode;
+      if (step.event) anomalies.push(step.event);
+    }
+    s.ts = ts;
+    s.value = sample.value;
+    s.expected = scored?.expected ?? null;
+    s.upper = scored?.upper ?? null;
   }
 
   forgetIdleSeries(st, deviceId, ts, config, anomalies);
 
-  const views: HealthSeries[] = [];
-  for (const s of st.series.values()) {
-    views.push({ metric: s.metric, labels: s.labels, unit: s.unit, value: s.value, ts: s.ts, expected: s.expected, upper: s.upper, seenUp: s.seenUp, openSeverity: s.episode && s.episode.closedAt === null ? s.episode.severity : null });
-  }
+  const views = healthViews(st);
   let health: HealthScore | null = computeHealth(deviceId, ts, views, config.health, config.rules);
   if (healthDue(st.health, health, config.health)) st.health = rememberHealth(health);
   else health = null;
 
   return { deviceState: st, baselines, anomalies, health };
+}
+
+// The health views of a device, rewritten in place every batch (computeHealth keeps none of them):
+// a device's 35 series would otherwise cost 35 objects a poll.
+const viewsOf = new WeakMap<DeviceAnalysisState, HealthSeries[]>();
+
+function healthViews(st: DeviceAnalysisState): HealthSeries[] {
+  let views = viewsOf.get(st);
+  if (!views) viewsOf.set(st, (views = []));
+  views.length = st.series.size;
+  let i = 0;
+  for (const s of st.series.values()) {
+    const v = (views[i++] ??= { metric: '', labels: s.labels, unit: '', value: 0, ts: 0, expected: null, upper: null, seenUp: false, openSeverity: null });
+    v.metric = s.metric;
+    v.labels = s.labels;
+    v.unit = s.unit;
+    v.value = s.value;
+    v.ts = s.ts;
+    v.expected = s.expected;
+    v.upper = s.upper;
+    v.seenUp = s.seenUp;
+    v.openSeverity = s.episode && s.episode.closedAt === null ? s.episode.severity : null;
+  }
+  return views;
 }
 
 /** Series gone quiet for seriesIdleMs (an interface removed): forgotten, closing an open anomaly. */

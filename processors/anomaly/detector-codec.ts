@@ -25,6 +25,50 @@ function shapeError(what: string): OpsError {
 }
 
 export function packDetectorState(s: DetectorState): string {
+  const f = packDetectorFloats(s);
+  return Buffer.from(f.buffer, f.byteOffset, f.byteLength).toString('base64');
+}
+
+export function unpackDetectorState(text: string): DetectorState {
+  const bytes = Buffer.from(text, 'base64');
+  // Float64Array needs 8-byte alignment; a small Buffer may be a slice of Node's shared pool.
+  const f = bytes.byteOffset % 8 === 0 ? new Float64Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 8) : new Float64Array(Uint8Array.from(bytes).buffer);
+  return unpackDetectorFloats(f);
+}
+
+/** Where each part lives in the packed floats (lengths from the header). */
+export interface PackedLayout {
+  /** Header and scalars: everything but the per-bucket arrays. */
+  head: number;
+  daily: number;
+  weekly: number;
+  dailyMax: number;
+  /** Starts of daily.offset/meanSquare/weight, weekly.offset/meanSquare/weight, dailyMax, dailyMaxTs. */
+  dailyAt: [number, number, number];
+  weeklyAt: [number, number, number];
+  dailyMaxAt: [number, number];
+  total: number;
+}
+
+/** The layout of a packed state from its header (the first `packedHeadSize` floats). */
+export function packedLayout(head: ArrayLike<number>): PackedLayout {
+  if (head[0] !== formatVersion || head[4] !== scalarCount) throw shapeError(`packed format ${head[0]}`);
+  const [nd, nw, nm] = [head[1], head[2], head[3]];
+  const h = headerSize + scalarCount;
+  const d = [h, h + nd, h + 2 * nd] as [number, number, number];
+  const w0 = h + 3 * nd;
+  const w = [w0, w0 + nw, w0 + 2 * nw] as [number, number, number];
+  const m0 = w0 + 3 * nw;
+  return { head: h, daily: nd, weekly: nw, dailyMax: nm, dailyAt: d, weeklyAt: w, dailyMaxAt: [m0, m0 + nm], total: m0 + 2 * nm };
+}
+
+export const packedHeadSize = headerSize + scalarCount;
+
+/** The baseline's first event time in packed floats: it never changes over a state's life. */
+export const packedFirstTs = (f: ArrayLike<number>): number => f[headerSize + 4];
+
+/** A state as one Float64Array (header, scalars, then the arrays): the unit both changelog formats store. */
+export function packDetectorFloats(s: DetectorState): Float64Array {
   const b = s.baseline;
   if (Object.keys(s).length !== detectorKeys || Object.keys(b).length !== baselineKeys) throw shapeError('detector state fields');
   if (Object.keys(b.daily).length !== profileKeys || Object.keys(b.weekly).length !== profileKeys) throw shapeError('seasonal profile fields');
@@ -44,13 +88,11 @@ export function packDetectorState(s: DetectorState): string {
     f.set(a, i);
     i += a.length;
   }
-  return Buffer.from(f.buffer, f.byteOffset, f.byteLength).toString('base64');
+  return f;
 }
 
-export function unpackDetectorState(text: string): DetectorState {
-  const bytes = Buffer.from(text, 'base64');
-  // Float64Array needs 8-byte alignment; a small Buffer may be a slice of Node's shared pool.
-  const f = bytes.byteOffset % 8 === 0 ? new Float64Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 8) : new Float64Array(Uint8Array.from(bytes).buffer);
+/** The state whose arrays are views into `f` (which it then owns). */
+export function unpackDetectorFloats(f: Float64Array): DetectorState {
   if (f[0] !== formatVersion || f[4] !== scalarCount) throw shapeError(`packed format ${f[0]}`);
   const [nd, nw, nm] = [f[1], f[2], f[3]];
   let i = headerSize + scalarCount;

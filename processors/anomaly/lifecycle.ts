@@ -86,6 +86,33 @@ function detectorReason(id: SeriesIdentity, obs: Observation, peak: number): str
   return `${where(id)} ${formatValue(obs.value, u)} ${side} expected ${formatValue(s.expected, u)} (band ${formatValue(s.lower, u)} to ${formatValue(s.upper, u)}, ${Math.abs(s.pointZ).toFixed(1)} spreads${s.seasonal ? ', seasonal baseline' : ''}), score ${peak.toFixed(2)}`;
 }
 
+const lasted = (e: Episode, end: number, unit: string) => `lasted ${formatDuration(end - e.startedAt)}, extreme ${formatValue(e.extreme, unit)}`;
+
+type Band = { expected: number; lower: number; upper: number };
+type Firing = { severity: AnomalySeverity; detector: string; reason: string; score: number };
+
+// Module-level rather than closures inside stepAnomaly: a closure per sample (and tsx's name
+// helper on each) showed in the processor's profile although most samples emit nothing.
+function eventOf(id: SeriesIdentity, obs: Observation, band: Band, state: AnomalyEvent['state'], e: Episode, reason: string, detector: string, eventScore: number): AnomalyEvent {
+  return {
+    anomalyId: e.id, state, seriesKey: id.seriesKey, deviceId: id.deviceId, metric: id.metric, labels: id.labels,
+    startedAt: e.startedAt, ts: obs.ts, endedAt: state === 'CLOSE' ? e.endedAt : null, severity: e.severity,
+    score: eventScore, observed: obs.value, expected: band.expected, lower: band.lower, upper: band.upper, detector, reason,
+  };
+}
+
+/** What fires now: severity, detector name and reason of the stronger of rule and detector. */
+function firing(id: SeriesIdentity, obs: Observation, score: number, e: Episode, detectorActive: boolean, cfg: LifecycleSettings): Firing | null {
+  const rule = obs.rule;
+  const det = detectorActive && e.detectorPeak > 0 ? detectorSeverity(e.detectorPeak, cfg) : null;
+  const useRule = rule !== null && (det === null || severityRank(rule.severity) >= severityRank(det));
+  if (!useRule && det === null) return null;
+  const detText = det !== null && obs.scored ? detectorReason(id, obs, e.detectorPeak) : null;
+  return useRule
+    ? { severity: rule!.severity, detector: `rule:${rule!.rule}`, reason: detText ? `${rule!.reason}; ${detText}` : rule!.reason, score: Math.max(score, ruleStrength[rule!.severity]) }
+    : { severity: det!, detector: baselineDetector, reason: rule ? `${detText}; ${rule.reason}` : detText!, score: Math.max(score, e.detectorPeak) };
+}
+
 export function stepAnomaly(prev: Episode | null, id: SeriesIdentity, obs: Observation, cfg: LifecycleSettings): { episode: Episode | null; event: AnomalyEvent | null } {
   let ep = prev;
   const score = obs.scored?.score ?? 0;
@@ -93,22 +120,6 @@ export function stepAnomaly(prev: Episode | null, id: SeriesIdentity, obs: Obser
   const dev = obs.value - band.expected;
   const detectorTrigger = score >= cfg.openScore;
   const rule = obs.rule;
-
-  const event = (state: AnomalyEvent['state'], e: Episode, reason: string, detector: string, eventScore: number): AnomalyEvent => ({
-    anomalyId: e.id, state, seriesKey: id.seriesKey, deviceId: id.deviceId, metric: id.metric, labels: id.labels,
-    startedAt: e.startedAt, ts: obs.ts, endedAt: state === 'CLOSE' ? e.endedAt : null, severity: e.severity,
-    score: eventScore, observed: obs.value, expected: band.expected, lower: band.lower, upper: band.upper, detector, reason,
-  });
-  // What fires now: severity, detector name and reason of the stronger of rule and detector.
-  const current = (e: Episode, detectorActive: boolean) => {
-    const det = detectorActive && e.detectorPeak > 0 ? detectorSeverity(e.detectorPeak, cfg) : null;
-    const useRule = rule !== null && (det === null || severityRank(rule.severity) >= severityRank(det));
-    if (!useRule && det === null) return null;
-    const detText = det !== null && obs.scored ? detectorReason(id, obs, e.detectorPeak) : null;
-    return useRule
-      ? { severity: rule!.severity, detector: `rule:${rule!.rule}`, reason: detText ? `${rule!.reason}; ${detText}` : rule!.reason, score: Math.max(score, ruleStrength[rule!.severity]) }
-      : { severity: det!, detector: baselineDetector, reason: rule ? `${detText}; ${rule.reason}` : detText!, score: Math.max(score, e.detectorPeak) };
-  };
 
   if (ep && ep.closedAt !== null && obs.ts - ep.closedAt >= cfg.flapCooldownMs) ep = null;
 
@@ -122,13 +133,13 @@ export function stepAnomaly(prev: Episode | null, id: SeriesIdentity, obs: Obser
     e.direction = dev >= 0 ? 1 : -1;
     e.extreme = obs.value;
     e.extremeDev = e.emittedDev = Math.abs(dev);
-    const now = current(e, true)!;
+    const now = firing(id, obs, score, e, true, cfg)!;
     e.severity = now.severity;
     e.detector = now.detector;
     e.peakRank = Math.max(reopen ? e.peakRank : 0, severityRank(now.severity));
     e.lastEventTs = obs.ts;
     const reason = reopen ? `re-opened ${formatDuration(obs.ts - ep!.closedAt!)} after it closed (flapping, re-open ${e.flaps}): ${now.reason}` : now.reason;
-    return { episode: e, event: event(reopen ? 'UPDATE' : 'OPEN', e, reason, now.detector, now.score) };
+    return { episode: e, event: eventOf(id, obs, band, reopen ? 'UPDATE' : 'OPEN', e, reason, now.detector, now.score) };
   }
 
   // Open: does the anomaly last?
@@ -149,22 +160,21 @@ export function stepAnomaly(prev: Episode | null, id: SeriesIdentity, obs: Obser
     e.quietPolls++;
   }
 
-  const lasted = (end: number) => `lasted ${formatDuration(end - e.startedAt)}, extreme ${formatValue(e.extreme, id.unit)}`;
   if (abnormal && rule === null && cfg.detectorMaxOpenMs > 0 && obs.ts - e.startedAt >= cfg.detectorMaxOpenMs) {
     Object.assign(e, { closedAt: obs.ts, endedAt: obs.ts });
     const reason = `sustained for ${formatDuration(obs.ts - e.startedAt)}: taken as the new normal the baseline will learn (${where(id)} ${formatValue(obs.value, id.unit)}, extreme ${formatValue(e.extreme, id.unit)})`;
-    return { episode: e, event: event('CLOSE', e, reason, baselineDetector, score) };
+    return { episode: e, event: eventOf(id, obs, band, 'CLOSE', e, reason, baselineDetector, score) };
   }
   const quietNeeded = e.flaps > 0 ? cfg.flapQuietMs : cfg.closeQuietMs;
   if (!abnormal && e.quietPolls >= cfg.closeQuietPolls && obs.ts - e.quietSince! >= quietNeeded) {
     Object.assign(e, { closedAt: obs.ts, endedAt: e.quietSince });
     const inBand = obs.scored ? ` (band ${formatValue(band.lower, id.unit)} to ${formatValue(band.upper, id.unit)})` : '';
-    const reason = `back to normal for ${e.quietPolls} samples / ${formatDuration(obs.ts - e.quietSince!)}: ${where(id)} ${formatValue(obs.value, id.unit)}${inBand}; ${lasted(e.endedAt!)}${e.flaps > 0 ? `, re-opened ${e.flaps} times (flapping)` : ''}`;
-    return { episode: e, event: event('CLOSE', e, reason, e.detector, score) };
+    const reason = `back to normal for ${e.quietPolls} samples / ${formatDuration(obs.ts - e.quietSince!)}: ${where(id)} ${formatValue(obs.value, id.unit)}${inBand}; ${lasted(e, e.endedAt!, id.unit)}${e.flaps > 0 ? `, re-opened ${e.flaps} times (flapping)` : ''}`;
+    return { episode: e, event: eventOf(id, obs, band, 'CLOSE', e, reason, e.detector, score) };
   }
   if (!abnormal) return { episode: e, event: null };
 
-  const now = current(e, bandAbnormal || score >= cfg.closeScore);
+  const now = firing(id, obs, score, e, bandAbnormal || score >= cfg.closeScore, cfg);
   if (now === null) return { episode: e, event: null };
   const grew = e.extremeDev >= (1 + cfg.extremeGrowth) * e.emittedDev && e.extremeDev > e.emittedDev;
   const changed = now.severity !== e.severity || grew;
@@ -175,5 +185,5 @@ export function stepAnomaly(prev: Episode | null, id: SeriesIdentity, obs: Obser
   e.peakRank = Math.max(e.peakRank, severityRank(now.severity));
   e.emittedDev = e.extremeDev;
   e.lastEventTs = obs.ts;
-  return { episode: e, event: event('UPDATE', e, `${now.reason}; ${lasted(obs.ts)}`, now.detector, now.score) };
+  return { episode: e, event: eventOf(id, obs, band, 'UPDATE', e, `${now.reason}; ${lasted(e, obs.ts, id.unit)}`, now.detector, now.score) };
 }

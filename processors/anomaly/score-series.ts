@@ -8,14 +8,48 @@ import type { ScoringSettings } from './settings.js';
 
 /**
  * The detector state of a series as it lives in memory: unpacked, so a sample costs no packing.
- * JSON.stringify (the changelog codec) calls toJSON, which packs it (detector-codec.ts); a state
- * restored from the changelog holds the packed string until its next sample unpacks it.
+ * JSON.stringify (the v1 changelog codec) calls toJSON, which packs it (detector-codec.ts); a state
+ * restored from a v1 checkpoint holds the packed string until its next sample unpacks it.
+ *
+ * It also remembers what changed since its last checkpoint, for the block changelog
+ * (processors/chain-codec.ts): a sample only moves the profile buckets around its time, so the
+ * event-time span of the samples since the checkpoint says which buckets may differ.
  */
 export class LiveDetector {
-  constructor(public state: DetectorState) {}
+  /** Event time of the first and last samples since the last checkpoint (null: none). */
+  touchedFrom: number | null = null;
+  touchedTo = 0;
+  /**
+   * @param wholeDirty every bucket must be written at the next checkpoint (a state upgraded from
+   *   a v1 checkpoint: the block changelog holds nothing of it yet).
+   */
+  constructor(
+    public state: DetectorState,
+    public wholeDirty = false,
+  ) {}
+  touch(ts: number): void {
+    if (this.touchedFrom === null) this.touchedFrom = ts;
+    this.touchedTo = ts;
+  }
+  /** After a checkpoint was written: nothing differs from it. */
+  clean(): void {
+    this.touchedFrom = null;
+    this.wholeDirty = false;
+  }
   toJSON(): string {
     return packDetectorState(this.state);
   }
+}
+
+/**
+ * The in-memory detector of a series' `det`: itself, or unpacked from a format 1 checkpoint, or
+ * rebuilt from a structured clone (which keeps the fields but not the class). The last two are
+ * wholly dirty: the block changelog may hold nothing of them.
+ */
+export function liveDetector(det: LiveDetector | string): LiveDetector {
+  if (det instanceof LiveDetector) return det;
+  if (typeof det === 'string') return new LiveDetector(unpackDetectorState(det), true);
+  return new LiveDetector((det as { state: DetectorState }).state, true);
 }
 
 export interface ScoringState {
@@ -61,11 +95,15 @@ export function scoreSample(
   ts: number,
   settings: ScoringSettings,
 ): { scored: Scored; baseline: Baseline | null } {
-  const current = state.det === null ? undefined : typeof state.det === 'string' ? unpackDetectorState(state.det) : state.det.state;
-  const out = detect(current, { ts, value: sample.value }, detectorSettingsFor(sample, settings));
-  if (state.det instanceof LiveDetector) state.det.state = out.state;
-  else state.det = new LiveDetector(out.state);
-  const scored: Scored = { score: out.score, expected: out.expected, spread: out.spread, lower: out.lower, upper: out.upper, seasonal: out.seasonal, pointZ: out.pointZ };
+  const fresh = state.det === null;
+  // A new series: its first sample creates the detector state.
+  const live = fresh ? new LiveDetector(undefined as unknown as DetectorState) : liveDetector(state.det!);
+  // Marked before the detector runs: whatever it changes in place is covered even if it throws.
+  live.touch(ts);
+  const out = detect(fresh ? undefined : live.state, { ts, value: sample.value }, detectorSettingsFor(sample, settings));
+  live.state = out.state;
+  state.det = live;
+  const scored: Scored = out; // the detector's output carries every field of Scored: no copy per sample
   let baseline: Baseline | null = null;
   if (state.baselineAt < 0 || ts - state.baselineAt >= settings.baselineIntervalMs) {
     state.baselineAt = ts;

@@ -10,7 +10,7 @@
 // model as if it lay at clipSpreads (winsorising), so a spike or an outage barely moves the
 // baseline, while a lasting level shift is still followed as the clipped residuals widen the band.
 import { baselineDefaults, type BaselineSettings } from './settings.js';
-import { learn, newProfile, predict, type SeasonalProfile } from './seasonal.js';
+import { learnAt, newProfile, positionInto, predict, predictInto, type Position, type SeasonalPrediction, type SeasonalProfile } from './seasonal.js';
 
 export interface Point {
   ts: number; // ms, event time
@@ -123,7 +123,12 @@ export function updateBaseline(prev: BaselineState | undefined, point: Point, s:
   const st = prev;
   const prevCount = prev.sampleCount;
   const prevLastTs = prev.lastTs;
-  const pred = predictAt(st, point.ts, s);
+  // Each profile's position and prediction at this point, computed once: the model choice and the
+  // profile's own learning both read the profile before it learns the point (same numbers as
+  // predictAt and a predict per learnProfile, without their allocations).
+  const daily = predictInto(st.daily, positionInto(st.daily, point.ts, atDaily), beforeDaily);
+  const weekly = predictInto(st.weekly, positionInto(st.weekly, point.ts, atWeekly), beforeWeekly);
+  const pred = choosePrediction(st, point.ts, s, daily, weekly);
   const x = point.value;
   const gap = point.ts - st.lastTs;
   // Duplicates and late points count as one typical interval: they still carry information.
@@ -148,18 +153,50 @@ export function updateBaseline(prev: BaselineState | undefined, point: Point, s:
   const levelTau = Math.max(s.levelTauMs, s.levelMinSamples * st.intervalMs);
   const aLevel = Math.max(decayRate(dt, levelTau), 1 / st.sampleCount);
   st.level += aLevel * (xr - st.level);
-  learnProfile(st, 'daily', st.daily, point.ts, x, dt, warm, s);
-  learnProfile(st, 'weekly', st.weekly, point.ts, x, dt, warm, s);
+  learnProfile(st, 'daily', st.daily, atDaily, daily, x, dt, warm, s);
+  learnProfile(st, 'weekly', st.weekly, atWeekly, weekly, x, dt, warm, s);
 
   const lower = pred.expected - s.bandSpreads * pred.spread;
   const upper = pred.expected + s.bandSpreads * pred.spread;
   return { state: st, expected: pred.expected, spread: pred.spread, lower, upper, seasonal: pred.model !== 'rolling', model: pred.model, sampleCount: st.sampleCount };
 }
 
-function learnProfile(st: BaselineState, which: 'daily' | 'weekly', prevProfile: SeasonalProfile, ts: number, x: number, dt: number, warm: boolean, s: BaselineSettings): void {
+// Scratch of the per-point path (single-threaded, used within one call, never retained).
+const atDaily: Position = { lo: 0, hi: 0, frac: 0.5 };
+const atWeekly: Position = { lo: 0, hi: 0, frac: 0.5 };
+const beforeDaily: SeasonalPrediction = { offset: 0.5, spread: 0.5, weight: 0.5 };
+const beforeWeekly: SeasonalPrediction = { offset: 0.5, spread: 0.5, weight: 0.5 };
+const chosen: Prediction = { expected: 0.5, spread: 0.5, model: 'rolling' };
+
+/** predictAt, given the profiles' predictions at ts; the result is scratch (read it before the next call). */
+function choosePrediction(state: BaselineState, ts: number, s: BaselineSettings, daily: SeasonalPrediction, weekly: SeasonalPrediction): Prediction {
+  const history = ts - state.firstTs;
+  let expected = state.mean;
+  let spread = Math.sqrt(state.variance);
+  let model: BaselineModel = 'rolling';
+  let bestErr = state.errRolling;
+  if (history >= s.dailyAfterMs && state.errDaily < s.seasonalGain * bestErr) {
+    expected = state.level + daily.offset;
+    spread = daily.spread;
+    model = 'daily';
+    bestErr = state.errDaily;
+  }
+  if (history >= s.weeklyAfterMs && state.errWeekly < s.seasonalGain * bestErr) {
+    expected = state.level + weekly.offset;
+    spread = weekly.spread;
+    model = 'weekly';
+    bestErr = state.errWeekly;
+  }
+  const floor = spreadFloor(s, expected);
+  chosen.expected = expected;
+  chosen.spread = Math.max(spread, floor);
+  chosen.model = model;
+  return chosen;
+}
+
+function learnProfile(st: BaselineState, which: 'daily' | 'weekly', prevProfile: SeasonalProfile, at: Position, before: SeasonalPrediction, x: number, dt: number, warm: boolean, s: BaselineSettings): void {
   // Updated in place (see updateBaseline: the state passed in is consumed).
   const p = prevProfile;
-  const before = predict(p, ts);
   const expected = st.level + before.offset;
   const spread = Math.max(before.spread, spreadFloor(s, expected));
   const young = before.weight < 1;
@@ -172,5 +209,5 @@ function learnProfile(st: BaselineState, which: 'daily' | 'weekly', prevProfile:
     const aErr = Math.max(decayRate(dt, Math.max(s.errTauMs, s.errMinSamples * st.intervalMs)), 1e-9);
     st[errKey] = Number.isFinite(prevErr) ? prevErr + aErr * (e * e - prevErr) : e * e;
   }
-  learn(p, ts, xc - st.level, rate);
+  learnAt(p, at, xc - st.level, rate);
 }

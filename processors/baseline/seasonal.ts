@@ -18,7 +18,7 @@ export function newProfile(periodMs: number, buckets: number): SeasonalProfile {
   return { periodMs, offset: new Array(buckets).fill(0), meanSquare: new Array(buckets).fill(0), weight: new Array(buckets).fill(0) };
 }
 
-interface Position {
+export interface Position {
   lo: number;
   hi: number;
   frac: number; // weight of `hi`
@@ -27,14 +27,19 @@ interface Position {
 // Monday 00:00 UTC is the weekly origin (1970-01-05); a daily period is aligned on midnight UTC either way.
 const weekOrigin = 4 * 86_400_000;
 
-function position(p: SeasonalProfile, ts: number): Position {
+/** Where `ts` falls in the profile, written into `out` (the per-sample path allocates nothing). */
+export function positionInto(p: SeasonalProfile, ts: number, out: Position): Position {
   const n = p.offset.length;
   const phase = (((ts - weekOrigin) % p.periodMs) + p.periodMs) % p.periodMs;
   const x = (phase / p.periodMs) * n - 0.5;
   const base = Math.floor(x);
-  const frac = x - base;
-  return { lo: (base + n) % n, hi: (base + 1) % n, frac };
+  out.frac = x - base;
+  out.lo = (base + n) % n;
+  out.hi = (base + 1) % n;
+  return out;
 }
+
+const position = (p: SeasonalProfile, ts: number): Position => positionInto(p, ts, { lo: 0, hi: 0, frac: 0 });
 
 export interface SeasonalPrediction {
   offset: number;
@@ -43,12 +48,16 @@ export interface SeasonalPrediction {
 }
 
 export function predict(p: SeasonalProfile, ts: number): SeasonalPrediction {
-  const { lo, hi, frac } = position(p, ts);
-  return {
-    offset: (1 - frac) * p.offset[lo] + frac * p.offset[hi],
-    spread: Math.sqrt((1 - frac) * p.meanSquare[lo] + frac * p.meanSquare[hi]),
-    weight: Math.min(p.weight[lo], p.weight[hi]),
-  };
+  return predictInto(p, position(p, ts), { offset: 0, spread: 0, weight: 0 });
+}
+
+/** predict() at a position already computed, written into `out`. */
+export function predictInto(p: SeasonalProfile, at: Position, out: SeasonalPrediction): SeasonalPrediction {
+  const { lo, hi, frac } = at;
+  out.offset = (1 - frac) * p.offset[lo] + frac * p.offset[hi];
+  out.spread = Math.sqrt((1 - frac) * p.meanSquare[lo] + frac * p.meanSquare[hi]);
+  out.weight = Math.min(p.weight[lo], p.weight[hi]);
+  return out;
 }
 
 /**
@@ -57,9 +66,13 @@ export function predict(p: SeasonalProfile, ts: number): SeasonalPrediction {
  * running mean until its weight reaches 1/rate.
  */
 export function learn(p: SeasonalProfile, ts: number, offset: number, rate: number): void {
-  const { lo, hi, frac } = position(p, ts);
-  update(p, lo, offset, 1 - frac, rate);
-  update(p, hi, offset, frac, rate);
+  learnAt(p, position(p, ts), offset, rate);
+}
+
+/** learn() at a position already computed. */
+export function learnAt(p: SeasonalProfile, at: Position, offset: number, rate: number): void {
+  update(p, at.lo, offset, 1 - at.frac, rate);
+  update(p, at.hi, offset, at.frac, rate);
 }
 
 function update(p: SeasonalProfile, i: number, offset: number, share: number, rate: number): void {

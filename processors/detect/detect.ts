@@ -97,10 +97,15 @@ export function detect(prev: DetectorState | undefined, point: Point, settings: 
 
 const dayMs = 86_400_000;
 
+/** The time-of-day bucket of `ts` among `n` (the only dailyMax bucket a point at `ts` writes). */
+export function dailyMaxBucket(ts: number, n: number): number {
+  return Math.floor((((ts % dayMs) + dayMs) % dayMs) / (dayMs / n));
+}
+
 /** The largest decayed evidence seen at this time of day (this bucket and its neighbours); then learns this point. */
 function dailyReference(st: DetectorState, ts: number, evidence: number, warm: boolean, d: DetectSettings): number {
   const n = st.dailyMax.length;
-  const bucket = Math.floor((((ts % dayMs) + dayMs) % dayMs) / (dayMs / n));
+  const bucket = dailyMaxBucket(ts, n);
   let ref = 0;
   for (let k = -d.dailyMaxSpread; k <= d.dailyMaxSpread; k++) {
     const j = (bucket + k + n) % n;

@@ -4,7 +4,7 @@
 // Event time only (the poll's timestamp), so a replay of the log yields the same samples.
 import type { MetricBatch, RawSnmpPoll } from '../../schemas/types.js';
 import { counterDelta, ratePerSecond, type CounterKind } from './counters.js';
-import { seriesKey } from './series-key.js';
+import { seriesInterner } from './series-key.js';
 
 export interface SnmpDeviceState {
   /** Event time of the previous successful poll, ms. */
@@ -36,6 +36,17 @@ const counterMetrics: Record<string, CounterMetric> = {
   ifInDiscards: { metric: 'if_in_discards_ps', unit: 'pps', scale: 1, perBit: 1 / 512 },
 };
 
+// Counter ids (`${name}.${index}`) built once: the same strings poll after poll keep the counter
+// maps' lookups cheap (hash cached, found by identity).
+const counterIds = new Map<string, Map<string, string>>();
+function counterId(name: string, index: string): string {
+  let byIndex = counterIds.get(name);
+  if (!byIndex) counterIds.set(name, (byIndex = new Map()));
+  let id = byIndex.get(index);
+  if (id === undefined && byIndex.size < 100_000) byIndex.set(index, (id = `${name}.${index}`));
+  return id ?? `${name}.${index}`;
+}
+
 const TICKS_WRAP = 2 ** 32; // sysUpTime is TimeTicks (1/100 s), 32 bits: wraps after ~497 days
 
 /** True when sysUpTime went back by more than a 32-bit wrap explains: the device restarted. */
@@ -49,8 +60,11 @@ export function rebooted(prev: SnmpDeviceState, poll: RawSnmpPoll): boolean {
 export function normalizeSnmp(prev: SnmpDeviceState | undefined, poll: RawSnmpPoll): { state: SnmpDeviceState | undefined; batch: MetricBatch } {
   const { deviceId } = poll;
   const samples: Sample[] = [];
-  const add = (metric: string, unit: string, value: number, labels: Record<string, string> = {}) =>
-    samples.push({ seriesKey: seriesKey(deviceId, metric, labels), metric, labels, unit, value });
+  const series = seriesInterner(deviceId);
+  const add = (metric: string, unit: string, value: number, ifName?: string) => {
+    const interned = series(metric, ifName === undefined ? null : 'ifName', ifName ?? '');
+    samples.push({ seriesKey: interned.seriesKey, metric, labels: interned.labels, unit, value });
+  };
   const batch: MetricBatch = { deviceId, source: 'snmp', ts: poll.polledAt, samples };
 
   add('device_up', 'ratio', poll.error ? 0 : 1);
@@ -66,7 +80,7 @@ export function normalizeSnmp(prev: SnmpDeviceState | undefined, poll: RawSnmpPo
     if (v.name === 'ifName' && v.text) names.set(v.index, v.text);
     else if (v.name === 'ifHighSpeed' && v.number !== null) speedBps.set(v.index, v.number * 1e6);
   }
-  const labelsOf = (index: string) => ({ ifName: names.get(index) ?? `ifIndex${index}` });
+  const ifNameOf = (index: string) => names.get(index) ?? `ifIndex${index}`;
 
   // A replayed or duplicated poll (not newer than the state) and a reboot yield no rates:
   // the first would double-count, the second would turn a reset into a spike.
@@ -76,19 +90,21 @@ export function normalizeSnmp(prev: SnmpDeviceState | undefined, poll: RawSnmpPo
   const counters = new Map<string, bigint>();
 
   for (const v of poll.values) {
-    if (v.name === 'ifOperStatus' && v.number !== null) add('if_oper_up', 'ratio', v.number === 1 ? 1 : 0, labelsOf(v.index));
-    else if (v.name === 'ifHighSpeed' && v.number !== null) add('if_speed_bps', 'bps', v.number * 1e6, labelsOf(v.index));
+    if (v.name === 'ifOperStatus' && v.number !== null) add('if_oper_up', 'ratio', v.number === 1 ? 1 : 0, ifNameOf(v.index));
+    else if (v.name === 'ifHighSpeed' && v.number !== null) add('if_speed_bps', 'bps', v.number * 1e6, ifNameOf(v.index));
     const cm = counterMetrics[v.name];
     if (!cm || v.counter === null || (v.kind !== 'COUNTER32' && v.kind !== 'COUNTER64')) continue;
-    const id = `${v.name}.${v.index}`;
+    const id = counterId(v.name, v.index);
     counters.set(id, v.counter);
     if (!usable) continue;
     const before = prev!.counters.get(id);
     if (before === undefined) continue;
     const speed = speedBps.get(v.index);
-    const maxIncrease = speed ? BigInt(Math.ceil(speed * cm.perBit * (intervalMs / 1000) * 1.5)) : null;
+    // Only a 32-bit counter that went down reads the bound (a wrap or a reset): the bigint is not
+    // built for every counter of every poll.
+    const maxIncrease = speed && v.kind === 'COUNTER32' && v.counter < before ? BigInt(Math.ceil(speed * cm.perBit * (intervalMs / 1000) * 1.5)) : speed ? 0n : null;
     const d = counterDelta(v.kind as CounterKind, before, v.counter, maxIncrease);
-    if (d.ok) add(cm.metric, cm.unit, ratePerSecond(d.delta, intervalMs) * cm.scale, labelsOf(v.index));
+    if (d.ok) add(cm.metric, cm.unit, ratePerSecond(d.delta, intervalMs) * cm.scale, ifNameOf(v.index));
   }
   if (!fresh && prev !== undefined) return { state: prev, batch };
   return { state: { at: poll.polledAt, upTime: poll.sysUpTime, counters }, batch };

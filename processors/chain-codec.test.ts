@@ -1,0 +1,133 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { RawSnmpPoll } from '../schemas/types.js';
+import { encodeState, type ChangelogRecord } from '../streams/state-codec.js';
+import { processRaw, type ChainOutput, type DeviceChainState } from './chain.js';
+import { chainStateCodec, chainStateFormat } from './chain-codec.js';
+import { gaussian } from './anomaly/test-signals.js';
+
+const t0 = 1_795_000_000_000;
+
+/** SNMP polls of a few devices: daily traffic shape, noise, a burst on one interface, a port down. */
+function polls(devices: number, count: number, intervalMs: number): RawSnmpPoll[] {
+  const noise = gaussian(5);
+  const totals = new Map<string, bigint>();
+  const out: RawSnmpPoll[] = [];
+  for (let n = 0; n < count; n++) {
+    for (let d = 0; d < devices; d++) {
+      const ts = t0 + n * intervalMs;
+      const values: RawSnmpPoll['values'] = [];
+      for (let i = 1; i <= 3; i++) {
+        const daily = 1 + 0.5 * Math.sin((2 * Math.PI * (ts % 86_400_000)) / 86_400_000);
+        const burst = n % 97 === 40 && i === 2 ? 30 : 1;
+        const bytes = BigInt(Math.max(0, Math.round((1e6 * daily + 5e4 * noise()) * i * burst * (intervalMs / 1000))));
+        const key = `${d}.${i}`;
+        const total = (totals.get(key) ?? 0n) + bytes;
+        totals.set(key, total);
+        values.push({ name: 'ifName', oid: `1.3.6.1.2.1.31.1.1.1.1.${i}`, index: String(i), kind: 'OCTET_STRING', counter: null, number: null, text: `eth${i}` });
+        values.push({ name: 'ifOperStatus', oid: `1.3.6.1.2.1.2.2.1.8.${i}`, index: String(i), kind: 'INTEGER', counter: null, number: n % 150 > 140 && i === 3 ? 2 : 1, text: null });
+        values.push({ name: 'ifHCInOctets', oid: `1.3.6.1.2.1.31.1.1.1.6.${i}`, index: String(i), kind: 'COUNTER64', counter: total, number: null, text: null });
+      }
+      out.push({ deviceId: `dev-${d}`, collectorId: 'test', profile: 'interfaces', polledAt: ts, durationMs: 20, sysUpTime: 100 + n * (intervalMs / 10), values, error: null });
+    }
+  }
+  return out;
+}
+
+/** A compacted changelog: the latest value per record key. */
+function compacted(records: ChangelogRecord[], log = new Map<string, Buffer>()): Map<string, Buffer> {
+  for (const r of records) r.value === null ? log.delete(r.key) : log.set(r.key, r.value);
+  return log;
+}
+
+function outputsOf(o: ChainOutput): string {
+  return JSON.stringify([o.metrics, o.live, o.baselines, o.anomalies, o.health]);
+}
+
+/** Runs the polls; every `every` polls, checkpoints the devices touched and (restore) continues from the decoded changelog. */
+function run(input: RawSnmpPoll[], every: number, restore: boolean): { outputs: string[]; log: Map<string, Buffer> } {
+  let states = new Map<string, DeviceChainState>();
+  const log = new Map<string, Buffer>();
+  const touched = new Set<string>();
+  const outputs: string[] = [];
+  input.forEach((p, i) => {
+    const out = processRaw(states.get(p.deviceId), 'snmp', p);
+    states.set(p.deviceId, out.state);
+    touched.add(p.deviceId);
+    outputs.push(outputsOf(out));
+    if ((i + 1) % every === 0) {
+      for (const key of touched) compacted(chainStateCodec.encode(key, states.get(key)), log);
+      touched.clear();
+      if (restore) states = chainStateCodec.decode(log);
+    }
+  });
+  return { outputs, log };
+}
+
+test('state restored from format 2 checkpoints continues exactly as the one in memory', { timeout: 120_000 }, () => {
+  // 9 days of 5-min polls: daily and weekly profiles in use; checkpoints of 1 poll per device, of
+  // hours (a few buckets), and of more than a day (every bucket).
+  const input = polls(3, 9 * 288, 300_000);
+  const reference = run(input, input.length + 1, false).outputs;
+  for (const every of [3, 3 * 37, 3 * 400]) {
+    const { outputs } = run(input, every, true);
+    assert.equal(outputs.length, reference.length);
+    for (let i = 0; i < outputs.length; i++) if (outputs[i] !== reference[i]) assert.fail(`checkpoint every ${every}: output ${i} differs after a restore`);
+  }
+});
+
+test('a batch writes the head and the few blocks it touched, not the whole state', { timeout: 60_000 }, () => {
+  const input = polls(1, 2 * 288, 300_000);
+  let state: DeviceChainState | undefined;
+  for (const p of input) state = processRaw(state, 'snmp', p).state;
+  const whole = chainStateCodec.encode('dev-0', state);
+  const next = processRaw(state, 'snmp', { ...input[input.length - 1], polledAt: input[input.length - 1].polledAt + 300_000 });
+  const records = chainStateCodec.encode('dev-0', next.state);
+  const bytes = (rs: ChangelogRecord[]) => rs.reduce((n, r) => n + (r.value?.length ?? 0), 0);
+  assert.equal(records[records.length - 1].key, 'dev-0', 'the head comes last');
+  assert.equal(records[records.length - 1].value![0], chainStateFormat);
+  // 3 scored series (if_in_bps ×3; snmp_poll_ms too): a block of daily, weekly and daily maxima each.
+  assert.ok(records.length <= 1 + 4 * 3 * 2, `${records.length} records`);
+  assert.ok(bytes(records) < bytes(whole) / 2 && bytes(records) < encodeState(next.state).length / 4, `${bytes(records)} bytes vs ${encodeState(next.state).length} as format 1`);
+});
+
+test('format 1 checkpoints (one JSON state per device) still restore, and upgrade on their next write', { timeout: 60_000 }, () => {
+  const input = polls(2, 400, 300_000);
+  const reference = run(input, input.length + 1, false).outputs;
+  const cut = 2 * 250;
+  let states = new Map<string, DeviceChainState>();
+  const outputs: string[] = [];
+  input.slice(0, cut).forEach((p) => {
+    const out = processRaw(states.get(p.deviceId), 'snmp', p);
+    states.set(p.deviceId, out.state);
+    outputs.push(outputsOf(out));
+  });
+  const log = new Map<string, Buffer>([...states].map(([k, s]) => [k, encodeState(s)])); // as format 1 wrote it
+  states = chainStateCodec.decode(log);
+  input.slice(cut, cut + 2).forEach((p) => {
+    const out = processRaw(states.get(p.deviceId), 'snmp', p);
+    states.set(p.deviceId, out.state);
+    outputs.push(outputsOf(out));
+  });
+  for (const key of states.keys()) compacted(chainStateCodec.encode(key, states.get(key)), log);
+  assert.ok([...log.values()].every((v) => v[0] !== '{'.charCodeAt(0)), 'every device record rewritten as format 2');
+  states = chainStateCodec.decode(log);
+  input.slice(cut + 2).forEach((p) => {
+    const out = processRaw(states.get(p.deviceId), 'snmp', p);
+    states.set(p.deviceId, out.state);
+    outputs.push(outputsOf(out));
+  });
+  assert.deepEqual(outputs, reference);
+});
+
+test('a deleted state is a tombstone; a structured clone of a state still checkpoints whole', () => {
+  assert.deepEqual(chainStateCodec.encode('gone', undefined), [{ key: 'gone', value: null }]);
+  const input = polls(1, 30, 60_000);
+  let state: DeviceChainState | undefined;
+  for (const p of input) state = processRaw(state, 'snmp', p).state;
+  const log = compacted(chainStateCodec.encode('dev-0', structuredClone(state)));
+  const restored = chainStateCodec.decode(log).get('dev-0')!;
+  const a = processRaw(state, 'snmp', { ...input[29], polledAt: input[29].polledAt + 60_000 });
+  const b = processRaw(restored, 'snmp', { ...input[29], polledAt: input[29].polledAt + 60_000 });
+  assert.equal(outputsOf(b), outputsOf(a));
+});

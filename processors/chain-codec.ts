@@ -1,0 +1,187 @@
+// Changelog format 2 of a device's chain state: what changed, not the whole state per batch.
+//
+// Why: a scored series carries its detector's seasonal profiles (~770 doubles: 48 half hours, 168
+// hours, 48 daily maxima), ~147 KB a device of 17 scored series, and format 1 wrote all of it as
+// JSON in every transaction that touched the device. A sample only moves the profile buckets
+// around its own time, so a batch changes a few buckets per series.
+//
+// Records (all in the input's partition, as before):
+// - `<deviceId>`: the head. Byte 0 is the format (2; a format 1 record is JSON and starts with
+//   '{', and is still read), then the state as JSON (Maps and bigints tagged as in
+//   streams/state-codec.ts) where each detector is only its packed header and scalars
+//   (`{"$det": base64}`, detector-codec.ts).
+// - `<deviceId>\0<seriesKey>\0<firstTs>\0<d|w|m><block>`: one block of blockBuckets buckets of the
+//   daily (offset, meanSquare, weight), weekly (same) or daily-maximum (value, time) arrays, as
+//   float64 [2, ...values]. A block never written is all zeros, as a new detector's arrays are.
+//   The baseline's first event time in the key keeps a re-created series (forgotten when idle,
+//   seen again later) from reading an earlier one's blocks, which stay behind unread.
+// Each LiveDetector knows the event-time span of its samples since the last checkpoint; the
+// buckets in that span are the ones written. The numbers are stored bit for bit, so a restored
+// state scores exactly as the one in memory would have.
+import { stateReplacer, stateReviver, decodeState, type ChangelogCodec, type ChangelogRecord } from '../streams/state-codec.js';
+import { positionInto, type Position } from './baseline/seasonal.js';
+import { dailyMaxBucket } from './detect/detect.js';
+import { packDetectorFloats, packedFirstTs, packedLayout, unpackDetectorFloats, type PackedLayout } from './anomaly/detector-codec.js';
+import { LiveDetector, liveDetector } from './anomaly/score-series.js';
+import type { DeviceChainState } from './chain.js';
+import type { DetectorState } from './detect/detect.js';
+import { OpsError } from '../common/errors.js';
+
+export const chainStateFormat = 2;
+const blockBuckets = 4;
+const SEP = '\u0000';
+
+type Group = 'd' | 'w' | 'm';
+
+/** Float ranges [start of each array] and bucket count of a block group in the packed layout. */
+function groupOf(g: Group, l: PackedLayout): { starts: number[]; n: number } {
+  return g === 'd' ? { starts: l.dailyAt, n: l.daily } : g === 'w' ? { starts: l.weeklyAt, n: l.weekly } : { starts: l.dailyMaxAt, n: l.dailyMax };
+}
+
+const scratchPos: Position = { lo: 0, hi: 0, frac: 0.5 };
+
+/**
+ * The buckets a series' samples from `from` to `to` may have changed: [first, count] walking
+ * forward (cyclically), or null for all of them. Each sample's time moves forward (analyse skips
+ * samples not newer than the last), so the span covers every bucket written in between.
+ */
+function touchedBuckets(g: Group, st: DetectorState, n: number, from: number, to: number): [number, number] | null {
+  const periodMs = g === 'd' ? st.baseline.daily.periodMs : g === 'w' ? st.baseline.weekly.periodMs : 86_400_000;
+  // Near a whole period the walk could wrap onto itself: write everything instead.
+  if (to - from >= periodMs - (2 * periodMs) / n) return null;
+  let first: number;
+  let last: number;
+  if (g === 'm') {
+    first = dailyMaxBucket(from, n);
+    last = dailyMaxBucket(to, n);
+  } else {
+    const profile = g === 'd' ? st.baseline.daily : st.baseline.weekly;
+    first = positionInto(profile, from, scratchPos).lo;
+    last = positionInto(profile, to, scratchPos).hi;
+  }
+  return [first, (((last - first) % n) + n) % n + 1];
+}
+
+// Values are written with writeDoubleLE into pooled Buffers: a Float64Array (and a view per array
+// range) per block cost more than the numbers it carries.
+function blockValue(f: Float64Array, starts: number[], i0: number, i1: number): Buffer {
+  const width = i1 - i0;
+  const out = Buffer.allocUnsafe(8 * (1 + starts.length * width));
+  out.writeDoubleLE(chainStateFormat, 0);
+  let at = 8;
+  for (const s of starts) for (let i = s + i0; i < s + i1; i++, at += 8) out.writeDoubleLE(f[i], at);
+  return out;
+}
+
+function writeBlocks(records: ChangelogRecord[], prefix: string, live: LiveDetector, f: Float64Array, l: PackedLayout): void {
+  if (!live.wholeDirty && live.touchedFrom === null) return;
+  for (const g of ['d', 'w', 'm'] as const) {
+    const { starts, n } = groupOf(g, l);
+    const blocks = Math.ceil(n / blockBuckets);
+    const span = live.wholeDirty ? null : touchedBuckets(g, live.state, n, live.touchedFrom!, live.touchedTo);
+    const emit = (b: number) => {
+      const i0 = b * blockBuckets;
+      records.push({ key: `${prefix}${g}${b}`, value: blockValue(f, starts, i0, Math.min(i0 + blockBuckets, n)) });
+    };
+    if (span === null) {
+      for (let b = 0; b < blocks; b++) emit(b);
+      continue;
+    }
+    // The walk is cyclic and contiguous: blocks come in order, and only a walk that wraps could
+    // come back to its first block.
+    const firstBlock = Math.floor(span[0] / blockBuckets);
+    let previous = -1;
+    for (let k = 0; k < span[1]; k++) {
+      const b = Math.floor(((span[0] + k) % n) / blockBuckets);
+      if (b === previous || (k > 0 && b === firstBlock)) continue;
+      emit(b);
+      previous = b;
+    }
+  }
+}
+
+const base64 = (f: Float64Array) => Buffer.from(f.buffer, f.byteOffset, f.byteLength).toString('base64');
+
+function floatsOf(value: Buffer): Float64Array {
+  const copy = new Uint8Array(value.length); // aligned: a Buffer may start anywhere in its pool
+  copy.set(value);
+  return new Float64Array(copy.buffer);
+}
+
+function restoreError(key: string, what: string): OpsError {
+  return new OpsError('STATE_RESTORE_FAILED', `changelog record ${JSON.stringify(key)}: ${what}`);
+}
+
+/** The head's detector (header and scalars) and its blocks back into one packed state. */
+function restoreDetector(deviceKey: string, seriesKey: string, head: Float64Array, records: Map<string, Buffer>): LiveDetector {
+  const l = packedLayout(head);
+  const f = new Float64Array(l.total);
+  f.set(head);
+  const prefix = `${deviceKey}${SEP}${seriesKey}${SEP}${packedFirstTs(head)}${SEP}`;
+  for (const g of ['d', 'w', 'm'] as const) {
+    const { starts, n } = groupOf(g, l);
+    for (let b = 0; b * blockBuckets < n; b++) {
+      const key = `${prefix}${g}${b}`;
+      const value = records.get(key);
+      if (!value) continue; // never written: zeros
+      const block = floatsOf(value);
+      const i0 = b * blockBuckets;
+      const width = Math.min(i0 + blockBuckets, n) - i0;
+      if (block[0] !== chainStateFormat || block.length !== 1 + starts.length * width) throw restoreError(key, `block of format ${block[0]} and ${block.length} floats, expected ${1 + starts.length * width}`);
+      starts.forEach((s, k) => f.set(block.subarray(1 + k * width, 1 + (k + 1) * width), s + i0));
+    }
+  }
+  return new LiveDetector(unpackDetectorFloats(f));
+}
+
+export const chainStateCodec: ChangelogCodec<DeviceChainState> = {
+  encode(key, state) {
+    if (state === undefined) return [{ key, value: null }];
+    const records: ChangelogRecord[] = [];
+    const a = state.analysis;
+    let analysis: unknown = a;
+    if (a) {
+      const series = new Map<string, unknown>();
+      for (const [seriesKey, s] of a.series) {
+        if (s.det === null) {
+          series.set(seriesKey, s);
+          continue;
+        }
+        // A detector still packed as restored from format 1 has no blocks yet: all of it is written.
+        const live = (s.det = liveDetector(s.det));
+        const f = packDetectorFloats(live.state);
+        const l = packedLayout(f);
+        writeBlocks(records, `${key}${SEP}${seriesKey}${SEP}${packedFirstTs(f)}${SEP}`, live, f, l);
+        live.clean();
+        series.set(seriesKey, { ...s, det: { $det: base64(f.subarray(0, l.head)) } });
+      }
+      analysis = { ...a, series };
+    }
+    const json = Buffer.from(JSON.stringify({ ...state, analysis }, stateReplacer));
+    const value = Buffer.allocUnsafe(1 + json.length);
+    value[0] = chainStateFormat;
+    json.copy(value, 1);
+    records.push({ key, value });
+    return records;
+  },
+
+  decode(records) {
+    const out = new Map<string, DeviceChainState>();
+    for (const [key, value] of records) {
+      if (key.includes(SEP)) continue; // a block: read through its device's head
+      if (value[0] !== chainStateFormat) {
+        out.set(key, decodeState<DeviceChainState>(value)); // format 1: the whole state as JSON
+        continue;
+      }
+      const state = JSON.parse(value.toString('utf8', 1), stateReviver) as DeviceChainState;
+      for (const [seriesKey, s] of state.analysis?.series ?? []) {
+        const det = s.det as unknown as { $det?: string } | null;
+        if (det === null) continue; // not scored
+        if (typeof det !== 'object' || typeof det.$det !== 'string') throw restoreError(key, `series ${seriesKey} has no detector head`);
+        s.det = restoreDetector(key, seriesKey, floatsOf(Buffer.from(det.$det, 'base64')), records);
+      }
+      out.set(key, state);
+    }
+    return out;
+  },
+};

@@ -3,12 +3,14 @@
 // the same rows in the same run: psql \copy from a file (the machine's limit for one COPY stream)
 // and timescaledb-parallel-copy with one worker (`go install`ed into .cache/go-bin).
 // The sink is timed from its first committed batch to its last (group join and process start
-// are one-offs, not throughput); the references from process start to exit.
+// are one-offs, not throughput); the references from process start to exit. psql runs once
+// before and once after the sink and the mean is the reference (the machine's load drifts).
 // Knobs for investigating (environment): SINK_COPY_MODE=staging (the staging + ON CONFLICT path),
-// SINK_FETCH_BYTES_PER_PARTITION, BENCH_SINK_REDIS=off, BENCH_SINK_LOG=debug with BENCH_SINK_KEEP=1
-// (the per-batch timings stay in the sink's log under the temp folder).
+// SINK_FETCH_BYTES_PER_PARTITION, SINK_WRITER_THREAD=false (COPY fed from the main thread), BENCH_SINK_REDIS=off, BENCH_SINK_LOG=debug with BENCH_SINK_KEEP=1
+// (the per-batch timings stay in the sink's log under the temp folder), BENCH_SINK_NODE_OPTIONS
+// (NODE_OPTIONS of the sink process only: a --require'd profiler, say; --cpu-prof is refused there).
 import { spawn, spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +21,8 @@ import { createLogger } from '../common/log.js';
 import { connectStreams } from '../streams/index.js';
 import { projectRoot, startRole } from '../bin/supervisor.js';
 import type { MetricBatch } from '../schemas/types.js';
+import { migrate } from '../sinks/timescale/migrations.js';
+import { ensurePartitions } from '../sinks/timescale/partitions.js';
 import type { BenchContext } from './run.js';
 
 const DEFAULTS = {
@@ -62,19 +66,32 @@ function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env
   });
 }
 
-/** timescaledb-parallel-copy from the Go module proxy, once, into .cache/go-bin. */
-function parallelCopyBinary(say: (m: string) => void): { path: string | null; reason?: string } {
+// The module proxy refuses to list versions of some modules (`@latest` answers 403) while still
+// serving exact releases of others; an exact, known release is asked for, once per machine.
+const PARALLEL_COPY = { module: 'github.com/timescale/timescaledb-parallel-copy', version: 'v0.9.0' };
+
+/**
+ * timescaledb-parallel-copy from the Go module proxy, built once into .cache/go-bin. A refusal is
+ * remembered in .cache/go-bin/timescaledb-parallel-copy.failed (delete it to try again), so the
+ * bench does not ask the proxy again for something it said no to.
+ */
+export function parallelCopyBinary(say: (m: string) => void): { path: string | null; reason?: string } {
   const bin = join(projectRoot, '.cache', 'go-bin');
   const path = join(bin, 'timescaledb-parallel-copy');
+  const failed = `${path}.failed`;
   if (existsSync(path)) return { path };
-  say('installing timescaledb-parallel-copy (go install from the Go module proxy)…');
-  const r = spawnSync('go', ['install', 'github.com/timescale/timescaledb-parallel-copy/cmd/timescaledb-parallel-copy@latest'], {
-    env: { ...process.env, GOBIN: bin },
+  if (existsSync(failed)) return { path: null, reason: readFileSync(failed, 'utf8').trim() };
+  const target = `${PARALLEL_COPY.module}/cmd/timescaledb-parallel-copy@${PARALLEL_COPY.version}`;
+  say(`installing timescaledb-parallel-copy (go install ${target})…`);
+  const r = spawnSync('go', ['install', target], {
+    env: { ...process.env, GOBIN: bin, GOFLAGS: '-mod=mod' },
     encoding: 'utf8',
     timeout: 300_000,
   });
   if (r.status === 0 && existsSync(path)) return { path };
-  const reason = `go install failed: ${(r.stderr || r.error?.message || `exit ${r.status}`).trim().split('\n').slice(-2).join(' ')}`;
+  const reason = `go install ${target} failed: ${(r.stderr || r.error?.message || `exit ${r.status}`).trim().split('\n').slice(-2).join(' ')}`;
+  mkdirSync(bin, { recursive: true });
+  writeFileSync(failed, reason + '\n');
   return { path: null, reason };
 }
 
@@ -126,8 +143,31 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
     await Promise.all(sends);
     out.end();
     await once(out, 'finish');
+    // Done means every message in the topic, which can be more than were sent: a produce retried
+    // by the client after a timeout can land twice (the sink then skips the copies' rows).
+    let inTopic = 0;
+    for (const high of (await streams.admin.endOffsets(streams.topics.metrics)).values()) inTopic += Number(high);
+    if (inTopic !== messages) ctx.say(`note: the topic holds ${inTopic} messages for ${messages} sent (producer retries)`);
 
-    // 2. The sink role, a child process as deployed; timed from the first committed batch.
+    // 2. psql \copy of the same rows, once before the sink and once after: on a machine shared
+    // with other work the load drifts, and the mean of two runs around the sink's is the fairer
+    // reference. Schema and partitions first, as the sink's start would make them.
+    await db.connect();
+    await migrate(db, { layout: 'auto' });
+    await ensurePartitions(db, T0, T0 + (messages / devices) * 10_000);
+    const psqlRun = async (): Promise<number> => {
+      await db.query('TRUNCATE metric_points');
+      await db.query('CHECKPOINT');
+      const seconds = await timed('psql', [databaseUrl, '-v', 'ON_ERROR_STOP=1', '-q', '-c', `\\copy metric_points (ts, series_id, value) FROM '${file}' WITH (FORMAT csv)`]);
+      if ((await count(db)) !== total) throw new Error('psql \\copy did not load every row');
+      await db.query('TRUNCATE metric_points');
+      await db.query('CHECKPOINT');
+      ctx.say(`psql \\copy: ${Math.round(total / seconds)} rows/s (${seconds.toFixed(2)} s)`);
+      return total / seconds;
+    };
+    const psqlBefore = await psqlRun();
+
+    // 3. The sink role, a child process as deployed; timed from the first committed batch.
     ctx.say('running the sink role…');
     const sink = await startRole({
       name: 'bench-sink',
@@ -144,10 +184,11 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
         LOG_LEVEL: process.env.BENCH_SINK_LOG ?? 'warn',
         ...(process.env.SINK_COPY_MODE ? { SINK_COPY_MODE: process.env.SINK_COPY_MODE } : {}),
         ...(process.env.SINK_FETCH_BYTES_PER_PARTITION ? { SINK_FETCH_BYTES_PER_PARTITION: process.env.SINK_FETCH_BYTES_PER_PARTITION } : {}),
+        ...(process.env.SINK_WRITER_THREAD ? { SINK_WRITER_THREAD: process.env.SINK_WRITER_THREAD } : {}),
+        ...(process.env.BENCH_SINK_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SINK_NODE_OPTIONS } : {}),
       },
       timeoutMs: 90_000,
     });
-    await db.connect();
     const topic = streams.topics.metrics;
     const consumedMessages = async () => Number((await db.query('SELECT coalesce(sum(next_offset), 0) AS n FROM sink_offsets WHERE topic = $1', [topic])).rows[0].n);
     let first = 0;
@@ -155,23 +196,18 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
     for (;;) {
       const n = await consumedMessages();
       if (n > 0 && firstAt === 0n) (first = n), (firstAt = process.hrtime.bigint());
-      if (n >= messages) break;
+      if (n >= inTopic) break;
       await new Promise((r) => setTimeout(r, 25));
     }
     const sinkSeconds = Number(process.hrtime.bigint() - firstAt) / 1e9;
     await sink.stop();
     const loaded = await count(db);
     if (loaded !== total) throw new Error(`the sink loaded ${loaded} rows, expected ${total}`);
-    const rowsS = ((messages - first) * samplesPerBatch) / sinkSeconds;
-    ctx.say(`sink: ${Math.round(rowsS)} rows/s (${messages - first} messages after the first commit in ${sinkSeconds.toFixed(2)} s)`);
+    const rowsS = ((inTopic - first) * samplesPerBatch) / sinkSeconds;
+    ctx.say(`sink: ${Math.round(rowsS)} rows/s (${inTopic - first} messages after the first commit in ${sinkSeconds.toFixed(2)} s)`);
 
-    // 3. psql \copy of the same rows into the same (emptied) table.
-    await db.query('TRUNCATE metric_points');
-    await db.query('CHECKPOINT');
-    const psqlSeconds = await timed('psql', [databaseUrl, '-v', 'ON_ERROR_STOP=1', '-q', '-c', `\\copy metric_points (ts, series_id, value) FROM '${file}' WITH (FORMAT csv)`]);
-    if ((await count(db)) !== total) throw new Error('psql \\copy did not load every row');
-    const psqlRowsS = total / psqlSeconds;
-    ctx.say(`psql \\copy: ${Math.round(psqlRowsS)} rows/s (${psqlSeconds.toFixed(2)} s)`);
+    const psqlAfter = await psqlRun();
+    const psqlRowsS = (psqlBefore + psqlAfter) / 2;
 
     // 4. timescaledb-parallel-copy, one worker.
     let parallelRowsS: number | null = null;
@@ -195,6 +231,7 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
       rows: total,
       rows_s: f(rowsS),
       psql_copy_rows_s: f(psqlRowsS),
+      psql_copy_runs_rows_s: [f(psqlBefore), f(psqlAfter)],
       parallel_copy_rows_s: parallelRowsS === null ? null : f(parallelRowsS),
       ratio_vs_psql: Number((rowsS / psqlRowsS).toFixed(3)),
       ...(parallelNote ? { parallel_copy_note: parallelNote } : {}),

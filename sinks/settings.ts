@@ -12,6 +12,7 @@ export const sinkSettings = defineSettings({
   sessionTimeoutMs: { kind: 'int', env: 'SINK_SESSION_TIMEOUT_MS', default: 30_000, min: 6_000, max: 300_000, doc: 'Kafka group session timeout, ms (how long a dead replica holds its partitions)' },
   fetchBytesPerPartition: { kind: 'int', env: 'SINK_FETCH_BYTES_PER_PARTITION', default: 4 * 1024 * 1024, min: 64 * 1024, doc: 'Kafka bytes fetched per partition at once: the size of one PostgreSQL transaction, roughly' },
   copyMode: { kind: 'string', env: 'SINK_COPY_MODE', default: 'direct', choices: ['direct', 'staging'], doc: 'direct: COPY into metric_points, falling back to staging + ON CONFLICT when a row exists; staging: always the latter' },
+  writerThread: { kind: 'bool', env: 'SINK_WRITER_THREAD', default: true, doc: 'run the connection that writes metric batches (binary COPY encoding included) on a worker thread, so the COPY of one batch overlaps the Kafka/Avro decoding of the next' },
   failpointCommitDelayMs: { kind: 'int', env: 'SINK_FAILPOINT_COMMIT_DELAY_MS', default: 0, min: 0, max: 10_000, doc: 'tests only: wait inside each batch transaction before COMMIT, so a crash test can kill the sink there' },
   storage: { kind: 'string', env: 'SINK_STORAGE', default: 'auto', choices: ['auto', 'timescaledb', 'partitioned'], doc: 'storage layout: TimescaleDB when the extension is available (auto), or native partitions' },
   rawRetentionDays: { kind: 'int', env: 'SINK_RETENTION_RAW_DAYS', default: 30, min: 1, doc: 'days metric_points are kept' },

@@ -11,7 +11,9 @@ import { connectStreams, type Streams, type StreamConsumer } from '../streams/in
 import { sinkSettings } from './settings.js';
 import { migrate } from './timescale/migrations.js';
 import { createMetricsSink } from './timescale/metrics-sink.js';
-import { PgSession } from './timescale/pg-session.js';
+import { PgSession, type SessionClient } from './timescale/pg-session.js';
+import { OffThreadPgClient } from './timescale/off-thread-client.js';
+import type { PointsClient } from './timescale/point-writer.js';
 import { PartitionGuard } from './timescale/partitions.js';
 import { readStoredOffsets } from './timescale/point-writer.js';
 import { writeState } from './timescale/state-sink.js';
@@ -67,8 +69,13 @@ export async function runSinkRole(env: NodeJS.ProcessEnv = process.env) {
   const logger = createLogger({ role: 'sink' });
   const policy = policyOf(config);
   const pgOpts = { url: config.databaseUrl, logger };
-  const writer = new PgSession({ ...pgOpts, applicationName: 'opsconductor-sink' });
+  const writer = new PgSession<SessionClient & PointsClient>({
+    ...pgOpts,
+    applicationName: 'opsconductor-sink',
+    create: config.writerThread ? (o) => new OffThreadPgClient(o) : undefined,
+  });
   const offsetReader = new PgSession({ ...pgOpts, applicationName: 'opsconductor-sink-offsets' });
+  const seriesWriter = new PgSession({ ...pgOpts, applicationName: 'opsconductor-sink-series' });
   let layout!: StorageLayout;
   let maintenance: ReturnType<typeof maintenanceLoop> | undefined;
   let lastValues: LastValues | undefined;
@@ -99,6 +106,7 @@ export async function runSinkRole(env: NodeJS.ProcessEnv = process.env) {
         await maintenance?.stop();
         await writer.close();
         await offsetReader.close();
+        await seriesWriter.close();
         await stateWriter.close();
       },
       ready: () => writer.healthy,
@@ -122,6 +130,7 @@ export async function runSinkRole(env: NodeJS.ProcessEnv = process.env) {
       start: async () => {
         const sink = createMetricsSink({
           session: writer,
+          seriesSession: seriesWriter,
           groupId: config.groupId,
           logger,
           partitions: layout === 'partitioned' ? new PartitionGuard(policy.rawRetentionDays, policy.partitionsAheadDays) : undefined,

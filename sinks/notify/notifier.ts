@@ -8,7 +8,7 @@ import type { Streams, StreamConsumer, InRecord } from '../../streams/index.js';
 import type { AnomalyEvent, Device } from '../../schemas/types.js';
 import { routeMatches, type DeviceFacts, type Route } from './routes.js';
 import { postSigned, type webhookDefaults } from './webhook.js';
-import { sendMail } from './smtp.js';
+import { sendMailRetrying, type SmtpOptions, type SMTP_RETRY_DEFAULTS } from './smtp.js';
 import { createDeliveryLog, Lru } from './dedup.js';
 import { webhookPayload, mailOf } from './format.js';
 import { notifyMetrics } from './metrics.js';
@@ -24,6 +24,9 @@ export interface NotifierOptions {
   redisUrl?: string;
   redisKeyPrefix?: string;
   webhook?: Partial<typeof webhookDefaults>;
+  /** STARTTLS, CA and AUTH for every e-mail route (smtpOptionsOf builds it from the settings). */
+  smtp?: SmtpOptions;
+  smtpRetry?: Partial<typeof SMTP_RETRY_DEFAULTS>;
   sessionTimeoutMs?: number;
 }
 
@@ -70,7 +73,7 @@ export async function startNotifier(opts: NotifierOptions): Promise<Notifier> {
         await postSigned(w.url, w.secret, webhookPayload(ev, route.name, device), { ...opts.webhook, idempotencyKey: key });
       } else {
         const e = route.email!;
-        await sendMail(e.smtpHost, e.smtpPort, { from: e.from, to: e.to, ...mailOf(ev, device) });
+        await sendMailRetrying(e.smtpHost, e.smtpPort, { from: e.from, to: e.to, ...mailOf(ev, device) }, opts.smtp, opts.smtpRetry);
       }
       await deliveries.remember(key);
       notifyMetrics.sent.inc({ channel, route: route.name });

@@ -3,7 +3,7 @@ import { loadConfig } from '../../common/config.js';
 import { createLogger } from '../../common/log.js';
 import { runRole } from '../../common/role.js';
 import { connectStreams, type Streams } from '../../streams/index.js';
-import { notifySettings } from './settings.js';
+import { notifySettings, smtpOptionsOf } from './settings.js';
 import { loadRoutes } from './routes.js';
 import { startNotifier, type Notifier } from './notifier.js';
 
@@ -11,6 +11,7 @@ export async function runNotifierRole(env: NodeJS.ProcessEnv = process.env) {
   const config = loadConfig(notifySettings, env);
   const logger = createLogger({ role: 'notifier' });
   const routes = loadRoutes(config.routesFile); // fails at start on a bad file, not on the first page
+  const smtp = smtpOptionsOf(config);
   logger.info('routes loaded', { routes: routes.map((r) => r.name) });
   let streams!: Streams;
   let notifier!: Notifier;
@@ -25,7 +26,7 @@ export async function runNotifierRole(env: NodeJS.ProcessEnv = process.env) {
     {
       name: 'notifier',
       start: async () => {
-        notifier = await startNotifier({ streams, groupId: config.groupId, routes, quietMs: config.quietMs, logger, redisUrl: config.redisUrl });
+        notifier = await startNotifier({ streams, groupId: config.groupId, routes, quietMs: config.quietMs, logger, redisUrl: config.redisUrl, smtp });
       },
       stop: () => notifier.stop(),
       ready: () => notifier.ready(),

@@ -73,7 +73,9 @@ function fold(into: Pending, batches: MetricBatch[]): void {
     for (const s of b.samples) {
       if (!Number.isFinite(s.value)) continue;
       const cur = m.get(s.seriesKey);
-      if (!cur || cur[0] <= b.ts) m.set(s.seriesKey, [b.ts, s.value]);
+      // In place: at sink rates a fresh pair per sample is most of this process's garbage.
+      if (!cur) m.set(s.seriesKey, [b.ts, s.value]);
+      else if (cur[0] <= b.ts) (cur[0] = b.ts), (cur[1] = s.value);
     }
   }
 }

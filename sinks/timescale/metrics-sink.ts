@@ -10,8 +10,10 @@ import { OpsError, messageOf } from '../../common/errors.js';
 import type { InRecord, BatchContext } from '../../streams/index.js';
 import type { MetricBatch } from '../../schemas/types.js';
 import { SeriesCache, type SeriesInfo } from './series-cache.js';
-import { inTransaction, insertPoints, lockStoredOffsets, storeOffsets, type ConsumedOffset, type PointColumns } from './point-writer.js';
-import type { PgSession } from './pg-session.js';
+import { inTransaction, insertPoints, lockStoredOffsets, storeOffsets, type ConsumedOffset, type PointsClient } from './point-writer.js';
+import { addRefusal, fillColumns, type BatchColumns } from './point-columns.js';
+import type { PgSession, SessionClient } from './pg-session.js';
+import type { Queryable } from './migrations.js';
 import type { PartitionGuard } from './partitions.js';
 import { hoursOf, logInvalidations } from './rollups.js';
 import type { LastValues } from '../redis/last-values.js';
@@ -23,14 +25,11 @@ const rowsDropped = new client.Counter({ name: 'oc_sink_rows_dropped_total', hel
 const recordsReplayed = new client.Counter({ name: 'oc_sink_records_already_stored_total', help: 'records below the stored offset, skipped', labelNames: ['table'] });
 const writeSeconds = new client.Histogram({ name: 'oc_sink_write_seconds', help: 'time to write one batch transaction', labelNames: ['table'], buckets: [0.005, 0.02, 0.05, 0.1, 0.5, 1, 5] });
 
-// The range binary COPY can carry (int64 µs from 2000-01-01): outside it the row cannot even be
-// sent, and is refused like PostgreSQL refuses its own out-of-range timestamps.
-const PG_EPOCH_MS = Date.UTC(2000, 0, 1);
-const MAX_ABS_US = 9.2e18;
 const DIRECT_AFTER_BATCHES = 20;
 
 export interface MetricsSinkOptions {
-  session: PgSession;
+  /** The writing connection: on a worker thread in the sink role (off-thread-client.ts). */
+  session: PgSession<SessionClient & PointsClient>;
   groupId: string;
   logger: Logger;
   /** Native partitions: created on demand for the days a batch touches; rollups invalidated. */
@@ -42,6 +41,11 @@ export interface MetricsSinkOptions {
   delayBeforeCommitMs?: number;
   /** Try COPY straight into metric_points first (default true); see insertPoints. */
   directCopy?: boolean;
+  /**
+   * A second connection on which the series of the next batch are created (upsert, committed on
+   * its own, as on the writing connection) while the previous batch is still being copied.
+   */
+  seriesSession?: PgSession<SessionClient & Queryable>;
   /** A pipelined batch failed for good (not a transient PostgreSQL failure: those are retried). */
   onFatal?: (err: unknown) => void;
 }
@@ -70,85 +74,104 @@ export interface MetricsSink {
   drain(): Promise<void>;
 }
 
+/** Each partition in the batch with the index of its first record and its last offset, found
+ *  without a string key or a BigInt per record (a batch holds tens of thousands of them). */
+function partitionSpans(records: InRecord[]): { topic: string; partition: number; firstIndex: number; last: string }[] {
+  const spans = new Map<string, { topic: string; partition: number; firstIndex: number; last: string }>();
+  let cur: { topic: string; partition: number; firstIndex: number; last: string } | undefined;
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i];
+    if (!cur || cur.partition !== r.partition || cur.topic !== r.topic) {
+      const key = `${r.topic}:${r.partition}`;
+      cur = spans.get(key);
+      if (!cur) spans.set(key, (cur = { topic: r.topic, partition: r.partition, firstIndex: i, last: r.offset }));
+    }
+    cur.last = r.offset; // Kafka hands a partition's records over in offset order
+  }
+  return [...spans.values()];
+}
+
 export function createMetricsSink(opts: MetricsSinkOptions): MetricsSink {
   const cache = new SeriesCache();
   // After a batch found rows already present (a replay in progress), the next ones go the staging
   // way at once rather than try a COPY that would be refused again.
   let batchesSinceConflict = DIRECT_AFTER_BATCHES;
 
-  const write = async (records: InRecord[], ctx: Pick<BatchContext, 'deadLetter' | 'heartbeat'>): Promise<WriteResult> => {
+  /** The batch decoded and laid out in columns, done ahead while the previous batch is copied. */
+  interface Prepared {
+    records: InRecord[];
+    batches: MetricBatch[];
+    /** Undefined when some series is new and was not resolved ahead (then the write does it). */
+    columns?: BatchColumns;
+    /** Settles once new series were resolved ahead (or that failed: the write retries it). */
+    ready: Promise<void>;
+    /** Series PostgreSQL refused when they were resolved ahead. */
+    badSeries?: Map<string, Error>;
+  }
+  const tsRefusal = opts.partitions ? (t: number) => opts.partitions!.refusal(t) : undefined;
+  /** Each series the cache does not know, once (a batch repeats every series of a device per poll). */
+  const newSeries = (batches: MetricBatch[]): SeriesInfo[] => {
+    const infos = new Map<string, SeriesInfo>();
+    for (const b of batches)
+      for (const s of b.samples)
+        if (!cache.has(s.seriesKey) && !infos.has(s.seriesKey)) infos.set(s.seriesKey, { seriesKey: s.seriesKey, deviceId: b.deviceId, metric: s.metric, labels: s.labels, unit: s.unit });
+    return [...infos.values()];
+  };
+  const prepare = (records: InRecord[]): Prepared => {
     const batches = records.map((r) => r.value as MetricBatch);
-    const infos: SeriesInfo[] = []; // only series the cache does not know yet
-    for (const b of batches) for (const s of b.samples) if (!cache.has(s.seriesKey)) infos.push({ seriesKey: s.seriesKey, deviceId: b.deviceId, metric: s.metric, labels: s.labels, unit: s.unit });
-    const parts = [...new Map(records.map((r) => [`${r.topic}:${r.partition}`, { topic: r.topic, partition: r.partition }])).values()];
-    const next = new Map<string, ConsumedOffset>();
-    for (const r of records) next.set(`${r.topic}:${r.partition}`, { topic: r.topic, partition: r.partition, nextOffset: BigInt(r.offset) + 1n });
+    const p: Prepared = { records, batches, columns: fillColumns({ batches, ids: cache.known, tsRefusal }), ready: Promise.resolve() };
+    if (!p.columns && opts.seriesSession) {
+      const infos = newSeries(batches);
+      p.ready = opts.seriesSession
+        .run('resolve new series', (db) => cache.resolve(db, infos), { shouldStop: opts.shouldStop })
+        .then(({ ids, rejected }) => {
+          p.badSeries = rejected;
+          p.columns = fillColumns({ batches, ids, badSeries: rejected, tsRefusal });
+        })
+        .catch((err) => opts.logger.warn('resolving new series ahead failed; the batch write resolves them', { err }));
+    }
+    return p;
+  };
+
+  const write = async (p: Prepared, ctx: Pick<BatchContext, 'deadLetter' | 'heartbeat'>): Promise<WriteResult> => {
+    await p.ready;
+    const { records, batches, columns: ahead } = p;
+    const infos = ahead ? [] : newSeries(batches); // only series the cache does not know yet
+    const spans = partitionSpans(records);
+    const parts = spans.map(({ topic, partition }) => ({ topic, partition }));
+    const next: ConsumedOffset[] = spans.map(({ topic, partition, last }) => ({ topic, partition, nextOffset: BigInt(last) + 1n }));
 
     const started = process.hrtime.bigint();
     const ms = (from: bigint) => Math.round(Number(process.hrtime.bigint() - from) / 1e5) / 10;
     return opts.session.run(
       'write metric batch',
       async (db) => {
-        const { ids, rejected: badSeries } = await cache.resolve(db, infos);
+        const { ids, rejected } = await cache.resolve(db, infos);
+        const badSeries = p.badSeries?.size ? new Map([...p.badSeries, ...rejected]) : rejected;
         await opts.partitions?.ensureFor(db, batches.map((b) => b.ts));
         return inTransaction(db, async () => {
           const stored = await lockStoredOffsets(db, opts.groupId, parts);
-          // Columns as typed arrays sized for every sample: no per-row allocation on the hot path.
-          let capacity = 0;
-          for (const b of batches) capacity += b.samples.length;
-          const ts = new Float64Array(capacity);
-          const seriesIds = new Float64Array(capacity);
-          const values = new Float64Array(capacity);
-          const rowRecord = new Int32Array(capacity);
-          const rowSample = new Int32Array(capacity);
-          const refused = new Map<number, string[]>(); // record index → reasons
-          const refuse = (i: number, s: number, reason: string) => {
-            const list = refused.get(i) ?? [];
-            if (list.length < 5) list.push(`${batches[i].samples[s].seriesKey} @ ${batches[i].ts}: ${reason}`);
-            else if (list.length === 5) list.push('…');
-            refused.set(i, list);
+          const below = (i: number) => {
+            const from = stored.get(`${records[i].topic}:${records[i].partition}`);
+            return from !== undefined && BigInt(records[i].offset) < from;
           };
-          const freshTs: number[] = [];
-          let n = 0;
-          let rejected = 0;
-          let dropped = 0;
-          const anyBadSeries = badSeries.size > 0;
-          for (let i = 0; i < records.length; i++) {
-            const r = records[i];
-            const from = stored.get(`${r.topic}:${r.partition}`);
-            if (from !== undefined && BigInt(r.offset) < from) continue;
-            const b = batches[i];
-            freshTs.push(b.ts);
-            const tsRefusal = !(Math.abs((b.ts - PG_EPOCH_MS) * 1000) < MAX_ABS_US) ? 'timestamp out of range' : opts.partitions?.refusal(b.ts);
-            const samples = b.samples;
-            for (let s = 0; s < samples.length; s++) {
-              const sample = samples[s];
-              if (!Number.isFinite(sample.value)) {
-                dropped++; // NaN/Infinity cannot be a reading; the sample is dropped, not the batch
-                continue;
-              }
-              const bad = anyBadSeries ? badSeries.get(sample.seriesKey) : undefined;
-              if (bad || tsRefusal) {
-                refuse(i, s, bad ? `series refused: ${bad.message}` : tsRefusal!);
-                rejected++;
-                continue;
-              }
-              ts[n] = b.ts;
-              seriesIds[n] = ids.get(sample.seriesKey)!;
-              values[n] = sample.value;
-              rowRecord[n] = i;
-              rowSample[n] = s;
-              n++;
-            }
-          }
+          // The columns made ahead hold every record: right unless some were stored already (a
+          // replay). Records of a partition come in offset order, so its first one tells.
+          const anyBelow = stored.size > 0 && spans.some((p) => below(p.firstIndex));
+          const c = ahead && !anyBelow ? ahead : fillColumns({ batches, ids, badSeries, tsRefusal, skip: anyBelow ? below : undefined });
+          if (!c) throw new OpsError('SINK_WRITE_FAILED', 'a series of this batch has no id after resolving (a bug): the batch is retried from its stored offsets after a restart');
+          const { cols, rowRecord, rowSample, freshTs } = c;
+          // A copy: PostgreSQL's refusals are added per attempt, and an attempt may be retried.
+          const refused = new Map([...c.refused].map(([i, reasons]) => [i, [...reasons]]));
+          const n = cols.seriesIds.length;
+          let rejected = c.rejected;
           const fresh = freshTs.length;
-          const cols: PointColumns = { ts: ts.subarray(0, n), seriesIds: seriesIds.subarray(0, n), values: values.subarray(0, n) };
           const prepareMs = ms(started);
           const t0 = process.hrtime.bigint();
           const tryDirect = opts.directCopy !== false && batchesSinceConflict >= DIRECT_AFTER_BATCHES;
           const result = await insertPoints(db, cols, { direct: tryDirect });
           batchesSinceConflict = tryDirect && !result.direct && n > 0 ? 0 : batchesSinceConflict + 1;
-          for (const rr of result.rejected) refuse(rowRecord[rr.index], rowSample[rr.index], `${(rr.error as { code?: string }).code ?? ''} ${messageOf(rr.error)}`.trim());
+          for (const rr of result.rejected) addRefusal(refused, batches, rowRecord[rr.index], rowSample[rr.index], `${(rr.error as { code?: string }).code ?? ''} ${messageOf(rr.error)}`.trim());
           rejected += result.rejected.length;
           if (opts.partitions && n > 0) await logInvalidations(db, hoursOf(freshTs));
           // Dead letters go out before the commit: if producing fails, the batch is retried
@@ -157,29 +180,23 @@ export function createMetricsSink(opts: MetricsSinkOptions): MetricsSink {
             const err = new OpsError('SINK_ROW_REJECTED', `metric_points refused ${reasons.length > 5 ? 'several' : reasons.length} sample(s) of this batch: ${reasons.join('; ')}`);
             await ctx.deadLetter(records[i], 'sink', err);
           }
-          await storeOffsets(db, opts.groupId, [...next.values()]);
+          await storeOffsets(db, opts.groupId, next);
           if (opts.delayBeforeCommitMs) await new Promise((r) => setTimeout(r, opts.delayBeforeCommitMs));
           writeSeconds.observe({ table: 'metric_points' }, Number(process.hrtime.bigint() - t0) / 1e9);
           rowsWritten.inc({ table: 'metric_points' }, result.inserted);
           rowsDuplicate.inc({ table: 'metric_points' }, n - result.inserted - result.rejected.length);
           rowsRejected.inc({ table: 'metric_points' }, rejected);
-          rowsDropped.inc({ table: 'metric_points' }, dropped);
+          rowsDropped.inc({ table: 'metric_points' }, c.dropped);
           recordsReplayed.inc({ table: 'metric_points' }, records.length - fresh);
           const copyMs = ms(t0);
-          return { records: records.length, alreadyStored: records.length - fresh, rows: n, inserted: result.inserted, rejected, direct: result.direct, prepareMs, copyMs, freshFrom: stored };
+          return { records: records.length, alreadyStored: records.length - fresh, rows: n, inserted: result.inserted, rejected, direct: result.direct, ahead: c === ahead, prepareMs, copyMs, skipped: anyBelow ? below : undefined };
         });
       },
       { shouldStop: opts.shouldStop, beforeRetry: ctx.heartbeat },
     ).then((res) => {
-      const { freshFrom, prepareMs, copyMs, direct, ...summary } = res;
-      opts.logger.debug('batch committed', { ...summary, direct, prepareMs, copyMs, totalMs: ms(started) });
-      if (opts.lastValues) {
-        const fresh = records.flatMap((r, i) => {
-          const from = freshFrom.get(`${r.topic}:${r.partition}`);
-          return from !== undefined && BigInt(r.offset) < from ? [] : [batches[i]];
-        });
-        opts.lastValues.offerMetrics(fresh); // written within half a second, off the critical path
-      }
+      const { skipped, prepareMs, copyMs, direct, ahead: wasAhead, ...summary } = res;
+      opts.logger.debug('batch committed', { ...summary, direct, ahead: wasAhead, prepareMs, copyMs, totalMs: ms(started) });
+      if (opts.lastValues) opts.lastValues.offerMetrics(skipped ? batches.filter((_, i) => !skipped(i)) : batches); // written within half a second, off the critical path
       return summary;
     });
   };
@@ -189,12 +206,13 @@ export function createMetricsSink(opts: MetricsSinkOptions): MetricsSink {
   return {
     async write(records, ctx) {
       await underWay;
-      return write(records, ctx);
+      return write(prepare(records), ctx);
     },
     async accept(records, ctx) {
+      const next = prepare(records); // while the batch under way is being copied
       await underWay;
       if (failure) throw failure;
-      underWay = write(records, ctx).catch((err) => {
+      underWay = write(next, ctx).catch((err) => {
         failure ??= err;
         if (!opts.shouldStop?.()) opts.onFatal?.(err);
       });

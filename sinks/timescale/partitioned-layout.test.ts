@@ -45,7 +45,8 @@ test('native partitions: created ahead, dropped on time; rollups agree with raw 
     await migrate(db, { list: [migrations[0]] });
     await db.query(`INSERT INTO series (series_key, device_id, metric, unit) SELECT 'd/m' || s, 'd', 'm', 'u' FROM generate_series(1, 3) s`);
     await db.query(`INSERT INTO metric_points VALUES ($1, 1, 1.5), ($2, 1, 2.5)`, [new Date(NOW - 2 * DAY_MS), new Date(NOW)]);
-    assert.deepEqual(await migrate(db, { layout: 'auto' }), { applied: [2, 3, 4], layout: 'partitioned' }, 'plain PostgreSQL 15 here: native partitions');
+    // Every later migration applies (other areas append theirs after the sink's 1–4).
+    assert.deepEqual(await migrate(db, { layout: 'auto' }), { applied: migrations.slice(1).map((m) => m.version), layout: 'partitioned' }, 'plain PostgreSQL 15 here: native partitions');
     assert.equal(Number((await db.query('SELECT count(*) AS n FROM metric_points')).rows[0].n), 2, 'the old rows moved into partitions');
     assert.deepEqual(await listPartitions(db), [day(NOW - 2 * DAY_MS), day(NOW)]);
     await db.query('TRUNCATE metric_points');

@@ -36,24 +36,39 @@ export function backoffDelay(attempt: number, o = RETRY_DEFAULTS): number {
   return cap / 2 + Math.random() * (cap / 2); // jitter: replicas that failed together retry apart
 }
 
-export interface PgSessionOptions {
+/** What a session needs of a connection: pg.Client, or one living on a worker thread. */
+export interface SessionClient {
+  connect(): Promise<unknown>;
+  end(): Promise<void>;
+  on(event: 'error', listener: (err: Error) => void): unknown;
+}
+
+export interface PgSessionOptions<C extends SessionClient = pg.Client> {
   url: string;
   applicationName: string;
   logger: Logger;
+  /** Builds an unconnected client (default: a pg.Client on this thread). */
+  create?: (o: { url: string; applicationName: string; connectTimeoutMs: number }) => C;
 }
 
-export class PgSession {
-  private current: pg.Client | undefined;
-  private connecting: Promise<pg.Client> | undefined;
+export class PgSession<C extends SessionClient = pg.Client> {
+  private current: C | undefined;
+  private connecting: Promise<C> | undefined;
   /** False from a failure until the next success: feeds /readyz. */
   healthy = true;
 
-  constructor(private readonly opts: PgSessionOptions) {}
+  constructor(private readonly opts: PgSessionOptions<C>) {}
 
-  async client(): Promise<pg.Client> {
+  private build(): C {
+    const o = { url: this.opts.url, applicationName: this.opts.applicationName, connectTimeoutMs: RETRY_DEFAULTS.connectTimeoutMs };
+    if (this.opts.create) return this.opts.create(o);
+    return new pg.Client({ connectionString: o.url, application_name: o.applicationName, connectionTimeoutMillis: o.connectTimeoutMs }) as unknown as C;
+  }
+
+  async client(): Promise<C> {
     if (this.current) return this.current;
     this.connecting ??= (async () => {
-      const c = new pg.Client({ connectionString: this.opts.url, application_name: this.opts.applicationName, connectionTimeoutMillis: RETRY_DEFAULTS.connectTimeoutMs });
+      const c = this.build();
       // An idle connection killed by a server restart emits 'error'; unhandled, it would end the process.
       c.on('error', (err) => {
         this.opts.logger.warn('PostgreSQL connection lost', { err });
@@ -78,7 +93,7 @@ export class PgSession {
   }
 
   /** Runs `work`, retrying transient failures until it succeeds or `shouldStop` says to give up. */
-  async run<T>(what: string, work: (c: pg.Client) => Promise<T>, o: { shouldStop?: () => boolean; beforeRetry?: () => Promise<void> } = {}): Promise<T> {
+  async run<T>(what: string, work: (c: C) => Promise<T>, o: { shouldStop?: () => boolean; beforeRetry?: () => Promise<void> } = {}): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       try {
         const result = await work(await this.client());

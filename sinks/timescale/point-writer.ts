@@ -10,6 +10,13 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { copyHeader, copyTrailer, encodePointRows } from './binary-copy.js';
 import { isRowRejection } from './pg-session.js';
+import type { Queryable } from './migrations.js';
+
+/** The connection a batch is written on: pg's, or one on a worker thread that encodes and
+ *  streams the COPY itself (off-thread-client.ts). */
+export interface PointsClient extends Queryable {
+  copyPoints?(table: string, cols: PointColumns, lo: number, hi: number): Promise<void>;
+}
 
 /** Parallel columns of the rows; ts in ms since epoch. */
 export interface PointColumns {
@@ -32,7 +39,7 @@ export interface RejectedRow {
 
 const CHUNK_ROWS = 8_192; // rows per encoded buffer handed to the COPY stream
 
-async function ensureStaging(client: pg.ClientBase & { __ocStaging?: boolean }) {
+async function ensureStaging(client: PointsClient & { __ocStaging?: boolean }) {
   if (client.__ocStaging) return;
   await client.query('CREATE TEMP TABLE IF NOT EXISTS staging_points (LIKE metric_points INCLUDING DEFAULTS) ON COMMIT DELETE ROWS');
   client.__ocStaging = true;
@@ -47,12 +54,13 @@ function* chunks(cols: PointColumns, lo: number, hi: number): Generator<Buffer> 
   yield copyTrailer;
 }
 
-async function copyInto(client: pg.ClientBase, table: string, cols: PointColumns, lo: number, hi: number): Promise<void> {
-  const copy = client.query(pgCopy.from(`COPY ${table} (ts, series_id, value) FROM STDIN (FORMAT binary)`));
+async function copyInto(client: PointsClient, table: string, cols: PointColumns, lo: number, hi: number): Promise<void> {
+  if (client.copyPoints) return client.copyPoints(table, cols, lo, hi);
+  const copy = (client as pg.ClientBase).query(pgCopy.from(`COPY ${table} (ts, series_id, value) FROM STDIN (FORMAT binary)`));
   await pipeline(Readable.from(chunks(cols, lo, hi)), copy);
 }
 
-export async function inTransaction<T>(client: pg.ClientBase, work: () => Promise<T>): Promise<T> {
+export async function inTransaction<T>(client: Queryable, work: () => Promise<T>): Promise<T> {
   await client.query('BEGIN');
   try {
     const result = await work();
@@ -65,8 +73,8 @@ export async function inTransaction<T>(client: pg.ClientBase, work: () => Promis
 }
 
 /** The stored next offsets of these partitions, locked until the transaction ends. */
-export async function lockStoredOffsets(client: pg.ClientBase, groupId: string, parts: { topic: string; partition: number }[]): Promise<Map<string, bigint>> {
-  const res = await client.query<{ topic: string; partition: number; next_offset: string }>(
+export async function lockStoredOffsets(client: PointsClient, groupId: string, parts: { topic: string; partition: number }[]): Promise<Map<string, bigint>> {
+  const res: { rows: { topic: string; partition: number; next_offset: string }[] } = await client.query(
     `SELECT topic, partition, next_offset FROM sink_offsets
       WHERE group_id = $1 AND (topic, partition) IN (SELECT * FROM unnest($2::text[], $3::int[]))
       ORDER BY topic, partition FOR UPDATE`,
@@ -93,7 +101,7 @@ export async function readStoredOffsets(client: Pick<pg.ClientBase, 'query'>, gr
   return topics.map((topic, i) => ({ topic, partition: partitions[i], offset: stored.get(`${topic}:${partitions[i]}`) ?? '0' }));
 }
 
-export async function storeOffsets(client: pg.ClientBase, groupId: string, offsets: ConsumedOffset[]): Promise<void> {
+export async function storeOffsets(client: PointsClient, groupId: string, offsets: ConsumedOffset[]): Promise<void> {
   if (offsets.length === 0) return;
   await client.query(
     `INSERT INTO sink_offsets (group_id, topic, partition, next_offset)
@@ -112,7 +120,7 @@ export async function storeOffsets(client: pg.ClientBase, groupId: string, offse
  * the primary key refuses the COPY, which is undone to a savepoint and the batch takes the staging
  * path. Either way a reading never makes a second row.
  */
-export async function insertPoints(client: pg.ClientBase, cols: PointColumns, opts: { direct?: boolean } = {}): Promise<{ inserted: number; rejected: RejectedRow[]; direct: boolean }> {
+export async function insertPoints(client: PointsClient, cols: PointColumns, opts: { direct?: boolean } = {}): Promise<{ inserted: number; rejected: RejectedRow[]; direct: boolean }> {
   const n = cols.seriesIds.length;
   if (n === 0) return { inserted: 0, rejected: [], direct: false };
   if (opts.direct) {
@@ -133,7 +141,7 @@ export async function insertPoints(client: pg.ClientBase, cols: PointColumns, op
   return out;
 }
 
-async function insertRange(client: pg.ClientBase, cols: PointColumns, lo: number, hi: number, out: { inserted: number; rejected: RejectedRow[] }, bisecting: boolean): Promise<void> {
+async function insertRange(client: PointsClient, cols: PointColumns, lo: number, hi: number, out: { inserted: number; rejected: RejectedRow[] }, bisecting: boolean): Promise<void> {
   await client.query('SAVEPOINT oc_rows');
   try {
     await copyInto(client, 'staging_points', cols, lo, hi);

@@ -2,8 +2,8 @@
 // the first time any sink sees it; concurrent sinks racing on the same new key both end up with
 // the one id PostgreSQL's unique index allows. A series PostgreSQL refuses (a NUL byte in an
 // interface description, say) is reported with the reason; the other series of the batch resolve.
-import type pg from 'pg';
 import { isRowRejection } from './pg-session.js';
+import type { Queryable } from './migrations.js';
 
 export interface SeriesInfo {
   seriesKey: string;
@@ -25,12 +25,17 @@ export class SeriesCache {
     return this.ids.size;
   }
 
+  /** Every id resolved so far (ids never change: a series keeps its id). */
+  get known(): ReadonlyMap<string, number> {
+    return this.ids;
+  }
+
   has(seriesKey: string): boolean {
     return this.ids.has(seriesKey);
   }
 
   /** Ids for every key in `series`; resolves misses in one round trip pair. */
-  async resolve(client: pg.ClientBase, series: Iterable<SeriesInfo>): Promise<{ ids: Map<string, number>; rejected: Map<string, Error> }> {
+  async resolve(client: Queryable, series: Iterable<SeriesInfo>): Promise<{ ids: Map<string, number>; rejected: Map<string, Error> }> {
     const missing = new Map<string, SeriesInfo>();
     for (const s of series) if (!this.ids.has(s.seriesKey) && !missing.has(s.seriesKey)) missing.set(s.seriesKey, s);
     const rejected = new Map<string, Error>();
@@ -45,13 +50,13 @@ export class SeriesCache {
     }
     const keys = rows.filter((r) => !rejected.has(r.seriesKey)).map((r) => r.seriesKey);
     if (keys.length > 0) {
-      const found = await client.query<{ series_id: string; series_key: string }>('SELECT series_id, series_key FROM series WHERE series_key = ANY($1::text[])', [keys]);
+      const found: { rows: { series_id: string; series_key: string }[] } = await client.query('SELECT series_id, series_key FROM series WHERE series_key = ANY($1::text[])', [keys]);
       for (const r of found.rows) this.ids.set(r.series_key, Number(r.series_id));
     }
     return { ids: this.ids, rejected };
   }
 
-  private async upsert(client: pg.ClientBase, rows: SeriesInfo[]): Promise<void> {
+  private async upsert(client: Queryable, rows: SeriesInfo[]): Promise<void> {
     await client.query(UPSERT, [rows.map((r) => r.seriesKey), rows.map((r) => r.deviceId), rows.map((r) => r.metric), rows.map((r) => JSON.stringify(r.labels)), rows.map((r) => r.unit)]);
   }
 }

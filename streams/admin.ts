@@ -66,7 +66,7 @@ export async function connectAdmin(opts: { brokers: string[]; logger: Logger; cl
             topic: s.name,
             numPartitions: s.partitions,
             replicationFactor,
-            configEntries: Object.entries(s.config).map(([name, value]) => ({ name, value })),
+            configEntries: Object.entries(withDurability(s.config, replicationFactor)).map(([name, value]) => ({ name, value })),
           })),
         });
         // Another replica may have raced us: createTopics returns false then, which is fine.
@@ -100,4 +100,12 @@ export async function connectAdmin(opts: { brokers: string[]; logger: Logger; cl
     },
     close: () => admin.disconnect(),
   };
+}
+
+/** With three or more replicas an acks=all write must reach two of them before it counts, whatever
+ *  the broker's default: one surviving replica must never be the only copy of an acknowledged
+ *  record. A spec that sets its own value keeps it. */
+export function withDurability(config: Record<string, string>, replicationFactor: number): Record<string, string> {
+  if (replicationFactor < 3 || config['min.insync.replicas'] !== undefined) return config;
+  return { ...config, 'min.insync.replicas': '2' };
 }

@@ -55,17 +55,23 @@ export async function createStreamProducer(opts: ProducerOptions): Promise<Strea
   const linger = opts.lingerMs ?? 5;
   const maxBatch = opts.maxBatchMessages ?? 2_000;
   const compression = compressionType(opts.compression);
+  // One produce request in flight at a time: kafkajs numbers an idempotent producer's batches when
+  // it builds a request, and two concurrent requests where the first fails and is retried after
+  // the second landed are what made the broker take a reading twice (seen in the resilience suite
+  // when a partition leader was killed; kafkajs#200). Batches sealed while one is in flight wait
+  // in `ready` and go next, so throughput comes from bigger requests rather than parallel ones.
   let pending = new Map<string, Pending>();
+  let pendingCount = 0;
+  const ready: Map<string, Pending>[] = [];
+  let sending: Promise<void> | undefined;
   let timer: NodeJS.Timeout | undefined;
-  let inFlight = new Set<Promise<void>>();
 
-  const flush = () => {
-    timer = undefined;
-    if (pending.size === 0) return;
-    const batch = pending;
-    pending = new Map();
+  const pump = () => {
+    if (sending) return;
+    const batch = ready.shift();
+    if (!batch) return;
     const topicMessages = [...batch].map(([topic, p]) => ({ topic, messages: p.messages }));
-    const p = producer
+    sending = producer
       .sendBatch({ acks: -1, compression, topicMessages })
       .then(() => {
         for (const [topic, q] of batch) {
@@ -80,8 +86,21 @@ export async function createStreamProducer(opts: ProducerOptions): Promise<Strea
           q.waiters.forEach((w) => w.reject(e));
         }
       })
-      .finally(() => inFlight.delete(p));
-    inFlight.add(p);
+      .finally(() => {
+        sending = undefined;
+        pump();
+      });
+  };
+
+  const flush = () => {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    if (pending.size > 0) {
+      ready.push(pending);
+      pending = new Map();
+      pendingCount = 0;
+    }
+    pump();
   };
 
   const enqueue = (topic: string, messages: Pending['messages']) =>
@@ -90,10 +109,9 @@ export async function createStreamProducer(opts: ProducerOptions): Promise<Strea
       if (!p) pending.set(topic, (p = { messages: [], waiters: [] }));
       for (const m of messages) p.messages.push(m);
       p.waiters.push({ resolve, reject });
-      if (p.messages.length >= maxBatch) {
-        if (timer) clearTimeout(timer);
-        flush();
-      } else timer ??= setTimeout(flush, linger);
+      pendingCount += messages.length;
+      if (pendingCount >= maxBatch) flush();
+      else timer ??= setTimeout(flush, linger);
     });
 
   return {
@@ -120,10 +138,8 @@ export async function createStreamProducer(opts: ProducerOptions): Promise<Strea
       );
     },
     async close() {
-      if (timer) clearTimeout(timer);
       flush();
-      await Promise.allSettled([...inFlight]);
-      inFlight = new Set();
+      while (sending) await sending;
       await producer.disconnect();
     },
   };

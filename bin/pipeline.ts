@@ -1,9 +1,11 @@
 // The whole pipeline on one machine, as child processes in dependency order: registry, device
-// lab, inventory import, processor, sink, collector, api. Used by `demo` (npm start) and by the
-// end-to-end tests, so what the user runs is what the tests prove.
+// lab, inventory import, processor, sink, collector, api. Used by `demo` (npm start), by the
+// end-to-end tests and by the resilience suite, so what the user runs is what the tests prove.
+// Each role is started from a remembered spec, so a fault test can SIGKILL one, restart it with
+// the same settings, or scale the collectors out and in.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort, startRole, stopAll, type RoleProcess } from './supervisor.js';
+import { freePort, startRole, type RoleProcess } from './supervisor.js';
 import { projectRoot } from './supervisor.js';
 
 export interface PipelineEndpoints {
@@ -22,6 +24,13 @@ export interface PipelineOptions {
   labDevices?: number;
   /** Extra settings of the processor (e.g. ANALYSIS_CONFIG_FILE). */
   processorEnv?: Record<string, string>;
+  /** Extra settings of the sink, every collector, the api and the lab. */
+  sinkEnv?: Record<string, string>;
+  collectorEnv?: Record<string, string>;
+  apiEnv?: Record<string, string>;
+  labEnv?: Record<string, string>;
+  /** Replicas of every topic the roles create (KAFKA_REPLICATION_FACTOR; 3 on the cluster profile). */
+  replicationFactor?: number;
   /** Network-namespace ICMP paths in the lab (default: the lab's own, 1 when root). */
   labIcmpPaths?: number;
   pollIntervalMs?: number;
@@ -33,8 +42,22 @@ export interface Pipeline {
   apiUrl: string;
   labUrl: string;
   env: Record<string, string>;
+  /** The running process of each role by name (registry, lab, processor, sink, collector-N, api). */
   roles: Map<string, RoleProcess>;
+  /** SIGKILL, no restart: a crash. */
+  killRole(name: string): Promise<void>;
+  /** Starts a role again with the settings it had (after a kill, or SIGTERM first if it runs). */
+  restartRole(name: string): Promise<RoleProcess>;
+  /** Starts or stops (SIGTERM, highest numbers first) collectors until `count` run. */
+  scaleCollectors(count: number): Promise<void>;
   stop(): Promise<void>;
+}
+
+interface RoleSpec {
+  role: string;
+  env: Record<string, string>;
+  args?: string[];
+  ready?: () => Promise<boolean>;
 }
 
 /** The lab's MCP simulator, when it runs: the collector gets its URL and account. */
@@ -44,25 +67,40 @@ function readMcp(labDir: string): { url: string; username: string; password: str
 }
 
 const httpOk = (url: string) => async () => (await fetch(url).catch(() => null))?.ok === true;
+const collectorName = (n: number) => `collector-${n}`;
 
 export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
   const log = o.log ?? (() => undefined);
   const logDir = join(o.runDir, 'logs');
-  const started: RoleProcess[] = [];
+  const order: string[] = []; // start order of the roles; stopped in reverse
+  const specs = new Map<string, RoleSpec>();
   const roles = new Map<string, RoleProcess>();
   const base: Record<string, string> = {
     KAFKA_BROKERS: o.endpoints.kafkaBrokers.join(','),
     DATABASE_URL: o.endpoints.databaseUrl,
     REDIS_URL: o.endpoints.redisUrl,
     KAFKA_TOPIC_PREFIX: o.topicPrefix ?? '',
+    // Pipelines sharing one Redis (the tests do) keep their cached values and event channels apart
+    // as their topics are: a new subscriber must never get another pipeline's last value.
+    SINK_REDIS_PREFIX: `${o.topicPrefix ?? ''}oc:`,
+    API_REDIS_PREFIX: `${o.topicPrefix ?? ''}oc:api:`,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+    ...(o.replicationFactor === undefined ? {} : { KAFKA_REPLICATION_FACTOR: String(o.replicationFactor) }),
+  };
+  const launch = async (name: string) => {
+    const spec = specs.get(name)!;
+    const p = await startRole({ name, role: spec.role, args: spec.args, env: { ...base, ...spec.env }, logDir, ready: spec.ready ? () => spec.ready!() : undefined, timeoutMs: 90_000 });
+    roles.set(name, p);
+    return p;
   };
   const start = async (name: string, role: string, env: Record<string, string>, ready?: () => Promise<boolean>, args?: string[]) => {
     log(`starting ${name}`);
-    const p = await startRole({ name, role, args, env: { ...base, ...env }, logDir, ready: ready ? () => ready() : undefined, timeoutMs: 90_000 });
-    started.push(p);
-    roles.set(name, p);
-    return p;
+    specs.set(name, { role, env, ready, args });
+    if (!order.includes(name)) order.push(name);
+    return launch(name);
+  };
+  const stopAll = async () => {
+    for (const name of [...order].reverse()) await roles.get(name)?.stop();
   };
   try {
     let registryUrl = o.registryUrl;
@@ -85,30 +123,71 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
         LAB_HTTP_PORT: String(labHttpPort),
         LAB_DATA_DIR: labDir,
         ...(o.labIcmpPaths === undefined ? {} : { LAB_ICMP_PATHS: String(o.labIcmpPaths) }),
+        ...o.labEnv,
       },
       httpOk(`${labUrl}/healthz`),
     );
     log('publishing the lab inventory');
-    const inv = await startRole({ name: 'inventory', role: 'inventory', args: ['import', join(labDir, 'inventory.yaml')], env: base, logDir, ready: async (p) => p.child.exitCode === 0 });
+    const inv = await startRole({ name: 'inventory', role: 'inventory', args: ['import', join(labDir, 'inventory.yaml')], env: base, logDir, ready: async (p) => p.child.exitCode === 0, timeoutMs: 90_000 });
     await inv.stop();
 
     await start('processor', 'processor', o.processorEnv ?? {});
-    await start('sink', 'sink', {});
+    await start('sink', 'sink', o.sinkEnv ?? {});
     const mcp = readMcp(labDir);
-    await start('collector-1', 'collector', {
-      COLLECTOR_ID: 'collector-1',
+    const collectorEnv = (n: number): Record<string, string> => ({
+      COLLECTOR_ID: collectorName(n),
       POLL_INTERVAL_MS: String(o.pollIntervalMs ?? 5_000),
       ICMP_INTERVAL_MS: String(o.pollIntervalMs ?? 5_000),
       SSH_INTERVAL_MS: String(Math.max(5_000, (o.pollIntervalMs ?? 5_000) * 3)),
       SSH_KNOWN_HOSTS_FILE: join(o.runDir, 'ssh_known_hosts'),
       ...(mcp ? { MCP_URL: mcp.url, MCP_USERNAME: mcp.username, MCP_PASSWORD: mcp.password, MCP_INTERVAL_MS: '10000' } : {}),
+      ...o.collectorEnv,
     });
+    await start(collectorName(1), 'collector', collectorEnv(1));
     const apiPort = o.apiPort ?? (await freePort());
     const apiUrl = `http://127.0.0.1:${apiPort}`;
-    await start('api', 'api', { API_PORT: String(apiPort), API_JWT_SECRET: o.jwtSecret, API_UI_DIR: join(projectRoot, 'ui', 'dist') }, httpOk(`${apiUrl}/readyz`));
-    return { registryUrl, apiUrl, labUrl, env: base, roles, stop: () => stopAll(started) };
+    await start('api', 'api', { API_PORT: String(apiPort), API_JWT_SECRET: o.jwtSecret, API_UI_DIR: join(projectRoot, 'ui', 'dist'), ...o.apiEnv }, httpOk(`${apiUrl}/readyz`));
+
+    const running = (name: string) => {
+      const c = roles.get(name)?.child;
+      return c !== undefined && c.exitCode === null && c.signalCode === null;
+    };
+    const pipeline: Pipeline = {
+      registryUrl,
+      apiUrl,
+      labUrl,
+      env: base,
+      roles,
+      async killRole(name) {
+        const p = roles.get(name);
+        if (!p) throw new Error(`pipeline: no role "${name}" (roles: ${[...roles.keys()].join(', ')})`);
+        await p.kill();
+      },
+      async restartRole(name) {
+        if (!specs.has(name)) throw new Error(`pipeline: no role "${name}" to restart (roles: ${[...specs.keys()].join(', ')})`);
+        await roles.get(name)?.stop();
+        log(`restarting ${name}`);
+        return launch(name);
+      },
+      async scaleCollectors(count) {
+        if (!(count >= 1)) throw new Error(`pipeline: at least one collector is needed, ${count} asked`);
+        const live = () => order.filter((n) => n.startsWith('collector-') && running(n));
+        // Added ones start one at a time: each join is a rebalance of the collectors' group.
+        for (let n = 1; live().length < count; n++) {
+          const name = collectorName(n);
+          if (running(name)) continue;
+          specs.set(name, { role: 'collector', env: collectorEnv(n) });
+          if (!order.includes(name)) order.splice(order.indexOf('api'), 0, name); // stopped after the api
+          log(`starting ${name}`);
+          await launch(name);
+        }
+        for (const name of live().reverse().slice(0, Math.max(0, live().length - count))) await roles.get(name)!.stop();
+      },
+      stop: stopAll,
+    };
+    return pipeline;
   } catch (err) {
-    await stopAll(started);
+    await stopAll();
     throw err;
   }
 }

@@ -1,0 +1,82 @@
+// What the suite asks Kafka directly: which node leads a partition (to kill the leader), whether
+// every replica is back in sync (before the next fault), and the lag of each consumer group.
+import type { Admin } from 'kafkajs';
+import type pg from 'pg';
+import type { Logger } from '../../common/log.js';
+import { createKafkaClient } from '../../streams/kafka-client.js';
+
+export interface LagSample {
+  at: number;
+  lag: Record<string, number>; // group → messages behind, summed over its topics
+}
+
+export class KafkaWatch {
+  private readonly admin: Admin;
+
+  private constructor(admin: Admin) {
+    this.admin = admin;
+  }
+
+  static async connect(brokers: string[], logger: Logger): Promise<KafkaWatch> {
+    const admin = createKafkaClient({ brokers, clientId: 'resilience-watch', logger }).admin();
+    await admin.connect();
+    return new KafkaWatch(admin);
+  }
+
+  /** Node id of the leader of a partition. */
+  async leaderOf(topic: string, partition = 0): Promise<number> {
+    const meta = await this.admin.fetchTopicMetadata({ topics: [topic] });
+    const p = meta.topics[0].partitions.find((x) => x.partitionId === partition);
+    if (!p || p.leader < 0) throw new Error(`kafka: ${topic}[${partition}] has no leader`);
+    return p.leader;
+  }
+
+  /** Waits until every partition of `topics` has all its replicas in sync. */
+  async waitInSync(topics: string[], timeoutMs: number): Promise<number> {
+    const started = Date.now();
+    for (;;) {
+      const meta = await this.admin.fetchTopicMetadata({ topics }).catch(() => undefined);
+      const behind = meta?.topics.flatMap((t) => t.partitions.filter((p) => p.isr.length < p.replicas.length || p.leader < 0)).length;
+      if (behind === 0) return Date.now() - started;
+      if (Date.now() - started > timeoutMs) throw new Error(`kafka: ${behind ?? '?'} partitions of ${topics.length} topics not in sync after ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+
+  /** Replication factor and min.insync.replicas of a topic as the brokers hold them. */
+  async durability(topic: string): Promise<{ replicas: number; minInsync: string }> {
+    const meta = await this.admin.fetchTopicMetadata({ topics: [topic] });
+    const cfg = await this.admin.describeConfigs({ includeSynonyms: false, resources: [{ type: 2 /* TOPIC */, name: topic, configNames: ['min.insync.replicas'] }] });
+    return { replicas: meta.topics[0].partitions[0].replicas.length, minInsync: cfg.resources[0].configEntries[0]?.configValue ?? '?' };
+  }
+
+  private async ends(topic: string): Promise<Map<number, number>> {
+    const offs = await this.admin.fetchTopicOffsets(topic);
+    return new Map(offs.map((o) => [o.partition, Number(o.high)]));
+  }
+
+  /** Messages behind of a Kafka-committing group over its topics (-1 commits count from 0). */
+  async groupLag(groupId: string, topics: string[]): Promise<number> {
+    let lag = 0;
+    for (const topic of topics) {
+      const ends = await this.ends(topic);
+      const res = await this.admin.fetchOffsets({ groupId, topics: [topic] });
+      for (const p of res[0].partitions) lag += Math.max(0, (ends.get(p.partition) ?? 0) - Math.max(0, Number(p.offset)));
+    }
+    return lag;
+  }
+
+  /** Lag of a sink group, whose offsets live in PostgreSQL (sink_offsets) next to its rows. */
+  async sinkLag(db: pg.Client | pg.Pool, groupId: string, topic: string): Promise<number> {
+    const ends = await this.ends(topic);
+    const { rows } = await db.query<{ partition: number; next_offset: string }>(`SELECT partition, next_offset FROM sink_offsets WHERE group_id = $1 AND topic = $2`, [groupId, topic]);
+    const stored = new Map(rows.map((r) => [r.partition, Number(r.next_offset)]));
+    let lag = 0;
+    for (const [p, end] of ends) lag += Math.max(0, end - (stored.get(p) ?? 0));
+    return lag;
+  }
+
+  async close(): Promise<void> {
+    await this.admin.disconnect();
+  }
+}

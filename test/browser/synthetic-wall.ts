@@ -147,6 +147,8 @@ async function fill(pool: pg.Pool, charts: number, historyMin: number, nowMs: nu
   return { devices, series, anomalyId };
 }
 
+const CLOSE_WAIT_MS = 5_000;
+
 export async function startSyntheticWall(opts: SyntheticWallOptions): Promise<SyntheticWall> {
   const charts = opts.charts ?? DEFAULTS.charts;
   const logger = createLogger({ role: 'synthetic-wall' }, opts.logLevel ?? 'warn');
@@ -162,6 +164,7 @@ export async function startSyntheticWall(opts: SyntheticWallOptions): Promise<Sy
     let published = 0;
 
     const startApi = async () => {
+      if (server) return; // already up (a test that failed midway makes sure it is)
       server = await buildApiServer({ pool, jwtSecret: secret, uiDir, logger });
       await server.app.listen({ host: '127.0.0.1', port });
       port = (server.app.server.address() as { port: number }).port;
@@ -169,7 +172,9 @@ export async function startSyntheticWall(opts: SyntheticWallOptions): Promise<Sy
     const stopApi = async () => {
       const s = server;
       server = null;
-      await s?.app.close();
+      // The listener stops at once; a browser's open websocket can hold close() up for its close
+      // handshake on a loaded machine, and the test only needs the port to refuse connections.
+      await Promise.race([s?.app.close(), new Promise((r) => setTimeout(r, CLOSE_WAIT_MS))]);
     };
     await startApi();
 

@@ -3,12 +3,11 @@
 // the sink would: day partitions created before points, rollups refreshed from the invalidation
 // log. Dropped at the end.
 
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { createTestDatabase as createScratchDatabase } from '../test/pg-db.js';
 import { migrate } from '../sinks/timescale/migrations.js';
 import { hoursOf, logInvalidations, refreshRollups } from '../sinks/timescale/rollups.js';
-
-export const DATABASE_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:25432/opsconductor';
+import { testEnv } from '../test/env.js';
 
 const DAY_MS = 86_400_000;
 
@@ -20,40 +19,25 @@ export interface TestDatabase {
 }
 
 export async function createTestDatabase(prefix = 'api_test'): Promise<TestDatabase> {
-  const name = `${prefix}_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: DATABASE_URL });
-  await admin.connect();
-  try {
-    await admin.query(`create database ${name}`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(DATABASE_URL);
-  url.pathname = `/${name}`;
+  const db = await createScratchDatabase(prefix, testEnv.databaseUrl);
   // migrate() runs BEGIN/COMMIT itself: it needs one connection, not a pool.
-  const client = new pg.Client({ connectionString: url.toString() });
+  const client = new pg.Client({ connectionString: db.url });
   await client.connect();
   try {
     await migrate(client, { layout: 'partitioned' });
   } finally {
     await client.end();
   }
-  const pool = new pg.Pool({ connectionString: url.toString(), max: 6 });
+  const pool = new pg.Pool({ connectionString: db.url, max: 6 });
   // The drop at the end terminates whatever is left connected; an idle client's error is expected then.
   pool.on('error', () => undefined);
   return {
-    name,
-    url: url.toString(),
+    name: db.name,
+    url: db.url,
     pool,
     drop: async () => {
       await pool.end();
-      const cleanup = new pg.Client({ connectionString: DATABASE_URL });
-      await cleanup.connect();
-      try {
-        await cleanup.query(`drop database if exists ${name} with (force)`);
-      } finally {
-        await cleanup.end();
-      }
+      await db.drop();
     },
   };
 }

@@ -16,6 +16,7 @@ import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { loadavg } from 'node:os';
 import pg from 'pg';
+import { createTestDatabase } from '../test/pg-db.js';
 import { createLogger } from '../common/log.js';
 import { signToken } from '../api/auth/jwt.js';
 import { rollupBucketSql } from '../api/readings/readings-query.js';
@@ -50,25 +51,6 @@ function argValue(args: string[], name: string): number | undefined {
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
 const round = (n: number, d = 2) => Math.round(n * 10 ** d) / 10 ** d;
-
-async function createDatabase(ctx: BenchContext): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `api_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: ctx.databaseUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(ctx.databaseUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: ctx.databaseUrl });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
-}
 
 async function fill(url: string, ctx: BenchContext, t0: number): Promise<{ dashboardIds: string[]; live: Array<{ id: string; key: string; deviceId: string }> }> {
   const client = new pg.Client({ connectionString: url });
@@ -119,7 +101,7 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
   const t0 = Math.floor(Date.now() / DAY - DEFAULTS.days - 1) * DAY;
   const from = t0 + 1_234;
   const to = t0 + DEFAULTS.days * DAY - 1;
-  const db = await createDatabase(ctx);
+  const db = await createTestDatabase('api_bench', ctx.databaseUrl);
   const pool = new pg.Pool({ connectionString: db.url, max: 10 });
   const sqlPool = new pg.Pool({ connectionString: db.url, max: 2 });
   const logger = createLogger({ role: 'bench-api' }, 'warn');

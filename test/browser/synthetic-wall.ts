@@ -9,6 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import pg from 'pg';
+import { createTestDatabase } from '../pg-db.js';
 import { createLogger } from '../../common/log.js';
 import { signToken } from '../../api/auth/jwt.js';
 import { buildApiServer, type ApiServer } from '../../api/server.js';
@@ -54,25 +55,6 @@ const SECRET_BYTES = 24;
 export function traffic(seed: number, tS: number): number {
   const base = 150e6 + (seed % 7) * 90e6;
   return Math.max(0, base * (1 + 0.35 * Math.sin(tS / 180 + seed) + 0.12 * Math.sin(tS / 17 + seed * 3) + 0.05 * Math.sin(tS * 1.7 + seed)));
-}
-
-async function createDatabase(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `ui_wall_${randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: adminUrl });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
 }
 
 async function fill(pool: pg.Pool, charts: number, historyMin: number, nowMs: number) {
@@ -152,7 +134,7 @@ const CLOSE_WAIT_MS = 5_000;
 export async function startSyntheticWall(opts: SyntheticWallOptions): Promise<SyntheticWall> {
   const charts = opts.charts ?? DEFAULTS.charts;
   const logger = createLogger({ role: 'synthetic-wall' }, opts.logLevel ?? 'warn');
-  const db = await createDatabase(opts.databaseUrl);
+  const db = await createTestDatabase('ui_wall', opts.databaseUrl);
   const pool = new pg.Pool({ connectionString: db.url, max: 6 });
   let server: ApiServer | null = null;
   let timer: ReturnType<typeof setInterval> | undefined;

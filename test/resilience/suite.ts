@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
+import { createTestDatabase } from '../pg-db.js';
 import type { Logger } from '../../common/log.js';
 import { startPipeline, type Pipeline } from '../../bin/pipeline.js';
 import { projectRoot } from '../../bin/supervisor.js';
@@ -87,24 +88,6 @@ export interface SuiteResult {
   scaling?: ScalingResult;
 }
 
-async function createDatabase(adminUrl: string, name: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: adminUrl });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
-}
-
 /** The suite's own Kafka clients log nothing: their reconnect errors during a broker fault are expected. */
 const quietLogger: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => quietLogger };
 
@@ -131,7 +114,7 @@ export async function runSuite(o: SuiteOptions): Promise<SuiteResult> {
   const prefix = `res-${id}.`;
   const runDir = mkdtempSync(join(tmpdir(), 'oc-resilience-'));
   const jwtSecret = randomBytes(32).toString('base64url');
-  const db = await createDatabase(o.endpoints.databaseUrl, `resilience_${id}`);
+  const db = await createTestDatabase(`resilience_${id}`, o.endpoints.databaseUrl);
   const sql = pool(db.url);
   // Kafka group ids get the topic prefix from streams/; the sink's offsets table holds its bare group id.
   const groups = { processor: `${prefix}processors`, sink: 'sink-timescale' };

@@ -39,6 +39,8 @@ export interface Accounting {
   duplicates_by: { raw: number; metrics: number; anomalies: number; rows: number };
   /** A few duplicated records, to say what doubled. */
   duplicate_examples: string[];
+  /** A few readings without a metric batch (topic/partition/offset), to say where to look. */
+  lost_examples: string[];
   anomalies_opened: number;
 }
 
@@ -160,6 +162,11 @@ export class Ledger {
     for (const m of uniqueMetrics.values()) need.set(`${m.deviceId}|${m.ts}`, (need.get(`${m.deviceId}|${m.ts}`) ?? 0) - 1);
     let lostReadings = 0;
     for (const n of need.values()) if (n > 0) lostReadings += n;
+    const lostExamples: string[] = [];
+    for (const [at, e] of [...this.raw].filter(([, e]) => inWindow(e.ts, w))) {
+      if (lostExamples.length >= 5) break;
+      if ((need.get(`${e.deviceId}|${e.ts}`) ?? 0) > 0) lostExamples.push(`raw ${e.profile} ${e.deviceId}@${e.ts} at ${at}`);
+    }
 
     const samples = new Set<string>();
     for (const m of uniqueMetrics.values()) for (const s of m.samples) samples.add(s);
@@ -194,6 +201,7 @@ export class Ledger {
       duplicates: by.raw + by.metrics + by.anomalies + by.rows,
       duplicates_by: by,
       duplicate_examples: examples,
+      lost_examples: lostExamples,
       anomalies_opened: new Set(anomalies.filter((a) => a.event.state === 'OPEN').map((a) => a.event.anomalyId)).size,
     };
   }

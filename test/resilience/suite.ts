@@ -137,7 +137,7 @@ export async function runSuite(o: SuiteOptions): Promise<SuiteResult> {
       labIcmpPaths: o.faults.includes('network') ? 1 : 0,
       labEnv: { LAB_MCP: 'false', ...o.labEnv },
       pollIntervalMs: o.pollIntervalMs,
-      processorEnv: { ANALYSIS_CONFIG_FILE: analysisFile, ...(o.sessionTimeoutMs ? { PROCESSOR_SESSION_TIMEOUT_MS: String(o.sessionTimeoutMs) } : {}) },
+      processorEnv: { ANALYSIS_CONFIG_FILE: analysisFile, LOG_LEVEL: 'info', ...(o.sessionTimeoutMs ? { PROCESSOR_SESSION_TIMEOUT_MS: String(o.sessionTimeoutMs) } : {}) },
       sinkEnv: o.sessionTimeoutMs ? { SINK_SESSION_TIMEOUT_MS: String(o.sessionTimeoutMs) } : {},
       collectorEnv: { COLLECTOR_SESSION_TIMEOUT_MS: String(SUITE_DEFAULTS.sessionTimeoutMs), ...o.collectorEnv },
       log: (m) => o.say(m),
@@ -298,8 +298,10 @@ export async function runSuite(o: SuiteOptions): Promise<SuiteResult> {
     const ofDrop = ofPort.filter((e) => e.seriesKey.includes(`port=${drop!.port}`));
     const opened = new Set(ofDrop.filter((e) => e.state === 'OPEN').map((e) => e.anomalyId)).size;
     const anomalyEvents = ofPort.map((e) => `${e.state} ${e.anomalyId} ${e.seriesKey} ${e.detector} @${e.ts}`);
-    // The roles' logs stay in runDir when the run fails (the error names them); a finished run leaves nothing.
-    cleanups.unshift(async () => rmSync(runDir, { recursive: true, force: true }));
+    // The roles' logs stay in runDir when the run fails or something was lost or doubled (it is
+    // named then); a clean run leaves nothing.
+    if (total.lost + total.duplicates === 0) cleanups.unshift(async () => rmSync(runDir, { recursive: true, force: true }));
+    else o.say(`${total.lost} lost, ${total.duplicates} doubled (${[...total.lost_examples, ...total.duplicate_examples].join('; ')}): the roles' logs are kept in ${runDir}`);
     return { durability, total, faults, anomalies: { injected: drop ? 1 : 0, opened }, e2e, e2e_faults: e2eFaults, stage_delays: stageDelays, anomaly_events: anomalyEvents, lag, steady, load, scaling };
   } finally {
     await cleanup();

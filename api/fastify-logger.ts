@@ -40,8 +40,15 @@ function isClientError(err: unknown): boolean {
   return typeof status === 'number' && status >= 400 && status < 500;
 }
 
+// A subscription whose client went away (a wall page navigated, a socket closed) aborts its
+// queue; mercurius reports that as an error, but nothing went wrong on our side.
+function isClientGone(err: unknown): boolean {
+  const e = err as { code?: unknown; name?: unknown } | null;
+  return e?.code === 'ABORT_ERR' || e?.name === 'AbortError';
+}
+
 function adapt(logger: Logger, level: 'error' | 'warn' | 'info' | 'debug'): LogFn {
-  const demoted = (err: unknown) => (level === 'error' && isClientError(err) ? 'info' : level);
+  const demoted = (err: unknown) => (level === 'error' && (isClientError(err) || isClientGone(err)) ? 'info' : level);
   return (objOrMsg, msg) => {
     if (Array.isArray(objOrMsg) && objOrMsg.every((e) => e instanceof Error)) {
       const errors = objOrMsg as Error[];
@@ -51,7 +58,7 @@ function adapt(logger: Logger, level: 'error' | 'warn' | 'info' | 'debug'): LogF
       logger[demoted(objOrMsg)](typeof msg === 'string' ? msg : objOrMsg.message, { err: objOrMsg });
     } else if (objOrMsg !== null && typeof objOrMsg === 'object') {
       const fields = flatFields(objOrMsg as Record<string, unknown>);
-      logger[level](typeof msg === 'string' ? msg : 'fastify', fields);
+      logger[fields.err === undefined ? level : demoted(fields.err)](typeof msg === 'string' ? msg : 'fastify', fields);
     } else {
       logger[level](String(objOrMsg));
     }

@@ -1,14 +1,15 @@
 // Proves the pinned Kafka server (infra/kafka/pom.xml) and kafkajs 2.2.4 work together for
 // everything the pipeline relies on: admin calls, idempotent produce, consumer groups, and the
 // consume-transform-produce transaction with sendOffsets under read_committed.
-// Runs against KAFKA_BROKERS (default: the development broker on 127.0.0.1:39092).
+// Runs against KAFKA_BROKERS (default: the test profile's broker, as every test; see test/env.ts).
 
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { Kafka, logLevel, type Consumer, type KafkaMessage } from 'kafkajs';
+import { testEnv } from '../test/env.js';
 
-const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:39092').split(',');
+const brokers = testEnv.kafkaBrokers;
 // Quiet by default: kafkajs logs retried errors (CONCURRENT_TRANSACTIONS right after an abort)
 // at ERROR although they succeed on retry. KAFKAJS_DEBUG=1 shows everything.
 const kafka = new Kafka({ clientId: 'kafka-compat-test', brokers, logLevel: process.env.KAFKAJS_DEBUG ? logLevel.DEBUG : logLevel.NOTHING });

@@ -16,7 +16,7 @@ import { kafkaLibsDir, kafkaLibsReady } from './install.js';
 import { startKafka, type KafkaCluster } from './kafka.js';
 import { startPostgres, type PostgresServer } from './postgres.js';
 import { withFileLock } from './file-lock.js';
-import { isAlive, killAllTracked, processBelongsTo, processesUnder, stopForeignProcess, type ManagedProcess } from './proc.js';
+import { isAlive, killAllTracked, processBelongsTo, processesUnder, signalGroup, stopForeignProcess, type ManagedProcess } from './proc.js';
 import { startRedis, type RedisServer } from './redis.js';
 import { checkEndpoints } from './stack-health.js';
 
@@ -152,7 +152,13 @@ async function startOwned(opts: StartStackOptions & { brokers: 1 | 3 }, dir: str
     (stopping ??= (async () => {
       const t = Date.now();
       try {
-        await stopAll();
+        // Alongside its own children, whatever else runs on the services' data: a broker or
+        // PostgreSQL a fault test restarted (not our child, so stopAll cannot reach it). Stopped
+        // together, so no broker is left waiting for a controller quorum that is already gone.
+        const own = new Set(Object.values(file.pids).map((p) => p.pid));
+        const strays = serviceFolders(dir).flatMap((f) => processesUnder(f)).filter((pid) => !own.has(pid));
+        if (strays.length > 0) logger.info('stack: also stopping processes restarted on its data', { pids: strays });
+        await Promise.all([stopAll(), ...strays.map((pid) => stopForeignProcess(pid, 'SIGTERM', STACK_DEFAULTS.staleStopGraceMs))]);
         rmSync(stackFile, { force: true });
         logger.info('stack: stopped', { ms: Date.now() - t });
       } finally {
@@ -204,7 +210,7 @@ async function reuseOrCleanUp(dir: string, profile: StackProfile, brokers: numbe
   }
   // Crashed run: stop whatever still works in the services' folders, then start afresh. Only
   // those: other programs keep their own files under .run/<profile> too (role logs, the lab).
-  const folders = [join(dir, 'kafka'), join(dir, 'redis'), ...postgresHomes(dir)];
+  const folders = serviceFolders(dir);
   const belongs = (pid: number) => folders.some((f) => processBelongsTo(pid, f));
   const stale = new Map<number, NodeJS.Signals>();
   for (const entry of Object.values(file?.pids ?? {})) {
@@ -219,6 +225,19 @@ async function reuseOrCleanUp(dir: string, profile: StackProfile, brokers: numbe
   }
   if (file) rmSync(stackFile, { force: true });
   return undefined;
+}
+
+/** Last resort of a test that owns a profile and ran out of time: SIGKILL every process on the
+ *  profile's service data, its own children and any restarted by a fault test alike. */
+export function killProfileServices(root: string, profile: StackProfile): number[] {
+  const pids = serviceFolders(runDir(root, profile)).flatMap((f) => processesUnder(f));
+  for (const pid of pids) signalGroup(pid, 'SIGKILL');
+  return pids;
+}
+
+/** The folders of a profile's services (its other folders hold role logs and the lab). */
+function serviceFolders(dir: string): string[] {
+  return [join(dir, 'kafka'), join(dir, 'redis'), ...postgresHomes(dir)];
 }
 
 /** Where the postgres data of a profile lives: its folder, or the fallback it links to. */

@@ -61,6 +61,12 @@ export interface TransactionalProcessor {
   isReady(): boolean;
 }
 
+export const TRANSACTIONAL_DEFAULTS = {
+  /** Batches in the hands of eachBatch at once (kafkajs partitionsConsumedConcurrently): enough
+   * for every partition number of four raw topics; one number's batches still share a transaction. */
+  batchesConcurrently: 24,
+};
+
 const transactionalRetry = { retries: 10, initialRetryTime: 200, maxRetryTime: 5_000 };
 
 type KafkaProducer = ReturnType<ReturnType<typeof createKafkaClient>['producer']>;
@@ -85,7 +91,9 @@ export function createTransactionalProcessor<S>(opts: TransactionalOptions<S>): 
   const producers = new Map<number, Promise<KafkaProducer>>(); // by input partition number
   const states = new Map<number, Map<string, S>>(); // input partition → key → state
   const restoring = new Map<number, Promise<void>>();
-  const turns = new Map<number, Promise<void>>(); // by partition number: one batch at a time
+  // By partition number: batches waiting for the transaction in flight, and whether one is.
+  const waiting = new Map<number, { payload: BatchPayload; done: (err?: unknown) => void }[]>();
+  const pumping = new Set<number>();
   let assigned = new Set<number>();
   let ready = false;
 
@@ -181,29 +189,55 @@ export function createTransactionalProcessor<S>(opts: TransactionalOptions<S>): 
       await consumer.run({
         autoCommit: false,
         eachBatchAutoResolve: false,
-        partitionsConsumedConcurrently: 2,
-        eachBatch: async (payload) => {
-          // Partition N of every input topic shares one state and one transactional producer:
-          // their batches take turns (batches of different partition numbers run side by side).
-          const previous = turns.get(payload.batch.partition) ?? Promise.resolve();
-          const mine = previous.then(() => processBatch(payload));
-          turns.set(payload.batch.partition, mine.catch(() => undefined));
-          await mine;
-        },
+        // Batches of different partition numbers run side by side (their transactions' round trips
+        // overlap); those of one number wait for its transaction in flight and join the next.
+        partitionsConsumedConcurrently: TRANSACTIONAL_DEFAULTS.batchesConcurrently,
+        eachBatch: (payload) =>
+          new Promise<void>((resolve, reject) => {
+            const p = payload.batch.partition;
+            let queue = waiting.get(p);
+            if (!queue) waiting.set(p, (queue = []));
+            queue.push({ payload, done: (err) => (err === undefined ? resolve() : reject(err)) });
+            void pump(p);
+          }),
       });
 
-      async function processBatch({ batch, heartbeat, isRunning, isStale, resolveOffset }: BatchPayload) {
-        if (!isRunning() || isStale() || batch.messages.length === 0) return;
-        const { topic, partition } = batch;
+      // Group commit: partition N of every input topic shares one state and one transactional
+      // producer, so their batches go into one transaction together, whatever arrived while the
+      // previous one was in flight. A transaction costs several broker round trips (with acks=all
+      // on a cluster, tens of ms each); taking all of a partition number's batches at once keeps
+      // a processor reading four raw topics from falling behind on round trips alone.
+      async function pump(partition: number) {
+        if (pumping.has(partition)) return;
+        pumping.add(partition);
+        try {
+          for (;;) {
+            const group = waiting.get(partition) ?? [];
+            if (group.length === 0) break; // no await between this check and the delete below
+            waiting.set(partition, []);
+            try {
+              await processGroup(partition, group.map((w) => w.payload));
+              for (const w of group) w.done();
+            } catch (err) {
+              for (const w of group) w.done(err); // each batch is re-delivered from its last committed offset
+            }
+          }
+        } finally {
+          pumping.delete(partition);
+        }
+      }
+
+      async function processGroup(partition: number, payloads: BatchPayload[]) {
+        const live = payloads.filter(({ batch, isRunning, isStale }) => isRunning() && !isStale() && batch.messages.length > 0);
+        if (live.length === 0) return;
         const t0 = process.hrtime.bigint();
-        streamMetrics.received.inc({ topic, group: opts.groupId }, batch.messages.length);
-        streamMetrics.lag.set({ group: opts.groupId, topic, partition: String(partition) }, Number(batch.offsetLag()));
+        for (const { batch } of live) {
+          streamMetrics.received.inc({ topic: batch.topic, group: opts.groupId }, batch.messages.length);
+          streamMetrics.lag.set({ group: opts.groupId, topic: batch.topic, partition: String(partition) }, Number(batch.offsetLag()));
+        }
+        const heartbeat = live[0].heartbeat;
         const state = await stateOf(partition);
         await heartbeat();
-        // Decoded a slice at a time, just before use: a whole big batch decoded up front outlives
-        // many young-generation collections, each copying it, and ends promoted to the old one.
-        let decoded: Decoded[] = [];
-        let decodedFrom = 0;
 
         type OutMessage = { key: string | null; value: Buffer | null; timestamp?: string; partition?: number; headers?: Record<string, string> };
         const producer = await producerFor(partition);
@@ -243,35 +277,42 @@ export function createTransactionalProcessor<S>(opts: TransactionalOptions<S>): 
         );
         const dead: { record: InRecord; error: unknown; stage: string }[] = [];
         try {
-          for (let i = 0; i < batch.messages.length; i++) {
-            const m = batch.messages[i];
-            if (i >= decodedFrom + decoded.length) {
-              decodedFrom = i;
-              decoded = await opts.serde.decodeMany(topic, batch.messages.slice(i, i + DECODE_SLICE).map((x) => x.value));
-            }
-            const d = decoded[i - decodedFrom];
-            const base = { topic, partition, offset: m.offset, key: m.key?.toString('utf8') ?? null, timestamp: Number(m.timestamp), headers: {}, raw: { key: m.key, value: m.value } };
-            if (!d.ok) {
-              dead.push({ record: { ...base, value: null }, error: d.error, stage: 'decode' });
-              continue;
-            }
-            const record: InRecord = { ...base, value: d.value };
-            const key = transform.stateKey ? transform.stateKey(record) : record.key ?? '';
-            // State is changed in place (copying a device's state per record would cost more than
-            // the transform): if the transaction aborts, the partition's in-memory state is
-            // dropped and restored from the changelog, which holds the last committed state.
-            const before = changed.has(key) ? changed.get(key) : state.get(key);
-            try {
-              changed.set(key, transform.apply(before, record, emit));
-            } catch (err) {
-              if (before !== undefined) changed.set(key, before); // whatever it changed in place is checkpointed as is
-              dead.push({ record, error: new OpsError('TRANSFORM_FAILED', `transform failed on ${topic}[${partition}]@${m.offset} key ${key}: ${(err as Error).message}`, { cause: err }), stage: 'transform' });
-            }
-            if (outputBytes >= STREAM_OUTPUT_BYTES) {
-              await inFlight; // one request in flight at a time (the producer's limit anyway)
-              sendOutputs();
-              await new Promise<void>((resolve) => setImmediate(resolve)); // lets the request leave before the next records
-              await heartbeat(); // a long batch keeps the membership alive
+          for (const { batch } of live) {
+            const topic = batch.topic;
+            // Decoded a slice at a time, just before use: a whole big batch decoded up front outlives
+            // many young-generation collections, each copying it, and ends promoted to the old one.
+            let decoded: Decoded[] = [];
+            let decodedFrom = 0;
+            for (let i = 0; i < batch.messages.length; i++) {
+              const m = batch.messages[i];
+              if (i >= decodedFrom + decoded.length) {
+                decodedFrom = i;
+                decoded = await opts.serde.decodeMany(topic, batch.messages.slice(i, i + DECODE_SLICE).map((x) => x.value));
+              }
+              const d = decoded[i - decodedFrom];
+              const base = { topic, partition, offset: m.offset, key: m.key?.toString('utf8') ?? null, timestamp: Number(m.timestamp), headers: {}, raw: { key: m.key, value: m.value } };
+              if (!d.ok) {
+                dead.push({ record: { ...base, value: null }, error: d.error, stage: 'decode' });
+                continue;
+              }
+              const record: InRecord = { ...base, value: d.value };
+              const key = transform.stateKey ? transform.stateKey(record) : record.key ?? '';
+              // State is changed in place (copying a device's state per record would cost more than
+              // the transform): if the transaction aborts, the partition's in-memory state is
+              // dropped and restored from the changelog, which holds the last committed state.
+              const before = changed.has(key) ? changed.get(key) : state.get(key);
+              try {
+                changed.set(key, transform.apply(before, record, emit));
+              } catch (err) {
+                if (before !== undefined) changed.set(key, before); // whatever it changed in place is checkpointed as is
+                dead.push({ record, error: new OpsError('TRANSFORM_FAILED', `transform failed on ${topic}[${partition}]@${m.offset} key ${key}: ${(err as Error).message}`, { cause: err }), stage: 'transform' });
+              }
+              if (outputBytes >= STREAM_OUTPUT_BYTES) {
+                await inFlight; // one request in flight at a time (the producer's limit anyway)
+                sendOutputs();
+                await new Promise<void>((resolve) => setImmediate(resolve)); // lets the request leave before the next records
+                await heartbeat(); // a long batch keeps the membership alive
+              }
             }
           }
 
@@ -286,8 +327,8 @@ export function createTransactionalProcessor<S>(opts: TransactionalOptions<S>): 
           sendOutputs();
           send(topicMessages);
           await inFlight;
-          const next = String(BigInt(batch.messages[batch.messages.length - 1].offset) + 1n);
-          await tx.sendOffsets({ consumerGroupId: opts.groupId, topics: [{ topic, partitions: [{ partition, offset: next }] }] });
+          const lastOffset = (b: BatchPayload['batch']) => b.messages[b.messages.length - 1].offset;
+          await tx.sendOffsets({ consumerGroupId: opts.groupId, topics: live.map(({ batch }) => ({ topic: batch.topic, partitions: [{ partition, offset: String(BigInt(lastOffset(batch)) + 1n) }] })) });
           await tx.commit();
         } catch (err) {
           await inFlight.catch(() => undefined); // no request of this transaction still on its way
@@ -296,13 +337,14 @@ export function createTransactionalProcessor<S>(opts: TransactionalOptions<S>): 
           // Whatever went wrong, the next batch starts on a fresh producer (re-initialised
           // transactional id): a producer whose transaction failed may be unusable.
           await dropProducer(partition);
-          if (isFenced(err)) logger.warn('producer fenced: this member lost the partition', { topic, partition });
-          else logger.warn('transaction aborted; the batch is re-delivered', { topic, partition, err });
+          const topics = live.map(({ batch }) => batch.topic);
+          if (isFenced(err)) logger.warn('producer fenced: this member lost the partition', { topics, partition });
+          else logger.warn('transaction aborted; its batches are re-delivered', { topics, partition, err });
           transactionMetrics.aborted.inc({ group: opts.groupId });
           throw err; // kafkajs re-delivers the batch from the last committed offset
         }
-        // Advances kafkajs's in-memory position; the group offset was committed in the transaction.
-        resolveOffset(batch.messages[batch.messages.length - 1].offset);
+        // Advances kafkajs's in-memory positions; the group offsets were committed in the transaction.
+        for (const { batch, resolveOffset } of live) resolveOffset(batch.messages[batch.messages.length - 1].offset);
         for (const [key, s] of changed) s === undefined ? state.delete(key) : state.set(key, s);
         for (const { record, stage, error } of dead) opts.deadLetters.count({ topic: record.topic, partition: record.partition, offset: record.offset, key: record.raw.key, value: record.raw.value }, stage, error);
         for (const [t, n] of sentCount) if (n > 0) streamMetrics.sent.inc({ topic: t }, n);

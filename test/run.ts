@@ -78,7 +78,7 @@ export async function runTests(filters: string[]): Promise<number> {
       .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
       .filter(optIn);
     say(`running ${files.length} test files`);
-    code = await run(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files.map((f) => relative(projectRoot, f))], {
+    code = await run(process.execPath, ['--import', 'tsx', '--test', '--test-force-exit', '--test-reporter=spec', ...files.map((f) => relative(projectRoot, f))], {
       ...process.env,
       ...env,
       OC_TEST_RUN_DIR: runDir,

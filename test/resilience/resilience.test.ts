@@ -6,12 +6,27 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createLogger } from '../../common/log.js';
 import { projectRoot } from '../../bin/supervisor.js';
-import { startStack } from '../../infra/stack.js';
+import { killProfileServices, startStack } from '../../infra/stack.js';
 import { runSuite } from './suite.js';
 
-test('no reading lost or duplicated when the partition leader, the processor and the sink crash', { timeout: 300_000 }, async (t) => {
+// The test's own timeout fails it but cannot stop work still pending (Kafka clients retrying
+// brokers that are gone, a stop waiting on a broker): past this hard deadline the process kills
+// the roles (the suite's exit hook), the cluster it started, and exits, so `npm test` never hangs.
+const TEST_TIMEOUT_MS = 480_000;
+const HARD_DEADLINE_MS = TEST_TIMEOUT_MS + 90_000;
+
+test('no reading lost or duplicated when the partition leader, the processor and the sink crash', { timeout: TEST_TIMEOUT_MS }, async (t) => {
   const stack = await startStack({ root: projectRoot, profile: 'cluster', brokers: 3, logger: createLogger({ test: 'resilience' }, 'warn') });
-  t.after(() => stack.stop());
+  const watchdog = setTimeout(() => {
+    const killed = stack.reused ? [] : killProfileServices(projectRoot, 'cluster');
+    process.stderr.write(`resilience: hard deadline of ${HARD_DEADLINE_MS} ms passed; killed the cluster (pids ${killed.join(' ') || 'none'}) and exiting\n`);
+    process.exit(1);
+  }, HARD_DEADLINE_MS);
+  watchdog.unref(); // never what keeps the process alive
+  t.after(async () => {
+    await stack.stop();
+    clearTimeout(watchdog);
+  });
   const result = await runSuite({
     endpoints: stack.endpoints,
     ownsStack: !stack.reused,

@@ -58,6 +58,7 @@ export const SUITE_DEFAULTS = {
   drainQuietMs: 8_000, // counts unchanged this long after the collectors stop: drained
   drainTimeoutMs: 180_000,
   lagEveryMs: 2_000,
+  cleanupStepMs: 45_000,
 };
 
 export interface FaultResult {
@@ -119,8 +120,16 @@ export async function runSuite(o: SuiteOptions): Promise<SuiteResult> {
   // Kafka group ids get the topic prefix from streams/; the sink's offsets table holds its bare group id.
   const groups = { processor: `${prefix}processors`, sink: 'sink-timescale' };
   const cleanups: Array<() => Promise<unknown>> = [async () => sql.end(), () => db.drop()];
+  // Each step is bounded: a Kafka client that cannot close (its brokers gone) must not hold up
+  // the steps after it, least of all the stop of the services.
   const cleanup = async () => {
-    for (const c of cleanups.reverse()) await c().catch((err) => o.say(`cleanup: ${(err as Error).message}`));
+    for (const c of cleanups.reverse()) {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`a step took over ${SUITE_DEFAULTS.cleanupStepMs} ms; going on`)), SUITE_DEFAULTS.cleanupStepMs)));
+      await Promise.race([c(), timeout])
+        .catch((err) => o.say(`cleanup: ${(err as Error).message}`))
+        .finally(() => clearTimeout(timer));
+    }
   };
   try {
     // Lifecycle closes after two quiet polls so the optical anomaly can open and close within the run.
@@ -162,7 +171,8 @@ export async function runSuite(o: SuiteOptions): Promise<SuiteResult> {
     const watch = await KafkaWatch.connect(o.endpoints.kafkaBrokers, logger);
     cleanups.push(() => watch.close());
     const services = new ClusterServices(projectRoot, o.endpoints);
-    if (o.ownsStack) cleanups.push(() => services.stopReplacements());
+    // Last of all (cleanups run in reverse): the roles and clients are gone before a broker stops.
+    if (o.ownsStack) cleanups.unshift(() => services.stopReplacements());
     const durability = await watch.durability(streams.topics.metrics);
 
     const lag: LagSample[] = [];

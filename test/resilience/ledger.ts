@@ -2,13 +2,15 @@
 // follow the raw topics, telemetry.metrics (read_committed) and telemetry.anomalies for the whole
 // run; every record is remembered by topic/partition/offset, so a reader that re-reads after a
 // broker failure counts nothing twice, while the same content at two offsets (a real duplicate)
-// shows. After the collectors stop and the pipeline drains, readings published are compared with
-// metric batches derived and with rows in PostgreSQL, per event-time window (one per fault).
+// shows. After the collectors stop and the pipeline drains, every topic is read once more by a
+// reference reader (kcat), and readings published are compared with metric batches derived and
+// with rows in PostgreSQL, per event-time window (one per fault).
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { Streams } from '../../streams/index.js';
 import type { StreamConsumer } from '../../streams/consumer.js';
 import type { AnomalyEvent, MetricBatch } from '../../schemas/types.js';
+import { readTopic } from './reference-reader.js';
 
 export interface RawEntry {
   deviceId: string;
@@ -59,6 +61,12 @@ function answered(kind: string, v: Record<string, unknown>): boolean {
   return true;
 }
 
+const recordId = (r: { topic: string; partition: number; offset: string }) => `${r.topic}/${r.partition}/${r.offset}`;
+
+function metricEntry(b: MetricBatch, raw: Buffer | null, seenAt: number): MetricEntry {
+  return { deviceId: b.deviceId, ts: b.ts, seenAt, hash: digest(raw), samples: b.samples.map((s) => `${s.seriesKey}|${b.ts}`) };
+}
+
 export class Ledger {
   readonly raw = new Map<string, RawEntry>();
   readonly metrics = new Map<string, MetricEntry>();
@@ -69,23 +77,29 @@ export class Ledger {
 
   constructor(private readonly streams: Streams) {}
 
+  private kinds(): Map<string, string> {
+    const t = this.streams.topics;
+    return new Map([[t.rawSnmp, 'snmp'], [t.rawIcmp, 'icmp'], [t.rawSsh, 'ssh'], [t.rawCiena, 'ciena']]);
+  }
+
+  private rawEntry(topic: string, v: Record<string, unknown>, raw: Buffer | null, seenAt: number): RawEntry {
+    const kind = this.kinds().get(topic)!;
+    return { deviceId: String(v.deviceId), ts: rawEventTime(v), collector: String(v.collectorId ?? ''), profile: kind === 'snmp' ? String(v.profile) : kind, ok: answered(kind, v), hash: digest(raw), seenAt };
+  }
+
   async start(): Promise<void> {
     const t = this.streams.topics;
-    const kinds = new Map([[t.rawSnmp, 'snmp'], [t.rawIcmp, 'icmp'], [t.rawSsh, 'ssh'], [t.rawCiena, 'ciena']]);
-    const id = (r: { topic: string; partition: number; offset: string }) => `${r.topic}/${r.partition}/${r.offset}`;
     this.readers = [
       this.streams.consumer({
         groupId: 'ledger-raw',
-        topics: [...kinds.keys()],
+        topics: [...this.kinds().keys()],
         stateless: true,
         fromBeginning: true,
         handler: async (records) => {
           for (const r of records) {
-            if (this.raw.has(id(r))) continue;
-            const v = r.value as Record<string, unknown>;
-            const kind = kinds.get(r.topic)!;
-            const e: RawEntry = { deviceId: String(v.deviceId), ts: rawEventTime(v), collector: String(v.collectorId ?? ''), profile: kind === 'snmp' ? String(v.profile) : kind, ok: answered(kind, v), hash: digest(r.raw.value), seenAt: Date.now() };
-            this.raw.set(id(r), e);
+            if (this.raw.has(recordId(r))) continue;
+            const e = this.rawEntry(r.topic, r.value as Record<string, unknown>, r.raw.value, Date.now());
+            this.raw.set(recordId(r), e);
             this.onRaw?.(e);
           }
         },
@@ -96,11 +110,7 @@ export class Ledger {
         stateless: true,
         fromBeginning: true,
         handler: async (records) => {
-          for (const r of records) {
-            if (this.metrics.has(id(r))) continue;
-            const b = r.value as MetricBatch;
-            this.metrics.set(id(r), { deviceId: b.deviceId, ts: b.ts, seenAt: Date.now(), hash: digest(r.raw.value), samples: b.samples.map((s) => `${s.seriesKey}|${b.ts}`) });
-          }
+          for (const r of records) if (!this.metrics.has(recordId(r))) this.metrics.set(recordId(r), metricEntry(r.value as MetricBatch, r.raw.value, Date.now()));
         },
       }),
       this.streams.consumer({
@@ -109,11 +119,44 @@ export class Ledger {
         stateless: true,
         fromBeginning: true,
         handler: async (records) => {
-          for (const r of records) if (!this.anomalies.has(id(r))) this.anomalies.set(id(r), { event: r.value as AnomalyEvent, hash: digest(r.raw.value) });
+          for (const r of records) if (!this.anomalies.has(recordId(r))) this.anomalies.set(recordId(r), { event: r.value as AnomalyEvent, hash: digest(r.raw.value) });
         },
       }),
     ];
     for (const c of this.readers) await c.start();
+  }
+
+  /**
+   * Makes what Kafka holds the record of the run: every topic read again by the reference reader
+   * (kcat, read_committed). Records the live kafkajs readers missed are added (seen time unknown);
+   * records they delivered that Kafka does not hold as committed are removed and counted.
+   */
+  async loadReference(brokers: string[]): Promise<{ added: number; phantoms: number; phantom_examples: string[] }> {
+    const t = this.streams.topics;
+    const result = { added: 0, phantoms: 0, phantom_examples: [] as string[] };
+    const rebuild = async <E>(topic: string, map: Map<string, E>, make: (value: unknown, raw: Buffer | null) => E) => {
+      const records = await readTopic(brokers, topic, true);
+      const decoded = await this.streams.serde.decodeMany(topic, records.map((r) => r.value));
+      const held = new Set<string>();
+      records.forEach((r, i) => {
+        const id = recordId({ topic, partition: r.partition, offset: r.offset });
+        held.add(id);
+        const d = decoded[i];
+        if (map.has(id) || !d.ok) return; // undecodable records are the dead-letter topic's business
+        map.set(id, make(d.value, r.value));
+        result.added++;
+      });
+      for (const id of [...map.keys()]) {
+        if (!id.startsWith(`${topic}/`) || held.has(id)) continue;
+        map.delete(id);
+        if (result.phantom_examples.length < 5) result.phantom_examples.push(id);
+        result.phantoms++;
+      }
+    };
+    for (const topic of this.kinds().keys()) await rebuild(topic, this.raw, (v, raw) => this.rawEntry(topic, v as Record<string, unknown>, raw, Number.NaN));
+    await rebuild(t.metrics, this.metrics, (v, raw) => metricEntry(v as MetricBatch, raw, Number.NaN));
+    await rebuild(t.anomalies, this.anomalies, (v, raw) => ({ event: v as AnomalyEvent, hash: digest(raw) }));
+    return result;
   }
 
   async stop(): Promise<void> {

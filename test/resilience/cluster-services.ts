@@ -32,7 +32,7 @@ interface Launch {
 
 export const SERVICE_DEFAULTS = {
   exitWaitMs: 30_000, // a clean stop of PostgreSQL or a broker
-  portWaitMs: 90_000, // until the restarted service listens again
+  portWaitMs: 180_000, // until the restarted service listens again (a broker recovers every log after SIGKILL: 60 s seen on a loaded machine)
 };
 
 /** redis-server rewrites its process title, so its command line is rebuilt as infra/redis.ts writes it. */

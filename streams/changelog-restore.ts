@@ -14,6 +14,27 @@ import type { KafkaClient } from './kafka-client.js';
 import { jsonChangelogCodec, type ChangelogCodec } from './state-codec.js';
 
 export const SENTINEL_KEY = '\u0000restore-sentinel';
+/** The key of the record holding, per input topic, the next offset the group is to process:
+ * written in every transaction beside the state it produced, so it is committed exactly when that
+ * state and those outputs are (one per group: groups may share a changelog topic). */
+const POSITIONS_PREFIX = '\u0000input-positions:';
+export const positionsKey = (groupId: string) => `${POSITIONS_PREFIX}${groupId}`;
+
+/** Input topic → next offset to process, as committed in the changelog. */
+export type InputPositions = Map<string, bigint>;
+
+export function encodePositions(positions: InputPositions): Buffer {
+  return Buffer.from(JSON.stringify(Object.fromEntries([...positions].map(([t, o]) => [t, o.toString()]))));
+}
+
+function decodePositions(value: Buffer): InputPositions {
+  return new Map(Object.entries(JSON.parse(value.toString('utf8')) as Record<string, string>).map(([t, o]) => [t, BigInt(o)]));
+}
+
+export interface RestoredPartition<S> {
+  states: Map<string, S>;
+  positions: InputPositions;
+}
 
 export async function restorePartitions<S>(opts: {
   kafka: KafkaClient;
@@ -25,7 +46,9 @@ export async function restorePartitions<S>(opts: {
   timeoutMs?: number;
   /** How the records decode into states (default: one JSON record per key). */
   codec?: ChangelogCodec<S>;
-}): Promise<Map<number, Map<string, S>>> {
+  /** The group whose input positions to restore. */
+  groupId: string;
+}): Promise<Map<number, RestoredPartition<S>>> {
   // Raw values first, decoded once the partition is read to its end: a codec may spread a key's
   // state over several records, and only the latest value of each record key counts.
   const raw = new Map<number, Map<string, Buffer>>(opts.partitions.map((p) => [p, new Map()]));
@@ -74,5 +97,11 @@ export async function restorePartitions<S>(opts: {
   } finally {
     await consumer.disconnect();
   }
-  return new Map([...raw].map(([p, records]) => [p, codec.decode(records)]));
+  return new Map(
+    [...raw].map(([p, records]) => {
+      const positions = records.get(positionsKey(opts.groupId));
+      for (const key of records.keys()) if (key.startsWith(POSITIONS_PREFIX)) records.delete(key); // this group's and others'
+      return [p, { states: codec.decode(records), positions: positions ? decodePositions(positions) : new Map() }];
+    }),
+  );
 }

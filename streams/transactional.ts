@@ -17,7 +17,7 @@ import { createKafkaClient, compressionType, type Compression } from './kafka-cl
 import type { AvroSerde, Decoded } from './serde.js';
 import type { DeadLetters } from './dead-letter.js';
 import type { InRecord } from './consumer.js';
-import { restorePartitions, SENTINEL_KEY } from './changelog-restore.js';
+import { encodePositions, positionsKey, restorePartitions, SENTINEL_KEY, type RestoredPartition } from './changelog-restore.js';
 import { jsonChangelogCodec, type ChangelogCodec } from './state-codec.js';
 import { coPartitionedAssigner } from './co-partitioned-assigner.js';
 import { streamMetrics } from './metrics.js';
@@ -94,7 +94,13 @@ export function createTransactionalProcessor<S>(opts: TransactionalOptions<S>): 
   });
   const compression = compressionType(opts.compression);
   const producers = new Map<number, Promise<KafkaProducer>>(); // by input partition number
-  const states = new Map<number, Map<string, S>>(); // input partition → key → state
+  // Input partition → its state per key, and the next offset to process per input topic. The
+  // positions, not the group's committed offsets, decide what is new: kafkajs reads committed
+  // offsets without KIP-447's require_stable, so right after a transaction commits (its markers
+  // still on their way) a rejoining member can be handed the offset from before it, and would
+  // process that batch a second time. The changelog is restored read_committed past our own
+  // sentinel, so its positions are exactly those of the last committed transaction.
+  const states = new Map<number, RestoredPartition<S>>();
   const restoring = new Map<number, Promise<void>>();
   // By partition number: batches waiting for the transaction in flight, and whether one is.
   const waiting = new Map<number, { payload: BatchPayload; done: (err?: unknown) => void }[]>();
@@ -142,7 +148,7 @@ export function createTransactionalProcessor<S>(opts: TransactionalOptions<S>): 
 
   /** State of a partition, restored from the changelog on first use after an assignment; all
    * assigned partitions still without state are restored together (one restore consumer). */
-  const stateOf = async (partition: number): Promise<Map<string, S>> => {
+  const stateOf = async (partition: number): Promise<RestoredPartition<S>> => {
     for (;;) {
       const have = states.get(partition);
       if (have) return have;
@@ -154,11 +160,11 @@ export function createTransactionalProcessor<S>(opts: TransactionalOptions<S>): 
       const todo = [...new Set([partition, ...assigned])].filter((p) => !states.has(p) && !restoring.has(p));
       const job = (async () => {
         const t0 = Date.now();
-        const restored = await restorePartitions<S>({ kafka, topic: opts.changelogTopic, partitions: todo, writeSentinel, logger, codec });
+        const restored = await restorePartitions<S>({ kafka, topic: opts.changelogTopic, partitions: todo, writeSentinel, logger, codec, groupId: opts.groupId });
         for (const [p, m] of restored) if (assigned.has(p) || p === partition) states.set(p, m);
         const ms = Date.now() - t0;
         transactionMetrics.restoreSeconds.observe({ group: opts.groupId }, ms / 1000);
-        logger.info('state restored from changelog', { topic: opts.changelogTopic, partitions: todo, keys: [...restored.values()].reduce((n, m) => n + m.size, 0), ms });
+        logger.info('state restored from changelog', { topic: opts.changelogTopic, partitions: todo, keys: [...restored.values()].reduce((n, m) => n + m.states.size, 0), ms });
       })().finally(() => todo.forEach((p) => restoring.delete(p)));
       todo.forEach((p) => restoring.set(p, job));
       await job;
@@ -241,7 +247,10 @@ export function createTransactionalProcessor<S>(opts: TransactionalOptions<S>): 
           streamMetrics.lag.set({ group: opts.groupId, topic: batch.topic, partition: String(partition) }, Number(batch.offsetLag()));
         }
         const heartbeat = live[0].heartbeat;
-        const state = await stateOf(partition);
+        const restored = await stateOf(partition);
+        const state = restored.states;
+        const positions = new Map(restored.positions);
+        let alreadyDone = 0;
         await heartbeat();
 
         type OutMessage = { key: string | null; value: Buffer | null; timestamp?: string; partition?: number; headers?: Record<string, string> };
@@ -284,12 +293,17 @@ export function createTransactionalProcessor<S>(opts: TransactionalOptions<S>): 
         try {
           for (const { batch } of live) {
             const topic = batch.topic;
+            const from = positions.get(topic) ?? -1n;
             // Decoded a slice at a time, just before use: a whole big batch decoded up front outlives
             // many young-generation collections, each copying it, and ends promoted to the old one.
             let decoded: Decoded[] = [];
             let decodedFrom = 0;
             for (let i = 0; i < batch.messages.length; i++) {
               const m = batch.messages[i];
+              if (BigInt(m.offset) < from) {
+                alreadyDone++; // its effect is in the state and outputs of a committed transaction
+                continue;
+              }
               if (i >= decodedFrom + decoded.length) {
                 decodedFrom = i;
                 decoded = await opts.serde.decodeMany(topic, batch.messages.slice(i, i + DECODE_SLICE).map((x) => x.value));
@@ -321,10 +335,12 @@ export function createTransactionalProcessor<S>(opts: TransactionalOptions<S>): 
             }
           }
 
+          const lastOffset = (b: BatchPayload['batch']) => b.messages[b.messages.length - 1].offset;
+          for (const { batch } of live) positions.set(batch.topic, BigInt(lastOffset(batch)) + 1n);
           const topicMessages: { topic: string; messages: OutMessage[] }[] = [];
-          const changelog: OutMessage[] = [];
+          const changelog: OutMessage[] = [{ key: positionsKey(opts.groupId), value: encodePositions(positions), partition }];
           for (const [key, s] of changed) for (const r of codec.encode(key, s)) changelog.push({ key: r.key, value: r.value, partition });
-          if (changelog.length > 0) topicMessages.push({ topic: opts.changelogTopic, messages: changelog });
+          topicMessages.push({ topic: opts.changelogTopic, messages: changelog });
           for (const { record, error, stage } of dead) {
             // Dead letters travel in the same transaction: committed with the offsets or not at all.
             topicMessages.push(deadLetterMessage(opts, record, error, stage));
@@ -332,7 +348,6 @@ export function createTransactionalProcessor<S>(opts: TransactionalOptions<S>): 
           sendOutputs();
           send(topicMessages);
           await inFlight;
-          const lastOffset = (b: BatchPayload['batch']) => b.messages[b.messages.length - 1].offset;
           await tx.sendOffsets({ consumerGroupId: opts.groupId, topics: live.map(({ batch }) => ({ topic: batch.topic, partitions: [{ partition, offset: String(BigInt(lastOffset(batch)) + 1n) }] })) });
           await tx.commit();
         } catch (err) {
@@ -351,6 +366,9 @@ export function createTransactionalProcessor<S>(opts: TransactionalOptions<S>): 
         // Advances kafkajs's in-memory positions; the group offsets were committed in the transaction.
         for (const { batch, resolveOffset } of live) resolveOffset(batch.messages[batch.messages.length - 1].offset);
         for (const [key, s] of changed) s === undefined ? state.delete(key) : state.set(key, s);
+        restored.positions = positions;
+        if (alreadyDone > 0) transactionMetrics.redelivered.inc({ group: opts.groupId }, alreadyDone);
+        if (alreadyDone > 0) logger.warn('records already processed in a committed transaction were skipped: the group offset was behind the changelog', { group: opts.groupId, partition, records: alreadyDone });
         for (const { record, stage, error } of dead) opts.deadLetters.count({ topic: record.topic, partition: record.partition, offset: record.offset, key: record.raw.key, value: record.raw.value }, stage, error);
         for (const [t, n] of sentCount) if (n > 0) streamMetrics.sent.inc({ topic: t }, n);
         transactionMetrics.committed.inc({ group: opts.groupId });

@@ -186,7 +186,7 @@ export function createTransactionalProcessor<S>(opts: TransactionalOptions<S>): 
   consumer.on(consumer.events.REBALANCING, () => (ready = false));
   consumer.on(consumer.events.CRASH, (e) => {
     ready = false;
-    logger.error('transactional consumer crashed; the client restarts it', { group: opts.groupId, err: e.payload.error });
+    logger.error(e.payload.restart ? 'transactional consumer crashed; the client restarts it' : 'transactional consumer crashed and the client will not restart it: restart the processor', { group: opts.groupId, err: e.payload.error, restart: e.payload.restart });
   });
 
   return {
@@ -361,7 +361,13 @@ export function createTransactionalProcessor<S>(opts: TransactionalOptions<S>): 
           if (isFenced(err)) logger.warn('producer fenced: this member lost the partition', { topics, partition });
           else logger.warn('transaction aborted; its batches are re-delivered', { topics, partition, err });
           transactionMetrics.aborted.inc({ group: opts.groupId });
-          throw err; // kafkajs re-delivers the batch from the last committed offset
+          // kafkajs re-delivers the batches from their last committed offsets when eachBatch
+          // fails, and restarts its consumer when that keeps failing, but only for errors it
+          // thinks retriable: rethrown as is, a producer's KafkaJSNonRetriableError (an out of
+          // order sequence after a broker was killed) crashed the consumer for good and the
+          // processor stood still until restarted. The transaction is gone; trying again is right.
+          // (kafkajs judges by the innermost `cause`, so the original error is named, not chained.)
+          throw Object.assign(new OpsError('TRANSACTION_ABORTED', `transaction of partition ${partition} (${topics.join(', ')}) aborted: ${(err as Error)?.name ?? 'Error'}: ${(err as Error)?.message ?? err}`, { canRetry: true }), { retriable: true });
         }
         // Advances kafkajs's in-memory positions; the group offsets were committed in the transaction.
         for (const { batch, resolveOffset } of live) resolveOffset(batch.messages[batch.messages.length - 1].offset);

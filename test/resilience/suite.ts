@@ -122,6 +122,7 @@ export async function runSuite(o: SuiteOptions): Promise<SuiteResult> {
   // Kafka group ids get the topic prefix from streams/; the sink's offsets table holds its bare group id.
   const groups = { processor: `${prefix}processors`, sink: 'sink-timescale' };
   const cleanups: Array<() => Promise<unknown>> = [async () => sql.end(), () => db.drop()];
+  let keepEvidence = false; // a run that lost or doubled something keeps its logs and topics
   // Each step is bounded: a Kafka client that cannot close (its brokers gone) must not hold up
   // the steps after it, least of all the stop of the services.
   const cleanup = async () => {
@@ -172,7 +173,7 @@ export async function runSuite(o: SuiteOptions): Promise<SuiteResult> {
     // log on its disks, and leftovers of earlier runs made that take a minute.
     cleanups.push(async () => {
       await pipeline.stop();
-      await streams.admin.deleteTopics(Object.values(streams.topics));
+      if (!keepEvidence) await streams.admin.deleteTopics(Object.values(streams.topics));
     });
     const ledger = new Ledger(streams);
     await ledger.start();
@@ -323,8 +324,9 @@ export async function runSuite(o: SuiteOptions): Promise<SuiteResult> {
     const anomalyEvents = ofPort.map((e) => `${e.state} ${e.anomalyId} ${e.seriesKey} ${e.detector} @${e.ts}`);
     // The roles' logs stay in runDir when the run fails or something was lost or doubled (it is
     // named then); a clean run leaves nothing.
-    if (total.lost + total.duplicates === 0) cleanups.unshift(async () => rmSync(runDir, { recursive: true, force: true }));
-    else o.say(`${total.lost} lost, ${total.duplicates} doubled (${[...total.lost_examples, ...total.duplicate_examples].join('; ')}): the roles' logs are kept in ${runDir}`);
+    keepEvidence = total.lost + total.duplicates > 0;
+    if (!keepEvidence) cleanups.unshift(async () => rmSync(runDir, { recursive: true, force: true }));
+    else o.say(`${total.lost} lost, ${total.duplicates} doubled (${[...total.lost_examples, ...total.duplicate_examples].join('; ')}): the roles' logs are kept in ${runDir}, the topics (prefix ${prefix}) in Kafka`);
     return { durability, total, reference, faults, anomalies: { injected: drop ? 1 : 0, opened }, e2e, e2e_faults: e2eFaults, stage_delays: stageDelays, anomaly_events: anomalyEvents, lag, steady, load, scaling };
   } finally {
     await cleanup();

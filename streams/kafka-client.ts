@@ -32,7 +32,13 @@ const levelNames: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
 // and retries them itself; they are noise at our level, so they are demoted to debug.
 const retriedByClient = /coordinator is loading|coordinator is not available|concurrent operation|not the correct coordinator|rebalancing|leadership election|not the leader for that topic-partition|no leader for this topic-partition|Limiting retries for the idempotent producer/i;
 
-export function createKafkaClient(opts: { brokers: string[]; clientId: string; logger: Logger }): KafkaClient {
+export function createKafkaClient(opts: {
+  brokers: string[];
+  clientId: string;
+  logger: Logger;
+  /** Sees every entry kafkajs logs (at warn and above), before it is logged: some client events are only visible there. */
+  onEntry?: (message: string, fields: Record<string, unknown>) => void;
+}): KafkaClient {
   const log = opts.logger.child({ component: 'kafkajs' });
   return new Kafka({
     clientId: opts.clientId,
@@ -45,6 +51,7 @@ export function createKafkaClient(opts: { brokers: string[]; clientId: string; l
       () =>
       ({ level, log: entry }) => {
         const { message, timestamp: _t, logger: _l, ...rest } = entry as Record<string, unknown> & { message: string };
+        opts.onEntry?.(message, rest);
         const error = String(rest.error ?? '');
         const name = retriedByClient.test(error) || retriedByClient.test(message) ? 'debug' : levelNames[level] ?? 'info';
         log[name](message, rest);

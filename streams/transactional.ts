@@ -72,6 +72,10 @@ export const TRANSACTIONAL_DEFAULTS = {
 // (milliseconds), and kafkajs retries that through this policy. At 200 ms a transaction cost a
 // quarter second for nothing (the Java client backs off 20 ms there, KAFKA-5477). More retries
 // keep the total patience for a broker that is really gone at about 40 s.
+/** kafkajs's log entry for a produce sent again after its connection dropped mid-request (a
+ * refused connection never carried the request, and is safe to retry). */
+const UNCERTAIN_SEND = /^Failed to send messages: (Closed connection|Connection error: (?!connect ECONNREFUSED))|Produce.*timed out/i;
+
 const transactionalRetry = { retries: 15, initialRetryTime: 20, maxRetryTime: 5_000 };
 
 type KafkaProducer = ReturnType<ReturnType<typeof createKafkaClient>['producer']>;
@@ -112,14 +116,28 @@ export function createTransactionalProcessor<S>(opts: TransactionalOptions<S>): 
   // every input topic to one member, and its state and changelog partition are p's too.
   const txId = (partition: number) => `${opts.groupId}.p${partition}`;
 
+  // A produce that kafkajs retried after its connection dropped mid-request may have been
+  // written the first time: kafkajs then sent it again as new records, and the transaction held
+  // both (whole blocks of outputs doubled in a resilience run when the partition leader was
+  // killed). kafkajs says so only in its log; each partition's producer has a client of its own
+  // so the entry names the transaction, which is then aborted rather than committed.
+  const uncertainSend = new Map<number, boolean>();
   const producerFor = (partition: number): Promise<KafkaProducer> => {
     let p = producers.get(partition);
     if (!p) {
       p = (async () => {
+        const client = createKafkaClient({
+          brokers: opts.brokers,
+          clientId: `${opts.clientId}-p${partition}`,
+          logger,
+          onEntry: (message) => {
+            if (UNCERTAIN_SEND.test(message)) uncertainSend.set(partition, true);
+          },
+        });
         // Bounded retries (unlike the plain idempotent producer): a transaction that cannot
         // complete is aborted and its batch re-delivered to a fresh producer, which re-initialises
         // the transactional id; retrying one forever would stall the partition silently.
-        const producer = kafka.producer({ transactionalId: txId(partition), idempotent: true, maxInFlightRequests: 1, retry: transactionalRetry, allowAutoTopicCreation: false });
+        const producer = client.producer({ transactionalId: txId(partition), idempotent: true, maxInFlightRequests: 1, retry: transactionalRetry, allowAutoTopicCreation: false });
         await producer.connect();
         return producer;
       })();
@@ -256,6 +274,7 @@ export function createTransactionalProcessor<S>(opts: TransactionalOptions<S>): 
         type OutMessage = { key: string | null; value: Buffer | null; timestamp?: string; partition?: number; headers?: Record<string, string> };
         const producer = await producerFor(partition);
         const tx = await producer.transaction();
+        uncertainSend.set(partition, false);
         // Outputs leave in requests while the batch is still being transformed, all inside the one
         // transaction: a big batch's outputs are not all held (and promoted by the GC) until its
         // end, and the broker's round trips overlap the transform.
@@ -349,6 +368,9 @@ export function createTransactionalProcessor<S>(opts: TransactionalOptions<S>): 
           send(topicMessages);
           await inFlight;
           await tx.sendOffsets({ consumerGroupId: opts.groupId, topics: live.map(({ batch }) => ({ topic: batch.topic, partitions: [{ partition, offset: String(BigInt(lastOffset(batch)) + 1n) }] })) });
+          if (uncertainSend.get(partition)) {
+            throw new OpsError('SEND_OUTCOME_UNKNOWN', `a produce of partition ${partition}'s transaction was sent again after its connection dropped; its first attempt may have been written, so the transaction is aborted and its batches re-delivered`, { canRetry: true });
+          }
           await tx.commit();
         } catch (err) {
           await inFlight.catch(() => undefined); // no request of this transaction still on its way

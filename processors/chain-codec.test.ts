@@ -131,3 +131,39 @@ test('a deleted state is a tombstone; a structured clone of a state still checkp
   const b = processRaw(restored, 'snmp', { ...input[29], polledAt: input[29].polledAt + 60_000 });
   assert.equal(outputsOf(b), outputsOf(a));
 });
+
+test('a checkpoint written before change-driven baselines (series without the last record\'s band) restores and carries on', { timeout: 60_000 }, () => {
+  const input = polls(1, 200, 60_000);
+  let state: DeviceChainState | undefined;
+  for (const p of input.slice(0, 100)) state = processRaw(state, 'snmp', p).state;
+  // What the previous version wrote: the series state knew only when it last emitted.
+  for (const s of state!.analysis!.series.values()) {
+    delete s.baselineExpected;
+    delete s.baselineSpread;
+    delete s.baselineSeasonal;
+  }
+  for (const log of [compacted(chainStateCodec.encode('dev-0', state)), new Map([['dev-0', encodeState(state)]])]) {
+    let restored: DeviceChainState | undefined = chainStateCodec.decode(log).get('dev-0');
+    const baselines: string[] = [];
+    for (const p of input.slice(100)) {
+      const out = processRaw(restored, 'snmp', p);
+      restored = out.state;
+      baselines.push(...out.baselines.map((b) => b.seriesKey));
+    }
+    const scored = [...restored!.analysis!.series.values()].filter((s) => s.det !== null).length;
+    // Each scored series emits once at its next due time (it cannot tell whether its band moved),
+    // then on changes and heartbeats only: far fewer than one a minute.
+    assert.ok(baselines.length >= scored && baselines.length < scored * 20, `${baselines.length} baselines from ${scored} series over 100 min`);
+  }
+});
+
+test('the band of each series\' last Baseline record travels in the packed head, not as JSON fields', { timeout: 60_000 }, () => {
+  let state: DeviceChainState | undefined;
+  for (const p of polls(1, 50, 60_000)) state = processRaw(state, 'snmp', p).state;
+  const records = chainStateCodec.encode('dev-0', state);
+  assert.ok(!records[records.length - 1].value!.toString('utf8', 1).includes('baselineExpected'), 'no JSON fields for it');
+  const restored = chainStateCodec.decode(compacted(records)).get('dev-0')!;
+  const sent = (s: DeviceChainState) => [...s.analysis!.series].filter(([, x]) => x.det !== null).map(([k, x]) => [k, x.baselineAt, x.baselineExpected, x.baselineSpread, x.baselineSeasonal]);
+  assert.ok(sent(state!).length > 0 && sent(state!).every(([, , e, sp]) => typeof e === 'number' && typeof sp === 'number'));
+  assert.deepEqual(sent(restored), sent(state!));
+});

@@ -9,7 +9,8 @@
 // - `<deviceId>`: the head. Byte 0 is the format (2; a format 1 record is JSON and starts with
 //   '{', and is still read), then the state as JSON (Maps and bigints tagged as in
 //   streams/state-codec.ts) where each detector is only its packed header and scalars
-//   (`{"$det": base64}`, detector-codec.ts).
+//   (`{"$det": base64}`, detector-codec.ts), whose spare scalars also carry the band of the
+//   series' last Baseline record (kept out of the JSON: see setPackedEmittedBand).
 // - `<deviceId>\0<seriesKey>\0<firstTs>\0<d|w|m><block>`: one block of blockBuckets buckets of the
 //   daily (offset, meanSquare, weight), weekly (same) or daily-maximum (value, time) arrays, as
 //   float64 [2, ...values]. A block never written is all zeros, as a new detector's arrays are.
@@ -21,7 +22,7 @@
 import { stateReplacer, stateReviver, decodeState, type ChangelogCodec, type ChangelogRecord } from '../streams/state-codec.js';
 import { positionInto, type Position } from './baseline/seasonal.js';
 import { dailyMaxBucket } from './detect/detect.js';
-import { packDetectorFloats, packedFirstTs, packedLayout, unpackDetectorFloats, type PackedLayout } from './anomaly/detector-codec.js';
+import { packDetectorFloats, packedEmittedBand, packedFirstTs, packedLayout, setPackedEmittedBand, unpackDetectorFloats, type PackedLayout } from './anomaly/detector-codec.js';
 import { LiveDetector, liveDetector } from './anomaly/score-series.js';
 import type { DeviceChainState } from './chain.js';
 import type { DetectorState } from './detect/detect.js';
@@ -153,7 +154,9 @@ export const chainStateCodec: ChangelogCodec<DeviceChainState> = {
         const l = packedLayout(f);
         writeBlocks(records, `${key}${SEP}${seriesKey}${SEP}${packedFirstTs(f)}${SEP}`, live, f, l);
         live.clean();
-        series.set(seriesKey, { ...s, det: { $det: base64(f.subarray(0, l.head)) } });
+        if (s.baselineExpected !== undefined && s.baselineSpread !== undefined) setPackedEmittedBand(f, s.baselineExpected, s.baselineSpread, s.baselineSeasonal === true);
+        // undefined fields are left out of the JSON: the band travels in the packed head.
+        series.set(seriesKey, { ...s, det: { $det: base64(f.subarray(0, l.head)) }, baselineExpected: undefined, baselineSpread: undefined, baselineSeasonal: undefined });
       }
       analysis = { ...a, series };
     }
@@ -178,7 +181,15 @@ export const chainStateCodec: ChangelogCodec<DeviceChainState> = {
         const det = s.det as unknown as { $det?: string } | null;
         if (det === null) continue; // not scored
         if (typeof det !== 'object' || typeof det.$det !== 'string') throw restoreError(key, `series ${seriesKey} has no detector head`);
-        s.det = restoreDetector(key, seriesKey, floatsOf(Buffer.from(det.$det, 'base64')), records);
+        const head = floatsOf(Buffer.from(det.$det, 'base64'));
+        s.det = restoreDetector(key, seriesKey, head, records);
+        // None in a head written before they were kept: the series then emits at its next due time.
+        const band = packedEmittedBand(head);
+        if (band) {
+          s.baselineExpected = band.expected;
+          s.baselineSpread = band.spread;
+          s.baselineSeasonal = band.seasonal;
+        }
       }
       out.set(key, state);
     }

@@ -49,7 +49,7 @@ export function newDeviceAnalysisState(): DeviceAnalysisState {
 }
 
 function newSeries(s: MetricSample): SeriesAnalysisState {
-  return { det: null, baselineAt: -1, metric: s.metric, labels: s.labels, unit: s.unit, ts: never, value: 0, expected: null, upper: null, seenUp: false, ruleStreak: 0, episode: null };
+  return { det: null, baselineAt: -1, baselineExpected: undefined, baselineSpread: undefined, baselineSeasonal: undefined, metric: s.metric, labels: s.labels, unit: s.unit, ts: never, value: 0, expected: null, upper: null, seenUp: false, ruleStreak: 0, episode: null };
 }
 
 /**
@@ -68,12 +68,8 @@ export function analyseBatch(state: DeviceAnalysisState | undefined, batch: Metr
     if (!s) st.series.set(sample.seriesKey, (s = newSeries(sample)));
     if (ts <= s.ts) continue; // a duplicate or late reading: its effect is already in the state
 
-    let scored = null;
-    if (isScored(sample.metric, config.scoring)) {
-      const r = scoreSample(s, deviceId, sample, ts, config.scoring);
-      scored = r.scored;
-      if (r.baseline) baselines.push(r.baseline);
-    }
+    // Scratch of scoreSample: read within this iteration only.
+    const scored = isScored(sample.metric, config.scoring) ? scoreSample(s, deviceId, sample, ts, config.scoring, baselines) : null;
     const hit = evaluateRules(sample, s, config.rules);
     s.ruleStreak = hit ? s.ruleStreak + 1 : 0;
     const rule = hit && s.ruleStreak >= hit.forPolls ? hit : null;
@@ -129,8 +125,10 @@ function healthViews(st: DeviceAnalysisState): HealthSeries[] {
 
 /** Series gone quiet for seriesIdleMs (an interface removed): forgotten, closing an open anomaly. */
 function forgetIdleSeries(st: DeviceAnalysisState, deviceId: string, ts: number, config: AnalysisConfig, anomalies: AnomalyEvent[]): void {
-  for (const [key, s] of st.series) {
-    if (ts - s.ts < config.seriesIdleMs) continue;
+  // forEach rather than for-of over entries: no [key, value] array per series per batch. A Map
+  // may delete the entry being visited.
+  st.series.forEach((s, key) => {
+    if (ts - s.ts < config.seriesIdleMs) return;
     const e = s.episode;
     if (e && e.closedAt === null) {
       anomalies.push({
@@ -140,5 +138,5 @@ function forgetIdleSeries(st: DeviceAnalysisState, deviceId: string, ts: number,
       });
     }
     st.series.delete(key);
-  }
+  });
 }

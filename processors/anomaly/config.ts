@@ -60,7 +60,12 @@ export function analysisConfig(overrides: DeepPartial<AnalysisConfig> = {}): Ana
   for (const k of ['closeQuietMs', 'flapCooldownMs', 'flapQuietMs', 'updateMinIntervalMs', 'detectorMaxOpenMs'] as const) {
     if (!(l[k] >= 0)) throw invalid(`lifecycle.${k}`, 'must be a duration ≥ 0 ms');
   }
-  if (!(c.scoring.baselineIntervalMs >= 0)) throw invalid('scoring.baselineIntervalMs', 'must be ≥ 0 ms');
+  const sc = c.scoring;
+  if (!(sc.baselineIntervalMs >= 0)) throw invalid('scoring.baselineIntervalMs', 'must be ≥ 0 ms');
+  if (!(sc.baselineHeartbeatMs >= sc.baselineIntervalMs)) throw invalid('scoring.baselineHeartbeatMs', `must be ≥ baselineIntervalMs ${sc.baselineIntervalMs} ms`);
+  for (const k of ['baselineMoveSpreads', 'baselineSpreadChange'] as const) {
+    if (!(sc[k] >= 0)) throw invalid(`scoring.${k}`, 'must be ≥ 0 (0: every change is emitted, at most once per baselineIntervalMs)');
+  }
   const o = c.rules.opticalRxLow;
   if (!(o.noLightDbm < o.sensitivityDbm)) throw invalid('rules.opticalRxLow.noLightDbm', `must be below sensitivityDbm ${o.sensitivityDbm}`);
   const loss = c.rules.lossHigh;

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { detect, type DetectorState } from '../detect/detect.js';
-import { packDetectorState, unpackDetectorState } from './detector-codec.js';
+import { packDetectorFloats, packDetectorState, packedEmittedBand, setPackedEmittedBand, unpackDetectorFloats, unpackDetectorState } from './detector-codec.js';
 import { gaussian, minute } from './test-signals.js';
 
 test('scores through pack/unpack on every point equal the plain detector, bit for bit', { timeout: 30_000 }, () => {
@@ -30,4 +30,14 @@ test('a detector state of an unknown shape is refused, not truncated', () => {
   s.extra = 1;
   assert.throws(() => packDetectorState(s), { code: 'TRANSFORM_FAILED' });
   assert.throws(() => unpackDetectorState(Buffer.from(new Float64Array([2, 0, 0, 0, 18]).buffer).toString('base64')), { code: 'TRANSFORM_FAILED' });
+});
+
+test('the spare scalars carry a series\' last emitted band (model as the sign of the spread); a plain pack reads as none', () => {
+  const f = packDetectorFloats(detect(undefined, { ts: 0, value: 1 }).state);
+  assert.equal(packedEmittedBand(f), null, 'a detector packs 0 there');
+  setPackedEmittedBand(f, -7.25, 0.3, true);
+  assert.deepEqual(packedEmittedBand(f), { expected: -7.25, spread: 0.3, seasonal: true });
+  setPackedEmittedBand(f, 4e8, 1.9e7, false);
+  assert.deepEqual(packedEmittedBand(f), { expected: 4e8, spread: 1.9e7, seasonal: false });
+  assert.deepEqual(unpackDetectorFloats(f), unpackDetectorFloats(packDetectorFloats(detect(undefined, { ts: 0, value: 1 }).state)), 'the detector state ignores them');
 });

@@ -64,6 +64,24 @@ export function packedLayout(head: ArrayLike<number>): PackedLayout {
 
 export const packedHeadSize = headerSize + scalarCount;
 
+// The last two scalars are not part of a detector's state (packDetectorFloats writes 0 there). The
+// block changelog (chain-codec.ts) keeps in them the band of the series' last Baseline record
+// (baseline-emission.ts): as three JSON fields per series, it would grow the head that changelog
+// writes per device per transaction by ~15 %. The sign of the spread (never negative) carries the
+// model; a spread of 0 reads as "none recorded", as in a head written before they were kept.
+const emittedBandAt = headerSize + scalarCount - 2;
+
+export function setPackedEmittedBand(f: Float64Array, expected: number, spread: number, seasonal: boolean): void {
+  f[emittedBandAt] = expected;
+  f[emittedBandAt + 1] = seasonal ? -spread : spread;
+}
+
+export function packedEmittedBand(f: ArrayLike<number>): { expected: number; spread: number; seasonal: boolean } | null {
+  const signed = f[emittedBandAt + 1];
+  if (signed === 0 || !Number.isFinite(signed) || !Number.isFinite(f[emittedBandAt])) return null;
+  return { expected: f[emittedBandAt], spread: Math.abs(signed), seasonal: signed < 0 };
+}
+
 /** The baseline's first event time in packed floats: it never changes over a state's life. */
 export const packedFirstTs = (f: ArrayLike<number>): number => f[headerSize + 4];
 

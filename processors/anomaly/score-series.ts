@@ -1,9 +1,10 @@
 // Per-series scoring step: one sample through the streaming detector (which runs the baseline,
 // processors/detect + processors/baseline), giving the score and the expected value and band, plus
-// a Baseline record for telemetry.baselines at most once per baselineIntervalMs of event time.
+// a Baseline record for telemetry.baselines when the band changed (baseline-emission.ts).
 import type { Baseline, MetricSample } from '../../schemas/types.js';
-import { detect, type DetectorSettings, type DetectorState } from '../detect/detect.js';
+import { detectInto, newDetectOutput, type DetectorSettings, type DetectorState } from '../detect/detect.js';
 import { packDetectorState, unpackDetectorState } from './detector-codec.js';
+import { baselineDue, emitBaseline, type EmittedBaseline } from './baseline-emission.js';
 import type { ScoringSettings } from './settings.js';
 
 /**
@@ -52,11 +53,9 @@ export function liveDetector(det: LiveDetector | string): LiveDetector {
   return new LiveDetector((det as { state: DetectorState }).state, true);
 }
 
-export interface ScoringState {
+export interface ScoringState extends EmittedBaseline {
   /** Detector state: live in memory, packed (detector-codec.ts) after a restore; null until the first scored sample. */
   det: LiveDetector | string | null;
-  /** Event time of the last Baseline record emitted; -1 when none. */
-  baselineAt: number;
 }
 
 export interface Scored {
@@ -87,38 +86,30 @@ export function detectorSettingsFor(sample: Pick<MetricSample, 'metric' | 'unit'
   return d;
 }
 
-/** Scores `value` at `ts`, updating `state` in place; the Baseline record when one is due. */
+// The detector's output of the sample being scored (see scoreSample).
+const scratch = newDetectOutput();
+
+/**
+ * Scores `value` at `ts`, updating `state` in place, and appends the Baseline record to
+ * `baselines` when one is due. The Scored returned is shared scratch, valid until the next call:
+ * read it (or copy what you keep) before scoring another sample.
+ */
 export function scoreSample(
   state: ScoringState,
   deviceId: string,
   sample: Pick<MetricSample, 'seriesKey' | 'metric' | 'unit' | 'value'>,
   ts: number,
   settings: ScoringSettings,
-): { scored: Scored; baseline: Baseline | null } {
+  baselines: Baseline[],
+): Scored {
   const fresh = state.det === null;
   // A new series: its first sample creates the detector state.
   const live = fresh ? new LiveDetector(undefined as unknown as DetectorState) : liveDetector(state.det!);
   // Marked before the detector runs: whatever it changes in place is covered even if it throws.
   live.touch(ts);
-  const out = detect(fresh ? undefined : live.state, { ts, value: sample.value }, detectorSettingsFor(sample, settings));
+  const out = detectInto(fresh ? undefined : live.state, { ts, value: sample.value }, detectorSettingsFor(sample, settings), scratch);
   live.state = out.state;
   state.det = live;
-  const scored: Scored = out; // the detector's output carries every field of Scored: no copy per sample
-  let baseline: Baseline | null = null;
-  if (state.baselineAt < 0 || ts - state.baselineAt >= settings.baselineIntervalMs) {
-    state.baselineAt = ts;
-    baseline = {
-      seriesKey: sample.seriesKey,
-      deviceId,
-      metric: sample.metric,
-      ts,
-      expected: out.expected,
-      spread: out.spread,
-      lower: out.lower,
-      upper: out.upper,
-      seasonal: out.seasonal,
-      sampleCount: out.state.baseline.sampleCount,
-    };
-  }
-  return { scored, baseline };
+  if (baselineDue(state, out, ts, settings)) baselines.push(emitBaseline(state, deviceId, sample, out, ts, out.state.baseline.sampleCount));
+  return out; // the detector's output carries every field of Scored
 }

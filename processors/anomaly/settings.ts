@@ -48,8 +48,18 @@ export interface ScoringSettings {
   detector: DetectorSettings;
   /** Metrics not scored by the detector: monotonic counters, configuration values, 0/1 availability (the rules watch those). */
   excludeMetrics: string[];
-  /** At most one Baseline record per series per this much event time. */
+  /**
+   * Baseline records (telemetry.baselines) are change-driven (baseline-emission.ts): consumers
+   * keep only the latest per series, so a record repeating the band is wasted work end to end.
+   * At most one per series per baselineIntervalMs, and only when the band moved since the last one:
+   */
   baselineIntervalMs: number;
+  /** ...its expected value by more than this many of the last record's spreads, */
+  baselineMoveSpreads: number;
+  /** ...or its spread by more than this fraction (or the model switched rolling ↔ seasonal); */
+  baselineSpreadChange: number;
+  /** otherwise once per this much event time, so the latest record is never older than that. */
+  baselineHeartbeatMs: number;
   /**
    * Smallest spread the baseline assumes, by metric name or else by unit: the resolution below
    * which a change is noise. A flat series (error counters at 0, a steady optic) otherwise has a
@@ -65,6 +75,14 @@ export const scoringDefaults: ScoringSettings = {
   detector: detectorDefaults,
   // Availability and collection-status series are judged by rules, not by the detector.
   excludeMetrics: ['sys_uptime_s', 'if_speed_bps', 'device_up', 'if_oper_up', 'if_admin_up', 'device_reachable', 'icmp_probe_ok', 'ssh_collect_ok', 'ciena_collect_ok', 'optical_laser_on', 'mcp_synchronized', 'alarms_active'],
-  baselineIntervalMs: 60_000, // 1 min
+  baselineIntervalMs: 60_000, // 1 min: what the wall's band refresh (1 min) can show anyway
+  // A quarter of a spread is well inside the band (±3 spreads): a move consumers could see on a
+  // chart, while a steady series' EW mean drifts by far less between polls. A 25 % wider or
+  // narrower band is likewise visible; smaller breathing of the variance estimate is not.
+  baselineMoveSpreads: 0.25,
+  baselineSpreadChange: 0.25,
+  // 15 min: a steady series costs 4 records an hour instead of 60, and the sampleCount and ts of
+  // the latest record stay current enough to tell a live series from a forgotten one.
+  baselineHeartbeatMs: 15 * 60_000,
   spreadFloor: { dBm: 0.3, dB: 0.3, ms: 0.5, '%': 0.3, ratio: 0.003, pps: 0.3, celsius: 1, mA: 0.5, V: 0.05, count: 1 },
 };

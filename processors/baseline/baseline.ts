@@ -115,10 +115,35 @@ export function predictAt(state: BaselineState, ts: number, s: BaselineSettings 
  * keeps its own copy (`structuredClone`, or the JSON it checkpointed).
  */
 export function updateBaseline(prev: BaselineState | undefined, point: Point, s: BaselineSettings = baselineDefaults): BaselineOutput {
+  return updateBaselineInto(prev, point, s, newBaselineOutput());
+}
+
+/** An output object for updateBaselineInto (its fields in the order every writer uses). */
+export function newBaselineOutput(): BaselineOutput {
+  return { state: undefined as unknown as BaselineState, expected: 0.5, spread: 0.5, lower: 0.5, upper: 0.5, seasonal: false, model: 'rolling', sampleCount: 0 };
+}
+
+function setOutput(out: BaselineOutput, state: BaselineState, expected: number, spread: number, lower: number, upper: number, model: BaselineModel): BaselineOutput {
+  out.state = state;
+  out.expected = expected;
+  out.spread = spread;
+  out.lower = lower;
+  out.upper = upper;
+  out.seasonal = model !== 'rolling';
+  out.model = model;
+  out.sampleCount = state.sampleCount;
+  return out;
+}
+
+/**
+ * updateBaseline writing its output into `out` (returned): the detector's per-point path reuses one
+ * object instead of allocating an output (and boxing its numbers) per point of every series.
+ */
+export function updateBaselineInto(prev: BaselineState | undefined, point: Point, s: BaselineSettings, out: BaselineOutput): BaselineOutput {
   if (!prev) {
     const state = newBaselineState(point, s);
     const spread = spreadFloor(s, point.value);
-    return { state, expected: point.value, spread, lower: point.value - s.bandSpreads * spread, upper: point.value + s.bandSpreads * spread, seasonal: false, model: 'rolling', sampleCount: 1 };
+    return setOutput(out, state, point.value, spread, point.value - s.bandSpreads * spread, point.value + s.bandSpreads * spread, 'rolling');
   }
   const st = prev;
   const prevCount = prev.sampleCount;
@@ -158,7 +183,7 @@ export function updateBaseline(prev: BaselineState | undefined, point: Point, s:
 
   const lower = pred.expected - s.bandSpreads * pred.spread;
   const upper = pred.expected + s.bandSpreads * pred.spread;
-  return { state: st, expected: pred.expected, spread: pred.spread, lower, upper, seasonal: pred.model !== 'rolling', model: pred.model, sampleCount: st.sampleCount };
+  return setOutput(out, st, pred.expected, pred.spread, lower, upper, pred.model);
 }
 
 // Scratch of the per-point path (single-threaded, used within one call, never retained).

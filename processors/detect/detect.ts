@@ -13,8 +13,8 @@
 // 4. episodes: once a point has alarmed, the following points of the same episode score only by
 //    beating it, so an anomaly is announced once rather than at every point it lasts.
 // Deterministic (event time only, no randomness, no clock) and cheap: O(1) per point, no
-// allocation besides the output object.
-import { decayRate, updateBaseline, type BaselineState, type Point } from '../baseline/baseline.js';
+// allocation besides the output object (none with detectInto).
+import { decayRate, newBaselineOutput, updateBaselineInto, type BaselineState, type Point } from '../baseline/baseline.js';
 import { baselineDefaults, type BaselineSettings } from '../baseline/settings.js';
 import { detectDefaults, type DetectSettings } from './settings.js';
 
@@ -62,9 +62,26 @@ export const noAlarm = -8.64e15; // the earliest Date
  * as in updateBaseline; checkpoint it with encodeDetectorState (checkpoint.ts) or JSON.stringify.
  */
 export function detect(prev: DetectorState | undefined, point: Point, settings: DetectorSettings = detectorDefaults): DetectOutput {
+  return detectInto(prev, point, settings, newDetectOutput());
+}
+
+/** An output object for detectInto (its fields in the order detectInto writes them). */
+export function newDetectOutput(): DetectOutput {
+  return { state: undefined as unknown as DetectorState, score: 0.5, surprise: 0.5, evidence: 0.5, pointZ: 0.5, shortZ: 0.5, expected: 0.5, spread: 0.5, lower: 0.5, upper: 0.5, seasonal: false };
+}
+
+// The baseline's output, read within each detectInto call only.
+const baselineScratch = newBaselineOutput();
+
+/**
+ * detect writing its output into `out` (returned), for a caller that reads it before its next call
+ * (the processor scores ~17 series a poll: an output object per point, with its numbers boxed, was
+ * a good part of what the chain allocated). Same arithmetic as detect: scores are identical.
+ */
+export function detectInto(prev: DetectorState | undefined, point: Point, settings: DetectorSettings, out: DetectOutput): DetectOutput {
   const d = settings.detect;
   const prevTs = prev?.baseline.lastTs;
-  const b = updateBaseline(prev?.baseline, point, settings.baseline);
+  const b = updateBaselineInto(prev?.baseline, point, settings.baseline, baselineScratch);
   const st: DetectorState = prev ?? { version: 1, baseline: b.state, shortResidual: 0, recentMax: 0, lastAlarmTs: noAlarm, lastAlarmSurprise: 0, dailyMax: new Array(d.dailyMaxBuckets).fill(0), dailyMaxTs: new Array(d.dailyMaxBuckets).fill(0) };
   st.baseline = b.state;
   const interval = b.state.intervalMs > 0 ? b.state.intervalMs : 1;
@@ -92,7 +109,18 @@ export function detect(prev: DetectorState | undefined, point: Point, settings: 
     st.lastAlarmSurprise = inEpisode ? Math.max(surprise, st.lastAlarmSurprise) : surprise;
     st.lastAlarmTs = point.ts;
   }
-  return { state: st, score, surprise, evidence, pointZ, shortZ, expected: b.expected, spread: b.spread, lower: b.lower, upper: b.upper, seasonal: b.seasonal };
+  out.state = st;
+  out.score = score;
+  out.surprise = surprise;
+  out.evidence = evidence;
+  out.pointZ = pointZ;
+  out.shortZ = shortZ;
+  out.expected = b.expected;
+  out.spread = b.spread;
+  out.lower = b.lower;
+  out.upper = b.upper;
+  out.seasonal = b.seasonal;
+  return out;
 }
 
 const dayMs = 86_400_000;

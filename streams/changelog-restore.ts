@@ -54,12 +54,9 @@ export async function restorePartitions<S>(opts: {
   const raw = new Map<number, Map<string, Buffer>>(opts.partitions.map((p) => [p, new Map()]));
   const codec = opts.codec ?? jsonChangelogCodec<S>();
   if (opts.partitions.length === 0) return new Map();
-  const sentinels = new Map<number, string>();
-  for (const p of opts.partitions) {
-    const id = randomUUID();
-    await opts.writeSentinel(p, id);
-    sentinels.set(p, id);
-  }
+  // Side by side: each is a transaction of its own producer (several round trips on a cluster).
+  const sentinels = new Map<number, string>(opts.partitions.map((p) => [p, randomUUID()]));
+  await Promise.all([...sentinels].map(([p, id]) => opts.writeSentinel(p, id)));
   const wanted = new Set(opts.partitions);
   const pending = new Set(opts.partitions);
   const consumer = opts.kafka.consumer({ groupId: `restore-${randomUUID()}`, readUncommitted: false, allowAutoTopicCreation: false, maxBytesPerPartition: 8 * 1024 * 1024 });

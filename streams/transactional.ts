@@ -72,9 +72,13 @@ export const TRANSACTIONAL_DEFAULTS = {
 // (milliseconds), and kafkajs retries that through this policy. At 200 ms a transaction cost a
 // quarter second for nothing (the Java client backs off 20 ms there, KAFKA-5477). More retries
 // keep the total patience for a broker that is really gone at about 40 s.
-/** kafkajs's log entry for a produce sent again after its connection dropped mid-request (a
- * refused connection never carried the request, and is safe to retry). */
-const UNCERTAIN_SEND = /^Failed to send messages: (Closed connection|Connection error: (?!connect ECONNREFUSED))|Produce.*timed out/i;
+/** kafkajs's log entries for a connection of the producer that dropped (a refused connection
+ * never carried a request): a produce in flight on it may have been written and is then sent
+ * again. The connection's own entry counts, not only the producer's "Failed to send messages":
+ * when the producer had no other broker connected, kafkajs retries after a debug-level entry we
+ * never see (a resilience run still doubled a block so). A dropped connection that carried no
+ * produce costs an abort and a re-delivery, which is always safe. */
+const UNCERTAIN_SEND = /^(Failed to send messages: )?(Closed connection|Connection error: (?!connect ECONNREFUSED))|Produce.*timed out/i;
 
 const transactionalRetry = { retries: 15, initialRetryTime: 20, maxRetryTime: 5_000 };
 

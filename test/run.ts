@@ -69,9 +69,10 @@ export async function runTests(filters: string[]): Promise<number> {
     ready: async () => (await fetch(`${registryUrl}/subjects`).catch(() => null))?.ok === true,
   });
   try {
-    // The resilience suite's short form runs only when asked for by name (`npm test -- resilience`):
-    // in a fresh-clone CI run a restarted broker of the three-broker cluster was stopped under it
-    // and its cleanup hung the whole run; until that is found it must not hold the suite hostage.
+    // The resilience short form (test/resilience/) runs when named (`npm test -- resilience`). It
+    // can no longer hang a run (a hard deadline kills what it started and exits), but a killed
+    // partition leader still doubled a few records in 1 of its last 3 runs: it joins the plain
+    // `npm test` once it passes run after run.
     const optIn = (f: string) => !f.includes(`${join('test', 'resilience')}`) || filters.some((x) => x.includes('resilience'));
     const files = testRoots
       .flatMap((r) => findTests(join(projectRoot, r)))

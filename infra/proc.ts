@@ -193,6 +193,16 @@ export function processBelongsTo(pid: number, dir: string): boolean {
 }
 
 /** Pids of live processes that belong to `dir`, leaving out this process and its ancestors. */
+/** True when one of `ancestors` is `pid`'s parent, grandparent, … (a service's own worker processes). */
+export function descendsFrom(pid: number, ancestors: Set<number>): boolean {
+  for (let p = pid, hops = 0; p > 1 && hops < 64; hops++) {
+    const m = /^PPid:\s+(\d+)/m.exec(safeRead(`/proc/${p}/status`));
+    p = m ? Number(m[1]) : 0;
+    if (ancestors.has(p)) return true;
+  }
+  return false;
+}
+
 export function processesUnder(dir: string): number[] {
   const spared = new Set<number>([process.pid]);
   for (let pid = process.ppid; pid > 1 && !spared.has(pid); ) {

@@ -16,7 +16,7 @@ import { kafkaLibsDir, kafkaLibsReady } from './install.js';
 import { startKafka, type KafkaCluster } from './kafka.js';
 import { startPostgres, type PostgresServer } from './postgres.js';
 import { withFileLock } from './file-lock.js';
-import { isAlive, killAllTracked, processBelongsTo, processesUnder, signalGroup, stopForeignProcess, type ManagedProcess } from './proc.js';
+import { descendsFrom, isAlive, killAllTracked, processBelongsTo, processesUnder, signalGroup, stopForeignProcess, type ManagedProcess } from './proc.js';
 import { startRedis, type RedisServer } from './redis.js';
 import { checkEndpoints } from './stack-health.js';
 
@@ -156,7 +156,8 @@ async function startOwned(opts: StartStackOptions & { brokers: 1 | 3 }, dir: str
         // PostgreSQL a fault test restarted (not our child, so stopAll cannot reach it). Stopped
         // together, so no broker is left waiting for a controller quorum that is already gone.
         const own = new Set(Object.values(file.pids).map((p) => p.pid));
-        const strays = serviceFolders(dir).flatMap((f) => processesUnder(f)).filter((pid) => !own.has(pid));
+        // (Not the children of its own: PostgreSQL's workers also work in its data folder.)
+        const strays = serviceFolders(dir).flatMap((f) => processesUnder(f)).filter((pid) => !own.has(pid) && !descendsFrom(pid, own));
         if (strays.length > 0) logger.info('stack: also stopping processes restarted on its data', { pids: strays });
         await Promise.all([stopAll(), ...strays.map((pid) => stopForeignProcess(pid, 'SIGTERM', STACK_DEFAULTS.staleStopGraceMs))]);
         rmSync(stackFile, { force: true });

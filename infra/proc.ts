@@ -192,7 +192,6 @@ export function processBelongsTo(pid: number, dir: string): boolean {
   }
 }
 
-/** Pids of live processes that belong to `dir`, leaving out this process and its ancestors. */
 /** True when one of `ancestors` is `pid`'s parent, grandparent, … (a service's own worker processes). */
 export function descendsFrom(pid: number, ancestors: Set<number>): boolean {
   for (let p = pid, hops = 0; p > 1 && hops < 64; hops++) {
@@ -203,6 +202,7 @@ export function descendsFrom(pid: number, ancestors: Set<number>): boolean {
   return false;
 }
 
+/** Pids of live processes that belong to `dir`, leaving out this process and its ancestors. */
 export function processesUnder(dir: string): number[] {
   const spared = new Set<number>([process.pid]);
   for (let pid = process.ppid; pid > 1 && !spared.has(pid); ) {

@@ -67,11 +67,6 @@ export const TRANSACTIONAL_DEFAULTS = {
   batchesConcurrently: 24,
 };
 
-// The first retry comes quickly: right after a commit, the coordinator answers the next
-// transaction's AddPartitionsToTxn with CONCURRENT_TRANSACTIONS until its markers are written
-// (milliseconds), and kafkajs retries that through this policy. At 200 ms a transaction cost a
-// quarter second for nothing (the Java client backs off 20 ms there, KAFKA-5477). More retries
-// keep the total patience for a broker that is really gone at about 40 s.
 /** kafkajs's log entries for a connection of the producer that dropped (a refused connection
  * never carried a request): a produce in flight on it may have been written and is then sent
  * again. The connection's own entry counts, not only the producer's "Failed to send messages":
@@ -80,6 +75,11 @@ export const TRANSACTIONAL_DEFAULTS = {
  * produce costs an abort and a re-delivery, which is always safe. */
 const UNCERTAIN_SEND = /^(Failed to send messages: )?(Closed connection|Connection error: (?!connect ECONNREFUSED))|Produce.*timed out/i;
 
+// The first retry comes quickly: right after a commit, the coordinator answers the next
+// transaction's AddPartitionsToTxn with CONCURRENT_TRANSACTIONS until its markers are written
+// (milliseconds), and kafkajs retries that through this policy. At 200 ms a transaction cost a
+// quarter second for nothing (the Java client backs off 20 ms there, KAFKA-5477). More retries
+// keep the total patience for a broker that is really gone at about 40 s.
 const transactionalRetry = { retries: 15, initialRetryTime: 20, maxRetryTime: 5_000 };
 
 type KafkaProducer = ReturnType<ReturnType<typeof createKafkaClient>['producer']>;

@@ -75,15 +75,16 @@ export class Ledger {
   onRaw: ((e: RawEntry) => void) | undefined;
   private readers: StreamConsumer[] = [];
 
-  constructor(private readonly streams: Streams) {}
+  /** Raw topic → the kind of reading on it. */
+  private readonly kinds: Map<string, string>;
 
-  private kinds(): Map<string, string> {
-    const t = this.streams.topics;
-    return new Map([[t.rawSnmp, 'snmp'], [t.rawIcmp, 'icmp'], [t.rawSsh, 'ssh'], [t.rawCiena, 'ciena']]);
+  constructor(private readonly streams: Streams) {
+    const t = streams.topics;
+    this.kinds = new Map([[t.rawSnmp, 'snmp'], [t.rawIcmp, 'icmp'], [t.rawSsh, 'ssh'], [t.rawCiena, 'ciena']]);
   }
 
   private rawEntry(topic: string, v: Record<string, unknown>, raw: Buffer | null, seenAt: number): RawEntry {
-    const kind = this.kinds().get(topic)!;
+    const kind = this.kinds.get(topic)!;
     return { deviceId: String(v.deviceId), ts: rawEventTime(v), collector: String(v.collectorId ?? ''), profile: kind === 'snmp' ? String(v.profile) : kind, ok: answered(kind, v), hash: digest(raw), seenAt };
   }
 
@@ -92,7 +93,7 @@ export class Ledger {
     this.readers = [
       this.streams.consumer({
         groupId: 'ledger-raw',
-        topics: [...this.kinds().keys()],
+        topics: [...this.kinds.keys()],
         stateless: true,
         fromBeginning: true,
         handler: async (records) => {
@@ -153,7 +154,7 @@ export class Ledger {
         result.phantoms++;
       }
     };
-    for (const topic of this.kinds().keys()) await rebuild(topic, this.raw, (v, raw) => this.rawEntry(topic, v as Record<string, unknown>, raw, Number.NaN));
+    for (const topic of this.kinds.keys()) await rebuild(topic, this.raw, (v, raw) => this.rawEntry(topic, v as Record<string, unknown>, raw, Number.NaN));
     await rebuild(t.metrics, this.metrics, (v, raw) => metricEntry(v as MetricBatch, raw, Number.NaN));
     await rebuild(t.anomalies, this.anomalies, (v, raw) => ({ event: v as AnomalyEvent, hash: digest(raw) }));
     return result;

@@ -2,11 +2,8 @@
 // outputs, the changed state (changelog records) and the consumed offsets, so a processor killed
 // at any instant restarts from a consistent cut: nothing lost, nothing doubled.
 //
-// kafkajs predates KIP-447 (fencing by consumer-group generation). A zombie that lost its
-// partitions in a rebalance must still be unable to commit: each input partition gets its own
-// transactional producer, with a transactional id derived from the group, topic and partition.
-// When the new owner initialises that id, the broker bumps the epoch and the zombie's next
-// send or commit fails with a fencing error.
+// Each input partition number has its own transactional producer (transactional-producers.ts:
+// why, and how a zombie is fenced); the requests of one transaction are in transaction-sends.ts.
 //
 // State lives in memory per partition and key, and is checkpointed to a compacted changelog
 // topic co-partitioned with the input (record partition = input partition). On assignment the
@@ -14,6 +11,8 @@
 import type { Logger } from '../common/log.js';
 import { OpsError, errorCodeOf } from '../common/errors.js';
 import { createKafkaClient, compressionType, type Compression } from './kafka-client.js';
+import { createPartitionProducers } from './transactional-producers.js';
+import { createTransactionSends, STREAM_OUTPUT_BYTES, type OutMessage, type TopicMessages } from './transaction-sends.js';
 import type { AvroSerde, Decoded } from './serde.js';
 import type { DeadLetters } from './dead-letter.js';
 import type { InRecord } from './consumer.js';
@@ -67,22 +66,6 @@ export const TRANSACTIONAL_DEFAULTS = {
   batchesConcurrently: 24,
 };
 
-/** kafkajs's log entries for a connection of the producer that dropped (a refused connection
- * never carried a request): a produce in flight on it may have been written and is then sent
- * again. The connection's own entry counts, not only the producer's "Failed to send messages":
- * when the producer had no other broker connected, kafkajs retries after a debug-level entry we
- * never see (a resilience run still doubled a block so). A dropped connection that carried no
- * produce costs an abort and a re-delivery, which is always safe. */
-const UNCERTAIN_SEND = /^(Failed to send messages: )?(Closed connection|Connection error: (?!connect ECONNREFUSED))|Produce.*timed out/i;
-
-// The first retry comes quickly: right after a commit, the coordinator answers the next
-// transaction's AddPartitionsToTxn with CONCURRENT_TRANSACTIONS until its markers are written
-// (milliseconds), and kafkajs retries that through this policy. At 200 ms a transaction cost a
-// quarter second for nothing (the Java client backs off 20 ms there, KAFKA-5477). More retries
-// keep the total patience for a broker that is really gone at about 40 s.
-const transactionalRetry = { retries: 15, initialRetryTime: 20, maxRetryTime: 5_000 };
-
-type KafkaProducer = ReturnType<ReturnType<typeof createKafkaClient>['producer']>;
 type RunConfig = NonNullable<Parameters<ReturnType<ReturnType<typeof createKafkaClient>['consumer']>['run']>[0]>;
 type BatchPayload = Parameters<NonNullable<RunConfig['eachBatch']>>[0];
 
@@ -101,7 +84,9 @@ export function createTransactionalProcessor<S>(opts: TransactionalOptions<S>): 
     partitionAssigners: [coPartitionedAssigner],
   });
   const compression = compressionType(opts.compression);
-  const producers = new Map<number, Promise<KafkaProducer>>(); // by input partition number
+  // One transactional producer per partition number: the co-partitioned assigner gives partition p
+  // of every input topic to one member, and its state and changelog partition are p's too.
+  const producers = createPartitionProducers({ brokers: opts.brokers, clientId: opts.clientId, groupId: opts.groupId, logger });
   // Input partition → its state per key, and the next offset to process per input topic. The
   // positions, not the group's committed offsets, decide what is new: kafkajs reads committed
   // offsets without KIP-447's require_stable, so right after a transaction commits (its markers
@@ -116,49 +101,8 @@ export function createTransactionalProcessor<S>(opts: TransactionalOptions<S>): 
   let assigned = new Set<number>();
   let ready = false;
 
-  // One transactional id per partition number: the co-partitioned assigner gives partition p of
-  // every input topic to one member, and its state and changelog partition are p's too.
-  const txId = (partition: number) => `${opts.groupId}.p${partition}`;
-
-  // A produce that kafkajs retried after its connection dropped mid-request may have been
-  // written the first time: kafkajs then sent it again as new records, and the transaction held
-  // both (whole blocks of outputs doubled in a resilience run when the partition leader was
-  // killed). kafkajs says so only in its log; each partition's producer has a client of its own
-  // so the entry names the transaction, which is then aborted rather than committed.
-  const uncertainSend = new Map<number, boolean>();
-  const producerFor = (partition: number): Promise<KafkaProducer> => {
-    let p = producers.get(partition);
-    if (!p) {
-      p = (async () => {
-        const client = createKafkaClient({
-          brokers: opts.brokers,
-          clientId: `${opts.clientId}-p${partition}`,
-          logger,
-          onEntry: (message) => {
-            if (UNCERTAIN_SEND.test(message)) uncertainSend.set(partition, true);
-          },
-        });
-        // Bounded retries (unlike the plain idempotent producer): a transaction that cannot
-        // complete is aborted and its batch re-delivered to a fresh producer, which re-initialises
-        // the transactional id; retrying one forever would stall the partition silently.
-        const producer = client.producer({ transactionalId: txId(partition), idempotent: true, maxInFlightRequests: 1, retry: transactionalRetry, allowAutoTopicCreation: false });
-        await producer.connect();
-        return producer;
-      })();
-      producers.set(partition, p);
-      p.catch(() => producers.delete(partition));
-    }
-    return p;
-  };
-
-  const dropProducer = async (id: number) => {
-    const p = producers.get(id);
-    producers.delete(id);
-    if (p) await p.then((x) => x.disconnect()).catch(() => undefined);
-  };
-
   const writeSentinel = async (partition: number, id: string) => {
-    const tx = await (await producerFor(partition)).transaction();
+    const tx = await (await producers.producerFor(partition)).transaction();
     try {
       await tx.send({ topic: opts.changelogTopic, acks: -1, messages: [{ key: SENTINEL_KEY, value: id, partition }] });
       await tx.commit();
@@ -199,7 +143,7 @@ export function createTransactionalProcessor<S>(opts: TransactionalOptions<S>): 
     for (const p of assigned)
       if (!mine.has(p)) {
         states.delete(p); // another member owns it now; its state is theirs to restore
-        void dropProducer(p);
+        void producers.drop(p);
       }
     assigned = mine;
     ready = true;
@@ -275,42 +219,18 @@ export function createTransactionalProcessor<S>(opts: TransactionalOptions<S>): 
         let alreadyDone = 0;
         await heartbeat();
 
-        type OutMessage = { key: string | null; value: Buffer | null; timestamp?: string; partition?: number; headers?: Record<string, string> };
-        const producer = await producerFor(partition);
+        const producer = await producers.producerFor(partition);
         const tx = await producer.transaction();
-        uncertainSend.set(partition, false);
+        producers.watchSends(partition);
         // Outputs leave in requests while the batch is still being transformed, all inside the one
         // transaction: a big batch's outputs are not all held (and promoted by the GC) until its
         // end, and the broker's round trips overlap the transform.
-        let outputs = new Map<string, OutMessage[]>();
-        let outputBytes = 0;
-        const sentCount = new Map<string, number>();
-        let inFlight: Promise<void> = Promise.resolve();
-        const send = (topicMessages: { topic: string; messages: OutMessage[] }[]) => {
-          const previous = inFlight;
-          inFlight = (async () => {
-            await previous;
-            for (const chunk of chunkByBytes(topicMessages)) await tx.sendBatch({ topicMessages: chunk, compression, acks: -1 });
-          })();
-          inFlight.catch(() => undefined); // awaited below; a failure aborts the transaction there
-        };
-        const sendOutputs = () => {
-          for (const [t, list] of outputs) sentCount.set(t, (sentCount.get(t) ?? 0) + list.length);
-          send([...outputs].map(([t, messages]) => ({ topic: t, messages })));
-          outputs = new Map();
-          outputBytes = 0;
-        };
+        const sends = createTransactionSends(tx, compression);
         const changed = new Map<string, S | undefined>();
-        const push = (out: string, message: OutMessage) => {
-          let list = outputs.get(out);
-          if (!list) outputs.set(out, (list = []));
-          list.push(message);
-          outputBytes += (message.value?.length ?? 0) + 64;
-        };
         const emit: Emit = Object.assign(
           (out: string, key: string, value: unknown, ts?: number, partition?: number) =>
-            push(out, { key, value: opts.serde.encode(out, value), timestamp: ts === undefined ? undefined : String(ts), partition }),
-          { raw: (out: string, key: string | null, value: Buffer | null, ts?: number) => push(out, { key, value, timestamp: ts === undefined ? undefined : String(ts) }) },
+            sends.push(out, { key, value: opts.serde.encode(out, value), timestamp: ts === undefined ? undefined : String(ts), partition }),
+          { raw: (out: string, key: string | null, value: Buffer | null, ts?: number) => sends.push(out, { key, value, timestamp: ts === undefined ? undefined : String(ts) }) },
         );
         const dead: { record: InRecord; error: unknown; stage: string }[] = [];
         try {
@@ -349,9 +269,9 @@ export function createTransactionalProcessor<S>(opts: TransactionalOptions<S>): 
                 if (before !== undefined) changed.set(key, before); // whatever it changed in place is checkpointed as is
                 dead.push({ record, error: new OpsError('TRANSFORM_FAILED', `transform failed on ${topic}[${partition}]@${m.offset} key ${key}: ${(err as Error).message}`, { cause: err }), stage: 'transform' });
               }
-              if (outputBytes >= STREAM_OUTPUT_BYTES) {
-                await inFlight; // one request in flight at a time (the producer's limit anyway)
-                sendOutputs();
+              if (sends.pendingBytes >= STREAM_OUTPUT_BYTES) {
+                await sends.settled(); // one send in flight at a time (the producer's limit anyway)
+                sends.flush();
                 await new Promise<void>((resolve) => setImmediate(resolve)); // lets the request leave before the next records
                 await heartbeat(); // a long batch keeps the membership alive
               }
@@ -360,7 +280,7 @@ export function createTransactionalProcessor<S>(opts: TransactionalOptions<S>): 
 
           const lastOffset = (b: BatchPayload['batch']) => b.messages[b.messages.length - 1].offset;
           for (const { batch } of live) positions.set(batch.topic, BigInt(lastOffset(batch)) + 1n);
-          const topicMessages: { topic: string; messages: OutMessage[] }[] = [];
+          const topicMessages: TopicMessages[] = [];
           const changelog: OutMessage[] = [{ key: positionsKey(opts.groupId), value: encodePositions(positions), partition }];
           for (const [key, s] of changed) for (const r of codec.encode(key, s)) changelog.push({ key: r.key, value: r.value, partition });
           topicMessages.push({ topic: opts.changelogTopic, messages: changelog });
@@ -368,21 +288,20 @@ export function createTransactionalProcessor<S>(opts: TransactionalOptions<S>): 
             // Dead letters travel in the same transaction: committed with the offsets or not at all.
             topicMessages.push(deadLetterMessage(opts, record, error, stage));
           }
-          sendOutputs();
-          send(topicMessages);
-          await inFlight;
+          sends.flush(topicMessages);
+          await sends.settled();
           await tx.sendOffsets({ consumerGroupId: opts.groupId, topics: live.map(({ batch }) => ({ topic: batch.topic, partitions: [{ partition, offset: String(BigInt(lastOffset(batch)) + 1n) }] })) });
-          if (uncertainSend.get(partition)) {
+          if (producers.sendWasUncertain(partition)) {
             throw new OpsError('SEND_OUTCOME_UNKNOWN', `a produce of partition ${partition}'s transaction was sent again after its connection dropped; its first attempt may have been written, so the transaction is aborted and its batches re-delivered`, { canRetry: true });
           }
           await tx.commit();
         } catch (err) {
-          await inFlight.catch(() => undefined); // no request of this transaction still on its way
+          await sends.settled().catch(() => undefined); // no request of this transaction still on its way
           await tx.abort().catch(() => undefined);
           states.delete(partition); // in-place changes of this batch are void: restore on redelivery
           // Whatever went wrong, the next batch starts on a fresh producer (re-initialised
           // transactional id): a producer whose transaction failed may be unusable.
-          await dropProducer(partition);
+          await producers.drop(partition);
           const topics = live.map(({ batch }) => batch.topic);
           if (isFenced(err)) logger.warn('producer fenced: this member lost the partition', { topics, partition });
           else logger.warn('transaction aborted; its batches are re-delivered', { topics, partition, err });
@@ -402,7 +321,7 @@ export function createTransactionalProcessor<S>(opts: TransactionalOptions<S>): 
         if (alreadyDone > 0) transactionMetrics.redelivered.inc({ group: opts.groupId }, alreadyDone);
         if (alreadyDone > 0) logger.warn('records already processed in a committed transaction were skipped: the group offset was behind the changelog', { group: opts.groupId, partition, records: alreadyDone });
         for (const { record, stage, error } of dead) opts.deadLetters.count({ topic: record.topic, partition: record.partition, offset: record.offset, key: record.raw.key, value: record.raw.value }, stage, error);
-        for (const [t, n] of sentCount) if (n > 0) streamMetrics.sent.inc({ topic: t }, n);
+        for (const [t, n] of sends.sentCount) if (n > 0) streamMetrics.sent.inc({ topic: t }, n);
         transactionMetrics.committed.inc({ group: opts.groupId });
         streamMetrics.handlerSeconds.observe({ group: opts.groupId }, Number(process.hrtime.bigint() - t0) / 1e9);
         await heartbeat();
@@ -411,47 +330,14 @@ export function createTransactionalProcessor<S>(opts: TransactionalOptions<S>): 
     async stop() {
       ready = false;
       await consumer.disconnect();
-      await Promise.all([...producers.keys()].map(dropProducer));
+      await producers.dropAll();
     },
     isReady: () => ready,
   };
 }
 
-// A produce request carries one record batch per partition, and a batch may not exceed the
-// broker's message size (1 MiB by default): a big consumed batch is sent in several requests,
-// all inside the one transaction. The message count is bounded too: kafkajs groups a request's
-// messages per partition by copying the group's array for every message (quadratic), which cost
-// more than the encoding itself for thousands of small changelog records.
-const MAX_REQUEST_BYTES = 768 * 1024;
-/** Records decoded at a time (see processBatch). */
+/** Records decoded at a time (see processGroup). */
 const DECODE_SLICE = 256;
-/** Outputs accumulated while transforming a batch before they are sent (still in its transaction). */
-const STREAM_OUTPUT_BYTES = MAX_REQUEST_BYTES;
-const MAX_REQUEST_MESSAGES = 1_000;
-function* chunkByBytes<M extends { key: string | null; value: Buffer | null }>(topicMessages: { topic: string; messages: M[] }[]): Generator<{ topic: string; messages: M[] }[]> {
-  let chunk: { topic: string; messages: M[] }[] = [];
-  let bytes = 0;
-  let count = 0;
-  for (const { topic, messages } of topicMessages) {
-    let current: M[] = [];
-    chunk.push({ topic, messages: current });
-    for (const m of messages) {
-      const size = (m.value?.length ?? 0) + (m.key?.length ?? 0) + 64;
-      if ((bytes + size > MAX_REQUEST_BYTES || count >= MAX_REQUEST_MESSAGES) && bytes > 0) {
-        yield chunk.filter((c) => c.messages.length > 0);
-        current = [];
-        chunk = [{ topic, messages: current }];
-        bytes = 0;
-        count = 0;
-      }
-      current.push(m);
-      bytes += size;
-      count++;
-    }
-  }
-  const rest = chunk.filter((c) => c.messages.length > 0);
-  if (rest.length > 0) yield rest;
-}
 
 function deadLetterMessage(opts: TransactionalOptions<any>, record: InRecord, error: unknown, stage: string) {
   const m = opts.deadLetters.message({ topic: record.topic, partition: record.partition, offset: record.offset, key: record.raw.key, value: record.raw.value }, stage, error);

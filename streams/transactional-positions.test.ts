@@ -9,7 +9,7 @@ import { connectStreams } from './index.js';
 import { createKafkaClient } from './kafka-client.js';
 import { streamConfig, uniquePrefix, eventually } from '../test/env.js';
 import type { LiveBatch } from '../schemas/types.js';
-import { readTopic } from '../test/resilience/reference-reader.js';
+import { readTopic } from '../test/kcat-topic-reader.js';
 
 test('records delivered again from a stale group offset are skipped: each has one output and counts once in the state', { timeout: 180_000 }, async () => {
   const logger = createLogger({ test: 'positions' }, 'error');

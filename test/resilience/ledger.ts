@@ -10,7 +10,7 @@ import type pg from 'pg';
 import type { Streams } from '../../streams/index.js';
 import type { StreamConsumer } from '../../streams/consumer.js';
 import type { AnomalyEvent, MetricBatch } from '../../schemas/types.js';
-import { readTopic } from './reference-reader.js';
+import { readTopic } from '../kcat-topic-reader.js';
 
 export interface RawEntry {
   deviceId: string;

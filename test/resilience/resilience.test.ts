@@ -43,7 +43,7 @@ test('no reading lost or duplicated when the partition leader, the processor and
     await stack.stop();
     clearTimeout(watchdog);
   }
-  t.diagnostic(JSON.stringify({ total: result.total, reference: result.reference, faults: result.faults, anomalies: result.anomalies, e2e: result.e2e, e2e_faults: result.e2e_faults, stages: result.stage_delays, anomaly_events: result.anomaly_events }));
+  t.diagnostic(JSON.stringify({ total: result.total, reference: result.reference, faults: result.faults, anomalies: result.anomalies, steady: result.steady, e2e: result.e2e, e2e_faults: result.e2e_faults, stages: result.stage_delays, anomaly_events: result.anomaly_events }));
   assert.equal(result.durability.replicas, 3, 'topics have three replicas');
   assert.equal(result.durability.minInsync, '2', 'min.insync.replicas is 2');
   assert.ok(result.total.readings > 50, `only ${result.total.readings} readings: the lab did not poll`);

@@ -69,15 +69,9 @@ export async function runTests(filters: string[]): Promise<number> {
     ready: async () => (await fetch(`${registryUrl}/subjects`).catch(() => null))?.ok === true,
   });
   try {
-    // The resilience short form (test/resilience/) runs when named (`npm test -- resilience`). It
-    // can no longer hang a run (a hard deadline kills what it started and exits), but a killed
-    // partition leader still doubled a block of records in 2 of its last 4 runs: it joins the
-    // plain `npm test` once it passes run after run.
-    const optIn = (f: string) => !f.includes(`${join('test', 'resilience')}`) || filters.some((x) => x.includes('resilience'));
     const files = testRoots
       .flatMap((r) => findTests(join(projectRoot, r)))
-      .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
-      .filter(optIn);
+      .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)));
     say(`running ${files.length} test files`);
     code = await run(process.execPath, ['--import', 'tsx', '--test', '--test-force-exit', '--test-reporter=spec', ...files.map((f) => relative(projectRoot, f))], {
       ...process.env,

@@ -12,6 +12,9 @@ export interface TopicAdmin {
   endOffsets(topic: string): Promise<Map<number, bigint>>;
   /** Committed offsets of a consumer group per partition of a topic (-1 when none). */
   groupOffsets(groupId: string, topic: string): Promise<Map<number, bigint>>;
+  /** The topic's partition count, asked once per topic (a count can grow, never shrink; the
+   * pipeline's topics keep theirs for co-partitioning). */
+  partitionCount(topic: string): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -55,6 +58,8 @@ export async function connectAdmin(opts: { brokers: string[]; logger: Logger; cl
     }
   };
 
+  const partitionCounts = new Map<string, Promise<number>>();
+
   return {
     async ensureTopics(specs, replicationFactor) {
       const existing = new Set(await admin.listTopics());
@@ -97,6 +102,19 @@ export async function connectAdmin(opts: { brokers: string[]; logger: Logger; cl
     async groupOffsets(groupId, topic) {
       const res = await retriable(() => admin.fetchOffsets({ groupId, topics: [topic] }));
       return new Map(res[0].partitions.map((p) => [p.partition, BigInt(p.offset)]));
+    },
+    partitionCount(topic) {
+      let count = partitionCounts.get(topic);
+      if (!count) {
+        count = retriable(() => admin.fetchTopicMetadata({ topics: [topic] })).then((m) => {
+          const n = m.topics[0]?.partitions.length ?? 0;
+          if (n === 0) throw new OpsError('KAFKA_UNAVAILABLE', `topic ${topic} has no partitions in the cluster's metadata`, { canRetry: true });
+          return n;
+        });
+        partitionCounts.set(topic, count);
+        count.catch(() => partitionCounts.delete(topic));
+      }
+      return count;
     },
     close: () => admin.disconnect(),
   };

@@ -33,7 +33,7 @@ export interface Streams {
   admin: TopicAdmin;
   consumer(o: Omit<ConsumerOptions, 'brokers' | 'serde' | 'deadLetters' | 'logger' | 'clientId'> & { clientId?: string }): StreamConsumer;
   /** An exactly-once consume-transform-produce processor (outputs' schemas must be in `writes`). */
-  transactional<S>(o: Omit<TransactionalOptions<S>, 'brokers' | 'serde' | 'deadLetters' | 'logger' | 'clientId' | 'compression'> & { clientId?: string }): TransactionalProcessor;
+  transactional<S>(o: Omit<TransactionalOptions<S>, 'brokers' | 'serde' | 'deadLetters' | 'logger' | 'clientId' | 'compression' | 'partitionCounts'> & { clientId?: string }): TransactionalProcessor;
   close(): Promise<void>;
 }
 
@@ -60,6 +60,7 @@ export async function connectStreams(opts: {
     serde,
     logger,
     compression: config.compression as Compression,
+    partitionCounts: (topic) => admin.partitionCount(topic),
   });
   const deadLetters = createDeadLetters(producer, logger, topics.dlq);
   return {
@@ -81,6 +82,7 @@ export async function connectStreams(opts: {
         deadLetters,
         logger,
         compression: config.compression as Compression,
+        partitionCounts: (topic) => admin.partitionCount(topic),
       }),
     async close() {
       await producer.close();

@@ -58,3 +58,15 @@ export function createKafkaClient(opts: {
       },
   });
 }
+
+/** kafkajs's default partitioner (Java-compatible murmur2 of the key) as a function of the
+ * partition count: the partition kafkajs itself would pick for a message, known before sending. */
+export function keyPartitioner(): (topic: string, partitionCount: number, message: { key?: Buffer | string | null; partition?: number }) => number {
+  const pick = kafkajs.Partitioners.DefaultPartitioner();
+  const metadataOf = new Map<number, { partitionId: number; leader: number }[]>();
+  return (topic, partitionCount, message) => {
+    let partitionMetadata = metadataOf.get(partitionCount);
+    if (!partitionMetadata) metadataOf.set(partitionCount, (partitionMetadata = Array.from({ length: partitionCount }, (_, partitionId) => ({ partitionId, leader: 0 }))));
+    return pick({ topic, partitionMetadata: partitionMetadata as never, message: message as never });
+  };
+}

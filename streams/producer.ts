@@ -6,6 +6,7 @@ import { OpsError } from '../common/errors.js';
 import { compressionType, createKafkaClient, exactlyOnceRetry, type Compression } from './kafka-client.js';
 import type { AvroSerde } from './serde.js';
 import { streamMetrics } from './metrics.js';
+import { createPartitionSplitter, type PartitionCounts } from './partition-split.js';
 
 export interface OutRecord {
   key: string | null;
@@ -35,12 +36,14 @@ export interface ProducerOptions {
   serde: AvroSerde;
   logger: Logger;
   compression: Compression;
+  /** Partition counts of the topics written (each send holds one partition: partition-split.ts). */
+  partitionCounts: PartitionCounts;
   lingerMs?: number; // how long a send waits for company before the batch goes
   maxBatchMessages?: number;
 }
 
 interface Pending {
-  messages: { key: Buffer | string | null; value: Buffer | null; headers?: Record<string, string | Buffer>; timestamp?: string }[];
+  messages: { key: Buffer | string | null; value: Buffer | null; headers?: Record<string, string | Buffer>; timestamp?: string; partition?: number }[];
   waiters: { resolve: () => void; reject: (e: unknown) => void }[];
 }
 
@@ -55,11 +58,14 @@ export async function createStreamProducer(opts: ProducerOptions): Promise<Strea
   const linger = opts.lingerMs ?? 5;
   const maxBatch = opts.maxBatchMessages ?? 2_000;
   const compression = compressionType(opts.compression);
-  // One produce request in flight at a time: kafkajs numbers an idempotent producer's batches when
-  // it builds a request, and two concurrent requests where the first fails and is retried after
-  // the second landed are what made the broker take a reading twice (seen in the resilience suite
-  // when a partition leader was killed; kafkajs#200). Batches sealed while one is in flight wait
-  // in `ready` and go next, so throughput comes from bigger requests rather than parallel ones.
+  const splitByPartition = createPartitionSplitter(opts.partitionCounts);
+  // One batch in flight at a time: kafkajs numbers an idempotent producer's batches when it builds
+  // a request, and two concurrent requests to one partition where the first fails and is retried
+  // after the second landed are what made the broker take a reading twice (seen in the resilience
+  // suite when a partition leader was killed; kafkajs#200). Batches sealed while one is in flight
+  // wait in `ready` and go next, so throughput comes from bigger requests. Within a batch each
+  // partition is a send of its own, side by side (partition-split.ts: a multi-broker send's retry
+  // re-sent the healthy brokers' parts as new records).
   let pending = new Map<string, Pending>();
   let pendingCount = 0;
   const ready: Map<string, Pending>[] = [];
@@ -70,26 +76,35 @@ export async function createStreamProducer(opts: ProducerOptions): Promise<Strea
     if (sending) return;
     const batch = ready.shift();
     if (!batch) return;
-    const topicMessages = [...batch].map(([topic, p]) => ({ topic, messages: p.messages }));
-    sending = producer
-      .sendBatch({ acks: -1, compression, topicMessages })
-      .then(() => {
-        for (const [topic, q] of batch) {
-          streamMetrics.sent.inc({ topic }, q.messages.length);
-          q.waiters.forEach((w) => w.resolve());
-        }
-      })
-      .catch((err) => {
-        for (const [topic, q] of batch) {
-          streamMetrics.sendFailed.inc({ topic });
-          const e = new OpsError('KAFKA_UNAVAILABLE', `producing ${q.messages.length} messages to ${topic} failed: ${(err as Error).message}`, { canRetry: true, cause: err });
-          q.waiters.forEach((w) => w.reject(e));
-        }
-      })
-      .finally(() => {
-        sending = undefined;
-        pump();
+    sending = sendByPartition(batch).finally(() => {
+      sending = undefined;
+      pump();
+    });
+  };
+
+  /** Sends one batch, a partition per send; each topic's callers learn their own outcome. */
+  const sendByPartition = async (batch: Map<string, Pending>) => {
+    const failed = new Map<string, unknown>();
+    try {
+      const parts = await splitByPartition([...batch].map(([topic, p]) => ({ topic, messages: p.messages })));
+      const results = await Promise.allSettled(parts.map((part) => producer.sendBatch({ acks: -1, compression, topicMessages: [part] })));
+      results.forEach((r, i) => {
+        if (r.status === 'rejected' && !failed.has(parts[i].topic)) failed.set(parts[i].topic, r.reason);
       });
+    } catch (err) {
+      for (const topic of batch.keys()) failed.set(topic, err); // the partition counts could not be read
+    }
+    for (const [topic, q] of batch) {
+      if (!failed.has(topic)) {
+        streamMetrics.sent.inc({ topic }, q.messages.length);
+        q.waiters.forEach((w) => w.resolve());
+        continue;
+      }
+      const err = failed.get(topic);
+      streamMetrics.sendFailed.inc({ topic });
+      const e = new OpsError('KAFKA_UNAVAILABLE', `producing ${q.messages.length} messages to ${topic} failed: ${(err as Error)?.message ?? err}`, { canRetry: true, cause: err });
+      q.waiters.forEach((w) => w.reject(e));
+    }
   };
 
   const flush = () => {

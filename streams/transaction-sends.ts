@@ -1,17 +1,9 @@
 // The produce requests of one Kafka transaction: outputs accumulated while a batch is transformed,
-// sent in requests while the transform goes on, one partition per kafkajs send.
-//
-// Why one partition per send: kafkajs's sendBatch sends each leader broker its part in parallel
-// and, when one part fails, retries the whole call, re-sending every part that has no response
-// yet, including a part still in flight to a healthy broker. That part's sequence numbers were
-// already taken, so the re-send gets new ones and the broker writes it a second time, inside the
-// same transaction: resilience runs doubled blocks of 8–24 batches when a partition leader was
-// SIGKILLed. A send holding one partition has one leader and one request: a retry re-sends only
-// what failed, with the sequence numbers kafkajs rolled back, and the broker de-duplicates it if
-// the first attempt was written after all.
-export type OutMessage = { key: string | null; value: Buffer | null; timestamp?: string; partition?: number; headers?: Record<string, string> };
-export type TopicMessages = { topic: string; messages: OutMessage[] };
+// sent in requests while the transform goes on, one partition per kafkajs send (partition-split.ts
+// says why: kafkajs's retry of a multi-broker send doubled records).
+import type { OutMessage, PartitionSplitter, TopicMessages } from './partition-split.js';
 
+export type { OutMessage, TopicMessages } from './partition-split.js';
 /** The part of a kafkajs transaction this file needs. */
 export interface TransactionSink {
   sendBatch(args: { topicMessages: TopicMessages[]; compression: number; acks: number }): Promise<unknown>;
@@ -41,7 +33,7 @@ export interface TransactionSends {
 }
 
 /** `compression`: a kafkajs CompressionTypes value (compressionType()). */
-export function createTransactionSends(tx: TransactionSink, compression: number): TransactionSends {
+export function createTransactionSends(tx: TransactionSink, compression: number, splitByPartition: PartitionSplitter): TransactionSends {
   let outputs = new Map<string, OutMessage[]>();
   let pendingBytes = 0;
   const sentCount = new Map<string, number>();
@@ -54,7 +46,7 @@ export function createTransactionSends(tx: TransactionSink, compression: number)
       // Every part is waited for before a failure is reported: the transaction is aborted only
       // when none of its requests is still on its way.
       const results = await Promise.allSettled(
-        splitByPartition(topicMessages).map(async (part) => {
+        (await splitByPartition(topicMessages)).map(async (part) => {
           for (const chunk of chunkByBytes([part])) await tx.sendBatch({ topicMessages: chunk, compression, acks: -1 });
         }),
       );
@@ -83,21 +75,6 @@ export function createTransactionSends(tx: TransactionSink, compression: number)
     settled: () => inFlight,
     sentCount,
   };
-}
-
-/** One entry per topic and explicit partition. Records without one (keyed by device, placed by
- * kafkajs's partitioner) stay together per topic: the input partition's devices hash to the same
- * partition number of every co-partitioned output topic, so they are one partition as well. */
-export function splitByPartition(topicMessages: TopicMessages[]): TopicMessages[] {
-  const parts = new Map<string, TopicMessages>();
-  for (const { topic, messages } of topicMessages)
-    for (const m of messages) {
-      const id = `${m.partition ?? '*'}\0${topic}`;
-      let part = parts.get(id);
-      if (!part) parts.set(id, (part = { topic, messages: [] }));
-      part.messages.push(m);
-    }
-  return [...parts.values()];
 }
 
 export function* chunkByBytes(topicMessages: TopicMessages[]): Generator<TopicMessages[]> {

@@ -13,6 +13,7 @@ import { OpsError, errorCodeOf } from '../common/errors.js';
 import { createKafkaClient, compressionType, type Compression } from './kafka-client.js';
 import { createPartitionProducers } from './transactional-producers.js';
 import { createTransactionSends, STREAM_OUTPUT_BYTES, type OutMessage, type TopicMessages } from './transaction-sends.js';
+import { createPartitionSplitter, type PartitionCounts } from './partition-split.js';
 import type { AvroSerde, Decoded } from './serde.js';
 import type { DeadLetters } from './dead-letter.js';
 import type { InRecord } from './consumer.js';
@@ -48,6 +49,8 @@ export interface TransactionalOptions<S> {
   deadLetters: DeadLetters;
   logger: Logger;
   compression: Compression;
+  /** Partition counts of the output topics (sends hold one partition each: partition-split.ts). */
+  partitionCounts: PartitionCounts;
   transform: StatefulTransform<S>;
   /** How state is checkpointed to the changelog (default: one JSON record per key per batch). */
   stateCodec?: ChangelogCodec<S>;
@@ -84,6 +87,7 @@ export function createTransactionalProcessor<S>(opts: TransactionalOptions<S>): 
     partitionAssigners: [coPartitionedAssigner],
   });
   const compression = compressionType(opts.compression);
+  const splitByPartition = createPartitionSplitter(opts.partitionCounts);
   // One transactional producer per partition number: the co-partitioned assigner gives partition p
   // of every input topic to one member, and its state and changelog partition are p's too.
   const producers = createPartitionProducers({ brokers: opts.brokers, clientId: opts.clientId, groupId: opts.groupId, logger });
@@ -225,7 +229,7 @@ export function createTransactionalProcessor<S>(opts: TransactionalOptions<S>): 
         // Outputs leave in requests while the batch is still being transformed, all inside the one
         // transaction: a big batch's outputs are not all held (and promoted by the GC) until its
         // end, and the broker's round trips overlap the transform.
-        const sends = createTransactionSends(tx, compression);
+        const sends = createTransactionSends(tx, compression, splitByPartition);
         const changed = new Map<string, S | undefined>();
         const emit: Emit = Object.assign(
           (out: string, key: string, value: unknown, ts?: number, partition?: number) =>

@@ -43,7 +43,7 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
       runs.push(
         await runSuite({
           endpoints: stack.endpoints,
-          ownsStack: !stack.reused,
+          ownsStack: false, // services a fault restarted serve the next run; stack.stop() below stops them too
           faults: chosen,
           labDevices: 8,
           pollIntervalMs: 2_000,
@@ -62,7 +62,7 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
       runs.push(
         await runSuite({
           endpoints: stack.endpoints,
-          ownsStack: !stack.reused,
+          ownsStack: false, // services a fault restarted serve the next run; stack.stop() below stops them too
           faults: [],
           labDevices: devices,
           pollIntervalMs: interval,

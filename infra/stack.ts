@@ -174,7 +174,12 @@ async function startOwned(opts: StartStackOptions & { brokers: 1 | 3 }, dir: str
  *  again so the process ends the way it would have. When the program has its own handler for
  *  the signal, that handler owns the order of shutdown (pipeline first, then stack.stop()), and
  *  this one stays out of the way; the exit hook and the parent death signal remain the net.
- *  A second signal while stopping kills every child at once. */
+ *  A second signal while stopping kills every child at once. Handlers of other stacks of the same
+ *  process (a bench holds the test and the cluster profiles) are not "the program's own": counting
+ *  them, each stack left the signal to the other and Ctrl-C stopped nothing. */
+const stackSignalHandlers = new Set<(...args: never[]) => unknown>();
+const programHandles = (signal: NodeJS.Signals) => process.listeners(signal).some((l) => !stackSignalHandlers.has(l as never));
+
 function installSignalHandlers(stop: () => Promise<void>, isStopping: () => boolean, logger: Logger): () => void {
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
   const handler = (signal: NodeJS.Signals) => {
@@ -183,15 +188,17 @@ function installSignalHandlers(stop: () => Promise<void>, isStopping: () => bool
       killAllTracked();
       return;
     }
-    if (process.listenerCount(signal) > 1) return;
+    if (programHandles(signal)) return;
     logger.info('stack: signal received, stopping', { signal });
     void stop().finally(() => {
       if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
     });
   };
+  stackSignalHandlers.add(handler);
   for (const s of signals) process.on(s, handler);
   return () => {
     for (const s of signals) process.off(s, handler);
+    stackSignalHandlers.delete(handler);
   };
 }
 

@@ -6,6 +6,7 @@ import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServer } from 'node:net';
+import { withParentDeathSignal } from '../infra/proc.js';
 
 export const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(projectRoot, 'bin', 'opsconductor.mjs');
@@ -58,7 +59,10 @@ export async function startRole(opts: {
   const logFile = join(opts.logDir, `${opts.name}.log`);
   const log = createWriteStream(logFile, { flags: 'a' });
   const opsPort = Number(opts.env.OPS_PORT ?? (await freePort()));
-  const child = spawn(process.execPath, [cli, opts.role, ...(opts.args ?? [])], {
+  // A role dies with the process that started it (a bench or test stopped by a signal, or killed,
+  // left the lab running: it needs neither Kafka nor its parent, so nothing else ended it).
+  const [command, args] = withParentDeathSignal(process.execPath, [cli, opts.role, ...(opts.args ?? [])]);
+  const child = spawn(command, args, {
     cwd: projectRoot,
     env: { ...process.env, ...opts.env, OPS_PORT: String(opsPort) },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -51,14 +51,18 @@ export function findOnPath(program: string): string | null {
 
 const setprivPath = findOnPath('setpriv');
 
+/** The command line that runs `command` with a parent death signal (util-linux setpriv, when
+ * present): the process gets `signal` when the process that spawned it dies, however it died. */
+export function withParentDeathSignal(command: string, args: string[], signal: NodeJS.Signals = 'SIGTERM'): [string, string[]] {
+  return setprivPath ? [setprivPath, ['--pdeathsig', signal.replace(/^SIG/, ''), '--', command, ...args]] : [command, args];
+}
+
 export function startProcess(opts: StartProcessOptions): ManagedProcess {
   const stopSignal = opts.stopSignal ?? 'SIGTERM';
   const logOffset = fileSize(opts.logFile);
   const fd = openSync(opts.logFile, 'a');
   // setpriv runs after the uid switch (done by libuv before exec), so the death signal survives.
-  const [command, args] = setprivPath
-    ? [setprivPath, ['--pdeathsig', stopSignal.replace(/^SIG/, ''), '--', opts.command, ...opts.args]]
-    : [opts.command, opts.args];
+  const [command, args] = withParentDeathSignal(opts.command, opts.args, stopSignal);
   let child: ChildProcess;
   try {
     child = spawn(command, args, {

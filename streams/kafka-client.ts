@@ -60,13 +60,27 @@ export function createKafkaClient(opts: {
 }
 
 /** kafkajs's default partitioner (Java-compatible murmur2 of the key) as a function of the
- * partition count: the partition kafkajs itself would pick for a message, known before sending. */
+ * partition count: the partition kafkajs itself would pick for a message, known before sending.
+ * It runs for every message sent (partition-split.ts), and keys repeat (a device's every reading):
+ * a string key's partition is remembered rather than hashed again, each call of kafkajs's
+ * partitioner also copying the partition list. */
 export function keyPartitioner(): (topic: string, partitionCount: number, message: { key?: Buffer | string | null; partition?: number }) => number {
   const pick = kafkajs.Partitioners.DefaultPartitioner();
-  const metadataOf = new Map<number, { partitionId: number; leader: number }[]>();
+  const byCount = new Map<number, { partitionMetadata: { partitionId: number; leader: number }[]; ofKey: Map<string, number> }>();
   return (topic, partitionCount, message) => {
-    let partitionMetadata = metadataOf.get(partitionCount);
-    if (!partitionMetadata) metadataOf.set(partitionCount, (partitionMetadata = Array.from({ length: partitionCount }, (_, partitionId) => ({ partitionId, leader: 0 }))));
-    return pick({ topic, partitionMetadata: partitionMetadata as never, message: message as never });
+    let c = byCount.get(partitionCount);
+    if (!c) byCount.set(partitionCount, (c = { partitionMetadata: Array.from({ length: partitionCount }, (_, partitionId) => ({ partitionId, leader: 0 })), ofKey: new Map() }));
+    const key = typeof message.key === 'string' && message.partition === undefined ? message.key : undefined;
+    const known = key === undefined ? undefined : c.ofKey.get(key);
+    if (known !== undefined) return known;
+    const partition = pick({ topic, partitionMetadata: c.partitionMetadata as never, message: message as never });
+    if (key !== undefined) {
+      if (c.ofKey.size >= KEY_PARTITION_CACHE) c.ofKey.clear(); // bounded: keys are devices, but nothing enforces that
+      c.ofKey.set(key, partition);
+    }
+    return partition;
   };
 }
+
+/** String keys whose partition keyPartitioner remembers per partition count. */
+const KEY_PARTITION_CACHE = 200_000;

@@ -22,18 +22,25 @@ export type PartitionCounts = (topic: string) => Promise<number>;
 export function createPartitionSplitter(partitionsOf: PartitionCounts) {
   const partitionOf = keyPartitioner();
   return async function splitByPartition<M extends OutMessage>(topicMessages: TopicMessages<M>[]): Promise<TopicMessages<M>[]> {
-    const parts = new Map<string, TopicMessages<M>>();
+    const parts: TopicMessages<M>[] = [];
+    // Per topic, its parts by partition: a topic may come in several entries (a dead letter each),
+    // and one partition must still be one send.
+    const byTopic = new Map<string, Map<number, TopicMessages<M>>>();
     for (const { topic, messages } of topicMessages) {
       const count = messages.some((m) => m.partition === undefined) ? await partitionsOf(topic) : 0;
+      let ofPartition = byTopic.get(topic);
+      if (!ofPartition) byTopic.set(topic, (ofPartition = new Map()));
       for (const m of messages) {
         if (m.partition === undefined) m.partition = partitionOf(topic, count, m);
-        const id = `${m.partition}\0${topic}`;
-        let part = parts.get(id);
-        if (!part) parts.set(id, (part = { topic, messages: [] }));
+        let part = ofPartition.get(m.partition);
+        if (!part) {
+          ofPartition.set(m.partition, (part = { topic, messages: [] }));
+          parts.push(part);
+        }
         part.messages.push(m);
       }
     }
-    return [...parts.values()];
+    return parts;
   };
 }
 

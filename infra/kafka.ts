@@ -5,7 +5,8 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Kafka, logLevel, type logCreator } from 'kafkajs';
+import { KafkaJS } from '@confluentinc/kafka-javascript';
+import { clusterBrokerIds, kafkaLogger } from '../common/kafka.js';
 import type { Logger } from '../common/log.js';
 import { InfraError } from './errors.js';
 import { kafkaNodePorts, renderLog4j2Properties, renderServerProperties, type KafkaNodePorts } from './kafka-config.js';
@@ -154,22 +155,17 @@ function formatNode(libsDir: string, clusterId: string, properties: string, log4
   });
 }
 
-const quietKafkaLogs =
-  (logger: Logger): logCreator =>
-  () =>
-  ({ namespace, log }) =>
-    logger.debug('kafkajs', { namespace, detail: log.message });
-
 async function waitHealthy(cluster: KafkaCluster, timeoutMs: number, logger: Logger): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  const kafka = new Kafka({
-    clientId: 'oc-stack-health',
-    brokers: cluster.brokers,
-    logLevel: logLevel.WARN,
-    logCreator: quietKafkaLogs(logger),
-    connectionTimeout: 1_000,
-    requestTimeout: 10_000,
-    retry: { retries: 1, initialRetryTime: 200 },
+  const kafka = new KafkaJS.Kafka({
+    kafkaJS: {
+      clientId: 'oc-stack-health',
+      brokers: cluster.brokers,
+      logLevel: KafkaJS.logLevel.WARN,
+      logger: kafkaLogger(logger, 'debug'), // refused connections are expected while nodes start
+      connectionTimeout: 1_000,
+      requestTimeout: 10_000,
+    },
   });
   const failFast = () => {
     const dead = cluster.nodes.find((n) => !n.process.isRunning());
@@ -186,17 +182,30 @@ async function waitHealthy(cluster: KafkaCluster, timeoutMs: number, logger: Log
     {
       name: 'registered in the cluster',
       probe: async () => {
-        registered = new Set((await withAdmin(kafka, (a) => a.describeCluster())).brokers.map((b) => b.nodeId));
+        registered = new Set(await clusterBrokerIds(cluster.brokers, { clientId: 'oc-stack-health', timeoutMs: 5_000 }));
         return cluster.nodes.every((n) => registered.has(n.nodeId));
       },
     },
-    // Finding a group coordinator makes the controller create __consumer_offsets first.
-    { name: 'group coordinator', probe: async () => (await withAdmin(kafka, (a) => a.describeGroups(['oc-stack-health']))).groups.length === 1 },
-    // Same for __transaction_state: initProducerId runs inside connect() of a transactional producer.
+    // Finding a group coordinator makes the controller create __consumer_offsets first. Asked by
+    // deleting a group nobody uses: "no such group" is the coordinator's answer. Not with
+    // describeGroups: @confluentinc/kafka-javascript 1.10.1 dies of SIGSEGV when a description
+    // comes back with an error, as it does while there is no coordinator yet.
+    {
+      name: 'group coordinator',
+      probe: async () => {
+        try {
+          await withAdmin(kafka, (a) => a.deleteGroups(['oc-stack-health'], { timeout: 5_000 }));
+          return true;
+        } catch (err) {
+          return (err as KafkaJS.KafkaJSDeleteGroupsError).groups?.[0]?.errorCode === KafkaJS.ErrorCodes.ERR_GROUP_ID_NOT_FOUND;
+        }
+      },
+    },
+    // Same for __transaction_state: initTransactions runs inside connect() of a transactional producer.
     {
       name: 'transaction coordinator',
       probe: async () => {
-        const producer = kafka.producer({ transactionalId: 'oc-stack-health', idempotent: true, maxInFlightRequests: 1 });
+        const producer = kafka.producer({ kafkaJS: { transactionalId: 'oc-stack-health', idempotent: true, maxInFlightRequests: 1 } });
         try {
           await producer.connect();
           return true;
@@ -215,7 +224,7 @@ async function waitHealthy(cluster: KafkaCluster, timeoutMs: number, logger: Log
   }
 }
 
-async function withAdmin<T>(kafka: Kafka, fn: (admin: ReturnType<Kafka['admin']>) => Promise<T>): Promise<T> {
+async function withAdmin<T>(kafka: KafkaJS.Kafka, fn: (admin: KafkaJS.Admin) => Promise<T>): Promise<T> {
   const admin = kafka.admin();
   await admin.connect();
   try {

@@ -1,8 +1,8 @@
 // Quick checks that a stack's endpoints answer, used before reusing a profile another process
 // owns. Each returns a short reason on failure so the caller can say what is wrong.
 
-import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
+import { clusterBrokerIds } from '../common/kafka.js';
 import { ping } from './redis.js';
 import { settlesWithin } from './proc.js';
 
@@ -15,7 +15,7 @@ export interface Endpoints {
 /** undefined when every service answers within timeoutMs, else what did not. */
 export async function checkEndpoints(endpoints: Endpoints, timeoutMs: number): Promise<string | undefined> {
   const checks: Array<[string, () => Promise<boolean>]> = [
-    ['kafka', () => kafkaAnswers(endpoints.kafkaBrokers)],
+    ['kafka', () => kafkaAnswers(endpoints.kafkaBrokers, timeoutMs)],
     ['postgresql', () => postgresAnswers(endpoints.databaseUrl)],
     ['redis', () => ping(Number(new URL(endpoints.redisUrl).port))],
   ];
@@ -30,15 +30,9 @@ export async function checkEndpoints(endpoints: Endpoints, timeoutMs: number): P
   return failed.length === 0 ? undefined : `${failed.join(', ')} not answering`;
 }
 
-async function kafkaAnswers(brokers: string[]): Promise<boolean> {
-  const kafka = new Kafka({ clientId: 'oc-stack-probe', brokers, logLevel: logLevel.NOTHING, connectionTimeout: 1_000, retry: { retries: 0 } });
-  const admin = kafka.admin();
-  try {
-    await admin.connect();
-    return (await admin.describeCluster()).brokers.length === brokers.length;
-  } finally {
-    await admin.disconnect().catch(() => undefined);
-  }
+/** Every broker registered: the metadata lists as many as the stack has. */
+async function kafkaAnswers(brokers: string[], timeoutMs: number): Promise<boolean> {
+  return (await clusterBrokerIds(brokers, { clientId: 'oc-stack-probe', timeoutMs })).length === brokers.length;
 }
 
 async function postgresAnswers(databaseUrl: string): Promise<boolean> {

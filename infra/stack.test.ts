@@ -7,9 +7,10 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { Kafka, logLevel } from 'kafkajs';
+import { KafkaJS } from '@confluentinc/kafka-javascript';
 import pg from 'pg';
 import { Redis } from 'ioredis';
+import { clusterBrokerIds, waitForLeaders } from '../common/kafka.js';
 import { createLogger } from '../common/log.js';
 import { ensureInstalled } from './install.js';
 import { isAlive, isPortOpen, processesUnder } from './proc.js';
@@ -41,21 +42,21 @@ test('cluster profile: 3 brokers, RF 3 / min ISR 2 with acks=all, and a stop tha
     await again.stop();
     assert.ok(pids.every(isAlive));
 
-    const kafka = new Kafka({ clientId: 'stack-test', brokers: stack.endpoints.kafkaBrokers, logLevel: logLevel.NOTHING });
+    const kafka = new KafkaJS.Kafka({ kafkaJS: { clientId: 'stack-test', brokers: stack.endpoints.kafkaBrokers, logLevel: KafkaJS.logLevel.NOTHING } });
     const admin = kafka.admin();
-    const producer = kafka.producer({ idempotent: true });
+    const producer = kafka.producer({ kafkaJS: { idempotent: true, acks: -1 } });
     const topic = `stack-test-${Date.now()}`;
     await admin.connect();
     await producer.connect();
     try {
-      assert.equal((await admin.describeCluster()).brokers.length, 3);
+      assert.equal((await clusterBrokerIds(stack.endpoints.kafkaBrokers, { clientId: 'stack-test', timeoutMs: 10_000 })).length, 3);
       await admin.createTopics({
-        waitForLeaders: true,
         topics: [{ topic, numPartitions: 6, replicationFactor: 3, configEntries: [{ name: 'min.insync.replicas', value: '2' }] }],
       });
+      await waitForLeaders(admin, [topic]);
       const meta = await admin.fetchTopicMetadata({ topics: [topic] });
-      for (const p of meta.topics[0].partitions) assert.equal(p.replicas.length, 3, `partition ${p.partitionId} replicas`);
-      const acks = await producer.send({ topic, acks: -1, messages: Array.from({ length: 60 }, (_, i) => ({ key: `d${i % 6}`, value: String(i) })) });
+      for (const p of meta[0].partitions) assert.equal(p.replicas.length, 3, `partition ${p.partitionId} replicas`);
+      const acks = await producer.send({ topic, messages: Array.from({ length: 60 }, (_, i) => ({ key: `d${i % 6}`, value: String(i) })) });
       assert.ok(acks.every((a) => a.errorCode === 0));
       const offsets = await admin.fetchTopicOffsets(topic);
       assert.equal(offsets.reduce((n, o) => n + Number(o.high), 0), 60);

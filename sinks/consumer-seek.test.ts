@@ -26,7 +26,7 @@ test('a consumer with storedOffsets starts each partition at the stored offset, 
     handler: async (r) => void seen.push(...r),
     storedOffsets: async (assigned) => {
       lookups++;
-      // Slow on purpose: kafkajs starts fetching meanwhile; those fetches must not be handed over.
+      // Slow on purpose: nothing of these partitions may be handed over before the answer is applied.
       await new Promise((r) => setTimeout(r, 2_000));
       return (assigned.get(topic) ?? []).map((partition) => ({ topic, partition, offset: String(storedOf(partition)) }));
     },

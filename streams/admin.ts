@@ -1,8 +1,9 @@
 // Idempotent "ensure topics": creates what is missing with its declared settings and checks
-// that what exists has the partition count the pipeline relies on for co-partitioning.
+// that what exists has the partition count the pipeline relies on for co-partitioning. Admin
+// calls are rare and not on any hot path: they use the client's KafkaJS-shaped admin API.
 import type { Logger } from '../common/log.js';
 import { OpsError } from '../common/errors.js';
-import { createKafkaClient } from './kafka-client.js';
+import { Kafka, commonConfig } from './kafka-client.js';
 import type { TopicSpec } from './topics.js';
 
 export interface TopicAdmin {
@@ -18,22 +19,26 @@ export interface TopicAdmin {
   close(): Promise<void>;
 }
 
-/** Metadata of a topic created a moment ago is still moving between brokers: a retriable
- * answer ("not the leader") is asked again a few times before it becomes the caller's error. */
+/** Metadata of a topic created a moment ago is still moving between brokers: a failed answer
+ * ("unknown topic or partition", "not the leader") is asked again a few times before it
+ * becomes the caller's error. */
 async function retriable<T>(fn: () => Promise<T>, attempts = 20): Promise<T> {
   for (let i = 1; ; i++) {
     try {
       return await fn();
     } catch (err) {
-      if (i >= attempts || (err as { retriable?: boolean }).retriable !== true) throw err;
+      if (i >= attempts) throw err;
       await new Promise((r) => setTimeout(r, Math.min(1_000, 50 * 2 ** i)));
     }
   }
 }
 
 export async function connectAdmin(opts: { brokers: string[]; logger: Logger; clientId?: string }): Promise<TopicAdmin> {
-  const kafka = createKafkaClient({ brokers: opts.brokers, clientId: opts.clientId ?? 'opsconductor-admin', logger: opts.logger });
-  const admin = kafka.admin();
+  const kafka = new Kafka.KafkaJS.Kafka({});
+  const admin = kafka.admin({
+    ...commonConfig({ brokers: opts.brokers, clientId: opts.clientId ?? 'opsconductor-admin', logger: opts.logger }),
+    kafkaJS: { logLevel: Kafka.KafkaJS.logLevel.NOTHING },
+  } as never);
   try {
     await admin.connect();
   } catch (err) {
@@ -42,14 +47,14 @@ export async function connectAdmin(opts: { brokers: string[]; logger: Logger; cl
       cause: err,
     });
   }
-  // kafkajs's own wait gives up on the first "does not host this topic-partition" that a broker
-  // answers while the new topic's metadata is still propagating; this one keeps asking.
+  // createTopics returns once the controller has the topics; their leaders reach every broker's
+  // metadata a moment later, and a produce or fetch before that fails: wait for them here.
   const waitForLeaders = async (topics: string[], timeoutMs = 30_000) => {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       try {
         const meta = await admin.fetchTopicMetadata({ topics });
-        if (meta.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+        if (meta.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
       } catch (err) {
         if (Date.now() > deadline) throw new OpsError('KAFKA_UNAVAILABLE', `topics ${topics.join(', ')} have no leaders after ${timeoutMs} ms: ${(err as Error).message}`, { canRetry: true, cause: err });
       }
@@ -66,7 +71,6 @@ export async function connectAdmin(opts: { brokers: string[]; logger: Logger; cl
       const missing = specs.filter((s) => !existing.has(s.name));
       if (missing.length > 0) {
         await admin.createTopics({
-          waitForLeaders: false,
           topics: missing.map((s) => ({
             topic: s.name,
             numPartitions: s.partitions,
@@ -80,7 +84,7 @@ export async function connectAdmin(opts: { brokers: string[]; logger: Logger; cl
       const present = specs.filter((s) => existing.has(s.name));
       if (present.length > 0) {
         const meta = await admin.fetchTopicMetadata({ topics: present.map((s) => s.name) });
-        for (const t of meta.topics) {
+        for (const t of meta) {
           const want = present.find((s) => s.name === t.name)!.partitions;
           if (t.partitions.length !== want)
             opts.logger.warn('topic partition count differs from the declaration; co-partitioning needs them equal', {
@@ -100,14 +104,14 @@ export async function connectAdmin(opts: { brokers: string[]; logger: Logger; cl
       return new Map(offs.map((o) => [o.partition, BigInt(o.high)]));
     },
     async groupOffsets(groupId, topic) {
-      const res = await retriable(() => admin.fetchOffsets({ groupId, topics: [topic] }));
+      const res = await retriable(() => admin.fetchOffsets({ groupId, topics: [topic], requireStableOffsets: true }));
       return new Map(res[0].partitions.map((p) => [p.partition, BigInt(p.offset)]));
     },
     partitionCount(topic) {
       let count = partitionCounts.get(topic);
       if (!count) {
         count = retriable(() => admin.fetchTopicMetadata({ topics: [topic] })).then((m) => {
-          const n = m.topics[0]?.partitions.length ?? 0;
+          const n = m[0]?.partitions.length ?? 0;
           if (n === 0) throw new OpsError('KAFKA_UNAVAILABLE', `topic ${topic} has no partitions in the cluster's metadata`, { canRetry: true });
           return n;
         });

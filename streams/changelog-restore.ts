@@ -1,104 +1,77 @@
 // Restores per-key state from a compacted changelog topic, for the partitions a member was just
-// assigned. kafkajs has no manual partition assignment, so a short-lived consumer of a group of
-// its own reads the changelog with the partitions it does not need paused.
+// assigned: a consumer outside any group, assigned those partitions from their start, reads
+// read_committed up to each partition's end (librdkafka's partition EOF, which for read_committed
+// is the last stable offset).
 //
-// Knowing when the restore is complete: every changelog write is transactional, so the log ends
-// in control markers that read_committed consumers never see, and the high watermark cannot be
-// compared with the last offset delivered. Instead the new owner first commits a sentinel record
-// (fixed key, a fresh id) to each partition through its own transactional producer — which also
-// fences any zombie of the previous owner and aborts its open transaction — and the restore reads
-// until it meets its own sentinel.
+// Why the end it reads to is the right one: the runtime restores only after its fetch of the
+// group's committed offsets has returned, and librdkafka asks for stable offsets (KIP-447's
+// require_stable) when it reads committed: the broker answers only once no transaction holding
+// offsets of those partitions is still open. So every transaction of a previous owner that will
+// ever commit has committed; one still open is a zombie's that can no longer commit its offsets
+// (fenced by the group generation) and will abort, and its records are never part of the state.
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../common/log.js';
-import type { KafkaClient } from './kafka-client.js';
+import { OpsError } from '../common/errors.js';
+import { Kafka, attachLogger, call, commonConfig, type NativeConsumer } from './kafka-client.js';
+import { OFFSET_BEGINNING, keyText } from './consume-loop.js';
 import { jsonChangelogCodec, type ChangelogCodec } from './state-codec.js';
 
-export const SENTINEL_KEY = '\u0000restore-sentinel';
-/** The key of the record holding, per input topic, the next offset the group is to process:
- * written in every transaction beside the state it produced, so it is committed exactly when that
- * state and those outputs are (one per group: groups may share a changelog topic). */
-const POSITIONS_PREFIX = '\u0000input-positions:';
-export const positionsKey = (groupId: string) => `${POSITIONS_PREFIX}${groupId}`;
-
-/** Input topic → next offset to process, as committed in the changelog. */
-export type InputPositions = Map<string, bigint>;
-
-export function encodePositions(positions: InputPositions): Buffer {
-  return Buffer.from(JSON.stringify(Object.fromEntries([...positions].map(([t, o]) => [t, o.toString()]))));
-}
-
-function decodePositions(value: Buffer): InputPositions {
-  return new Map(Object.entries(JSON.parse(value.toString('utf8')) as Record<string, string>).map(([t, o]) => [t, BigInt(o)]));
-}
-
-export interface RestoredPartition<S> {
-  states: Map<string, S>;
-  positions: InputPositions;
-}
+/** Keys of bookkeeping records earlier versions wrote to the changelog (restore sentinels, input
+ * positions): they start with NUL, which no state key does, and are ignored. */
+const INTERNAL_KEY_PREFIX = '\u0000';
+const RESTORE_BATCH = 5_000;
 
 export async function restorePartitions<S>(opts: {
-  kafka: KafkaClient;
+  brokers: string[];
+  clientId: string;
   topic: string;
   partitions: number[];
-  /** Commits `{key: SENTINEL_KEY, value: id}` to the partition, transactionally. */
-  writeSentinel(partition: number, id: string): Promise<void>;
   logger: Logger;
   timeoutMs?: number;
   /** How the records decode into states (default: one JSON record per key). */
   codec?: ChangelogCodec<S>;
-  /** The group whose input positions to restore. */
-  groupId: string;
-}): Promise<Map<number, RestoredPartition<S>>> {
+}): Promise<Map<number, Map<string, S>>> {
+  if (opts.partitions.length === 0) return new Map();
+  const codec = opts.codec ?? jsonChangelogCodec<S>();
   // Raw values first, decoded once the partition is read to its end: a codec may spread a key's
   // state over several records, and only the latest value of each record key counts.
   const raw = new Map<number, Map<string, Buffer>>(opts.partitions.map((p) => [p, new Map()]));
-  const codec = opts.codec ?? jsonChangelogCodec<S>();
-  if (opts.partitions.length === 0) return new Map();
-  // Side by side: each is a transaction of its own producer (several round trips on a cluster).
-  const sentinels = new Map<number, string>(opts.partitions.map((p) => [p, randomUUID()]));
-  await Promise.all([...sentinels].map(([p, id]) => opts.writeSentinel(p, id)));
-  const wanted = new Set(opts.partitions);
   const pending = new Set(opts.partitions);
-  const consumer = opts.kafka.consumer({ groupId: `restore-${randomUUID()}`, readUncommitted: false, allowAutoTopicCreation: false, maxBytesPerPartition: 8 * 1024 * 1024 });
-  let finish!: () => void;
-  let fail!: (e: Error) => void;
-  const done = new Promise<void>((resolve, reject) => ((finish = resolve), (fail = reject)));
-  consumer.on(consumer.events.GROUP_JOIN, (e) => {
-    const parts = (e.payload.memberAssignment[opts.topic] ?? []) as number[];
-    const others = parts.filter((p) => !wanted.has(p));
-    if (others.length > 0) consumer.pause([{ topic: opts.topic, partitions: others }]);
-  });
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topic: opts.topic, fromBeginning: true });
-    await consumer.run({
-      autoCommit: false,
-      eachBatch: async ({ batch, heartbeat }) => {
-        const records = raw.get(batch.partition);
-        if (!records || !pending.has(batch.partition)) return;
-        for (const m of batch.messages) {
-          const key = m.key?.toString('utf8') ?? '';
-          if (key === SENTINEL_KEY) {
-            if (m.value?.toString('utf8') === sentinels.get(batch.partition)) pending.delete(batch.partition);
-            continue;
-          }
-          if (m.value === null) records.delete(key);
-          else records.set(key, m.value);
-        }
-        await heartbeat();
-        if (pending.size === 0) finish();
-      },
-    });
-    const timer = setTimeout(() => fail(new Error(`restore of ${opts.topic} partitions ${[...pending].join(',')} did not reach its sentinel within ${opts.timeoutMs ?? 120_000} ms`)), opts.timeoutMs ?? 120_000);
-    await done.finally(() => clearTimeout(timer));
-  } finally {
-    await consumer.disconnect();
-  }
-  return new Map(
-    [...raw].map(([p, records]) => {
-      const positions = records.get(positionsKey(opts.groupId));
-      for (const key of records.keys()) if (key.startsWith(POSITIONS_PREFIX)) records.delete(key); // this group's and others'
-      return [p, { states: codec.decode(records), positions: positions ? decodePositions(positions) : new Map() }];
-    }),
+  const consumer: NativeConsumer = new Kafka.KafkaConsumer(
+    {
+      ...commonConfig({ brokers: opts.brokers, clientId: `${opts.clientId}-restore`, logger: opts.logger }),
+      'group.id': `restore-${randomUUID()}`, // required by the client; never joined (assign only)
+      'enable.auto.commit': false,
+      'isolation.level': 'read_committed',
+      'enable.partition.eof': true,
+      'max.partition.fetch.bytes': 8 * 1024 * 1024,
+    } as never,
+    {},
   );
+  attachLogger(consumer, opts.logger);
+  consumer.setDefaultConsumeTimeout(500);
+  const timeoutMs = opts.timeoutMs ?? 120_000;
+  const deadline = Date.now() + timeoutMs;
+  await call((cb) => consumer.connect({ timeout: 10_000 }, cb as never));
+  try {
+    consumer.assign(opts.partitions.map((partition) => ({ topic: opts.topic, partition, offset: OFFSET_BEGINNING })));
+    consumer.on('partition.eof', (e) => pending.delete(e.partition));
+    while (pending.size > 0) {
+      if (Date.now() > deadline) throw new OpsError('KAFKA_UNAVAILABLE', `restore of ${opts.topic} partitions ${[...pending].join(',')} did not reach their end within ${timeoutMs} ms`, { canRetry: true });
+      const messages = await new Promise<{ partition: number; key?: unknown; value: Buffer | null }[]>((resolve, reject) =>
+        consumer.consume(RESTORE_BATCH, (err, m) => (err ? reject(err) : resolve((m ?? []) as never))),
+      );
+      for (const m of messages) {
+        const records = raw.get(m.partition);
+        if (!records) continue;
+        const key = keyText(m.key as never) ?? '';
+        if (key.startsWith(INTERNAL_KEY_PREFIX)) continue;
+        if (m.value === null) records.delete(key);
+        else records.set(key, m.value);
+      }
+    }
+  } finally {
+    await call((cb) => consumer.disconnect(cb as never)).catch(() => undefined);
+  }
+  return new Map([...raw].map(([p, records]) => [p, codec.decode(records)]));
 }

@@ -4,7 +4,8 @@
 // lets the batch in hand finish and commit.
 import type { Logger } from '../common/log.js';
 import { OpsError } from '../common/errors.js';
-import { createKafkaClient } from './kafka-client.js';
+import { call, headersOf, type NativeMessage } from './kafka-client.js';
+import { ERR_ASSIGN, OFFSET_BEGINNING, byPartition, consumeBatch, createGroupConsumer, keyBytes, keyText } from './consume-loop.js';
 import type { AvroSerde } from './serde.js';
 import type { DeadLetters } from './dead-letter.js';
 import { streamMetrics } from './metrics.js';
@@ -24,7 +25,7 @@ export interface InRecord<V = unknown> {
 
 export interface BatchContext {
   deadLetter(record: InRecord, stage: string, error: unknown): Promise<void>;
-  /** Keeps the group session alive during long work. */
+  /** Kept for handlers written against it: librdkafka heartbeats from its own thread. */
   heartbeat(): Promise<void>;
 }
 
@@ -64,127 +65,170 @@ export interface StreamConsumer {
   isReady(): boolean;
 }
 
-function headersOf(h: Record<string, unknown> | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (h) for (const [k, v] of Object.entries(h)) if (v !== undefined) out[k] = Buffer.isBuffer(v) ? v.toString('utf8') : String(v);
-  return out;
-}
+/** Records one consume call hands over at most. */
+const MAX_BATCH = 2_000;
+/** How long a consume call waits for a first record (also how soon a stop is noticed). */
+const CONSUME_WAIT_MS = 100; // ms
 
 export function createStreamConsumer(opts: ConsumerOptions): StreamConsumer {
-  const kafka = createKafkaClient({ brokers: opts.brokers, clientId: opts.clientId, logger: opts.logger });
-  const consumer = kafka.consumer({
-    groupId: opts.groupId,
-    sessionTimeout: opts.sessionTimeoutMs ?? 30_000,
-    heartbeatInterval: Math.max(500, Math.floor((opts.sessionTimeoutMs ?? 30_000) / 10)),
-    maxBytesPerPartition: opts.maxBytesPerPartition ?? 4 * 1024 * 1024,
-    readUncommitted: false, // only committed transactional output is ever seen
-    allowAutoTopicCreation: false,
-  });
-  let joined = false;
   let stopped = false;
-  let generation = 0;
-  // Partitions of the current assignment whose stored offsets are not applied yet: a batch of
-  // theirs that reaches eachBatch was fetched from the wrong place and is dropped unprocessed.
-  const awaitingSeek = new Set<string>();
+  let joined = false;
+  let loop: Promise<void> | undefined;
+  let loopEnded = false;
+  // Rebalance events are applied by the consume loop between two consume calls, never while one
+  // is running: a consume call returns what it fetched under the assignment it started with, and
+  // assigning (with stored offsets) underneath it would let it hand over records fetched before the
+  // seek, while librdkafka's position had already moved past them.
+  let rebalances: { assign: boolean; partitions: { topic: string; partition: number }[] }[] = [];
+  // Next offset to commit per partition, for the final synchronous commit at stop.
+  const toCommit = new Map<string, { topic: string; partition: number; offset: number }>();
 
-  const applyStoredOffsets = async (gen: number, assigned: Map<string, number[]>, parts: { topic: string; partitions: number[] }[]) => {
-    for (let attempt = 0; gen === generation && !stopped; attempt++) {
+  type NativeConsumer = ReturnType<typeof createGroupConsumer>;
+  const consumer: NativeConsumer = createGroupConsumer({
+    brokers: opts.brokers,
+    clientId: opts.clientId,
+    groupId: opts.groupId,
+    logger: opts.logger,
+    sessionTimeoutMs: opts.sessionTimeoutMs ?? 30_000,
+    maxBytesPerPartition: opts.maxBytesPerPartition,
+    fromBeginning: opts.fromBeginning ?? true,
+    waitMs: CONSUME_WAIT_MS,
+    rebalance(err, partitions) {
+      // Once the loop has ended (stop), the client's close revokes everything and waits for it.
+      if (loopEnded) this.unassign();
+      else rebalances.push({ assign: err.code === ERR_ASSIGN, partitions });
+    },
+  });
+
+  /** Where the sink's own store says each partition resumes (retried until it answers). */
+  const storedOffsetsOf = async (assigned: Map<string, number[]>) => {
+    for (let attempt = 0; !stopped; attempt++) {
       try {
-        const offsets = await opts.storedOffsets!(assigned);
-        if (gen !== generation || stopped) return;
-        // Recorded by kafkajs and applied before its next fetch of each partition; until then
-        // isStale() is true for a batch of that partition.
-        for (const o of offsets) consumer.seek(o);
-        awaitingSeek.clear();
-        consumer.resume(parts);
-        opts.logger.info('resuming from stored offsets', { group: opts.groupId, offsets: offsets.map((o) => `${o.topic}:${o.partition}@${o.offset}`) });
-        return;
+        const stored = await opts.storedOffsets!(assigned);
+        opts.logger.info('resuming from stored offsets', { group: opts.groupId, offsets: stored.map((o) => `${o.topic}:${o.partition}@${o.offset}`) });
+        return new Map(stored.map((o) => [`${o.topic}:${o.partition}`, Number(o.offset)]));
       } catch (err) {
         const delay = Math.min(10_000, 250 * 2 ** Math.min(attempt, 6)) * (0.5 + Math.random() / 2);
-        opts.logger.warn('cannot read stored offsets; partitions stay paused', { group: opts.groupId, attempt: attempt + 1, delayMs: Math.round(delay), err });
+        opts.logger.warn('cannot read stored offsets; partitions stay unassigned', { group: opts.groupId, attempt: attempt + 1, delayMs: Math.round(delay), err });
         await new Promise((r) => setTimeout(r, delay));
+      }
+    }
+    return new Map<string, number>();
+  };
+
+  const applyRebalances = async () => {
+    const todo = rebalances;
+    rebalances = [];
+    for (const { assign, partitions } of todo) {
+      if (!assign) {
+        joined = false;
+        toCommit.clear();
+        consumer.unassign();
+        continue;
+      }
+      const assigned = new Map<string, number[]>();
+      for (const p of partitions) assigned.set(p.topic, [...(assigned.get(p.topic) ?? []), p.partition].sort((a, b) => a - b));
+      opts.logger.info('partitions assigned', { group: opts.groupId, assigned: Object.fromEntries(assigned) });
+      // Compacted state topics are read whole on every assignment; sinks resume where their own
+      // store says; everyone else from the group's committed offsets.
+      if (opts.stateless) consumer.assign(partitions.map((p) => ({ ...p, offset: OFFSET_BEGINNING })));
+      else if (opts.storedOffsets && partitions.length > 0) {
+        const at = await storedOffsetsOf(assigned);
+        consumer.assign(partitions.map((p) => (at.has(`${p.topic}:${p.partition}`) ? { ...p, offset: at.get(`${p.topic}:${p.partition}`)! } : p)));
+      } else consumer.assign(partitions);
+      joined = true;
+      opts.onAssignment?.(assigned);
+    }
+  };
+
+  const handle = async (topic: string, partition: number, messages: NativeMessage[]) => {
+    const t0 = process.hrtime.bigint();
+    streamMetrics.received.inc({ topic, group: opts.groupId }, messages.length);
+    streamMetrics.batchSize.observe({ topic }, messages.length);
+    const last = messages[messages.length - 1].offset;
+    try {
+      const { highOffset } = consumer.getWatermarkOffsets(topic, partition);
+      if (highOffset >= 0) streamMetrics.lag.set({ group: opts.groupId, topic, partition: String(partition) }, Math.max(0, highOffset - last - 1));
+    } catch {
+      // no watermark known yet for this partition
+    }
+    const decoded = await opts.serde.decodeMany(topic, messages.map((m) => m.value));
+    const good: InRecord[] = [];
+    for (let i = 0; i < messages.length; i++) {
+      const m = messages[i];
+      const d = decoded[i];
+      const raw = { key: keyBytes(m.key), value: m.value };
+      const base = { topic, partition, offset: String(m.offset), key: keyText(m.key), timestamp: Number(m.timestamp ?? 0), headers: headersOf(m.headers as never), raw };
+      if (d.ok) good.push({ ...base, value: d.value });
+      // A tombstone (null value) on a compacted topic is a deletion, not an error.
+      else if (m.value === null) good.push({ ...base, value: null });
+      else await opts.deadLetters.send({ topic, partition, offset: String(m.offset), key: raw.key, value: m.value }, 'decode', d.error);
+    }
+    const ctx: BatchContext = {
+      deadLetter: (r, stage, error) => opts.deadLetters.send({ topic: r.topic, partition: r.partition, offset: r.offset, key: r.raw.key, value: r.raw.value }, stage, error),
+      heartbeat: async () => undefined,
+    };
+    if (good.length > 0) await opts.handler(good, ctx);
+    if (!opts.stateless) {
+      const next = { topic, partition, offset: last + 1 };
+      toCommit.set(`${topic}:${partition}`, next);
+      consumer.commit(next); // asynchronous; a lost commit re-delivers, which downstream stages absorb
+    }
+    streamMetrics.handlerSeconds.observe({ group: opts.groupId }, Number(process.hrtime.bigint() - t0) / 1e9);
+  };
+
+  const run = async () => {
+    while (!stopped) {
+      let messages: NativeMessage[];
+      try {
+        if (rebalances.length > 0) await applyRebalances();
+        messages = await consumeBatch(consumer, MAX_BATCH);
+      } catch (err) {
+        if (stopped) return;
+        opts.logger.warn('consume failed; retrying', { group: opts.groupId, err });
+        await new Promise((r) => setTimeout(r, 500));
+        continue;
+      }
+      for (const b of byPartition(messages)) {
+        for (;;) {
+          try {
+            await handle(b.topic, b.partition, b.messages);
+            break;
+          } catch (err) {
+            // Nothing of this batch is committed: it is handled again, never skipped.
+            opts.logger.error('batch handler failed; retrying the batch', { group: opts.groupId, topic: b.topic, partition: b.partition, err });
+            await new Promise((r) => setTimeout(r, 1_000));
+            if (stopped) return;
+          }
+        }
       }
     }
   };
 
-  consumer.on(consumer.events.GROUP_JOIN, (e) => {
-    joined = true;
-    const assigned = new Map<string, number[]>();
-    for (const [topic, parts] of Object.entries(e.payload.memberAssignment)) assigned.set(topic, [...(parts as number[])].sort((a, b) => a - b));
-    opts.logger.info('partitions assigned', { group: opts.groupId, assigned: Object.fromEntries(assigned) });
-    if (opts.storedOffsets) {
-      // Emitted synchronously after the sync-group and before the first fetch of this
-      // generation: pausing here means nothing is fetched for these partitions before the seek.
-      const gen = ++generation;
-      const parts = [...assigned].filter(([, ps]) => ps.length > 0).map(([topic, partitions]) => ({ topic, partitions }));
-      awaitingSeek.clear();
-      for (const p of parts) for (const n of p.partitions) awaitingSeek.add(`${p.topic}:${n}`);
-      if (parts.length > 0) {
-        consumer.pause(parts);
-        void applyStoredOffsets(gen, assigned, parts);
-      }
-    }
-    opts.onAssignment?.(assigned);
-  });
-  consumer.on(consumer.events.REBALANCING, () => {
-    joined = false;
-  });
-  consumer.on(consumer.events.CRASH, (e) => {
-    joined = false;
-    opts.logger.error('consumer crashed; the client restarts it', { group: opts.groupId, err: e.payload.error, restart: e.payload.restart });
-  });
-
   return {
     async start() {
       try {
-        await consumer.connect();
-        for (const topic of opts.topics) await consumer.subscribe({ topic, fromBeginning: opts.fromBeginning ?? true });
+        await call((cb) => consumer.connect({ timeout: 10_000 }, cb as never));
+        consumer.subscribe(opts.topics);
       } catch (err) {
         throw new OpsError('KAFKA_UNAVAILABLE', `consumer ${opts.groupId} cannot reach Kafka at ${opts.brokers.join(',')}: ${(err as Error).message}`, { canRetry: true, cause: err });
       }
-      await consumer.run({
-        autoCommit: false,
-        eachBatchAutoResolve: false,
-        partitionsConsumedConcurrently: 1,
-        eachBatch: async ({ batch, heartbeat, resolveOffset, isRunning, isStale }) => {
-          const { topic, partition } = batch;
-          if (!isRunning() || isStale() || batch.messages.length === 0 || awaitingSeek.has(`${topic}:${partition}`)) return;
-          const t0 = process.hrtime.bigint();
-          streamMetrics.received.inc({ topic, group: opts.groupId }, batch.messages.length);
-          streamMetrics.batchSize.observe({ topic }, batch.messages.length);
-          streamMetrics.lag.set({ group: opts.groupId, topic, partition: String(partition) }, Number(batch.offsetLag()));
-          const decoded = await opts.serde.decodeMany(topic, batch.messages.map((m) => m.value));
-          const good: InRecord[] = [];
-          for (let i = 0; i < batch.messages.length; i++) {
-            const m = batch.messages[i];
-            const d = decoded[i];
-            const raw = { key: m.key, value: m.value };
-            if (!d.ok) {
-              // A tombstone (null value) on a compacted topic is a deletion, not an error.
-              if (m.value === null) good.push({ topic, partition, offset: m.offset, key: m.key?.toString('utf8') ?? null, value: null, timestamp: Number(m.timestamp), headers: headersOf(m.headers), raw });
-              else await opts.deadLetters.send({ topic, partition, offset: m.offset, key: m.key, value: m.value }, 'decode', d.error);
-              continue;
-            }
-            good.push({ topic, partition, offset: m.offset, key: m.key?.toString('utf8') ?? null, value: d.value, timestamp: Number(m.timestamp), headers: headersOf(m.headers), raw });
-          }
-          const ctx: BatchContext = {
-            deadLetter: (r, stage, error) => opts.deadLetters.send({ topic: r.topic, partition: r.partition, offset: r.offset, key: r.raw.key, value: r.raw.value }, stage, error),
-            heartbeat,
-          };
-          if (good.length > 0) await opts.handler(good, ctx);
-          const last = batch.messages[batch.messages.length - 1].offset;
-          resolveOffset(last);
-          if (!opts.stateless) await consumer.commitOffsets([{ topic, partition, offset: String(BigInt(last) + 1n) }]);
-          await heartbeat();
-          streamMetrics.handlerSeconds.observe({ group: opts.groupId }, Number(process.hrtime.bigint() - t0) / 1e9);
-        },
-      });
+      loop = run();
     },
     async stop() {
-      joined = false;
       stopped = true;
-      await consumer.disconnect(); // waits for the batch in hand, which commits before returning
+      joined = false;
+      await loop; // the batch in hand finishes and commits first
+      loopEnded = true;
+      if (toCommit.size > 0) {
+        try {
+          consumer.commitSync([...toCommit.values()]);
+        } catch (err) {
+          opts.logger.warn('final offset commit failed; the last batch may be delivered again', { group: opts.groupId, err });
+        }
+      }
+      await call((cb) => consumer.disconnect(cb as never)).catch(() => undefined);
     },
-    isReady: () => joined && awaitingSeek.size === 0,
+    isReady: () => joined,
   };
 }

@@ -1,5 +1,5 @@
 // The streams layer as the rest of the project sees it. Roles connect once and get the serde,
-// a producer, the dead-letter sink and consumers; no kafkajs type crosses this boundary.
+// a producer, the dead-letter sink and consumers; no Kafka client type crosses this boundary.
 import type { Logger } from '../common/log.js';
 import type { ConfigOf } from '../common/config.js';
 import { connectAdmin, type TopicAdmin } from './admin.js';
@@ -33,7 +33,7 @@ export interface Streams {
   admin: TopicAdmin;
   consumer(o: Omit<ConsumerOptions, 'brokers' | 'serde' | 'deadLetters' | 'logger' | 'clientId'> & { clientId?: string }): StreamConsumer;
   /** An exactly-once consume-transform-produce processor (outputs' schemas must be in `writes`). */
-  transactional<S>(o: Omit<TransactionalOptions<S>, 'brokers' | 'serde' | 'deadLetters' | 'logger' | 'clientId' | 'compression' | 'partitionCounts'> & { clientId?: string }): TransactionalProcessor;
+  transactional<S>(o: Omit<TransactionalOptions<S>, 'brokers' | 'serde' | 'deadLetters' | 'logger' | 'clientId' | 'compression'> & { clientId?: string }): TransactionalProcessor;
   close(): Promise<void>;
 }
 
@@ -60,7 +60,6 @@ export async function connectStreams(opts: {
     serde,
     logger,
     compression: config.compression as Compression,
-    partitionCounts: (topic) => admin.partitionCount(topic),
   });
   const deadLetters = createDeadLetters(producer, logger, topics.dlq);
   return {
@@ -82,7 +81,6 @@ export async function connectStreams(opts: {
         deadLetters,
         logger,
         compression: config.compression as Compression,
-        partitionCounts: (topic) => admin.partitionCount(topic),
       }),
     async close() {
       await producer.close();

@@ -1,86 +1,99 @@
-// The one place that builds kafkajs clients. Nothing outside streams/ sees a kafkajs type, so the
-// client can be replaced by a faster one without touching collectors, processors or sinks.
-import kafkajs from 'kafkajs';
-import SnappyCodec from 'kafkajs-snappy';
+// The one place that configures Kafka clients: librdkafka through @confluentinc/kafka-javascript's
+// native API. Nothing outside streams/ sees a client type, so collectors, processors and sinks
+// never depend on which client runs underneath.
+//
+// Why librdkafka, and its native API rather than the KafkaJS-compatible layer: see
+// bench/README.md ("kafka"): it produces without a JavaScript callback per record, has KIP-447
+// (transactional offsets carry the consumer's group generation) and asks for stable offsets
+// (require_stable) when it reads committed group offsets, and refreshes metadata as soon as a
+// leader answers that it no longer leads.
+import Kafka from '@confluentinc/kafka-javascript';
+import type { LibrdKafkaError, Message } from '@confluentinc/kafka-javascript';
 import type { Logger } from '../common/log.js';
 
-const { Kafka, logLevel, CompressionTypes, CompressionCodecs } = kafkajs;
-CompressionCodecs[CompressionTypes.Snappy] = SnappyCodec;
-// Every producer here uses kafkajs's default (Java-compatible murmur2) partitioner on purpose:
-// co-partitioning by deviceId needs all producers to agree. The warning about it is noise.
-process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
-
-/** Idempotent and transactional producers must not give up retrying (kafkajs EoS advice):
- * a produce that cannot reach Kafka waits, which is backpressure, rather than a gap. */
-export const exactlyOnceRetry = { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 200, maxRetryTime: 10_000 };
-
-export type KafkaClient = InstanceType<typeof Kafka>;
+export { Kafka };
+export type { LibrdKafkaError };
 export type Compression = 'none' | 'gzip' | 'snappy';
+export type NativeProducer = InstanceType<typeof Kafka.Producer>;
+export type NativeConsumer = InstanceType<typeof Kafka.KafkaConsumer>;
+export type NativeMessage = Message;
 
-export function compressionType(c: Compression): number {
-  return c === 'gzip' ? CompressionTypes.GZIP : c === 'snappy' ? CompressionTypes.Snappy : CompressionTypes.None;
-}
-
-const levelNames: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
-  [logLevel.ERROR]: 'error',
-  [logLevel.WARN]: 'warn',
-  [logLevel.INFO]: 'info',
-  [logLevel.DEBUG]: 'debug',
-};
-
-// kafkajs logs retriable protocol errors (coordinator loading, concurrent transactions) at ERROR
-// and retries them itself; they are noise at our level, so they are demoted to debug.
-const retriedByClient = /coordinator is loading|coordinator is not available|concurrent operation|not the correct coordinator|rebalancing|leadership election|not the leader for that topic-partition|no leader for this topic-partition|Limiting retries for the idempotent producer/i;
-
-export function createKafkaClient(opts: {
+export interface ClientOptions {
   brokers: string[];
   clientId: string;
   logger: Logger;
-  /** Sees every entry kafkajs logs (at warn and above), before it is logged: some client events are only visible there. */
-  onEntry?: (message: string, fields: Record<string, unknown>) => void;
-}): KafkaClient {
-  const log = opts.logger.child({ component: 'kafkajs' });
-  return new Kafka({
-    clientId: opts.clientId,
-    brokers: opts.brokers,
-    connectionTimeout: 3_000, // ms
-    requestTimeout: 30_000, // ms
-    retry: { initialRetryTime: 200, retries: 8, maxRetryTime: 10_000 },
-    logLevel: logLevel.WARN,
-    logCreator:
-      () =>
-      ({ level, log: entry }) => {
-        const { message, timestamp: _t, logger: _l, ...rest } = entry as Record<string, unknown> & { message: string };
-        opts.onEntry?.(message, rest);
-        const error = String(rest.error ?? '');
-        const name = retriedByClient.test(error) || retriedByClient.test(message) ? 'debug' : levelNames[level] ?? 'info';
-        log[name](message, rest);
-      },
-  });
 }
 
-/** kafkajs's default partitioner (Java-compatible murmur2 of the key) as a function of the
- * partition count: the partition kafkajs itself would pick for a message, known before sending.
- * It runs for every message sent (partition-split.ts), and keys repeat (a device's every reading):
- * a string key's partition is remembered rather than hashed again, each call of kafkajs's
- * partitioner also copying the partition list. */
-export function keyPartitioner(): (topic: string, partitionCount: number, message: { key?: Buffer | string | null; partition?: number }) => number {
-  const pick = kafkajs.Partitioners.DefaultPartitioner();
-  const byCount = new Map<number, { partitionMetadata: { partitionId: number; leader: number }[]; ofKey: Map<string, number> }>();
-  return (topic, partitionCount, message) => {
-    let c = byCount.get(partitionCount);
-    if (!c) byCount.set(partitionCount, (c = { partitionMetadata: Array.from({ length: partitionCount }, (_, partitionId) => ({ partitionId, leader: 0 })), ofKey: new Map() }));
-    const key = typeof message.key === 'string' && message.partition === undefined ? message.key : undefined;
-    const known = key === undefined ? undefined : c.ofKey.get(key);
-    if (known !== undefined) return known;
-    const partition = pick({ topic, partitionMetadata: c.partitionMetadata as never, message: message as never });
-    if (key !== undefined) {
-      if (c.ofKey.size >= KEY_PARTITION_CACHE) c.ofKey.clear(); // bounded: keys are devices, but nothing enforces that
-      c.ofKey.set(key, partition);
-    }
-    return partition;
+// librdkafka's syslog levels: 0 emerg … 3 error, 4 warning, 6 info, 7 debug.
+const LOG_LEVEL_WARNING = 4;
+
+/** Settings every client shares. */
+export function commonConfig(o: ClientOptions): Record<string, string | number | boolean> {
+  return {
+    'bootstrap.servers': o.brokers.join(','),
+    'client.id': o.clientId,
+    'socket.keepalive.enable': true,
+    'socket.connection.setup.timeout.ms': 3_000, // ms: a dead broker's address is given up fast
+    // A restarted broker is back within a second of listening again: the default backoff grows to
+    // 10 s, which kept a partition without its leader long after the leader had returned.
+    'reconnect.backoff.ms': 50, // ms
+    'reconnect.backoff.max.ms': 1_000, // ms
+    'retry.backoff.ms': 20, // ms: CONCURRENT_TRANSACTIONS right after a commit clears in milliseconds
+    'retry.backoff.max.ms': 1_000, // ms
+    'allow.auto.create.topics': false,
+    log_level: LOG_LEVEL_WARNING,
   };
 }
 
-/** String keys whose partition keyPartitioner remembers per partition count. */
-const KEY_PARTITION_CACHE = 200_000;
+/** The Java client's partitioner (murmur2 of the key): every producer of the pipeline, and any
+ * Java or Kafka Streams producer beside it, must put a device's records on the same partition. */
+export const KEY_PARTITIONER = 'murmur2_random';
+
+export function compressionCodec(c: Compression): string {
+  return c; // librdkafka's names: none, gzip, snappy
+}
+
+// Errors librdkafka retries itself and only reports: noise at our level.
+const retriedByClient = /Disconnected|Connection refused|Connect to .* failed|Broker transport failure|all brokers are down|timed out|COORDINATOR_LOAD_IN_PROGRESS|NOT_COORDINATOR|CONCURRENT_TRANSACTIONS|Receive failed/i;
+
+/** Routes a client's own log lines and errors to the role's logger. */
+export function attachLogger(client: { on(event: string, fn: (arg: any) => void): unknown }, logger: Logger): void {
+  const log = logger.child({ component: 'librdkafka' });
+  client.on('event.log', (e: { severity: number; fac: string; message: string }) => {
+    if (e.severity <= 3) log.error(e.message, { facility: e.fac });
+    else if (e.severity === 4) log.warn(e.message, { facility: e.fac });
+    else log.debug(e.message, { facility: e.fac });
+  });
+  client.on('event.error', (err: LibrdKafkaError) => {
+    if (err.isFatal) log.error('fatal client error', { code: err.code, err: err.message });
+    else if (retriedByClient.test(err.message)) log.debug('client error (retried by the client)', { code: err.code, err: err.message });
+    else log.warn('client error', { code: err.code, err: err.message });
+  });
+}
+
+/** librdkafka's callback style as a promise. */
+export function call<T = void>(fn: (cb: (err: LibrdKafkaError | null | undefined, value?: T) => void) => void): Promise<T> {
+  return new Promise<T>((resolve, reject) => fn((err, value) => (err ? reject(err) : resolve(value as T))));
+}
+
+/** Connects a native client (its `ready`), with a clear error when no broker answers. */
+export function connectClient<C extends { connect(o: unknown, cb: (err: LibrdKafkaError | null) => void): unknown }>(client: C, timeoutMs = 10_000): Promise<C> {
+  return new Promise<C>((resolve, reject) => {
+    client.connect({ timeout: timeoutMs }, (err) => (err ? reject(err) : resolve(client)));
+  });
+}
+
+/** A message's headers (librdkafka gives a list of one-key objects) as one record of strings. */
+export function headersOf(list: Record<string, string | Buffer>[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (list) for (const h of list) for (const [k, v] of Object.entries(h)) out[k] = Buffer.isBuffer(v) ? v.toString('utf8') : String(v);
+  return out;
+}
+
+/** Our header records as librdkafka takes them. Values go as bytes: a string crosses into C as a
+ * NUL-terminated string and would be cut at the first NUL (a dead letter's reason may quote one). */
+export function headersList(h: Record<string, string | Buffer> | undefined): Record<string, Buffer>[] | undefined {
+  if (!h) return undefined;
+  const list = Object.entries(h).map(([k, v]) => ({ [k]: Buffer.isBuffer(v) ? v : Buffer.from(v, 'utf8') }));
+  return list.length > 0 ? list : undefined;
+}

@@ -1,12 +1,16 @@
-// A typed producer: Avro values through the registry serde, idempotent, acks=all, compressed, and
-// batched: concurrent send() calls within a short linger are coalesced into one produce request,
-// because a Kafka round trip per poll would cap collectors far below what the brokers take.
+// A typed producer: Avro values through the registry serde, idempotent (acks=all, ordered,
+// de-duplicated by the broker across retries), compressed, batched by librdkafka (linger). A
+// send resolves once every record of it is acknowledged by Kafka, and rejects if any is not.
+//
+// librdkafka retries a failed request per partition with the sequence numbers it already used, so
+// the broker de-duplicates a retry: a request that failed on one broker never re-sends another's.
+// Records wait in librdkafka's queue while Kafka is unreachable (message.timeout.ms 0: no timeout),
+// which is backpressure, not a gap: sends stay pending until they are written.
 import type { Logger } from '../common/log.js';
 import { OpsError } from '../common/errors.js';
-import { compressionType, createKafkaClient, exactlyOnceRetry, type Compression } from './kafka-client.js';
+import { Kafka, KEY_PARTITIONER, attachLogger, call, commonConfig, connectClient, headersList, type Compression, type LibrdKafkaError, type NativeProducer } from './kafka-client.js';
 import type { AvroSerde } from './serde.js';
 import { streamMetrics } from './metrics.js';
-import { createPartitionSplitter, type PartitionCounts } from './partition-split.js';
 
 export interface OutRecord {
   key: string | null;
@@ -36,126 +40,87 @@ export interface ProducerOptions {
   serde: AvroSerde;
   logger: Logger;
   compression: Compression;
-  /** Partition counts of the topics written (each send holds one partition: partition-split.ts). */
-  partitionCounts: PartitionCounts;
-  lingerMs?: number; // how long a send waits for company before the batch goes
-  maxBatchMessages?: number;
+  lingerMs?: number; // how long a record waits for company before its batch goes
 }
 
+/** One send: its records still unacknowledged, and the first failure reported for one of them. */
 interface Pending {
-  messages: { key: Buffer | string | null; value: Buffer | null; headers?: Record<string, string | Buffer>; timestamp?: string; partition?: number }[];
-  waiters: { resolve: () => void; reject: (e: unknown) => void }[];
+  topic: string;
+  remaining: number;
+  count: number;
+  error?: LibrdKafkaError;
+  resolve(): void;
+  reject(e: unknown): void;
 }
+
+const QUEUE_FULL = -184; // RD_KAFKA_RESP_ERR__QUEUE_FULL
+const QUEUE_FULL_WAIT_MS = 20; // ms: the queue drains at the broker's pace
 
 export async function createStreamProducer(opts: ProducerOptions): Promise<StreamProducer> {
-  const kafka = createKafkaClient({ brokers: opts.brokers, clientId: opts.clientId, logger: opts.logger });
-  const producer = kafka.producer({ idempotent: true, allowAutoTopicCreation: false, retry: exactlyOnceRetry });
+  const producer: NativeProducer = new Kafka.Producer({
+    ...commonConfig(opts),
+    'enable.idempotence': true, // acks=all, in order, retries de-duplicated by the broker
+    'linger.ms': opts.lingerMs ?? 5,
+    'compression.codec': opts.compression,
+    partitioner: KEY_PARTITIONER,
+    'message.timeout.ms': 0, // never give a record up: see the file comment
+    dr_cb: true,
+  } as never);
+  attachLogger(producer, opts.logger);
+  producer.on('delivery-report', (err, report) => {
+    const p = report.opaque as Pending | undefined;
+    if (!p) return;
+    if (err && !p.error) p.error = err;
+    if (--p.remaining > 0) return;
+    if (p.error) {
+      streamMetrics.sendFailed.inc({ topic: p.topic });
+      p.reject(new OpsError('KAFKA_UNAVAILABLE', `producing ${p.count} messages to ${p.topic} failed: ${p.error.message}`, { canRetry: true, cause: p.error }));
+    } else {
+      streamMetrics.sent.inc({ topic: p.topic }, p.count);
+      p.resolve();
+    }
+  });
   try {
-    await producer.connect();
+    await connectClient(producer);
   } catch (err) {
     throw new OpsError('KAFKA_UNAVAILABLE', `producer cannot reach Kafka at ${opts.brokers.join(',')}: ${(err as Error).message}`, { canRetry: true, cause: err });
   }
-  const linger = opts.lingerMs ?? 5;
-  const maxBatch = opts.maxBatchMessages ?? 2_000;
-  const compression = compressionType(opts.compression);
-  const splitByPartition = createPartitionSplitter(opts.partitionCounts);
-  // One batch in flight at a time: kafkajs numbers an idempotent producer's batches when it builds
-  // a request, and two concurrent requests to one partition where the first fails and is retried
-  // after the second landed are what made the broker take a reading twice (seen in the resilience
-  // suite when a partition leader was killed; kafkajs#200). Batches sealed while one is in flight
-  // wait in `ready` and go next, so throughput comes from bigger requests. Within a batch each
-  // partition is a send of its own, side by side (partition-split.ts: a multi-broker send's retry
-  // re-sent the healthy brokers' parts as new records).
-  let pending = new Map<string, Pending>();
-  let pendingCount = 0;
-  const ready: Map<string, Pending>[] = [];
-  let sending: Promise<void> | undefined;
-  let timer: NodeJS.Timeout | undefined;
+  producer.setPollInterval(5); // ms: how soon delivery reports reach their sends
+  let closing = false;
 
-  const pump = () => {
-    if (sending) return;
-    const batch = ready.shift();
-    if (!batch) return;
-    sending = sendByPartition(batch).finally(() => {
-      sending = undefined;
-      pump();
-    });
-  };
-
-  /** Sends one batch, a partition per send; each topic's callers learn their own outcome. */
-  const sendByPartition = async (batch: Map<string, Pending>) => {
-    const failed = new Map<string, unknown>();
-    try {
-      const parts = await splitByPartition([...batch].map(([topic, p]) => ({ topic, messages: p.messages })));
-      const results = await Promise.allSettled(parts.map((part) => producer.sendBatch({ acks: -1, compression, topicMessages: [part] })));
-      results.forEach((r, i) => {
-        if (r.status === 'rejected' && !failed.has(parts[i].topic)) failed.set(parts[i].topic, r.reason);
-      });
-    } catch (err) {
-      for (const topic of batch.keys()) failed.set(topic, err); // the partition counts could not be read
-    }
-    for (const [topic, q] of batch) {
-      if (!failed.has(topic)) {
-        streamMetrics.sent.inc({ topic }, q.messages.length);
-        q.waiters.forEach((w) => w.resolve());
-        continue;
+  const produce = async (topic: string, records: RawOutRecord[]) => {
+    if (records.length === 0) return;
+    if (closing) throw new OpsError('KAFKA_UNAVAILABLE', `producer is closed; ${records.length} messages to ${topic} not sent`, { canRetry: false });
+    let p!: Pending;
+    const acked = new Promise<void>((resolve, reject) => (p = { topic, remaining: records.length, count: records.length, resolve, reject }));
+    for (let i = 0; i < records.length; i++) {
+      const r = records[i];
+      try {
+        producer.produce(topic, null, r.value, r.key ?? undefined, r.timestamp ?? null, p, headersList(r.headers));
+      } catch (err) {
+        if ((err as LibrdKafkaError).code !== QUEUE_FULL) {
+          p.remaining -= records.length - i; // never queued: no report will come for them
+          if (p.remaining === 0) throw err;
+          p.error ??= err as LibrdKafkaError;
+          break;
+        }
+        await new Promise((r) => setTimeout(r, QUEUE_FULL_WAIT_MS));
+        i--;
       }
-      const err = failed.get(topic);
-      streamMetrics.sendFailed.inc({ topic });
-      const e = new OpsError('KAFKA_UNAVAILABLE', `producing ${q.messages.length} messages to ${topic} failed: ${(err as Error)?.message ?? err}`, { canRetry: true, cause: err });
-      q.waiters.forEach((w) => w.reject(e));
     }
+    return acked;
   };
-
-  const flush = () => {
-    if (timer) clearTimeout(timer);
-    timer = undefined;
-    if (pending.size > 0) {
-      ready.push(pending);
-      pending = new Map();
-      pendingCount = 0;
-    }
-    pump();
-  };
-
-  const enqueue = (topic: string, messages: Pending['messages']) =>
-    new Promise<void>((resolve, reject) => {
-      let p = pending.get(topic);
-      if (!p) pending.set(topic, (p = { messages: [], waiters: [] }));
-      for (const m of messages) p.messages.push(m);
-      p.waiters.push({ resolve, reject });
-      pendingCount += messages.length;
-      if (pendingCount >= maxBatch) flush();
-      else timer ??= setTimeout(flush, linger);
-    });
 
   return {
-    send(topic, records) {
-      if (records.length === 0) return Promise.resolve();
-      let messages: Pending['messages'];
-      try {
-        messages = records.map((r) => ({
-          key: r.key,
-          value: opts.serde.encode(topic, r.value),
-          headers: r.headers,
-          timestamp: r.timestamp === undefined ? undefined : String(r.timestamp),
-        }));
-      } catch (err) {
-        return Promise.reject(err);
-      }
-      return enqueue(topic, messages);
+    async send(topic, records) {
+      const raw = records.map((r) => ({ key: r.key, value: opts.serde.encode(topic, r.value), headers: r.headers, timestamp: r.timestamp }));
+      return produce(topic, raw);
     },
-    sendRaw(topic, records) {
-      if (records.length === 0) return Promise.resolve();
-      return enqueue(
-        topic,
-        records.map((r) => ({ key: r.key, value: r.value, headers: r.headers, timestamp: r.timestamp === undefined ? undefined : String(r.timestamp) })),
-      );
-    },
+    sendRaw: produce,
     async close() {
-      flush();
-      while (sending) await sending;
-      await producer.disconnect();
+      closing = true;
+      await call((cb) => producer.flush(30_000, cb)).catch((err) => opts.logger.warn('producer flush at close failed', { err }));
+      await call((cb) => producer.disconnect(cb as never)).catch(() => undefined);
     },
   };
 }

@@ -1,9 +1,8 @@
-// Reads a whole topic with kcat (librdkafka), the accounting's reference: what Kafka holds as
-// committed is decided by a client other than the one the pipeline runs on. kafkajs's
-// read_committed reader is the system under test here; in the resilience runs a kafkajs reader
-// stalled on one partition after a broker restart, and its aborted-transaction filter (unlike the
-// Java client's, it does not sort the broker's aborted list by first offset) can deliver records
-// of an aborted transaction. librdkafka implements read_committed as the Java client does.
+// Reads a whole topic with kcat, the accounting's reference: a fresh process reading every
+// partition from its start, read_committed, outside any consumer group, so what Kafka holds as
+// committed is decided apart from the pipeline's long-lived readers (which may miss a record or
+// see one twice across their own rebalances). kcat runs on librdkafka like the pipeline, but an
+// older release (Debian's) and none of the pipeline's code.
 import { spawn } from 'node:child_process';
 
 export interface ReferenceRecord {

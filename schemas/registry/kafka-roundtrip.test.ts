@@ -4,8 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
+import { KafkaJS } from '@confluentinc/kafka-javascript';
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import { waitForLeaders } from '../../common/kafka.js';
 import { schemaRegistryOptions } from '../logical-types.js';
 import { schemaFor, subjectFor } from '../index.js';
 import type { RawSnmpPoll } from '../types.js';
@@ -37,14 +38,15 @@ test('RawSnmpPoll with a 2^64-1 counter survives register → encode → produce
   const schemaTopic = randomSchemaTopic();
   const dataTopic = `oc-test-raw-snmp-${randomUUID().slice(0, 8)}`;
   const registry = await startTestRegistry(schemaTopic);
-  const kafka = new Kafka({ clientId: 'schemas-roundtrip-test', brokers: kafkaBrokers, logLevel: logLevel.NOTHING });
+  const kafka = new KafkaJS.Kafka({ kafkaJS: { clientId: 'schemas-roundtrip-test', brokers: kafkaBrokers, logLevel: KafkaJS.logLevel.NOTHING } });
   const admin = kafka.admin();
-  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  const producer = kafka.producer({ kafkaJS: { allowAutoTopicCreation: false } });
   const groupId = `oc-test-${randomUUID()}`;
-  const consumer = kafka.consumer({ groupId });
+  const consumer = kafka.consumer({ kafkaJS: { groupId, fromBeginning: true } });
   try {
     await admin.connect();
-    await admin.createTopics({ topics: [{ topic: dataTopic, numPartitions: 1 }], waitForLeaders: true });
+    await admin.createTopics({ topics: [{ topic: dataTopic, numPartitions: 1 }] });
+    await waitForLeaders(admin, [dataTopic]);
 
     const client = new SchemaRegistry({ host: registry.url }, schemaRegistryOptions);
     const { id } = await client.register(
@@ -59,7 +61,7 @@ test('RawSnmpPoll with a 2^64-1 counter survives register → encode → produce
     await producer.send({ topic: dataTopic, messages: [{ key: poll.deviceId, value }] });
 
     await consumer.connect();
-    await consumer.subscribe({ topic: dataTopic, fromBeginning: true });
+    await consumer.subscribe({ topics: [dataTopic] });
     const received = await new Promise<Buffer>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no message on ${dataTopic} within 30 s`)), 30_000);
       void consumer.run({

@@ -3,7 +3,8 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Kafka, logLevel } from 'kafkajs';
+import { KafkaJS } from '@confluentinc/kafka-javascript';
+import { waitForLeaders } from '../../common/kafka.js';
 import { call, dropSchemaTopic, kafkaBrokers, randomSchemaTopic, schemaBody, startTestRegistry } from './test-registry.js';
 import type { RunningRegistry } from './server.js';
 
@@ -153,10 +154,11 @@ test('unknown routes answer a Confluent-shaped 404', { timeout: 10_000 }, async 
 
 test('a log topic with more than one partition is refused: it would have no total order', { timeout: 30_000 }, async () => {
   const bad = randomSchemaTopic();
-  const admin = new Kafka({ clientId: 'schemas-test', brokers: kafkaBrokers, logLevel: logLevel.NOTHING }).admin();
+  const admin = new KafkaJS.Kafka({ kafkaJS: { clientId: 'schemas-test', brokers: kafkaBrokers, logLevel: KafkaJS.logLevel.NOTHING } }).admin();
   await admin.connect();
   try {
-    await admin.createTopics({ topics: [{ topic: bad, numPartitions: 2 }], waitForLeaders: true });
+    await admin.createTopics({ topics: [{ topic: bad, numPartitions: 2 }] });
+    await waitForLeaders(admin, [bad]);
     await assert.rejects(startTestRegistry(bad), (err: Error & { code?: string }) => err.code === 'REGISTRY_TOPIC_PARTITIONS' && err.message.includes(bad));
   } finally {
     await admin.deleteTopics({ topics: [bad] }).catch(() => undefined);

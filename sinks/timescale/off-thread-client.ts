@@ -1,5 +1,5 @@
 // A PostgreSQL connection that lives on a worker thread. The sink's main thread spends its time
-// decoding Kafka batches (kafkajs, snappy, Avro) in long synchronous stretches; when the COPY
+// decoding Kafka batches (Avro) in long synchronous stretches; when the COPY
 // stream of the previous batch is fed from that same thread, PostgreSQL waits for every stretch
 // to end. Here the worker owns the socket and encodes the binary COPY rows itself, so the COPY of
 // batch N runs at PostgreSQL's pace while the main thread decodes batch N+1.

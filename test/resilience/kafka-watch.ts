@@ -1,9 +1,11 @@
 // What the suite asks Kafka directly: which node leads a partition (to kill the leader), whether
 // every replica is back in sync (before the next fault), and the lag of each consumer group.
-import type { Admin } from 'kafkajs';
+// Its own admin client (@confluentinc/kafka-javascript's KafkaJS layer), apart from streams/.
+import { KafkaJS } from '@confluentinc/kafka-javascript';
 import type pg from 'pg';
+import { kafkaLogger } from '../../common/kafka.js';
 import type { Logger } from '../../common/log.js';
-import { createKafkaClient } from '../../streams/kafka-client.js';
+import { topicConfig } from '../kafka-topic-config.js';
 
 export interface LagSample {
   at: number;
@@ -11,22 +13,29 @@ export interface LagSample {
 }
 
 export class KafkaWatch {
-  private readonly admin: Admin;
+  private readonly admin: KafkaJS.Admin;
+  private readonly brokers: string[];
 
-  private constructor(admin: Admin) {
+  private constructor(admin: KafkaJS.Admin, brokers: string[]) {
     this.admin = admin;
+    this.brokers = brokers;
   }
 
   static async connect(brokers: string[], logger: Logger): Promise<KafkaWatch> {
-    const admin = createKafkaClient({ brokers, clientId: 'resilience-watch', logger }).admin();
+    // The suite kills brokers on purpose: the client's complaints about them are debug lines here;
+    // what matters comes back from the calls.
+    const kafka = new KafkaJS.Kafka({
+      kafkaJS: { brokers, clientId: 'resilience-watch', logLevel: KafkaJS.logLevel.WARN, logger: kafkaLogger(logger.child({ component: 'kafka-watch' }), 'debug') },
+    });
+    const admin = kafka.admin();
     await admin.connect();
-    return new KafkaWatch(admin);
+    return new KafkaWatch(admin, brokers);
   }
 
   /** Node id of the leader of a partition. */
   async leaderOf(topic: string, partition = 0): Promise<number> {
     const meta = await this.admin.fetchTopicMetadata({ topics: [topic] });
-    const p = meta.topics[0].partitions.find((x) => x.partitionId === partition);
+    const p = meta[0].partitions.find((x) => x.partitionId === partition);
     if (!p || p.leader < 0) throw new Error(`kafka: ${topic}[${partition}] has no leader`);
     return p.leader;
   }
@@ -36,7 +45,7 @@ export class KafkaWatch {
     const started = Date.now();
     for (;;) {
       const meta = await this.admin.fetchTopicMetadata({ topics }).catch(() => undefined);
-      const behind = meta?.topics.flatMap((t) => t.partitions.filter((p) => p.isr.length < p.replicas.length || p.leader < 0)).length;
+      const behind = meta?.flatMap((t) => t.partitions.filter((p) => p.isr.length < p.replicas.length || p.leader < 0)).length;
       if (behind === 0) return Date.now() - started;
       if (Date.now() - started > timeoutMs) throw new Error(`kafka: ${behind ?? '?'} partitions of ${topics.length} topics not in sync after ${timeoutMs} ms`);
       await new Promise((r) => setTimeout(r, 500));
@@ -46,8 +55,8 @@ export class KafkaWatch {
   /** Replication factor and min.insync.replicas of a topic as the brokers hold them. */
   async durability(topic: string): Promise<{ replicas: number; minInsync: string }> {
     const meta = await this.admin.fetchTopicMetadata({ topics: [topic] });
-    const cfg = await this.admin.describeConfigs({ includeSynonyms: false, resources: [{ type: 2 /* TOPIC */, name: topic, configNames: ['min.insync.replicas'] }] });
-    return { replicas: meta.topics[0].partitions[0].replicas.length, minInsync: cfg.resources[0].configEntries[0]?.configValue ?? '?' };
+    const cfg = await topicConfig(this.brokers, topic, ['min.insync.replicas']); // the client has no describeConfigs
+    return { replicas: meta[0].partitions[0].replicas.length, minInsync: cfg.get('min.insync.replicas') ?? '?' };
   }
 
   private async ends(topic: string): Promise<Map<number, number>> {
@@ -55,13 +64,15 @@ export class KafkaWatch {
     return new Map(offs.map((o) => [o.partition, Number(o.high)]));
   }
 
-  /** Messages behind of a Kafka-committing group over its topics (-1 commits count from 0). */
+  /** Messages behind of a Kafka-committing group over its topics (a partition without a commit counts from 0). */
   async groupLag(groupId: string, topics: string[]): Promise<number> {
     let lag = 0;
     for (const topic of topics) {
       const ends = await this.ends(topic);
+      // Only the partitions the group has committed offsets for come back.
       const res = await this.admin.fetchOffsets({ groupId, topics: [topic] });
-      for (const p of res[0].partitions) lag += Math.max(0, (ends.get(p.partition) ?? 0) - Math.max(0, Number(p.offset)));
+      const committed = new Map((res.find((t) => t.topic === topic)?.partitions ?? []).map((p) => [p.partition, Math.max(0, Number(p.offset))]));
+      for (const [p, end] of ends) lag += Math.max(0, end - (committed.get(p) ?? 0));
     }
     return lag;
   }

@@ -129,7 +129,7 @@ export class Ledger {
 
   /**
    * Makes what Kafka holds the record of the run: every topic read again by the reference reader
-   * (kcat, read_committed). Records the live kafkajs readers missed are added (seen time unknown);
+   * (kcat, read_committed). Records the live readers missed are added (seen time unknown);
    * records they delivered that Kafka does not hold as committed are removed and counted.
    */
   async loadReference(brokers: string[]): Promise<{ added: number; phantoms: number; phantom_examples: string[] }> {

@@ -80,7 +80,7 @@ export interface FaultResult {
 export interface SuiteResult {
   durability: { replicas: number; minInsync: string };
   total: Accounting;
-  /** What the live kafkajs readers missed (added from the kcat read) or saw in excess (phantoms). */
+  /** What the live readers missed (added from the kcat read) or saw in excess (phantoms). */
   reference: { added: number; phantoms: number; phantom_examples: string[] };
   faults: FaultResult[];
   anomalies: { injected: number; opened: number };
@@ -331,7 +331,7 @@ export async function runSuite(o: SuiteOptions): Promise<SuiteResult> {
       }
       await sleep(1_000);
     }
-    // The accounting stands on what Kafka holds (read by kcat), not on what the live kafkajs
+    // The accounting stands on what Kafka holds (read by kcat), not on what the live
     // readers happened to see; what they missed or saw in excess is reported beside it.
     const reference = await ledger.loadReference(o.endpoints.kafkaBrokers);
     o.say(`reference read (kcat, read_committed): ${reference.added} records the live readers missed, ${reference.phantoms} they saw that Kafka does not hold as committed${reference.phantoms > 0 ? ` (${reference.phantom_examples.join(', ')})` : ''}`);

@@ -1,0 +1,78 @@
+// What code outside streams/ (the registry's log, the local stack's health checks, tests) needs
+// beside @confluentinc/kafka-javascript's KafkaJS-compatible layer: a logger for it (without one
+// it prints its own INFO lines to the console), the brokers of the cluster (its admin has no
+// describeCluster) and a wait for the leaders of new topics (its createTopics has no
+// waitForLeaders).
+
+import { KafkaJS, RdKafka } from '@confluentinc/kafka-javascript';
+import { OpsError } from './errors.js';
+import type { Logger } from './log.js';
+
+/**
+ * `kafkaJS.logger` for a client: passes on its warnings and errors as `level` lines of ours and
+ * drops the rest. Errors too become warnings: librdkafka logs at ERROR the failures it retries
+ * by itself (a broker restarting, a coordinator loading). Pass `logLevel: WARN` with it as well,
+ * so librdkafka does not even format its INFO lines.
+ */
+export function kafkaLogger(logger: Logger, level: 'warn' | 'debug' = 'warn'): KafkaJS.Logger {
+  const pass = (message: string, extra?: object) => {
+    const { timestamp: _at, ...fields } = (extra ?? {}) as Record<string, unknown>; // ours has its own time
+    logger[level](`kafka: ${message}`, fields);
+  };
+  const self: KafkaJS.Logger = {
+    error: pass,
+    warn: pass,
+    info: () => undefined, // "Producer connected" and such, logged whatever the logLevel
+    debug: () => undefined,
+    namespace: () => self,
+    setLogLevel: () => undefined, // the level is fixed above; the client calls this on its own
+  };
+  return self;
+}
+
+/**
+ * Node ids of the brokers in the cluster's metadata now (registered and not fenced): what
+ * describeCluster answered. Taken from the metadata a native librdkafka client fetches when it
+ * connects; the client is closed before this resolves.
+ */
+export function clusterBrokerIds(brokers: string[], opts: { clientId: string; timeoutMs: number }): Promise<number[]> {
+  const client = new RdKafka.Producer({
+    'bootstrap.servers': brokers.join(','),
+    'client.id': opts.clientId,
+    'socket.connection.setup.timeout.ms': Math.max(1_000, opts.timeoutMs), // librdkafka's minimum
+    log_level: 0, // no log listener is attached: the failure comes back below
+  });
+  return new Promise((resolve, reject) => {
+    client.connect({ timeout: opts.timeoutMs, allTopics: false }, (err, metadata) => {
+      // A failed connect has disconnected the client already.
+      if (err) {
+        reject(new OpsError('KAFKA_UNAVAILABLE', `no cluster metadata from ${brokers.join(',')} within ${opts.timeoutMs} ms: ${err.message}`, { canRetry: true, cause: err }));
+        return;
+      }
+      client.disconnect(() => resolve(metadata.brokers.map((b) => b.id)));
+    });
+  });
+}
+
+/**
+ * Waits until every partition of `topics` has a leader. createTopics returns once the controller
+ * has a topic; its leaders reach the brokers' metadata a moment later, and an offset lookup or a
+ * fetch before that fails.
+ */
+export async function waitForLeaders(admin: KafkaJS.Admin, topics: string[], timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const meta = await admin.fetchTopicMetadata({ topics, timeout: Math.max(1_000, deadline - Date.now()) });
+      if (meta.length === topics.length && meta.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+    } catch (err) {
+      last = err; // unknown topic or partition until the metadata arrives
+    }
+    if (Date.now() >= deadline) {
+      const why = last === undefined ? '' : `: ${(last as Error).message}`;
+      throw new OpsError('KAFKA_UNAVAILABLE', `topics ${topics.join(', ')} have partitions without a leader after ${timeoutMs} ms${why}`, { canRetry: true, cause: last });
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

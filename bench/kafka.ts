@@ -1,7 +1,11 @@
-// Kafka throughput of the streams layer next to kcat (librdkafka), same broker, same run, same
-// messages: Avro-encoded metric batches (one poll's samples each). Ours encodes as it produces
-// (the serde is part of the layer); kcat moves the same bytes pre-encoded. Consumption: ours
-// decodes through the registry serde in a consumer group; kcat reads the raw bytes.
+// Kafka throughput next to kcat (librdkafka), same broker, same run, same messages: Avro-encoded
+// metric batches (one poll's samples each).
+//   --client streams (default): the project's streams layer, which encodes as it produces (the
+//     serde is part of the layer) and decodes through the registry serde in a consumer group;
+//   --client confluent | platformatic: a bare client (kafka-clients.ts) moving the same bytes
+//     pre-encoded, to compare the candidates on equal terms; platformatic is not a dependency of
+//     the project: install it apart and name its folder with OC_PLATFORMATIC_DIR.
+// kcat moves the same bytes pre-encoded and reads them raw.
 import { spawn } from 'node:child_process';
 import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +15,25 @@ import { createLogger } from '../common/log.js';
 import { connectStreams, prefixedTopics, type Streams } from '../streams/index.js';
 import type { MetricBatch } from '../schemas/types.js';
 import type { BenchContext } from './run.js';
+import { measureClient } from './kafka-clients.js';
+
+const CLIENTS = ['streams', 'confluent', 'platformatic'] as const;
+type Client = (typeof CLIENTS)[number];
+
+/** `[COUNT] [--client NAME]` */
+function parseArgs(args: string[]): { n: number; client: Client } {
+  let n = 200_000;
+  let client: Client = 'streams';
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--client') {
+      const c = args[++i] as Client;
+      if (!CLIENTS.includes(c)) throw new Error(`kafka bench: --client must be one of ${CLIENTS.join(', ')}, not "${args[i]}"`);
+      client = c;
+    } else if (/^\d+$/.test(args[i])) n = Number(args[i]);
+    else throw new Error(`kafka bench: unknown argument "${args[i]}" (usage: kafka [COUNT] [--client ${CLIENTS.join('|')}])`);
+  }
+  return { n, client };
+}
 
 // Recent event times: topics delete records older than their retention by timestamp.
 const RECENT_MS = Math.floor((Date.now() - 24 * 3600 * 1000) / 1000) * 1000;
@@ -70,7 +93,7 @@ async function consumeOurs(streams: Streams, topic: string, n: number): Promise<
 }
 
 export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
-  const n = Number(ctx.args[0] ?? 200_000);
+  const { n, client } = parseArgs(ctx.args);
   const logger = createLogger({ role: 'bench' }, 'warn');
   const prefix = `bench${randomBytes(3).toString('hex')}.`;
   const config = {
@@ -98,28 +121,43 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
     const file = join(dir, 'messages.bin');
     writeFileSync(file, Buffer.concat(parts));
     const bytesPerMessage = Math.round(parts.reduce((s, p) => s + p.length, 0) / n);
-    ctx.say(`kafka bench: ${n} messages of ~${bytesPerMessage} bytes (Avro metric batch of 8 samples), 6 partitions, snappy, acks=all, idempotent`);
+    ctx.say(`kafka bench (${client}): ${n} messages of ~${bytesPerMessage} bytes (Avro metric batch of 8 samples), 6 partitions, snappy, acks=all, idempotent`);
 
-    const chunk = 2_000;
-    const t0 = process.hrtime.bigint();
-    const sends: Promise<void>[] = [];
-    for (let i = 0; i < n; i += chunk) {
-      sends.push(streams.producer.send(topics.metrics, batches.slice(i, i + chunk).map((b) => ({ key: b.deviceId, value: b, timestamp: b.ts }))));
-      if (sends.length >= 8) await sends.shift();
+    let produceS: number;
+    let consumeS: number;
+    let notes = '';
+    if (client === 'streams') {
+      const chunk = 2_000;
+      const t0 = process.hrtime.bigint();
+      const sends: Promise<void>[] = [];
+      for (let i = 0; i < n; i += chunk) {
+        sends.push(streams.producer.send(topics.metrics, batches.slice(i, i + chunk).map((b) => ({ key: b.deviceId, value: b, timestamp: b.ts }))));
+        if (sends.length >= 8) await sends.shift();
+      }
+      await Promise.all(sends);
+      produceS = Number(process.hrtime.bigint() - t0) / 1e9;
+      consumeS = await consumeOurs(streams, topics.metrics, n);
+    } else {
+      const topic = `${prefix}${client}`;
+      await streams.admin.ensureTopics([{ name: topic, partitions: 6, config: {} }], 1);
+      const messages = batches.map((b) => ({ key: Buffer.from(b.deviceId), value: streams.serde.encode(topics.metrics, b), timestamp: b.ts }));
+      const m = await measureClient({ client, brokers: ctx.kafkaBrokers, topic, messages, partitions: 6 });
+      if (m.consumed !== n) throw new Error(`kafka bench: ${client} consumed ${m.consumed} of ${n}: ${m.notes}`);
+      produceS = m.produce_s;
+      consumeS = m.consume_s;
+      notes = m.notes;
     }
-    await Promise.all(sends);
-    const produceS = Number(process.hrtime.bigint() - t0) / 1e9;
 
     const brokers = ctx.kafkaBrokers.join(',');
     const kcatProduceS = await timed('kcat', ['-P', '-q', '-b', brokers, '-t', kcatTopic, '-D', MESSAGE_DELIMITER, '-K', KEY_DELIMITER, '-z', 'snappy', '-X', 'enable.idempotence=true', '-X', 'acks=all', '-X', 'linger.ms=5'], file);
     const kcatCount = [...(await streams.admin.endOffsets(kcatTopic)).values()].reduce((a, b) => a + b, 0n);
     if (kcatCount !== BigInt(n)) throw new Error(`kcat produced ${kcatCount} messages, expected ${n}`);
 
-    const consumeS = await consumeOurs(streams, topics.metrics, n);
     const kcatConsumeS = await timed('kcat', ['-C', '-q', '-b', brokers, '-t', kcatTopic, '-o', 'beginning', '-e', '-f', '%s']);
 
     const f = (x: number) => Math.round(x);
     const figures = {
+      client: client === 'streams' ? 'streams (@confluentinc/kafka-javascript native)' : client,
       produce_msgs_s: f(n / produceS),
       kcat_produce_msgs_s: f(n / kcatProduceS),
       consume_msgs_s: f(n / consumeS),
@@ -128,9 +166,10 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
       consume_ratio: Number((kcatConsumeS / consumeS).toFixed(3)),
     };
     ctx.say(`produce: ours ${figures.produce_msgs_s} msg/s, kcat ${figures.kcat_produce_msgs_s} msg/s, ratio ${figures.produce_ratio}`);
-    ctx.say(`consume: ours ${figures.consume_msgs_s} msg/s (decoded), kcat ${figures.kcat_consume_msgs_s} msg/s (raw), ratio ${figures.consume_ratio}`);
+    ctx.say(`consume: ours ${figures.consume_msgs_s} msg/s (${client === 'streams' ? 'decoded' : 'raw'}), kcat ${figures.kcat_consume_msgs_s} msg/s (raw), ratio ${figures.consume_ratio}`);
     ctx.say('(ours is timed from its first batch, after the group join; kcat from process start, no group)');
-    await streams.admin.deleteTopics([...Object.values(topics), kcatTopic]).catch(() => undefined);
+    if (notes) ctx.say(notes);
+    await streams.admin.deleteTopics([...Object.values(topics), kcatTopic, `${prefix}${client}`]).catch(() => undefined);
     return figures;
   } finally {
     await streams.close();

@@ -1,13 +1,13 @@
 // Processor throughput with transactions on: the full transform chain next to a pass-through
-// processor (consume, re-produce the bytes unchanged, same runtime, same per-batch transactions
-// and request sizes) over the same input in the same run. The chain checkpoints its state as the
+// processor (consume, re-produce the bytes unchanged, same runtime, same transactions per commit
+// interval) over the same input in the same run. The chain checkpoints its state as the
 // processor role does (processors/chain-codec.ts). Each phase also prints its CPU time (steadier
 // than wall time on a shared machine), its transaction count and when its first and last records
 // were transformed (so group join and restore show apart from the work).
 import { randomBytes } from 'node:crypto';
 import { createLogger } from '../common/log.js';
 import { connectStreams, createTransactionalProcessor, prefixedTopics, type Streams } from '../streams/index.js';
-import type { RawSnmpPoll } from '../schemas/types.js';
+import { syntheticPoll } from './synthetic-polls.js';
 import { processRaw, type DeviceChainState } from '../processors/chain.js';
 import { emitChainOutput } from '../processors/emit-outputs.js';
 import { chainStateCodec } from '../processors/chain-codec.js';
@@ -19,18 +19,7 @@ const RECENT_MS = Math.floor((Date.now() - 24 * 3600 * 1000) / 1000) * 1000;
 
 const INTERFACES = 8;
 
-function poll(device: number, n: number): RawSnmpPoll {
-  const values: RawSnmpPoll['values'] = [];
-  for (let i = 1; i <= INTERFACES; i++) {
-    const idx = String(i);
-    values.push({ name: 'ifName', oid: `1.3.6.1.2.1.31.1.1.1.1.${i}`, index: idx, kind: 'OCTET_STRING', counter: null, number: null, text: `eth${i}` });
-    values.push({ name: 'ifHighSpeed', oid: `1.3.6.1.2.1.31.1.1.1.15.${i}`, index: idx, kind: 'GAUGE32', counter: null, number: 10_000, text: null });
-    values.push({ name: 'ifOperStatus', oid: `1.3.6.1.2.1.2.2.1.8.${i}`, index: idx, kind: 'INTEGER', counter: null, number: 1, text: null });
-    values.push({ name: 'ifHCInOctets', oid: `1.3.6.1.2.1.31.1.1.1.6.${i}`, index: idx, kind: 'COUNTER64', counter: BigInt(n) * 1_250_000n * BigInt(i), number: null, text: null });
-    values.push({ name: 'ifHCOutOctets', oid: `1.3.6.1.2.1.31.1.1.1.10.${i}`, index: idx, kind: 'COUNTER64', counter: BigInt(n) * 625_000n * BigInt(i), number: null, text: null });
-  }
-  return { deviceId: `bench-${device}`, collectorId: 'bench', profile: 'interfaces', polledAt: RECENT_MS + n * 10_000, durationMs: 20, sysUpTime: 100 + n * 1_000, values, error: null };
-}
+const poll = (device: number, n: number) => syntheticPoll(`bench-${device}`, n, RECENT_MS + n * 10_000, INTERFACES);
 
 type Options = Parameters<typeof createTransactionalProcessor<DeviceChainState>>[0];
 
@@ -78,7 +67,7 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
       const batch = Array.from({ length: Math.min(2_000, n - i) }, (_, k) => poll((i + k) % devices, Math.floor((i + k) / devices)));
       await streams.producer.send(streams.topics.rawSnmp, batch.map((p) => ({ key: p.deviceId, value: p, timestamp: p.polledAt })));
     }
-    ctx.say(`processor bench: ${n} raw SNMP polls (${INTERFACES} interfaces, ${devices} devices), 6 partitions, one transaction per consumed batch`);
+    ctx.say(`processor bench: ${n} raw SNMP polls (${INTERFACES} interfaces, ${devices} devices), 6 partitions, transactions per commit interval`);
     const passS = await timeProcessor(streams, prefix, 'passthrough', n, () => ({ apply: (state, r, emit) => (emit.raw(passTopic, r.key, r.raw.value, r.timestamp), state) }), passTopic);
     const chainS = await timeProcessor(
       streams,

@@ -30,6 +30,7 @@ const benches: Record<string, () => Promise<Bench>> = {
   api: () => import('./api.js'),
   ui: () => import('./ui.js'),
   resilience: () => import('./resilience.js'),
+  pipeline: () => import('./pipeline.js'),
 };
 
 export async function runBench(argv: string[]): Promise<void> {

@@ -131,7 +131,8 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
     const inv = await startRole({ name: 'inventory', role: 'inventory', args: ['import', join(labDir, 'inventory.yaml')], env: base, logDir, ready: async (p) => p.child.exitCode === 0, timeoutMs: 90_000 });
     await inv.stop();
 
-    await start('processor', 'processor', o.processorEnv ?? {});
+    // A stable instance id: a processor restarted under its name takes its partitions back at once.
+    await start('processor', 'processor', { PROCESSOR_INSTANCE_ID: 'processor', ...o.processorEnv });
     await start('sink', 'sink', o.sinkEnv ?? {});
     const mcp = readMcp(labDir);
     const collectorEnv = (n: number): Record<string, string> => ({

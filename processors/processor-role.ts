@@ -1,7 +1,7 @@
 // Composition root of the `processor` role: raw readings of every protocol → normalize → metrics,
 // live points, baselines, anomalies and health,
-// exactly once: each consumed batch's outputs, state changes and offsets commit in one Kafka
-// transaction (streams/transactional.ts); state is restored from the changelog on assignment.
+// exactly once: outputs, state changes and consumed offsets commit together in Kafka transactions
+// (streams/transactional.ts); state is restored from the changelog on assignment.
 import { loadConfig } from '../common/config.js';
 import { createLogger } from '../common/log.js';
 import { runRole } from '../common/role.js';
@@ -34,6 +34,8 @@ export async function runProcessorRole(env: NodeJS.ProcessEnv = process.env) {
         processor = streams.transactional<DeviceChainState>({
           groupId: config.groupId,
           sessionTimeoutMs: config.sessionTimeoutMs,
+          commitIntervalMs: config.commitIntervalMs,
+          ...(config.instanceId ? { instanceId: config.instanceId } : {}),
           inputTopics: [...kinds.keys()],
           changelogTopic: topics.processorState,
           stateCodec: chainStateCodec, // format 2: changed buckets only (reads format 1 too)

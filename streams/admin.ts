@@ -105,7 +105,8 @@ export async function connectAdmin(opts: { brokers: string[]; logger: Logger; cl
     },
     async groupOffsets(groupId, topic) {
       const res = await retriable(() => admin.fetchOffsets({ groupId, topics: [topic], requireStableOffsets: true }));
-      return new Map(res[0].partitions.map((p) => [p.partition, BigInt(p.offset)]));
+      // Only the partitions the group has committed come back; the others are -1 as before.
+      return new Map((res[0]?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]));
     },
     partitionCount(topic) {
       let count = partitionCounts.get(topic);

@@ -96,6 +96,8 @@ export function createTransactionalProcessor<S>(opts: TransactionalOptions<S>): 
   const commitIntervalMs = opts.commitIntervalMs ?? TRANSACTIONAL_DEFAULTS.commitIntervalMs;
   const transactionalId = `${opts.groupId}.${opts.instanceId ?? `${opts.clientId}-${randomUUID()}`}`;
   const states = new Map<number, Map<string, S>>(); // input partition → key → state
+  let assigned = new Set<number>(); // input partitions this member owns now
+  let assignment: { topic: string; partition: number }[] = [];
   // Where each assigned input partition's last committed transaction left it: an abort rewinds here.
   const committedAt = new Map<string, { topic: string; partition: number; offset: number }>();
   let rebalances: { assign: boolean; partitions: { topic: string; partition: number }[] }[] = [];
@@ -143,8 +145,10 @@ export function createTransactionalProcessor<S>(opts: TransactionalOptions<S>): 
     }
     for (const batch of byPartition(messages)) {
       const { topic, partition } = batch;
-      const state = states.get(partition);
-      if (!state) continue; // not (or no longer) assigned: fetched before a revocation
+      if (!assigned.has(partition)) continue; // fetched before a revocation: the next owner reads it again
+      // A restore that failed after an abort is tried again here, before anything of the partition.
+      if (!states.has(partition)) await restore([partition]);
+      const state = states.get(partition)!;
       streamMetrics.received.inc({ topic, group: opts.groupId }, batch.messages.length);
       let changed = tx.changed.get(partition);
       if (!changed) tx.changed.set(partition, (changed = new Map()));
@@ -239,13 +243,21 @@ export function createTransactionalProcessor<S>(opts: TransactionalOptions<S>): 
       await producer.close();
       producer = await newProducer();
     }
-    const partitions = new Set([...t.offsets.values()].map((o) => o.partition));
+    // Every partition the transaction touched (a batch that failed half way changed state in place
+    // before its offsets were noted): its state comes back from the changelog, its input topics
+    // are consumed again from the last committed offsets.
+    const partitions = [...new Set([...t.changed.keys(), ...[...t.offsets.values()].map((o) => o.partition)])];
     for (const p of partitions) states.delete(p);
-    await restore([...partitions]);
-    for (const [id, o] of t.offsets) {
-      const at = committedAt.get(id) ?? { ...o, offset: OFFSET_BEGINNING };
-      await call((cb) => consumer.seek(at, 10_000, cb)).catch((e) => logger.warn('rewind after an abort failed', { partition: id, err: e }));
+    const startOf = (tp: { topic: string; partition: number }) => committedAt.get(`${tp.topic}:${tp.partition}`) ?? { ...tp, offset: OFFSET_BEGINNING };
+    try {
+      for (const tp of assignment) if (partitions.includes(tp.partition)) await call((cb) => consumer.seek(startOf(tp), 10_000, cb));
+    } catch (e) {
+      // Never go on from where the aborted transaction left off: assigning anew sets every position.
+      logger.warn('rewind after an abort failed; assigning the partitions again at their committed offsets', { err: e });
+      consumer.assign(assignment.map(startOf));
     }
+    // A failed restore is tried again before the partition's next record (processBatch).
+    await restore(partitions).catch((e) => logger.warn('state restore after an abort failed; retried on the next record', { partitions, err: e }));
   };
 
   const newProducer = () => createTransactionProducer({ brokers: opts.brokers, clientId: opts.clientId, transactionalId, compression: opts.compression, logger });
@@ -268,16 +280,20 @@ export function createTransactionalProcessor<S>(opts: TransactionalOptions<S>): 
         await commit(); // what was consumed from the revoked partitions is committed while they are ours
         states.clear();
         committedAt.clear();
+        assigned = new Set();
+        assignment = [];
         consumer.unassign();
         continue;
       }
       // Stable committed offsets first (waits out a previous owner's open transaction), then state.
       const committed = r.partitions.length === 0 ? [] : await call<{ topic: string; partition: number; offset: number }[]>((cb) => consumer.committed(r.partitions, 30_000, cb as never));
       const mine = [...new Set(r.partitions.filter((p) => opts.inputTopics.includes(p.topic)).map((p) => p.partition))].sort((a, b) => a - b);
+      assigned = new Set(mine);
       await restore(mine);
       const start = committed.map((c) => ({ topic: c.topic, partition: c.partition, offset: c.offset >= 0 ? c.offset : OFFSET_BEGINNING }));
       for (const s of start) if (s.offset >= 0) committedAt.set(`${s.topic}:${s.partition}`, s);
       consumer.assign(start);
+      assignment = start.map(({ topic, partition }) => ({ topic, partition }));
       ready = true;
       logger.info('partitions assigned', { group: opts.groupId, partitions: mine });
     }

@@ -7,6 +7,8 @@ import { createServer, type Server } from 'node:http';
 import { createServer as createNetServer, connect } from 'node:net';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { projectRoot } from '../../bin/supervisor.js';
 import { createLogger } from '../../common/log.js';
 import { connectStreams } from '../../streams/index.js';
 import { testEnv, uniquePrefix, streamConfig, eventually } from '../../test/env.js';
@@ -17,7 +19,7 @@ import { startNotifier } from './notifier.js';
 import { parseRoutes } from './routes.js';
 import { signBody } from './webhook.js';
 
-const venvPython = '/work/main/.cache/venv/bin/python';
+const venvPython = join(projectRoot, '.cache', 'venv', 'bin', 'python');
 const secret = 'test-secret-' + randomBytes(4).toString('hex');
 
 async function freePort(): Promise<number> {

@@ -32,8 +32,9 @@ export function loadPoll(device: number, n: number, polledAt: number): RawSnmpPo
   return { deviceId: `load-${device}`, collectorId: 'load', profile: 'interfaces', polledAt, durationMs: 5, sysUpTime: 100 + n * 200, values, error: null };
 }
 
-/** Produces `ratePerS` polls a second for `durationMs`; returns how many went out. */
-export async function produceLoad(streams: Streams, ratePerS: number, durationMs: number, counters: Map<number, number>): Promise<number> {
+/** Produces `ratePerS` polls a second for `durationMs` (poll `n` of device `d`, made by `poll`,
+ * default loadPoll: `load-<d>` with 4 interfaces); returns how many went out. */
+export async function produceLoad(streams: Streams, ratePerS: number, durationMs: number, counters: Map<number, number>, poll: (d: number, n: number, at: number) => RawSnmpPoll = loadPoll): Promise<number> {
   const devices = Math.max(1, Math.round((ratePerS * LOAD_DEFAULTS.perDeviceIntervalMs) / 1000));
   const perTick = (ratePerS * LOAD_DEFAULTS.tickMs) / 1000;
   const end = Date.now() + durationMs;
@@ -49,7 +50,8 @@ export async function produceLoad(streams: Streams, ratePerS: number, durationMs
       const n = (counters.get(d) ?? 0) + 1;
       counters.set(d, n);
       const at = Date.now();
-      records.push({ key: `load-${d}`, value: loadPoll(d, n, at), timestamp: at });
+      const value = poll(d, n, at);
+      records.push({ key: value.deviceId, value, timestamp: at });
     }
     if (records.length > 0) {
       sent += records.length;

@@ -1,0 +1,205 @@
+// The whole pipeline at stepped offered loads: synthetic SNMP polls of 8 interfaces produced into
+// telemetry.raw.snmp (stamped with the wall clock) → processor → sink and api → a GraphQL
+// subscription client (a NOC wall). Per step: offered and derived readings/s, end-to-end latency
+// from the reading's timestamp to the subscription client (points received in the step's second
+// half), and the processor's and sink's lag at the step's middle and end. First on the test stack
+// (one broker), then on the three-broker cluster (replication 3, min.insync.replicas 2).
+// A step is sustained when its p99 is under a second and the lag does not grow (at its end the
+// processor and the sink are within a second of input of where they were at its middle).
+// Options (after `npm run bench -- pipeline`):
+//   --rates a,b,c          one-broker steps, readings/s (default 250,500,1000,1500,2000)
+//   --cluster-rates a,b,c  cluster steps (default 100,200,300,400,600)
+//   --step-ms MS           length of each step (default 20000)
+//   --skip-single / --skip-cluster
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
+import { createLogger } from '../common/log.js';
+import { connectStreams, type Streams } from '../streams/index.js';
+import { freePort, projectRoot, startRole, type RoleProcess } from '../bin/supervisor.js';
+import { startStack } from '../infra/stack.js';
+import { createTestDatabase } from '../test/pg-db.js';
+import { WallClient } from '../test/resilience/wall-client.js';
+import { produceLoad } from '../test/resilience/load.js';
+import { syntheticPoll } from './synthetic-polls.js';
+import type { BenchContext } from './run.js';
+
+const DEFAULTS = {
+  rates: [250, 500, 1_000, 1_500, 2_000],
+  clusterRates: [100, 200, 300, 400, 600],
+  stepMs: 20_000,
+  partitions: 6,
+  wallSeries: 500, // series the subscription client watches (the api's limit per subscription)
+  p99GoalMs: 1_000,
+};
+
+export interface PipelineStep {
+  offered_s: number;
+  produced_s: number;
+  derived_s: number; // raw readings the processor had consumed, per second of the step
+  e2e_p50_ms: number;
+  e2e_p99_ms: number;
+  e2e_n: number;
+  processor_lag_mid: number;
+  processor_lag_end: number;
+  sink_lag_mid: number;
+  sink_lag_end: number;
+  sustained: boolean;
+}
+
+function option(args: string[], name: string): string | undefined {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+const sum = (m: Map<number, bigint>) => [...m.values()].reduce((a, b) => a + b, 0n);
+
+async function runTarget(o: {
+  label: string;
+  endpoints: { kafkaBrokers: string[]; databaseUrl: string; redisUrl: string };
+  registryUrl?: string;
+  replicationFactor: number;
+  rates: number[];
+  stepMs: number;
+  say(m: string): void;
+}): Promise<PipelineStep[]> {
+  const logger = createLogger({ role: 'bench' }, 'warn');
+  const prefix = `bench-pl-${randomBytes(3).toString('hex')}.`;
+  const logDir = join(projectRoot, '.run', 'bench', `pipeline-${o.label}`);
+  const database = await createTestDatabase('pipeline', o.endpoints.databaseUrl);
+  const roles: RoleProcess[] = [];
+  const jwtSecret = randomBytes(24).toString('hex');
+  let streams: Streams | undefined;
+  let wall: WallClient | undefined;
+  const sql = new pg.Pool({ connectionString: database.url, max: 2 });
+  try {
+    const base: Record<string, string> = {
+      KAFKA_BROKERS: o.endpoints.kafkaBrokers.join(','),
+      KAFKA_TOPIC_PREFIX: prefix,
+      KAFKA_PARTITIONS: String(DEFAULTS.partitions),
+      KAFKA_REPLICATION_FACTOR: String(o.replicationFactor),
+      DATABASE_URL: database.url,
+      REDIS_URL: o.endpoints.redisUrl,
+      LOG_LEVEL: 'warn',
+    };
+    let registryUrl = o.registryUrl;
+    if (!registryUrl) {
+      const port = await freePort();
+      registryUrl = `http://127.0.0.1:${port}`;
+      roles.push(await startRole({ name: 'registry', role: 'registry', env: { ...base, REGISTRY_PORT: String(port) }, logDir, ready: async () => (await fetch(`${registryUrl}/subjects`).catch(() => null))?.ok === true }));
+    }
+    base.SCHEMA_REGISTRY_URL = registryUrl;
+    streams = await connectStreams({
+      config: { kafkaBrokers: o.endpoints.kafkaBrokers, schemaRegistryUrl: registryUrl, partitions: DEFAULTS.partitions, replicationFactor: o.replicationFactor, topicPrefix: prefix, compression: 'snappy' },
+      clientId: 'bench-pipeline',
+      logger,
+      writes: ['rawSnmp'],
+    });
+    roles.push(await startRole({ name: 'processor', role: 'processor', env: { ...base, PROCESSOR_INSTANCE_ID: 'processor' }, logDir, timeoutMs: 120_000 }));
+    roles.push(await startRole({ name: 'sink', role: 'sink', env: { ...base, SINK_REDIS_PREFIX: `${prefix}oc:` }, logDir, timeoutMs: 120_000 }));
+    const apiPort = await freePort();
+    const apiUrl = `http://127.0.0.1:${apiPort}`;
+    roles.push(await startRole({ name: 'api', role: 'api', env: { ...base, API_PORT: String(apiPort), API_JWT_SECRET: jwtSecret, API_UI_DIR: join(projectRoot, 'ui', 'dist') }, logDir, timeoutMs: 120_000 }));
+    wall = new WallClient(apiUrl, jwtSecret);
+
+    const s = streams;
+    const processorLag = async () => {
+      const [ends, committed] = await Promise.all([s.admin.endOffsets(s.topics.rawSnmp), s.admin.groupOffsets(`${prefix}processors`, s.topics.rawSnmp)]);
+      return Number([...ends].reduce((lag, [p, end]) => lag + end - ((committed.get(p) ?? -1n) < 0n ? 0n : committed.get(p)!), 0n));
+    };
+    const sinkLag = async () => {
+      const ends = await s.admin.endOffsets(s.topics.metrics);
+      const { rows } = await sql.query<{ partition: number; next_offset: string }>(`SELECT partition, next_offset FROM sink_offsets WHERE topic = $1`, [s.topics.metrics]);
+      const stored = new Map(rows.map((r) => [r.partition, BigInt(r.next_offset)]));
+      return Number([...ends].reduce((lag, [p, end]) => lag + end - (stored.get(p) ?? 0n), 0n));
+    };
+    const consumedRaw = async () => sum(await s.admin.groupOffsets(`${prefix}processors`, s.topics.rawSnmp));
+
+    const counters = new Map<number, number>();
+    const watched = new Set<string>();
+    const steps: PipelineStep[] = [];
+    for (const rate of o.rates) {
+      o.say(`${o.label}: offering ${rate} readings/s for ${o.stepMs / 1000} s`);
+      const from = Date.now();
+      const consumedBefore = await consumedRaw();
+      const producing = produceLoad(s, rate, o.stepMs, counters, (d, n, at) => syntheticPoll(`pl-${d}`, n, at));
+      // The wall watches series as the sink creates them (the api resolves ids from PostgreSQL).
+      let lagMid = { processor: -1, sink: -1 };
+      while (Date.now() - from < o.stepMs / 2) {
+        await sleep(500);
+        if (watched.size >= DEFAULTS.wallSeries) continue;
+        const { rows } = await sql.query<{ id: string }>(`SELECT series_id::text AS id FROM series WHERE metric = 'if_in_bps' ORDER BY series_id LIMIT ${DEFAULTS.wallSeries}`);
+        const fresh = rows.map((r) => r.id).filter((id) => !watched.has(id));
+        fresh.forEach((id) => watched.add(id));
+        if (fresh.length > 0) wall.subscribe(fresh);
+      }
+      lagMid = { processor: await processorLag(), sink: await sinkLag() };
+      const sent = await producing;
+      const to = Date.now();
+      const seconds = (to - from) / 1000;
+      const lagEnd = { processor: await processorLag(), sink: await sinkLag() };
+      const e2e = wall.latency(from + (to - from) / 2, to + 1);
+      const derived = Number((await consumedRaw()) - consumedBefore);
+      const step: PipelineStep = {
+        offered_s: rate,
+        produced_s: Math.round(sent / seconds),
+        derived_s: Math.round(derived / seconds),
+        e2e_p50_ms: e2e.p50,
+        e2e_p99_ms: e2e.p99,
+        e2e_n: e2e.n,
+        processor_lag_mid: lagMid.processor,
+        processor_lag_end: lagEnd.processor,
+        sink_lag_mid: lagMid.sink,
+        sink_lag_end: lagEnd.sink,
+        sustained: e2e.n > 0 && e2e.p99 < DEFAULTS.p99GoalMs && lagEnd.processor <= lagMid.processor + rate && lagEnd.sink <= lagMid.sink + rate * 8,
+      };
+      steps.push(step);
+      o.say(`${o.label}: ${JSON.stringify(step)}`);
+      if (!step.sustained) break;
+    }
+    return steps;
+  } finally {
+    await wall?.close().catch(() => undefined);
+    for (const r of roles.reverse()) await r.stop().catch(() => undefined);
+    if (streams) {
+      await streams.admin.deleteTopics(Object.values(streams.topics)).catch(() => undefined);
+      await streams.close();
+    }
+    await sql.end().catch(() => undefined);
+    await database.drop().catch(() => undefined);
+  }
+}
+
+/** The highest offered load of a run that was sustained, and its p99 (0 and -1 when none was). */
+function best(steps: PipelineStep[]): { sustained: number; p99: number } {
+  const ok = steps.filter((s) => s.sustained);
+  const top = ok[ok.length - 1];
+  return top ? { sustained: top.offered_s, p99: top.e2e_p99_ms } : { sustained: 0, p99: -1 };
+}
+
+export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
+  const list = (name: string, dflt: number[]) => (option(ctx.args, name) ?? dflt.join(',')).split(',').map(Number);
+  const stepMs = Number(option(ctx.args, 'step-ms') ?? DEFAULTS.stepMs);
+  const figures: Record<string, unknown> = {};
+  const single = ctx.args.includes('--skip-single')
+    ? []
+    : await runTarget({ label: 'one broker', endpoints: { kafkaBrokers: ctx.kafkaBrokers, databaseUrl: ctx.databaseUrl, redisUrl: ctx.redisUrl }, registryUrl: ctx.registryUrl, replicationFactor: 1, rates: list('rates', DEFAULTS.rates), stepMs, say: ctx.say });
+  const one = best(single);
+  figures.sustained_readings_s = one.sustained;
+  figures.e2e_p99_ms = one.p99;
+  if (!ctx.args.includes('--skip-cluster')) {
+    const stack = await startStack({ root: projectRoot, profile: 'cluster', brokers: 3, logger: createLogger({ role: 'bench' }, 'warn') });
+    try {
+      const cluster = await runTarget({ label: 'cluster', endpoints: stack.endpoints, replicationFactor: 3, rates: list('cluster-rates', DEFAULTS.clusterRates), stepMs, say: ctx.say });
+      const c = best(cluster);
+      figures.cluster_sustained_readings_s = c.sustained;
+      figures.cluster_e2e_p99_ms = c.p99;
+      figures.cluster_steps = cluster;
+    } finally {
+      await stack.stop();
+    }
+  }
+  figures.steps = single;
+  return figures;
+}

@@ -16,11 +16,11 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { createLogger } from '../common/log.js';
-import { connectStreams, type Streams } from '../streams/index.js';
+import { connectStreams, type StreamConsumer, type Streams } from '../streams/index.js';
 import { freePort, projectRoot, startRole, type RoleProcess } from '../bin/supervisor.js';
 import { startStack } from '../infra/stack.js';
 import { createTestDatabase } from '../test/pg-db.js';
-import { WallClient } from '../test/resilience/wall-client.js';
+import { WallClient, percentile } from '../test/resilience/wall-client.js';
 import { produceLoad } from '../test/resilience/load.js';
 import { syntheticPoll } from './synthetic-polls.js';
 import type { BenchContext } from './run.js';
@@ -41,6 +41,12 @@ export interface PipelineStep {
   e2e_p50_ms: number;
   e2e_p99_ms: number;
   e2e_n: number;
+  /** Where the time goes: reading → visible on telemetry.raw.snmp (collector publish), → visible
+   * on telemetry.live (processor: batch wait, transform, commit), the rest is api and websocket. */
+  raw_p50_ms: number;
+  raw_p99_ms: number;
+  live_p50_ms: number;
+  live_p99_ms: number;
   processor_lag_mid: number;
   processor_lag_end: number;
   sink_lag_mid: number;
@@ -72,6 +78,7 @@ async function runTarget(o: {
   const jwtSecret = randomBytes(24).toString('hex');
   let streams: Streams | undefined;
   let wall: WallClient | undefined;
+  const readers: StreamConsumer[] = [];
   const sql = new pg.Pool({ connectionString: database.url, max: 2 });
   try {
     const base: Record<string, string> = {
@@ -102,6 +109,25 @@ async function runTarget(o: {
     const apiUrl = `http://127.0.0.1:${apiPort}`;
     roles.push(await startRole({ name: 'api', role: 'api', env: { ...base, API_PORT: String(apiPort), API_JWT_SECRET: jwtSecret, API_UI_DIR: join(projectRoot, 'ui', 'dist') }, logDir, timeoutMs: 120_000 }));
     wall = new WallClient(apiUrl, jwtSecret);
+    // Readers of their own, read_committed: when a reading becomes visible on the raw and the live topic.
+    const seenAt: { raw: [number, number][]; live: [number, number][] } = { raw: [], live: [] };
+    for (const [which, topic] of [['raw', streams.topics.rawSnmp], ['live', streams.topics.live]] as const) {
+      const reader = streams.consumer({
+        groupId: `bench-${which}-reader`,
+        topics: [topic],
+        fromBeginning: false,
+        handler: async (records) => {
+          const now = Date.now();
+          for (const r of records) seenAt[which].push([now, now - r.timestamp]);
+        },
+      });
+      await reader.start();
+      readers.push(reader);
+    }
+    const stageLatency = (which: 'raw' | 'live', from: number, to: number) => {
+      const l = seenAt[which].filter(([at]) => at >= from && at < to).map(([, ms]) => ms).sort((a, b) => a - b);
+      return { p50: percentile(l, 50), p99: percentile(l, 99) };
+    };
 
     const s = streams;
     const processorLag = async () => {
@@ -140,6 +166,8 @@ async function runTarget(o: {
       const seconds = (to - from) / 1000;
       const lagEnd = { processor: await processorLag(), sink: await sinkLag() };
       const e2e = wall.latency(from + (to - from) / 2, to + 1);
+      const raw = stageLatency('raw', from + (to - from) / 2, to + 1);
+      const live = stageLatency('live', from + (to - from) / 2, to + 1);
       const derived = Number((await consumedRaw()) - consumedBefore);
       const step: PipelineStep = {
         offered_s: rate,
@@ -148,6 +176,10 @@ async function runTarget(o: {
         e2e_p50_ms: e2e.p50,
         e2e_p99_ms: e2e.p99,
         e2e_n: e2e.n,
+        raw_p50_ms: raw.p50,
+        raw_p99_ms: raw.p99,
+        live_p50_ms: live.p50,
+        live_p99_ms: live.p99,
         processor_lag_mid: lagMid.processor,
         processor_lag_end: lagEnd.processor,
         sink_lag_mid: lagMid.sink,
@@ -161,6 +193,7 @@ async function runTarget(o: {
     return steps;
   } finally {
     await wall?.close().catch(() => undefined);
+    for (const r of readers) await r.stop().catch(() => undefined);
     for (const r of roles.reverse()) await r.stop().catch(() => undefined);
     if (streams) {
       await streams.admin.deleteTopics(Object.values(streams.topics)).catch(() => undefined);

@@ -110,5 +110,7 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
     duplicates: runs.reduce((n, r) => n + r.total.duplicates, 0),
     faults: faults.length,
     e2e_p99_ms: sustained?.e2e.p99 ?? runs[0]?.e2e.p99 ?? null,
+    // The slowest fault's time to fresh data on the wall after its repair (null: one never recovered).
+    max_recover_ms: faults.length === 0 ? null : faults.some((f) => f.recover_ms === null || f.recover_ms === undefined) ? null : Math.max(...faults.map((f) => f.recover_ms as number)),
   };
 }

@@ -104,7 +104,9 @@ export async function connectAdmin(opts: { brokers: string[]; logger: Logger; cl
       return new Map(offs.map((o) => [o.partition, BigInt(o.high)]));
     },
     async groupOffsets(groupId, topic) {
-      const res = await retriable(() => admin.fetchOffsets({ groupId, topics: [topic], requireStableOffsets: true }));
+      // The last committed offsets, without waiting for a transaction in flight (require_stable
+      // would answer those partitions with an error until it ends): what lag and progress read.
+      const res = await retriable(() => admin.fetchOffsets({ groupId, topics: [topic], requireStableOffsets: false }));
       // Only the partitions the group has committed come back; the others are -1 as before.
       return new Map((res[0]?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]));
     },

@@ -3,7 +3,7 @@
 // calls are rare and not on any hot path: they use the client's KafkaJS-shaped admin API.
 import type { Logger } from '../common/log.js';
 import { OpsError } from '../common/errors.js';
-import { Kafka, commonConfig } from './kafka-client.js';
+import { Kafka, attachLogger, call, commonConfig, type NativeConsumer } from './kafka-client.js';
 import type { TopicSpec } from './topics.js';
 
 export interface TopicAdmin {
@@ -64,6 +64,39 @@ export async function connectAdmin(opts: { brokers: string[]; logger: Logger; cl
   };
 
   const partitionCounts = new Map<string, Promise<number>>();
+  const partitionCount = (topic: string): Promise<number> => {
+    let count = partitionCounts.get(topic);
+    if (!count) {
+      count = retriable(() => admin.fetchTopicMetadata({ topics: [topic] })).then((m) => {
+        const n = m[0]?.partitions.length ?? 0;
+        if (n === 0) throw new OpsError('KAFKA_UNAVAILABLE', `topic ${topic} has no partitions in the cluster's metadata`, { canRetry: true });
+        return n;
+      });
+      partitionCounts.set(topic, count);
+      count.catch(() => partitionCounts.delete(topic));
+    }
+    return count;
+  };
+
+  // A group's committed offsets are read by a consumer of that group that never joins it: the
+  // admin API's ListConsumerGroupOffsets crashes librdkafka 2.15 (SIGSEGV, rd_kafka_cgrp_op on a
+  // client without a consumer group) when the coordinator moves, as it does when a broker dies.
+  // read_uncommitted: the last committed offsets, without waiting out a transaction in flight.
+  const offsetReaders = new Map<string, Promise<NativeConsumer>>();
+  const offsetReader = (groupId: string) => {
+    let c = offsetReaders.get(groupId);
+    if (!c) {
+      const consumer: NativeConsumer = new Kafka.KafkaConsumer(
+        { ...commonConfig({ brokers: opts.brokers, clientId: `${opts.clientId ?? 'opsconductor-admin'}-offsets`, logger: opts.logger }), 'group.id': groupId, 'enable.auto.commit': false, 'isolation.level': 'read_uncommitted' } as never,
+        {},
+      );
+      attachLogger(consumer, opts.logger);
+      c = call((cb) => consumer.connect({ timeout: 10_000 }, cb as never)).then(() => consumer);
+      offsetReaders.set(groupId, c);
+      c.catch(() => offsetReaders.delete(groupId));
+    }
+    return c;
+  };
 
   return {
     async ensureTopics(specs, replicationFactor) {
@@ -104,26 +137,17 @@ export async function connectAdmin(opts: { brokers: string[]; logger: Logger; cl
       return new Map(offs.map((o) => [o.partition, BigInt(o.high)]));
     },
     async groupOffsets(groupId, topic) {
-      // The last committed offsets, without waiting for a transaction in flight (require_stable
-      // would answer those partitions with an error until it ends): what lag and progress read.
-      const res = await retriable(() => admin.fetchOffsets({ groupId, topics: [topic], requireStableOffsets: false }));
-      // Only the partitions the group has committed come back; the others are -1 as before.
-      return new Map((res[0]?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]));
+      const count = await partitionCount(topic);
+      const partitions = Array.from({ length: count }, (_, partition) => ({ topic, partition }));
+      const committed = await retriable(async () => call<{ partition: number; offset: number }[]>(async (cb) => (await offsetReader(groupId)).committed(partitions, 10_000, cb as never)));
+      // No commit yet: librdkafka's invalid offset (-1001), reported as -1 like the group's absence.
+      return new Map(committed.map((c) => [c.partition, BigInt(c.offset >= 0 ? c.offset : -1)]));
     },
-    partitionCount(topic) {
-      let count = partitionCounts.get(topic);
-      if (!count) {
-        count = retriable(() => admin.fetchTopicMetadata({ topics: [topic] })).then((m) => {
-          const n = m[0]?.partitions.length ?? 0;
-          if (n === 0) throw new OpsError('KAFKA_UNAVAILABLE', `topic ${topic} has no partitions in the cluster's metadata`, { canRetry: true });
-          return n;
-        });
-        partitionCounts.set(topic, count);
-        count.catch(() => partitionCounts.delete(topic));
-      }
-      return count;
+    partitionCount,
+    async close() {
+      for (const c of offsetReaders.values()) await c.then((x) => call((cb) => x.disconnect(cb as never))).catch(() => undefined);
+      await admin.disconnect();
     },
-    close: () => admin.disconnect(),
   };
 }
 

@@ -4,8 +4,9 @@
 import { KafkaJS } from '@confluentinc/kafka-javascript';
 import type pg from 'pg';
 import { kafkaLogger } from '../../common/kafka.js';
-import type { Logger } from '../../common/log.js';
+import { createLogger, type Logger } from '../../common/log.js';
 import { topicConfig } from '../kafka-topic-config.js';
+import { connectAdmin, type TopicAdmin } from '../../streams/index.js';
 
 export interface LagSample {
   at: number;
@@ -15,10 +16,13 @@ export interface LagSample {
 export class KafkaWatch {
   private readonly admin: KafkaJS.Admin;
   private readonly brokers: string[];
+  private readonly logger: Logger;
+  private topicAdmin: Promise<TopicAdmin> | undefined;
 
-  private constructor(admin: KafkaJS.Admin, brokers: string[]) {
+  private constructor(admin: KafkaJS.Admin, brokers: string[], logger: Logger) {
     this.admin = admin;
     this.brokers = brokers;
+    this.logger = logger;
   }
 
   static async connect(brokers: string[], logger: Logger): Promise<KafkaWatch> {
@@ -29,7 +33,8 @@ export class KafkaWatch {
     });
     const admin = kafka.admin();
     await admin.connect();
-    return new KafkaWatch(admin, brokers);
+    // Brokers die here on purpose: the offset reader's complaints about them are not the suite's news.
+    return new KafkaWatch(admin, brokers, createLogger({ component: 'kafka-watch' }, 'error'));
   }
 
   /** Node id of the leader of a partition. */
@@ -69,10 +74,11 @@ export class KafkaWatch {
     let lag = 0;
     for (const topic of topics) {
       const ends = await this.ends(topic);
-      // Only the partitions the group has committed offsets for come back.
-      const res = await this.admin.fetchOffsets({ groupId, topics: [topic] });
-      const committed = new Map((res.find((t) => t.topic === topic)?.partitions ?? []).map((p) => [p.partition, Math.max(0, Number(p.offset))]));
-      for (const [p, end] of ends) lag += Math.max(0, end - (committed.get(p) ?? 0));
+      // Through streams' admin, not this client's fetchOffsets: librdkafka's ListConsumerGroupOffsets
+      // crashes the process when the group's coordinator moves (a broker killed), see streams/admin.ts.
+      this.topicAdmin ??= connectAdmin({ brokers: this.brokers, logger: this.logger, clientId: 'resilience-watch' });
+      const committed = await (await this.topicAdmin).groupOffsets(groupId, topic);
+      for (const [p, end] of ends) lag += Math.max(0, end - Math.max(0, Number(committed.get(p) ?? 0n)));
     }
     return lag;
   }
@@ -88,6 +94,7 @@ export class KafkaWatch {
   }
 
   async close(): Promise<void> {
+    await (await this.topicAdmin?.catch(() => undefined))?.close();
     await this.admin.disconnect();
   }
 }

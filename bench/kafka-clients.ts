@@ -14,7 +14,9 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { OpsError } from '../common/errors.js';
+import { call } from '../streams/kafka-client.js';
 
 export interface BenchMessage {
   key: Buffer;
@@ -521,11 +523,3 @@ export function pidCpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / USER_HZ; // utime, stime: the 14th and 15th
 }
 
-/** librdkafka's callback style as a promise. */
-function call<T = void>(fn: (cb: (err: LibrdKafkaError | null | undefined, value?: T) => void) => void): Promise<T> {
-  return new Promise<T>((resolve, reject) => fn((err, value) => (err ? reject(err) : resolve(value as T))));
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}

@@ -2,6 +2,7 @@
 // consumption as a promise, and grouping a consumed batch by partition (order kept).
 import type { Logger } from '../common/log.js';
 import { Kafka, attachLogger, commonConfig, type LibrdKafkaError, type NativeConsumer, type NativeMessage } from './kafka-client.js';
+import { streamMetrics } from './metrics.js';
 
 export const ERR_ASSIGN = -175; // RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS
 export const ERR_REVOKE = -174; // RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS
@@ -76,6 +77,20 @@ export function byPartition(messages: NativeMessage[]): PartitionBatch[] {
     b.messages.push(m);
   }
   return [...out.values()];
+}
+
+/** The headers of a record that has none (shared, never written to). */
+export const NO_HEADERS: Record<string, string> = Object.freeze({}) as Record<string, string>;
+
+/** The group's lag on a partition after its record `last`, from the watermark the client already
+ * holds (no request). */
+export function recordLag(consumer: NativeConsumer, group: string, topic: string, partition: number, last: number): void {
+  try {
+    const { highOffset } = consumer.getWatermarkOffsets(topic, partition);
+    if (highOffset >= 0) streamMetrics.lag.set({ group, topic, partition: String(partition) }, Math.max(0, highOffset - last - 1));
+  } catch {
+    // no watermark known yet for this partition
+  }
 }
 
 /** A message key as text (keys are device ids or series keys). */

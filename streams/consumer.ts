@@ -5,7 +5,7 @@
 import type { Logger } from '../common/log.js';
 import { OpsError } from '../common/errors.js';
 import { call, headersOf, type NativeMessage } from './kafka-client.js';
-import { ERR_ASSIGN, OFFSET_BEGINNING, byPartition, consumeBatch, createGroupConsumer, keyBytes, keyText } from './consume-loop.js';
+import { ERR_ASSIGN, NO_HEADERS, OFFSET_BEGINNING, byPartition, consumeBatch, createGroupConsumer, keyBytes, keyText, recordLag } from './consume-loop.js';
 import type { AvroSerde } from './serde.js';
 import type { DeadLetters } from './dead-letter.js';
 import { streamMetrics } from './metrics.js';
@@ -65,8 +65,6 @@ export interface StreamConsumer {
   isReady(): boolean;
 }
 
-/** The headers of a record that has none (shared, never written to). */
-const NO_HEADERS: Record<string, string> = Object.freeze({}) as Record<string, string>;
 /** Records one consume call hands over at most. */
 const MAX_BATCH = 2_000;
 /** How long a consume call waits for a first record (also how soon a stop is noticed). */
@@ -148,12 +146,7 @@ export function createStreamConsumer(opts: ConsumerOptions): StreamConsumer {
     streamMetrics.received.inc({ topic, group: opts.groupId }, messages.length);
     streamMetrics.batchSize.observe({ topic }, messages.length);
     const last = messages[messages.length - 1].offset;
-    try {
-      const { highOffset } = consumer.getWatermarkOffsets(topic, partition);
-      if (highOffset >= 0) streamMetrics.lag.set({ group: opts.groupId, topic, partition: String(partition) }, Math.max(0, highOffset - last - 1));
-    } catch {
-      // no watermark known yet for this partition
-    }
+    recordLag(consumer, opts.groupId, topic, partition, last);
     const decoded = await opts.serde.decodeMany(topic, messages.map((m) => m.value));
     const good: InRecord[] = [];
     for (let i = 0; i < messages.length; i++) {

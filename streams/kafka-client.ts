@@ -49,10 +49,6 @@ export function commonConfig(o: ClientOptions): Record<string, string | number |
  * Java or Kafka Streams producer beside it, must put a device's records on the same partition. */
 export const KEY_PARTITIONER = 'murmur2_random';
 
-export function compressionCodec(c: Compression): string {
-  return c; // librdkafka's names: none, gzip, snappy
-}
-
 // Errors librdkafka retries itself and only reports: noise at our level.
 const retriedByClient = /Disconnected|Connection refused|Connect to .* failed|Broker transport failure|all brokers are down|timed out|COORDINATOR_LOAD_IN_PROGRESS|NOT_COORDINATOR|CONCURRENT_TRANSACTIONS|Receive failed/i;
 

@@ -38,7 +38,7 @@ export async function runProcessorRole(env: NodeJS.ProcessEnv = process.env) {
           ...(config.instanceId ? { instanceId: config.instanceId } : {}),
           inputTopics: [...kinds.keys()],
           changelogTopic: topics.processorState,
-          stateCodec: chainStateCodec, // format 2: changed buckets only (reads format 1 too)
+          stateCodec: chainStateCodec, // format 3: a few records per checkpoint (reads formats 1 and 2 too)
           transform: {
             apply: (state, record, emit) => {
               const out = processRaw(state, kinds.get(record.topic)!, record.value, analysis);

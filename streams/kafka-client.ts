@@ -45,6 +45,16 @@ export function commonConfig(o: ClientOptions): Record<string, string | number |
   };
 }
 
+/**
+ * A record key as the native producer must be given it. The binding copies a string key through a
+ * C string (`std::string(*Nan::Utf8String)`), which ends at the first NUL: `dev-1\u0000c` would be
+ * sent as `dev-1`, and the changelog codec's records of a device would overwrite its head. Bytes
+ * are copied with their length.
+ */
+export function keyBuffer(key: string | Buffer | null | undefined): Buffer | undefined {
+  return typeof key === 'string' ? Buffer.from(key, 'utf8') : (key ?? undefined);
+}
+
 /** The Java client's partitioner (murmur2 of the key): every producer of the pipeline, and any
  * Java or Kafka Streams producer beside it, must put a device's records on the same partition. */
 export const KEY_PARTITIONER = 'murmur2_random';

@@ -8,7 +8,7 @@
 // which is backpressure, not a gap: sends stay pending until they are written.
 import type { Logger } from '../common/log.js';
 import { OpsError } from '../common/errors.js';
-import { Kafka, KEY_PARTITIONER, attachLogger, call, commonConfig, connectClient, headersList, type Compression, type LibrdKafkaError, type NativeProducer } from './kafka-client.js';
+import { Kafka, KEY_PARTITIONER, attachLogger, call, commonConfig, connectClient, headersList, keyBuffer, type Compression, type LibrdKafkaError, type NativeProducer } from './kafka-client.js';
 import type { AvroSerde } from './serde.js';
 import { streamMetrics } from './metrics.js';
 
@@ -96,7 +96,7 @@ export async function createStreamProducer(opts: ProducerOptions): Promise<Strea
     for (let i = 0; i < records.length; i++) {
       const r = records[i];
       try {
-        producer.produce(topic, null, r.value, r.key ?? undefined, r.timestamp ?? null, p, headersList(r.headers));
+        producer.produce(topic, null, r.value, keyBuffer(r.key), r.timestamp ?? null, p, headersList(r.headers));
       } catch (err) {
         if ((err as LibrdKafkaError).code !== QUEUE_FULL) {
           p.remaining -= records.length - i; // never queued: no report will come for them

@@ -7,7 +7,7 @@
 // record that could not be written makes the commit fail (the transaction is then aborted).
 import type { Logger } from '../common/log.js';
 import { OpsError } from '../common/errors.js';
-import { Kafka, KEY_PARTITIONER, attachLogger, call, commonConfig, connectClient, type Compression, type LibrdKafkaError, type NativeConsumer, type NativeProducer } from './kafka-client.js';
+import { Kafka, KEY_PARTITIONER, attachLogger, call, keyBuffer, commonConfig, connectClient, type Compression, type LibrdKafkaError, type NativeConsumer, type NativeProducer } from './kafka-client.js';
 
 /** A transaction left open by a process that died blocks read_committed readers of its partitions
  * until the coordinator aborts it: this bounds that (a restart with the same id aborts it at once). */
@@ -85,7 +85,7 @@ export async function createTransactionProducer(o: { brokers: string[]; clientId
   return {
     begin: () => call((cb) => producer.beginTransaction(cb)),
     produce(topic, partition, key, value, timestamp, headers) {
-      const args: Parameters<NativeProducer['produce']> = [topic, partition ?? null, value, key ?? undefined, timestamp ?? null, undefined, headers];
+      const args: Parameters<NativeProducer['produce']> = [topic, partition ?? null, value, keyBuffer(key), timestamp ?? null, undefined, headers];
       try {
         producer.produce(...args);
         return undefined;

@@ -85,24 +85,37 @@ export function packedEmittedBand(f: ArrayLike<number>): { expected: number; spr
 /** The baseline's first event time in packed floats: it never changes over a state's life. */
 export const packedFirstTs = (f: ArrayLike<number>): number => f[headerSize + 4];
 
-/** A state as one Float64Array (header, scalars, then the arrays): the unit both changelog formats store. */
-export function packDetectorFloats(s: DetectorState): Float64Array {
+/** The arrays of a state in packed order: daily offset/meanSquare/weight, weekly the same, daily maxima and their times. */
+export function detectorArrays(s: DetectorState): number[][] {
+  const b = s.baseline;
+  return [b.daily.offset, b.daily.meanSquare, b.daily.weight, b.weekly.offset, b.weekly.meanSquare, b.weekly.weight, s.dailyMax, s.dailyMaxTs];
+}
+
+/** Writes a state's header and scalars (`packedHeadSize` floats) into `out` at `at`. */
+export function writeDetectorHead(s: DetectorState, out: Float64Array, at: number): void {
   const b = s.baseline;
   if (Object.keys(s).length !== detectorKeys || Object.keys(b).length !== baselineKeys) throw shapeError('detector state fields');
   if (Object.keys(b.daily).length !== profileKeys || Object.keys(b.weekly).length !== profileKeys) throw shapeError('seasonal profile fields');
   if (s.version !== 1 || b.version !== 1) throw shapeError(`version ${s.version}/${b.version}`);
-  const nd = b.daily.offset.length;
-  const nw = b.weekly.offset.length;
-  const nm = s.dailyMax.length;
-  const f = new Float64Array(headerSize + scalarCount + 3 * nd + 3 * nw + 2 * nm);
-  f.set([formatVersion, nd, nw, nm, scalarCount], 0);
-  let i = headerSize;
-  for (const x of [
-    s.shortResidual, s.recentMax, s.lastAlarmTs, s.lastAlarmSurprise,
-    b.firstTs, b.lastTs, b.sampleCount, b.intervalMs, b.mean, b.variance, b.level,
-    b.errRolling, b.errDaily, b.errWeekly, b.daily.periodMs, b.weekly.periodMs, 0, 0,
-  ]) f[i++] = x;
-  for (const a of [b.daily.offset, b.daily.meanSquare, b.daily.weight, b.weekly.offset, b.weekly.meanSquare, b.weekly.weight, s.dailyMax, s.dailyMaxTs]) {
+  out[at] = formatVersion;
+  out[at + 1] = b.daily.offset.length;
+  out[at + 2] = b.weekly.offset.length;
+  out[at + 3] = s.dailyMax.length;
+  out[at + 4] = scalarCount;
+  let i = at + headerSize;
+  out[i++] = s.shortResidual; out[i++] = s.recentMax; out[i++] = s.lastAlarmTs; out[i++] = s.lastAlarmSurprise;
+  out[i++] = b.firstTs; out[i++] = b.lastTs; out[i++] = b.sampleCount; out[i++] = b.intervalMs; out[i++] = b.mean;
+  out[i++] = b.variance; out[i++] = b.level; out[i++] = b.errRolling; out[i++] = b.errDaily; out[i++] = b.errWeekly;
+  out[i++] = b.daily.periodMs; out[i++] = b.weekly.periodMs; out[i++] = 0; out[i++] = 0;
+}
+
+/** A state as one Float64Array (header, scalars, then the arrays): the unit changelog formats 1 and 2 store. */
+export function packDetectorFloats(s: DetectorState): Float64Array {
+  const arrays = detectorArrays(s);
+  const f = new Float64Array(headerSize + scalarCount + arrays.reduce((n, a) => n + a.length, 0));
+  writeDetectorHead(s, f, 0);
+  let i = headerSize + scalarCount;
+  for (const a of arrays) {
     f.set(a, i);
     i += a.length;
   }

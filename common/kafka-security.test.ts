@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from './config.js';
-import { PLAINTEXT, kafkaSecurityOf, kafkaSecuritySettings, librdkafkaSecurity, securityFailure } from './kafka-security.js';
+import { PLAINTEXT, kafkaSecurityEnv, kafkaSecurityOf, kafkaSecuritySettings, librdkafkaSecurity, securityFailure } from './kafka-security.js';
 import { makeKafkaPki, type KafkaPki } from '../infra/kafka-pki.js';
 
 let dir: string;
@@ -53,6 +53,15 @@ test('a client certificate means TLS; an encrypted key opens with its password',
   assert.deepEqual(load({ KAFKA_SECURITY_PROTOCOL: 'ssl' }), { protocol: 'ssl' }); // system CAs, no client certificate
 });
 
+test("a child role's environment carries the settings, and overrides the parent's when there are none", () => {
+  const settings = loadConfig(kafkaSecuritySettings, { KAFKA_SASL_MECHANISM: 'PLAIN', KAFKA_SASL_USERNAME: 'u', KAFKA_SASL_PASSWORD: 'p', KAFKA_SSL_CA: pki.caPem }, undefined);
+  assert.deepEqual(load(kafkaSecurityEnv(settings)), kafkaSecurityOf(settings));
+  const none = kafkaSecurityEnv();
+  assert.equal(none.KAFKA_SASL_PASSWORD, '');
+  assert.equal(none.KAFKA_SASL_PASSWORD_FILE, '');
+  assert.deepEqual(load({ KAFKA_SASL_MECHANISM: 'PLAIN', KAFKA_SASL_PASSWORD_FILE: '/run/secrets/x', ...none }), PLAINTEXT);
+});
+
 test('configurations that cannot work are refused at start, naming the setting', () => {
   refused({ KAFKA_SASL_MECHANISM: 'GSSAPI' }, /kafkaSaslMechanism \(env KAFKA_SASL_MECHANISM\) must be one of SCRAM-SHA-512, SCRAM-SHA-256, PLAIN, got "GSSAPI"/);
   refused({ KAFKA_SASL_MECHANISM: 'PLAIN', KAFKA_SASL_USERNAME: 'u' }, /KAFKA_SASL_PASSWORD or KAFKA_SASL_PASSWORD_FILE\) is required with KAFKA_SASL_MECHANISM PLAIN/);
@@ -83,13 +92,13 @@ test('an error never quotes a secret', () => {
 // Lines librdkafka 2.15.1 logged against the test broker of streams/kafka-security.test.ts.
 const lines = {
   password:
-    '[thrd:sasl_ssl://127.0.0.1:33094/bootstrap]: sasl_ssl://127.0.0.1:33094/bootstrap: SASL authentication error: Authentication failed during authentication due to invalid credentials with SASL mechanism SCRAM-SHA-512 (after 334ms in state AUTH_REQ)',
-  ca: '[thrd:sasl_ssl://127.0.0.1:33094/bootstrap]: sasl_ssl://127.0.0.1:33094/bootstrap: SSL handshake failed: error:0A000086:SSL routines::certificate verify failed: broker certificate could not be verified, verify that ssl.ca.location is correctly configured or root CA certificates are installed (install ca-certificates package) (after 19ms in state SSL_HANDSHAKE)',
-  clientCert: '[thrd:ssl://127.0.0.1:33095/bootstrap]: ssl://127.0.0.1:33095/bootstrap: Receive failed: error:0A000412:SSL routines::sslv3 alert bad certificate: SSL alert number 42 (after 1ms in state APIVERSION_QUERY)',
-  plaintextListener: '[thrd:ssl://127.0.0.1:33092/bootstrap]: ssl://127.0.0.1:33092/bootstrap: SSL handshake failed: Disconnected: SSL connection closed by peer: connecting to a PLAINTEXT broker listener? (after 5ms in state SSL_HANDSHAKE)',
+    '[thrd:sasl_ssl://127.0.0.1:32094/bootstrap]: sasl_ssl://127.0.0.1:32094/bootstrap: SASL authentication error: Authentication failed during authentication due to invalid credentials with SASL mechanism SCRAM-SHA-512 (after 334ms in state AUTH_REQ)',
+  ca: '[thrd:sasl_ssl://127.0.0.1:32094/bootstrap]: sasl_ssl://127.0.0.1:32094/bootstrap: SSL handshake failed: error:0A000086:SSL routines::certificate verify failed: broker certificate could not be verified, verify that ssl.ca.location is correctly configured or root CA certificates are installed (install ca-certificates package) (after 19ms in state SSL_HANDSHAKE)',
+  clientCert: '[thrd:ssl://127.0.0.1:32095/bootstrap]: ssl://127.0.0.1:32095/bootstrap: Receive failed: error:0A000412:SSL routines::sslv3 alert bad certificate: SSL alert number 42 (after 1ms in state APIVERSION_QUERY)',
+  plaintextListener: '[thrd:ssl://127.0.0.1:32092/bootstrap]: ssl://127.0.0.1:32092/bootstrap: SSL handshake failed: Disconnected: SSL connection closed by peer: connecting to a PLAINTEXT broker listener? (after 5ms in state SSL_HANDSHAKE)',
   mechanism:
-    "[thrd:sasl_ssl://127.0.0.1:33095/bootstrap]: sasl_ssl://127.0.0.1:33095/bootstrap: SASL SCRAM-SHA-512 mechanism handshake failed: Broker: Request not valid in current SASL state: broker's supported mechanisms:  (after 3ms in state AUTH_HANDSHAKE)",
-  refused: '[thrd:127.0.0.1:33092/bootstrap]: 127.0.0.1:33092/bootstrap: Connect to ipv4#127.0.0.1:33092 failed: Connection refused (after 0ms in state CONNECT)',
+    "[thrd:sasl_ssl://127.0.0.1:32095/bootstrap]: sasl_ssl://127.0.0.1:32095/bootstrap: SASL SCRAM-SHA-512 mechanism handshake failed: Broker: Request not valid in current SASL state: broker's supported mechanisms:  (after 3ms in state AUTH_HANDSHAKE)",
+  refused: '[thrd:127.0.0.1:32092/bootstrap]: 127.0.0.1:32092/bootstrap: Connect to ipv4#127.0.0.1:32092 failed: Connection refused (after 0ms in state CONNECT)',
 };
 
 test("librdkafka's refusals become coded errors naming the setting; other failures stay retried", () => {
@@ -100,9 +109,9 @@ test("librdkafka's refusals become coded errors naming the setting; other failur
     assert.match(e!.message, re);
     assert.equal(e!.canRetry, false);
   };
-  expect(lines.password, 'KAFKA_AUTH_FAILED', /broker at 127\.0\.0\.1:33094 refused the SASL SCRAM-SHA-512 login of user "alice": check KAFKA_SASL_PASSWORD/);
-  expect(lines.ca, 'KAFKA_TLS_FAILED', /certificate of the broker at 127\.0\.0\.1:33094 does not verify against the CA\(s\) of KAFKA_SSL_CA.*check KAFKA_SSL_CA/);
-  expect(lines.clientCert, 'KAFKA_TLS_FAILED', /broker at 127\.0\.0\.1:33095 requires a client certificate: check KAFKA_SSL_CERT and KAFKA_SSL_KEY/);
+  expect(lines.password, 'KAFKA_AUTH_FAILED', /broker at 127\.0\.0\.1:32094 refused the SASL SCRAM-SHA-512 login of user "alice": check KAFKA_SASL_PASSWORD/);
+  expect(lines.ca, 'KAFKA_TLS_FAILED', /certificate of the broker at 127\.0\.0\.1:32094 does not verify against the CA\(s\) of KAFKA_SSL_CA.*check KAFKA_SSL_CA/);
+  expect(lines.clientCert, 'KAFKA_TLS_FAILED', /broker at 127\.0\.0\.1:32095 requires a client certificate: check KAFKA_SSL_CERT and KAFKA_SSL_KEY/);
   expect(lines.plaintextListener, 'KAFKA_TLS_FAILED', /speaks plaintext on this port.*KAFKA_SECURITY_PROTOCOL/);
   expect(lines.mechanism, 'KAFKA_AUTH_FAILED', /does not offer SASL mechanism SCRAM-SHA-512 \(it offers: none\): check KAFKA_SASL_MECHANISM/);
   assert.equal(securityFailure(lines.refused, sasl), undefined);

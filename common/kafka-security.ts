@@ -160,6 +160,19 @@ export function kafkaSecurityFromEnv(env: NodeJS.ProcessEnv = process.env): Kafk
   return kafkaSecurityOf(loadConfig(kafkaSecuritySettings, env, undefined));
 }
 
+/** The environment of a child role for these settings: every variable set ('' when unset), so a
+ * child never inherits its parent's by accident (a local plaintext stack under a shell set up for
+ * a secured cluster). */
+export function kafkaSecurityEnv(c: Partial<KafkaSecurityConfig> = {}): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, s] of Object.entries(kafkaSecuritySettings)) {
+    const v = (c as Record<string, unknown>)[key];
+    env[s.env] = typeof v === 'string' && v !== s.default ? v : '';
+    if ('fromFile' in s && s.fromFile) env[`${s.env}_FILE`] = '';
+  }
+  return env;
+}
+
 /** librdkafka's properties for it: what every client config of the project spreads in. */
 export function librdkafkaSecurity(s: KafkaSecurity | undefined): Record<string, string> {
   if (!s || s.protocol === 'plaintext') return {};
@@ -176,13 +189,8 @@ export function librdkafkaSecurity(s: KafkaSecurity | undefined): Record<string,
   return c;
 }
 
-/** The same for kcat and other librdkafka tools: `-X key=value` arguments. */
-export function librdkafkaSecurityArgs(s: KafkaSecurity | undefined): string[] {
-  return Object.entries(librdkafkaSecurity(s)).flatMap(([k, v]) => ['-X', `${k}=${v}`]);
-}
-
 // librdkafka 2.15's lines (facility FAIL) for a refused connection, e.g.
-// "[thrd:sasl_ssl://127.0.0.1:33094/bootstrap]: sasl_ssl://127.0.0.1:33094/bootstrap: SASL
+// "[thrd:sasl_ssl://127.0.0.1:32094/bootstrap]: sasl_ssl://127.0.0.1:32094/bootstrap: SASL
 // authentication error: Authentication failed … (after 334ms in state AUTH_REQ)".
 const FAIL_LINE = /\w+:\/\/([^/\s]+)\/[^:\s\]]+: (.*?)(?:\s*\(after \d+ms in state [^)]*\))?$/;
 

@@ -1,6 +1,7 @@
 // Kafka over TLS and SASL against a broker of this test's own: one KRaft node with a SASL_SSL
 // listener (SCRAM-SHA-512, SCRAM-SHA-256, PLAIN) and a mutual-TLS one, certificates made by openssl
-// in a temp folder (infra/kafka-pki.ts). Ports 33092-33095, used by no stack profile; the shared
+// in a temp folder (infra/kafka-pki.ts). Ports 32092-32095: used by no stack profile, and below the
+// ephemeral range (32768+), where a port may be taken by an outgoing connection. The shared
 // test stack is not needed. What it proves:
 // - every mechanism logs in over TLS, and a client certificate (encrypted key) over mutual TLS;
 // - a role with a wrong password, an untrusted CA or no client certificate stops at start with a
@@ -29,7 +30,7 @@ import { snmpReading } from '../test/raw-readings.js';
 import { eventually, uniquePrefix } from '../test/env.js';
 import { connectStreams, streamSettings, type InRecord } from './index.js';
 
-const PORTS = { plaintext: 33092, secure: 33094 }; // controller 33093, SASL_SSL 33094, mutual TLS 33095
+const PORTS = { plaintext: 32092, secure: 32094 }; // controller 32093, SASL_SSL 32094, mutual TLS 32095
 const password = () => randomBytes(12).toString('hex');
 const users = { alice: password(), bob: password(), paula: password() };
 const logger = createLogger({ test: 'kafka-security' }, 'warn');
@@ -118,11 +119,11 @@ test('a wrong password, an untrusted CA or a missing client certificate stops a 
     runRoleToExit('notifier', { KAFKA_BROKERS: mutualTls, KAFKA_SSL_CA_FILE: pki.caFile, NOTIFY_ROUTES_FILE: routes }),
   ]);
   assert.equal(password.code, 1, password.stderr);
-  assert.match(password.stderr, /\[KAFKA_AUTH_FAILED\] the broker at 127\.0\.0\.1:33094 refused the SASL SCRAM-SHA-512 login of user "alice": check KAFKA_SASL_PASSWORD/);
+  assert.match(password.stderr, /\[KAFKA_AUTH_FAILED\] the broker at 127\.0\.0\.1:32094 refused the SASL SCRAM-SHA-512 login of user "alice": check KAFKA_SASL_PASSWORD/);
   assert.equal(ca.code, 1, ca.stderr);
-  assert.match(ca.stderr, /\[KAFKA_TLS_FAILED\] the certificate of the broker at 127\.0\.0\.1:33094 does not verify .*check KAFKA_SSL_CA/);
+  assert.match(ca.stderr, /\[KAFKA_TLS_FAILED\] the certificate of the broker at 127\.0\.0\.1:32094 does not verify .*check KAFKA_SSL_CA/);
   assert.equal(clientCert.code, 1, clientCert.stderr);
-  assert.match(clientCert.stderr, /\[KAFKA_TLS_FAILED\] the broker at 127\.0\.0\.1:33095 requires a client certificate: check KAFKA_SSL_CERT and KAFKA_SSL_KEY/);
+  assert.match(clientCert.stderr, /\[KAFKA_TLS_FAILED\] the broker at 127\.0\.0\.1:32095 requires a client certificate: check KAFKA_SSL_CERT and KAFKA_SSL_KEY/);
   // At once, not after librdkafka's retries or the probe's 10 s timeout (the rest is node and tsx starting).
   for (const r of [password, ca, clientCert]) assert.ok(r.ms < 20_000, `took ${r.ms} ms`);
   assert.ok(!password.stderr.includes(users.alice) && !password.stderr.includes('not-the-password'), 'no password in the output');

@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from './config.js';
+import { verifyKafkaAccess } from './kafka.js';
 import { PLAINTEXT, kafkaSecurityEnv, kafkaSecurityOf, kafkaSecuritySettings, librdkafkaSecurity, securityFailure } from './kafka-security.js';
 import { makeKafkaPki, type KafkaPki } from '../infra/kafka-pki.js';
 
@@ -116,4 +117,12 @@ test("librdkafka's refusals become coded errors naming the setting; other failur
   expect(lines.mechanism, 'KAFKA_AUTH_FAILED', /does not offer SASL mechanism SCRAM-SHA-512 \(it offers: none\): check KAFKA_SASL_MECHANISM/);
   assert.equal(securityFailure(lines.refused, sasl), undefined);
   assert.equal(securityFailure('Disconnected (after 120ms in state UP)', sasl), undefined);
+});
+
+test('no broker answering: KAFKA_UNAVAILABLE naming KAFKA_BROKERS once the probe times out', async () => {
+  const t0 = Date.now();
+  await assert.rejects(verifyKafkaAccess(['127.0.0.1:32099'], PLAINTEXT, 'kafka-security-test', 1_500), (e: Error & { code: string; canRetry: boolean }) =>
+    e.code === 'KAFKA_UNAVAILABLE' && e.canRetry && /127\.0\.0\.1:32099 within 1500 ms.*check KAFKA_BROKERS/.test(e.message),
+  );
+  assert.ok(Date.now() - t0 < 10_000);
 });

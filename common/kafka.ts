@@ -74,7 +74,13 @@ export function clusterBrokerIds(brokers: string[], opts: { clientId: string; ti
 /** Start-up check of a role's Kafka settings: resolves once the cluster answered a client with
  * them, rejects with KAFKA_AUTH_FAILED / KAFKA_TLS_FAILED (naming the setting) or KAFKA_UNAVAILABLE. */
 export async function verifyKafkaAccess(brokers: string[], security: KafkaSecurity | undefined, clientId: string, timeoutMs = 10_000): Promise<void> {
-  await clusterBrokerIds(brokers, { clientId, timeoutMs, security });
+  try {
+    await clusterBrokerIds(brokers, { clientId, timeoutMs, security });
+  } catch (err) {
+    const e = err as OpsError;
+    if (e.code !== 'KAFKA_UNAVAILABLE') throw err;
+    throw new OpsError('KAFKA_UNAVAILABLE', `${e.message}: check KAFKA_BROKERS, and that the cluster is up`, { canRetry: true, cause: e.cause });
+  }
 }
 
 /**

@@ -5,7 +5,8 @@
 //     [--partitions 6] [--clients confluent,platformatic] [--platformatic-dir DIR]... [--broker-pid PID]
 // --platformatic-dir may be given more than once (one run per install: versions side by side);
 // without it OC_PLATFORMATIC_DIR is used. The broker's CPU is reported when its process is on this
-// machine (the one listening on the first broker's port, or --broker-pid).
+// machine (the one listening on the first broker's port, or --broker-pid). A secured cluster: the
+// KAFKA_SECURITY_PROTOCOL, KAFKA_SSL_* and KAFKA_SASL_* settings of the environment (README).
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,7 +14,8 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import Kafka from '@confluentinc/kafka-javascript';
-import { measureClient, pidCpuSeconds, recordsInTopic, type BenchMessage, type Measurement } from './kafka-clients.js';
+import { kafkaSecurityFromEnv, librdkafkaSecurity } from '../common/kafka-security.js';
+import { kcatSecurityArgs, measureClient, pidCpuSeconds, recordsInTopic, type BenchMessage, type Measurement } from './kafka-clients.js';
 
 const KEYS = 1_000;
 const VALUE_BYTES = 600;
@@ -48,6 +50,7 @@ const { values: args } = parseArgs({
   },
 });
 const brokers = args.brokers.split(',');
+const security = kafkaSecurityFromEnv();
 const n = Number(args.messages);
 const partitions = Number(args.partitions);
 const brokerPid = args['broker-pid'] ? Number(args['broker-pid']) : findBrokerPid();
@@ -112,19 +115,19 @@ function timedShell(script: string): Promise<{ seconds: number; cpu: number; std
 
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
-async function measureKcat(topic: string, inputFile: string): Promise<Row> {
+async function measureKcat(topic: string, inputFile: string, kcatSecurity: string[]): Promise<Row> {
   const b = brokers.join(',');
   const broker0 = brokerPid ? pidCpuSeconds(brokerPid) : 0;
   const produce = await timedShell(
-    ['kcat', '-P', '-q', '-b', b, '-t', topic, '-D', escaped(DELIMITER), '-K', escaped(Buffer.of(KEY_DELIMITER)), '-z', 'snappy', '-X', 'enable.idempotence=true', '-X', 'acks=all', '-X', `linger.ms=5`]
+    ['kcat', ...kcatSecurity, '-P', '-q', '-b', b, '-t', topic, '-D', escaped(DELIMITER), '-K', escaped(Buffer.of(KEY_DELIMITER)), '-z', 'snappy', '-X', 'enable.idempotence=true', '-X', 'acks=all', '-X', `linger.ms=5`]
       .map(quote)
       .join(' ') + ` < ${quote(inputFile)}`,
   );
   const broker1 = brokerPid ? pidCpuSeconds(brokerPid) : 0;
-  const produced = await recordsInTopic(brokers, topic, partitions);
+  const produced = await recordsInTopic(brokers, topic, partitions, security);
   const broker2 = brokerPid ? pidCpuSeconds(brokerPid) : 0;
   // No -q: kcat tells on stderr at which offset it reached each partition's end.
-  const consume = await timedShell(['kcat', '-C', '-b', b, '-t', topic, '-o', 'beginning', '-e', '-f', '%s'].map(quote).join(' ') + ' > /dev/null');
+  const consume = await timedShell(['kcat', ...kcatSecurity, '-C', '-b', b, '-t', topic, '-o', 'beginning', '-e', '-f', '%s'].map(quote).join(' ') + ' > /dev/null');
   const broker3 = brokerPid ? pidCpuSeconds(brokerPid) : 0;
   const ends = new Map<string, number>();
   for (const m of consume.stderr.matchAll(/Reached end of topic \S+ \[(\d+)\] at offset (\d+)/g)) ends.set(m[1], Number(m[2]));
@@ -169,7 +172,7 @@ async function main(): Promise<void> {
     else throw new Error(`unknown client ${c} (confluent, platformatic)`);
   }
 
-  const admin: Admin = Kafka.AdminClient.create({ 'bootstrap.servers': brokers.join(','), 'client.id': 'bench-clients-probe' });
+  const admin: Admin = Kafka.AdminClient.create({ 'bootstrap.servers': brokers.join(','), 'client.id': 'bench-clients-probe', ...(librdkafkaSecurity(security) as object) });
   const tmp = mkdtempSync(join(tmpdir(), 'oc-kafka-clients-'));
   const watchdog = setTimeout(() => {
     process.stderr.write(`over the ${BUDGET_MS / 1000} s budget: giving up\n`);
@@ -191,11 +194,11 @@ async function main(): Promise<void> {
     const rows: Row[] = [];
     for (const r of runs) {
       if (r.name === 'kcat') {
-        rows.push(await measureKcat(r.topic, inputFile));
+        rows.push(await measureKcat(r.topic, inputFile, kcatSecurityArgs(security, tmp)));
         continue;
       }
       try {
-        const m: Measurement = await measureClient({ client: r.name as 'confluent' | 'platformatic', brokers, topic: r.topic, messages, partitions, platformaticDir: r.dir, brokerPid });
+        const m: Measurement = await measureClient({ client: r.name as 'confluent' | 'platformatic', brokers, security, topic: r.topic, messages, partitions, platformaticDir: r.dir, brokerPid });
         rows.push(m);
       } catch (err) {
         const code = (err as { code?: unknown }).code;

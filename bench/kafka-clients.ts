@@ -11,11 +11,12 @@
 import Kafka from '@confluentinc/kafka-javascript';
 import type { LibrdKafkaError } from '@confluentinc/kafka-javascript';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { OpsError } from '../common/errors.js';
+import { librdkafkaSecurity, type KafkaSecurity } from '../common/kafka-security.js';
 import { call } from '../streams/kafka-client.js';
 
 export interface BenchMessage {
@@ -27,6 +28,8 @@ export interface BenchMessage {
 export interface MeasureOptions {
   client: 'confluent' | 'platformatic';
   brokers: string[];
+  /** TLS and SASL of the brokers (absent: plaintext) */
+  security?: KafkaSecurity;
   topic: string; // exists, empty, `partitions` partitions
   messages: BenchMessage[];
   partitions: number;
@@ -115,7 +118,7 @@ type NativeConsumer = InstanceType<typeof Kafka.KafkaConsumer>;
 
 async function runConfluent(o: MeasureOptions): Promise<ClientRun> {
   const produce = await produceConfluent(o);
-  const produced = await recordsInTopic(o.brokers, o.topic, o.partitions);
+  const produced = await recordsInTopic(o.brokers, o.topic, o.partitions, o.security);
   const consumed = new Tally();
   const consume = { clock: await consumeConfluent(o, produced, consumed) };
   return {
@@ -134,7 +137,7 @@ async function runConfluent(o: MeasureOptions): Promise<ClientRun> {
 }
 
 function commonConfluentConfig(o: MeasureOptions, role: string) {
-  return { 'bootstrap.servers': o.brokers.join(','), 'client.id': `bench-clients-${role}`, log_level: 4 /* warnings */ };
+  return { 'bootstrap.servers': o.brokers.join(','), 'client.id': `bench-clients-${role}`, log_level: 4 /* warnings */, ...(librdkafkaSecurity(o.security) as object) };
 }
 
 async function produceConfluent(o: MeasureOptions): Promise<ProducePhase> {
@@ -346,7 +349,7 @@ async function runPlatformatic(o: MeasureOptions): Promise<ClientRun> {
   if (shimmed && atLeast(version, [2, 0, 0])) notes.push(`Promise.withResolvers shimmed: ${version} requires Node >= 22, this is ${process.version}`);
   if (typeof kafka.compatibilityPartitioner !== 'function') throw new Error(`${PLATFORMATIC} ${version} has no compatibilityPartitioner: its records would not land where Java's and librdkafka's do`);
   const produce = await producePlatformatic(kafka, o, inflight.n);
-  const produced = await recordsInTopic(o.brokers, o.topic, o.partitions);
+  const produced = await recordsInTopic(o.brokers, o.topic, o.partitions, o.security);
   const consumed = new Tally();
   const consume = { clock: await consumePlatformatic(kafka, o, produced, consumed) };
   return { label: `platformatic ${version}`, notes, produce, produced, consume, consumed };
@@ -356,6 +359,7 @@ async function producePlatformatic(kafka: PlatformaticKafka, o: MeasureOptions, 
   const producer = new kafka.Producer({
     clientId: 'bench-clients-platformatic-producer',
     bootstrapBrokers: o.brokers,
+    ...platformaticSecurity(o.security),
     idempotent: true,
     acks: -1, // all in-sync replicas
     compression: 'snappy',
@@ -401,6 +405,7 @@ async function consumePlatformatic(kafka: PlatformaticKafka, o: MeasureOptions, 
   const consumer = new kafka.Consumer({
     clientId: 'bench-clients-platformatic-consumer',
     bootstrapBrokers: o.brokers,
+    ...platformaticSecurity(o.security),
     groupId: `bench-clients-${randomBytes(4).toString('hex')}`,
     isolationLevel: 1, // READ_COMMITTED (its default too)
     autocommit: false, // nothing is committed: kcat commits nothing either
@@ -440,13 +445,40 @@ async function consumePlatformatic(kafka: PlatformaticKafka, o: MeasureOptions, 
   return clock;
 }
 
+/** @platformatic/kafka's TLS (Node's tls options) and SASL options for the same settings. */
+function platformaticSecurity(s: KafkaSecurity | undefined): Record<string, unknown> {
+  if (!s || s.protocol === 'plaintext') return {};
+  const out: Record<string, unknown> = {};
+  if (s.protocol === 'ssl' || s.protocol === 'sasl_ssl')
+    out.tls = { ...(s.tls?.ca ? { ca: s.tls.ca } : {}), ...(s.tls?.cert ? { cert: s.tls.cert, key: s.tls.key, passphrase: s.tls.keyPassword } : {}) };
+  if (s.sasl) out.sasl = { mechanism: s.sasl.mechanism, username: s.sasl.username, password: s.sasl.password };
+  return out;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Shared
 
+/** kcat's arguments for the same settings: a properties file (mode 0600) in `dir` with the PEMs
+ * beside it, so that no secret is on a command line. */
+export function kcatSecurityArgs(security: KafkaSecurity | undefined, dir: string): string[] {
+  const props = librdkafkaSecurity(security);
+  if (Object.keys(props).length === 0) return [];
+  const lines = Object.entries(props).map(([k, v]) => {
+    const pem = /^ssl\.(ca|certificate|key)\.pem$/.exec(k);
+    if (!pem) return `${k}=${v}`;
+    const file = join(dir, `kcat-${pem[1]}.pem`);
+    writeFileSync(file, v, { mode: 0o600 });
+    return `ssl.${pem[1]}.location=${file}`;
+  });
+  const file = join(dir, 'kcat-security.properties');
+  writeFileSync(file, lines.join('\n') + '\n', { mode: 0o600 });
+  return ['-F', file];
+}
+
 /** Records in the topic (sum of its partitions' end offsets), asked of the broker by a client that
  * is not the one under test. */
-export async function recordsInTopic(brokers: string[], topic: string, partitions: number): Promise<number> {
-  const admin = Kafka.AdminClient.create({ 'bootstrap.servers': brokers.join(','), 'client.id': 'bench-clients-check' });
+export async function recordsInTopic(brokers: string[], topic: string, partitions: number, security?: KafkaSecurity): Promise<number> {
+  const admin = Kafka.AdminClient.create({ 'bootstrap.servers': brokers.join(','), 'client.id': 'bench-clients-check', ...(librdkafkaSecurity(security) as object) });
   try {
     const spec = Array.from({ length: partitions }, (_, partition) => ({ topic, partition, offset: Kafka.OffsetSpec.LATEST }));
     const result = await call<Kafka.ListOffsetsResult[]>((cb) => admin.listOffsets(spec, { timeout: 10_000, isolationLevel: Kafka.IsolationLevel.READ_COMMITTED }, cb));

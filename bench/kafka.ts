@@ -11,11 +11,12 @@ import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { kafkaSecurityOf } from '../common/kafka-security.js';
 import { createLogger } from '../common/log.js';
 import { connectStreams, prefixedTopics, type Streams } from '../streams/index.js';
 import type { MetricBatch } from '../schemas/types.js';
 import type { BenchContext } from './run.js';
-import { measureClient } from './kafka-clients.js';
+import { kcatSecurityArgs, measureClient } from './kafka-clients.js';
 
 const CLIENTS = ['streams', 'confluent', 'platformatic'] as const;
 type Client = (typeof CLIENTS)[number];
@@ -103,7 +104,9 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
     replicationFactor: 1,
     topicPrefix: prefix,
     compression: 'snappy',
+    ...ctx.kafkaSecurity,
   } as const;
+  const security = kafkaSecurityOf(ctx.kafkaSecurity);
   const topics = prefixedTopics(prefix);
   const kcatTopic = `${prefix}kcat`;
   const streams = await connectStreams({ config, clientId: 'bench', logger, writes: ['metrics'] });
@@ -141,7 +144,7 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
       const topic = `${prefix}${client}`;
       await streams.admin.ensureTopics([{ name: topic, partitions: 6, config: {} }], 1);
       const messages = batches.map((b) => ({ key: Buffer.from(b.deviceId), value: streams.serde.encode(topics.metrics, b), timestamp: b.ts }));
-      const m = await measureClient({ client, brokers: ctx.kafkaBrokers, topic, messages, partitions: 6 });
+      const m = await measureClient({ client, brokers: ctx.kafkaBrokers, security, topic, messages, partitions: 6 });
       if (m.consumed !== n) throw new Error(`kafka bench: ${client} consumed ${m.consumed} of ${n}: ${m.notes}`);
       produceS = m.produce_s;
       consumeS = m.consume_s;
@@ -149,11 +152,12 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
     }
 
     const brokers = ctx.kafkaBrokers.join(',');
-    const kcatProduceS = await timed('kcat', ['-P', '-q', '-b', brokers, '-t', kcatTopic, '-D', MESSAGE_DELIMITER, '-K', KEY_DELIMITER, '-z', 'snappy', '-X', 'enable.idempotence=true', '-X', 'acks=all', '-X', 'linger.ms=5'], file);
+    const kcatSecurity = kcatSecurityArgs(security, dir);
+    const kcatProduceS = await timed('kcat', [...kcatSecurity, '-P', '-q', '-b', brokers, '-t', kcatTopic, '-D', MESSAGE_DELIMITER, '-K', KEY_DELIMITER, '-z', 'snappy', '-X', 'enable.idempotence=true', '-X', 'acks=all', '-X', 'linger.ms=5'], file);
     const kcatCount = [...(await streams.admin.endOffsets(kcatTopic)).values()].reduce((a, b) => a + b, 0n);
     if (kcatCount !== BigInt(n)) throw new Error(`kcat produced ${kcatCount} messages, expected ${n}`);
 
-    const kcatConsumeS = await timed('kcat', ['-C', '-q', '-b', brokers, '-t', kcatTopic, '-o', 'beginning', '-e', '-f', '%s']);
+    const kcatConsumeS = await timed('kcat', [...kcatSecurity, '-C', '-q', '-b', brokers, '-t', kcatTopic, '-o', 'beginning', '-e', '-f', '%s']);
 
     const f = (x: number) => Math.round(x);
     const figures = {

@@ -17,6 +17,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
+import { kafkaSecurityEnv, type KafkaSecurityConfig } from '../common/kafka-security.js';
 import { createLogger } from '../common/log.js';
 import { connectStreams, type StreamConsumer, type Streams } from '../streams/index.js';
 import { freePort, projectRoot, startRole, type RoleProcess } from '../bin/supervisor.js';
@@ -68,6 +69,8 @@ const sum = (m: Map<number, bigint>) => [...m.values()].reduce((a, b) => a + b, 
 async function runTarget(o: {
   label: string;
   endpoints: { kafkaBrokers: string[]; databaseUrl: string; redisUrl: string };
+  /** TLS and SASL of kafkaBrokers (absent: plaintext, as the local stacks are) */
+  kafkaSecurity?: KafkaSecurityConfig;
   registryUrl?: string;
   replicationFactor: number;
   rates: number[];
@@ -87,6 +90,7 @@ async function runTarget(o: {
   try {
     const base: Record<string, string> = {
       KAFKA_BROKERS: o.endpoints.kafkaBrokers.join(','),
+      ...kafkaSecurityEnv(o.kafkaSecurity),
       KAFKA_TOPIC_PREFIX: prefix,
       KAFKA_PARTITIONS: String(DEFAULTS.partitions),
       KAFKA_REPLICATION_FACTOR: String(o.replicationFactor),
@@ -102,7 +106,7 @@ async function runTarget(o: {
     }
     base.SCHEMA_REGISTRY_URL = registryUrl;
     streams = await connectStreams({
-      config: { kafkaBrokers: o.endpoints.kafkaBrokers, schemaRegistryUrl: registryUrl, partitions: DEFAULTS.partitions, replicationFactor: o.replicationFactor, topicPrefix: prefix, compression: 'snappy' },
+      config: { kafkaBrokers: o.endpoints.kafkaBrokers, schemaRegistryUrl: registryUrl, partitions: DEFAULTS.partitions, replicationFactor: o.replicationFactor, topicPrefix: prefix, compression: 'snappy', ...o.kafkaSecurity },
       clientId: 'bench-pipeline',
       logger,
       writes: ['rawSnmp'],
@@ -234,7 +238,7 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
   const figures: Record<string, unknown> = {};
   const single = ctx.args.includes('--skip-single')
     ? []
-    : await runTarget({ label: 'one broker', endpoints: { kafkaBrokers: ctx.kafkaBrokers, databaseUrl: ctx.databaseUrl, redisUrl: ctx.redisUrl }, registryUrl: ctx.registryUrl, replicationFactor: 1, rates: list('rates', DEFAULTS.rates), stepMs, say: ctx.say });
+    : await runTarget({ label: 'one broker', endpoints: { kafkaBrokers: ctx.kafkaBrokers, databaseUrl: ctx.databaseUrl, redisUrl: ctx.redisUrl }, kafkaSecurity: ctx.kafkaSecurity, registryUrl: ctx.registryUrl, replicationFactor: 1, rates: list('rates', DEFAULTS.rates), stepMs, say: ctx.say });
   const one = best(single);
   figures.sustained_readings_s = one.sustained;
   figures.e2e_p99_ms = one.p99;

@@ -58,7 +58,7 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
   const devices = 500;
   const logger = createLogger({ role: 'bench' }, 'warn');
   const prefix = `benchp${randomBytes(3).toString('hex')}.`;
-  const config = { kafkaBrokers: ctx.kafkaBrokers, schemaRegistryUrl: ctx.registryUrl, partitions: 6, replicationFactor: 1, topicPrefix: prefix, compression: 'snappy' } as const;
+  const config = { kafkaBrokers: ctx.kafkaBrokers, schemaRegistryUrl: ctx.registryUrl, partitions: 6, replicationFactor: 1, topicPrefix: prefix, compression: 'snappy', ...ctx.kafkaSecurity } as const;
   const streams = await connectStreams({ config, clientId: 'bench-processor', logger, writes: ['rawSnmp', 'metrics', 'live', 'baselines', 'anomalies', 'health'] });
   const passTopic = `${prefix}bench.passthrough`;
   try {

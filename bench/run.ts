@@ -1,5 +1,10 @@
 // `npm run bench -- NAME`: starts what the benchmark needs on the test profile (reusing a stack
 // that is already up), runs it, and lets it print its figures; each ends with one JSON line.
+// BENCH_KAFKA_BROKERS runs the Kafka side against a cluster of yours instead of the stack's
+// (plaintext) Kafka, with the KAFKA_SECURITY_PROTOCOL, KAFKA_SSL_* and KAFKA_SASL_* settings of the
+// environment: every client a bench makes, kcat and the roles it starts use them.
+import { loadConfig } from '../common/config.js';
+import { kafkaSecurityEnv, kafkaSecurityOf, kafkaSecuritySettings, type KafkaSecurityConfig } from '../common/kafka-security.js';
 import { createLogger } from '../common/log.js';
 import { DEFAULT_APT_PACKAGES, ensureInstalled } from '../infra/install.js';
 import { startStack } from '../infra/stack.js';
@@ -8,6 +13,8 @@ import { join } from 'node:path';
 
 export interface BenchContext {
   kafkaBrokers: string[];
+  /** TLS and SASL settings of kafkaBrokers (spread into a streams config; kafkaSecurityOf for clients). */
+  kafkaSecurity: KafkaSecurityConfig;
   databaseUrl: string;
   redisUrl: string;
   registryUrl: string;
@@ -40,24 +47,31 @@ export async function runBench(argv: string[]): Promise<void> {
   const logger = createLogger({ role: 'bench' });
   const bench = await load();
   const say = (m: string) => process.stdout.write(`${m}\n`);
+  const plaintext = loadConfig(kafkaSecuritySettings, {}, undefined);
   if (bench.needsStack === false) {
-    const figures = await bench.run({ kafkaBrokers: [], databaseUrl: '', redisUrl: '', registryUrl: '', args, say });
+    const figures = await bench.run({ kafkaBrokers: [], kafkaSecurity: plaintext, databaseUrl: '', redisUrl: '', registryUrl: '', args, say });
     process.stdout.write(JSON.stringify({ bench: name, ...figures }) + '\n');
     return;
   }
+  const external = process.env.BENCH_KAFKA_BROKERS?.split(',').map((b) => b.trim()).filter(Boolean);
+  const kafkaSecurity = external ? loadConfig(kafkaSecuritySettings, process.env, undefined) : plaintext;
+  if (!external && kafkaSecurityOf(loadConfig(kafkaSecuritySettings, process.env, undefined)).protocol !== 'plaintext')
+    say('note: the KAFKA_SSL_* / KAFKA_SASL_* settings of the environment are not used: the local stack is plaintext (BENCH_KAFKA_BROKERS names a cluster they are for)');
   await ensureInstalled({ root: projectRoot, logger, kafka: true, python: true, apt: name === 'ui' ? [...DEFAULT_APT_PACKAGES, 'chromium'] : undefined });
   const stack = await startStack({ root: projectRoot, profile: 'test', brokers: 1, logger });
+  const kafkaBrokers = external ?? stack.endpoints.kafkaBrokers;
+  if (external) say(`Kafka: ${kafkaBrokers.join(',')} (BENCH_KAFKA_BROKERS, ${kafkaSecurityOf(kafkaSecurity).protocol})`);
   const port = await freePort();
   const registryUrl = `http://127.0.0.1:${port}`;
   const registry = await startRole({
     name: 'bench-registry',
     role: 'registry',
-    env: { KAFKA_BROKERS: stack.endpoints.kafkaBrokers.join(','), REGISTRY_PORT: String(port) },
+    env: { KAFKA_BROKERS: kafkaBrokers.join(','), ...kafkaSecurityEnv(kafkaSecurity), REGISTRY_PORT: String(port) },
     logDir: join(projectRoot, '.run', 'test', 'logs'),
     ready: async () => (await fetch(`${registryUrl}/subjects`).catch(() => null))?.ok === true,
   });
   try {
-    const figures = await bench.run({ ...stack.endpoints, registryUrl, args, say });
+    const figures = await bench.run({ ...stack.endpoints, kafkaBrokers, kafkaSecurity, registryUrl, args, say });
     process.stdout.write(JSON.stringify({ bench: name, ...figures }) + '\n');
   } finally {
     await registry.stop();

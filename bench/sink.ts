@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { Redis } from 'ioredis';
+import { kafkaSecurityEnv } from '../common/kafka-security.js';
 import { createLogger } from '../common/log.js';
 import { connectStreams } from '../streams/index.js';
 import { projectRoot, startRole } from '../bin/supervisor.js';
@@ -106,7 +107,7 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
   const total = messages * samplesPerBatch;
   const logger = createLogger({ role: 'bench' }, 'warn');
   const prefix = `benchsink${randomBytes(3).toString('hex')}.`;
-  const config = { kafkaBrokers: ctx.kafkaBrokers, schemaRegistryUrl: ctx.registryUrl, partitions, replicationFactor: 1, topicPrefix: prefix, compression: 'snappy' } as const;
+  const config = { kafkaBrokers: ctx.kafkaBrokers, schemaRegistryUrl: ctx.registryUrl, partitions, replicationFactor: 1, topicPrefix: prefix, compression: 'snappy', ...ctx.kafkaSecurity } as const;
   const dbName = `bench_sink_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: ctx.databaseUrl });
   await admin.connect();
@@ -175,6 +176,7 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
       logDir: join(dir, 'logs'),
       env: {
         KAFKA_BROKERS: ctx.kafkaBrokers.join(','),
+        ...kafkaSecurityEnv(ctx.kafkaSecurity),
         SCHEMA_REGISTRY_URL: ctx.registryUrl,
         DATABASE_URL: databaseUrl,
         REDIS_URL: process.env.BENCH_SINK_REDIS ?? ctx.redisUrl,

@@ -5,6 +5,7 @@
 // the same settings, or scale the collectors out and in.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { kafkaSecurityEnv, type KafkaSecurityConfig } from '../common/kafka-security.js';
 import { freePort, startRole, type RoleProcess } from './supervisor.js';
 import { projectRoot } from './supervisor.js';
 
@@ -16,6 +17,9 @@ export interface PipelineEndpoints {
 
 export interface PipelineOptions {
   endpoints: PipelineEndpoints;
+  /** TLS and SASL of every role's Kafka clients. Default plaintext, whatever this process's
+   * environment says: the local stacks are plaintext. */
+  kafkaSecurity?: Partial<KafkaSecurityConfig>;
   runDir: string; // .run/<profile> or a test's own folder
   jwtSecret: string;
   topicPrefix?: string;
@@ -77,6 +81,7 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
   const roles = new Map<string, RoleProcess>();
   const base: Record<string, string> = {
     KAFKA_BROKERS: o.endpoints.kafkaBrokers.join(','),
+    ...kafkaSecurityEnv(o.kafkaSecurity),
     DATABASE_URL: o.endpoints.databaseUrl,
     REDIS_URL: o.endpoints.redisUrl,
     KAFKA_TOPIC_PREFIX: o.topicPrefix ?? '',

@@ -43,3 +43,42 @@ test('an unknown key in the file is refused by name', () => {
   writeFileSync(file, 'intervall: 5000\n');
   assert.throws(() => loadConfig(settings, { T_BROKERS: 'k:1' }, file), (e: Error & { code: string }) => e.code === 'CONFIG_UNKNOWN_KEY' && /intervall/.test(e.message));
 });
+
+const secretSettings = defineSettings({
+  user: { kind: 'string', env: 'T_USER', default: '', fromFile: true, doc: 'user' },
+  password: {
+    kind: 'secret',
+    env: 'T_PASSWORD',
+    default: '',
+    fromFile: true,
+    doc: 'password',
+    check: (v, c) => (c.user && !v ? 'is required with T_USER' : undefined),
+  },
+});
+
+test('a setting with fromFile reads <ENV>_FILE (or <key>File in the YAML file), trimmed', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
+  writeFileSync(join(dir, 'pw'), 's3cret\n');
+  assert.equal(loadConfig(secretSettings, { T_USER: 'u', T_PASSWORD_FILE: join(dir, 'pw') }, undefined).password, 's3cret');
+  const yaml = join(dir, 'c.yaml');
+  writeFileSync(yaml, `user: u\npasswordFile: ${join(dir, 'pw')}\n`);
+  assert.equal(loadConfig(secretSettings, {}, yaml).password, 's3cret');
+});
+
+test('a missing _FILE, or both forms at once, is refused by name', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
+  const missing = join(dir, 'absent');
+  assert.throws(
+    () => loadConfig(secretSettings, { T_USER: 'u', T_PASSWORD_FILE: missing }, undefined),
+    (e: Error & { code: string }) => e.code === 'CONFIG_INVALID' && /password \(env T_PASSWORD_FILE\) names .*absent, which cannot be read \(ENOENT\)/.test(e.message),
+  );
+  writeFileSync(join(dir, 'pw'), 'x');
+  assert.throws(() => loadConfig(secretSettings, { T_PASSWORD: 'a', T_PASSWORD_FILE: join(dir, 'pw') }, undefined), /password: set T_PASSWORD or T_PASSWORD_FILE, not both/);
+});
+
+test('a check sees the other settings and names its own', () => {
+  assert.throws(
+    () => loadConfig(secretSettings, { T_USER: 'u' }, undefined),
+    (e: Error & { code: string }) => e.code === 'CONFIG_INVALID' && /^password \(env T_PASSWORD or T_PASSWORD_FILE\) is required with T_USER$/.test(e.message),
+  );
+});

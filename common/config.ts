@@ -1,6 +1,8 @@
 // Typed, validated configuration. Each role declares its settings once (environment name, type,
 // default, documentation); `loadConfig` reads the environment and an optional YAML file, rejects
 // unknown keys, and fails at start with an error that names the setting and what would fix it.
+// A setting may also be read from a file (`<ENV>_FILE`, a mounted secret) and may be checked
+// against the others once all are known (a client certificate needs its key).
 // The result is frozen: nothing changes configuration behind a running role's back.
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
@@ -14,6 +16,12 @@ interface SettingBase<K extends Kind> {
   min?: number;
   max?: number;
   choices?: readonly string[];
+  /** The value may come from a file instead: env `<env>_FILE` (YAML key `<key>File`) names it
+   * (a Kubernetes or Docker secret mount). Setting both forms is refused. */
+  fromFile?: boolean;
+  /** Checked once every value is read: what is wrong with this value given the others (the error
+   * then names this setting), or undefined. */
+  check?: (value: unknown, config: Readonly<Record<string, unknown>>) => string | undefined;
 }
 export type Setting =
   | (SettingBase<'string' | 'url' | 'secret'> & { default?: string })
@@ -90,7 +98,7 @@ export function loadConfig<T extends Record<string, Setting>>(
   env: NodeJS.ProcessEnv = process.env,
   file: string | undefined = env.OC_CONFIG,
 ): ConfigOf<T> {
-  let fromFile: Record<string, unknown> = {};
+  let fromYaml: Record<string, unknown> = {};
   if (file) {
     let text: string;
     try {
@@ -100,25 +108,44 @@ export function loadConfig<T extends Record<string, Setting>>(
     }
     const parsed = parseYaml(text) ?? {};
     if (typeof parsed !== 'object' || Array.isArray(parsed)) fail('CONFIG_INVALID', `${file} must hold a mapping of setting: value`);
-    fromFile = parsed as Record<string, unknown>;
-    for (const k of Object.keys(fromFile))
-      if (!(k in settings))
-        fail('CONFIG_UNKNOWN_KEY', `${file} has unknown setting "${k}"; known settings: ${Object.keys(settings).join(', ')}`);
+    fromYaml = parsed as Record<string, unknown>;
+    const known = Object.entries(settings).flatMap(([k, s]) => (s.fromFile ? [k, `${k}File`] : [k]));
+    for (const k of Object.keys(fromYaml))
+      if (!known.includes(k))
+        fail('CONFIG_UNKNOWN_KEY', `${file} has unknown setting "${k}"; known settings: ${known.join(', ')}`);
   }
   const out: Record<string, unknown> = {};
   for (const [key, s] of Object.entries(settings)) {
     const envValue = env[s.env];
+    const envFile = s.fromFile ? env[`${s.env}_FILE`] : undefined;
+    const yamlFile = s.fromFile ? fromYaml[`${key}File`] : undefined;
+    if (envValue && envFile) fail('CONFIG_INVALID', `${key}: set ${s.env} or ${s.env}_FILE, not both`);
+    if (key in fromYaml && yamlFile !== undefined) fail('CONFIG_INVALID', `${key}: ${file} sets ${key} and ${key}File; keep one`);
     if (envValue !== undefined && envValue !== '') out[key] = coerce(key, s, envValue, `env ${s.env}`);
-    else if (key in fromFile) out[key] = coerce(key, s, fromFile[key], `file ${file}`);
+    else if (envFile) out[key] = coerce(key, s, readSettingFile(key, envFile, `env ${s.env}_FILE`), `file named by env ${s.env}_FILE`);
+    else if (key in fromYaml) out[key] = coerce(key, s, fromYaml[key], `file ${file}`);
+    else if (yamlFile !== undefined) out[key] = coerce(key, s, readSettingFile(key, String(yamlFile), `${key}File in ${file}`), `file named by ${key}File in ${file}`);
     else if (s.default !== undefined) out[key] = s.default;
-    else fail('CONFIG_MISSING', `setting ${key} is required: set ${s.env} (${s.doc})`);
+    else fail('CONFIG_MISSING', `setting ${key} is required: set ${s.env}${s.fromFile ? ` or ${s.env}_FILE` : ''} (${s.doc})`);
+  }
+  for (const [key, s] of Object.entries(settings)) {
+    const problem = s.check?.(out[key], out);
+    if (problem) fail('CONFIG_INVALID', `${key} (env ${s.env}${s.fromFile ? ` or ${s.env}_FILE` : ''}) ${problem}`);
   }
   return Object.freeze(out) as ConfigOf<T>;
+}
+
+function readSettingFile(key: string, path: string, from: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    return fail('CONFIG_INVALID', `${key} (${from}) names ${path}, which cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
 }
 
 /** Markdown table of the settings, for README and `--help`. */
 export function describeSettings(settings: Record<string, Setting>): string {
   return Object.entries(settings)
-    .map(([k, s]) => `| ${s.env} | ${k} | ${s.default === undefined ? '(required)' : JSON.stringify(s.default)} | ${s.doc} |`)
+    .map(([k, s]) => `| ${s.env}${s.fromFile ? ` / ${s.env}_FILE` : ''} | ${k} | ${s.default === undefined ? '(required)' : JSON.stringify(s.default)} | ${s.doc} |`)
     .join('\n');
 }

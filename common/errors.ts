@@ -7,6 +7,8 @@ export const errorCodes = [
   'CONFIG_MISSING',
   'CONFIG_UNKNOWN_KEY',
   'KAFKA_UNAVAILABLE',
+  'KAFKA_AUTH_FAILED', // a broker refused the SASL login (names the KAFKA_SASL_* setting to fix)
+  'KAFKA_TLS_FAILED', // the TLS handshake with a broker failed (names the KAFKA_SSL_* setting to fix)
   'SERDE_DECODE_FAILED',
   'SERDE_ENCODE_FAILED',
   'SERDE_SCHEMA_UNKNOWN',

@@ -55,3 +55,22 @@ test('log4j2 config writes to the given file only', () => {
   assert.match(text, /^appender\.file\.fileName = \/data\/kafka-2\.log$/m);
   assert.doesNotMatch(text, /Console/);
 });
+
+test('secure listeners: SASL_SSL and mutual TLS beside plaintext, PEM stores, PLAIN users in the JAAS line', () => {
+  const all = kafkaNodePorts(32092, 3, 32100);
+  assert.deepEqual(all[1], { nodeId: 2, brokerPort: 32094, controllerPort: 32095, saslSslPort: 32102, sslPort: 32103 });
+  const p = parse(renderServerProperties({ node: all[1], all, logDir: '/d', secure: { keystoreFile: '/pki/broker.pem', truststoreFile: '/pki/ca.pem', plainUsers: { paula: 'pw1' } } }));
+  assert.equal(p.listeners, 'PLAINTEXT://127.0.0.1:32094,CONTROLLER://127.0.0.1:32095,SASL_SSL://127.0.0.1:32102,SSL://127.0.0.1:32103');
+  assert.equal(p['advertised.listeners'], 'PLAINTEXT://127.0.0.1:32094,SASL_SSL://127.0.0.1:32102,SSL://127.0.0.1:32103');
+  assert.equal(p['listener.security.protocol.map'], 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_SSL:SASL_SSL,SSL:SSL');
+  assert.equal(p['inter.broker.listener.name'], 'PLAINTEXT');
+  assert.equal(p['listener.name.sasl_ssl.sasl.enabled.mechanisms'], 'SCRAM-SHA-512,SCRAM-SHA-256,PLAIN');
+  assert.equal(p['listener.name.sasl_ssl.plain.sasl.jaas.config'], 'org.apache.kafka.common.security.plain.PlainLoginModule required user_paula="pw1";');
+  assert.equal(p['ssl.keystore.type'], 'PEM');
+  assert.equal(p['ssl.keystore.location'], '/pki/broker.pem');
+  assert.equal(p['ssl.truststore.location'], '/pki/ca.pem');
+  assert.equal(p['listener.name.ssl.ssl.client.auth'], 'required');
+  // Without the option nothing of it appears.
+  const plain = parse(renderServerProperties({ node: kafkaNodePorts(32092, 1)[0], all: kafkaNodePorts(32092, 1), logDir: '/d' }));
+  assert.equal(Object.keys(plain).some((k) => k.startsWith('listener.name.') || k.startsWith('ssl.')), false);
+});

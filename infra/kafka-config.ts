@@ -1,11 +1,31 @@
 // Configuration files of a local KRaft cluster: every node is a combined broker + controller on
 // loopback; node n listens on basePort + 2(n-1) (clients) and the port after it (controller quorum).
+// Optionally (`secure`) node n also listens on secureBasePort + 2(n-1) with SASL_SSL (SCRAM-SHA-512,
+// SCRAM-SHA-256, PLAIN) and on the port after it with SSL requiring a client certificate (mutual
+// TLS); brokers and controllers keep talking among themselves in plaintext on loopback.
 
 export interface KafkaNodePorts {
   nodeId: number;
   brokerPort: number;
   controllerPort: number;
+  /** with secure listeners: SASL_SSL clients */
+  saslSslPort?: number;
+  /** with secure listeners: SSL clients with a certificate the truststore's CA signed */
+  sslPort?: number;
 }
+
+/** The secure listeners' TLS material and PLAIN users (SCRAM users are made at format time). */
+export interface SecureListenerConfig {
+  /** PEM file: the broker's private key (PKCS#8, unencrypted) followed by its certificate chain. */
+  keystoreFile: string;
+  /** PEM file: the CA(s) client certificates must chain to. */
+  truststoreFile: string;
+  /** PLAIN logins the SASL_SSL listener accepts: name → password. */
+  plainUsers?: Record<string, string>;
+}
+
+/** Names and passwords go into JAAS and StorageTool arguments unquoted: keep them to this set. */
+export const SAFE_CREDENTIAL = /^[A-Za-z0-9._~@%+-]{1,128}$/;
 
 export const KAFKA_CONFIG_DEFAULTS = {
   host: '127.0.0.1',
@@ -16,33 +36,58 @@ export const KAFKA_CONFIG_DEFAULTS = {
   logFileMaxSize: '50MB', // per node log file before it rolls (two old files kept)
 };
 
-export function kafkaNodePorts(basePort: number, brokers: number): KafkaNodePorts[] {
+export function kafkaNodePorts(basePort: number, brokers: number, secureBasePort?: number): KafkaNodePorts[] {
   return Array.from({ length: brokers }, (_, i) => ({
     nodeId: i + 1,
     brokerPort: basePort + 2 * i,
     controllerPort: basePort + 2 * i + 1,
+    ...(secureBasePort === undefined ? {} : { saslSslPort: secureBasePort + 2 * i, sslPort: secureBasePort + 2 * i + 1 }),
   }));
+}
+
+/** server.properties entries of the secure listeners (none without ports). */
+function secureListenerSettings(node: KafkaNodePorts, secure: SecureListenerConfig | undefined): Record<string, string> {
+  if (!secure || node.saslSslPort === undefined || node.sslPort === undefined) return {};
+  const plain = Object.entries(secure.plainUsers ?? {})
+    .map(([name, password]) => ` user_${name}="${password}"`)
+    .join('');
+  return {
+    'listener.name.sasl_ssl.sasl.enabled.mechanisms': 'SCRAM-SHA-512,SCRAM-SHA-256,PLAIN',
+    'listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config': 'org.apache.kafka.common.security.scram.ScramLoginModule required;',
+    'listener.name.sasl_ssl.scram-sha-256.sasl.jaas.config': 'org.apache.kafka.common.security.scram.ScramLoginModule required;',
+    'listener.name.sasl_ssl.plain.sasl.jaas.config': `org.apache.kafka.common.security.plain.PlainLoginModule required${plain};`,
+    // PEM stores (Kafka ≥ 2.7): no keytool, no JKS passwords.
+    'ssl.keystore.type': 'PEM',
+    'ssl.keystore.location': secure.keystoreFile,
+    'ssl.truststore.type': 'PEM',
+    'ssl.truststore.location': secure.truststoreFile,
+    'listener.name.ssl.ssl.client.auth': 'required',
+  };
 }
 
 export function renderServerProperties(opts: {
   node: KafkaNodePorts;
   all: KafkaNodePorts[];
   logDir: string;
+  /** the secure listeners' material, when the ports have them */
+  secure?: SecureListenerConfig;
   extra?: Record<string, string>;
 }): string {
   const { node, all, logDir } = opts;
   const host = KAFKA_CONFIG_DEFAULTS.host;
   const n = all.length;
   const replicated = n >= 3;
+  const secure = opts.secure && node.saslSslPort !== undefined && node.sslPort !== undefined;
+  const clientListeners = [`PLAINTEXT://${host}:${node.brokerPort}`, ...(secure ? [`SASL_SSL://${host}:${node.saslSslPort}`, `SSL://${host}:${node.sslPort}`] : [])];
   const settings: Record<string, string | number | boolean> = {
     'process.roles': 'broker,controller',
     'node.id': node.nodeId,
     // Static quorum: every node is formatted with the same cluster id and no --standalone.
     'controller.quorum.voters': all.map((p) => `${p.nodeId}@${host}:${p.controllerPort}`).join(','),
-    listeners: `PLAINTEXT://${host}:${node.brokerPort},CONTROLLER://${host}:${node.controllerPort}`,
-    'advertised.listeners': `PLAINTEXT://${host}:${node.brokerPort}`,
+    listeners: [clientListeners[0], `CONTROLLER://${host}:${node.controllerPort}`, ...clientListeners.slice(1)].join(','),
+    'advertised.listeners': clientListeners.join(','),
     'controller.listener.names': 'CONTROLLER',
-    'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    'listener.security.protocol.map': `PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT${secure ? ',SASL_SSL:SASL_SSL,SSL:SSL' : ''}`,
     'inter.broker.listener.name': 'PLAINTEXT',
     'log.dirs': logDir,
     'num.partitions': KAFKA_CONFIG_DEFAULTS.partitions,
@@ -67,6 +112,7 @@ export function renderServerProperties(opts: {
     'background.threads': 4,
     'log.segment.bytes': KAFKA_CONFIG_DEFAULTS.logSegmentBytes,
     'log.retention.hours': KAFKA_CONFIG_DEFAULTS.logRetentionHours,
+    ...secureListenerSettings(node, opts.secure),
     ...opts.extra,
   };
   return (

@@ -1,15 +1,17 @@
 // Starts a local KRaft cluster of 1 or 3 combined broker+controller nodes from the jars that
 // infra/install.ts fetched, and waits until clients can really use it: all nodes registered,
 // the group coordinator answering (__consumer_offsets exists) and transactions initialising.
+// With `secure`, every node also has a SASL_SSL and a mutual-TLS listener (kafka-config.ts).
 
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KafkaJS } from '@confluentinc/kafka-javascript';
 import { clusterBrokerIds, kafkaLogger } from '../common/kafka.js';
 import type { Logger } from '../common/log.js';
 import { InfraError } from './errors.js';
-import { kafkaNodePorts, renderLog4j2Properties, renderServerProperties, type KafkaNodePorts } from './kafka-config.js';
+import { SAFE_CREDENTIAL, kafkaNodePorts, renderLog4j2Properties, renderServerProperties, type KafkaNodePorts, type SecureListenerConfig } from './kafka-config.js';
 import { assertPortsFree, fileSize, isPortOpen, startProcess, stopProcess, tailFile, waitUntil, type ManagedProcess } from './proc.js';
 
 export const KAFKA_DEFAULTS = {
@@ -32,8 +34,24 @@ export interface KafkaOptions {
   startTimeoutMs?: number;
   /** Extra server.properties entries, applied to every node. */
   config?: Record<string, string>;
+  /** SASL_SSL and SSL (client certificate required) listeners beside the plaintext one: node n's on
+   * secure.basePort + 2(n-1) and the port after it. */
+  secure?: SecureListeners;
   /** Called as soon as a node's process exists, so a pid file can list it before it is healthy. */
   onSpawn?: (p: ManagedProcess) => void;
+}
+
+export interface ScramUser {
+  mechanism: 'SCRAM-SHA-512' | 'SCRAM-SHA-256';
+  name: string;
+  password: string;
+}
+
+export interface SecureListeners extends SecureListenerConfig {
+  basePort: number;
+  /** Created when the storage is formatted (kafka-storage format --add-scram): a change of users
+   * re-formats the data folder. */
+  scramUsers?: ScramUser[];
 }
 
 export interface KafkaNode extends KafkaNodePorts {
@@ -45,6 +63,10 @@ export interface KafkaNode extends KafkaNodePorts {
 
 export interface KafkaCluster {
   brokers: string[];
+  /** with `secure`: the SASL_SSL listeners */
+  saslSslBrokers?: string[];
+  /** with `secure`: the mutual-TLS listeners */
+  sslBrokers?: string[];
   nodes: KafkaNode[];
   stop(): Promise<void>;
 }
@@ -52,12 +74,13 @@ export interface KafkaCluster {
 export async function startKafka(opts: KafkaOptions): Promise<KafkaCluster> {
   const logger = opts.logger.child({ service: 'kafka' });
   const clusterId = opts.clusterId ?? KAFKA_DEFAULTS.clusterId;
-  const ports = kafkaNodePorts(opts.basePort, opts.brokers);
+  const ports = kafkaNodePorts(opts.basePort, opts.brokers, opts.secure?.basePort);
   if (!existsSync(opts.libsDir) || !readdirSync(opts.libsDir).some((f) => f.startsWith('kafka_2.13-'))) {
     throw new InfraError('SERVICE_START_FAILED', `kafka: no jars at ${opts.libsDir}; run ensureInstalled() first`);
   }
-  await assertPortsFree('kafka', ports.flatMap((p) => [p.brokerPort, p.controllerPort]));
-  prepareDataDir(opts.dataDir, { clusterId, brokers: opts.brokers, basePort: opts.basePort }, logger);
+  checkSecure(opts.secure);
+  await assertPortsFree('kafka', ports.flatMap((p) => [p.brokerPort, p.controllerPort, ...(p.saslSslPort === undefined ? [] : [p.saslSslPort, p.sslPort!])]));
+  prepareDataDir(opts.dataDir, { clusterId, brokers: opts.brokers, basePort: opts.basePort, ...(opts.secure ? { secure: secureShape(opts.secure) } : {}) }, logger);
 
   const started = Date.now();
   const layout = ports.map((node) => {
@@ -70,14 +93,14 @@ export async function startKafka(opts: KafkaOptions): Promise<KafkaCluster> {
       outFile: join(opts.dataDir, `kafka-${node.nodeId}.out`), // JVM's own stdout/stderr (crashes, OOM)
     };
     mkdirSync(nodeDir, { recursive: true });
-    writeFileSync(files.properties, renderServerProperties({ node, all: ports, logDir: nodeDir, extra: opts.config }));
+    writeFileSync(files.properties, renderServerProperties({ node, all: ports, logDir: nodeDir, secure: opts.secure, extra: opts.config }));
     writeFileSync(files.log4j, renderLog4j2Properties(files.logFile));
     return { node, ...files };
   });
 
   const unformatted = layout.filter((l) => !existsSync(join(l.nodeDir, 'meta.properties')));
   if (unformatted.length > 0) {
-    await Promise.all(unformatted.map((l) => formatNode(opts.libsDir, clusterId, l.properties, l.log4j, l.node.nodeId)));
+    await Promise.all(unformatted.map((l) => formatNode(opts.libsDir, clusterId, l.properties, l.log4j, l.node.nodeId, opts.secure?.scramUsers ?? [])));
     logger.info('kafka: formatted storage', { nodes: unformatted.map((l) => l.node.nodeId), ms: Date.now() - started });
   }
 
@@ -95,6 +118,9 @@ export async function startKafka(opts: KafkaOptions): Promise<KafkaCluster> {
   });
   const cluster: KafkaCluster = {
     brokers: ports.map((p) => `127.0.0.1:${p.brokerPort}`),
+    ...(opts.secure
+      ? { saslSslBrokers: ports.map((p) => `127.0.0.1:${p.saslSslPort}`), sslBrokers: ports.map((p) => `127.0.0.1:${p.sslPort}`) }
+      : {}),
     nodes,
     stop: () => stopKafka(nodes, logger),
   };
@@ -123,8 +149,24 @@ function jvmArgs(heap: string, log4jFile: string, libsDir: string): string[] {
   ];
 }
 
-/** Wipes the folder when it holds a cluster of another shape: the quorum's voters are fixed at format. */
-function prepareDataDir(dataDir: string, shape: { clusterId: string; brokers: number; basePort: number }, logger: Logger): void {
+function checkSecure(secure: SecureListeners | undefined): void {
+  if (!secure) return;
+  for (const f of [secure.keystoreFile, secure.truststoreFile])
+    if (!existsSync(f)) throw new InfraError('BAD_ARGUMENT', `kafka: secure listeners need ${f}, which does not exist`);
+  const credentials = [...(secure.scramUsers ?? []).flatMap((u) => [u.name, u.password]), ...Object.entries(secure.plainUsers ?? {}).flat()];
+  if (credentials.some((c) => !SAFE_CREDENTIAL.test(c)))
+    throw new InfraError('BAD_ARGUMENT', `kafka: SASL user names and passwords must match ${SAFE_CREDENTIAL} (they are written into JAAS and StorageTool arguments unquoted)`);
+}
+
+/** What of the secure listeners is fixed at format time, without the passwords themselves. */
+function secureShape(secure: SecureListeners): { basePort: number; scram: string } {
+  const users = (secure.scramUsers ?? []).map((u) => `${u.mechanism}:${u.name}:${u.password}`).sort().join('\n');
+  return { basePort: secure.basePort, scram: createHash('sha256').update(users).digest('hex').slice(0, 16) };
+}
+
+/** Wipes the folder when it holds a cluster of another shape: the quorum's voters and the SCRAM
+ * users are fixed at format. */
+function prepareDataDir(dataDir: string, shape: { clusterId: string; brokers: number; basePort: number; secure?: object }, logger: Logger): void {
   const shapeFile = join(dataDir, 'cluster.json');
   const want = JSON.stringify(shape);
   if (existsSync(shapeFile) && readFileSync(shapeFile, 'utf8').trim() !== want) {
@@ -135,11 +177,14 @@ function prepareDataDir(dataDir: string, shape: { clusterId: string; brokers: nu
   writeFileSync(shapeFile, want + '\n');
 }
 
-function formatNode(libsDir: string, clusterId: string, properties: string, log4j: string, nodeId: number): Promise<void> {
+function formatNode(libsDir: string, clusterId: string, properties: string, log4j: string, nodeId: number, scramUsers: ScramUser[]): Promise<void> {
+  // SCRAM credentials are metadata records: written into the bootstrap metadata at format time,
+  // as kafka-storage.sh format --add-scram does.
+  const scram = scramUsers.flatMap((u) => ['--add-scram', `${u.mechanism}=[name=${u.name},password=${u.password}]`]);
   return new Promise((resolve, reject) => {
     const child = spawn(
       'java',
-      ['-Xmx256m', `-Dlog4j2.configurationFile=${log4j}`, '-cp', `${libsDir}/*`, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', properties],
+      ['-Xmx256m', `-Dlog4j2.configurationFile=${log4j}`, '-cp', `${libsDir}/*`, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', properties, ...scram],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let output = '';

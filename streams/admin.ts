@@ -3,7 +3,7 @@
 // calls are rare and not on any hot path: they use the client's KafkaJS-shaped admin API.
 import type { Logger } from '../common/log.js';
 import { OpsError } from '../common/errors.js';
-import { Kafka, attachLogger, call, commonConfig, type NativeConsumer } from './kafka-client.js';
+import { Kafka, attachLogger, call, commonConfig, type KafkaSecurity, type NativeConsumer } from './kafka-client.js';
 import type { TopicSpec } from './topics.js';
 
 export interface TopicAdmin {
@@ -33,10 +33,10 @@ async function retriable<T>(fn: () => Promise<T>, attempts = 20): Promise<T> {
   }
 }
 
-export async function connectAdmin(opts: { brokers: string[]; logger: Logger; clientId?: string }): Promise<TopicAdmin> {
+export async function connectAdmin(opts: { brokers: string[]; security?: KafkaSecurity; logger: Logger; clientId?: string }): Promise<TopicAdmin> {
   const kafka = new Kafka.KafkaJS.Kafka({});
   const admin = kafka.admin({
-    ...commonConfig({ brokers: opts.brokers, clientId: opts.clientId ?? 'opsconductor-admin', logger: opts.logger }),
+    ...commonConfig({ brokers: opts.brokers, security: opts.security, clientId: opts.clientId ?? 'opsconductor-admin', logger: opts.logger }),
     kafkaJS: { logLevel: Kafka.KafkaJS.logLevel.NOTHING },
   } as never);
   try {
@@ -87,7 +87,7 @@ export async function connectAdmin(opts: { brokers: string[]; logger: Logger; cl
     let c = offsetReaders.get(groupId);
     if (!c) {
       const consumer: NativeConsumer = new Kafka.KafkaConsumer(
-        { ...commonConfig({ brokers: opts.brokers, clientId: `${opts.clientId ?? 'opsconductor-admin'}-offsets`, logger: opts.logger }), 'group.id': groupId, 'enable.auto.commit': false, 'isolation.level': 'read_uncommitted' } as never,
+        { ...commonConfig({ brokers: opts.brokers, security: opts.security, clientId: `${opts.clientId ?? 'opsconductor-admin'}-offsets`, logger: opts.logger }), 'group.id': groupId, 'enable.auto.commit': false, 'isolation.level': 'read_uncommitted' } as never,
         {},
       );
       attachLogger(consumer, opts.logger);

@@ -12,7 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../common/log.js';
 import { OpsError } from '../common/errors.js';
-import { Kafka, attachLogger, call, commonConfig, type NativeConsumer } from './kafka-client.js';
+import { Kafka, attachLogger, call, commonConfig, type KafkaSecurity, type NativeConsumer } from './kafka-client.js';
 import { OFFSET_BEGINNING, keyText } from './consume-loop.js';
 import { jsonChangelogCodec, type ChangelogCodec } from './state-codec.js';
 
@@ -23,6 +23,7 @@ const RESTORE_BATCH = 5_000;
 
 export async function restorePartitions<S>(opts: {
   brokers: string[];
+  security?: KafkaSecurity;
   clientId: string;
   topic: string;
   partitions: number[];
@@ -39,7 +40,7 @@ export async function restorePartitions<S>(opts: {
   const pending = new Set(opts.partitions);
   const consumer: NativeConsumer = new Kafka.KafkaConsumer(
     {
-      ...commonConfig({ brokers: opts.brokers, clientId: `${opts.clientId}-restore`, logger: opts.logger }),
+      ...commonConfig({ brokers: opts.brokers, security: opts.security, clientId: `${opts.clientId}-restore`, logger: opts.logger }),
       'group.id': `restore-${randomUUID()}`, // required by the client; never joined (assign only)
       'enable.auto.commit': false,
       'isolation.level': 'read_committed',

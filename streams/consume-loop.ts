@@ -1,7 +1,7 @@
 // What the plain and the transactional consumer share: the librdkafka consumer settings, batched
 // consumption as a promise, and grouping a consumed batch by partition (order kept).
 import type { Logger } from '../common/log.js';
-import { Kafka, attachLogger, commonConfig, type LibrdKafkaError, type NativeConsumer, type NativeMessage } from './kafka-client.js';
+import { Kafka, attachLogger, commonConfig, type KafkaSecurity, type LibrdKafkaError, type NativeConsumer, type NativeMessage } from './kafka-client.js';
 import { streamMetrics } from './metrics.js';
 
 export const ERR_ASSIGN = -175; // RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS
@@ -12,6 +12,7 @@ export type RebalanceHandler = (this: NativeConsumer, err: LibrdKafkaError, assi
 
 export interface GroupConsumerOptions {
   brokers: string[];
+  security?: KafkaSecurity;
   clientId: string;
   groupId: string;
   logger: Logger;

@@ -4,7 +4,7 @@
 // lets the batch in hand finish and commit.
 import type { Logger } from '../common/log.js';
 import { OpsError } from '../common/errors.js';
-import { call, headersOf, type NativeMessage } from './kafka-client.js';
+import { call, headersOf, type KafkaSecurity, type NativeMessage } from './kafka-client.js';
 import { ERR_ASSIGN, NO_HEADERS, OFFSET_BEGINNING, byPartition, consumeBatch, createGroupConsumer, keyBytes, keyText, recordLag } from './consume-loop.js';
 import type { AvroSerde } from './serde.js';
 import type { DeadLetters } from './dead-letter.js';
@@ -35,6 +35,7 @@ export type AssignmentListener = (assigned: Map<string, number[]>) => void;
 
 export interface ConsumerOptions {
   brokers: string[];
+  security?: KafkaSecurity;
   groupId: string;
   clientId: string;
   topics: string[];
@@ -86,6 +87,7 @@ export function createStreamConsumer(opts: ConsumerOptions): StreamConsumer {
   type NativeConsumer = ReturnType<typeof createGroupConsumer>;
   const consumer: NativeConsumer = createGroupConsumer({
     brokers: opts.brokers,
+    security: opts.security,
     clientId: opts.clientId,
     groupId: opts.groupId,
     logger: opts.logger,

@@ -10,8 +10,10 @@
 import Kafka from '@confluentinc/kafka-javascript';
 import type { LibrdKafkaError, Message } from '@confluentinc/kafka-javascript';
 import type { Logger } from '../common/log.js';
+import { librdkafkaSecurity, type KafkaSecurity } from '../common/kafka-security.js';
 
 export { Kafka };
+export type { KafkaSecurity };
 export type { LibrdKafkaError };
 export type Compression = 'none' | 'gzip' | 'snappy';
 export type NativeProducer = InstanceType<typeof Kafka.Producer>;
@@ -20,6 +22,8 @@ export type NativeMessage = Message;
 
 export interface ClientOptions {
   brokers: string[];
+  /** TLS and SASL (common/kafka-security.ts); absent: plaintext */
+  security?: KafkaSecurity;
   clientId: string;
   logger: Logger;
 }
@@ -42,6 +46,7 @@ export function commonConfig(o: ClientOptions): Record<string, string | number |
     'retry.backoff.max.ms': 1_000, // ms
     'allow.auto.create.topics': false,
     log_level: LOG_LEVEL_WARNING,
+    ...librdkafkaSecurity(o.security),
   };
 }
 

@@ -8,7 +8,7 @@
 // which is backpressure, not a gap: sends stay pending until they are written.
 import type { Logger } from '../common/log.js';
 import { OpsError } from '../common/errors.js';
-import { Kafka, KEY_PARTITIONER, attachLogger, call, commonConfig, connectClient, headersList, keyBuffer, type Compression, type LibrdKafkaError, type NativeProducer } from './kafka-client.js';
+import { Kafka, KEY_PARTITIONER, attachLogger, call, commonConfig, connectClient, headersList, keyBuffer, type Compression, type KafkaSecurity, type LibrdKafkaError, type NativeProducer } from './kafka-client.js';
 import type { AvroSerde } from './serde.js';
 import { streamMetrics } from './metrics.js';
 
@@ -36,6 +36,7 @@ export interface StreamProducer {
 
 export interface ProducerOptions {
   brokers: string[];
+  security?: KafkaSecurity;
   clientId: string;
   serde: AvroSerde;
   logger: Logger;

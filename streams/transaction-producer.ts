@@ -7,7 +7,7 @@
 // record that could not be written makes the commit fail (the transaction is then aborted).
 import type { Logger } from '../common/log.js';
 import { OpsError } from '../common/errors.js';
-import { Kafka, KEY_PARTITIONER, attachLogger, call, keyBuffer, commonConfig, connectClient, type Compression, type LibrdKafkaError, type NativeConsumer, type NativeProducer } from './kafka-client.js';
+import { Kafka, KEY_PARTITIONER, attachLogger, call, commonConfig, connectClient, keyBuffer, type Compression, type KafkaSecurity, type LibrdKafkaError, type NativeConsumer, type NativeProducer } from './kafka-client.js';
 
 /** A transaction left open by a process that died blocks read_committed readers of its partitions
  * until the coordinator aborts it: this bounds that (a restart with the same id aborts it at once). */
@@ -32,7 +32,7 @@ export function failureKind(err: unknown): TransactionFailure {
   return (err as LibrdKafkaError)?.isFatal ? 'fatal' : 'abortable';
 }
 
-export async function createTransactionProducer(o: { brokers: string[]; clientId: string; transactionalId: string; compression: Compression; logger: Logger }): Promise<TransactionProducer> {
+export async function createTransactionProducer(o: { brokers: string[]; security?: KafkaSecurity; clientId: string; transactionalId: string; compression: Compression; logger: Logger }): Promise<TransactionProducer> {
   const producer: NativeProducer = new Kafka.Producer({
     ...commonConfig(o),
     'transactional.id': o.transactionalId,

@@ -12,7 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../common/log.js';
 import { OpsError } from '../common/errors.js';
-import { call, headersList, type Compression, type NativeConsumer, type NativeMessage } from './kafka-client.js';
+import { call, headersList, type Compression, type KafkaSecurity, type NativeConsumer, type NativeMessage } from './kafka-client.js';
 import { ERR_ASSIGN, NO_HEADERS, OFFSET_BEGINNING, byPartition, consumeBatch, createGroupConsumer, keyBytes, keyText, recordLag } from './consume-loop.js';
 import { createTransactionProducer, failureKind, type TransactionProducer } from './transaction-producer.js';
 import type { AvroSerde } from './serde.js';
@@ -41,6 +41,7 @@ export interface StatefulTransform<S> {
 
 export interface TransactionalOptions<S> {
   brokers: string[];
+  security?: KafkaSecurity;
   clientId: string;
   groupId: string;
   inputTopics: string[];
@@ -110,6 +111,7 @@ export function createTransactionalProcessor<S>(opts: TransactionalOptions<S>): 
 
   const consumer: NativeConsumer = createGroupConsumer({
     brokers: opts.brokers,
+    security: opts.security,
     clientId: opts.clientId,
     groupId: opts.groupId,
     logger,
@@ -250,12 +252,12 @@ export function createTransactionalProcessor<S>(opts: TransactionalOptions<S>): 
     await restore(partitions).catch((e) => logger.warn('state restore after an abort failed; retried on the next record', { partitions, err: e }));
   };
 
-  const newProducer = () => createTransactionProducer({ brokers: opts.brokers, clientId: opts.clientId, transactionalId, compression: opts.compression, logger });
+  const newProducer = () => createTransactionProducer({ brokers: opts.brokers, security: opts.security, clientId: opts.clientId, transactionalId, compression: opts.compression, logger });
 
   const restore = async (partitions: number[]) => {
     if (partitions.length === 0) return;
     const t0 = Date.now();
-    const restored = await restorePartitions<S>({ brokers: opts.brokers, clientId: opts.clientId, topic: opts.changelogTopic, partitions, logger, codec });
+    const restored = await restorePartitions<S>({ brokers: opts.brokers, security: opts.security, clientId: opts.clientId, topic: opts.changelogTopic, partitions, logger, codec });
     for (const [p, s] of restored) states.set(p, s);
     transactionMetrics.restoreSeconds.observe({ group: opts.groupId }, (Date.now() - t0) / 1000);
     logger.info('state restored from changelog', { topic: opts.changelogTopic, partitions, keys: [...restored.values()].reduce((n, m) => n + m.size, 0), ms: Date.now() - t0 });

@@ -5,18 +5,25 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { registryConfigFromEnv } from './registry-command.js';
+import { PLAINTEXT } from '../../common/kafka-security.js';
 import { call, dropSchemaTopic, kafkaBrokers, randomSchemaTopic } from './test-registry.js';
 
 test('configuration: defaults, overrides and errors naming the variable', () => {
-  assert.deepEqual(registryConfigFromEnv({}), { host: '127.0.0.1', port: 18081, kafkaBrokers: ['127.0.0.1:39092'], topic: '_schemas' });
+  assert.deepEqual(registryConfigFromEnv({}), { host: '127.0.0.1', port: 18081, kafkaBrokers: ['127.0.0.1:39092'], kafkaSecurity: PLAINTEXT, topic: '_schemas' });
   assert.deepEqual(registryConfigFromEnv({ REGISTRY_PORT: '0', REGISTRY_HOST: '::1', KAFKA_BROKERS: 'a:1, b:2', REGISTRY_TOPIC: '_s' }), {
     host: '::1',
     port: 0,
     kafkaBrokers: ['a:1', 'b:2'],
+    kafkaSecurity: PLAINTEXT,
     topic: '_s',
   });
   assert.throws(() => registryConfigFromEnv({ REGISTRY_PORT: 'http' }), /REGISTRY_PORT/);
   assert.throws(() => registryConfigFromEnv({ KAFKA_BROKERS: 'no-port' }), /KAFKA_BROKERS/);
+  assert.throws(() => registryConfigFromEnv({ KAFKA_SASL_MECHANISM: 'GSSAPI' }), /KAFKA_SASL_MECHANISM.*one of SCRAM-SHA-512, SCRAM-SHA-256, PLAIN/);
+  assert.deepEqual(registryConfigFromEnv({ KAFKA_SASL_MECHANISM: 'PLAIN', KAFKA_SASL_USERNAME: 'reg', KAFKA_SASL_PASSWORD: 'pw' }).kafkaSecurity, {
+    protocol: 'sasl_ssl',
+    sasl: { mechanism: 'PLAIN', username: 'reg', password: 'pw' },
+  });
 });
 
 test('runRegistryCommand serves until SIGTERM, then exits cleanly', { timeout: 60_000 }, async () => {

@@ -1,6 +1,7 @@
 // Entry point of the `registry` role: configuration from the environment, start, stop on signal.
 
 import { createLogger } from '../../common/log.js';
+import { kafkaSecurityFromEnv } from '../../common/kafka-security.js';
 import { startRegistry } from './server.js';
 
 export const registryEnvDefaults = {
@@ -27,7 +28,9 @@ export function registryConfigFromEnv(env: NodeJS.ProcessEnv) {
     throw configError(`KAFKA_BROKERS must be a comma list of host:port, got "${brokersText}"`);
   }
   const topic = env.REGISTRY_TOPIC?.trim() || registryEnvDefaults.REGISTRY_TOPIC;
-  return { host, port, kafkaBrokers, topic };
+  // The same KAFKA_SECURITY_PROTOCOL, KAFKA_SSL_* and KAFKA_SASL_* settings as every role (env only).
+  const kafkaSecurity = kafkaSecurityFromEnv(env);
+  return { host, port, kafkaBrokers, kafkaSecurity, topic };
 }
 
 /** Runs the registry until SIGINT or SIGTERM, then closes it and resolves. */

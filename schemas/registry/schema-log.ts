@@ -5,7 +5,8 @@
 
 import { KafkaJS } from '@confluentinc/kafka-javascript';
 import { randomUUID } from 'node:crypto';
-import { clusterBrokerIds, kafkaLogger, waitForLeaders } from '../../common/kafka.js';
+import { clusterBrokerIds, kafkaJsConfig, kafkaLogger, verifyKafkaAccess, waitForLeaders } from '../../common/kafka.js';
+import type { KafkaSecurity } from '../../common/kafka-security.js';
 import type { Logger } from '../../common/log.js';
 import type { LogWrite } from './log-records.js';
 
@@ -28,6 +29,8 @@ export interface SchemaLog {
 
 export interface SchemaLogOptions {
   brokers: string[];
+  /** TLS and SASL of the cluster (absent: plaintext) */
+  security?: KafkaSecurity;
   topic: string;
   logger: Logger;
 }
@@ -40,11 +43,12 @@ const defaults = {
   adminTimeout: 15_000, // ms per admin call (the client's default is 5 s)
 };
 
-async function ensureTopic(admin: KafkaJS.Admin, brokers: string[], topic: string, logger: Logger): Promise<void> {
+async function ensureTopic(admin: KafkaJS.Admin, opts: SchemaLogOptions, logger: Logger): Promise<void> {
+  const { brokers, topic } = opts;
   const exists = (await admin.listTopics({ timeout: defaults.adminTimeout })).includes(topic);
   // A lost record could let an id be handed out twice: replicate as far as the cluster allows,
   // and with three copies or more refuse writes that fewer than two brokers hold.
-  const liveBrokers = exists ? 0 : (await clusterBrokerIds(brokers, { clientId: 'oc-registry-admin', timeoutMs: defaults.adminTimeout })).length;
+  const liveBrokers = exists ? 0 : (await clusterBrokerIds(brokers, { clientId: 'oc-registry-admin', timeoutMs: defaults.adminTimeout, security: opts.security })).length;
   const replicationFactor = Math.max(1, Math.min(3, liveBrokers));
   const configEntries = [{ name: 'cleanup.policy', value: 'compact' }];
   if (replicationFactor >= 3) configEntries.push({ name: 'min.insync.replicas', value: '2' });
@@ -75,16 +79,21 @@ async function ensureTopic(admin: KafkaJS.Admin, brokers: string[], topic: strin
 
 export async function openSchemaLog(opts: SchemaLogOptions): Promise<SchemaLog> {
   const logger = opts.logger.child({ component: 'schema-log', topic: opts.topic });
-  const kafka = new KafkaJS.Kafka({
-    kafkaJS: {
-      clientId: 'oc-registry',
-      brokers: opts.brokers,
-      connectionTimeout: defaults.connectionTimeout,
-      requestTimeout: defaults.requestTimeout,
-      logLevel: KafkaJS.logLevel.WARN,
-      logger: kafkaLogger(logger),
-    },
-  });
+  // The KafkaJS-shaped clients below would retry a refused login or handshake for ever.
+  await verifyKafkaAccess(opts.brokers, opts.security, 'oc-registry-probe');
+  const kafka = new KafkaJS.Kafka(
+    kafkaJsConfig(
+      {
+        clientId: 'oc-registry',
+        brokers: opts.brokers,
+        connectionTimeout: defaults.connectionTimeout,
+        requestTimeout: defaults.requestTimeout,
+        logLevel: KafkaJS.logLevel.WARN,
+        logger: kafkaLogger(logger),
+      },
+      opts.security,
+    ),
+  );
   // Each replica reads the whole log on its own: a private group that never commits offsets.
   const groupId = `oc-registry-${randomUUID()}`;
   const admin = kafka.admin();
@@ -108,7 +117,7 @@ export async function openSchemaLog(opts: SchemaLogOptions): Promise<SchemaLog> 
 
   try {
     await admin.connect();
-    await ensureTopic(admin, opts.brokers, opts.topic, logger);
+    await ensureTopic(admin, opts, logger);
     await producer.connect();
   } catch (err) {
     await Promise.allSettled([producer.disconnect(), admin.disconnect()]);
@@ -161,8 +170,8 @@ export async function openSchemaLog(opts: SchemaLogOptions): Promise<SchemaLog> 
 }
 
 /** Deletes a registry log topic (tests and teardown of throw-away stacks only). */
-export async function deleteSchemaLogTopic(brokers: string[], topic: string): Promise<void> {
-  const admin = new KafkaJS.Kafka({ kafkaJS: { clientId: 'oc-registry-admin', brokers, logLevel: KafkaJS.logLevel.NOTHING } }).admin();
+export async function deleteSchemaLogTopic(brokers: string[], topic: string, security?: KafkaSecurity): Promise<void> {
+  const admin = new KafkaJS.Kafka(kafkaJsConfig({ clientId: 'oc-registry-admin', brokers, logLevel: KafkaJS.logLevel.NOTHING }, security)).admin();
   await admin.connect();
   try {
     await admin.deleteTopics({ topics: [topic], timeout: 10_000 });

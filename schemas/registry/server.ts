@@ -3,6 +3,7 @@
 // its state from the same log (see registry-service.ts and log-records.ts).
 
 import type { AddressInfo } from 'node:net';
+import type { KafkaSecurity } from '../../common/kafka-security.js';
 import type { Logger } from '../../common/log.js';
 import { buildRegistryApp } from './routes.js';
 import { RegistryService } from './registry-service.js';
@@ -14,6 +15,8 @@ export interface RegistryOptions {
   host: string;
   port: number; // 0: any free port (the returned url carries the real one)
   kafkaBrokers: string[];
+  /** TLS and SASL of the cluster (absent: plaintext) */
+  kafkaSecurity?: KafkaSecurity;
   topic?: string;
   logger: Logger;
 }
@@ -27,7 +30,7 @@ export interface RunningRegistry {
 export async function startRegistry(opts: RegistryOptions): Promise<RunningRegistry> {
   const topic = opts.topic ?? defaultSchemaTopic;
   const logger = opts.logger.child({ role: 'registry' });
-  const log = await openSchemaLog({ brokers: opts.kafkaBrokers, topic, logger });
+  const log = await openSchemaLog({ brokers: opts.kafkaBrokers, security: opts.kafkaSecurity, topic, logger });
   const service = new RegistryService(log, logger);
   const app = buildRegistryApp(service, logger);
   try {

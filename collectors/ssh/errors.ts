@@ -14,7 +14,7 @@ export const SSH_ERROR_CODES = [
   'CLI_ERROR', // the device answered the command with its own error ("syntax error", "% Invalid input")
   'CLI_PARSE', // the output is not in the shape the platform parser knows
   'SSH_PLATFORM_UNKNOWN', // no command set for the device's platform
-  'SSH_TARGET_INVALID', // the inventory entry lacks what the platform needs (address, ports)
+  'SSH_TARGET_INVALID', // the inventory entry lacks what the platform needs (address, ports), or a port name is outside its grammar
   'SSH_CANCELLED', // the poller was closed
 ] as const;
 export type SshErrorCode = (typeof SSH_ERROR_CODES)[number];

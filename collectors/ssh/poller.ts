@@ -143,7 +143,12 @@ export function createSshPoller(opts: SshPollerOptions): SshPoller {
   async function poll(target: SshTarget): Promise<RawSshCapture[]> {
     const platform = platformOf(target.platform);
     if (!platform) return failAll(target, target.platform, [], 'SSH_PLATFORM_UNKNOWN', `device ${target.deviceId}: no SSH command set for platform "${target.platform}"`);
-    const commands = platform.commands(target);
+    let commands: PlatformCommand[];
+    try {
+      commands = platform.commands(target); // refuses a port name outside the platform's grammar
+    } catch (err) {
+      return failAll(target, platform.name, [], 'SSH_TARGET_INVALID', (err as Error).message);
+    }
     const names = commands.map((c) => c.command);
     if (isIP(target.address) === 0) return failAll(target, platform.name, names, 'SSH_TARGET_INVALID', `device ${target.deviceId}: address "${target.address}" is not an IP literal`);
     if (platform.needsPorts && !target.ports?.length) return failAll(target, platform.name, names, 'SSH_TARGET_INVALID', `device ${target.deviceId}: platform ${platform.name} needs the list of ports to read`);

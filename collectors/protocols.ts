@@ -82,7 +82,7 @@ export function buildProtocolPlans(config: Config, deps: { logger: Logger; crede
     });
   }
 
-  const ssh = createSshPoller({ collectorId, logger, knownHostsFile: config.sshKnownHostsFile });
+  const ssh = createSshPoller({ collectorId, logger, knownHostsFile: config.sshKnownHostsFile, maxOutputBytes: config.sshMaxOutputBytes });
   plans.push({
     protocol: 'ssh',
     topic: 'rawSsh',

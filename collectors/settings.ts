@@ -20,6 +20,8 @@ export const collectorSettings = defineSettings({
   icmpTimeoutMs: { kind: 'int', env: 'ICMP_TIMEOUT_MS', default: 1_000, min: 50, max: 10_000, doc: 'echo reply wait' },
   sshIntervalMs: { kind: 'int', env: 'SSH_INTERVAL_MS', default: 60_000, min: 5_000, max: 3_600_000, doc: 'SSH CLI collection interval per device (devices with an ssh.credential label)' },
   sshKnownHostsFile: { kind: 'string', env: 'SSH_KNOWN_HOSTS_FILE', default: '.run/ssh_known_hosts', doc: 'host keys pinned on first use' },
+  // 1 MiB holds Junos optics of ~380 ports (~2.7 KB a port); raise it for larger chassis.
+  sshMaxOutputBytes: { kind: 'int', env: 'SSH_MAX_OUTPUT_BYTES', default: 1_048_576, min: 65_536, max: 67_108_864, doc: 'longest reply to one CLI command; a longer one ends the poll with SSH_OUTPUT_TOO_LARGE' },
   mcpUrl: { kind: 'string', env: 'MCP_URL', default: '', doc: 'Ciena MCP base URL (empty: MCP collection off)' },
   mcpUsername: { kind: 'string', env: 'MCP_USERNAME', default: 'admin', doc: 'MCP account' },
   mcpPassword: { kind: 'secret', env: 'MCP_PASSWORD', default: '', doc: 'MCP password' },

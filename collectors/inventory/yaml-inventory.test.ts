@@ -22,3 +22,17 @@ test('snmp timeoutMs, retries and context are read; bad values are problems nami
   assert.deepEqual(problems.map((p) => [p.entry, p.deviceId]), [[2, 'c'], [3, 'd']]);
   assert.match(problems[0].message, /timeoutMs of c/);
 });
+
+test('CLI injection: an ssh.ports label outside the platform grammar is a problem at import', () => {
+  const { devices, problems } = parseInventory(
+    `devices:
+  - { deviceId: a, address: 127.0.0.1, platform: saos, labels: { ssh.credential: "login:a:b", ssh.ports: "9,10" } }
+  - { deviceId: b, address: 127.0.0.2, platform: saos, labels: { ssh.credential: "login:a:b", ssh.ports: "9\\nconfiguration reset" } }
+  - { deviceId: c, address: 127.0.0.3, labels: { ssh.platform: ios-xr, ssh.ports: "0/0/0/0;reload" } }
+`,
+    1_000,
+  );
+  assert.deepEqual(devices.map((d) => d.deviceId), ['a']);
+  assert.deepEqual(problems.map((p) => [p.entry, p.deviceId]), [[1, 'b'], [2, 'c']]);
+  assert.match(problems[0].message, /^device b: ssh.ports port name "9\\nconfiguration reset" is not a SAOS port number/);
+});

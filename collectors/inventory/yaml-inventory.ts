@@ -1,10 +1,12 @@
 // The YAML inventory (the default source for local runs): a list of devices, validated into the
 // Device records published on inventory.devices. A bad entry is reported with its position and
-// field and skipped; the rest of the inventory still loads.
+// field and skipped; the rest of the inventory still loads. SSH port names are checked here too
+// (the collector refuses them again): they end up inside device command lines.
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { parse } from 'yaml';
 import type { Device } from '../../schemas/types.js';
+import { sshPortsOf } from '../ssh/target.js';
 
 export interface InventoryProblem {
   entry: number;
@@ -50,8 +52,7 @@ export function parseInventory(text: string, now = Date.now()): { devices: Devic
       const context = s.context === undefined || s.context === null ? null : String(s.context);
       snmp = { version, port, credential: str(s.credential), profiles, timeoutMs, retries, context };
     }
-    seen.add(deviceId);
-    devices.push({
+    const device = {
       deviceId,
       hostname: str(e.hostname, deviceId),
       address,
@@ -64,7 +65,11 @@ export function parseInventory(text: string, now = Date.now()): { devices: Devic
       labels: Object.fromEntries(Object.entries((e.labels ?? {}) as Record<string, unknown>).map(([k, v]) => [k, String(v)])),
       snmp,
       updatedAt: now,
-    } as Device);
+    } as Device;
+    const sshPorts = sshPortsOf(device);
+    if (!sshPorts.ok) return problem(sshPorts.message);
+    seen.add(deviceId);
+    devices.push(device);
   });
   return { devices, problems };
 }

@@ -4,11 +4,18 @@
 // the same way in both), so output ends where the prompt comes back, the pager's "more" prompt
 // is answered with a space, and a command that never gets its prompt back times out and
 // condemns the session (its state is unknown; the pool opens a fresh one next time).
+//
+// What the device sends is untrusted: it is cleaned as it arrives, one pass per character
+// (TerminalText), only a short last line is looked at for a prompt, and a reply longer than
+// maxOutputBytes ends the command with SSH_OUTPUT_TOO_LARGE and the session with it, so a device
+// can neither stall the collector's event loop nor make it read and hold output without end.
 
+import { StringDecoder } from 'node:string_decoder';
 import ssh2, { type Client, type ClientChannel, type ConnectConfig } from 'ssh2';
-import { cleanTerminal, endsWithMore, extractOutput } from './cli-text.js';
+import { commandOutput, isMorePrompt, MAX_PROMPT_CHARS } from './cli-text.js';
 import { SshFailure } from './errors.js';
 import type { HostKeyStore } from './known-hosts.js';
+import { TerminalText } from './terminal-text.js';
 import type { SshTarget } from './types.js';
 
 export interface CliSessionOptions {
@@ -18,13 +25,15 @@ export interface CliSessionOptions {
   setupCommands: string[]; // sent once after login (paging off)
   connectTimeoutMs: number;
   commandTimeoutMs: number;
-  maxOutputChars: number; // output beyond this is cut (the record says so)
+  maxOutputBytes: number; // a reply longer than this (escapes included) is refused, not read on
 }
 
 const UNREACHABLE = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNRESET', 'EADDRNOTAVAIL', 'EPIPE']);
 
 export class CliSession {
-  private buffer = '';
+  private screen = new TerminalText(); // what the device showed since the last command was sent
+  private receivedBytes = 0; // since the last command was sent, counted even while idle in the pool
+  private overflowed = false;
   private onData: (() => void) | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   private closedReason: string | null = null;
@@ -34,14 +43,19 @@ export class CliSession {
     private readonly conn: Client,
     private readonly shell: ClientChannel,
   ) {
-    shell.on('data', (d: Buffer) => {
-      this.buffer += d.toString('utf8');
+    // One decoder a stream: a UTF-8 character split between two packets stays one character.
+    const receive = (decoder: StringDecoder) => (d: Buffer) => {
+      if (this.closedReason !== null) return; // closed by us: what is still in flight is not read
+      this.receivedBytes += d.length;
+      if (this.receivedBytes > opts.maxOutputBytes) {
+        this.overflowed = true;
+        this.close(`reply over ${opts.maxOutputBytes} bytes`);
+        conn.destroy(); // not a polite end: a device that floods may ignore our disconnect
+      } else this.screen.push(decoder.write(d));
       this.onData?.();
-    });
-    shell.stderr.on('data', (d: Buffer) => {
-      this.buffer += d.toString('utf8');
-      this.onData?.();
-    });
+    };
+    shell.on('data', receive(new StringDecoder('utf8')));
+    shell.stderr.on('data', receive(new StringDecoder('utf8')));
     const ended = (why: string) => {
       this.closedReason ??= why;
       this.onData?.();
@@ -73,32 +87,30 @@ export class CliSession {
     }
   }
 
-  /** Runs one command; commands on a session are serialised. */
-  run(command: string): Promise<{ output: string; truncated: boolean }> {
+  /** Runs one command and resolves with its output; commands on a session are serialised. */
+  run(command: string): Promise<string> {
     const next = this.queue.then(() => this.runNow(command));
     this.queue = next.catch(() => undefined);
     return next;
   }
 
-  private async runNow(command: string): Promise<{ output: string; truncated: boolean }> {
+  private async runNow(command: string): Promise<string> {
     if (!this.alive) throw new SshFailure('SSH_SESSION_CLOSED', `${this.where}: session closed before "${command}" (${this.closedReason})`);
-    this.buffer = '';
+    this.screen = new TerminalText();
+    this.receivedBytes = 0;
     this.shell.write(command + '\n');
-    const received = await this.waitForPrompt(`"${command}"`, this.opts.commandTimeoutMs);
-    let output = extractOutput(received, command, this.opts.prompt);
-    const truncated = output.length > this.opts.maxOutputChars;
-    if (truncated) output = output.slice(0, this.opts.maxOutputChars);
-    return { output, truncated };
+    await this.waitForPrompt(`"${command}"`, this.opts.commandTimeoutMs);
+    return commandOutput(this.screen.text(), command, this.opts.prompt);
   }
 
-  /** Resolves with everything received once the last line is a prompt; answers pager prompts. */
-  private waitForPrompt(what: string, timeoutMs: number): Promise<string> {
+  /** Resolves once the last line shown is a prompt; answers pager prompts. */
+  private waitForPrompt(what: string, timeoutMs: number): Promise<void> {
     return new Promise((resolve, reject) => {
       const done = (err: Error | null) => {
         clearTimeout(timer);
         this.onData = null;
         if (err) reject(err);
-        else resolve(this.buffer);
+        else resolve();
       };
       const timer = setTimeout(() => {
         // The CLI is in an unknown state (still printing, or waiting for something we cannot
@@ -107,14 +119,15 @@ export class CliSession {
         done(new SshFailure('SSH_COMMAND_TIMEOUT', `${this.where}: no prompt after ${what} within ${timeoutMs} ms`));
       }, timeoutMs);
       this.onData = () => {
-        if (endsWithMore(this.buffer)) {
+        if (this.overflowed) {
+          return done(new SshFailure('SSH_OUTPUT_TOO_LARGE', `${this.where}: reply to ${what} longer than ${this.opts.maxOutputBytes} bytes; session closed`, false));
+        }
+        const lastLine = this.screen.lastLine(MAX_PROMPT_CHARS);
+        if (isMorePrompt(lastLine)) {
           this.shell.write(' ');
           return;
         }
-        const text = cleanTerminal(this.buffer);
-        const lastBreak = text.lastIndexOf('\n');
-        const lastLine = text.slice(lastBreak + 1);
-        if ((lastBreak >= 0 || what === 'login banner') && this.opts.prompt.test(lastLine)) return done(null);
+        if (lastLine !== null && (this.screen.hasLineBreak || what === 'login banner') && this.opts.prompt.test(lastLine)) return done(null);
         if (!this.alive) done(new SshFailure('SSH_SESSION_CLOSED', `${this.where}: ${this.closedReason} while waiting for ${what}`));
       };
       this.onData();

@@ -1,30 +1,43 @@
 // Turning what an interactive CLI sends back into the command's output: terminal escape
-// sequences and backspace erasures removed, the pager's "more" prompt detected (so the session
-// can answer it) and erased, the echoed command and the closing prompt cut off.
+// sequences and backspace erasures removed (terminal-text.ts), the pager's "more" prompt
+// detected (so the session can answer it) and erased, the echoed command and the closing prompt
+// cut off. Every step is one pass over the text: a device decides what it sends, up to the
+// session's output cap, and must not be able to make the collector work quadratically on it.
 
-// CSI sequences (colours, cursor moves), OSC titles, and lone ESC x pairs.
-const ANSI = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07]*\x07|\x1b[@-Z\\-_]/g;
+import { TerminalText } from './terminal-text.js';
 
 /** Pager prompts of the platforms we know: Junos "---(more)---", IOS/XR " --More-- ", SAOS "--more--"/"[more]". */
 export const MORE_PROMPT = /(?:-{2,3}\s*\(?more(?: \d+%)?\)?\s*-{2,3}|\[more\]|<--- More --->)\s*$/i;
+// The same anywhere in a text, its blanks kept within a line ([^\S\n], not \s).
+const MORE_ANYWHERE = /(?:-{2,3}[^\S\n]*\(?more(?: \d+%)?\)?[^\S\n]*-{2,3}|\[more\]|<--- More --->)[^\S\n]*/gi;
+
+/**
+ * Longest line that may be a prompt or a pager prompt. A session looks at the last line after
+ * every chunk; a longer line is output still arriving and is not looked at (which keeps that
+ * check from costing the length of a megabyte-long line on every chunk).
+ */
+export const MAX_PROMPT_CHARS = 256;
 
 export function cleanTerminal(text: string): string {
-  let out = text.replace(ANSI, '').replace(/\r+\n/g, '\n').replace(/\r/g, '');
-  // A pager erases its prompt with backspaces (or spaces + backspaces): apply them.
-  while (/[^\n\x08]\x08/.test(out)) out = out.replace(/[^\n\x08]\x08/g, '');
-  return out.replace(/\x08/g, '');
+  const t = new TerminalText();
+  t.push(text);
+  t.end();
+  return t.text();
 }
 
 export function endsWithMore(text: string): boolean {
-  return MORE_PROMPT.test(cleanTerminal(text).split('\n').pop() ?? '');
+  const t = new TerminalText();
+  t.push(text);
+  return isMorePrompt(t.lastLine(MAX_PROMPT_CHARS));
+}
+
+export function isMorePrompt(lastLine: string | null): boolean {
+  return lastLine !== null && MORE_PROMPT.test(lastLine);
 }
 
 /** Removes pager prompts left inside the text (the line they sat on keeps its content). */
 export function stripMore(text: string): string {
-  return text
-    .split('\n')
-    .map((line) => line.replace(/(?:-{2,3}\s*\(?more(?: \d+%)?\)?\s*-{2,3}|\[more\]|<--- More --->)\s*/gi, ''))
-    .join('\n');
+  return text.replace(MORE_ANYWHERE, '');
 }
 
 /**
@@ -32,10 +45,20 @@ export function stripMore(text: string): string {
  * line (first line, when it contains the command) and without the final prompt line.
  */
 export function extractOutput(received: string, command: string, prompt: RegExp): string {
-  const lines = stripMore(cleanTerminal(received)).split('\n');
-  if (lines.length && lines[0].includes(command.trim())) lines.shift();
-  if (lines.length && prompt.test(lines[lines.length - 1])) lines.pop();
-  while (lines.length && lines[0].trim() === '') lines.shift();
-  while (lines.length && lines[lines.length - 1].trim() === '') lines.pop();
-  return lines.join('\n');
+  return commandOutput(cleanTerminal(received), command, prompt);
 }
+
+/** extractOutput of text already cleaned (TerminalText). */
+export function commandOutput(text: string, command: string, prompt: RegExp): string {
+  const lines = stripMore(text).split('\n');
+  // Indices, not shift(): shifting a long array of blank lines one at a time is quadratic.
+  let from = 0;
+  let to = lines.length;
+  if (to > from && lines[from].includes(command.trim())) from++;
+  if (to > from && prompt.test(lines[to - 1])) to--;
+  while (to > from && isBlank(lines[from])) from++;
+  while (to > from && isBlank(lines[to - 1])) to--;
+  return lines.slice(from, to).join('\n');
+}
+
+const isBlank = (line: string) => line.trim() === '';

@@ -10,10 +10,11 @@ export const SSH_ERROR_CODES = [
   'SSH_CHANNEL', // logged in, but the device refused a shell or exec channel
   'SSH_COMMAND_TIMEOUT', // the command's output did not end in a prompt within the command timeout
   'SSH_SESSION_CLOSED', // the device closed the session in the middle of a command
+  'SSH_OUTPUT_TOO_LARGE', // a reply longer than the output cap: the session is closed, the poll ends
   'CLI_ERROR', // the device answered the command with its own error ("syntax error", "% Invalid input")
   'CLI_PARSE', // the output is not in the shape the platform parser knows
   'SSH_PLATFORM_UNKNOWN', // no command set for the device's platform
-  'SSH_TARGET_INVALID', // the inventory entry lacks what the platform needs (address, ports)
+  'SSH_TARGET_INVALID', // the inventory entry lacks what the platform needs (address, ports), or a port name is outside its grammar
   'SSH_CANCELLED', // the poller was closed
 ] as const;
 export type SshErrorCode = (typeof SSH_ERROR_CODES)[number];

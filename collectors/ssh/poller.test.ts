@@ -164,3 +164,15 @@ test('bad input: wrong password, silent device, garbage output, rejected command
   const noPorts = await poller.poll(targetOf(saos, { ports: [] }));
   assert.equal(noPorts[0].error?.code, 'SSH_TARGET_INVALID');
 });
+
+test('CLI injection: a port name with a newline never reaches the device', { timeout: 10_000 }, async () => {
+  const device = lab.device('lab-saos-1')!;
+  const before = device.stats();
+  const caps = await poller.poll(targetOf(device, { ports: ['9', '10\nconfiguration reset'] }));
+  assert.equal(caps.length, 1);
+  assert.equal(caps[0].error?.code, 'SSH_TARGET_INVALID');
+  assert.match(caps[0].error!.message, /^device lab-saos-1: port name "10\\nconfiguration reset" is not a SAOS port number/);
+  assert.equal(caps[0].output, null);
+  assert.deepEqual(device.stats(), before, 'refused before any login');
+  roundTrips(caps[0]);
+});

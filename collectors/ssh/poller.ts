@@ -24,7 +24,7 @@ export interface SshPollerOptions {
   connectTimeoutMs?: number;
   commandTimeoutMs?: number;
   idleSessionMs?: number; // a session unused this long is closed
-  maxOutputChars?: number;
+  maxOutputBytes?: number; // a longer reply ends the poll with SSH_OUTPUT_TOO_LARGE
 }
 
 export interface SshPoller {
@@ -37,12 +37,16 @@ export const SSH_POLLER_DEFAULTS = {
   connectTimeoutMs: 10_000, // ms, TCP + key exchange + login + first prompt
   commandTimeoutMs: 20_000, // ms, a long optics listing on a full chassis takes seconds
   idleSessionMs: 300_000, // ms; longer than a poll interval, so sessions live across polls
-  maxOutputChars: 1_000_000,
+  // bytes, one command's reply as received (escapes and echo included). It bounds what a session
+  // holds and the work of cleaning and parsing a reply, whatever a device (gone wrong, or
+  // hostile) sends. 1 MiB holds Junos optics of ~380 ports (~2.7 KB a port), the largest reply
+  // of our command sets; SSH_MAX_OUTPUT_BYTES raises it for larger chassis.
+  maxOutputBytes: 1_048_576,
 };
 
 export function createSshPoller(opts: SshPollerOptions): SshPoller {
   const cfg = { ...SSH_POLLER_DEFAULTS, ...Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)) } as typeof SSH_POLLER_DEFAULTS & SshPollerOptions;
-  for (const key of ['connectTimeoutMs', 'commandTimeoutMs', 'idleSessionMs', 'maxOutputChars'] as const) {
+  for (const key of ['connectTimeoutMs', 'commandTimeoutMs', 'idleSessionMs', 'maxOutputBytes'] as const) {
     if (!Number.isInteger(cfg[key]) || cfg[key] < 1) throw sshConfigError(`SSH poller option ${key} must be a positive integer, got ${cfg[key]}`);
   }
   const logger = opts.logger.child({ component: 'ssh-poller' });
@@ -96,7 +100,7 @@ export function createSshPoller(opts: SshPollerOptions): SshPoller {
     const started = performance.now();
     const where = `device ${target.deviceId} command "${pc.command}"`;
     try {
-      const { output, truncated } = await session.run(pc.command);
+      const output = await session.run(pc.command);
       c.durationMs = Math.round(performance.now() - started);
       metrics.duration.observe({ platform: platform.name }, c.durationMs / 1000);
       c.output = output;
@@ -105,8 +109,7 @@ export function createSshPoller(opts: SshPollerOptions): SshPoller {
       try {
         c.values = pc.parse(output);
       } catch (err) {
-        const note = truncated ? ` (output cut at ${cfg.maxOutputChars} characters)` : '';
-        return { c, error: { code: 'CLI_PARSE', message: `${where}: output in an unexpected shape: ${(err as Error).message}${note}` } };
+        return { c, error: { code: 'CLI_PARSE', message: `${where}: output in an unexpected shape: ${(err as Error).message}` } };
       }
       return { c, error: null };
     } catch (err) {
@@ -125,7 +128,7 @@ export function createSshPoller(opts: SshPollerOptions): SshPoller {
         setupCommands: platform.setupCommands,
         connectTimeoutMs: cfg.connectTimeoutMs,
         commandTimeoutMs: cfg.commandTimeoutMs,
-        maxOutputChars: cfg.maxOutputChars,
+        maxOutputBytes: cfg.maxOutputBytes,
       });
       if (got.opened) metrics.logins.inc({ result: 'ok', code: 'none' });
       return { session: got.session };
@@ -140,7 +143,12 @@ export function createSshPoller(opts: SshPollerOptions): SshPoller {
   async function poll(target: SshTarget): Promise<RawSshCapture[]> {
     const platform = platformOf(target.platform);
     if (!platform) return failAll(target, target.platform, [], 'SSH_PLATFORM_UNKNOWN', `device ${target.deviceId}: no SSH command set for platform "${target.platform}"`);
-    const commands = platform.commands(target);
+    let commands: PlatformCommand[];
+    try {
+      commands = platform.commands(target); // refuses a port name outside the platform's grammar
+    } catch (err) {
+      return failAll(target, platform.name, [], 'SSH_TARGET_INVALID', (err as Error).message);
+    }
     const names = commands.map((c) => c.command);
     if (isIP(target.address) === 0) return failAll(target, platform.name, names, 'SSH_TARGET_INVALID', `device ${target.deviceId}: address "${target.address}" is not an IP literal`);
     if (platform.needsPorts && !target.ports?.length) return failAll(target, platform.name, names, 'SSH_TARGET_INVALID', `device ${target.deviceId}: platform ${platform.name} needs the list of ports to read`);
@@ -158,6 +166,12 @@ export function createSshPoller(opts: SshPollerOptions): SshPoller {
         result = await attempt(got.session, target, platform, pc);
       }
       out.push(finish(target, result.c, result.error));
+      const rest = names.slice(i + 1);
+      if (result.error?.code === 'SSH_OUTPUT_TOO_LARGE' && rest.length) {
+        // The session is closed and the device is not to be read on: the poll ends here.
+        out.push(...failAll(target, platform.name, rest, 'SSH_OUTPUT_TOO_LARGE', `device ${target.deviceId}: not run, the poll ended on an oversized reply to "${pc.command}"`));
+        break;
+      }
     }
     return out;
   }

@@ -37,6 +37,7 @@ declare module 'ssh2' {
     shell(window: PseudoTtyOptions, cb: (err: Error | undefined, channel: ClientChannel) => void): this;
     exec(command: string, cb: (err: Error | undefined, channel: ClientChannel) => void): this;
     end(): this;
+    destroy(): this;
     on(event: 'ready' | 'close' | 'end', listener: () => void): this;
     on(event: 'error', listener: (err: Error & { level?: string; code?: string }) => void): this;
     on(

@@ -22,3 +22,24 @@ test('missing access, bad address, bad port, unknown credential: coded, no secre
   assert.equal(unknown.code, 'CREDENTIAL_UNKNOWN');
   assert.ok(!unknown.message.includes('hunter2'));
 });
+
+test('CLI injection: ssh.ports entries outside the platform grammar are refused with INVENTORY_BAD_INTERFACE', () => {
+  const refused = (labels: Record<string, string>) => sshTargetOf(device({ 'ssh.credential': 'login:noc:pw', ...labels })) as { ok: boolean; code: string; message: string };
+  for (const [platform, ports] of [
+    ['saos', '9,10\nsystem shell set more on'],
+    ['saos', '9;reboot'],
+    ['saos', `9,${'1'.repeat(1_000_000)}`],
+    ['ios-xr', '0/0/0/0\rreload'],
+    ['cisco-iosxr', '0/0/0/0,0/0/0/1 | file disk0:/x'],
+  ]) {
+    const r = refused({ 'ssh.platform': platform, 'ssh.ports': ports });
+    assert.equal(r.ok, false, `${platform} ${JSON.stringify(ports.slice(0, 40))}`);
+    assert.equal(r.code, 'INVENTORY_BAD_INTERFACE');
+    assert.match(r.message, /^device r1: ssh.ports port name ".*" is not an? (SAOS port number|IOS-XR optics controller)/);
+    assert.ok(!r.message.includes('\n') && !r.message.includes('\r') && r.message.length < 300, 'the bad value is quoted, escaped and cut short');
+  }
+  const saos = sshTargetOf(device({ 'ssh.credential': 'login:noc:pw', 'ssh.platform': 'saos', 'ssh.ports': '9, 1/10' }));
+  assert.deepEqual(saos.ok && saos.target.ports, ['9', '1/10']);
+  // Junos lists every interface: its ssh.ports never reach a command and are not judged.
+  assert.equal(refused({ 'ssh.ports': 'xe-0/0/0, anything' }).ok, true);
+});

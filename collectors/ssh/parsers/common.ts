@@ -17,7 +17,7 @@ export function dbm(text: string, where: string): number {
 
 export function num(text: string, where: string): number {
   const t = text.trim();
-  if (!/^[-+]?\d+(\.\d+)?$/.test(t)) throw new CliParseError(`${where}: "${text}" is not a number`);
+  if (!/^[-+]?\d+(\.\d+)?$/.test(t)) throw new CliParseError(`${where}: "${shown(text)}" is not a number`);
   return Number(t);
 }
 
@@ -28,4 +28,9 @@ export function value(name: string, index: string, unit: string, v: number): Par
 export function requireSome(values: ParsedValue[], what: string): ParsedValue[] {
   if (values.length === 0) throw new CliParseError(`no ${what} found in the output`);
   return values;
+}
+
+/** Device text quoted in an error message, cut short: the output itself is in the record. */
+export function shown(text: string, max = 80): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
 }

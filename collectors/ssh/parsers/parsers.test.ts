@@ -3,6 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import { test } from 'node:test';
 import { CliParseError } from '../errors.js';
 import type { ParsedValue } from '../types.js';
@@ -94,4 +95,66 @@ test('unexpected shapes are CLI_PARSE errors, never silent zeros', () => {
   for (const [what, run, message] of bad) {
     assert.throws(run, (err: unknown) => err instanceof CliParseError && err.code === 'CLI_PARSE' && message.test(err.message), what);
   }
+});
+
+// Hostile output, up to the session's 1 MiB cap: every parser reads it in bounded time and
+// either finds the readings around it or refuses it with CLI_PARSE. Proven by a bound, not by
+// comparing sizes: at 1 MB these take milliseconds, the quadratic patterns took minutes (140 ms
+// at 20 kB, 2.1 s at 80 kB), so seconds cannot flake on a loaded machine and still fail the old
+// code by orders of magnitude.
+const MB = 1_000_000;
+const BOUND_MS = 2_000;
+
+test('hostile output: 1 MB of spaces, backspaces and a 1 MB line through every parser in bounded time', () => {
+  const parsers: Array<[string, (out: string) => ParsedValue[], string]> = [
+    ['junos optics', parseJunosOptics, fixture('junos-diagnostics-optics.txt')],
+    ['junos terse', parseJunosTerse, fixture('junos-interfaces-terse.txt')],
+    ['ios-xr optics', (out) => parseXrOptics(out, '0/0/0/1'), fixture('iosxr-controllers-optics-sr.txt')],
+    ['saos xcvr', (out) => parseSaosXcvrDiagnostics(out, '9'), fixture('saos-xcvr-diagnostics.txt')],
+    ['saos port show', parseSaosPortShow, fixture('saos-port-show.txt')],
+  ];
+  const hostile: Array<[string, string]> = [
+    ['1 MB of spaces', ' '.repeat(MB)],
+    ['1 MB of backspaces', '\b'.repeat(MB)],
+    ['1 MB of blank lines', ' \n'.repeat(MB / 2)],
+    ['a 1 MB line', 'x'.repeat(MB)],
+    ['a 1 MB reading line without a colon', '    Laser output power' + ' '.repeat(MB)],
+    ['a 1 MB reading value', '    Laser output power : /' + ' '.repeat(MB) + 'x'],
+    ['a 1 MB table row', '| Port |' + ' '.repeat(MB)],
+  ];
+  for (const [name, parse, listing] of parsers) {
+    const expected = parse(listing);
+    for (const [what, text] of hostile) {
+      for (const [where, output] of [['alone', text], ['before the listing', `${text}\n${listing}`]] as const) {
+        const started = performance.now();
+        let values: ParsedValue[] | Error;
+        try {
+          values = parse(output);
+        } catch (err) {
+          values = err as Error;
+        }
+        const ms = performance.now() - started;
+        assert.ok(ms < BOUND_MS, `${name}, ${what} ${where}: ${ms.toFixed(0)} ms`);
+        if (values instanceof Error) assert.ok(values instanceof CliParseError, `${name}, ${what} ${where}: ${values.message}`);
+        if (where === 'before the listing' && !(values instanceof Error)) assert.deepEqual(values, expected, `${name}, ${what} ${where}`);
+      }
+    }
+  }
+});
+
+test('prototype keys: rows named constructor, __proto__, toString are not readings', () => {
+  const odd = ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf'];
+  const xcvr = fixture('saos-xcvr-diagnostics.txt');
+  const xcvrRows = odd.map((name) => `| ${name.padEnd(24)} |      1.000 |      2.000 |`).join('\n');
+  const xcvrOdd = xcvr.replace(/^(\| Temp)/m, `${xcvrRows}\n$1`);
+  assert.ok(xcvrOdd.includes('| constructor '));
+  assert.deepEqual(parseSaosXcvrDiagnostics(xcvrOdd, '9'), parseSaosXcvrDiagnostics(xcvr, '9'));
+  const optics = fixture('junos-diagnostics-optics.txt');
+  const fields = odd.map((name) => `    ${name.padEnd(32)}:  1.5`).join('\n');
+  const opticsOdd = optics.replace(/^(\s+Laser bias current)/m, `${fields}\n$1`);
+  assert.ok(opticsOdd.includes('    constructor '));
+  assert.deepEqual(parseJunosOptics(opticsOdd), parseJunosOptics(optics));
+  // A port of that name in the port table is only a name.
+  const ports = fixture('saos-port-show.txt').replace('| 11      |', '| constructor |');
+  assert.equal(pick(parseSaosPortShow(ports), 'admin_up', 'constructor'), 0);
 });

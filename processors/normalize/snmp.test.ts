@@ -112,3 +112,10 @@ test('a checkpoint of an older shape (no normalize map) is upgraded, not dead-le
   const second = processRaw(first.state, 'snmp', poll(10_000, 1_100, 125_000n));
   assert.equal(rate(second.metrics, 'if_in_bps'), 100_000);
 });
+
+test('a raw value named after an Object property (constructor, __proto__, toString) is no counter and yields no sample', () => {
+  const hostile = (at: number, n: bigint): RawSnmpPoll => ({ ...poll(at, 100 + at / 10, n), values: ['constructor', '__proto__', 'toString'].map((name) => counter(name, '3', n)) });
+  const [, second] = run([hostile(0, 1n), hostile(10_000, 1_000n)]);
+  assert.deepEqual(second.samples.map((s) => s.metric).sort(), ['device_up', 'snmp_poll_ms', 'sys_uptime_s']);
+  assert.ok(second.samples.every((s) => typeof s.metric === 'string' && typeof s.unit === 'string'));
+});

@@ -92,7 +92,7 @@ export function normalizeSnmp(prev: SnmpDeviceState | undefined, poll: RawSnmpPo
   for (const v of poll.values) {
     if (v.name === 'ifOperStatus' && v.number !== null) add('if_oper_up', 'ratio', v.number === 1 ? 1 : 0, ifNameOf(v.index));
     else if (v.name === 'ifHighSpeed' && v.number !== null) add('if_speed_bps', 'bps', v.number * 1e6, ifNameOf(v.index));
-    const cm = counterMetrics[v.name];
+    const cm = Object.hasOwn(counterMetrics, v.name) ? counterMetrics[v.name] : undefined; // a raw name `constructor` is no counter
     if (!cm || v.counter === null || (v.kind !== 'COUNTER32' && v.kind !== 'COUNTER64')) continue;
     const id = counterId(v.name, v.index);
     counters.set(id, v.counter);

@@ -55,7 +55,7 @@ export function normalizeSsh(capture: RawSshCapture): MetricBatch {
   if (capture.error) return b.batch;
   const key = sshPortLabel(capture.platform);
   for (const v of capture.values) {
-    const rule = byName[v.name];
+    const rule = Object.hasOwn(byName, v.name) ? byName[v.name] : undefined; // `constructor`, `__proto__`: no rule
     if (rule && rule.unit === v.unit && v.index !== '') rule.emit(v, key, b.add);
   }
   return b.batch;

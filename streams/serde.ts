@@ -12,6 +12,11 @@ const { SchemaRegistry, SchemaType } = SchemaRegistryModule as unknown as typeof
 type AvroType = avsc.Type;
 const MAGIC = 0;
 const HEADER = 5; // bytes: magic + schema id
+// An id the registry did not know is asked for again only after this long (a schema registered
+// late still gets read), and at most this many such ids are remembered: without it, every message
+// of a flood of made-up ids cost the registry client's full retry series, and stalled the consumer.
+const UNKNOWN_ID_RETRY_MS = 60_000;
+const UNKNOWN_IDS_KEPT = 10_000;
 
 export type Decoded = { ok: true; value: unknown; schemaId: number } | { ok: false; error: OpsError };
 
@@ -31,6 +36,7 @@ export function createAvroSerde(opts: { registryUrl: string; topicPrefix?: strin
   const writers = new Map<string, { id: number; type: AvroType }>(); // topic → our schema
   const byId = new Map<number, AvroType>(); // writer schemas seen on the wire
   const resolvers = new Map<string, avsc.Resolver | null>(); // `${topic}:${id}` → resolver (null: same type)
+  const unknownUntil = new Map<number, number>(); // ids the registry did not know → when to ask again
   let scratch = Buffer.allocUnsafe(64 * 1024);
 
   const readerType = (topic: string): AvroType => {
@@ -98,11 +104,19 @@ export function createAvroSerde(opts: { registryUrl: string; topicPrefix?: strin
 
     async decodeMany(topic, buffers) {
       const reader = readerType(topic);
-      for (const b of buffers) {
-        if (b && b.length >= HEADER && b[0] === MAGIC) {
-          const id = b.readUInt32BE(1);
-          if (!byId.has(id)) await fetchWriter(id).catch(() => undefined); // reported per message below
-        }
+      const missing = new Set<number>();
+      for (const b of buffers) if (b && b.length >= HEADER && b[0] === MAGIC && !byId.has(b.readUInt32BE(1))) missing.add(b.readUInt32BE(1));
+      for (const id of missing) {
+        if ((unknownUntil.get(id) ?? 0) > Date.now()) continue;
+        // Reported per message below.
+        await fetchWriter(id).then(
+          () => unknownUntil.delete(id),
+          () => {
+            unknownUntil.delete(id); // re-inserted last: the map's order is oldest first
+            unknownUntil.set(id, Date.now() + UNKNOWN_ID_RETRY_MS);
+            if (unknownUntil.size > UNKNOWN_IDS_KEPT) unknownUntil.delete(unknownUntil.keys().next().value!);
+          },
+        );
       }
       return buffers.map((b): Decoded => {
         if (!b || b.length < HEADER || b[0] !== MAGIC)

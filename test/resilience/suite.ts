@@ -349,7 +349,9 @@ export async function runSuite(o: SuiteOptions): Promise<SuiteResult> {
     const anomalyEvents = ofPort.map((e) => `${e.state} ${e.anomalyId} ${e.seriesKey} ${e.detector} @${e.ts}`);
     // The roles' logs stay in runDir when the run fails or something was lost or doubled (it is
     // named then); a clean run leaves nothing.
-    keepEvidence = total.lost + total.duplicates > 0;
+    // OC_RESILIENCE_KEEP=1 keeps them of a clean run too (to read how a recovery went).
+    keepEvidence = total.lost + total.duplicates > 0 || process.env.OC_RESILIENCE_KEEP === '1';
+    if (keepEvidence) o.say(`logs kept in ${runDir}`);
     if (!keepEvidence) cleanups.unshift(async () => rmSync(runDir, { recursive: true, force: true }));
     else o.say(`${total.lost} lost, ${total.duplicates} doubled (${[...total.lost_examples, ...total.duplicate_examples].join('; ')}): the roles' logs are kept in ${runDir}, the topics (prefix ${prefix}) in Kafka`);
     return { durability, total, reference, faults, anomalies: { injected: drop ? 1 : 0, opened }, e2e, e2e_faults: e2eFaults, stage_delays: stageDelays, anomaly_events: anomalyEvents, lag, steady, load, scaling };

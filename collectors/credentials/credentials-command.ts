@@ -38,11 +38,11 @@ export async function runCredentialsCommand(
       } catch {
         throw new CredentialError('CREDENTIAL_INVALID', `credential ${name}: standard input is not one JSON object`);
       }
-      store.put(name, parsed);
+      await store.put(name, parsed);
       return out(`stored ${name} in ${file}`);
     }
     case 'delete':
-      return out(store.delete(name) ? `deleted ${name}` : `no credential ${name}`);
+      return out((await store.delete(name)) ? `deleted ${name}` : `no credential ${name}`);
     default:
       throw new CredentialError('CREDENTIAL_USAGE', usage);
   }

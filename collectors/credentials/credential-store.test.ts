@@ -100,12 +100,12 @@ test('keys: from OC_CREDENTIALS_KEY or a key file; bad or missing keys are coded
   const notAKey = 'bm90LWEta2V5LWF0LWFsbA==';
   assert.throws(() => parseKey(notAKey, 'OC_CREDENTIALS_KEY'), (err: Error & { code?: string }) => err.code === 'CREDENTIAL_KEY_INVALID' && !err.message.includes(notAKey));
   assert.throws(() => loadCredentialKey({ OC_CREDENTIALS_KEY_FILE: path.join(dir, 'nope') }), { code: 'CREDENTIAL_KEY_INVALID' });
-  // a store file without a key is a start-up error; no file and no key runs with literals only
+  // a store file without a key is a start-up error; no file and no key runs without credentials
   assert.throws(() => openCredentialStoreFromEnv({ OC_CREDENTIALS_FILE: keyFile }), { code: 'CREDENTIAL_KEY_MISSING' });
   assert.equal(openCredentialStoreFromEnv({ OC_CREDENTIALS_FILE: path.join(dir, 'absent.json') }).enabled, false);
 });
 
-test('snmpTargetOf resolves names (v2c, v3 with context and per-device timing), keeps community literals, and codes every failure without a secret', async () => {
+test('snmpTargetOf resolves names (v2c, v3 with context and per-device timing), refuses a community written into the record, and codes every failure without a secret', async () => {
   const key = Buffer.from(generateCredentialKey(), 'base64');
   const store = CredentialStore.open(path.join(dir, 'd.json'), key);
   await store.put('lab-community', { kind: 'snmp-community', community: SECRETS[0] });
@@ -125,7 +125,7 @@ test('snmpTargetOf resolves names (v2c, v3 with context and per-device timing), 
     assert.ok(three.ok && three.target.version === 'v3');
     assert.deepEqual(three.target, { deviceId: 'r1', address: '127.0.0.1', port: 161, timeoutMs: 700, retries: 3, version: 'v3', user: 'noc', authProtocol: 'sha256', authKey: SECRETS[1], privProtocol: 'aes', privKey: SECRETS[2], context: 'ctx-1' });
     const literal = snmpTargetOf(device(`community:${SECRETS[0]}`), store);
-    assert.ok(literal.ok && literal.target.version === 'v2c' && literal.target.community === SECRETS[0]);
+    assert.ok(!literal.ok && literal.code === 'INVENTORY_SECRET_LITERAL' && !literal.message.includes(SECRETS[0]), 'a community in clear is not used');
 
     const failures = [
       snmpTargetOf(device('nobody'), store),

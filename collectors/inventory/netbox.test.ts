@@ -25,7 +25,7 @@ const V2 = 'nbt_abcdEFGH1234.s3cretpart0000000000000000';
 function nbDevice(id: number, over: Partial<NetboxSimDevice> = {}): NetboxSimDevice {
   return {
     id, name: `nb-r${id}`, address: `127.0.1.${id}/32`, status: 'active', site: 'nyc1', role: 'core', platform: 'iosxr', manufacturer: 'cisco',
-    tags: ['backbone', 'snmp-profile-optics-cisco'], customFields: { snmp_credential: 'community:public', snmp_version: 'v2c', snmp_profiles: 'system,interfaces' }, ...over,
+    tags: ['backbone', 'snmp-profile-optics-cisco'], customFields: { snmp_credential: 'nb-community', snmp_version: 'v2c', snmp_profiles: 'system,interfaces' }, ...over,
   };
 }
 
@@ -52,7 +52,7 @@ test('mapping: role falls back to device_role, prefix length stripped, custom fi
   assert.ok(r.ok);
   assert.equal(r.device.role, 'core');
   assert.equal(r.device.address, '2001:db8::7');
-  assert.deepEqual(r.device.snmp, { version: 'v2c', port: 161, credential: 'community:public', profiles: ['system', 'interfaces', 'optics-cisco'], timeoutMs: null, retries: null, context: null });
+  assert.deepEqual(r.device.snmp, { version: 'v2c', port: 161, credential: 'nb-community', profiles: ['system', 'interfaces', 'optics-cisco'], timeoutMs: null, retries: null, context: null });
   assert.equal(r.device.platform, 'iosxr');
   assert.equal(r.device.vendor, 'cisco');
   assert.equal(r.device.status, 'active');
@@ -66,6 +66,13 @@ test('mapping: role falls back to device_role, prefix length stripped, custom fi
   assert.ok(!bad.ok && bad.code === 'INVENTORY_BAD_ADDRESS' && /nb-r10/.test(bad.message));
   const unknown = mapNetboxDevice(sim.toNetbox(nbDevice(11, { customFields: { snmp_credential: 'nope' } })), { ...NETBOX_MAPPING_DEFAULTS, knownCredential: () => false });
   assert.ok(!unknown.ok && unknown.code === 'CREDENTIAL_UNKNOWN');
+});
+
+test('a community written into NetBox’s snmp_credential field is refused with INVENTORY_SECRET_LITERAL, whatever the store holds', () => {
+  const literal = mapNetboxDevice(sim.toNetbox(nbDevice(13, { customFields: { snmp_credential: 'community:hunter2-nb' } })), { ...NETBOX_MAPPING_DEFAULTS, knownCredential: () => true });
+  assert.ok(!literal.ok && literal.code === 'INVENTORY_SECRET_LITERAL', JSON.stringify(literal));
+  assert.ok(!literal.message.includes('hunter2'));
+  assert.match(literal.message, /^NetBox device nb-r13 \(id 13\): custom field snmp_credential holds a secret in clear/);
 });
 
 test('client: pages through limit/offset with Token and Bearer nbt_ tokens; 401, 500 and garbage JSON are coded', { timeout: 20_000 }, async () => {

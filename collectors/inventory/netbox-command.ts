@@ -3,14 +3,16 @@
 //   serve-webhook   the NetBox event-rule endpoint, plus the periodic full sync when NETBOX_URL is set
 // NETBOX_URL, NETBOX_TOKEN (v1 "Token" or v2 "nbt_…"), NETBOX_PAGE_SIZE (200), NETBOX_FILTER
 // ("status=active&site=nyc1"), NETBOX_SYNC_INTERVAL_MS (0 = once), NETBOX_WEBHOOK_HOST (127.0.0.1),
-// NETBOX_WEBHOOK_PORT (18091), NETBOX_WEBHOOK_SECRET (optional HMAC secret).
+// NETBOX_WEBHOOK_PORT (18091), NETBOX_WEBHOOK_SECRET (required by serve-webhook),
+// NETBOX_WEBHOOK_INSECURE (false; true accepts unsigned events, a lab only),
+// NETBOX_WEBHOOK_MAX_AGE_S (300), NETBOX_WEBHOOK_MAX_BODY_BYTES (1 MiB).
 
 import { loadConfig, defineSettings } from '../../common/config.js';
 import { createLogger, type Logger } from '../../common/log.js';
 import { connectStreams, streamSettings, type Streams } from '../../streams/index.js';
 import { openCredentialStoreFromEnv } from '../credentials/open-store.js';
 import { syncNetbox } from './netbox-sync.js';
-import { startNetboxWebhook } from './netbox-webhook.js';
+import { assertWebhookSecured, startNetboxWebhook } from './netbox-webhook.js';
 
 export const netboxSettings = defineSettings({
   ...streamSettings,
@@ -21,7 +23,10 @@ export const netboxSettings = defineSettings({
   syncIntervalMs: { kind: 'int', env: 'NETBOX_SYNC_INTERVAL_MS', default: 0, min: 0, max: 86_400_000, doc: 'full sync period; 0 syncs once' },
   webhookHost: { kind: 'string', env: 'NETBOX_WEBHOOK_HOST', default: '127.0.0.1', doc: 'address the webhook endpoint listens on' },
   webhookPort: { kind: 'int', env: 'NETBOX_WEBHOOK_PORT', default: 18_091, min: 0, max: 65_535, doc: 'port of the webhook endpoint' },
-  webhookSecret: { kind: 'secret', env: 'NETBOX_WEBHOOK_SECRET', default: '', doc: 'HMAC-SHA512 secret of the NetBox webhook (X-Hook-Signature); empty: unsigned' },
+  webhookSecret: { kind: 'secret', env: 'NETBOX_WEBHOOK_SECRET', default: '', fromFile: true, doc: 'HMAC-SHA512 secret of the NetBox webhook (X-Hook-Signature); serve-webhook refuses to start without it' },
+  webhookInsecure: { kind: 'bool', env: 'NETBOX_WEBHOOK_INSECURE', default: false, doc: 'accept unsigned webhook events when no secret is set: anyone reaching the port changes the inventory (a lab only)' },
+  webhookMaxAgeS: { kind: 'int', env: 'NETBOX_WEBHOOK_MAX_AGE_S', default: 300, min: 10, max: 86_400, doc: 'events whose timestamp is further than this from now are refused (replays, clock skew)' },
+  webhookMaxBodyBytes: { kind: 'int', env: 'NETBOX_WEBHOOK_MAX_BODY_BYTES', default: 1_048_576, min: 4_096, max: 67_108_864, doc: 'largest webhook body; a larger one is answered 413' },
 });
 
 function untilSignal(): Promise<void> {
@@ -54,6 +59,7 @@ export async function runNetboxCommand(verb: 'sync-netbox' | 'serve-webhook', en
   const config = loadConfig(netboxSettings, env);
   const logger = createLogger({ role: 'inventory', command: verb });
   if (verb === 'sync-netbox' && (!config.netboxUrl || !config.netboxToken)) throw Object.assign(new Error('inventory sync-netbox needs NETBOX_URL and NETBOX_TOKEN'), { code: 'CONFIG_MISSING' });
+  if (verb === 'serve-webhook') assertWebhookSecured({ secret: config.webhookSecret, insecure: config.webhookInsecure }); // before anything connects
   const credentials = openCredentialStoreFromEnv(env);
   const knownCredential = credentials.enabled ? (name: string) => credentials.store.get(name) !== undefined : undefined;
   const streams: Streams = await connectStreams({ config, clientId: 'inventory-netbox', logger, writes: ['inventory'] });
@@ -69,7 +75,20 @@ export async function runNetboxCommand(verb: 'sync-netbox' | 'serve-webhook', en
       await sync();
       return;
     }
-    const hook = verb === 'serve-webhook' ? await startNetboxWebhook({ host: config.webhookHost, port: config.webhookPort, secret: config.webhookSecret || undefined, mapping: { knownCredential }, streams, logger }) : null;
+    const hook =
+      verb === 'serve-webhook'
+        ? await startNetboxWebhook({
+            host: config.webhookHost,
+            port: config.webhookPort,
+            secret: config.webhookSecret || undefined,
+            insecure: config.webhookInsecure,
+            maxAgeMs: config.webhookMaxAgeS * 1000,
+            maxBodyBytes: config.webhookMaxBodyBytes,
+            mapping: { knownCredential },
+            streams,
+            logger,
+          })
+        : null;
     const stopSync = config.netboxUrl && config.netboxToken ? periodic(sync, config.syncIntervalMs || 300_000, logger) : () => undefined;
     await untilSignal();
     stopSync();

@@ -99,7 +99,7 @@ export function buildProtocolPlans(config: Config, deps: { logger: Logger; crede
 
   if (config.mcpUrl) {
     const ciena = createCienaPoller({
-      mcp: { baseUrl: config.mcpUrl, username: config.mcpUsername, password: config.mcpPassword },
+      mcp: { baseUrl: config.mcpUrl, username: config.mcpUsername, password: config.mcpPassword, maxBodyBytes: config.mcpMaxBodyBytes },
       pm: config.mcpPmAdapterFile ? JSON.parse(readFileSync(config.mcpPmAdapterFile, 'utf8')) : undefined,
       collectorId,
       logger,

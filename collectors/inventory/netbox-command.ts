@@ -1,7 +1,7 @@
 // `inventory sync-netbox` and `inventory serve-webhook`.
 //   sync-netbox     one full sync, or every NETBOX_SYNC_INTERVAL_MS when > 0 (until SIGINT/SIGTERM)
 //   serve-webhook   the NetBox event-rule endpoint, plus the periodic full sync when NETBOX_URL is set
-// NETBOX_URL, NETBOX_TOKEN (v1 "Token" or v2 "nbt_…"), NETBOX_PAGE_SIZE (200), NETBOX_FILTER
+// NETBOX_URL, NETBOX_TOKEN (v1 "Token" or v2 "nbt_…"), NETBOX_PAGE_SIZE (200), NETBOX_MAX_BODY_BYTES (32 MiB), NETBOX_FILTER
 // ("status=active&site=nyc1"), NETBOX_SYNC_INTERVAL_MS (0 = once), NETBOX_WEBHOOK_HOST (127.0.0.1),
 // NETBOX_WEBHOOK_PORT (18091), NETBOX_WEBHOOK_SECRET (required by serve-webhook),
 // NETBOX_WEBHOOK_INSECURE (false; true accepts unsigned events, a lab only),
@@ -19,6 +19,7 @@ export const netboxSettings = defineSettings({
   netboxUrl: { kind: 'string', env: 'NETBOX_URL', default: '', doc: 'NetBox base URL (http://host:port); empty: no sync' },
   netboxToken: { kind: 'secret', env: 'NETBOX_TOKEN', default: '', doc: 'NetBox API token (v1 40 hex, or v2 nbt_…)' },
   netboxPageSize: { kind: 'int', env: 'NETBOX_PAGE_SIZE', default: 200, min: 1, max: 1_000, doc: 'devices per NetBox page' },
+  netboxMaxBodyBytes: { kind: 'int', env: 'NETBOX_MAX_BODY_BYTES', default: 33_554_432, min: 65_536, max: 1_073_741_824, doc: 'largest NetBox answer read (a page of devices); a larger one fails the sync with NETBOX_TOO_LARGE' },
   netboxFilter: { kind: 'string', env: 'NETBOX_FILTER', default: '', doc: 'extra query for /api/dcim/devices/, e.g. status=active&site=nyc1' },
   syncIntervalMs: { kind: 'int', env: 'NETBOX_SYNC_INTERVAL_MS', default: 0, min: 0, max: 86_400_000, doc: 'full sync period; 0 syncs once' },
   webhookHost: { kind: 'string', env: 'NETBOX_WEBHOOK_HOST', default: '127.0.0.1', doc: 'address the webhook endpoint listens on' },
@@ -65,7 +66,7 @@ export async function runNetboxCommand(verb: 'sync-netbox' | 'serve-webhook', en
   const streams: Streams = await connectStreams({ config, clientId: 'inventory-netbox', logger, writes: ['inventory'] });
   const sync = () =>
     syncNetbox({
-      client: { url: config.netboxUrl, token: config.netboxToken, pageSize: config.netboxPageSize, filter: Object.fromEntries(new URLSearchParams(config.netboxFilter)) },
+      client: { url: config.netboxUrl, token: config.netboxToken, pageSize: config.netboxPageSize, maxBodyBytes: config.netboxMaxBodyBytes, filter: Object.fromEntries(new URLSearchParams(config.netboxFilter)) },
       mapping: { knownCredential },
       streams,
       logger,

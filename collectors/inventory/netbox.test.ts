@@ -97,6 +97,21 @@ test('client: pages through limit/offset with Token and Bearer nbt_ tokens; 401,
   await assert.rejects(fetchNetboxDevices({ url: sim.url, token: V1 }), { code: 'NETBOX_BAD_JSON' });
 });
 
+test('client: a NetBox answering without end fails with NETBOX_TOO_LARGE naming NetBox, read no further than NETBOX_MAX_BODY_BYTES; nothing is published', { timeout: 30_000 }, async () => {
+  const before = sim.endlessBytes;
+  sim.failNext('endless');
+  await assert.rejects(fetchNetboxDevices({ url: sim.url, token: V1, maxBodyBytes: 1 << 20, timeoutMs: 20_000 }), (err: Error & { code?: string; canRetry?: boolean }) => {
+    assert.equal(err.code, 'NETBOX_TOO_LARGE', err.message);
+    assert.equal(err.canRetry, false);
+    assert.match(err.message, /^NetBox http:\/\/127\.0\.0\.1:\d+\/api\/dcim\/devices\/.* sent a body of more than the 1048576 bytes allowed; cut there \(NETBOX_MAX_BODY_BYTES\)/);
+    assert.ok(!err.message.includes(V1));
+    return true;
+  });
+  await new Promise((r) => setTimeout(r, 200)); // the simulator counts once the connection closed
+  assert.ok(sim.endlessBytes - before < 16 << 20, `the client stopped reading (NetBox wrote ${sim.endlessBytes - before} bytes)`);
+  assert.equal((await fetchNetboxDevices({ url: sim.url, token: V1 })).length, 5, 'the next read works');
+});
+
 test('full sync: publishes devices, then only changes, tombstones the vanished, skips bad entries with a counted code', { timeout: 50_000 }, async () => {
   const first = await syncNetbox({ client: { url: sim.url, token: V1 }, streams, logger });
   assert.deepEqual([first.published, first.tombstoned, first.errors.length], [5, 0, 0]);

@@ -73,6 +73,26 @@ test('upsertDevice publishes to inventory.devices; deleteDevice publishes a tomb
   assert.equal(off.errors?.[0]?.extensions.code, 'NOT_CONFIGURED');
 });
 
+test('upsertDevice refuses a record carrying a password or community in clear: nothing reaches inventory.devices', { timeout: 60_000 }, async () => {
+  const base = { hostname: 'h', address: '127.0.0.10', site: 'lab', role: 'edge', platform: 'junos', vendor: 'juniper' };
+  const attempts = [
+    { id: 'leak-1', ...base, labels: { 'ssh.credential': 'login:noc:hunter2-api' } },
+    { id: 'leak-2', ...base, labels: { 'snmp.community': 'hunter2-api' } },
+    { id: 'leak-3', ...base, snmp: { version: 'v2c', credential: 'community:hunter2-api', profiles: ['system'] } },
+  ];
+  for (const input of attempts) {
+    const r = await gql(server, UPSERT, { input }, as('admin'));
+    assert.equal(r.errors?.[0]?.extensions.code, 'BAD_USER_INPUT', input.id);
+    assert.equal(r.errors?.[0]?.extensions.reason, 'INVENTORY_SECRET_LITERAL', input.id);
+    assert.ok(!r.raw.includes('hunter2-api'), 'the refusal does not echo the secret');
+  }
+  const named = await gql(server, UPSERT, { input: { id: 'named-1', ...base, labels: { 'ssh.credential': 'core-ssh' }, snmp: { version: 'v2c', credential: 'core-v2', profiles: ['system'] } } }, as('admin'));
+  assert.equal(named.status, 200, JSON.stringify(named.errors));
+  const topic = await readInventoryTopic(streams, logger, 30_000);
+  assert.deepEqual(['leak-1', 'leak-2', 'leak-3'].filter((id) => topic.has(id)), []);
+  assert.equal(topic.get('named-1')?.labels['ssh.credential'], 'core-ssh');
+});
+
 test('setCredential seals a credential the collectors open; nothing reads the secret back', { timeout: 10_000 }, async () => {
   const secret = 'auth-passphrase-9f8e7d6c';
   const set = await gql<{ setCredential: { name: string; kind: string; updatedAt: number } }>(

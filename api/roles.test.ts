@@ -93,3 +93,21 @@ test('a forbidden field hidden in a fragment is found too', { timeout: 10_000 },
   const admin = await gql<{ device: { snmp: { credential: string } } }>(server, doc, {}, as('admin'));
   assert.equal(admin.data?.device.snmp.credential, 'lab-community');
 });
+
+test('a viewer cannot read an SSH password or a community from Device.labels of a device an older inventory left with secrets', { timeout: 10_000 }, async () => {
+  // The row as the sink wrote it from a record imported before secrets were refused at import.
+  await insertDevice(db.pool, { id: 'old-inv' });
+  await db.pool.query(`update devices set labels = $2, snmp = $3 where device_id = $1`, [
+    'old-inv',
+    JSON.stringify({ 'ssh.credential': 'login:noc:hunter2-ssh', 'ssh.port': '22', 'snmp.community': 'public-c0mm', rack: 'A1', 'mcp.credential': 'core-mcp' }),
+    JSON.stringify({ version: 'v2c', port: 161, credential: 'community:s3cret-c0mm', profiles: ['system'] }),
+  ]);
+  for (const role of ROLES) {
+    const doc = role === 'admin' ? '{ device(id: "old-inv") { labels snmp } devices { nodes { id labels } } }' : '{ device(id: "old-inv") { labels } devices { nodes { id labels } } }';
+    const r = await gql<{ device: { labels: Record<string, string>; snmp?: { credential: string } } }>(server, doc, {}, as(role));
+    assert.equal(r.status, 200, JSON.stringify(r.errors));
+    for (const secret of ['hunter2-ssh', 'noc', 'public-c0mm', 's3cret-c0mm']) assert.ok(!r.raw.includes(secret), `${role} read ${secret}: ${r.raw}`);
+    assert.deepEqual(r.data!.device.labels, { 'ssh.credential': '(redacted)', 'ssh.port': '22', 'snmp.community': '(redacted)', rack: 'A1', 'mcp.credential': 'core-mcp' });
+    if (role === 'admin') assert.equal(r.data!.device.snmp!.credential, '(redacted)');
+  }
+});

@@ -17,6 +17,7 @@ tools:
   inventory import FILE    publish a YAML inventory to inventory.devices
   inventory sync-netbox | serve-webhook   NetBox as the inventory source
   credentials keygen | list | put NAME | delete NAME   the encrypted credential store
+  credentials import-labels FILE.yaml [--dry-run]      move an inventory's clear-text secrets into the store
   replay --from T [--to T] [--target-prefix P]   reprocess raw topics into the outputs (event time T)
   token [--role viewer|operator|analyst|admin] [--sub NAME] [--ttl SECONDS]   mint an API token
   demo                     everything above on this machine, with live charts (npm start)

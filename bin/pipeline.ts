@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { kafkaSecurityEnv, type KafkaSecurityConfig } from '../common/kafka-security.js';
+import { ensureKeyFile } from '../infra/lab/lab-credentials.js';
 import { freePort, startRole, type RoleProcess } from './supervisor.js';
 import { projectRoot } from './supervisor.js';
 
@@ -79,8 +80,15 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
   const order: string[] = []; // start order of the roles; stopped in reverse
   const specs = new Map<string, RoleSpec>();
   const roles = new Map<string, RoleProcess>();
+  // One credential store for the run: the lab seals its devices' credentials into it, the
+  // inventory names them, the collectors resolve them, the API's admin mutations write it.
+  const credentialsKeyFile = join(o.runDir, 'credentials.key');
+  ensureKeyFile(credentialsKeyFile);
   const base: Record<string, string> = {
     KAFKA_BROKERS: o.endpoints.kafkaBrokers.join(','),
+    OC_CREDENTIALS_KEY: '', // not this shell's: the file below
+    OC_CREDENTIALS_KEY_FILE: credentialsKeyFile,
+    OC_CREDENTIALS_FILE: join(o.runDir, 'credentials.enc.json'),
     ...kafkaSecurityEnv(o.kafkaSecurity),
     DATABASE_URL: o.endpoints.databaseUrl,
     REDIS_URL: o.endpoints.redisUrl,

@@ -12,7 +12,7 @@ import { createSnmpTargetResolver } from './snmp-target.js';
 import { createIcmpPoller } from './icmp/poller.js';
 import { icmpTargetOf } from './icmp/target.js';
 import { createSshPoller } from './ssh/poller.js';
-import { sshTargetOf } from './ssh/target.js';
+import { createSshTargetResolver } from './ssh/target.js';
 import { createCienaPoller } from './ciena/poller.js';
 import { cienaTargetOf } from './ciena/target.js';
 import type { collectorSettings } from './settings.js';
@@ -83,25 +83,23 @@ export function buildProtocolPlans(config: Config, deps: { logger: Logger; crede
   }
 
   const ssh = createSshPoller({ collectorId, logger, knownHostsFile: config.sshKnownHostsFile, maxOutputBytes: config.sshMaxOutputBytes });
+  const resolveSsh = createSshTargetResolver({ credentials: deps.credentials, logger });
   plans.push({
     protocol: 'ssh',
     topic: 'rawSsh',
     intervalMs: config.sshIntervalMs,
     applies: (d) => Boolean(d.labels?.['ssh.credential']),
     async poll(device) {
-      const t = sshTargetOf(device);
-      if (!t.ok) {
-        logger.warn('device cannot be polled over SSH', { deviceId: device.deviceId, code: t.code, reason: t.message });
-        return [];
-      }
-      return (await ssh.poll(t.target)).map((c) => ({ value: c, at: c.capturedAt }));
+      const target = resolveSsh(device); // counts and logs its own errors
+      if (!target) return [];
+      return (await ssh.poll(target)).map((c) => ({ value: c, at: c.capturedAt }));
     },
     close: () => ssh.close(),
   });
 
   if (config.mcpUrl) {
     const ciena = createCienaPoller({
-      mcp: { baseUrl: config.mcpUrl, username: config.mcpUsername, password: config.mcpPassword },
+      mcp: { baseUrl: config.mcpUrl, username: config.mcpUsername, password: config.mcpPassword, maxBodyBytes: config.mcpMaxBodyBytes },
       pm: config.mcpPmAdapterFile ? JSON.parse(readFileSync(config.mcpPmAdapterFile, 'utf8')) : undefined,
       collectorId,
       logger,

@@ -1,15 +1,17 @@
 // From an inventory device to what the SNMP poller needs. Credentials are referenced by name and
-// resolved here from the credential store; local runs may still carry a v2c community literally
-// as "community:<value>". Neither the community nor any key ever appears in a message.
+// resolved here from the credential store. A community written into the record
+// ("community:<value>", the old local-run form) is refused (INVENTORY_SECRET_LITERAL): records
+// travel in clear (credentials/credential-refs.ts). Neither the community nor any key ever appears
+// in a message.
 import { isIP } from 'node:net';
 import client from 'prom-client';
 import type { Device } from '../schemas/types.js';
 import type { CredentialLookup } from './credentials/credential-store.js';
+import { credentialRefProblem } from './credentials/credential-refs.js';
 import type { SnmpTarget } from './snmp/types.js';
 
 export type TargetResult = { ok: true; target: SnmpTarget } | { ok: false; code: string; message: string };
 
-const COMMUNITY_LITERAL = 'community:';
 const NONE: CredentialLookup = { get: () => undefined };
 
 export function snmpTargetOf(device: Device, credentials: CredentialLookup = NONE): TargetResult {
@@ -25,10 +27,8 @@ export function snmpTargetOf(device: Device, credentials: CredentialLookup = NON
     ...(snmp.retries != null ? { retries: snmp.retries } : {}),
   };
   const ref = snmp.credential;
-  if (ref.startsWith(COMMUNITY_LITERAL)) {
-    if (snmp.version !== 'v2c') return { ok: false, code: 'CREDENTIAL_MISMATCH', message: `device ${id} asks for SNMP ${snmp.version} but names a community literal` };
-    return { ok: true, target: { ...base, version: 'v2c', community: ref.slice(COMMUNITY_LITERAL.length) } };
-  }
+  const refused = credentialRefProblem('snmp.credential', ref);
+  if (refused) return { ok: false, code: refused.code, message: `device ${id}: ${refused.message}` };
   let credential;
   try {
     credential = credentials.get(ref);

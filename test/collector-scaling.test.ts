@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { createLogger } from '../common/log.js';
 import { connectStreams } from '../streams/index.js';
 import { freePort, startRole, type RoleProcess } from '../bin/supervisor.js';
+import { ensureKeyFile } from '../infra/lab/lab-credentials.js';
 import type { RawSnmpPoll } from '../schemas/types.js';
 import { eventually, streamConfig, testEnv, uniquePrefix } from './env.js';
 
@@ -45,7 +46,10 @@ test('three collectors share the devices, and a killed one’s devices move with
     await streams.admin.deleteTopics(Object.values(streams.topics)).catch(() => undefined);
     await streams.close();
   });
-  const base = { KAFKA_BROKERS: testEnv.kafkaBrokers.join(','), SCHEMA_REGISTRY_URL: testEnv.registryUrl, KAFKA_TOPIC_PREFIX: prefix, KAFKA_PARTITIONS: '6' };
+  // the lab seals its devices' communities into this store; the collectors read them from it
+  const credentials = { OC_CREDENTIALS_KEY: '', OC_CREDENTIALS_KEY_FILE: join(runDir, 'credentials.key'), OC_CREDENTIALS_FILE: join(runDir, 'credentials.enc.json') };
+  ensureKeyFile(credentials.OC_CREDENTIALS_KEY_FILE);
+  const base = { KAFKA_BROKERS: testEnv.kafkaBrokers.join(','), SCHEMA_REGISTRY_URL: testEnv.registryUrl, KAFKA_TOPIC_PREFIX: prefix, KAFKA_PARTITIONS: '6', ...credentials };
   const labHttp = await freePort();
   roles.push(
     await startRole({

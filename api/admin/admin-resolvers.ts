@@ -43,8 +43,8 @@ export const adminResolvers = {
       ctx.logger.info('inventory device deleted', { deviceId: args.id, by: requireAuth(ctx).sub });
       return { deviceId: args.id, kind: 'DELETE', device: null };
     },
-    setCredential: (_: unknown, args: { name: string; credential: unknown }, ctx: ApiContext) => {
-      const info = setCredential(ctx.svc.credentials, args.name, args.credential);
+    setCredential: async (_: unknown, args: { name: string; credential: unknown }, ctx: ApiContext) => {
+      const info = await setCredential(ctx.svc.credentials, args.name, args.credential);
       ctx.logger.info('credential stored', { name: args.name, by: requireAuth(ctx).sub });
       return info;
     },

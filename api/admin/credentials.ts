@@ -25,9 +25,13 @@ function requireStore(store: CredentialStore | null | undefined): CredentialStor
   return store;
 }
 
+// The store's own faults (a wrong key, a damaged file, another writer holding the lock too long)
+// are the server's, not the caller's input.
+const SERVER_SIDE = new Set(['CREDENTIAL_DECRYPT_FAILED', 'CREDENTIAL_FILE_INVALID', 'CREDENTIAL_STORE_LOCKED']);
+
 /** Credential errors name the credential and field, never a value: safe to hand on as BAD_USER_INPUT. */
 function asApiError(err: unknown): never {
-  if (err instanceof CredentialError) throw new ApiError(err.code === 'CREDENTIAL_DECRYPT_FAILED' ? 'INTERNAL' : 'BAD_USER_INPUT', err.message);
+  if (err instanceof CredentialError) throw new ApiError(SERVER_SIDE.has(err.code) ? 'INTERNAL' : 'BAD_USER_INPUT', err.message, { canRetry: err.canRetry });
   throw err;
 }
 
@@ -39,19 +43,19 @@ export function listCredentials(store: CredentialStore | null | undefined): Cred
   }
 }
 
-export function setCredential(store: CredentialStore | null | undefined, name: string, credential: unknown): CredentialInfo {
+export async function setCredential(store: CredentialStore | null | undefined, name: string, credential: unknown): Promise<CredentialInfo> {
   const s = requireStore(store);
   try {
-    s.put(name, credential);
+    await s.put(name, credential);
     return s.list().find((c) => c.name === name)!;
   } catch (err) {
     return asApiError(err);
   }
 }
 
-export function deleteCredential(store: CredentialStore | null | undefined, name: string): boolean {
+export async function deleteCredential(store: CredentialStore | null | undefined, name: string): Promise<boolean> {
   try {
-    return requireStore(store).delete(name);
+    return await requireStore(store).delete(name);
   } catch (err) {
     return asApiError(err);
   }

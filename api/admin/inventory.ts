@@ -3,6 +3,7 @@
 // builds the devices table and collectors pick up their devices. The API never writes the table.
 
 import type { Device, SnmpAccess } from '../../schemas/types.js';
+import { inventorySecretProblem } from '../../collectors/credentials/credential-refs.js';
 import type { Streams } from '../../streams/index.js';
 import { ApiError } from '../errors.js';
 
@@ -69,6 +70,9 @@ export function deviceFromInput(input: DeviceInput, nowMs: number = Date.now()):
     if (s.profiles.length === 0) throw new ApiError('BAD_USER_INPUT', 'snmp.profiles must name at least one profile');
     snmp = { version: s.version, port, credential: text('snmp.credential', s.credential), profiles: s.profiles, timeoutMs: s.timeoutMs ?? null, retries: s.retries ?? null, context: s.context ?? null };
   }
+  // Records travel in clear (topic, devices table, every reader): they name credentials, setCredential stores them.
+  const secret = inventorySecretProblem({ labels, snmp });
+  if (secret) throw new ApiError('BAD_USER_INPUT', `${secret.message.replace(/ \(`credentials import-labels`[^)]*\)/, '')}; store it with setCredential`, { reason: secret.code });
   return {
     deviceId: input.id,
     hostname: text('hostname', input.hostname),

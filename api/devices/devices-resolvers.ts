@@ -1,6 +1,7 @@
 // Resolvers and loaders of Device and the device queries. Loaders batch a field over every
 // device of a request: one query per field per request, whatever the page size.
 
+import { redactLabels, redactSnmpAccess } from '../../collectors/credentials/credential-refs.js';
 import type { ApiContext } from '../graphql/context.js';
 import { latestHealth } from '../health/health-query.js';
 import { openAnomaliesOfDevices } from '../anomalies/anomalies-query.js';
@@ -28,6 +29,13 @@ export const devicesResolvers = {
   },
   DeviceConnection: {
     totalCount: (page: DevicePage) => page.countAll(),
+  },
+  // Inventory records name credentials and never hold secrets any more, but rows written from older
+  // records may still carry one ("login:user:password", "community:value"): whoever reads, a
+  // credential reference shows its name only and anything secret-like shows "(redacted)".
+  Device: {
+    labels: (d: DeviceRow) => redactLabels(d.labels),
+    snmp: (d: DeviceRow) => redactSnmpAccess(d.snmp as { credential?: unknown } | null),
   },
 };
 

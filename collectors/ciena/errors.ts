@@ -8,6 +8,7 @@ export const MCP_ERROR_CODES = [
   'MCP_AUTH', // credentials refused, or a fresh token refused again (401 after one re-login)
   'MCP_HTTP', // any other HTTP error status (403, 404, 5xx…)
   'MCP_BAD_JSON', // the body is not JSON
+  'MCP_TOO_LARGE', // the body is larger than MCP_MAX_BODY_BYTES (cut there)
   'MCP_SHAPE', // JSON, but not in the shape the call returns (missing data array, token…)
   'MCP_NOT_FOUND', // the network element is not known to MCP
   'MCP_CANCELLED', // the poller was closed
@@ -22,7 +23,7 @@ export class McpError extends Error {
     super(message);
     this.name = 'McpError';
     this.code = code;
-    this.canRetry = opts.canRetry ?? code !== 'MCP_AUTH';
+    this.canRetry = opts.canRetry ?? (code !== 'MCP_AUTH' && code !== 'MCP_TOO_LARGE');
     this.status = opts.status;
   }
 }

@@ -2,9 +2,11 @@
 // (JSON or form body; the reply's `token`), sent as `Authorization: Bearer`, and one re-login
 // when MCP answers 401 (tokens expire; a second 401 with a fresh token means the account lost
 // its rights: MCP_AUTH). Every failure is an McpError with a code; neither the password nor the
-// token ever appears in a message.
+// token ever appears in a message. An answer is read up to maxBodyBytes and cut there
+// (MCP_TOO_LARGE): a broken or hostile MCP, or a proxy, cannot fill the collector's memory.
 
 import { performance } from 'node:perf_hooks';
+import { readCappedText } from '../../common/http-body.js';
 import { McpError } from './errors.js';
 import type { CienaPollerMetrics } from './metrics.js';
 
@@ -15,9 +17,16 @@ export interface McpClientOptions {
   tenant?: string; // MCP tenant, "master" by default on a single-tenant install
   loginBody?: 'json' | 'form';
   timeoutMs?: number;
+  maxBodyBytes?: number; // per answer (MCP_MAX_BODY_BYTES)
 }
 
-export const MCP_CLIENT_DEFAULTS = { loginBody: 'json' as const, timeoutMs: 15_000 /* ms */, tenant: 'master' };
+export const MCP_CLIENT_DEFAULTS = {
+  loginBody: 'json' as const,
+  timeoutMs: 15_000, // ms
+  tenant: 'master',
+  // The collector reads pages (alarms, constructs) and one element's PM bins at a time: a few MB at most.
+  maxBodyBytes: 33_554_432, // 32 MiB
+};
 
 type Query = Record<string, string | number | string[] | undefined>;
 
@@ -128,8 +137,9 @@ export class McpClient {
   private async readJson(res: Response, what: string): Promise<unknown> {
     let text: string;
     try {
-      text = await res.text();
+      text = await readCappedText(res, this.cfg.maxBodyBytes, (detail) => new McpError('MCP_TOO_LARGE', `${what}: MCP ${detail} (MCP_MAX_BODY_BYTES)`, { status: res.status }));
     } catch (err) {
+      if (err instanceof McpError) throw err;
       const e = err as Error;
       if (e.name === 'TimeoutError' || e.name === 'AbortError') throw new McpError('MCP_TIMEOUT', `${what}: body not received within ${this.cfg.timeoutMs} ms`);
       throw new McpError('MCP_CONNECT', `${what}: connection lost while reading the reply: ${e.message}`);

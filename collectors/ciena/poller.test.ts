@@ -137,6 +137,27 @@ test('HTTP 500, garbage JSON, unknown element, wrong password, MCP down: coded p
   }
 });
 
+test('an MCP answering without end: the reading fails with MCP_TOO_LARGE naming MCP, and the collector stops reading at MCP_MAX_BODY_BYTES', { timeout: 30_000 }, async () => {
+  const capped = createCienaPoller({ mcp: { baseUrl: sim.url, username: sim.username, password: sim.password, timeoutMs: 20_000, maxBodyBytes: 1 << 20 }, collectorId: 'c1', logger });
+  try {
+    const ne = sim.elements[0];
+    const sentBefore = sim.stats().endlessBytes;
+    sim.setFault('endless-body');
+    const reading = await capped.poll({ deviceId: 'dev-a', networkConstructId: ne.id }, 'ALARM');
+    sim.setFault('none');
+    assert.equal(reading.error?.code, 'MCP_TOO_LARGE', reading.error?.message);
+    assert.match(reading.error!.message, /^device dev-a: .*MCP sent a body of more than the 1048576 bytes allowed; cut there \(MCP_MAX_BODY_BYTES\)/);
+    assert.ok(!reading.error!.message.includes(sim.password));
+    roundTrips(reading);
+    const sent = sim.stats().endlessBytes - sentBefore;
+    assert.ok(sent < 16 << 20, `the collector stopped reading (MCP wrote ${sent} bytes)`);
+    assert.equal((await capped.poll({ deviceId: 'dev-a', networkConstructId: ne.id }, 'ALARM')).error, null, 'the next reading works');
+  } finally {
+    sim.setFault('none');
+    capped.close();
+  }
+});
+
 test('elements sharing a management address are told apart by name', { timeout: 10_000 }, async () => {
   const shared = await startMcpSimulator({ elements: [{ name: 'ne-a', ipAddress: '127.0.0.1' }, { name: 'ne-b', ipAddress: '127.0.0.1' }], logger });
   const p = createCienaPoller({ mcp: { baseUrl: shared.url, username: shared.username, password: shared.password }, collectorId: 'c1', logger });

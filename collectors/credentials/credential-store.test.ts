@@ -2,16 +2,19 @@
 // resolved by the SNMP target builder, and no secret in any error message or log line.
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { createLogger } from '../../common/log.js';
 import type { Device } from '../../schemas/types.js';
-import { snmpTargetOf } from '../snmp-target.js';
+import { eventually } from '../../test/env.js';
+import { createSnmpTargetResolver, snmpTargetOf } from '../snmp-target.js';
 import { generateCredentialKey, loadCredentialKey, parseKey } from './credential-key.js';
 import { CredentialStore } from './credential-store.js';
 import { openCredentialStoreFromEnv } from './open-store.js';
+import { runCredentialsCommand } from './credentials-command.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'oc-cred-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -27,14 +30,14 @@ function device(credential: string, version: 'v2c' | 'v3' = 'v2c', address = '12
   };
 }
 
-test('put/get round trip; the file holds no secret, user or kind in clear, and is mode 0600', () => {
+test('put/get round trip; the file holds no secret, user or kind in clear, and is mode 0600', async () => {
   const key = Buffer.from(generateCredentialKey(), 'base64');
   const file = path.join(dir, 'a', 'credentials.enc.json');
   const store = CredentialStore.open(file, key);
-  store.put('lab-community', { kind: 'snmp-community', community: SECRETS[0] });
-  store.put('core-v3', v3);
-  store.put('saos-ssh', { kind: 'ssh-password', username: 'admin', password: SECRETS[3] });
-  store.put('mcp', { kind: 'mcp-account', username: 'svc', password: SECRETS[4] });
+  await store.put('lab-community', { kind: 'snmp-community', community: SECRETS[0] });
+  await store.put('core-v3', v3);
+  await store.put('saos-ssh', { kind: 'ssh-password', username: 'admin', password: SECRETS[3] });
+  await store.put('mcp', { kind: 'mcp-account', username: 'svc', password: SECRETS[4] });
   const text = readFileSync(file, 'utf8');
   for (const s of [...SECRETS, 'noc', 'snmp-v3', 'admin']) assert.ok(!text.includes(s), `${s} is in the file`);
   assert.equal(statSync(file).mode & 0o777, 0o600);
@@ -44,14 +47,15 @@ test('put/get round trip; the file holds no secret, user or kind in clear, and i
   assert.deepEqual(reopened.get('core-v3'), v3);
   assert.equal(reopened.get('missing'), undefined);
   assert.deepEqual(reopened.list().map((e) => e.kind), ['snmp-v3', 'snmp-community', 'mcp-account', 'ssh-password']);
-  assert.equal(reopened.delete('mcp'), true);
+  assert.equal(await reopened.delete('mcp'), true);
+  assert.equal(await reopened.delete('mcp'), false);
   assert.deepEqual(CredentialStore.open(file, key).names(), ['core-v3', 'lab-community', 'saos-ssh']);
 });
 
-test('a wrong key, an entry moved to another name, or an edited entry fails to open, coded', () => {
+test('a wrong key, an entry moved to another name, or an edited entry fails to open, coded', async () => {
   const key = Buffer.from(generateCredentialKey(), 'base64');
   const file = path.join(dir, 'b.json');
-  CredentialStore.open(file, key).put('one', { kind: 'snmp-community', community: SECRETS[0] });
+  await CredentialStore.open(file, key).put('one', { kind: 'snmp-community', community: SECRETS[0] });
   const wrong = CredentialStore.open(file, Buffer.from(generateCredentialKey(), 'base64'));
   assert.throws(() => wrong.get('one'), { code: 'CREDENTIAL_DECRYPT_FAILED' });
 
@@ -66,7 +70,7 @@ test('a wrong key, an entry moved to another name, or an edited entry fails to o
   assert.throws(() => CredentialStore.open(file, key), { code: 'CREDENTIAL_FILE_INVALID' });
 });
 
-test('validation: shapes and lengths checked, DES and priv-without-auth refused, secrets never echoed', () => {
+test('validation: shapes and lengths checked, DES and priv-without-auth refused, secrets never echoed', async () => {
   const store = CredentialStore.open(path.join(dir, 'c.json'), Buffer.from(generateCredentialKey(), 'base64'));
   const cases: [unknown, RegExp][] = [
     [{ kind: 'snmp-v3', user: 'u', authProtocol: 'sha', authKey: 'short', privProtocol: 'none' }, /authKey must be at least 8/],
@@ -76,14 +80,14 @@ test('validation: shapes and lengths checked, DES and priv-without-auth refused,
     [{ kind: 'telnet', password: SECRETS[3] }, /kind must be one of/],
   ];
   for (const [input, message] of cases) {
-    assert.throws(() => store.put('x', input), (err: Error & { code?: string }) => {
+    await assert.rejects(store.put('x', input), (err: Error & { code?: string }) => {
       assert.equal(err.code, 'CREDENTIAL_INVALID');
       assert.match(err.message, message);
       for (const s of SECRETS) assert.ok(!err.message.includes(s), `secret in: ${err.message}`);
       return true;
     });
   }
-  assert.throws(() => store.put('community:abc', { kind: 'snmp-community', community: 'x' }), { code: 'CREDENTIAL_INVALID' });
+  await assert.rejects(store.put('community:abc', { kind: 'snmp-community', community: 'x' }), { code: 'CREDENTIAL_INVALID' });
 });
 
 test('keys: from OC_CREDENTIALS_KEY or a key file; bad or missing keys are coded errors without the key', () => {
@@ -96,16 +100,16 @@ test('keys: from OC_CREDENTIALS_KEY or a key file; bad or missing keys are coded
   const notAKey = 'bm90LWEta2V5LWF0LWFsbA==';
   assert.throws(() => parseKey(notAKey, 'OC_CREDENTIALS_KEY'), (err: Error & { code?: string }) => err.code === 'CREDENTIAL_KEY_INVALID' && !err.message.includes(notAKey));
   assert.throws(() => loadCredentialKey({ OC_CREDENTIALS_KEY_FILE: path.join(dir, 'nope') }), { code: 'CREDENTIAL_KEY_INVALID' });
-  // a store file without a key is a start-up error; no file and no key runs with literals only
+  // a store file without a key is a start-up error; no file and no key runs without credentials
   assert.throws(() => openCredentialStoreFromEnv({ OC_CREDENTIALS_FILE: keyFile }), { code: 'CREDENTIAL_KEY_MISSING' });
   assert.equal(openCredentialStoreFromEnv({ OC_CREDENTIALS_FILE: path.join(dir, 'absent.json') }).enabled, false);
 });
 
-test('snmpTargetOf resolves names (v2c, v3 with context and per-device timing), keeps community literals, and codes every failure without a secret', async () => {
+test('snmpTargetOf resolves names (v2c, v3 with context and per-device timing), refuses a community written into the record, and codes every failure without a secret', async () => {
   const key = Buffer.from(generateCredentialKey(), 'base64');
   const store = CredentialStore.open(path.join(dir, 'd.json'), key);
-  store.put('lab-community', { kind: 'snmp-community', community: SECRETS[0] });
-  store.put('core-v3', v3);
+  await store.put('lab-community', { kind: 'snmp-community', community: SECRETS[0] });
+  await store.put('core-v3', v3);
 
   const lines: string[] = [];
   const write = process.stderr.write.bind(process.stderr);
@@ -121,7 +125,7 @@ test('snmpTargetOf resolves names (v2c, v3 with context and per-device timing), 
     assert.ok(three.ok && three.target.version === 'v3');
     assert.deepEqual(three.target, { deviceId: 'r1', address: '127.0.0.1', port: 161, timeoutMs: 700, retries: 3, version: 'v3', user: 'noc', authProtocol: 'sha256', authKey: SECRETS[1], privProtocol: 'aes', privKey: SECRETS[2], context: 'ctx-1' });
     const literal = snmpTargetOf(device(`community:${SECRETS[0]}`), store);
-    assert.ok(literal.ok && literal.target.version === 'v2c' && literal.target.community === SECRETS[0]);
+    assert.ok(!literal.ok && literal.code === 'INVENTORY_SECRET_LITERAL' && !literal.message.includes(SECRETS[0]), 'a community in clear is not used');
 
     const failures = [
       snmpTargetOf(device('nobody'), store),
@@ -133,7 +137,7 @@ test('snmpTargetOf resolves names (v2c, v3 with context and per-device timing), 
     assert.deepEqual(failures.map((f) => (f.ok ? 'ok' : f.code)), ['CREDENTIAL_UNKNOWN', 'CREDENTIAL_MISMATCH', 'CREDENTIAL_MISMATCH', 'INVENTORY_BAD_ADDRESS', 'CREDENTIAL_DECRYPT_FAILED']);
     for (const f of failures) if (!f.ok) logger.warn('device cannot be polled over SNMP', { deviceId: 'r1', code: f.code, reason: f.message });
     try {
-      store.put('bad', { ...v3, authKey: 'short' });
+      await store.put('bad', { ...v3, authKey: 'short' });
     } catch (err) {
       logger.error('credential rejected', { err });
     }
@@ -143,4 +147,81 @@ test('snmpTargetOf resolves names (v2c, v3 with context and per-device timing), 
   const log = lines.join('');
   assert.ok(log.includes('CREDENTIAL_UNKNOWN') && log.includes('CREDENTIAL_DECRYPT_FAILED'), 'the failures were logged');
   for (const s of SECRETS) assert.ok(!log.includes(s), `secret ${s} appeared in the log`);
+});
+
+// ---- several writers, and readers that keep running (security issue 15, item 9) ----
+
+const STORE_MODULE = path.join(import.meta.dirname, 'credential-store.ts');
+
+/** A writer process: opens the store once, then puts `count` credentials named <prefix>-<i>, a few ms apart. */
+function writerProcess(file: string, key: string, prefix: string, count: number): Promise<number | null> {
+  const script = `
+    import { CredentialStore } from ${JSON.stringify(STORE_MODULE)};
+    const store = CredentialStore.open(${JSON.stringify(file)}, Buffer.from(${JSON.stringify(key)}, 'base64'));
+    for (let i = 0; i < ${count}; i++) {
+      await store.put(${JSON.stringify(prefix)} + '-' + i, { kind: 'snmp-community', community: 'c-' + i });
+      await new Promise((r) => setTimeout(r, Math.random() * 4));
+    }`;
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'inherit', 'inherit'] });
+  return new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+}
+
+test('lost update: a writer holding an older snapshot no longer erases what another writer stored', async () => {
+  const key = Buffer.from(generateCredentialKey(), 'base64');
+  const file = path.join(dir, 'lost-update.json');
+  const api = CredentialStore.open(file, key); // the API replica, opened at its start
+  const cli = CredentialStore.open(file, key); // `credentials put` in a shell, later
+  await cli.put('from-cli', { kind: 'snmp-community', community: 'one' });
+  await api.put('from-api', { kind: 'snmp-community', community: 'two' });
+  await cli.delete('never-there');
+  assert.deepEqual(CredentialStore.open(file, key).names(), ['from-api', 'from-cli']);
+  assert.equal(await api.delete('from-cli'), true, 'the API sees and deletes what the CLI wrote');
+  assert.deepEqual(CredentialStore.open(file, key).names(), ['from-api']);
+});
+
+test('lost update: two writer processes putting at the same time keep every entry', { timeout: 60_000 }, async () => {
+  const key = generateCredentialKey();
+  const file = path.join(dir, 'two-writers.json');
+  const codes = await Promise.all([writerProcess(file, key, 'a', 40), writerProcess(file, key, 'b', 40)]);
+  assert.deepEqual(codes, [0, 0]);
+  const names = CredentialStore.open(file, Buffer.from(key, 'base64')).names();
+  assert.equal(names.length, 80, `entries lost: ${80 - names.length}`);
+  assert.equal(existsSync(`${file}.lock`), false, 'the lock is released');
+});
+
+test('a running reader (a collector) sees a credential put after it opened the store, without a restart', { timeout: 10_000 }, async () => {
+  const key = generateCredentialKey();
+  const env = { OC_CREDENTIALS_KEY: key, OC_CREDENTIALS_FILE: path.join(dir, 'reload.json') };
+  await runCredentialsCommand(['put', 'edge-v2'], env, () => undefined, async () => JSON.stringify({ kind: 'snmp-community', community: 'first' }));
+  const collector = openCredentialStoreFromEnv(env).store; // as the collector role opens it at start
+  const resolve = createSnmpTargetResolver({ credentials: collector, logger: createLogger({ test: 'reload' }, 'error') });
+  const dev = { ...device('core-late'), deviceId: 'late' };
+  assert.equal(resolve(dev), null, 'not in the store yet');
+
+  await runCredentialsCommand(['put', 'core-late'], env, () => undefined, async () => JSON.stringify({ kind: 'snmp-community', community: 'added-later' }));
+  const target = await eventually('the collector resolves the new credential', () => resolve(dev) ?? undefined, 5_000, 100);
+  assert.equal(target.version === 'v2c' && target.community, 'added-later');
+
+  await runCredentialsCommand(['put', 'core-late'], env, () => undefined, async () => JSON.stringify({ kind: 'snmp-community', community: 'rotated' }));
+  await eventually('the collector uses the rotated community', () => {
+    const t = resolve(dev);
+    return t?.version === 'v2c' && t.community === 'rotated' ? t : undefined;
+  }, 5_000, 100);
+  await runCredentialsCommand(['delete', 'core-late'], env, () => undefined);
+  await eventually('the collector stops using a deleted credential', () => (resolve(dev) === null ? true : undefined), 5_000, 100);
+});
+
+test('store lock: a live holder makes a writer wait (coded after the timeout); a dead holder’s lock is taken over', async () => {
+  const key = Buffer.from(generateCredentialKey(), 'base64');
+  const file = path.join(dir, 'locked.json');
+  const store = CredentialStore.open(file, key, { lock: { timeoutMs: 300 } });
+  writeFileSync(`${file}.lock`, JSON.stringify({ host: os.hostname(), pid: process.ppid, token: 'live', at: Date.now() }));
+  await assert.rejects(store.put('x', { kind: 'snmp-community', community: 'c' }), (err: Error & { code?: string; canRetry?: boolean }) => err.code === 'CREDENTIAL_STORE_LOCKED' && err.canRetry === true);
+  const dead = spawnSync(process.execPath, ['-e', '0']).pid!; // a pid that has exited
+  writeFileSync(`${file}.lock`, JSON.stringify({ host: os.hostname(), pid: dead, token: 'dead', at: Date.now() }));
+  await store.put('x', { kind: 'snmp-community', community: 'c' });
+  writeFileSync(`${file}.lock`, JSON.stringify({ host: 'another-host', pid: 1, token: 'old', at: Date.now() - 60_000 }));
+  await store.put('y', { kind: 'snmp-community', community: 'c' });
+  assert.deepEqual(CredentialStore.open(file, key).names(), ['x', 'y']);
+  assert.equal(existsSync(`${file}.lock`), false);
 });

@@ -61,9 +61,14 @@ export class CredentialError extends Error {
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._\-/@]{0,127}$/;
 
+/** A name the store can hold: no ":" (so no "login:user:password" or "community:value" literal), no space. */
+export function isCredentialName(name: unknown): boolean {
+  return typeof name === 'string' && NAME.test(name);
+}
+
 export function assertCredentialName(name: string): void {
-  if (typeof name !== 'string' || !NAME.test(name) || name.startsWith('community:')) {
-    throw new CredentialError('CREDENTIAL_INVALID', `credential name ${JSON.stringify(String(name).slice(0, 64))} must be 1-128 characters of letters, digits and . _ - / @ (and not start with "community:")`);
+  if (!isCredentialName(name)) {
+    throw new CredentialError('CREDENTIAL_INVALID', `credential name ${JSON.stringify(String(name).slice(0, 64))} must be 1-128 characters of letters, digits and . _ - / @`);
   }
 }
 

@@ -1,13 +1,17 @@
-// `credentials keygen | list | put NAME | delete NAME`. `put` reads the credential as JSON on
-// standard input (never from argv: arguments show in `ps` and shell history), e.g.
+// `credentials keygen | list | put NAME | delete NAME | import-labels FILE.yaml [--dry-run]`.
+// `put` reads the credential as JSON on standard input (never from argv: arguments show in `ps`
+// and shell history), e.g.
 //   echo '{"kind":"snmp-v3","user":"noc","authProtocol":"sha256","authKey":"…","privProtocol":"aes","privKey":"…"}' \
 //     | OC_CREDENTIALS_KEY=… node bin/opsconductor.mjs credentials put core-v3
+// `import-labels` moves the secrets an older inventory file holds in clear into the store and
+// rewrites the file to name them (import-labels.ts).
 // Output goes to stdout; nothing printed ever holds a secret.
 
 import { CredentialStore } from './credential-store.js';
 import { generateCredentialKey, loadCredentialKey } from './credential-key.js';
 import { CredentialError } from './credential-types.js';
 import { credentialFileFromEnv } from './open-store.js';
+import { formatImportReport, importLabelSecrets } from './import-labels.js';
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -23,8 +27,8 @@ export async function runCredentialsCommand(
 ): Promise<void> {
   const [verb, name] = argv;
   if (verb === 'keygen') return out(generateCredentialKey());
-  const usage = 'usage: credentials keygen | list | put NAME (JSON on stdin) | delete NAME';
-  if (!verb || ((verb === 'put' || verb === 'delete') && !name)) throw new CredentialError('CREDENTIAL_USAGE', usage);
+  const usage = 'usage: credentials keygen | list | put NAME (JSON on stdin) | delete NAME | import-labels FILE.yaml [--dry-run]';
+  if (!verb || ((verb === 'put' || verb === 'delete' || verb === 'import-labels') && !name)) throw new CredentialError('CREDENTIAL_USAGE', usage);
   const file = credentialFileFromEnv(env);
   const store = CredentialStore.open(file, loadCredentialKey(env));
   switch (verb) {
@@ -38,11 +42,19 @@ export async function runCredentialsCommand(
       } catch {
         throw new CredentialError('CREDENTIAL_INVALID', `credential ${name}: standard input is not one JSON object`);
       }
-      store.put(name, parsed);
+      await store.put(name, parsed);
       return out(`stored ${name} in ${file}`);
     }
     case 'delete':
-      return out(store.delete(name) ? `deleted ${name}` : `no credential ${name}`);
+      return out((await store.delete(name)) ? `deleted ${name}` : `no credential ${name}`);
+    case 'import-labels': {
+      const report = await importLabelSecrets(name, store, { dryRun: argv.includes('--dry-run') });
+      formatImportReport(report).forEach((l) => out(l));
+      if (report.left.length > 0) {
+        throw new CredentialError('CREDENTIAL_IMPORT_INCOMPLETE', `${report.left.length} label(s) of ${name} carry a secret of no form this command knows (listed above): move them into the store by hand (credentials put) and name them under a <protocol>.credential label`);
+      }
+      return;
+    }
     default:
       throw new CredentialError('CREDENTIAL_USAGE', usage);
   }

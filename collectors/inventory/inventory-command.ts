@@ -14,7 +14,7 @@ export async function runInventoryCommand(argv: string[], env: NodeJS.ProcessEnv
   const config = loadConfig(streamSettings, env);
   const logger = createLogger({ role: 'inventory' });
   const { devices, problems } = readInventoryFile(file);
-  for (const p of problems) logger.warn('inventory entry skipped', { file, entry: p.entry, deviceId: p.deviceId, reason: p.message });
+  for (const p of problems) logger.warn('inventory entry skipped', { file, entry: p.entry, deviceId: p.deviceId, code: p.code, reason: p.message });
   const streams = await connectStreams({ config, clientId: 'inventory', logger, writes: ['inventory'] });
   try {
     await streams.producer.send(

@@ -2,7 +2,8 @@
 // Differences between NetBox releases handled here: `role` (4.x) vs `device_role` (≤ 3.5), and
 // nested objects carrying `slug`/`name`. The management address is primary_ip4 (or primary_ip6)
 // with its prefix length stripped. SNMP polling comes from custom fields (names configurable):
-//   snmp_credential (name in the credential store; required to be polled over SNMP)
+//   snmp_credential (name in the credential store; required to be polled over SNMP; a secret
+//                    written there, "community:<value>", is refused: INVENTORY_SECRET_LITERAL)
 //   snmp_version ("v2c" | "v3", default v2c), snmp_port (161), snmp_profiles (list or comma text)
 //   snmp_context, snmp_timeout_ms, snmp_retries
 // and tags "snmp-profile-<name>" add profiles. A device without snmp_credential is inventoried
@@ -10,6 +11,7 @@
 
 import { isIP } from 'node:net';
 import type { Device } from '../../schemas/types.js';
+import { credentialRefProblem, inventorySecretProblem } from '../credentials/credential-refs.js';
 
 export interface NetboxMappingOptions {
   defaultProfiles: string[];
@@ -70,7 +72,9 @@ export function mapNetboxDevice(raw: unknown, opts: NetboxMappingOptions = NETBO
     if (version !== 'v2c' && version !== 'v3') return fail('INVENTORY_BAD_FIELD', `custom field snmp_version must be v2c or v3, got "${version}"`);
     const port = cf.snmp_port == null ? 161 : Number(cf.snmp_port);
     if (!Number.isInteger(port) || port < 1 || port > 65_535) return fail('INVENTORY_BAD_FIELD', `custom field snmp_port must be 1-65535`);
-    if (!credential.startsWith('community:') && opts.knownCredential && !opts.knownCredential(credential))
+    const refused = credentialRefProblem('custom field snmp_credential', credential);
+    if (refused) return fail(refused.code, refused.message);
+    if (opts.knownCredential && !opts.knownCredential(credential))
       return fail('CREDENTIAL_UNKNOWN', `custom field snmp_credential names "${credential}", which is not in the credential store`);
     const tagged = tags.filter((t) => t.startsWith(opts.profileTagPrefix)).map((t) => t.slice(opts.profileTagPrefix.length));
     const profiles = [...new Set([...(profilesOf(cf.snmp_profiles) ?? opts.defaultProfiles), ...tagged])];
@@ -87,6 +91,8 @@ export function mapNetboxDevice(raw: unknown, opts: NetboxMappingOptions = NETBO
   if (region) labels.region = region;
   labels.netbox_id = String(nb.id);
   const platform = obj(nb.platform);
+  const secret = inventorySecretProblem({ labels });
+  if (secret) return fail(secret.code, secret.message);
   const lastUpdated = Date.parse(str(nb.last_updated) ?? '');
   return {
     ok: true,

@@ -1,16 +1,21 @@
 // The YAML inventory (the default source for local runs): a list of devices, validated into the
-// Device records published on inventory.devices. A bad entry is reported with its position and
-// field and skipped; the rest of the inventory still loads. SSH port names are checked here too
-// (the collector refuses them again): they end up inside device command lines.
+// Device records published on inventory.devices. A bad entry is reported with its position, a
+// code and the field, and skipped; the rest of the inventory still loads. SSH port names are
+// checked here too (the collector refuses them again): they end up inside device command lines.
+// So are secrets: a record names its credentials, the store holds them (credential-refs.ts); an
+// entry carrying a password, community or key in clear is refused with INVENTORY_SECRET_LITERAL
+// and never published.
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { parse } from 'yaml';
 import type { Device } from '../../schemas/types.js';
+import { inventorySecretProblem } from '../credentials/credential-refs.js';
 import { sshPortsOf } from '../ssh/target.js';
 
 export interface InventoryProblem {
   entry: number;
   deviceId?: string;
+  code: string; // INVENTORY_BAD_FIELD, INVENTORY_BAD_ADDRESS, INVENTORY_DUPLICATE, INVENTORY_BAD_INTERFACE, INVENTORY_SECRET_LITERAL…
   message: string;
 }
 
@@ -26,11 +31,11 @@ export function parseInventory(text: string, now = Date.now()): { devices: Devic
   list.forEach((raw, entry) => {
     const e = (raw ?? {}) as Record<string, unknown>;
     const deviceId = str(e.deviceId ?? e.id);
-    const problem = (message: string) => problems.push({ entry, deviceId: deviceId || undefined, message });
+    const problem = (message: string, code = 'INVENTORY_BAD_FIELD') => problems.push({ entry, deviceId: deviceId || undefined, code, message });
     if (!deviceId) return problem('deviceId is missing');
-    if (seen.has(deviceId)) return problem(`deviceId ${deviceId} appears twice`);
+    if (seen.has(deviceId)) return problem(`deviceId ${deviceId} appears twice`, 'INVENTORY_DUPLICATE');
     const address = str(e.address);
-    if (isIP(address) === 0) return problem(`address "${address}" of ${deviceId} is not an IPv4 or IPv6 literal`);
+    if (isIP(address) === 0) return problem(`address "${address}" of ${deviceId} is not an IPv4 or IPv6 literal`, 'INVENTORY_BAD_ADDRESS');
     const s = e.snmp as Record<string, unknown> | undefined;
     let snmp: Device['snmp'] = null;
     if (s) {
@@ -66,8 +71,10 @@ export function parseInventory(text: string, now = Date.now()): { devices: Devic
       snmp,
       updatedAt: now,
     } as Device;
+    const secret = inventorySecretProblem(device);
+    if (secret) return problem(`device ${deviceId}: ${secret.message}`, secret.code);
     const sshPorts = sshPortsOf(device);
-    if (!sshPorts.ok) return problem(sshPorts.message);
+    if (!sshPorts.ok) return problem(sshPorts.message, sshPorts.code);
     seen.add(deviceId);
     devices.push(device);
   });

@@ -160,6 +160,7 @@ function connect(opts: CliSessionOptions): Promise<{ conn: Client; shell: Client
       username: t.username,
       password: t.password,
       privateKey: t.privateKey,
+      passphrase: t.passphrase,
       readyTimeout: opts.connectTimeoutMs,
       tryKeyboard: t.password !== undefined, // many network OSes offer keyboard-interactive only
       keepaliveInterval: 15_000,

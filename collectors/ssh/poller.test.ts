@@ -13,6 +13,14 @@ import { avroTypeFor } from '../../schemas/logical-types.js';
 import { findFreeTcpPort } from '../../infra/lab/ports.js';
 import { applySshScenario } from '../../infra/lab/ssh/scenarios.js';
 import { startSshLab, type SshLab, type SshLabDevice } from '../../infra/lab/ssh/ssh-lab.js';
+import { loadConfig } from '../../common/config.js';
+import type { Device } from '../../schemas/types.js';
+import { eventually } from '../../test/env.js';
+import { generateCredentialKey } from '../credentials/credential-key.js';
+import { runCredentialsCommand } from '../credentials/credentials-command.js';
+import { openCredentialStoreFromEnv } from '../credentials/open-store.js';
+import { buildProtocolPlans } from '../protocols.js';
+import { collectorSettings } from '../settings.js';
 import { createSshPoller, type SshPoller } from './poller.js';
 import type { RawSshCapture, SshTarget } from './types.js';
 
@@ -36,6 +44,7 @@ before(async () => {
       { deviceId: 'lab-xr-paging', platform: 'ios-xr', ignorePagingOff: true },
       { deviceId: 'lab-junos-moody', platform: 'junos' },
       { deviceId: 'lab-saos-rekey', platform: 'saos' },
+      { deviceId: 'lab-junos-creds', platform: 'junos' },
       { deviceId: 'lab-mirror', platform: 'juniper-junos', ports: ['xe-0/0/5', 'xe-0/0/6'], optics: [{ port: 'xe-0/0/5', rxDbm: -7.5, txDbm: -1 }, { port: 'xe-0/0/6', rxDbm: -40, txDbm: -1, down: true }] },
     ],
   });
@@ -175,4 +184,36 @@ test('CLI injection: a port name with a newline never reaches the device', { tim
   assert.equal(caps[0].output, null);
   assert.deepEqual(device.stats(), before, 'refused before any login');
   roundTrips(caps[0]);
+});
+
+test('the collector logs in with the stored credential ssh.credential names, uses one stored after it started, and never a password written into the label', { timeout: 30_000 }, async () => {
+  const d = lab.device('lab-junos-creds')!;
+  const env = { OC_CREDENTIALS_KEY: generateCredentialKey(), OC_CREDENTIALS_FILE: path.join(tmp, 'credentials.enc.json') };
+  const credentials = openCredentialStoreFromEnv(env).store; // as the collector role opens it at start
+  const config = loadConfig(collectorSettings, { ICMP_ENABLED: 'false', SSH_KNOWN_HOSTS_FILE: path.join(tmp, 'plan_known_hosts'), COLLECTOR_ID: 'c-plan' });
+  const plans = buildProtocolPlans(config, { logger, credentials });
+  try {
+    const ssh = plans.find((p) => p.protocol === 'ssh')!;
+    const device: Device = {
+      deviceId: d.deviceId, hostname: d.deviceId, address: d.address, site: 'lab', role: 'edge', platform: 'junos', vendor: 'juniper', status: 'active', tags: [],
+      labels: { 'ssh.credential': 'lab/junos-creds/ssh', 'ssh.port': String(d.port) }, snmp: null, updatedAt: 0,
+    };
+    assert.equal(ssh.applies(device), true);
+    assert.deepEqual(await ssh.poll(device), [], 'not in the store yet: no login attempted');
+    assert.equal(d.stats().connections, 0);
+
+    await runCredentialsCommand(['put', 'lab/junos-creds/ssh'], env, () => undefined, async () => JSON.stringify({ kind: 'ssh-password', username: d.username, password: d.password }));
+    const readings = await eventually('the collector polls with the credential stored after it started', async () => {
+      const r = await ssh.poll(device);
+      return r.length > 0 ? r : undefined;
+    }, 10_000, 300);
+    for (const r of readings) assert.equal((r.value as RawSshCapture).error, null);
+    const connections = d.stats().connections;
+
+    const literal = { ...device, deviceId: 'lab-junos-literal', labels: { ...device.labels, 'ssh.credential': `login:${d.username}:${d.password}` } };
+    assert.deepEqual(await ssh.poll(literal), [], 'a password in the label is not used');
+    assert.equal(d.stats().connections, connections, 'no login was tried with it');
+  } finally {
+    plans.forEach((p) => p.close());
+  }
 });

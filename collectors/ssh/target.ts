@@ -1,15 +1,22 @@
 // From an inventory device to an SSH target. The inventory carries SSH access in labels until
 // the Device schema grows an ssh section:
-//   ssh.credential  name of a stored credential; for local runs "login:<user>:<password>"
+//   ssh.credential  name of a stored credential of kind ssh-password or ssh-key, resolved from the
+//                   encrypted store (collectors/credentials); a secret written into the label
+//                   ("login:<user>:<password>", the old local-run form) is refused
+//                   (INVENTORY_SECRET_LITERAL): labels are read by every API viewer
 //   ssh.port        default 22
 //   ssh.platform    default device.platform ("junos", "ios-xr", "saos")
 //   ssh.ports       comma-separated ports/controllers for per-port platforms ("9,10" or "0/0/0/0"),
 //                   each in the platform's port-name grammar (platforms.ts): they are written
 //                   into command lines, so anything else is refused here, where bad inventory
 //                   is reported, and again by the command builder
-// The password never appears in a log line or an error.
+// No password or key ever appears in a log line or an error.
 import { isIP } from 'node:net';
+import client from 'prom-client';
+import type { Logger } from '../../common/log.js';
 import type { Device } from '../../schemas/types.js';
+import type { CredentialLookup } from '../credentials/credential-store.js';
+import { credentialRefProblem } from '../credentials/credential-refs.js';
 import { platformOf, refusedPortName } from './platforms.js';
 import type { SshTarget } from './types.js';
 
@@ -18,26 +25,65 @@ export const SSH_TARGET_CODES = [
   'INVENTORY_BAD_ADDRESS', // the device address is not an IP literal
   'INVENTORY_BAD_PORT', // ssh.port is not a TCP port
   'INVENTORY_BAD_INTERFACE', // an ssh.ports entry is not an interface name of the platform
-  'CREDENTIAL_UNKNOWN', // ssh.credential names no known credential
+  'INVENTORY_SECRET_LITERAL', // ssh.credential holds a secret instead of a credential name
+  'INVENTORY_BAD_CREDENTIAL_NAME', // ssh.credential is not a credential name
+  'CREDENTIAL_UNKNOWN', // ssh.credential names no stored credential
+  'CREDENTIAL_MISMATCH', // it names a credential of another kind (an SNMP community…)
+  'CREDENTIAL_UNREADABLE', // the store could not open it (wrong key, damaged file): the store's code is logged
 ] as const;
 export type SshTargetCode = (typeof SSH_TARGET_CODES)[number];
 
 export type SshTargetResult = { ok: true; target: SshTarget } | { ok: false; code: SshTargetCode; message: string };
 
-export function sshTargetOf(device: Device): SshTargetResult {
+const NONE: CredentialLookup = { get: () => undefined };
+
+export function sshTargetOf(device: Device, credentials: CredentialLookup = NONE): SshTargetResult {
   const labels = device.labels ?? {};
-  const credential = labels['ssh.credential'];
-  if (!credential) return { ok: false, code: 'INVENTORY_NO_SSH', message: `device ${device.deviceId} has no ssh.credential label` };
-  if (isIP(device.address) === 0) return { ok: false, code: 'INVENTORY_BAD_ADDRESS', message: `device ${device.deviceId} has address "${device.address}", not an IP literal` };
+  const id = device.deviceId;
+  const ref = labels['ssh.credential'];
+  if (!ref) return { ok: false, code: 'INVENTORY_NO_SSH', message: `device ${id} has no ssh.credential label` };
+  if (isIP(device.address) === 0) return { ok: false, code: 'INVENTORY_BAD_ADDRESS', message: `device ${id} has address "${device.address}", not an IP literal` };
   const port = Number(labels['ssh.port'] ?? 22);
-  if (!Number.isInteger(port) || port < 1 || port > 65_535) return { ok: false, code: 'INVENTORY_BAD_PORT', message: `device ${device.deviceId}: ssh.port must be 1-65535` };
+  if (!Number.isInteger(port) || port < 1 || port > 65_535) return { ok: false, code: 'INVENTORY_BAD_PORT', message: `device ${id}: ssh.port must be 1-65535` };
   const ports = sshPortsOf(device);
   if (!ports.ok) return ports;
-  const m = /^login:([^:]+):(.*)$/s.exec(credential);
-  if (!m) return { ok: false, code: 'CREDENTIAL_UNKNOWN', message: `device ${device.deviceId} references SSH credential "${credential.split(':')[0]}", which is not known` };
-  return {
-    ok: true,
-    target: { deviceId: device.deviceId, address: device.address, port, platform: sshPlatformOf(device), username: m[1], password: m[2], ports: ports.ports },
+  const refused = credentialRefProblem('label ssh.credential', ref);
+  if (refused) return { ok: false, code: refused.code, message: `device ${id}: ${refused.message}` };
+  let credential;
+  try {
+    credential = credentials.get(ref);
+  } catch (err) {
+    return { ok: false, code: 'CREDENTIAL_UNREADABLE', message: `device ${id}: [${(err as { code?: string }).code ?? 'CREDENTIAL_ERROR'}] ${(err as Error).message}` };
+  }
+  if (!credential) return { ok: false, code: 'CREDENTIAL_UNKNOWN', message: `device ${id} references SSH credential "${ref}", which is not in the credential store` };
+  const base = { deviceId: id, address: device.address, port, platform: sshPlatformOf(device), ports: ports.ports };
+  if (credential.kind === 'ssh-password') return { ok: true, target: { ...base, username: credential.username, password: credential.password } };
+  if (credential.kind === 'ssh-key') return { ok: true, target: { ...base, username: credential.username, privateKey: credential.privateKey, passphrase: credential.passphrase } };
+  return { ok: false, code: 'CREDENTIAL_MISMATCH', message: `device ${id}: ssh.credential names "${ref}", a credential of kind ${credential.kind}, not ssh-password or ssh-key` };
+}
+
+/**
+ * What the collector calls per device and poll: the target, or null when the device cannot be
+ * polled over SSH. Failures are counted (oc_ssh_target_errors_total{code}) every time and logged
+ * once per change of (device, code), as the SNMP resolver does.
+ */
+export function createSshTargetResolver(opts: { credentials: CredentialLookup; logger: Logger }) {
+  const errors =
+    (client.register.getSingleMetric('oc_ssh_target_errors_total') as client.Counter<'code'> | undefined) ??
+    new client.Counter({ name: 'oc_ssh_target_errors_total', help: 'Devices that could not be polled over SSH because of their inventory entry or credential, by code.', labelNames: ['code'] });
+  const last = new Map<string, string>();
+  return (device: Device): SshTarget | null => {
+    const r = sshTargetOf(device, opts.credentials);
+    const before = last.get(device.deviceId);
+    if (r.ok) {
+      if (before) opts.logger.info('device can be polled over SSH again', { deviceId: device.deviceId });
+      last.delete(device.deviceId);
+      return r.target;
+    }
+    errors.inc({ code: r.code });
+    if (before !== r.code) opts.logger.warn('device cannot be polled over SSH', { deviceId: device.deviceId, code: r.code, reason: r.message });
+    last.set(device.deviceId, r.code);
+    return null;
   };
 }
 

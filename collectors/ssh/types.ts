@@ -10,6 +10,7 @@ export interface SshTarget {
   username: string;
   password?: string;
   privateKey?: string | Buffer; // OpenSSH or PEM private key
+  passphrase?: string; // of an encrypted privateKey
   /** Ports / optics controllers to read where the platform asks per port (IOS-XR "0/0/0/0", SAOS "9"). */
   ports?: string[];
 }

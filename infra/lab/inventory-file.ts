@@ -1,9 +1,12 @@
 // Writes the lab as an inventory file (Device records, CONTEXT.md shape) so the inventory role can
-// import it like any operator's file: the lab is just another network.
+// import it like any operator's file: the lab is just another network. Like any inventory it names
+// its credentials (lab-credentials.ts); labSnmpCredentials gives the store what they name.
 
 import { writeFile } from 'node:fs/promises';
 import { stringify } from 'yaml';
 import type { LabDevice } from './lab.js';
+import type { Credential } from '../../collectors/credentials/credential-types.js';
+import { labSnmpCredentialName } from './lab-credentials.js';
 import { OPTICS_PROFILES } from './optics.js';
 
 export const LAB_PROFILES = ['system', 'interfaces'];
@@ -21,10 +24,15 @@ export function labInventory(devices: LabDevice[], updatedAt: number, extraLabel
       status: 'active',
       tags: ['lab', d.platform],
       labels: { source: 'lab', ...extraLabels(d.deviceId) },
-      snmp: { version: 'v2c', port: d.port, credential: `community:${d.community}`, profiles: [...LAB_PROFILES, ...OPTICS_PROFILES[d.platform]] },
+      snmp: { version: 'v2c', port: d.port, credential: labSnmpCredentialName(d.deviceId), profiles: [...LAB_PROFILES, ...OPTICS_PROFILES[d.platform]] },
       updatedAt,
     })),
   };
+}
+
+/** The v2c community of every lab device under the name its inventory entry gives. */
+export function labSnmpCredentials(devices: LabDevice[]): Record<string, Credential> {
+  return Object.fromEntries(devices.map((d) => [labSnmpCredentialName(d.deviceId), { kind: 'snmp-community', community: d.community } satisfies Credential]));
 }
 
 export async function writeLabInventory(file: string, devices: LabDevice[], updatedAt = Date.now(), extraLabels?: (deviceId: string) => Record<string, string>): Promise<void> {

@@ -8,6 +8,7 @@
 import path from 'node:path';
 import { createLogger } from '../../common/log.js';
 import { startLab, type LabDevice } from './lab.js';
+import { labSnmpCredentialName, openLabCredentialStore } from './lab-credentials.js';
 import { startNetboxSim, type NetboxSim } from './netbox-sim.js';
 import { OPTICS_PROFILES } from './optics.js';
 
@@ -24,7 +25,7 @@ export const LAB_COMMAND_DEFAULTS = {
   netboxToken: '0123456789abcdef0123456789abcdef01234567', // a lab fixture, not a secret
 };
 
-/** The lab's devices as NetBox would list them, polled through community literals. */
+/** The lab's devices as NetBox would list them, naming the credentials the lab stores. */
 export function labNetboxDevices(devices: LabDevice[]) {
   return devices.map((d, i) => ({
     id: i + 1,
@@ -36,7 +37,7 @@ export function labNetboxDevices(devices: LabDevice[]) {
     platform: d.platform,
     manufacturer: d.vendor,
     tags: ['lab', ...OPTICS_PROFILES[d.platform].map((p) => `snmp-profile-${p}`)],
-    customFields: { snmp_credential: `community:${d.community}`, snmp_version: 'v2c', snmp_port: d.port, snmp_profiles: 'system,interfaces' },
+    customFields: { snmp_credential: labSnmpCredentialName(d.deviceId), snmp_version: 'v2c', snmp_port: d.port, snmp_profiles: 'system,interfaces' },
   }));
 }
 
@@ -53,9 +54,12 @@ function intFromEnv(env: NodeJS.ProcessEnv, key: string, fallback: number, min: 
 export async function runLabCommand(env: NodeJS.ProcessEnv): Promise<void> {
   const logger = createLogger({ role: 'lab' });
   const root = process.cwd();
+  const dataDir = env.LAB_DATA_DIR || LAB_COMMAND_DEFAULTS.dataDir;
+  const credentials = openLabCredentialStore(env, path.resolve(root, dataDir), root);
   const lab = await startLab({
     root,
-    dataDir: env.LAB_DATA_DIR || LAB_COMMAND_DEFAULTS.dataDir,
+    dataDir,
+    credentials,
     devices: intFromEnv(env, 'LAB_DEVICES', LAB_COMMAND_DEFAULTS.devices, 1, 10_000),
     interfaces: intFromEnv(env, 'LAB_INTERFACES', LAB_COMMAND_DEFAULTS.interfaces, 1, 1_000),
     seed: intFromEnv(env, 'LAB_SEED', LAB_COMMAND_DEFAULTS.seed, 0, 2 ** 31 - 1),
@@ -91,6 +95,7 @@ export async function runLabCommand(env: NodeJS.ProcessEnv): Promise<void> {
   }
   for (const r of lab.recorded) logger.info('lab recorded agent', { name: r.name, snmp: `${r.address}:${r.port}`, community: r.community });
   for (const u of lab.v3Users) logger.info('lab SNMPv3 user', { user: u.credential.user, level: u.level, auth: u.credential.authProtocol, priv: u.credential.privProtocol });
+  logger.info('lab credentials stored', { file: credentials.file, ...(credentials.keyFile ? { keyFile: credentials.keyFile, hint: 'give the collectors OC_CREDENTIALS_FILE and OC_CREDENTIALS_KEY_FILE' } : {}) });
   logger.info('lab ready', { devices: lab.devices.length, url: lab.url, inventory: path.join(path.resolve(root, env.LAB_DATA_DIR || LAB_COMMAND_DEFAULTS.dataDir), 'inventory.yaml') });
 
   await new Promise<void>((resolve) => {

@@ -13,7 +13,10 @@ import { test } from 'node:test';
 import snmp from 'net-snmp';
 import { parse } from 'yaml';
 import { createLogger } from '../../common/log.js';
+import { CredentialStore } from '../../collectors/credentials/credential-store.js';
+import { parseInventory } from '../../collectors/inventory/yaml-inventory.js';
 import { startLab, type LabDevice } from './lab.js';
+import { ensureKeyFile } from './lab-credentials.js';
 import { findFreeUdpPort } from './ports.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -84,7 +87,11 @@ test('the lab serves its devices over SNMP and HTTP, writes its inventory, and c
     assert.equal(inventory.devices.length, 3);
     const first = inventory.devices[0];
     assert.equal(first.deviceId, lab.devices[0].deviceId);
-    assert.deepEqual(first.snmp, { version: 'v2c', port: lab.devices[0].port, credential: `community:${lab.devices[0].community}`, profiles: ['system', 'interfaces', ...OPTICS_PROFILES[lab.devices[0].platform]] });
+    assert.deepEqual(first.snmp, { version: 'v2c', port: lab.devices[0].port, credential: `lab/${lab.devices[0].deviceId}/snmp`, profiles: ['system', 'interfaces', ...OPTICS_PROFILES[lab.devices[0].platform]] });
+    // the inventory names credentials the lab sealed into its store, and imports without a problem
+    const store = CredentialStore.open(lab.credentials.file, ensureKeyFile(lab.credentials.keyFile!));
+    assert.deepEqual(store.get(first.snmp.credential), { kind: 'snmp-community', community: lab.devices[0].community });
+    assert.deepEqual(parseInventory(await readFile(path.join(dataDir, 'inventory.yaml'), 'utf8')).problems, []);
     assert.equal(first.status, 'active');
     assert.equal(typeof first.updatedAt, 'number');
   } finally {

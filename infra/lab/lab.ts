@@ -8,14 +8,16 @@
 // <dataDir>/snmprec/recorded/<name>.snmprec  copies of snmpsim's recorded walks, when asked for
 // <dataDir>/cache/                         snmpsim's indices
 // <dataDir>/snmpsim.log                    the simulator's own log (read it when a start fails)
-// <dataDir>/inventory.yaml                 the devices as Device records
+// <dataDir>/inventory.yaml                 the devices as Device records, naming their credentials
+// <dataDir>/credentials.enc.json, .key      the credentials, when no store was given (lab-credentials.ts)
 
 import { copyFile, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../../common/log.js';
 import { startControlApi, type ControlApi } from './control-api.js';
 import { DEVICE_PLAN_DEFAULTS, planDevice, type DevicePlan } from './device-plan.js';
-import { writeLabInventory } from './inventory-file.js';
+import { labSnmpCredentials, writeLabInventory } from './inventory-file.js';
+import { openLabCredentialStore, type LabCredentialStore } from './lab-credentials.js';
 import type { PlatformId } from './platforms.js';
 import { renderSnmprec } from './snmprec.js';
 import { startSnmpsim, venvHasPythonModule } from './snmpsim-process.js';
@@ -43,6 +45,8 @@ export interface LabOptions {
   v3Users?: LabV3User[];
   /** SSH CLIs, the MCP simulator and ICMP paths beside the SNMP agents (none by default). */
   protocols?: { ssh: boolean; mcp: boolean; icmpPaths: number };
+  /** Where the devices' credentials go (the collectors' store); by default one of the lab's own in dataDir. */
+  credentials?: LabCredentialStore;
   logger: Logger;
 }
 
@@ -86,6 +90,8 @@ export interface Lab {
   v3Users: LabV3User[];
   url: string; // control API base URL
   snmpsimPid: number;
+  /** The store holding the credentials the inventory names, and the lab's own key file when it made one. */
+  credentials: { file: string; keyFile: string | null };
   /** Where a collector reaches the MCP simulator, when it runs (also in <dataDir>/mcp.json). */
   mcp: { url: string; username: string; password: string } | null;
   close(): Promise<void>;
@@ -145,6 +151,7 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
   const cacheDir = path.join(dataDir, 'cache');
   const logFile = path.join(dataDir, 'snmpsim.log');
   const snmpHost = opts.snmpHost ?? LAB_DEFAULTS.snmpHost;
+  const credentials = opts.credentials ?? openLabCredentialStore({}, dataDir);
 
   // Only the folder this lab owns is wiped: a smaller lab must not keep serving old devices.
   await rm(recordsDir, { recursive: true, force: true });
@@ -206,6 +213,7 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
       },
     };
     api = await startControlApi({ host: opts.httpHost ?? LAB_DEFAULTS.httpHost, port: opts.httpPort, devices: () => devices, healthy: () => snmpsim.running(), protocols: scenarios, logger });
+    await credentials.store.putAll({ ...labSnmpCredentials(devices), ...protocols?.credentials() }); // before the inventory that names them
     await writeLabInventory(path.join(dataDir, 'inventory.yaml'), devices, Date.now(), protocols?.labelsFor);
     if (protocols?.mcp) await writeFile(path.join(dataDir, 'mcp.json'), JSON.stringify(protocols.mcp), { mode: 0o600 });
   } catch (err) {
@@ -227,6 +235,7 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
     devices,
     recorded,
     v3Users,
+    credentials: { file: credentials.file, keyFile: credentials.keyFile },
     url: api.url,
     get snmpsimPid() {
       return snmpsim.pid;

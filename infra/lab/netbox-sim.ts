@@ -1,10 +1,12 @@
 // A small NetBox stand-in: GET /api/dcim/devices/ with limit/offset paging (count/next/previous/
 // results), v1 `Token` and v2 `Bearer nbt_…` tokens, device JSON in NetBox 4.x shape (or 3.x with
 // `device_role` when legacyRole is set). Tests and the demo change devices through the returned
-// object (or POST/DELETE /_sim/devices) and can make the next responses fail (401, 500, garbage).
+// object (or POST/DELETE /_sim/devices) and can make the next responses fail (401, 500, garbage,
+// an answer that does not end).
 
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { streamEndlessJson } from './endless-body.js';
 
 export interface NetboxSimDevice {
   id: number;
@@ -20,7 +22,7 @@ export interface NetboxSimDevice {
   lastUpdated?: string;
 }
 
-export type NetboxSimFailure = 401 | 500 | 'garbage';
+export type NetboxSimFailure = 401 | 500 | 'garbage' | 'endless';
 
 export interface NetboxSimOptions {
   host?: string;
@@ -39,6 +41,8 @@ export interface NetboxSim {
   failNext(failure: NetboxSimFailure, times?: number): void;
   toNetbox(device: NetboxSimDevice): Record<string, unknown>; // the JSON NetBox would serve
   requests: number;
+  /** Bytes the 'endless' failures sent. */
+  endlessBytes: number;
   close(): Promise<void>;
 }
 
@@ -80,6 +84,7 @@ export async function startNetboxSim(opts: NetboxSimOptions): Promise<NetboxSim>
   const sim = {
     url: '',
     requests: 0,
+    endlessBytes: 0,
     upsert: (d: NetboxSimDevice) => void byName.set(d.name, d),
     remove: (name: string) => byName.delete(name),
     devices: () => [...byName.values()],
@@ -108,6 +113,11 @@ export async function startNetboxSim(opts: NetboxSimOptions): Promise<NetboxSim>
     if (failure === 401 || req.headers.authorization !== expectedAuth) return send(res, 403 - 2 * Number(failure === 401), JSON.stringify({ detail: 'Invalid token' }));
     if (failure === 500) return send(res, 500, '<html><body>Server Error (500)</body></html>', 'text/html');
     if (failure === 'garbage') return send(res, 200, '{"count": 3, "results": [ {"id": 1, "na');
+    if (failure === 'endless') {
+      const counter = { sent: 0 };
+      res.on('close', () => (sim.endlessBytes += counter.sent));
+      return streamEndlessJson(res, counter);
+    }
     const limit = Math.min(Number(url.searchParams.get('limit') ?? 50) || 50, maxPage);
     const offset = Number(url.searchParams.get('offset') ?? 0) || 0;
     const all = [...byName.values()].sort((a, b) => a.id - b.id);

@@ -3,6 +3,7 @@
 // may create network namespaces, an ICMP path with real loss (iptables) and delay (TUN responder)
 // stands behind one device's ping address. Scenarios reach them through the lab's HTTP API.
 import type { Logger } from '../../common/log.js';
+import type { Credential } from '../../collectors/credentials/credential-types.js';
 import { OpsError } from '../../common/errors.js';
 import { startSshLab, type SshLab } from './ssh/ssh-lab.js';
 import { applySshScenario, type SshScenario } from './ssh/scenarios.js';
@@ -10,6 +11,7 @@ import { startMcpSimulator, type McpSimulator } from './ciena/mcp-simulator.js';
 import { applyCienaScenario, type CienaScenario } from './ciena/scenarios.js';
 import { startIcmpLab, type IcmpLab } from './icmp/icmp-lab.js';
 import { applyIcmpScenario, type IcmpScenario } from './icmp/scenarios.js';
+import { labSshCredentialName } from './lab-credentials.js';
 
 export interface ProtocolLabOptions {
   ssh: boolean;
@@ -27,8 +29,10 @@ export interface LabDeviceRef {
 }
 
 export interface ProtocolLabs {
-  /** Extra inventory labels per device (ssh.*, icmp.address, mcp.*). */
+  /** Extra inventory labels per device (ssh.*, icmp.address, mcp.*); ssh.credential names a credential of credentials(). */
   labelsFor(deviceId: string): Record<string, string>;
+  /** The credentials the labels name, for the credential store. */
+  credentials(): Record<string, Credential>;
   /** What a collector needs to reach the MCP simulator (null when it is off). */
   mcp: { url: string; username: string; password: string } | null;
   scenario(kind: string, body: unknown): Promise<unknown>;
@@ -60,11 +64,12 @@ export async function startProtocolLabs(devices: LabDeviceRef[], opts: ProtocolL
     labelsFor(deviceId) {
       const labels: Record<string, string> = {};
       const s = ssh?.device(deviceId);
-      if (s) Object.assign(labels, { 'ssh.credential': `login:${s.username}:${s.password}`, 'ssh.port': String(s.port), 'ssh.ports': s.ports.join(','), 'ssh.platform': s.platform });
+      if (s) Object.assign(labels, { 'ssh.credential': labSshCredentialName(deviceId), 'ssh.port': String(s.port), 'ssh.ports': s.ports.join(','), 'ssh.platform': s.platform });
       const p = pathOf.get(deviceId);
       if (p !== undefined && icmp) labels['icmp.address'] = icmp.paths[p].delayedAddress(0);
       return labels;
     },
+    credentials: () => Object.fromEntries((ssh?.devices ?? []).map((d) => [labSshCredentialName(d.deviceId), { kind: 'ssh-password', username: d.username, password: d.password } satisfies Credential])),
     mcp: mcp ? { url: mcp.url, username: mcp.username, password: mcp.password } : null,
     async scenario(kind, body) {
       if (kind === 'ssh' && ssh) return applySshScenario(ssh, body as SshScenario);

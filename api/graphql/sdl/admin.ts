@@ -32,7 +32,7 @@ export const adminSdl = /* GraphQL */ `
     "v2c | v3"
     version: String!
     port: Int = 161
-    "name of a stored credential (or community:<value> for local runs)"
+    "name of a stored credential (setCredential); a secret written here (community:<value>) is refused"
     credential: String!
     profiles: [String!]!
     timeoutMs: Int
@@ -50,6 +50,7 @@ export const adminSdl = /* GraphQL */ `
     vendor: String!
     status: String = "active"
     tags: [String!] = []
+    "free labels; a <protocol>.credential label names a stored credential (ssh.credential); a label holding or naming a secret is refused (BAD_USER_INPUT, reason INVENTORY_SECRET_LITERAL)"
     labels: JSON
     snmp: SnmpAccessInput
   }

@@ -13,6 +13,7 @@ export const devicesSdl = /* GraphQL */ `
     "active | maintenance | decommissioned ... (the inventory's word)"
     status: String!
     tags: [String!]!
+    "the inventory's labels; a credential reference (ssh.credential) shows its name only, a value that is or may be a secret shows (redacted)"
     labels: JSON!
     "SNMP access as the inventory holds it: version, port, credential NAME, profiles (never a secret)"
     snmp: JSON @requires(role: admin)

@@ -1,15 +1,17 @@
 // A small Ciena MCP for the lab (node:http on loopback): tokens, network constructs, active
 // alarms and optical power per port in the shapes the MCP collector reads. Scenarios (callable
 // from the lab's HTTP API): degrade a port's receive power, raise and clear alarms, and faults
-// for the bad-input tests (expire every token once, refuse every token, HTTP 500, garbage JSON).
+// for the bad-input tests (expire every token once, refuse every token, HTTP 500, garbage JSON,
+// an answer that does not end).
 
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../../../common/log.js';
 import { OpsError } from '../../../common/errors.js';
+import { streamEndlessJson } from '../endless-body.js';
 
-export type McpFault = 'none' | 'expire-tokens-once' | 'refuse-tokens' | 'http-500' | 'garbage-json';
+export type McpFault = 'none' | 'expire-tokens-once' | 'refuse-tokens' | 'http-500' | 'garbage-json' | 'endless-body';
 
 export interface SimAlarm {
   alarmId: string;
@@ -39,7 +41,8 @@ export interface McpSimulator {
   raiseAlarm(name: string, alarm: Partial<SimAlarm> & { condition: string; resource: string }): SimAlarm;
   clearAlarms(name: string): void;
   setFault(fault: McpFault): void;
-  stats(): { logins: number; requests: number };
+  /** Logins, requests, and bytes sent by the endless-body fault. */
+  stats(): { logins: number; requests: number; endlessBytes: number };
   close(): Promise<void>;
 }
 
@@ -66,6 +69,7 @@ export async function startMcpSimulator(opts: {
   const password = `mcp-${randomBytes(4).toString('hex')}`;
   const tokens = new Set<string>();
   const counts = { logins: 0, requests: 0 };
+  const endless = { sent: 0 };
   const maxPage = opts.pageSize ?? 2; // small on purpose: the collector must page
   let fault: McpFault = 'none';
   let alarmSeq = 1000;
@@ -114,6 +118,7 @@ export async function startMcpSimulator(opts: {
     }
     if (!token || !tokens.has(token) || fault === 'refuse-tokens') return json(res, 401, { errors: [{ title: 'Unauthorized' }] });
     if (fault === 'http-500') return json(res, 500, { errors: [{ title: 'Internal Server Error' }] });
+    if (fault === 'endless-body') return streamEndlessJson(res, endless);
     if (fault === 'garbage-json') {
       res.writeHead(200, { 'content-type': 'application/json' });
       return res.end('{"data": [ {"id": "nc-1", "attributes": {"name": "trunc');
@@ -196,7 +201,7 @@ export async function startMcpSimulator(opts: {
     },
     clearAlarms: (name) => void (must(name).alarms = []),
     setFault: (f) => void (fault = f),
-    stats: () => ({ ...counts }),
+    stats: () => ({ ...counts, endlessBytes: endless.sent }),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -2,7 +2,7 @@
 //   { "element": "lab-waveserver-1", "port": "1-2", "degradeDb": 8 }    OPR lowered (0 restores)
 //   { "element": "...", "raiseAlarm": { "condition": "LOS", "resource": "1-2", "severity": "CRITICAL" } }
 //   { "element": "...", "clearAlarms": true }
-//   { "fault": "none" | "expire-tokens-once" | "refuse-tokens" | "http-500" | "garbage-json" }
+//   { "fault": "none" | "expire-tokens-once" | "refuse-tokens" | "http-500" | "garbage-json" | "endless-body" }
 import { OpsError } from '../../../common/errors.js';
 import type { McpFault, McpSimulator, SimAlarm } from './mcp-simulator.js';
 
@@ -15,7 +15,7 @@ export interface CienaScenario {
   fault?: McpFault;
 }
 
-const FAULTS: McpFault[] = ['none', 'expire-tokens-once', 'refuse-tokens', 'http-500', 'garbage-json'];
+const FAULTS: McpFault[] = ['none', 'expire-tokens-once', 'refuse-tokens', 'http-500', 'garbage-json', 'endless-body'];
 
 export function applyCienaScenario(sim: McpSimulator, s: CienaScenario): { applied: string[] } {
   const applied: string[] = [];

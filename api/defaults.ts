@@ -11,6 +11,12 @@ export interface ApiLimits {
   rateWindowMs: number;
   subscriptionsPerConnection: number;
   bodyBytes: number;
+  // Longest from..to each tier may serve, days (api/readings/tiers.ts): what a query makes
+  // PostgreSQL read is range × density, and only the range is the client's to choose.
+  rangeRawDays: number;
+  range5mDays: number; // also healthHistory (health_scores: at most a score a minute per device)
+  range1hDays: number;
+  range1dDays: number;
 }
 
 export const DEFAULT_LIMITS: ApiLimits = {
@@ -23,6 +29,10 @@ export const DEFAULT_LIMITS: ApiLimits = {
   rateWindowMs: 60_000,
   subscriptionsPerConnection: 50,
   bodyBytes: 1_048_576, // GraphQL documents are small
+  rangeRawDays: 7, // 120,960 points a series at one every 5 s; longer ranges move to 5m by themselves
+  range5mDays: 92, // 26,496 rows a series: a quarter, past the explorer's longest preset (90 d)
+  range1hDays: 732, // two years
+  range1dDays: 3_660, // ten years
 };
 
 export const API_DEFAULTS = {
@@ -40,6 +50,21 @@ export const API_DEFAULTS = {
   paging: {
     defaultFirst: 50,
     maxFirst: 500,
+  },
+  // Nested lists: the SDL's default limit and @list(max) (interpolated into api/graphql/sdl), and
+  // what the resolvers return at most, so the cost estimate (auth/document-check.ts) is the truth.
+  // The defaults keep the dashboard's device page (every list at its default) at ~14,500 of the
+  // 20,000 cost a document may have.
+  lists: {
+    deviceInterfaces: { default: 50, max: 500 },
+    interfaceSeries: { default: 40, max: 200 }, // ~30 series per optical interface (lanes × rx/tx, counters, state)
+    deviceSeries: { default: 100, max: 1_000 },
+    deviceOpenAnomalies: { default: 50, max: 500 },
+    deviceLastValues: { default: 200, max: 2_000 },
+    annotations: { default: 50, max: 500 },
+    healthComponents: { max: 20 }, // the processor scores a handful
+    apiKeys: { default: 100, max: 1_000 },
+    credentials: { max: 1_000 },
   },
   live: {
     maxSeriesPerSubscription: 500,

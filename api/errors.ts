@@ -10,6 +10,7 @@ export const API_ERROR_CODES = [
   'LIMIT_MAX_POINTS', // maxPoints above the server's cap
   'LIMIT_SERIES', // more ids in one field than allowed
   'LIMIT_POINTS_BUDGET', // the whole request would return more points than allowed
+  'LIMIT_RANGE', // from..to longer than the tier serving it may read; extensions.tier, limitDays
   'LIMIT_DEPTH', // the document nests deeper than allowed
   'LIMIT_COST', // the document's estimated cost is above the limit
   'LIMIT_RATE', // too many requests for this token or key; extensions.retryAfterMs
@@ -35,6 +36,7 @@ const HTTP_STATUS: Record<ApiErrorCode, number> = {
   LIMIT_MAX_POINTS: 400,
   LIMIT_SERIES: 400,
   LIMIT_POINTS_BUDGET: 400,
+  LIMIT_RANGE: 400,
   LIMIT_DEPTH: 400,
   LIMIT_COST: 400,
   LIMIT_RATE: 429,

@@ -31,11 +31,16 @@ export const apiSettings = defineSettings({
   rateWindowMs: { kind: 'int', env: 'API_LIMIT_RATE_WINDOW_MS', default: DEFAULT_LIMITS.rateWindowMs, min: 1_000, doc: 'length of the sliding rate window, ms' },
   subscriptionsPerConnection: { kind: 'int', env: 'API_LIMIT_SUBSCRIPTIONS', default: DEFAULT_LIMITS.subscriptionsPerConnection, min: 1, doc: 'subscriptions one websocket may hold at once' },
   bodyBytes: { kind: 'int', env: 'API_LIMIT_BODY_BYTES', default: DEFAULT_LIMITS.bodyBytes, min: 1_024, doc: 'largest request body, bytes' },
+  rangeRawDays: { kind: 'int', env: 'API_LIMIT_RANGE_RAW_DAYS', default: DEFAULT_LIMITS.rangeRawDays, min: 1, doc: 'longest range the raw tier serves, days (longer ones move to a rollup; a forced raw tier is refused with LIMIT_RANGE)' },
+  range5mDays: { kind: 'int', env: 'API_LIMIT_RANGE_5M_DAYS', default: DEFAULT_LIMITS.range5mDays, min: 1, doc: 'longest range the 5m tier (and healthHistory) serves, days' },
+  range1hDays: { kind: 'int', env: 'API_LIMIT_RANGE_1H_DAYS', default: DEFAULT_LIMITS.range1hDays, min: 1, doc: 'longest range the 1h tier serves, days' },
+  range1dDays: { kind: 'int', env: 'API_LIMIT_RANGE_1D_DAYS', default: DEFAULT_LIMITS.range1dDays, min: 1, doc: 'longest range the 1d tier serves, days (past it: LIMIT_RANGE)' },
 });
 
 export type ApiConfig = ConfigOf<typeof apiSettings>;
 
 export function limitsFrom(config: ApiConfig): ApiLimits {
   const { queryDepth, queryCost, maxPointsPerSeries, maxSeriesPerField, pointsPerRequest, requestsPerWindow, rateWindowMs, subscriptionsPerConnection, bodyBytes } = config;
-  return { queryDepth, queryCost, maxPointsPerSeries, maxSeriesPerField, pointsPerRequest, requestsPerWindow, rateWindowMs, subscriptionsPerConnection, bodyBytes };
+  const { rangeRawDays, range5mDays, range1hDays, range1dDays } = config;
+  return { queryDepth, queryCost, maxPointsPerSeries, maxSeriesPerField, pointsPerRequest, requestsPerWindow, rateWindowMs, subscriptionsPerConnection, bodyBytes, rangeRawDays, range5mDays, range1hDays, range1dDays };
 }

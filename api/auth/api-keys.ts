@@ -83,10 +83,10 @@ export class ApiKeyStore {
     return { record: rows[0]!, key };
   }
 
-  async list(includeRevoked: boolean): Promise<ApiKeyRecord[]> {
+  async list(includeRevoked: boolean, limit: number): Promise<ApiKeyRecord[]> {
     const { rows } = await this.db.query<ApiKeyRecord>(
-      `select ${COLUMNS} from api_keys where $1::boolean or revoked_at is null order by created_at, key_id`,
-      [includeRevoked],
+      `select ${COLUMNS} from api_keys where $1::boolean or revoked_at is null order by created_at, key_id limit $2`,
+      [includeRevoked, limit],
     );
     return rows;
   }

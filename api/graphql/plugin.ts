@@ -7,7 +7,7 @@ import mercurius from 'mercurius';
 import { Kind, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { credentialsFromConnectionInit, credentialsFromHeaders, type Authenticator } from '../auth/authenticate.js';
-import { checkDocument, fieldRolesOf } from '../auth/document-check.js';
+import { assertListsBounded, checkDocument, fieldRolesOf } from '../auth/document-check.js';
 import type { Principal } from '../auth/principal.js';
 import type { RateLimiter } from '../auth/rate-limit.js';
 import { ApiError, graphqlErrorBody } from '../errors.js';
@@ -114,13 +114,14 @@ export async function graphqlPlugin(app: FastifyInstance, opts: GraphqlPluginOpt
     },
   });
 
+  assertListsBounded(app.graphql.schema);
   const roles = fieldRolesOf(app.graphql.schema);
   const limits = svc.limits;
   app.graphql.addHook('preExecution', async (schema: GraphQLSchema, document: DocumentNode, context: unknown, variables?: Record<string, unknown>) => {
     const ctx = context as ApiContext & { reply?: { request: FastifyRequest } };
     if (ctx.reply?.request) ctx.reply.request.operation = operationOf(document);
     const principal = requireAuth(ctx); // queries over a websocket come here without the HTTP hook
-    checkDocument({ schema, document, variables, principal, limits, roles });
+    checkDocument({ schema, document, variables: variables ?? {}, principal, limits, roles });
   });
   app.graphql.addHook('preSubscriptionExecution', async (schema: GraphQLSchema, document: DocumentNode, context: unknown) => {
     // Unauthenticated callers are refused by the subscribe resolver (coded error, then 4401).

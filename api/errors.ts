@@ -18,6 +18,7 @@ export const API_ERROR_CODES = [
   'LIMIT_BODY', // the request body is larger than allowed
   'GRAPHQL_VALIDATION_FAILED', // the document does not parse or validate against the schema
   'NOT_CONFIGURED', // the replica lacks what this needs (credential store key, Kafka producer)
+  'AUTH_UNAVAILABLE', // the identity provider's keys (JWKS) could not be fetched; canRetry
   'DATABASE_UNAVAILABLE', // PostgreSQL did not answer (readiness)
   'CONFIG_MISSING', // a required environment variable is not set
   'CONFIG_INVALID', // an environment variable is set to something unusable
@@ -44,6 +45,7 @@ const HTTP_STATUS: Record<ApiErrorCode, number> = {
   LIMIT_BODY: 413,
   GRAPHQL_VALIDATION_FAILED: 400,
   NOT_CONFIGURED: 503,
+  AUTH_UNAVAILABLE: 503,
   DATABASE_UNAVAILABLE: 503,
   CONFIG_MISSING: 500,
   CONFIG_INVALID: 500,

@@ -6,6 +6,7 @@ import { defineSettings, type ConfigOf } from '../common/config.js';
 import { opsSettings } from '../common/settings.js';
 import { streamSettings } from '../streams/index.js';
 import { JWT_DEFAULTS } from './auth/jwt.js';
+import { IDP_DEFAULTS, type JwtSettings } from './auth/token-verifier.js';
 import { API_DEFAULTS, DEFAULT_LIMITS, type ApiLimits } from './defaults.js';
 
 export const apiSettings = defineSettings({
@@ -17,8 +18,14 @@ export const apiSettings = defineSettings({
   sinkRedisKeyPrefix: { kind: 'string', env: 'SINK_REDIS_PREFIX', default: API_DEFAULTS.sinkRedisKeyPrefix, doc: 'prefix under which the sink keeps last values and health in Redis' },
   host: { kind: 'string', env: 'API_HOST', default: API_DEFAULTS.host, doc: 'address the API listens on' },
   port: { kind: 'int', env: 'API_PORT', default: API_DEFAULTS.port, min: 0, max: 65_535, doc: 'port of the API and the dashboard' },
-  jwtSecret: { kind: 'secret', env: 'API_JWT_SECRET', min: JWT_DEFAULTS.minSecretLength, doc: `HS256 secret for tokens (at least ${JWT_DEFAULTS.minSecretLength} characters; the token command uses the same)` },
-  jwtPublicKeyFile: { kind: 'string', env: 'API_JWT_PUBLIC_KEY_FILE', default: 'none', doc: 'PEM file of an RSA public key: RS256 tokens signed by its private key are accepted too ("none": HS256 only)' },
+  jwtSecret: { kind: 'secret', env: 'API_JWT_SECRET', default: '', min: JWT_DEFAULTS.minSecretLength, doc: `HS256 secret for tokens (at least ${JWT_DEFAULTS.minSecretLength} characters; the token command uses the same); required while HS256 tokens are accepted` },
+  jwtHs256: { kind: 'string', env: 'API_JWT_HS256', default: 'auto', choices: ['auto', 'on', 'off'], doc: 'HS256 tokens (API_JWT_SECRET): auto accepts them unless an identity provider is configured, on and off say so' },
+  jwtJwksUrl: { kind: 'string', env: 'API_JWT_JWKS_URL', default: 'none', doc: "JWKS URL of an identity provider: its RS256 tokens are accepted, keys fetched as they rotate (https; http only to loopback)" },
+  jwtPublicKeyFile: { kind: 'string', env: 'API_JWT_PUBLIC_KEY_FILE', default: 'none', doc: 'PEM file of the identity provider\'s RSA public key, instead of API_JWT_JWKS_URL ("none": no such key)' },
+  jwtIssuer: { kind: 'string', env: 'API_JWT_ISSUER', default: '', doc: 'the "iss" of the identity provider\'s tokens; required with an identity provider' },
+  jwtAudience: { kind: 'list', env: 'API_JWT_AUDIENCE', default: [], doc: 'the "aud" (one of these, comma separated) the identity provider\'s tokens for this API carry; required with an identity provider' },
+  jwtRoleClaim: { kind: 'string', env: 'API_JWT_ROLE_CLAIM', default: IDP_DEFAULTS.roleClaim, doc: 'claim of identity-provider tokens holding the role: a name or a dotted path (realm_access.roles); a list gives its highest known role' },
+  jwtMaxLifetimeS: { kind: 'int', env: 'API_JWT_MAX_LIFETIME_S', default: IDP_DEFAULTS.maxLifetimeS, min: 60, doc: 'longest lifetime (exp − iat) of an identity-provider token, seconds' },
   uiDir: { kind: 'string', env: 'API_UI_DIR', default: API_DEFAULTS.uiDir, doc: 'folder of the built dashboard' },
   corsOrigins: { kind: 'list', env: 'API_CORS_ORIGINS', default: [], doc: 'browser origins allowed to call the API (comma separated)' },
   replicaId: { kind: 'string', env: 'API_REPLICA_ID', default: `${hostname()}-${process.pid}`, doc: 'name of this replica (its consumer groups)' },
@@ -43,4 +50,18 @@ export function limitsFrom(config: ApiConfig): ApiLimits {
   const { queryDepth, queryCost, maxPointsPerSeries, maxSeriesPerField, pointsPerRequest, requestsPerWindow, rateWindowMs, subscriptionsPerConnection, bodyBytes } = config;
   const { rangeRawDays, range5mDays, range1hDays, range1dDays } = config;
   return { queryDepth, queryCost, maxPointsPerSeries, maxSeriesPerField, pointsPerRequest, requestsPerWindow, rateWindowMs, subscriptionsPerConnection, bodyBytes, rangeRawDays, range5mDays, range1hDays, range1dDays };
+}
+
+/** The JWT settings; the identity provider's PEM key is read by the caller (api-role.ts). */
+export function jwtSettingsFrom(config: ApiConfig, publicKeyPem: string | undefined): JwtSettings {
+  return {
+    secret: config.jwtSecret,
+    hs256: config.jwtHs256 as JwtSettings['hs256'],
+    jwksUrl: config.jwtJwksUrl,
+    publicKeyPem,
+    issuer: config.jwtIssuer,
+    audience: config.jwtAudience,
+    roleClaim: config.jwtRoleClaim,
+    maxLifetimeS: config.jwtMaxLifetimeS,
+  };
 }

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { SignJWT } from 'jose';
 import type { ApiServer } from './server.js';
-import { as, gql, REDIS_URL, testServer, uniqueRedisPrefix } from './test-support.js';
+import { as, countingPool, gql, REDIS_URL, testServer, uniqueRedisPrefix } from './test-support.js';
 import { createTestDatabase, type TestDatabase } from './test-db.js';
 
 let db: TestDatabase;
@@ -108,4 +108,21 @@ test('RS256 tokens: accepted with the configured public key (PEM), refused when 
 
   const expired = await signTokenRs256({ sub: 'idp-user', role: 'analyst', expiresInS: 60 }, trusted.privateKey, Date.now() - 3_600_000);
   assert.equal((await gql(a, ME, {}, { authorization: `Bearer ${expired}` })).errors?.[0]?.extensions.reason, 'TOKEN_EXPIRED');
+});
+
+test('forged API keys: a key id found in no row is refused again without a PostgreSQL lookup', { timeout: 15_000 }, async () => {
+  const lookups = countingPool(db.pool, /from api_keys where key_id/);
+  const c = await testServer(db, { pool: lookups.pool });
+  try {
+    const forged = `ock_${'0123456789abcdef'}_${'A'.repeat(43)}`;
+    for (let i = 0; i < 20; i++) {
+      const r = await gql(c, ME, {}, { 'x-api-key': forged });
+      assert.deepEqual([r.status, r.errors?.[0]?.extensions.reason], [401, 'API_KEY_INVALID']);
+    }
+    assert.equal(lookups.statements(), 1, 'one lookup for twenty presentations of the same forged key');
+    const made = await gql<{ createApiKey: { key: string } }>(c, CREATE, { name: 'after-forgery', role: 'viewer' }, as('admin'));
+    assert.equal((await gql(c, ME, {}, { 'x-api-key': made.data!.createApiKey.key })).status, 200, 'real keys still work');
+  } finally {
+    await c.app.close();
+  }
 });

@@ -7,7 +7,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ApiServer } from './server.js';
-import { as, collect, countingPool, disposeClients, gql, REDIS_URL, testServer, tokenFor, uniqueRedisPrefix, waitFor, wsClient } from './test-support.js';
+import { as, collect, countingPool, disposeClients, gql, REDIS_URL, testServer, tokenFor, uniqueRedisPrefix, waitFor, WebSocketImpl, wsClient } from './test-support.js';
 import { buildSchema } from 'graphql';
 import { assertListsBounded } from './auth/document-check.js';
 import { chargePoints, type ApiContext } from './graphql/context.js';
@@ -22,7 +22,8 @@ let statements: ReturnType<typeof countingPool>;
 let wsUrl: string;
 let seriesId: string;
 
-const LIMITS = { queryDepth: 6, queryCost: 2_000, requestsPerWindow: 5, rateWindowMs: 60_000, bodyBytes: 4_096, subscriptionsPerConnection: 2 };
+// Every request of this file comes from 127.0.0.1 (inject): the address budget is not what these test.
+const LIMITS = { queryDepth: 6, queryCost: 2_000, requestsPerWindow: 5, addressRequestsPerWindow: 1_000, rateWindowMs: 60_000, bodyBytes: 4_096, subscriptionsPerConnection: 2 };
 
 before(async () => {
   db = await createTestDatabase();
@@ -190,4 +191,62 @@ test('a raw-tier query over years is refused (LIMIT_RANGE); an automatic one mov
   assert.equal(epoch.errors?.[0]?.extensions.code, 'LIMIT_RANGE', 'past the coarsest tier (1d, ten years)');
   const health = await gql(a, 'query H($from: Float!, $to: Float!) { healthHistory(deviceIds: ["core-1"], from: $from, to: $to) { tier } }', { from: 0, to: now }, who('range'));
   assert.equal(health.errors?.[0]?.extensions.code, 'LIMIT_RANGE');
+});
+
+// ---- issue 15, item 7: rate limits before authentication, and on websocket operations ----
+
+test('an unauthenticated flood from one address is refused with 429 before any credential is looked at', { timeout: 15_000 }, async () => {
+  const lookups = countingPool(db.pool, /from api_keys where key_id/);
+  const flood = await testServer(db, { pool: lookups.pool, redis: { url: REDIS_URL, keyPrefix: uniqueRedisPrefix('flood') }, limits: { ...LIMITS, addressRequestsPerWindow: 5 } });
+  try {
+    const statuses: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      // A new forged key each time: without the address limit, one PostgreSQL lookup each.
+      const key = `ock_${i.toString(16).padStart(16, '0')}_${'B'.repeat(43)}`;
+      const res = await flood.app.inject({ method: 'POST', url: '/graphql', remoteAddress: '10.9.9.9', headers: { 'x-api-key': key }, payload: { query: '{ me { subject } }' } });
+      statuses.push(res.statusCode);
+      if (res.statusCode === 429) assert.equal((res.json() as { errors: Array<{ extensions: { code: string } }> }).errors[0]!.extensions.code, 'LIMIT_RATE');
+    }
+    assert.deepEqual(statuses, [401, 401, 401, 401, 401, 429, 429, 429]);
+    assert.equal(lookups.statements(), 5, 'the refused requests looked nothing up');
+    const other = await flood.app.inject({ method: 'POST', url: '/graphql', remoteAddress: '10.9.9.10', headers: as('viewer'), payload: { query: '{ me { subject } }' } });
+    assert.equal(other.statusCode, 200, 'another address has its own budget');
+    // Websocket upgrades count too: from an address of its own, the sixth is refused with 429.
+    const url = (await flood.app.listen({ host: '127.0.0.1', port: 0 })).replace(/^http/, 'ws') + '/graphql';
+    const WS = WebSocketImpl as typeof import('ws').WebSocket;
+    const upgrades: Array<number | 'open'> = [];
+    for (let i = 0; i < 6; i++) {
+      const ws = new WS(url, 'graphql-transport-ws', { localAddress: '127.0.0.31' });
+      upgrades.push(await new Promise<number | 'open'>((resolve) => {
+        ws.once('open', () => resolve('open'));
+        ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+        ws.once('error', () => resolve(0));
+      }));
+      ws.terminate();
+    }
+    assert.deepEqual(upgrades, ['open', 'open', 'open', 'open', 'open', 429]);
+  } finally {
+    await flood.app.close();
+  }
+});
+
+test('subscribe flood: every subscribe counts against the token\'s rate; a socket that keeps flooding is closed (4429)', { timeout: 20_000 }, async () => {
+  const WS = WebSocketImpl as typeof import('ws').WebSocket;
+  const ws = new WS(wsUrl, 'graphql-transport-ws');
+  const codes: string[] = [];
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+  const acked = new Promise<void>((resolve) => ws.on('message', (data) => {
+    const msg = JSON.parse(data.toString()) as { type: string; payload?: Array<{ extensions?: { code?: string } }> };
+    if (msg.type === 'connection_ack') resolve();
+    if (msg.type === 'error') codes.push(msg.payload?.[0]?.extensions?.code ?? '?');
+  }));
+  ws.once('open', () => ws.send(JSON.stringify({ type: 'connection_init', payload: { token: tokenFor('viewer', 'subscribe-flood') } })));
+  await acked;
+  for (let i = 0; i < 40; i++) ws.send(JSON.stringify({ id: `s${i}`, type: 'subscribe', payload: { query: 'subscription { anomalies { kind } }' } }));
+  const { code, reason } = await Promise.race([closed, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the flooding socket was not closed within 10 s')), 10_000))]);
+  assert.deepEqual([code, reason], [4429, 'LIMIT_RATE: too many subscriptions refused for their rate']);
+  // 5 within the rate (2 of them held, 3 over the subscriptions per connection), then refusals.
+  assert.ok(codes.filter((c) => c === 'LIMIT_RATE').length >= 20, JSON.stringify(codes));
+  // The same token over HTTP is out of budget too: the rate is the token's, whatever the transport.
+  assert.equal((await gql(a, '{ me { subject } }', {}, { authorization: `Bearer ${tokenFor('viewer', 'subscribe-flood')}` })).status, 429);
 });

@@ -21,6 +21,7 @@ import { fastifyLoggerFrom } from './fastify-logger.js';
 import type { ApiServices } from './graphql/context.js';
 import { graphqlPlugin } from './graphql/plugin.js';
 import { ConnectionWatch } from './live/connection-watch.js';
+import { SocketLimits } from './live/socket-limits.js';
 import { EventBus, type BusMessage } from './live/event-bus.js';
 import { StateFanout } from './live/fanout.js';
 import { LastValuesReader } from './live/last-values-reader.js';
@@ -90,7 +91,16 @@ export async function buildApiServer(opts: ApiServerOptions): Promise<ApiServer>
     inventory: opts.inventory ?? null,
     credentials: opts.credentials ?? null,
   };
-  const rateLimiter = redis ? new RateLimiter(redis, { keyPrefix, requestsPerWindow: limits.requestsPerWindow, windowMs: limits.rateWindowMs, logger }) : null;
+  const rateLimiter = redis
+    ? new RateLimiter(redis, { keyPrefix, requestsPerWindow: limits.requestsPerWindow, addressRequestsPerWindow: limits.addressRequestsPerWindow, windowMs: limits.rateWindowMs, logger })
+    : null;
+  const socketLimits = new SocketLimits({
+    initTimeoutMs: limits.wsInitTimeoutMs,
+    perAddress: limits.wsPerAddress,
+    perToken: limits.wsPerToken,
+    rateRefusalsBeforeClose: API_DEFAULTS.ws.rateRefusalsBeforeClose,
+    closeDelayMs: API_DEFAULTS.ws.closeAfterAuthFailureMs,
+  });
 
   // Typed as a plain FastifyInstance: the adapter logger is pino-shaped, not a pino instance.
   const app = Fastify({
@@ -116,7 +126,7 @@ export async function buildApiServer(opts: ApiServerOptions): Promise<ApiServer>
   registerCors(app, { origins: opts.corsOrigins ?? [] });
   const redisCheck: ReadinessCheck[] = redis ? [{ name: 'redis', check: async () => (await redis.ping().catch(() => null)) === 'PONG' }] : [];
   await app.register(healthPlugin, { db: opts.pool, checks: [...redisCheck, ...(opts.readinessChecks ?? [])] });
-  await app.register(graphqlPlugin, { svc, authenticator, rateLimiter, hub, fanout, connections });
+  await app.register(graphqlPlugin, { svc, authenticator, rateLimiter, hub, fanout, connections, socketLimits });
   await app.register(uiStaticPlugin, { uiDir: opts.uiDir ?? API_DEFAULTS.uiDir, logger });
   try {
     await events.start();

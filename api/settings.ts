@@ -37,6 +37,10 @@ export const apiSettings = defineSettings({
   requestsPerWindow: { kind: 'int', env: 'API_LIMIT_REQUESTS', default: DEFAULT_LIMITS.requestsPerWindow, min: 1, doc: 'requests a token subject or API key may make per window, over all replicas' },
   rateWindowMs: { kind: 'int', env: 'API_LIMIT_RATE_WINDOW_MS', default: DEFAULT_LIMITS.rateWindowMs, min: 1_000, doc: 'length of the sliding rate window, ms' },
   subscriptionsPerConnection: { kind: 'int', env: 'API_LIMIT_SUBSCRIPTIONS', default: DEFAULT_LIMITS.subscriptionsPerConnection, min: 1, doc: 'subscriptions one websocket may hold at once' },
+  addressRequestsPerWindow: { kind: 'int', env: 'API_LIMIT_ADDRESS_REQUESTS', default: DEFAULT_LIMITS.addressRequestsPerWindow, min: 1, doc: 'requests and websocket upgrades a client address may make per window before authentication, over all replicas' },
+  wsInitTimeoutMs: { kind: 'int', env: 'API_WS_INIT_TIMEOUT_MS', default: DEFAULT_LIMITS.wsInitTimeoutMs, min: 100, doc: 'ms a websocket has to send connection_init before it is closed with 4408' },
+  wsPerAddress: { kind: 'int', env: 'API_LIMIT_WS_PER_ADDRESS', default: DEFAULT_LIMITS.wsPerAddress, min: 1, doc: 'open websockets per client address on one replica (past it: HTTP 429 at the upgrade)' },
+  wsPerToken: { kind: 'int', env: 'API_LIMIT_WS_PER_TOKEN', default: DEFAULT_LIMITS.wsPerToken, min: 1, doc: 'open websockets per token subject or API key on one replica (past it: close 4429)' },
   bodyBytes: { kind: 'int', env: 'API_LIMIT_BODY_BYTES', default: DEFAULT_LIMITS.bodyBytes, min: 1_024, doc: 'largest request body, bytes' },
   rangeRawDays: { kind: 'int', env: 'API_LIMIT_RANGE_RAW_DAYS', default: DEFAULT_LIMITS.rangeRawDays, min: 1, doc: 'longest range the raw tier serves, days (longer ones move to a rollup; a forced raw tier is refused with LIMIT_RANGE)' },
   range5mDays: { kind: 'int', env: 'API_LIMIT_RANGE_5M_DAYS', default: DEFAULT_LIMITS.range5mDays, min: 1, doc: 'longest range the 5m tier (and healthHistory) serves, days' },
@@ -48,8 +52,11 @@ export type ApiConfig = ConfigOf<typeof apiSettings>;
 
 export function limitsFrom(config: ApiConfig): ApiLimits {
   const { queryDepth, queryCost, maxPointsPerSeries, maxSeriesPerField, pointsPerRequest, requestsPerWindow, rateWindowMs, subscriptionsPerConnection, bodyBytes } = config;
-  const { rangeRawDays, range5mDays, range1hDays, range1dDays } = config;
-  return { queryDepth, queryCost, maxPointsPerSeries, maxSeriesPerField, pointsPerRequest, requestsPerWindow, rateWindowMs, subscriptionsPerConnection, bodyBytes, rangeRawDays, range5mDays, range1hDays, range1dDays };
+  const { rangeRawDays, range5mDays, range1hDays, range1dDays, addressRequestsPerWindow, wsInitTimeoutMs, wsPerAddress, wsPerToken } = config;
+  return {
+    queryDepth, queryCost, maxPointsPerSeries, maxSeriesPerField, pointsPerRequest, requestsPerWindow, addressRequestsPerWindow, rateWindowMs,
+    subscriptionsPerConnection, wsInitTimeoutMs, wsPerAddress, wsPerToken, bodyBytes, rangeRawDays, range5mDays, range1hDays, range1dDays,
+  };
 }
 
 /** The JWT settings; the identity provider's PEM key is read by the caller (api-role.ts). */

@@ -77,3 +77,8 @@ export const apiKeyLookups = new Counter({
   help: 'API keys presented, by where the answer came from',
   labelNames: ['source'] as const, // cache | negative_cache | database | malformed
 });
+
+export const busMessagesRefused = new Counter({
+  name: 'oc_api_bus_messages_refused_total',
+  help: 'Messages on the Redis event channel refused as malformed (not delivered)',
+});

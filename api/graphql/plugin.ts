@@ -118,6 +118,7 @@ export async function graphqlPlugin(app: FastifyInstance, opts: GraphqlPluginOpt
           () => next(true),
           (err: unknown) => {
             if (!(err instanceof ApiError && err.code === 'LIMIT_RATE')) return next(true);
+            socketLimits.release(address);
             wsRefused.inc({ reason: 'address_rate' });
             next(false, 429, 'Too Many Requests', { 'retry-after': String(Math.ceil(Number(err.detail?.retryAfterMs ?? 1000) / 1000)) });
           },

@@ -4,8 +4,9 @@
 // - a second connection_init on a socket is closed with 4429 (graphql-ws: every init
 //   authenticates again, a free loop of key lookups and signature checks otherwise);
 // - at most perAddress sockets per client address (refused at the upgrade with HTTP 429 by
-//   admit(); one that raced past it is closed with 4429) and perToken per token subject or API
-//   key once authenticated (4429, reason LIMIT_CONNECTIONS);
+//   admit(), which reserves a slot for the upgrade it lets through, so concurrent upgrades do not
+//   all pass; a reservation not taken up by an open socket within RESERVATION_MS lapses) and
+//   perToken per token subject or API key once authenticated (4429, reason LIMIT_CONNECTIONS);
 // - a socket whose subscriptions keep being refused for their rate is closed (4429, LIMIT_RATE):
 //   mercurius keeps a little state per refused subscribe until the socket closes.
 // Counts are per replica, in memory: a socket lives on one replica.
@@ -13,6 +14,8 @@
 import type { Principal } from '../auth/principal.js';
 import { rateSubject } from '../auth/principal.js';
 import { wsRefused } from '../metrics.js';
+
+const RESERVATION_MS = 10_000; // an upgrade admitted but never completed (the client vanished) frees its slot after this
 
 export const WS_CLOSE_INIT_TIMEOUT = 4408;
 export const WS_CLOSE_TOO_MANY = 4429;
@@ -43,19 +46,33 @@ interface Tracked {
 export class SocketLimits {
   private readonly sockets = new WeakMap<LimitedSocket, Tracked>();
   private readonly byAddress = new Map<string, number>();
+  /** address → expiry of each upgrade admitted but not yet open, oldest first */
+  private readonly reserved = new Map<string, number[]>();
   private readonly bySubject = new Map<string, number>();
 
   constructor(private readonly opts: SocketLimitOptions) {}
 
-  /** Before the upgrade: may this address open another socket? */
-  admit(address: string): boolean {
-    const ok = (this.byAddress.get(address) ?? 0) < this.opts.perAddress;
+  /** Before the upgrade: may this address open another socket? If so, a slot is reserved for it. */
+  admit(address: string, nowMs: number = Date.now()): boolean {
+    const pending = (this.reserved.get(address) ?? []).filter((expiry) => expiry > nowMs);
+    const ok = (this.byAddress.get(address) ?? 0) + pending.length < this.opts.perAddress;
+    if (ok) pending.push(nowMs + RESERVATION_MS);
+    if (pending.length > 0) this.reserved.set(address, pending);
+    else this.reserved.delete(address);
     if (!ok) wsRefused.inc({ reason: 'per_address' });
     return ok;
   }
 
+  /** An admitted upgrade was refused after all (its rate): its slot is free again. */
+  release(address: string): void {
+    const pending = this.reserved.get(address);
+    pending?.shift();
+    if (pending?.length === 0) this.reserved.delete(address);
+  }
+
   /** A socket was opened: counted, and closed unless connection_init arrives in time. */
   opened(socket: LimitedSocket, address: string): void {
+    this.release(address); // its reservation becomes the socket
     const count = (this.byAddress.get(address) ?? 0) + 1;
     this.byAddress.set(address, count);
     const tracked: Tracked = { address, timer: undefined, initialised: false, rateRefusals: 0 };

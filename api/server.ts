@@ -16,7 +16,6 @@ import { Authenticator } from './auth/authenticate.js';
 import { jwtConfigOf, TokenVerifier, type JwtSettings } from './auth/token-verifier.js';
 import { RateLimiter } from './auth/rate-limit.js';
 import { API_DEFAULTS, DEFAULT_LIMITS, type ApiLimits } from './defaults.js';
-import { ApiError } from './errors.js';
 import { fastifyLoggerFrom } from './fastify-logger.js';
 import type { ApiServices } from './graphql/context.js';
 import { graphqlPlugin } from './graphql/plugin.js';

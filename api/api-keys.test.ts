@@ -7,9 +7,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
-import { signTokenRs256 } from './auth/jwt.js';
+import { SignJWT } from 'jose';
 import type { ApiServer } from './server.js';
-import { as, gql, REDIS_URL, testServer, uniqueRedisPrefix } from './test-support.js';
+import { as, countingPool, gql, REDIS_URL, testServer, uniqueRedisPrefix } from './test-support.js';
 import { createTestDatabase, type TestDatabase } from './test-db.js';
 
 let db: TestDatabase;
@@ -19,13 +19,19 @@ const trusted = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const stranger = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const pem = (k: typeof trusted.privateKey | typeof trusted.publicKey, type: 'pkcs8' | 'spki') => k.export({ type, format: 'pem' }).toString();
 
+const ISSUER = 'https://idp.example';
+function signTokenRs256(input: { sub: string; role: string; expiresInS: number }, privateKey: typeof trusted.privateKey, nowMs = Date.now()): Promise<string> {
+  const iat = Math.floor(nowMs / 1000);
+  return new SignJWT({ sub: input.sub, role: input.role, iss: ISSUER, aud: 'api', iat, exp: iat + input.expiresInS }).setProtectedHeader({ alg: 'RS256' }).sign(privateKey);
+}
+
 const CREATE = 'mutation C($name: String!, $role: Role!) { createApiKey(name: $name, role: $role, expiresInDays: 30) { key apiKey { id name role prefix createdBy revokedAt } } }';
 const ME = '{ me { subject role via apiKeyId } }';
 
 before(async () => {
   db = await createTestDatabase();
   const redis = { url: REDIS_URL, keyPrefix: uniqueRedisPrefix('keys') };
-  a = await testServer(db, { redis, jwtPublicKey: pem(trusted.publicKey, 'spki') });
+  a = await testServer(db, { redis, jwt: { publicKeyPem: pem(trusted.publicKey, 'spki'), issuer: ISSUER, audience: ['api'], hs256: 'on' } });
   b = await testServer(db, { redis });
 }, { timeout: 30_000 });
 
@@ -88,18 +94,35 @@ test('forged, malformed and revoked keys are refused; a revocation reaches the o
   assert.equal((await gql(a, ME, {}, { authorization: `ApiKey ${key}` })).status, 401);
 });
 
-test('RS256 tokens: accepted with the configured public key, refused when signed by another key or where no key is configured', { timeout: 10_000 }, async () => {
-  const good = signTokenRs256({ sub: 'idp-user', role: 'analyst', expiresInS: 600 }, pem(trusted.privateKey, 'pkcs8'));
+test('RS256 tokens: accepted with the configured public key (PEM), refused when signed by another key or where no key is configured', { timeout: 10_000 }, async () => {
+  const good = await signTokenRs256({ sub: 'idp-user', role: 'analyst', expiresInS: 600 }, trusted.privateKey);
   const me = await gql<{ me: { role: string; via: string } }>(a, ME, {}, { authorization: `Bearer ${good}` });
   assert.deepEqual(me.data?.me, { subject: 'idp-user', role: 'analyst', via: 'JWT', apiKeyId: null });
 
-  const foreign = signTokenRs256({ sub: 'mallory', role: 'admin', expiresInS: 600 }, pem(stranger.privateKey, 'pkcs8'));
+  const foreign = await signTokenRs256({ sub: 'mallory', role: 'admin', expiresInS: 600 }, stranger.privateKey);
   const refused = await gql(a, ME, {}, { authorization: `Bearer ${foreign}` });
   assert.deepEqual([refused.status, refused.errors?.[0]?.extensions.reason], [401, 'TOKEN_INVALID']);
 
   const noKey = await gql(b, ME, {}, { authorization: `Bearer ${good}` });
   assert.deepEqual([noKey.status, noKey.errors?.[0]?.extensions.reason], [401, 'TOKEN_INVALID'], 'b has no public key: RS256 is not an algorithm it accepts');
 
-  const expired = signTokenRs256({ sub: 'idp-user', role: 'analyst', expiresInS: 60 }, pem(trusted.privateKey, 'pkcs8'), Date.now() - 3_600_000);
+  const expired = await signTokenRs256({ sub: 'idp-user', role: 'analyst', expiresInS: 60 }, trusted.privateKey, Date.now() - 3_600_000);
   assert.equal((await gql(a, ME, {}, { authorization: `Bearer ${expired}` })).errors?.[0]?.extensions.reason, 'TOKEN_EXPIRED');
+});
+
+test('forged API keys: a key id found in no row is refused again without a PostgreSQL lookup', { timeout: 15_000 }, async () => {
+  const lookups = countingPool(db.pool, /from api_keys where key_id/);
+  const c = await testServer(db, { pool: lookups.pool });
+  try {
+    const forged = `ock_${'0123456789abcdef'}_${'A'.repeat(43)}`;
+    for (let i = 0; i < 20; i++) {
+      const r = await gql(c, ME, {}, { 'x-api-key': forged });
+      assert.deepEqual([r.status, r.errors?.[0]?.extensions.reason], [401, 'API_KEY_INVALID']);
+    }
+    assert.equal(lookups.statements(), 1, 'one lookup for twenty presentations of the same forged key');
+    const made = await gql<{ createApiKey: { key: string } }>(c, CREATE, { name: 'after-forgery', role: 'viewer' }, as('admin'));
+    assert.equal((await gql(c, ME, {}, { 'x-api-key': made.data!.createApiKey.key })).status, 200, 'real keys still work');
+  } finally {
+    await c.app.close();
+  }
 });

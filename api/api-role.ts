@@ -15,7 +15,8 @@ import { API_DEFAULTS } from './defaults.js';
 import { ApiError } from './errors.js';
 import { startFeeds, type Feeds } from './feeds.js';
 import { buildApiServer, type ApiServer } from './server.js';
-import { apiSettings, limitsFrom } from './settings.js';
+import { jwtConfigOf } from './auth/token-verifier.js';
+import { apiSettings, jwtSettingsFrom, limitsFrom } from './settings.js';
 
 export { apiSettings } from './settings.js';
 
@@ -31,7 +32,10 @@ function readPublicKey(file: string): string | undefined {
 export async function runApiRole(env: NodeJS.ProcessEnv = process.env) {
   const config = loadConfig(apiSettings, env);
   const logger = createLogger({ role: 'api' });
-  const jwtPublicKey = readPublicKey(config.jwtPublicKeyFile);
+  // Checked before anything starts: an identity provider without issuer or audience, HS256 on
+  // without a secret… stop the role here with CONFIG_INVALID naming the setting.
+  const { secret: jwtSecret, ...jwt } = jwtSettingsFrom(config, readPublicKey(config.jwtPublicKeyFile));
+  jwtConfigOf({ ...jwt, secret: jwtSecret });
   const credentials = openCredentialStore(env);
   const pool = new pg.Pool({ connectionString: config.databaseUrl, application_name: 'opsconductor-api', statement_timeout: API_DEFAULTS.dbStatementTimeoutMs, max: 10 });
   pool.on('error', (err) => logger.warn('idle PostgreSQL connection failed', { err }));
@@ -51,8 +55,8 @@ export async function runApiRole(env: NodeJS.ProcessEnv = process.env) {
       start: async () => {
         server = await buildApiServer({
           pool,
-          jwtSecret: config.jwtSecret,
-          jwtPublicKey,
+          jwtSecret,
+          jwt,
           uiDir: config.uiDir,
           corsOrigins: config.corsOrigins,
           logger,

@@ -10,6 +10,7 @@ export const API_ERROR_CODES = [
   'LIMIT_MAX_POINTS', // maxPoints above the server's cap
   'LIMIT_SERIES', // more ids in one field than allowed
   'LIMIT_POINTS_BUDGET', // the whole request would return more points than allowed
+  'LIMIT_RANGE', // from..to longer than the tier serving it may read; extensions.tier, limitDays
   'LIMIT_DEPTH', // the document nests deeper than allowed
   'LIMIT_COST', // the document's estimated cost is above the limit
   'LIMIT_RATE', // too many requests for this token or key; extensions.retryAfterMs
@@ -17,6 +18,7 @@ export const API_ERROR_CODES = [
   'LIMIT_BODY', // the request body is larger than allowed
   'GRAPHQL_VALIDATION_FAILED', // the document does not parse or validate against the schema
   'NOT_CONFIGURED', // the replica lacks what this needs (credential store key, Kafka producer)
+  'AUTH_UNAVAILABLE', // the identity provider's keys (JWKS) could not be fetched; canRetry
   'DATABASE_UNAVAILABLE', // PostgreSQL did not answer (readiness)
   'CONFIG_MISSING', // a required environment variable is not set
   'CONFIG_INVALID', // an environment variable is set to something unusable
@@ -35,6 +37,7 @@ const HTTP_STATUS: Record<ApiErrorCode, number> = {
   LIMIT_MAX_POINTS: 400,
   LIMIT_SERIES: 400,
   LIMIT_POINTS_BUDGET: 400,
+  LIMIT_RANGE: 400,
   LIMIT_DEPTH: 400,
   LIMIT_COST: 400,
   LIMIT_RATE: 429,
@@ -42,6 +45,7 @@ const HTTP_STATUS: Record<ApiErrorCode, number> = {
   LIMIT_BODY: 413,
   GRAPHQL_VALIDATION_FAILED: 400,
   NOT_CONFIGURED: 503,
+  AUTH_UNAVAILABLE: 503,
   DATABASE_UNAVAILABLE: 503,
   CONFIG_MISSING: 500,
   CONFIG_INVALID: 500,

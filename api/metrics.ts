@@ -65,3 +65,20 @@ export const internalErrors = new Counter({
   name: 'oc_api_internal_errors_total',
   help: 'Errors reported to clients as INTERNAL (details in the log)',
 });
+
+export const wsRefused = new Counter({
+  name: 'oc_api_ws_refused_total',
+  help: 'Websockets refused or closed by a limit, by reason',
+  labelNames: ['reason'] as const, // per_address | per_token | init_timeout | repeated_init | rate | address_rate
+});
+
+export const apiKeyLookups = new Counter({
+  name: 'oc_api_key_lookups_total',
+  help: 'API keys presented, by where the answer came from',
+  labelNames: ['source'] as const, // cache | negative_cache | database | malformed
+});
+
+export const busMessagesRefused = new Counter({
+  name: 'oc_api_bus_messages_refused_total',
+  help: 'Messages on the Redis event channel refused as malformed (not delivered)',
+});

@@ -17,6 +17,16 @@ export function pageSize(first: number | null | undefined): number {
   return n;
 }
 
+/**
+ * A nested list's `limit` (the SDL's default already applied), checked again where the list is
+ * cut: the document check sees a query's variables but not a subscription's.
+ */
+export function listLimit(value: number | null | undefined, bound: { default?: number; max: number }, what: string): number {
+  const n = value ?? bound.default ?? bound.max;
+  if (!Number.isInteger(n) || n < 1 || n > bound.max) throw new ApiError('BAD_USER_INPUT', `${what}: limit must be a whole number from 1 to ${bound.max}, got ${n}`);
+  return n;
+}
+
 export function encodeCursor(parts: unknown[]): string {
   return Buffer.from(JSON.stringify(parts), 'utf8').toString('base64url');
 }

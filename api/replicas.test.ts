@@ -2,10 +2,12 @@
 // replica A reaches anomalies subscribers on replica B (and only those whose filter matches); an
 // anomaly event fed to a replica (as its telemetry.anomalies consumer does) carries what people
 // already noted. A new live or health subscriber first gets the latest values the sink keeps in
-// Redis (written here by the sink's own writer), then the stream.
+// Redis (written here by the sink's own writer), then the stream. Hostile messages published on
+// the event channel by anything that can write to Redis are refused, not delivered (issue 15).
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { Redis } from 'ioredis';
 import { createLogger } from '../common/log.js';
 import { createLastValues, type LastValues } from '../sinks/redis/last-values.js';
 import type { AnomalyEvent } from '../schemas/types.js';
@@ -20,6 +22,7 @@ let a: ApiServer;
 let b: ApiServer;
 let urlB: string;
 let sink: LastValues;
+let busPrefix: string;
 let ifIn: { id: string; key: string };
 let ifOut: { id: string; key: string };
 
@@ -31,7 +34,8 @@ type Update = { anomalies: { kind: string; annotation: { text: string; by: strin
 before(async () => {
   db = await createTestDatabase();
   const sinkPrefix = uniqueRedisPrefix('sink');
-  const redis = { url: REDIS_URL, keyPrefix: uniqueRedisPrefix('replicas'), sinkKeyPrefix: sinkPrefix };
+  busPrefix = uniqueRedisPrefix('replicas');
+  const redis = { url: REDIS_URL, keyPrefix: busPrefix, sinkKeyPrefix: sinkPrefix };
   for (const id of ['core-1', 'edge-2']) await insertDevice(db.pool, { id });
   ifIn = await insertSeries(db.pool, { deviceId: 'core-1', metric: 'if_in_bps', labels: { ifName: 'eth0' }, unit: 'bps' });
   ifOut = await insertSeries(db.pool, { deviceId: 'core-1', metric: 'if_out_bps', labels: { ifName: 'eth0' }, unit: 'bps' });
@@ -156,4 +160,37 @@ test('a websocket is closed (4401) when its token expires, and when its API key 
   assert.deepEqual([closedByExpiry!.code, closedByExpiry!.reason], [4401, 'UNAUTHENTICATED: TOKEN_EXPIRED']);
   void watching;
   void keyedWatch;
+});
+
+test('hostile messages on the Redis event channel are refused: nothing reaches subscribers, the replica keeps serving', { timeout: 20_000 }, async () => {
+  const client = wsClient(urlB, { token: tokenFor('viewer', 'bus-watcher') });
+  const ticker = collect<Update>(client, TICKER, {});
+  await new Promise((r) => setTimeout(r, 300));
+  const row = { id: 'an-core', state: 'OPEN', isOpen: true, seriesKey: ifIn.key, deviceId: 'core-1', metric: 'if_in_bps', labels: {}, startedAt: T0, updatedAt: T0, endedAt: null,
+    severity: 'CRITICAL', peakSeverity: 'CRITICAL', score: 1, peakScore: 1, observed: 1, expected: 1, lower: 0, upper: 2, detector: 'x', reason: 'forged', events: 1 };
+  const hostile = [
+    'not json',
+    '[]',
+    '{"kind":"anomaly-update"}', // no update: a TypeError inside ioredis' parser
+    '{"kind":"anomaly-update","update":{"kind":"EVENT","anomaly":{"id":"an-core"}}}', // half an anomaly
+    JSON.stringify({ kind: 'anomaly-update', update: { kind: 'EVENT', anomaly: { ...row, severity: 'APOCALYPTIC' }, annotation: null } }),
+    JSON.stringify({ kind: 'anomaly-update', update: { kind: 'EVENT', anomaly: { ...row, reason: 'x'.repeat(9 * 1024 * 1024) }, annotation: null } }),
+    '{"kind":"api-key-revoked","id":{"toString":1}}',
+    '{"kind":"api-key-revoked"}',
+    '{"kind":"shutdown"}',
+  ];
+  const raw = new Redis(REDIS_URL);
+  try {
+    for (const m of hostile) await raw.publish(`${busPrefix}events`, m);
+  } finally {
+    await raw.quit();
+  }
+  // A real note made on A afterwards is the first and only update B's subscriber gets.
+  const note = await gql(a, 'mutation { annotateAnomaly(id: "an-core", text: "after the noise") { id } }', {}, as('operator'));
+  assert.equal(note.status, 200, JSON.stringify(note.errors));
+  await waitFor(() => ticker.items.length > 0, 'the real update');
+  await new Promise((r) => setTimeout(r, 200));
+  assert.deepEqual(ticker.items.map((u) => [u.anomalies.kind, u.anomalies.annotation?.text]), [['ANNOTATED', 'after the noise']]);
+  assert.deepEqual(ticker.errors, []);
+  assert.equal((await gql(b, '{ me { subject } }', {}, as('viewer'))).status, 200, 'B still answers');
 });

@@ -13,14 +13,14 @@ import type { AnomalyEvent, HealthScore } from '../schemas/types.js';
 import type { InventoryPublisher } from './admin/inventory.js';
 import { ApiKeyStore } from './auth/api-keys.js';
 import { Authenticator } from './auth/authenticate.js';
-import { assertUsableSecret, parsePublicKey, type JwtKeys } from './auth/jwt.js';
+import { jwtConfigOf, TokenVerifier, type JwtSettings } from './auth/token-verifier.js';
 import { RateLimiter } from './auth/rate-limit.js';
 import { API_DEFAULTS, DEFAULT_LIMITS, type ApiLimits } from './defaults.js';
-import { ApiError } from './errors.js';
 import { fastifyLoggerFrom } from './fastify-logger.js';
 import type { ApiServices } from './graphql/context.js';
 import { graphqlPlugin } from './graphql/plugin.js';
 import { ConnectionWatch } from './live/connection-watch.js';
+import { SocketLimits } from './live/socket-limits.js';
 import { EventBus, type BusMessage } from './live/event-bus.js';
 import { StateFanout } from './live/fanout.js';
 import { LastValuesReader } from './live/last-values-reader.js';
@@ -31,9 +31,10 @@ import { uiStaticPlugin } from './plugins/ui-static.js';
 
 export interface ApiServerOptions {
   pool: pg.Pool;
-  jwtSecret: string;
-  /** PEM of an RSA public key: RS256 tokens are accepted too. */
-  jwtPublicKey?: string;
+  /** HS256 secret (API_JWT_SECRET); required while HS256 tokens are accepted. */
+  jwtSecret?: string;
+  /** HS256 switch and the identity provider (JWKS URL or PEM key, issuer, audience, role claim…). */
+  jwt?: Omit<JwtSettings, 'secret'>;
   uiDir?: string;
   corsOrigins?: string[];
   logger: Logger;
@@ -58,17 +59,8 @@ export interface ApiServer {
   redisReady(): Promise<boolean>;
 }
 
-function jwtKeysOf(opts: ApiServerOptions): JwtKeys {
-  try {
-    assertUsableSecret(opts.jwtSecret, 'API_JWT_SECRET');
-    return { hs256Secret: opts.jwtSecret, ...(opts.jwtPublicKey ? { rs256PublicKey: parsePublicKey(opts.jwtPublicKey) } : {}) };
-  } catch (err) {
-    throw new ApiError('CONFIG_INVALID', (err as Error).message);
-  }
-}
-
 export async function buildApiServer(opts: ApiServerOptions): Promise<ApiServer> {
-  const jwtKeys = jwtKeysOf(opts);
+  const tokens = new TokenVerifier(jwtConfigOf({ ...opts.jwt, secret: opts.jwtSecret }));
   const logger = opts.logger.child({ component: 'api' });
   const limits: ApiLimits = { ...DEFAULT_LIMITS, ...opts.limits };
 
@@ -98,7 +90,16 @@ export async function buildApiServer(opts: ApiServerOptions): Promise<ApiServer>
     inventory: opts.inventory ?? null,
     credentials: opts.credentials ?? null,
   };
-  const rateLimiter = redis ? new RateLimiter(redis, { keyPrefix, requestsPerWindow: limits.requestsPerWindow, windowMs: limits.rateWindowMs, logger }) : null;
+  const rateLimiter = redis
+    ? new RateLimiter(redis, { keyPrefix, requestsPerWindow: limits.requestsPerWindow, addressRequestsPerWindow: limits.addressRequestsPerWindow, windowMs: limits.rateWindowMs, logger })
+    : null;
+  const socketLimits = new SocketLimits({
+    initTimeoutMs: limits.wsInitTimeoutMs,
+    perAddress: limits.wsPerAddress,
+    perToken: limits.wsPerToken,
+    rateRefusalsBeforeClose: API_DEFAULTS.ws.rateRefusalsBeforeClose,
+    closeDelayMs: API_DEFAULTS.ws.closeAfterAuthFailureMs,
+  });
 
   // Typed as a plain FastifyInstance: the adapter logger is pino-shaped, not a pino instance.
   const app = Fastify({
@@ -120,11 +121,11 @@ export async function buildApiServer(opts: ApiServerOptions): Promise<ApiServer>
   app.setNotFoundHandler((request, reply) => reply.code(404).send({ code: 'NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` }));
 
   const hub = new LiveHub({ db: opts.pool, logger });
-  const authenticator = new Authenticator(jwtKeys, apiKeys);
+  const authenticator = new Authenticator(tokens, apiKeys);
   registerCors(app, { origins: opts.corsOrigins ?? [] });
   const redisCheck: ReadinessCheck[] = redis ? [{ name: 'redis', check: async () => (await redis.ping().catch(() => null)) === 'PONG' }] : [];
   await app.register(healthPlugin, { db: opts.pool, checks: [...redisCheck, ...(opts.readinessChecks ?? [])] });
-  await app.register(graphqlPlugin, { svc, authenticator, rateLimiter, hub, fanout, connections });
+  await app.register(graphqlPlugin, { svc, authenticator, rateLimiter, hub, fanout, connections, socketLimits });
   await app.register(uiStaticPlugin, { uiDir: opts.uiDir ?? API_DEFAULTS.uiDir, logger });
   try {
     await events.start();

@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { createClient, type Client } from 'graphql-ws';
+import type pg from 'pg';
 import { createLogger } from '../common/log.js';
 import { signToken, type Role } from './auth/jwt.js';
 import type { ApiLimits } from './defaults.js';
@@ -77,6 +78,22 @@ export function collect<T>(client: Client, query: string, variables: Record<stri
   const errors: unknown[] = [];
   const stop = client.subscribe<T>({ query, variables }, { next: (r) => r.data && items.push(r.data as T), error: (e) => errors.push(e), complete: () => {} });
   return { items, errors, stop };
+}
+
+/** The pool, with a count of the statements sent through it (matching `only`, when given). */
+export function countingPool(pool: pg.Pool, only?: RegExp): { pool: pg.Pool; statements: () => number; reset: () => void } {
+  let n = 0;
+  const counted = new Proxy(pool, {
+    get(target, prop, receiver) {
+      if (prop === 'query') return (...args: unknown[]) => {
+        const text = typeof args[0] === 'string' ? args[0] : String((args[0] as { text?: string })?.text ?? '');
+        if (!only || only.test(text)) n++;
+        return (target.query as (...a: unknown[]) => unknown).apply(target, args);
+      };
+      return Reflect.get(target, prop, receiver);
+    },
+  });
+  return { pool: counted, statements: () => n, reset: () => (n = 0) };
 }
 
 export async function waitFor(condition: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {

@@ -111,7 +111,9 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
     server = await buildApiServer({
       pool, jwtSecret: SECRET, uiDir: '/nonexistent', logger,
       redis: { url: ctx.redisUrl, keyPrefix: `bench-api-${randomBytes(3).toString('hex')}:` },
-      limits: { requestsPerWindow: 1_000_000, subscriptionsPerConnection: 10 },
+      // 1,000 subscribers of one token from one address: the per-address and per-token limits
+      // are for clients, not for this load generator.
+      limits: { requestsPerWindow: 1_000_000, addressRequestsPerWindow: 1_000_000, subscriptionsPerConnection: 10, wsPerAddress: 10_000, wsPerToken: 10_000 },
     });
     const base = await server.app.listen({ host: '127.0.0.1', port: 0 });
     const token = signToken({ sub: 'bench', role: 'viewer', expiresInS: 3_600 }, SECRET);

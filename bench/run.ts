@@ -38,6 +38,7 @@ const benches: Record<string, () => Promise<Bench>> = {
   ui: () => import('./ui.js'),
   resilience: () => import('./resilience.js'),
   pipeline: () => import('./pipeline.js'),
+  abuse: () => import('./abuse.js'),
 };
 
 export async function runBench(argv: string[]): Promise<void> {

@@ -3,7 +3,7 @@
 // npm package exists, installs them (the versions in package-lock.json), then hands over to the
 // TypeScript CLI through tsx.
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -39,9 +39,15 @@ function ensureBuildTools() {
   execFileSync('apt-get', ['install', '-y', '--no-install-recommends', ...missing], { stdio: ['ignore', 'inherit', 'inherit'], env });
 }
 
+// A dependency added to package.json since node_modules was installed (a pull) installs too.
+function missingDependencies() {
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  return Object.keys({ ...pkg.dependencies, ...pkg.devDependencies }).filter((name) => !existsSync(join(root, 'node_modules', name, 'package.json')));
+}
+
 function ensureNodeModules() {
   const marker = join(root, 'node_modules', '.package-lock.json');
-  if (existsSync(join(root, 'node_modules', 'tsx')) && existsSync(marker) && existsSync(KAFKA_ADDON)) return;
+  if (existsSync(join(root, 'node_modules', 'tsx')) && existsSync(marker) && existsSync(KAFKA_ADDON) && missingDependencies().length === 0) return;
   ensureBuildTools();
   const started = Date.now();
   process.stderr.write('opsconductor: installing npm packages (the Kafka client, librdkafka, compiles from source: about two minutes on two cores)…\n');

@@ -3,7 +3,9 @@
 
 import { ApiError } from '../errors.js';
 import type { Role } from '../auth/jwt.js';
+import { API_DEFAULTS } from '../defaults.js';
 import { requireAuth, type ApiContext } from '../graphql/context.js';
+import { listLimit } from '../paging.js';
 import { deleteCredential, listCredentials, setCredential } from './credentials.js';
 import { deviceFromInput, deviceRowOf, type DeviceInput } from './inventory.js';
 
@@ -18,8 +20,9 @@ export const adminResolvers = {
       const p = requireAuth(ctx);
       return { subject: p.sub, role: p.role, via: p.via, apiKeyId: p.apiKeyId ?? null };
     },
-    apiKeys: (_: unknown, args: { includeRevoked?: boolean | null }, ctx: ApiContext) => ctx.svc.apiKeys.list(args.includeRevoked ?? false),
-    credentials: (_: unknown, _args: unknown, ctx: ApiContext) => listCredentials(ctx.svc.credentials),
+    apiKeys: (_: unknown, args: { includeRevoked?: boolean | null; limit?: number | null }, ctx: ApiContext) =>
+      ctx.svc.apiKeys.list(args.includeRevoked ?? false, listLimit(args.limit, API_DEFAULTS.lists.apiKeys, 'apiKeys')),
+    credentials: (_: unknown, _args: unknown, ctx: ApiContext) => listCredentials(ctx.svc.credentials).slice(0, API_DEFAULTS.lists.credentials.max),
   },
   Mutation: {
     createApiKey: async (_: unknown, args: { name: string; role: Role; expiresInDays?: number | null }, ctx: ApiContext) => {

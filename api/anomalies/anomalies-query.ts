@@ -135,10 +135,16 @@ export async function anomaliesByIds(db: Queryable, ids: readonly string[]): Pro
   return new Map(rows.map((r) => [r.id, r]));
 }
 
-export async function openAnomaliesOfDevices(db: Queryable, deviceIds: readonly string[]): Promise<Map<string, AnomalyRow[]>> {
+/** The newest `perDevice` open anomalies of each device. */
+export async function openAnomaliesOfDevices(db: Queryable, deviceIds: readonly string[], perDevice: number): Promise<Map<string, AnomalyRow[]>> {
   const { rows } = await db.query<AnomalyRow>(
-    `select ${ANOMALY_COLUMNS} from anomaly_events a where a.device_id = any($1::text[]) and a.state <> 'CLOSE' order by a.started_at desc, a.anomaly_id desc`,
-    [[...new Set(deviceIds)]],
+    `select ${ANOMALY_COLUMNS}
+     from unnest($1::text[]) as d(id)
+     cross join lateral (
+       select * from anomaly_events x where x.device_id = d.id and x.state <> 'CLOSE' order by x.started_at desc, x.anomaly_id desc limit $2
+     ) a
+     order by a.device_id, a.started_at desc, a.anomaly_id desc`,
+    [[...new Set(deviceIds)], perDevice],
   );
   const out = new Map<string, AnomalyRow[]>();
   for (const r of rows) {
@@ -159,10 +165,14 @@ export async function acknowledgementsOf(db: Queryable, ids: readonly string[]):
 
 const ANNOTATION_COLUMNS = `annotation_id::text as id, anomaly_id as "anomalyId", author as by, ${ms('created_at')} as at, body as text`;
 
-export async function annotationsOf(db: Queryable, ids: readonly string[]): Promise<Map<string, Annotation[]>> {
+/** The oldest `perAnomaly` notes of each anomaly (all of them without it). */
+export async function annotationsOf(db: Queryable, ids: readonly string[], perAnomaly: number | null = null): Promise<Map<string, Annotation[]>> {
   const { rows } = await db.query<Annotation>(
-    `select ${ANNOTATION_COLUMNS} from anomaly_annotations where anomaly_id = any($1::text[]) order by anomaly_id, annotation_id`,
-    [[...new Set(ids)]],
+    `select ${ANNOTATION_COLUMNS}
+     from (select *, row_number() over (partition by anomaly_id order by annotation_id) as n from anomaly_annotations where anomaly_id = any($1::text[])) a
+     where $2::int is null or n <= $2
+     order by anomaly_id, annotation_id`,
+    [[...new Set(ids)], perAnomaly],
   );
   const out = new Map<string, Annotation[]>();
   for (const r of rows) {

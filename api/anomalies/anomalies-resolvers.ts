@@ -5,6 +5,7 @@
 import { ApiError } from '../errors.js';
 import { API_DEFAULTS } from '../defaults.js';
 import { requireAuth, type ApiContext } from '../graphql/context.js';
+import { listLimit } from '../paging.js';
 import {
   acknowledge,
   acknowledgementsOf,
@@ -35,7 +36,7 @@ export const anomaliesResolvers = {
       const ack = await acknowledge(ctx.db, args.id, who.sub, note);
       const anomaly = (await anomaliesByIds(ctx.db, [args.id])).get(args.id)!;
       anomaly.acknowledgement = ack;
-      anomaly.annotations = (await annotationsOf(ctx.db, [args.id])).get(args.id) ?? [];
+      anomaly.annotations = (await annotationsOf(ctx.db, [args.id], API_DEFAULTS.lists.annotations.max)).get(args.id) ?? [];
       await ctx.svc.events.publish({ kind: 'anomaly-update', update: { kind: 'ACKNOWLEDGED', anomaly, annotation: null } });
       return anomaly;
     },
@@ -48,7 +49,7 @@ export const anomaliesResolvers = {
       const annotation = await annotate(ctx.db, args.id, who.sub, text);
       const anomaly = (await anomaliesByIds(ctx.db, [args.id])).get(args.id)!;
       anomaly.acknowledgement = (await acknowledgementsOf(ctx.db, [args.id])).get(args.id) ?? null;
-      anomaly.annotations = (await annotationsOf(ctx.db, [args.id])).get(args.id) ?? [];
+      anomaly.annotations = (await annotationsOf(ctx.db, [args.id], API_DEFAULTS.lists.annotations.max)).get(args.id) ?? [];
       await ctx.svc.events.publish({ kind: 'anomaly-update', update: { kind: 'ANNOTATED', anomaly, annotation } });
       return annotation;
     },
@@ -63,10 +64,11 @@ export const anomaliesLoaders = {
       const found = need.length > 0 ? await acknowledgementsOf(ctx.db, need) : new Map();
       return queries.map((q) => (q.obj.acknowledgement !== undefined ? q.obj.acknowledgement : (found.get(q.obj.id) ?? null)));
     },
-    annotations: async (queries: Query[], ctx: ApiContext) => {
+    annotations: async (queries: Array<Query & { params: { limit?: number | null } }>, ctx: ApiContext) => {
+      const limits = queries.map((q) => listLimit(q.params.limit, API_DEFAULTS.lists.annotations, 'Anomaly.annotations'));
       const need = queries.filter((q) => q.obj.annotations === undefined).map((q) => q.obj.id);
-      const found = need.length > 0 ? await annotationsOf(ctx.db, need) : new Map();
-      return queries.map((q) => q.obj.annotations ?? found.get(q.obj.id) ?? []);
+      const found = need.length > 0 ? await annotationsOf(ctx.db, need, Math.max(...limits)) : new Map();
+      return queries.map((q, i) => (q.obj.annotations ?? found.get(q.obj.id) ?? []).slice(0, limits[i]));
     },
   },
 };

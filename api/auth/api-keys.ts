@@ -2,14 +2,17 @@
 // SHA-256 of the key (api_keys, sinks/timescale/ddl-api.ts). A key is `ock_<id>_<secret>`: the id
 // finds the row without scanning, the secret (32 random bytes) is what the hash proves. Verified
 // keys are cached briefly; a revocation clears the cache of every replica (api/live/event-bus.ts)
-// and the cache time bounds how long a missed message could keep a key alive.
+// and the cache time bounds how long a missed message could keep a key alive. A key id that no
+// row holds is remembered as unknown for a while (a negative cache, bounded in size), so a forged
+// key presented again and again costs one query, not one each; ids are 64 random bits, so an id
+// found unknown is not about to be created elsewhere.
 
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type pg from 'pg';
 import type { Logger } from '../../common/log.js';
 import { API_DEFAULTS } from '../defaults.js';
 import { ApiError } from '../errors.js';
-import { authFailures } from '../metrics.js';
+import { apiKeyLookups, authFailures } from '../metrics.js';
 import { isRole, type Role } from './jwt.js';
 import type { Principal } from './principal.js';
 
@@ -53,13 +56,15 @@ function invalidKey(message: string): ApiError {
 export class ApiKeyStore {
   private readonly cache = new Map<string, CachedKey>();
   private readonly touchedAt = new Map<string, number>();
+  /** key id → until when it is known to match no row (insertion order = age, for eviction) */
+  private readonly unknown = new Map<string, number>();
   // Bumped by forget(): a row read while a revocation arrived is not cached (it may predate it).
   private generation = 0;
 
   constructor(
     private readonly db: Queryable,
     private readonly logger: Logger,
-    private readonly opts: { cacheMs: number; touchEveryMs: number } = API_DEFAULTS.apiKeys,
+    private readonly opts: { cacheMs: number; touchEveryMs: number; unknownCacheMs: number; unknownCacheSize: number } = API_DEFAULTS.apiKeys,
   ) {}
 
   async create(input: { name: string; role: Role; createdBy: string; expiresInDays?: number | null }): Promise<{ record: ApiKeyRecord; key: string }> {
@@ -79,14 +84,15 @@ export class ApiKeyStore {
        returning ${COLUMNS}`,
       [id, name, input.role, hashOf(key), prefix, input.createdBy, days ?? null],
     );
+    this.unknown.delete(id);
     this.logger.info('api key created', { keyId: id, name, role: input.role, by: input.createdBy });
     return { record: rows[0]!, key };
   }
 
-  async list(includeRevoked: boolean): Promise<ApiKeyRecord[]> {
+  async list(includeRevoked: boolean, limit: number): Promise<ApiKeyRecord[]> {
     const { rows } = await this.db.query<ApiKeyRecord>(
-      `select ${COLUMNS} from api_keys where $1::boolean or revoked_at is null order by created_at, key_id`,
-      [includeRevoked],
+      `select ${COLUMNS} from api_keys where $1::boolean or revoked_at is null order by created_at, key_id limit $2`,
+      [includeRevoked, limit],
     );
     return rows;
   }
@@ -111,21 +117,32 @@ export class ApiKeyStore {
   /** The principal of a presented key, or UNAUTHENTICATED (reason API_KEY_INVALID). */
   async verify(key: string): Promise<Principal> {
     const match = KEY_FORMAT.exec(key.trim());
-    if (!match) throw invalidKey('the API key is malformed');
+    if (!match) {
+      apiKeyLookups.inc({ source: 'malformed' });
+      throw invalidKey('the API key is malformed');
+    }
     const id = match[1]!;
     const now = Date.now();
     let entry = this.cache.get(id);
     if (!entry || now - entry.checkedAt > this.opts.cacheMs) {
+      if ((this.unknown.get(id) ?? 0) > now) {
+        apiKeyLookups.inc({ source: 'negative_cache' });
+        throw invalidKey('unknown API key');
+      }
+      apiKeyLookups.inc({ source: 'database' });
       const generation = this.generation;
       const { rows } = await this.db.query<ApiKeyRecord & { hash: Buffer }>(`select ${COLUMNS}, key_hash as hash from api_keys where key_id = $1`, [id]);
       const row = rows[0];
       if (!row) {
         this.cache.delete(id);
+        this.rememberUnknown(id, now);
         throw invalidKey('unknown API key');
       }
       const { hash, ...record } = row;
       entry = { hash, record, checkedAt: now };
       if (generation === this.generation) this.cache.set(id, entry);
+    } else {
+      apiKeyLookups.inc({ source: 'cache' });
     }
     const presented = hashOf(key.trim());
     if (presented.length !== entry.hash.length || !timingSafeEqual(presented, entry.hash)) throw invalidKey('unknown API key');
@@ -133,6 +150,13 @@ export class ApiKeyStore {
     if (entry.record.expiresAt !== null && entry.record.expiresAt <= now) throw invalidKey('the API key has expired');
     this.touch(id, now);
     return { sub: `apikey:${entry.record.name}`, role: entry.record.role, via: 'API_KEY', apiKeyId: id, ...(entry.record.expiresAt === null ? {} : { expiresAtMs: entry.record.expiresAt }) };
+  }
+
+  private rememberUnknown(id: string, now: number): void {
+    this.unknown.delete(id);
+    this.unknown.set(id, now + this.opts.unknownCacheMs);
+    // Oldest first: a flood of made-up ids pushes out old ones; each costs one query at most.
+    while (this.unknown.size > this.opts.unknownCacheSize) this.unknown.delete(this.unknown.keys().next().value!);
   }
 
   private touch(id: string, now: number): void {

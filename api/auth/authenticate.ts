@@ -7,7 +7,8 @@
 import { ApiError } from '../errors.js';
 import { authFailures } from '../metrics.js';
 import type { ApiKeyStore } from './api-keys.js';
-import { TokenError, verifyToken, type JwtKeys } from './jwt.js';
+import { TokenError } from './jwt.js';
+import type { TokenVerifier } from './token-verifier.js';
 import type { Principal } from './principal.js';
 
 export type Credentials = { kind: 'jwt'; token: string | undefined } | { kind: 'apiKey'; key: string };
@@ -37,14 +38,14 @@ export function credentialsFromConnectionInit(payload: unknown): Credentials {
 
 export class Authenticator {
   constructor(
-    private readonly jwtKeys: JwtKeys,
+    private readonly tokens: TokenVerifier,
     private readonly apiKeys: ApiKeyStore,
   ) {}
 
   async authenticate(credentials: Credentials, transport: 'http' | 'ws'): Promise<Principal> {
     if (credentials.kind === 'apiKey') return this.apiKeys.verify(credentials.key);
     try {
-      const claims = verifyToken(credentials.token, this.jwtKeys);
+      const claims = await this.tokens.verify(credentials.token);
       return { sub: claims.sub, role: claims.role, via: 'JWT', expiresAtMs: claims.exp * 1000 };
     } catch (err) {
       if (err instanceof TokenError) {

@@ -1,4 +1,5 @@
-// Request rate per token subject or API key, shared by every replica through Redis: a sliding
+// Request rate per token subject or API key, and before authentication per client address (a
+// larger budget: several people behind one NAT), shared by every replica through Redis: a sliding
 // window approximated from two fixed windows (the previous one weighted by how much of it still
 // overlaps the sliding window), counted by one Lua script, so a check is one round trip and
 // replicas never race. When Redis does not answer the request is let through (and counted):
@@ -26,7 +27,7 @@ export class RateLimiter {
 
   constructor(
     redis: Redis,
-    private readonly opts: { keyPrefix: string; requestsPerWindow: number; windowMs: number; logger: Logger },
+    private readonly opts: { keyPrefix: string; requestsPerWindow: number; addressRequestsPerWindow: number; windowMs: number; logger: Logger },
   ) {
     this.redis = redis as ScriptedRedis;
     if (typeof this.redis.ocSlidingWindow !== 'function') this.redis.defineCommand('ocSlidingWindow', { numberOfKeys: 2, lua: SLIDING_WINDOW });
@@ -34,9 +35,18 @@ export class RateLimiter {
 
   /** Counts one request of `principal`; throws LIMIT_RATE when it is over the limit. */
   async check(principal: Principal, nowMs: number = Date.now()): Promise<void> {
-    const { windowMs, requestsPerWindow, keyPrefix } = this.opts;
+    await this.count(rateSubject(principal), this.opts.requestsPerWindow, principal.via === 'API_KEY' ? 'API key' : 'token', nowMs);
+  }
+
+  /** Counts one request or websocket of a client address, before it authenticates; LIMIT_RATE past the limit. */
+  async checkAddress(address: string, nowMs: number = Date.now()): Promise<void> {
+    await this.count(`addr:${address}`, this.opts.addressRequestsPerWindow, 'address', nowMs);
+  }
+
+  private async count(subject: string, requestsPerWindow: number, what: string, nowMs: number): Promise<void> {
+    const { windowMs, keyPrefix } = this.opts;
     const index = Math.floor(nowMs / windowMs);
-    const base = `${keyPrefix}rate:${rateSubject(principal)}:`;
+    const base = `${keyPrefix}rate:${subject}:`;
     let count: number;
     try {
       count = await this.redis.ocSlidingWindow(base + index, base + (index - 1), windowMs, nowMs - index * windowMs);
@@ -48,7 +58,7 @@ export class RateLimiter {
     if (count > requestsPerWindow) {
       rateLimitChecks.inc({ result: 'limited' });
       const retryAfterMs = windowMs - (nowMs - index * windowMs);
-      throw new ApiError('LIMIT_RATE', `more than ${requestsPerWindow} requests in ${windowMs} ms for this ${principal.via === 'API_KEY' ? 'API key' : 'token'}; retry later`, {
+      throw new ApiError('LIMIT_RATE', `more than ${requestsPerWindow} requests in ${windowMs} ms for this ${what}; retry later`, {
         canRetry: true,
         detail: { retryAfterMs },
       });

@@ -21,6 +21,13 @@ export type Family = keyof typeof FAMILIES;
 
 export const FAMILY_MAX_SERIES = 100;
 
+/** family's limit, checked before anything is charged or queried. */
+export function validateFamilyLimit(limit: number | null | undefined): number {
+  const n = limit ?? 50;
+  if (!Number.isInteger(n) || n < 1 || n > FAMILY_MAX_SERIES) throw new ApiError('BAD_USER_INPUT', `limit must be between 1 and ${FAMILY_MAX_SERIES}, got ${n}`);
+  return n;
+}
+
 export interface FamilySeriesRow {
   series: SeriesRow;
   deviceId: string;
@@ -37,9 +44,7 @@ export async function familySeries(
 ): Promise<FamilySeriesRow[]> {
   const spec = FAMILIES[args.family];
   if (!spec) throw new ApiError('BAD_USER_INPUT', `unknown family ${String(args.family)}`);
-  if (!Number.isInteger(args.limit) || args.limit < 1 || args.limit > FAMILY_MAX_SERIES) {
-    throw new ApiError('BAD_USER_INPUT', `limit must be between 1 and ${FAMILY_MAX_SERIES}, got ${args.limit}`);
-  }
+  validateFamilyLimit(args.limit);
   const { rows } = await db.query<SeriesRow & { item: string | null; lane: string | null; direction: string | null }>(
     `select ${SERIES_COLUMNS}, f.item, f.lane, f.direction
      from series

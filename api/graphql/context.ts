@@ -63,6 +63,9 @@ export function requireAuth(ctx: ApiContext): Principal {
 
 /** Charges a request's point budget, so aliases cannot multiply the per-field cap. */
 export function chargePoints(ctx: ApiContext, points: number): void {
+  // Arguments are validated before they are charged; a charge that is not a positive count is a
+  // bug, and must never give budget back (family(limit: -1000000) once did).
+  if (!Number.isSafeInteger(points) || points < 0) throw new ApiError('INTERNAL', `points charged must be a count, got ${points}`);
   if (points > ctx.pointsBudget.remaining) {
     throw new ApiError(
       'LIMIT_POINTS_BUDGET',

@@ -15,4 +15,7 @@ export const healthResolvers = {
       return ids.flatMap((id) => found.get(id) ?? []);
     },
   },
+  HealthScore: {
+    components: (score: { components: unknown[] }) => score.components.slice(0, API_DEFAULTS.lists.healthComponents.max),
+  },
 };

@@ -6,6 +6,7 @@
 import type pg from 'pg';
 import type { Logger } from '../../common/log.js';
 import type { AnomalyEvent, HealthScore } from '../../schemas/types.js';
+import { API_DEFAULTS } from '../defaults.js';
 import { acknowledgementsOf, annotationsOf, severityRank, type AnomalyRow } from '../anomalies/anomalies-query.js';
 import { eventsFannedOut } from '../metrics.js';
 import type { AnomalyUpdatePayload } from './event-bus.js';
@@ -79,7 +80,7 @@ export class StateFanout {
   async publishAnomalyEvent(e: AnomalyEvent): Promise<void> {
     const row = anomalyRowFromEvent(e);
     try {
-      const [acks, notes] = await Promise.all([acknowledgementsOf(this.db, [e.anomalyId]), annotationsOf(this.db, [e.anomalyId])]);
+      const [acks, notes] = await Promise.all([acknowledgementsOf(this.db, [e.anomalyId]), annotationsOf(this.db, [e.anomalyId], API_DEFAULTS.lists.annotations.max)]);
       row.acknowledgement = acks.get(e.anomalyId) ?? null;
       row.annotations = notes.get(e.anomalyId) ?? [];
     } catch (err) {

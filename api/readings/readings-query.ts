@@ -16,7 +16,7 @@ import { API_DEFAULTS, type ApiLimits } from '../defaults.js';
 import { readingsPoints } from '../metrics.js';
 import { parseSeriesIds } from '../series/series-ids.js';
 import { mergedBucketRows, staleSpans } from './pending-rollups.js';
-import { bucketPlan, chooseTier, isTier, TIER_TABLE, TIERS, type RollupTier, type Tier } from './tiers.js';
+import { bucketPlan, checkForcedTier, chooseTier, isTier, tierRanges, TIER_TABLE, TIERS, type RollupTier, type Tier } from './tiers.js';
 
 export { bucketPlan } from './tiers.js';
 
@@ -56,17 +56,34 @@ export function validateMaxPoints(value: number | null | undefined, limits: Pick
   return maxPoints;
 }
 
+type RangeLimits = Pick<ApiLimits, 'rangeRawDays' | 'range5mDays' | 'range1hDays' | 'range1dDays'>;
+
+/** The tier that serves from..to: the one forced, or the one chosen; LIMIT_RANGE past its range. */
+export function resolveTier(fromMs: number, toMs: number, maxPoints: number, tier: string | null | undefined, limits: RangeLimits): Tier {
+  const ranges = tierRanges(limits);
+  if (tier === undefined || tier === null) return chooseTier(fromMs, toMs, maxPoints, ranges);
+  if (!isTier(tier)) throw new ApiError('BAD_USER_INPUT', `tier must be one of ${TIERS.join(', ')}, got "${String(tier).slice(0, 20)}"`);
+  checkForcedTier(fromMs, toMs, tier, ranges);
+  return tier;
+}
+
+/** healthHistory reads health_scores (at most a score a minute per device): the 5m tier's range. */
+export function validateHealthRange(fromMs: number, toMs: number, limits: RangeLimits): void {
+  if (toMs - fromMs > tierRanges(limits)['5m']) {
+    throw new ApiError('LIMIT_RANGE', `healthHistory serves ranges of at most ${limits.range5mDays} days`, { detail: { tier: 'health', limitDays: limits.range5mDays } });
+  }
+}
+
+/** Every argument checked, and the tier decided, before anything is charged or queried. */
 export function validateReadingsRequest(
   args: { seriesIds: readonly string[]; from: number; to: number; maxPoints?: number | null; tier?: string | null },
-  limits: Pick<ApiLimits, 'maxPointsPerSeries' | 'maxSeriesPerField'>,
-): ReadingsRequest {
+  limits: Pick<ApiLimits, 'maxPointsPerSeries' | 'maxSeriesPerField'> & RangeLimits,
+): ReadingsRequest & { tier: Tier } {
   const seriesIds = parseSeriesIds(args.seriesIds, limits.maxSeriesPerField);
   const maxPoints = validateMaxPoints(args.maxPoints, limits);
   validateRange(args.from, args.to);
-  if (args.tier !== undefined && args.tier !== null && !isTier(args.tier)) {
-    throw new ApiError('BAD_USER_INPUT', `tier must be one of ${TIERS.join(', ')}, got "${String(args.tier).slice(0, 20)}"`);
-  }
-  return { seriesIds, fromMs: args.from, toMs: args.to, maxPoints, ...(args.tier ? { tier: args.tier as Tier } : {}) };
+  const tier = resolveTier(args.from, args.to, maxPoints, args.tier, limits);
+  return { seriesIds, fromMs: args.from, toMs: args.to, maxPoints, tier };
 }
 
 const PROBE_SQL = `

@@ -2,12 +2,12 @@
 // the request's point budget before they query.
 
 import { baselineBands } from '../baselines/baselines-query.js';
-import { familySeries, type Family } from '../families/family-query.js';
+import { familySeries, validateFamilyLimit, type Family } from '../families/family-query.js';
 import { chargePoints, type ApiContext } from '../graphql/context.js';
 import { healthHistory } from '../health/health-query.js';
 import { ApiError } from '../errors.js';
 import { parseSeriesIds } from '../series/series-ids.js';
-import { queryReadings, validateMaxPoints, validateRange, validateReadingsRequest } from './readings-query.js';
+import { queryReadings, resolveTier, validateHealthRange, validateMaxPoints, validateRange, validateReadingsRequest } from './readings-query.js';
 
 interface ReadingsArgs { seriesIds: string[]; from: number; to: number; maxPoints?: number | null; tier?: string | null }
 
@@ -33,6 +33,7 @@ export const readingsResolvers = {
       const deviceIds = parseDeviceIds(args.deviceIds, ctx.svc.limits.maxSeriesPerField);
       const maxPoints = validateMaxPoints(args.maxPoints, ctx.svc.limits);
       validateRange(args.from, args.to);
+      validateHealthRange(args.from, args.to, ctx.svc.limits);
       chargePoints(ctx, deviceIds.length * maxPoints);
       return healthHistory(ctx.db, { deviceIds, fromMs: args.from, toMs: args.to, maxPoints });
     },
@@ -43,10 +44,11 @@ export const readingsResolvers = {
     ) => {
       validateRange(args.from, args.to);
       const maxPoints = validateMaxPoints(args.maxPoints ?? 500, ctx.svc.limits);
-      const limit = args.limit ?? 50;
+      const limit = validateFamilyLimit(args.limit);
+      const tier = resolveTier(args.from, args.to, maxPoints, null, ctx.svc.limits);
       chargePoints(ctx, limit * maxPoints);
       const members = await familySeries(ctx.db, { family: args.family, fromMs: args.from, toMs: args.to, deviceIds: args.deviceIds, metrics: args.metrics, limit });
-      const columns = await queryReadings(ctx.db, { seriesIds: members.map((m) => m.series.id), fromMs: args.from, toMs: args.to, maxPoints });
+      const columns = await queryReadings(ctx.db, { seriesIds: members.map((m) => m.series.id), fromMs: args.from, toMs: args.to, maxPoints, tier });
       return { family: args.family, series: members.map((m, i) => ({ ...m, readings: columns[i] })) };
     },
   },

@@ -23,6 +23,7 @@ const SERIES_SQL = `
   from series
   where ($1::text is null or series_key ilike $1 escape '\\')
     and ($3::text is null or device_id = $3) and ($4::text is null or metric = $4)
+    and ($5::text is null or series_key > $5)
   order by series_key
   limit $2`;
 
@@ -32,14 +33,14 @@ function likePattern(search: string): string {
 
 export async function querySeries(
   db: Queryable,
-  args: { search?: string | null; limit?: number | null; deviceId?: string | null; metric?: string | null },
+  args: { search?: string | null; limit?: number | null; deviceId?: string | null; metric?: string | null; after?: string | null },
 ): Promise<SeriesRow[]> {
   const limit = args.limit ?? API_DEFAULTS.series.defaultLimit;
   if (!Number.isInteger(limit) || limit < 1 || limit > API_DEFAULTS.series.maxLimit) {
     throw new ApiError('BAD_USER_INPUT', `limit must be between 1 and ${API_DEFAULTS.series.maxLimit}, got ${limit}`);
   }
   const search = args.search?.trim() ? likePattern(args.search.trim()) : null;
-  const result = await db.query<SeriesRow>(SERIES_SQL, [search, limit, args.deviceId ?? null, args.metric ?? null]);
+  const result = await db.query<SeriesRow>(SERIES_SQL, [search, limit, args.deviceId ?? null, args.metric ?? null, args.after || null]);
   return result.rows;
 }
 

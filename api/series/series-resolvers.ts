@@ -4,7 +4,7 @@ import { devicesByIds } from '../devices/devices-query.js';
 import type { ApiContext } from '../graphql/context.js';
 import { querySeries, seriesByIds, seriesByKeys, type SeriesRow } from './series-query.js';
 
-interface SeriesArgs { search?: string | null; limit?: number | null; deviceId?: string | null; metric?: string | null }
+interface SeriesArgs { search?: string | null; limit?: number | null; deviceId?: string | null; metric?: string | null; after?: string | null }
 
 export const seriesResolvers = {
   Query: {

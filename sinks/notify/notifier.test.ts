@@ -1,6 +1,7 @@
 // The notifier against real receivers: Kafka (prefixed topics), an HTTP webhook receiver that
 // checks the HMAC signature and fails once, an aiosmtpd SMTP server, and Redis for the dedup that
-// survives a restart.
+// survives a restart. And a webhook receiver that redirects elsewhere (issue 15): the signed
+// delivery is not re-sent to the redirect's target.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
@@ -17,7 +18,8 @@ import { register } from 'prom-client';
 import { Redis } from 'ioredis';
 import { startNotifier } from './notifier.js';
 import { parseRoutes } from './routes.js';
-import { signBody } from './webhook.js';
+import { postSigned, signBody } from './webhook.js';
+import { OpsError } from '../../common/errors.js';
 
 const venvPython = join(projectRoot, '.cache', 'venv', 'bin', 'python');
 const secret = 'test-secret-' + randomBytes(4).toString('hex');
@@ -144,5 +146,33 @@ routes:
     if (keys.length) await redis.del(...keys);
     await redis.quit();
     await new Promise((r) => http.close(r));
+  }
+});
+
+test('a webhook that redirects does not get its signed delivery re-sent elsewhere (not followed, not retried)', { timeout: 15_000 }, async () => {
+  const stolen: Array<Record<string, unknown>> = [];
+  const thief = createServer((req, res) => {
+    stolen.push({ url: req.url, signature: req.headers['x-opsconductor-signature'] });
+    res.writeHead(200).end();
+  });
+  await new Promise<void>((r) => thief.listen(0, '127.0.0.1', r));
+  let asked = 0;
+  const redirector = createServer((req, res) => {
+    asked++;
+    res.writeHead(307, { location: `http://127.0.0.1:${(thief.address() as { port: number }).port}/collect?token=abc` }).end();
+  });
+  await new Promise<void>((r) => redirector.listen(0, '127.0.0.1', r));
+  try {
+    const url = `http://127.0.0.1:${(redirector.address() as { port: number }).port}/hook`;
+    const err = await postSigned(url, secret, { hello: 'noc' }, { attempts: 3, baseDelayMs: 10 }).then(() => null, (e: unknown) => e);
+    assert.ok(err instanceof OpsError, String(err));
+    assert.match(err.message, /HTTP 307 \(to http:\/\/127\.0\.0\.1:\d+\/collect\): redirects are not followed/);
+    assert.doesNotMatch(err.message, /token=abc/, 'the location\'s query is not logged');
+    assert.equal(err.canRetry, false);
+    assert.deepEqual(stolen, [], 'nothing reached the redirect\'s target');
+    assert.equal(asked, 1, 'a redirect is final: not retried');
+  } finally {
+    thief.close();
+    redirector.close();
   }
 });

@@ -12,7 +12,7 @@ export const notifySettings = defineSettings({
   routesFile: { kind: 'string', env: 'NOTIFY_ROUTES_FILE', doc: 'YAML file listing the notification routes (match → webhook / email)' },
   groupId: { kind: 'string', env: 'NOTIFY_GROUP', default: 'notifier', doc: 'consumer group of notifier replicas' },
   redisUrl: { kind: 'string', env: 'REDIS_URL', default: 'off', doc: 'Redis remembering delivered notifications across restarts ("off": in-memory only)' },
-  smtpStarttls: { kind: 'string', env: 'NOTIFY_SMTP_STARTTLS', default: 'auto', choices: ['auto', 'required', 'off'], doc: 'SMTP STARTTLS: auto upgrades when the relay offers it, required refuses a relay that does not, off never upgrades' },
+  smtpStarttls: { kind: 'string', env: 'NOTIFY_SMTP_STARTTLS', default: '', choices: ['auto', 'required', 'off'], doc: 'SMTP STARTTLS: auto upgrades when the relay offers it, required refuses a relay that does not, off never upgrades; unset: required when NOTIFY_SMTP_PASSWORD is set, else auto' },
   smtpCaFile: { kind: 'string', env: 'NOTIFY_SMTP_CA_FILE', default: '', doc: "PEM file of the CA(s) the relay's TLS certificate must chain to (empty: the system's CAs); the certificate is always verified" },
   smtpUser: { kind: 'string', env: 'NOTIFY_SMTP_USER', default: '', doc: 'SMTP AUTH user name (empty: no AUTH); only sent inside STARTTLS' },
   smtpPassword: { kind: 'secret', env: 'NOTIFY_SMTP_PASSWORD', default: '', doc: 'SMTP AUTH password (with NOTIFY_SMTP_USER)' },
@@ -35,7 +35,9 @@ export function smtpOptionsOf(c: ConfigOf<typeof notifySettings>): SmtpOptions {
   if (c.smtpUser && !c.smtpPassword) throw new OpsError('CONFIG_INVALID', 'smtpUser (env NOTIFY_SMTP_USER) is set without smtpPassword: set NOTIFY_SMTP_PASSWORD too');
   return {
     timeoutMs: c.smtpTimeoutMs,
-    starttls: c.smtpStarttls as SmtpOptions['starttls'],
+    // With a password, a relay that stops offering STARTTLS (a man in the middle stripping it) is
+    // refused before anything is said, unless auto is asked for explicitly.
+    starttls: (c.smtpStarttls || (c.smtpPassword ? 'required' : 'auto')) as SmtpOptions['starttls'],
     ca,
     auth: c.smtpUser ? { user: c.smtpUser, password: c.smtpPassword, mechanism: c.smtpAuthMechanism as 'auto' | 'plain' | 'login' } : undefined,
   };

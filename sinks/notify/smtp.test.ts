@@ -135,13 +135,28 @@ test('a certificate that does not chain to the configured CAs is never accepted'
 });
 
 test('without STARTTLS: no password in clear text, "required" refuses, plain relay still works', { timeout: 20_000 }, async () => {
-  let err = await refusal(sendMail('127.0.0.1', plain.port, mail, trusted({ auth: { user, password } })));
+  let err = await refusal(sendMail('127.0.0.1', plain.port, mail, trusted({ auth: { user, password }, starttls: 'auto' })));
   assert.match(err.message, /clear text/);
   err = await refusal(sendMail('127.0.0.1', plain.port, mail, trusted({ starttls: 'required' })));
   assert.match(err.message, /does not offer STARTTLS/);
   assert.equal(messages(plain).length, 0);
   await sendMail('127.0.0.1', plain.port, mail, trusted());
   assert.equal((await seen(plain, 'message', 1))[0]!.tls, false);
+});
+
+test('STARTTLS stripped from the relay\'s answer (a downgrade) with a password set: refused before anything is sent', { timeout: 20_000 }, async () => {
+  // The plain relay plays the man in the middle: it offers no STARTTLS. The settings of a
+  // deployment that logs in, STARTTLS left to its default.
+  const env = { NOTIFY_ROUTES_FILE: '/dev/null', NOTIFY_SMTP_CA_FILE: cert, NOTIFY_SMTP_USER: user, NOTIFY_SMTP_PASSWORD: password };
+  const options = smtpOptionsOf(loadConfig(notifySettings, env, undefined));
+  const before = plain.events.length;
+  const err = await refusal(sendMail('127.0.0.1', plain.port, mail, { ...options, timeoutMs: 5_000 }));
+  assert.match(err.message, /does not offer STARTTLS, and NOTIFY_SMTP_STARTTLS=required/);
+  assert.equal(err.canRetry, false);
+  assert.deepEqual(plain.events.slice(before).filter((e) => e.event === 'message' || e.event === 'auth'), [], 'neither the password nor the mail went out');
+  // A caller of sendMail that logs in gets the same default.
+  const direct = await refusal(sendMail('127.0.0.1', plain.port, mail, trusted({ auth: { user, password } })));
+  assert.match(direct.message, /does not offer STARTTLS/);
 });
 
 test('a relay that is down at first is retried with backoff; a refusal for good is not', { timeout: 30_000 }, async () => {
@@ -165,7 +180,9 @@ test('SMTP settings: CA file read at start, a user needs a password, the passwor
   const o = smtpOptionsOf(loadConfig(notifySettings, env, undefined));
   assert.deepEqual(o.auth, { user, password, mechanism: 'login' });
   assert.equal(String(o.ca), readFileSync(cert, 'utf8'));
-  assert.equal(o.starttls, 'auto');
+  assert.equal(o.starttls, 'required', 'with a password, STARTTLS is required unless asked otherwise');
+  assert.equal(smtpOptionsOf(loadConfig(notifySettings, { ...env, NOTIFY_SMTP_STARTTLS: 'auto' }, undefined)).starttls, 'auto');
+  assert.equal(smtpOptionsOf(loadConfig(notifySettings, { NOTIFY_ROUTES_FILE: '/dev/null' }, undefined)).starttls, 'auto', 'no password: auto');
   assert.throws(() => smtpOptionsOf(loadConfig(notifySettings, { ...env, NOTIFY_SMTP_CA_FILE: join(dir, 'missing.pem') }, undefined)), /NOTIFY_SMTP_CA_FILE.*missing\.pem/);
   assert.throws(() => smtpOptionsOf(loadConfig(notifySettings, { ...env, NOTIFY_SMTP_PASSWORD: undefined }, undefined)), /NOTIFY_SMTP_PASSWORD/);
   assert.throws(() => loadConfig(notifySettings, { ...env, NOTIFY_SMTP_STARTTLS: 'maybe' }, undefined), /one of auto, required, off/);

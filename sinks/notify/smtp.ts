@@ -2,7 +2,8 @@
 // STARTTLS (RFC 3207: the same socket upgraded through node:tls, the server's certificate checked
 // against the system CAs or a CA file) and AUTH PLAIN / LOGIN (RFC 4954). Credentials are only ever
 // sent inside TLS. A relay that offers STARTTLS is always asked for it; `starttls: 'required'`
-// also refuses one that does not, and a certificate that does not verify is never accepted.
+// (the default when logging in) also refuses one that does not, and a certificate that does not
+// verify is never accepted.
 import { connect, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { OpsError } from '../../common/errors.js';
@@ -11,7 +12,7 @@ export interface Mail { from: string; to: string[]; subject: string; text: strin
 
 export interface SmtpOptions {
   timeoutMs?: number;
-  /** off: never upgrade; auto (default): upgrade when offered; required: refuse a relay without it. */
+  /** off: never upgrade; auto: upgrade when offered; required: refuse a relay without it. Default: required with auth, else auto. */
   starttls?: 'off' | 'auto' | 'required';
   /** PEM CA certificate(s) the relay's certificate must chain to (default: the system's). */
   ca?: string | Buffer;
@@ -21,7 +22,7 @@ export interface SmtpOptions {
   clientName?: string;
 }
 
-export const SMTP_DEFAULTS = { timeoutMs: 10_000, starttls: 'auto', clientName: 'opsconductor' } as const;
+export const SMTP_DEFAULTS = { timeoutMs: 10_000, clientName: 'opsconductor' } as const;
 
 export const SMTP_RETRY_DEFAULTS = {
   attempts: 5,
@@ -81,7 +82,7 @@ function capabilities(ehlo: Reply): Map<string, string[]> {
 const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
 
 export async function sendMail(host: string, port: number, mail: Mail, options: SmtpOptions = {}): Promise<void> {
-  const o = { ...SMTP_DEFAULTS, ...options };
+  const o = { ...SMTP_DEFAULTS, ...options, starttls: options.starttls ?? (options.auth ? 'required' : 'auto') };
   const where = `SMTP ${host}:${port}`;
   const fail = (what: string, canRetry = true) => new OpsError('NOTIFY_SMTP_FAILED', `${where} ${what}`, { canRetry });
   const replies = new Replies();

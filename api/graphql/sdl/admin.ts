@@ -1,6 +1,10 @@
 // Administration: the inventory (published to inventory.devices: the inventory is event-sourced,
 // the sink builds the devices table from it), credentials (write-only) and API keys.
 
+import { API_DEFAULTS } from '../../defaults.js';
+
+const { lists } = API_DEFAULTS;
+
 export const adminSdl = /* GraphQL */ `
   type ApiKey @requires(role: admin) {
     id: ID!
@@ -65,8 +69,10 @@ export const adminSdl = /* GraphQL */ `
   }
 
   extend type Query {
-    apiKeys(includeRevoked: Boolean = false): [ApiKey!]! @requires(role: admin)
-    credentials: [CredentialInfo!]! @requires(role: admin)
+    "API keys by creation time, the first limit"
+    apiKeys(includeRevoked: Boolean = false, limit: Int = ${lists.apiKeys.default}): [ApiKey!]! @requires(role: admin) @list(max: ${lists.apiKeys.max})
+    "stored credentials by name, at most ${lists.credentials.max}"
+    credentials: [CredentialInfo!]! @requires(role: admin) @list(max: ${lists.credentials.max})
   }
 
   extend type Mutation {

@@ -1,6 +1,10 @@
 // Anomalies: one row per anomaly id (OPEN / UPDATE / CLOSE merged by the sink), with the
 // operators' acknowledgement and notes (tables of the API, sinks/timescale/ddl-api.ts).
 
+import { API_DEFAULTS } from '../../defaults.js';
+
+const { lists, paging } = API_DEFAULTS;
+
 export const anomaliesSdl = /* GraphQL */ `
   enum AnomalyState {
     OPEN
@@ -44,8 +48,8 @@ export const anomaliesSdl = /* GraphQL */ `
     "events merged into this anomaly; null in a subscription EVENT (the detector's event alone)"
     events: Int
     acknowledgement: Acknowledgement
-    "notes, oldest first"
-    annotations: [Annotation!]!
+    "notes, oldest first, the first limit"
+    annotations(limit: Int = ${lists.annotations.default}): [Annotation!]! @list(max: ${lists.annotations.max})
   }
 
   type Acknowledgement {
@@ -82,14 +86,14 @@ export const anomaliesSdl = /* GraphQL */ `
 
   type AnomalyConnection {
     "newest first (startedAt, then id, descending)"
-    nodes: [Anomaly!]!
+    nodes: [Anomaly!]! @list(max: ${paging.maxFirst})
     pageInfo: PageInfo!
     totalCount: Int!
   }
 
   extend type Query {
-    "Anomalies, newest first; first at most 500."
-    anomalies(filter: AnomalyFilter, first: Int = 50, after: String): AnomalyConnection!
+    "Anomalies, newest first; first at most ${paging.maxFirst}."
+    anomalies(filter: AnomalyFilter, first: Int = ${paging.defaultFirst}, after: String): AnomalyConnection! @list(max: ${paging.maxFirst})
     anomaly(id: ID!): Anomaly
   }
 

@@ -12,6 +12,14 @@ export const commonSdl = /* GraphQL */ `
   """
   directive @requires(role: Role!) on FIELD_DEFINITION | OBJECT
 
+  """
+  A list (or a page of one) of at most max items: its first / limit argument must be 1 to max
+  (else BAD_USER_INPUT, before anything runs), and the server never returns more. The cost of
+  the document counts it as that many items: the argument or its default, the number of ids a
+  field names, the page size of the field above (nodes, FamilyResult.series), else max.
+  """
+  directive @list(max: Int!) on FIELD_DEFINITION
+
   enum Role {
     viewer
     operator

@@ -1,5 +1,9 @@
 // Devices as the sink builds them from inventory.devices, with what a device page shows.
 
+import { API_DEFAULTS } from '../../defaults.js';
+
+const { lists, paging } = API_DEFAULTS;
+
 export const devicesSdl = /* GraphQL */ `
   type Device {
     "the inventory's deviceId"
@@ -20,19 +24,22 @@ export const devicesSdl = /* GraphQL */ `
     updatedAt: Float!
     "true once the inventory deleted the device (only listed with includeDeleted)"
     deleted: Boolean!
-    "interfaces seen in the device's series (label ifName), each with its series"
-    interfaces: [Interface!]!
-    series(metric: String): [Series!]!
+    "interfaces seen in the device's series (label ifName), ordered by name, each with its series; the first limit"
+    interfaces(limit: Int = ${lists.deviceInterfaces.default}): [Interface!]! @list(max: ${lists.deviceInterfaces.max})
+    "the device's series ordered by key, the first limit (more: Query.series(deviceId, after))"
+    series(metric: String, limit: Int = ${lists.deviceSeries.default}): [Series!]! @list(max: ${lists.deviceSeries.max})
     "latest health score, null before the first one"
     health: HealthScore
-    openAnomalies: [Anomaly!]!
-    "latest value of every series of the device, from the Redis cache the sink keeps"
-    lastValues: [LastValue!]!
+    "open anomalies, newest first, the first limit"
+    openAnomalies(limit: Int = ${lists.deviceOpenAnomalies.default}): [Anomaly!]! @list(max: ${lists.deviceOpenAnomalies.max})
+    "latest value of the device's series (ordered by key, the first limit), from the Redis cache the sink keeps"
+    lastValues(limit: Int = ${lists.deviceLastValues.default}): [LastValue!]! @list(max: ${lists.deviceLastValues.max})
   }
 
   type Interface {
     name: String!
-    series: [Series!]!
+    "the interface's series ordered by key, the first limit"
+    series(limit: Int = ${lists.interfaceSeries.default}): [Series!]! @list(max: ${lists.interfaceSeries.max})
   }
 
   type LastValue {
@@ -52,14 +59,14 @@ export const devicesSdl = /* GraphQL */ `
   }
 
   type DeviceConnection {
-    nodes: [Device!]!
+    nodes: [Device!]! @list(max: ${paging.maxFirst})
     pageInfo: PageInfo!
     totalCount: Int!
   }
 
   extend type Query {
-    "Devices ordered by id; first at most 500."
-    devices(filter: DeviceFilter, first: Int = 50, after: String): DeviceConnection!
+    "Devices ordered by id; first at most ${paging.maxFirst}."
+    devices(filter: DeviceFilter, first: Int = ${paging.defaultFirst}, after: String): DeviceConnection! @list(max: ${paging.maxFirst})
     device(id: ID!): Device
   }
 `;

@@ -1,5 +1,7 @@
 // The metric families analysts know, from the analyst views (sinks/timescale/ddl-state.ts).
 
+import { FAMILY_MAX_SERIES } from '../../families/family-query.js';
+
 export const familiesSdl = /* GraphQL */ `
   enum MetricFamily {
     "view optical_power: optical_rx_dbm, optical_tx_dbm, any dBm series; item = port"
@@ -30,15 +32,15 @@ export const familiesSdl = /* GraphQL */ `
 
   type FamilyResult {
     family: MetricFamily!
-    series: [FamilySeries!]!
+    series: [FamilySeries!]! @list(max: ${FAMILY_MAX_SERIES})
   }
 
   extend type Query {
     """
     The series of a family that have points in [from, to] (optionally of some devices and
-    metrics), ordered by series key, at most limit (cap 100) series, each with its readings
+    metrics), ordered by series key, at most limit (cap ${FAMILY_MAX_SERIES}) series, each with its readings
     (same tiers and budget as readings).
     """
-    family(family: MetricFamily!, from: Float!, to: Float!, deviceIds: [ID!], metrics: [String!], maxPoints: Int = 500, limit: Int = 50): FamilyResult! @requires(role: analyst)
+    family(family: MetricFamily!, from: Float!, to: Float!, deviceIds: [ID!], metrics: [String!], maxPoints: Int = 500, limit: Int = 50): FamilyResult! @requires(role: analyst) @list(max: ${FAMILY_MAX_SERIES})
   }
 `;

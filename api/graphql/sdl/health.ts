@@ -1,5 +1,7 @@
 // Device health: the latest score and its history.
 
+import { API_DEFAULTS } from '../../defaults.js';
+
 export const healthSdl = /* GraphQL */ `
   type HealthComponent {
     name: String!
@@ -13,7 +15,8 @@ export const healthSdl = /* GraphQL */ `
     ts: Float!
     "0-100"
     score: Float!
-    components: [HealthComponent!]!
+    "what the score is made of (a handful)"
+    components: [HealthComponent!]! @list(max: ${API_DEFAULTS.lists.healthComponents.max})
   }
 
   "A device's score over a range as columns; bucket averages with min and max when downsampled."

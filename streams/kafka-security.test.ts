@@ -25,10 +25,10 @@ import { startKafka, type KafkaCluster } from '../infra/kafka.js';
 import { makeKafkaPki, type KafkaPki } from '../infra/kafka-pki.js';
 import { projectRoot, startRole, type RoleProcess } from '../bin/supervisor.js';
 import { startRegistry } from '../schemas/registry/server.js';
-import type { MetricBatch } from '../schemas/types.js';
 import { snmpReading } from '../test/raw-readings.js';
 import { eventually, uniquePrefix } from '../test/env.js';
-import { connectStreams, streamSettings, type InRecord } from './index.js';
+import { connectStreams, streamSettings } from './index.js';
+import { countMetricOutputs } from '../test/metric-outputs.js';
 
 const PORTS = { plaintext: 32092, secure: 32094 }; // controller 32093, SASL_SSL 32094, mutual TLS 32095
 const password = () => randomBytes(12).toString('hex');
@@ -157,20 +157,7 @@ test('exactly once over SASL_SSL: the registry and a processor SIGKILLed mid-str
   const env = { ...secureEnv, SCHEMA_REGISTRY_URL: registry.url, KAFKA_TOPIC_PREFIX: prefix, KAFKA_PARTITIONS: '3' };
   const streams = await connectStreams({ config: loadConfig(streamSettings, env, undefined), clientId: 'eos-sasl-test', logger, writes: ['rawSnmp'] });
   const { topics } = streams;
-  const seen = new Map<string, number>(); // deviceId@ts → times seen
-  let withRate = 0;
-  const reader = streams.consumer({
-    groupId: 'eos-reader',
-    topics: [topics.metrics],
-    handler: async (records: InRecord[]) => {
-      for (const r of records) {
-        const b = r.value as MetricBatch;
-        const id = `${b.deviceId}@${b.ts}`;
-        seen.set(id, (seen.get(id) ?? 0) + 1);
-        if (b.samples.some((s) => s.metric === 'if_in_bps')) withRate++;
-      }
-    },
-  });
+  const { reader, seen, withRate } = countMetricOutputs(streams);
   const logDir = join(dir, 'logs');
   let proc: RoleProcess | undefined;
   t.after(async () => {
@@ -199,5 +186,5 @@ test('exactly once over SASL_SSL: the registry and a processor SIGKILLed mid-str
   const doubled = [...seen].filter(([, n]) => n > 1);
   assert.equal(doubled.length, 0, `readings with more than one output: ${doubled.slice(0, 5).map(([k, n]) => `${k}×${n}`).join(', ')}`);
   assert.equal(seen.size, total, 'one output per reading');
-  assert.equal(withRate, total - DEVICES, 'every poll after the first of its device has a rate: state survived the kill');
+  assert.equal(withRate(), total - DEVICES, 'every poll after the first of its device has a rate: state survived the kill');
 });

@@ -8,11 +8,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '../common/log.js';
-import { connectStreams, type InRecord } from '../streams/index.js';
+import { connectStreams } from '../streams/index.js';
 import { startRole, type RoleProcess } from '../bin/supervisor.js';
-import type { MetricBatch } from '../schemas/types.js';
 import { snmpReading } from './raw-readings.js';
 import { eventually, streamConfig, testEnv, uniquePrefix } from './env.js';
+import { countMetricOutputs } from './metric-outputs.js';
 
 const DEVICES = 12;
 const POLLS = 150;
@@ -24,20 +24,7 @@ test('a processor SIGKILLed mid-stream leaves each reading exactly once, with it
   const logger = createLogger({ test: 'eos' }, 'error');
   const streams = await connectStreams({ config: streamConfig(prefix), clientId: 'eos-test', logger, writes: ['rawSnmp'] });
   const { topics } = streams;
-  const seen = new Map<string, number>(); // deviceId@ts → times seen
-  let withRate = 0;
-  const reader = streams.consumer({
-    groupId: 'eos-reader',
-    topics: [topics.metrics],
-    handler: async (records: InRecord[]) => {
-      for (const r of records) {
-        const b = r.value as MetricBatch;
-        const id = `${b.deviceId}@${b.ts}`;
-        seen.set(id, (seen.get(id) ?? 0) + 1);
-        if (b.samples.some((s) => s.metric === 'if_in_bps')) withRate++;
-      }
-    },
-  });
+  const { reader, seen, withRate } = countMetricOutputs(streams);
   const env = {
     KAFKA_BROKERS: testEnv.kafkaBrokers.join(','),
     SCHEMA_REGISTRY_URL: testEnv.registryUrl,
@@ -81,5 +68,5 @@ test('a processor SIGKILLed mid-stream leaves each reading exactly once, with it
   const doubled = [...seen].filter(([, n]) => n > 1);
   assert.equal(doubled.length, 0, `readings with more than one output: ${doubled.slice(0, 5).map(([k, n]) => `${k}×${n}`).join(', ')}`);
   assert.equal(seen.size, total, 'one output per reading');
-  assert.equal(withRate, total - DEVICES, 'every poll after the first of its device has a rate: state survived each kill');
+  assert.equal(withRate(), total - DEVICES, 'every poll after the first of its device has a rate: state survived each kill');
 });

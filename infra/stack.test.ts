@@ -14,10 +14,17 @@ import { clusterBrokerIds, waitForLeaders } from '../common/kafka.js';
 import { createLogger } from '../common/log.js';
 import { ensureInstalled } from './install.js';
 import { isAlive, isPortOpen, processesUnder } from './proc.js';
-import { PROFILE_PORTS, runDir, startStack } from './stack.js';
+import { profilePorts, runDir, startStack } from './stack.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const logger = createLogger({ test: 'stack' }, process.env.LOG_LEVEL ? undefined : 'warn');
+
+test('OC_PORT_OFFSET moves every port of a profile, and a bad value names the variable', () => {
+  assert.deepEqual(profilePorts('test', {}), { kafka: 29092, postgres: 25432, redis: 26379 });
+  assert.deepEqual(profilePorts('cluster', { OC_PORT_OFFSET: '-4000' }), { kafka: 27092, postgres: 27432, redis: 27379 });
+  assert.throws(() => profilePorts('test', { OC_PORT_OFFSET: '12ab' }), /OC_PORT_OFFSET="12ab" must be an integer/);
+  assert.throws(() => profilePorts('test', { OC_PORT_OFFSET: '5000' }), /from -14000 to 600/);
+});
 
 test('cluster profile: 3 brokers, RF 3 / min ISR 2 with acks=all, and a stop that leaves nothing', { timeout: 150_000 }, async () => {
   await ensureInstalled({ root, logger, apt: ['postgresql', 'redis-server'], python: false });
@@ -28,7 +35,8 @@ test('cluster profile: 3 brokers, RF 3 / min ISR 2 with acks=all, and a stop tha
   let stopped = false;
   try {
     assert.equal(stack.reused, false);
-    assert.deepEqual(stack.endpoints.kafkaBrokers, ['127.0.0.1:31092', '127.0.0.1:31094', '127.0.0.1:31096']);
+    const k = profilePorts('cluster').kafka; // 31092 unless OC_PORT_OFFSET moves it
+    assert.deepEqual(stack.endpoints.kafkaBrokers, [k, k + 2, k + 4].map((p) => `127.0.0.1:${p}`));
     const recorded = JSON.parse(readFileSync(join(dir, 'stack.json'), 'utf8')) as { status: string; pids: Record<string, { pid: number }> };
     assert.equal(recorded.status, 'running');
     assert.deepEqual(Object.keys(recorded.pids).sort(), ['kafka-1', 'kafka-2', 'kafka-3', 'postgresql', 'redis']);
@@ -81,7 +89,7 @@ test('cluster profile: 3 brokers, RF 3 / min ISR 2 with acks=all, and a stop tha
     stopped = true;
     logger.warn('stack test timings', { startMs, stopMs: Date.now() - stopStarted }); // shown at the default test log level
     assert.deepEqual(pids.filter(isAlive), [], 'processes still alive after stop');
-    const ports = PROFILE_PORTS.cluster;
+    const ports = profilePorts('cluster');
     const all = [ports.kafka, ports.kafka + 1, ports.kafka + 2, ports.kafka + 3, ports.kafka + 4, ports.kafka + 5, ports.postgres, ports.redis];
     const open = [];
     for (const port of all) if (await isPortOpen(port)) open.push(port);

@@ -30,6 +30,24 @@ export const PROFILE_PORTS: Record<StackProfile, { kafka: number; postgres: numb
   cluster: { kafka: 31092, postgres: 31432, redis: 31379 },
 };
 
+/** Moves every port of every profile by OC_PORT_OFFSET (an integer, default 0), so two checkouts on
+ * one machine (a second worktree, a colleague's copy) run their stacks side by side. */
+export function portOffset(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.OC_PORT_OFFSET;
+  if (raw === undefined || raw === '') return 0;
+  const n = Number(raw);
+  // Ports stay within 1024..32767 for every profile: below that needs root, above it is the
+  // ephemeral range (see PROFILE_PORTS).
+  if (!Number.isInteger(n) || n < -14000 || n > 600) throw new InfraError('BAD_ARGUMENT', `OC_PORT_OFFSET="${raw}" must be an integer from -14000 to 600 (it moves every stack port)`);
+  return n;
+}
+
+export function profilePorts(profile: StackProfile, env: NodeJS.ProcessEnv = process.env): { kafka: number; postgres: number; redis: number } {
+  const off = portOffset(env);
+  const p = PROFILE_PORTS[profile];
+  return { kafka: p.kafka + off, postgres: p.postgres + off, redis: p.redis + off };
+}
+
 export const STACK_DEFAULTS = {
   startLockTimeoutMs: 240_000, // another process may be starting the same profile: wait for it
   reuseProbeTimeoutMs: 5_000,
@@ -99,7 +117,7 @@ export async function startStack(opts: StartStackOptions): Promise<Stack> {
 }
 
 async function startOwned(opts: StartStackOptions & { brokers: 1 | 3 }, dir: string, logger: Logger): Promise<Stack> {
-  const ports = PROFILE_PORTS[opts.profile];
+  const ports = profilePorts(opts.profile);
   const libs = opts.kafkaLibs ?? kafkaLibsDir(opts.root);
   if (!opts.kafkaLibs && !kafkaLibsReady(opts.root)) {
     throw new InfraError('SERVICE_START_FAILED', `stack: Kafka jars missing or outdated at ${libs}; run ensureInstalled() (the stack role does) first`);

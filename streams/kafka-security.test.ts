@@ -1,6 +1,6 @@
 // Kafka over TLS and SASL against a broker of this test's own: one KRaft node with a SASL_SSL
 // listener (SCRAM-SHA-512, SCRAM-SHA-256, PLAIN) and a mutual-TLS one, certificates made by openssl
-// in a temp folder (infra/kafka-pki.ts). Ports 32092-32095: used by no stack profile, and below the
+// in a temp folder (infra/kafka-pki.ts). Ports 32092-32095 (plus OC_PORT_OFFSET): used by no stack profile, and below the
 // ephemeral range (32768+), where a port may be taken by an outgoing connection. The shared
 // test stack is not needed. What it proves:
 // - every mechanism logs in over TLS, and a client certificate (encrypted key) over mutual TLS;
@@ -21,6 +21,7 @@ import { verifyKafkaAccess } from '../common/kafka.js';
 import { kafkaSecurityFromEnv } from '../common/kafka-security.js';
 import { createLogger } from '../common/log.js';
 import { kafkaLibsDir } from '../infra/install.js';
+import { portOffset } from '../infra/stack.js';
 import { startKafka, type KafkaCluster } from '../infra/kafka.js';
 import { makeKafkaPki, type KafkaPki } from '../infra/kafka-pki.js';
 import { projectRoot, startRole, type RoleProcess } from '../bin/supervisor.js';
@@ -30,7 +31,8 @@ import { eventually, uniquePrefix } from '../test/env.js';
 import { connectStreams, streamSettings } from './index.js';
 import { countMetricOutputs } from '../test/metric-outputs.js';
 
-const PORTS = { plaintext: 32092, secure: 32094 }; // controller 32093, SASL_SSL 32094, mutual TLS 32095
+const OFFSET = portOffset(); // another checkout's run may use the same machine
+const PORTS = { plaintext: 32092 + OFFSET, secure: 32094 + OFFSET }; // controller 32093, SASL_SSL 32094, mutual TLS 32095
 const password = () => randomBytes(12).toString('hex');
 const users = { alice: password(), bob: password(), paula: password() };
 const logger = createLogger({ test: 'kafka-security' }, 'warn');
@@ -119,11 +121,11 @@ test('a wrong password, an untrusted CA or a missing client certificate stops a 
     runRoleToExit('notifier', { KAFKA_BROKERS: mutualTls, KAFKA_SSL_CA_FILE: pki.caFile, NOTIFY_ROUTES_FILE: routes }),
   ]);
   assert.equal(password.code, 1, password.stderr);
-  assert.match(password.stderr, /\[KAFKA_AUTH_FAILED\] the broker at 127\.0\.0\.1:32094 refused the SASL SCRAM-SHA-512 login of user "alice": check KAFKA_SASL_PASSWORD/);
+  assert.match(password.stderr, new RegExp(`\\[KAFKA_AUTH_FAILED\\] the broker at 127\\.0\\.0\\.1:${PORTS.secure} refused the SASL SCRAM-SHA-512 login of user "alice": check KAFKA_SASL_PASSWORD`));
   assert.equal(ca.code, 1, ca.stderr);
-  assert.match(ca.stderr, /\[KAFKA_TLS_FAILED\] the certificate of the broker at 127\.0\.0\.1:32094 does not verify .*check KAFKA_SSL_CA/);
+  assert.match(ca.stderr, new RegExp(`\\[KAFKA_TLS_FAILED\\] the certificate of the broker at 127\\.0\\.0\\.1:${PORTS.secure} does not verify .*check KAFKA_SSL_CA`));
   assert.equal(clientCert.code, 1, clientCert.stderr);
-  assert.match(clientCert.stderr, /\[KAFKA_TLS_FAILED\] the broker at 127\.0\.0\.1:32095 requires a client certificate: check KAFKA_SSL_CERT and KAFKA_SSL_KEY/);
+  assert.match(clientCert.stderr, new RegExp(`\\[KAFKA_TLS_FAILED\\] the broker at 127\\.0\\.0\\.1:${PORTS.secure + 1} requires a client certificate: check KAFKA_SSL_CERT and KAFKA_SSL_KEY`));
   // At once, not after librdkafka's retries or the probe's 10 s timeout (the rest is node and tsx starting).
   for (const r of [password, ca, clientCert]) assert.ok(r.ms < 20_000, `took ${r.ms} ms`);
   assert.ok(!password.stderr.includes(users.alice) && !password.stderr.includes('not-the-password'), 'no password in the output');

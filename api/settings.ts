@@ -28,7 +28,7 @@ export const apiSettings = defineSettings({
   jwtMaxLifetimeS: { kind: 'int', env: 'API_JWT_MAX_LIFETIME_S', default: IDP_DEFAULTS.maxLifetimeS, min: 60, doc: 'longest lifetime (exp − iat) of an identity-provider token, seconds' },
   uiDir: { kind: 'string', env: 'API_UI_DIR', default: API_DEFAULTS.uiDir, doc: 'folder of the built dashboard' },
   corsOrigins: { kind: 'list', env: 'API_CORS_ORIGINS', default: [], doc: 'browser origins allowed to call the API (comma separated)' },
-  replicaId: { kind: 'string', env: 'API_REPLICA_ID', default: `${hostname()}-${process.pid}`, doc: 'name of this replica (its consumer groups)' },
+  replicaId: { kind: 'string', env: 'API_REPLICA_ID', default: `${hostname()}-${process.pid}`, defaultText: '<host>-<pid>', doc: 'name of this replica (its consumer groups)' },
   queryDepth: { kind: 'int', env: 'API_LIMIT_QUERY_DEPTH', default: DEFAULT_LIMITS.queryDepth, min: 2, max: 50, doc: 'deepest selection nesting a document may have' },
   queryCost: { kind: 'int', env: 'API_LIMIT_QUERY_COST', default: DEFAULT_LIMITS.queryCost, min: 10, doc: 'highest estimated cost (fields × list sizes) a document may have' },
   maxPointsPerSeries: { kind: 'int', env: 'API_LIMIT_MAX_POINTS', default: DEFAULT_LIMITS.maxPointsPerSeries, min: 10, doc: 'highest maxPoints of readings' },

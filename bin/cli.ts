@@ -1,6 +1,11 @@
 // One CLI, a subcommand per role. Each role runs in its own process and scales on its own; the
 // local orchestration commands (demo, test, bench) start the others as child processes.
 
+import { readFileSync } from 'node:fs';
+
+/** Roles configured only by the environment (bin/role-settings.ts holds their schemas). */
+const SCHEMA_ROLES = ['collector', 'processor', 'sink', 'api', 'notifier'];
+
 const usage = `usage: opsconductor <command> [args]
 
 roles (one process each, configured by environment variables, see README):
@@ -14,6 +19,7 @@ roles (one process each, configured by environment variables, see README):
   stack         local Kafka, PostgreSQL and Redis  [--profile dev|test|cluster] [--brokers 1|3]
 
 tools:
+  config check [--role R] | reference   validate settings without starting anything; the settings reference
   inventory import FILE    publish a YAML inventory to inventory.devices
   inventory sync-netbox | serve-webhook   NetBox as the inventory source
   credentials keygen | list | put NAME | delete NAME   the encrypted credential store
@@ -23,7 +29,22 @@ tools:
   demo                     everything above on this machine, with live charts (npm start)
   test                     the whole test suite against a local stack (npm test)
   bench NAME               a benchmark (npm run bench -- NAME)
+
+  opsconductor ROLE --help   the role's settings (environment names, defaults, meaning)
+  opsconductor --version
 `;
+
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
+
+async function roleHelp(role: string, out: NodeJS.WriteStream, exitCode: number): Promise<void> {
+  const { helpSettings } = await import('../common/config.js');
+  const { ROLE_SETTINGS } = await import('./role-settings.js');
+  const line = usage.split('\n').find((l) => l.trimStart().startsWith(`${role} `))?.trim() ?? role;
+  out.write(`usage: opsconductor ${role}\n  ${line}\n\nsettings (environment, or keys of the YAML file named by OC_CONFIG; docs/configuration.md):\n${helpSettings(ROLE_SETTINGS[role])}\n`);
+  process.exitCode = exitCode;
+}
 
 export async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
@@ -42,12 +63,33 @@ export async function main(argv: string[]): Promise<void> {
     credentials: async () => (await import('../collectors/credentials/credentials-command.js')).runCredentialsCommand(rest),
     demo: async () => (await import('./demo.js')).runDemo(),
     test: async () => process.exit(await (await import('../test/run.js')).runTests(rest)),
+    config: async () => process.exit(await (await import('./config-command.js')).runConfigCommand(rest)),
     bench: async () => (await import('../bench/run.js')).runBench(rest),
   };
+  if (command === '--version' || command === '-V' || command === 'version') {
+    process.stdout.write(`opsconductor ${packageVersion()}\n`);
+    return;
+  }
+  if (command === 'help' && SCHEMA_ROLES.includes(rest[0])) return roleHelp(rest[0], process.stdout, 0);
   const run = command ? roles[command] : undefined;
   if (!run) {
-    process.stdout.write(usage);
-    process.exit(command && command !== 'help' && command !== '--help' ? 2 : 0);
+    const known = !command || command === 'help' || command === '--help' || command === '-h';
+    (known ? process.stdout : process.stderr).write(`${known ? '' : `opsconductor: unknown command "${command}"\n`}${usage}`);
+    process.exit(known ? 0 : 2);
+  }
+  // A role takes no arguments (its settings come from the environment): a stray one is a typo that
+  // would otherwise start a role with settings the operator did not mean.
+  if (SCHEMA_ROLES.includes(command) && rest.length > 0) {
+    if (rest.length === 1 && (rest[0] === '--help' || rest[0] === '-h')) return roleHelp(command, process.stdout, 0);
+    process.stderr.write(`opsconductor ${command}: unknown argument "${rest[0]}" (a role is configured by environment variables)\n`);
+    return roleHelp(command, process.stderr, 2);
+  }
+  if ((command === 'registry' || command === 'lab') && rest.length > 0) {
+    const asked = rest.length === 1 && (rest[0] === '--help' || rest[0] === '-h');
+    const line = usage.split('\n').find((l) => l.trimStart().startsWith(`${command} `))?.trim();
+    (asked ? process.stdout : process.stderr).write(`${asked ? '' : `opsconductor ${command}: unknown argument "${rest[0]}"\n`}usage: opsconductor ${command}\n  ${line}\n  settings: README (${command === 'registry' ? 'REGISTRY_*' : 'LAB_*'} variables)\n`);
+    process.exitCode = asked ? 0 : 2;
+    return;
   }
   try {
     await run();

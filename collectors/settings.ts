@@ -6,7 +6,7 @@ import { streamSettings } from '../streams/settings.js';
 export const collectorSettings = defineSettings({
   ...streamSettings,
   ...opsSettings,
-  collectorId: { kind: 'string', env: 'COLLECTOR_ID', default: `${hostname()}-${process.pid}`, doc: 'name of this collector in readings and metrics' },
+  collectorId: { kind: 'string', env: 'COLLECTOR_ID', default: `${hostname()}-${process.pid}`, defaultText: '<host>-<pid>', doc: 'name of this collector in readings and metrics' },
   groupId: { kind: 'string', env: 'COLLECTOR_GROUP', default: 'collectors', doc: 'consumer group of collectors sharing the inventory' },
   sessionTimeoutMs: { kind: 'int', env: 'COLLECTOR_SESSION_TIMEOUT_MS', default: 10_000, min: 6_000, max: 300_000, doc: 'how long before a dead collector’s devices move to the others' },
   intervalMs: { kind: 'int', env: 'POLL_INTERVAL_MS', default: 10_000, min: 1_000, max: 3_600_000, doc: 'SNMP poll interval per device' },

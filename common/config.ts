@@ -16,6 +16,8 @@ interface SettingBase<K extends Kind> {
   min?: number;
   max?: number;
   choices?: readonly string[];
+  /** How --help and the reference show a default computed at start (a host name, a pid). */
+  defaultText?: string;
   /** The value may come from a file instead: env `<env>_FILE` (YAML key `<key>File`) names it
    * (a Kubernetes or Docker secret mount). Setting both forms is refused. */
   fromFile?: boolean;
@@ -143,9 +145,37 @@ function readSettingFile(key: string, path: string, from: string): string {
   }
 }
 
-/** Markdown table of the settings, for README and `--help`. */
+/** A setting's default as a reader should see it ('' and [] read "(none)"). */
+export function defaultShown(s: Setting): string {
+  if (s.defaultText !== undefined) return s.defaultText;
+  if (s.default === undefined) return '(required)';
+  if (s.kind === 'secret') return s.default === '' ? '(none)' : '(set)';
+  if (Array.isArray(s.default)) return s.default.length === 0 ? '(none)' : s.default.join(',');
+  return s.default === '' ? '(none)' : String(s.default);
+}
+
+/** The environment names a setting answers to: `NAME`, and `NAME_FILE` when it may come from a file. */
+export function settingNames(s: Setting): string {
+  return s.fromFile ? `${s.env} / ${s.env}_FILE` : s.env;
+}
+
+function kindShown(s: Setting): string {
+  if (s.choices) return s.choices.map((c) => (c === '' ? '(none)' : c)).join(' | ');
+  const range = s.kind === 'int' || s.kind === 'number' ? [s.min !== undefined ? `≥ ${s.min}` : '', s.max !== undefined ? `≤ ${s.max}` : ''].filter(Boolean).join(', ') : '';
+  return range ? `${s.kind}, ${range}` : s.kind;
+}
+
+/** Markdown rows `| env | key | kind | default | meaning |` (docs/configuration.md). */
 export function describeSettings(settings: Record<string, Setting>): string {
+  const cell = (t: string) => t.replaceAll('|', '\\|');
   return Object.entries(settings)
-    .map(([k, s]) => `| ${s.env}${s.fromFile ? ` / ${s.env}_FILE` : ''} | ${k} | ${s.default === undefined ? '(required)' : JSON.stringify(s.default)} | ${s.doc} |`)
+    .map(([k, s]) => `| \`${settingNames(s)}\` | ${k} | ${cell(kindShown(s))} | ${cell(defaultShown(s))} | ${cell(s.doc)} |`)
+    .join('\n');
+}
+
+/** Plain text for `--help`: one block per setting, the name, its default and what it means. */
+export function helpSettings(settings: Record<string, Setting>): string {
+  return Object.values(settings)
+    .map((s) => `  ${settingNames(s)}  (${kindShown(s)}; default ${defaultShown(s)})\n      ${s.doc}`)
     .join('\n');
 }

@@ -1,0 +1,70 @@
+// The CLI helps before it runs anything: --version, a role's --help generated from its settings
+// schema, a stray argument refused with usage (exit 2), `config check` validating settings without
+// starting a role, and docs/configuration.md kept equal to the schema. On the real CLI process.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { projectRoot } from './supervisor.js';
+import { configReference } from './config-command.js';
+
+function cli(args: string[], env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [join(projectRoot, 'bin', 'opsconductor.mjs'), ...args], { env: { ...process.env, OC_CONFIG: '', ...env }, encoding: 'utf8', timeout: 30_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+test('docs/configuration.md is what `config reference` prints (regenerate: opsconductor config reference > docs/configuration.md)', () => {
+  assert.equal(readFileSync(join(projectRoot, 'docs', 'configuration.md'), 'utf8'), configReference());
+});
+
+test('--version prints the package version', { timeout: 40_000 }, () => {
+  const r = cli(['--version']);
+  assert.equal(r.code, 0, r.stderr);
+  const { version } = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string };
+  assert.equal(r.stdout, `opsconductor ${version}\n`);
+});
+
+test('a role lists its settings on --help and refuses a stray argument with exit 2, starting nothing', { timeout: 60_000 }, () => {
+  const help = cli(['collector', '--help']);
+  assert.equal(help.code, 0, help.stderr);
+  assert.match(help.stdout, /POLL_INTERVAL_MS {2}\(int, ≥ 1000, ≤ 3600000; default 10000\)\n {6}SNMP poll interval per device/);
+  assert.match(help.stdout, /KAFKA_SASL_PASSWORD \/ KAFKA_SASL_PASSWORD_FILE/);
+  // Would start a collector against 127.0.0.1:1 if the argument were ignored: it must stop first.
+  const stray = cli(['collector', '--poll-interval=5'], { KAFKA_BROKERS: '127.0.0.1:1' });
+  assert.equal(stray.code, 2);
+  assert.match(stray.stderr, /opsconductor collector: unknown argument "--poll-interval=5"/);
+  assert.match(stray.stderr, /POLL_INTERVAL_MS/);
+  assert.doesNotMatch(stray.stderr, /role started|KAFKA_UNAVAILABLE/);
+  const unknown = cli(['colector']);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /unknown command "colector"/);
+});
+
+test('config check validates each role without starting it, naming what is wrong', { timeout: 60_000 }, () => {
+  const ok = cli(['config', 'check', '--role', 'processor,sink']);
+  assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+  assert.equal(ok.stdout, 'processor: ok — settings valid\nsink: ok — settings valid\n');
+
+  const bad = cli(['config', 'check', '--role', 'api,collector'], { API_JWT_SECRET: 'short', POLL_INTERVAL_MS: 'often' });
+  assert.equal(bad.code, 1);
+  assert.match(bad.stdout, /^api: INVALID — \[CONFIG_INVALID\] jwtSecret \(env API_JWT_SECRET\) must be at least 16 characters long, got 5 characters$/m);
+  assert.match(bad.stdout, /^collector: INVALID — \[CONFIG_INVALID\] intervalMs \(env POLL_INTERVAL_MS\) must be an integer, got "often"$/m);
+  assert.doesNotMatch(bad.stdout, /short/, 'a secret value is never printed');
+
+  const dir = mkdtempSync(join(tmpdir(), 'oc-config-check-'));
+  try {
+    const file = join(dir, 'sink.yaml');
+    writeFileSync(file, 'databaseUrl: postgres://db:5432/oc\nsinkGroupp: x\n');
+    const yaml = cli(['config', 'check', '--role', 'sink'], { OC_CONFIG: file });
+    assert.equal(yaml.code, 1);
+    assert.match(yaml.stdout, /sink: INVALID — \[CONFIG_UNKNOWN_KEY\] .*unknown setting "sinkGroupp"/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  const role = cli(['config', 'check', '--role', 'colector']);
+  assert.equal(role.code, 2);
+  assert.match(role.stderr, /unknown role "colector"/);
+});

@@ -1,0 +1,29 @@
+// The settings schema of each long-running role, in one table: `--help`, `config check` and
+// `config reference` (docs/configuration.md) read it, so none of them can drift from what the roles
+// really load. bin/ is the composition root: it alone may import every stage.
+import type { Setting } from '../common/config.js';
+import { collectorSettings } from '../collectors/settings.js';
+import { processorSettings } from '../processors/settings.js';
+import { sinkSettings } from '../sinks/settings.js';
+import { notifySettings } from '../sinks/notify/settings.js';
+import { apiSettings } from '../api/settings.js';
+
+export const ROLE_SETTINGS: Record<string, Record<string, Setting>> = {
+  collector: collectorSettings,
+  processor: processorSettings,
+  sink: sinkSettings,
+  api: apiSettings,
+  notifier: notifySettings,
+};
+
+export const SCHEMA_ROLES = Object.keys(ROLE_SETTINGS);
+
+const same = (a: Setting, b: Setting) => a.env === b.env && a.doc === b.doc && JSON.stringify(a.default) === JSON.stringify(b.default);
+
+/** Settings every role has, identically (Kafka, registry, TLS/SASL, ops endpoints), and the rest per role. */
+export function splitSharedSettings(): { shared: Record<string, Setting>; own: Record<string, Record<string, Setting>> } {
+  const [first, ...others] = Object.values(ROLE_SETTINGS);
+  const shared = Object.fromEntries(Object.entries(first).filter(([k, s]) => others.every((o) => o[k] !== undefined && same(o[k], s))));
+  const own = Object.fromEntries(Object.entries(ROLE_SETTINGS).map(([role, settings]) => [role, Object.fromEntries(Object.entries(settings).filter(([k]) => !(k in shared)))]));
+  return { shared, own };
+}

@@ -51,9 +51,9 @@ function ensureNodeModules() {
   ensureBuildTools();
   const started = Date.now();
   process.stderr.write('opsconductor: installing npm packages (the Kafka client, librdkafka, compiles from source: about two minutes on two cores)…\n');
-  // Not `npm ci`: npm 11 rejects its own lock file there when platform-specific optional packages
-  // (rollup's, esbuild's) are filtered out. `npm install --no-save` installs the locked versions
-  // and leaves package.json and the lock file untouched.
+  // `npm install --no-save`, not `npm ci`: both install the locked versions (.ci/run checks that
+  // `npm ci` accepts the lock file), but `npm ci` first deletes node_modules, so a dependency
+  // added by a pull would rebuild librdkafka (two minutes) instead of installing just what is new.
   execFileSync('npm', ['install', '--no-audit', '--no-fund', '--no-save'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, CKJS_LINKING: 'dynamic' } });
   if (!existsSync(KAFKA_ADDON)) {
     process.stderr.write(`opsconductor: the Kafka client's native build did not run (${KAFKA_ADDON} missing): check package.json's allowScripts and the build output above\n`);

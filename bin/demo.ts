@@ -16,7 +16,8 @@ export async function runDemo(): Promise<void> {
   // when something goes wrong (LOG_LEVEL overrides). Each role logs to .run/dev/logs/.
   const logger = createLogger({ role: 'demo' }, (process.env.LOG_LEVEL as 'info' | undefined) ?? 'warn');
   const say = (msg: string) => process.stdout.write(`» ${msg}\n`);
-  await ensureInstalled({ root: projectRoot, logger, kafka: true, python: true });
+  say('checking what is installed (a first run installs Debian packages, Kafka and snmpsim: minutes)');
+  await ensureInstalled({ root: projectRoot, logger, kafka: true, python: true, progress: say });
   say('starting Kafka, PostgreSQL and Redis (profile dev)');
   const stack = await startStack({ root: projectRoot, profile: 'dev', brokers: 1, logger });
   let stopping = false;

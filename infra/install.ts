@@ -32,6 +32,9 @@ export interface InstallOptions {
   apt?: readonly string[];
   kafka?: boolean; // default true
   python?: boolean; // default true
+  /** Told each install step as it starts, every PROGRESS_EVERY_MS while it runs, and when it ends
+   *  (npm start's terminal: a first run installs for minutes and must not look hung). */
+  progress?: (line: string) => void;
 }
 
 export interface InstallResult {
@@ -39,6 +42,7 @@ export interface InstallResult {
   venvBin: string;
 }
 
+const PROGRESS_EVERY_MS = 15_000;
 const LOCK_TIMEOUT_MS = 15 * 60_000; // a fresh apt install of postgresql and friends takes minutes
 const COMPLETE_MARKER = '.complete'; // inside libs/: `libs/*` on a classpath only expands to jars
 
@@ -75,9 +79,10 @@ export async function ensureInstalled(opts: InstallOptions): Promise<InstallResu
   // Tests run in parallel processes: one installer at a time, the others then find it done.
   return withFileLock(join(cacheDir, 'install.lock'), 'install', LOCK_TIMEOUT_MS, async () => {
     const started = Date.now();
-    await ensureAptPackages(aptList(opts), logger);
-    if (opts.kafka !== false) await ensureKafkaJars(root, logger);
-    if (opts.python !== false) await ensureVenv(root, logger);
+    const step = { logger, progress: opts.progress };
+    await ensureAptPackages(aptList(opts), step);
+    if (opts.kafka !== false) await ensureKafkaJars(root, step);
+    if (opts.python !== false) await ensureVenv(root, step);
     logger.info('install: done', { ms: Date.now() - started });
     return result;
   });
@@ -92,7 +97,8 @@ function aptList(opts: InstallOptions): string[] {
   return [...list];
 }
 
-async function ensureAptPackages(packages: string[], logger: Logger): Promise<void> {
+async function ensureAptPackages(packages: string[], step: StepContext): Promise<void> {
+  const { logger } = step;
   if (packages.length === 0) return;
   const missing = await missingAptPackages(packages);
   if (missing.length === 0) {
@@ -106,8 +112,8 @@ async function ensureAptPackages(packages: string[], logger: Logger): Promise<vo
   const started = Date.now();
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   await withServicesHeldBack(async () => {
-    await runStep('apt-get update', 'apt-get', ['update'], { env, logger });
-    await runStep('apt-get install', 'apt-get', ['install', '-y', '--no-install-recommends', ...missing], { env, logger });
+    await runStep('apt-get update', 'apt-get', ['update'], { env, ...step });
+    await runStep('apt-get install', 'apt-get', ['install', '-y', '--no-install-recommends', ...missing], { env, ...step });
   });
   const still = await missingAptPackages(missing);
   if (still.length > 0) throw new InfraError('INSTALL_FAILED', `install step "apt": still missing after install: ${still.join(', ')}`);
@@ -140,7 +146,8 @@ async function withServicesHeldBack(fn: () => Promise<void>): Promise<void> {
   }
 }
 
-async function ensureKafkaJars(root: string, logger: Logger): Promise<void> {
+async function ensureKafkaJars(root: string, step: StepContext): Promise<void> {
+  const { logger } = step;
   const libs = kafkaLibsDir(root);
   if (kafkaLibsReady(root)) {
     logger.debug('install: kafka jars present', { libs });
@@ -155,7 +162,7 @@ async function ensureKafkaJars(root: string, logger: Logger): Promise<void> {
     'kafka jars (mvn dependency:copy-dependencies)',
     'mvn',
     ['-q', '-B', '-f', kafkaPomPath(root), 'dependency:copy-dependencies', `-DoutputDirectory=${staging}`, '-DincludeScope=runtime'],
-    { logger },
+    step,
   );
   syncJars(staging, libs);
   rmSync(staging, { recursive: true, force: true });
@@ -176,7 +183,8 @@ function syncJars(staging: string, libs: string): void {
   for (const name of readdirSync(libs)) if (!wanted.has(name)) rmSync(join(libs, name), { force: true });
 }
 
-async function ensureVenv(root: string, logger: Logger): Promise<void> {
+async function ensureVenv(root: string, step: StepContext): Promise<void> {
+  const { logger } = step;
   const venv = join(root, '.cache', 'venv');
   const requirements = join(root, 'infra', 'python-requirements.txt');
   const marker = join(venv, '.requirements.sha256');
@@ -189,7 +197,7 @@ async function ensureVenv(root: string, logger: Logger): Promise<void> {
   const started = Date.now();
   if (!existsSync(python)) {
     logger.info('install: creating python venv', { venv });
-    await runStep('python venv', 'python3', ['-m', 'venv', venv], { logger });
+    await runStep('python venv', 'python3', ['-m', 'venv', venv], step);
   }
   // Installed in place rather than re-created: lab processes may be running from this venv,
   // and pip brings every pinned package to its pinned version either way.
@@ -198,15 +206,25 @@ async function ensureVenv(root: string, logger: Logger): Promise<void> {
     'python requirements (pip install)',
     join(venv, 'bin', 'pip'),
     ['install', '--disable-pip-version-check', '--no-input', '-q', '-r', requirements],
-    { logger },
+    step,
   );
   writeFileSync(marker, want + '\n');
   logger.info('install: python venv ready', { venv, ms: Date.now() - started });
 }
 
-async function runStep(step: string, command: string, args: string[], opts: { env?: NodeJS.ProcessEnv; logger: Logger }) {
+interface StepContext {
+  logger: Logger;
+  progress?: (line: string) => void;
+}
+
+async function runStep(step: string, command: string, args: string[], opts: StepContext & { env?: NodeJS.ProcessEnv }) {
   opts.logger.info('install: running', { step, command: [command, ...args].join(' ') });
-  const res = await run(command, args, { env: opts.env });
+  const started = Date.now();
+  const seconds = () => Math.round((Date.now() - started) / 1000);
+  opts.progress?.(`installing: ${step}`);
+  const ticker = opts.progress && setInterval(() => opts.progress?.(`  … ${step}: ${seconds()} s`), PROGRESS_EVERY_MS);
+  const res = await run(command, args, { env: opts.env }).finally(() => clearInterval(ticker));
+  opts.progress?.(`  ${step}: ${res.code === 0 ? 'done' : 'FAILED'} in ${seconds()} s`);
   if (res.code !== 0) {
     const tail = res.output.trim().split('\n').slice(-20).join('\n');
     throw new InfraError(

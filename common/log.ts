@@ -1,9 +1,12 @@
-// JSON-lines logger. One line per event on stderr so stdout stays free for a command's own output
-// (the dashboard URL, a bench's JSON line). Fields are flat; `err` is reduced to code and message
-// so that no stack, secret or SQL leaks into a log shipper by accident.
+// JSON-lines logger on pino. One line per event on stderr so stdout stays free for a command's own
+// output (the dashboard URL, a bench's JSON line); written at once, so the line that says why a
+// role stops is out before it exits. Calls are (msg, fields): the project's call style, the
+// same for every role. Errors keep their code, message, stack and causes; values under the paths of
+// REDACTED_PATHS (passwords, tokens, keys, communities) are replaced before anything is written.
+import { pino, stdSerializers, stdTimeFunctions, type DestinationStream, type Logger as PinoLogger } from 'pino';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
-const order: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+const LEVELS: readonly string[] = ['debug', 'info', 'warn', 'error'];
 
 export interface Logger {
   debug(msg: string, fields?: Record<string, unknown>): void;
@@ -13,31 +16,42 @@ export interface Logger {
   child(fields: Record<string, unknown>): Logger;
 }
 
+/** Field names whose values never reach a log, at the top level or one object down
+ *  (`{ config: { password } }`), whatever code logged them. */
+const SECRET_FIELDS = ['password', 'secret', 'token', 'authorization', 'cookie', 'community', 'authKey', 'privKey', 'apiKey', 'privateKey', 'passphrase', 'jwtSecret', 'mcpPassword', 'smtpPassword', 'kafkaSaslPassword', 'kafkaSslKey', 'kafkaSslKeyPassword'];
+export const REDACTED_PATHS = [...SECRET_FIELDS, ...SECRET_FIELDS.map((f) => `*.${f}`), 'req.headers.authorization', 'headers.authorization'];
+export const REDACTED = '(redacted)';
+
 function envLevel(): LogLevel {
   const v = (process.env.LOG_LEVEL ?? 'info').toLowerCase();
-  return v in order ? (v as LogLevel) : 'info';
+  return LEVELS.includes(v) ? (v as LogLevel) : 'info';
 }
 
-function describeError(err: unknown): Record<string, unknown> {
-  if (err instanceof Error) {
-    const code = (err as { code?: unknown }).code;
-    return code === undefined ? { message: err.message } : { code, message: err.message };
-  }
-  return { message: String(err) };
+// Through process.stderr.write (synchronous for files, pipes and terminals on Linux), looked up at
+// each line: a test that captures stderr captures the log too.
+const stderr: DestinationStream = { write: (line: string) => void process.stderr.write(line) };
+
+function wrap(p: PinoLogger): Logger {
+  return {
+    debug: (msg, fields) => p.debug(fields ?? {}, msg),
+    info: (msg, fields) => p.info(fields ?? {}, msg),
+    warn: (msg, fields) => p.warn(fields ?? {}, msg),
+    error: (msg, fields) => p.error(fields ?? {}, msg),
+    child: (fields) => wrap(p.child(fields)),
+  };
 }
 
 export function createLogger(bound: Record<string, unknown> = {}, level: LogLevel = envLevel()): Logger {
-  const write = (lvl: LogLevel, msg: string, fields?: Record<string, unknown>) => {
-    if (order[lvl] < order[level]) return;
-    const line: Record<string, unknown> = { time: new Date().toISOString(), level: lvl, msg, ...bound };
-    if (fields) for (const [k, v] of Object.entries(fields)) line[k] = k === 'err' ? describeError(v) : v;
-    process.stderr.write(JSON.stringify(line, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)) + '\n');
-  };
-  return {
-    debug: (m, f) => write('debug', m, f),
-    info: (m, f) => write('info', m, f),
-    warn: (m, f) => write('warn', m, f),
-    error: (m, f) => write('error', m, f),
-    child: (fields) => createLogger({ ...bound, ...fields }, level),
-  };
+  const p = pino(
+    {
+      level,
+      base: null, // no pid / hostname on every line: roles name themselves through `bound`
+      timestamp: stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      serializers: { err: stdSerializers.err, error: stdSerializers.err },
+      redact: { paths: REDACTED_PATHS, censor: REDACTED },
+    },
+    stderr,
+  );
+  return wrap(Object.keys(bound).length > 0 ? p.child(bound) : p);
 }

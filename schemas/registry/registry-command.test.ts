@@ -40,7 +40,7 @@ test('runRegistryCommand serves until SIGTERM, then exits cleanly', { timeout: 6
       const timer = setTimeout(() => reject(new Error(`registry did not start: ${buffered}`)), 30_000);
       child.stderr.on('data', (chunk: Buffer) => {
         buffered += chunk.toString();
-        const found = /"msg":"schema registry listening".*?"url":"([^"]+)"/.exec(buffered);
+        const found = /"url":"([^"]+)"[^\n]*"msg":"schema registry listening"/.exec(buffered);
         if (found) {
           clearTimeout(timer);
           resolve(found[1]);

@@ -3,7 +3,9 @@
 Prints one JSON line per event on stdout ("ready", "auth", "message"), so a test can tell
 whether a message came in over TLS and after which login. Runs until killed.
 
-    python smtp-test-server.py --port 2525 [--cert c.pem --key k.pem] [--user u --password p]
+    python smtp-test-server.py --port 2525 [--cert c.pem --key k.pem [--implicit-tls]] [--user u --password p]
+
+--implicit-tls: TLS from the first byte (SMTPS, port 465 in real life) instead of STARTTLS.
 """
 import argparse
 import json
@@ -41,6 +43,7 @@ def main():
     p.add_argument("--key")
     p.add_argument("--user")
     p.add_argument("--password")
+    p.add_argument("--implicit-tls", action="store_true")
     a = p.parse_args()
 
     def authenticator(server, session, envelope, mechanism, auth_data):
@@ -56,11 +59,12 @@ def main():
         Recorder(),
         hostname=a.host,
         port=a.port,
-        tls_context=tls,
-        require_starttls=tls is not None,  # nothing but EHLO, STARTTLS and QUIT before the upgrade
+        ssl_context=tls if a.implicit_tls else None,
+        tls_context=None if a.implicit_tls else tls,
+        require_starttls=tls is not None and not a.implicit_tls,  # nothing but EHLO, STARTTLS and QUIT before the upgrade
         authenticator=authenticator if a.user else None,
         auth_required=bool(a.user),
-        auth_require_tls=True,
+        auth_require_tls=not a.implicit_tls,  # aiosmtpd does not count implicit TLS as TLS; the whole connection is
     )
     controller.start()
     say(event="ready", port=a.port, tls=tls is not None, auth=bool(a.user))

@@ -34,10 +34,11 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function startRelay(o: { tls: boolean; auth: boolean; port?: number }): Promise<Relay> {
+async function startRelay(o: { tls: boolean; auth: boolean; port?: number; implicitTls?: boolean }): Promise<Relay> {
   const port = o.port ?? (await freePort());
   const args = [serverScript, '--port', String(port)];
   if (o.tls) args.push('--cert', cert, '--key', key);
+  if (o.implicitTls) args.push('--implicit-tls');
   if (o.auth) args.push('--user', user, '--password', password);
   const child: ChildProcess = spawn(venvPython, ['-u', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   const events: Record<string, unknown>[] = [];
@@ -110,6 +111,24 @@ test('STARTTLS with the CA file, then AUTH PLAIN: the relay gets the mail over T
   assert.match(String(m.content), /Subject: link down/);
   assert.match(String(m.content), /\r?\n\.dot line/, 'the dot-stuffed line arrives as written');
   assert.deepEqual((await seen(tlsAuth, 'auth', 1)).at(-1), { event: 'auth', mechanism: 'PLAIN', ok: true, tls: true });
+});
+
+test('implicit TLS (SMTPS): TLS from the first byte, then login; headers built for any subject', { timeout: 20_000 }, async () => {
+  const smtps = await startRelay({ tls: true, auth: true, implicitTls: true });
+  const subject = 'Liaison coupée: xe-0/0/0 à Zürich ' + 'x'.repeat(120);
+  await sendMail('127.0.0.1', smtps.port, { ...mail, subject }, trusted({ auth: { user, password }, implicitTls: true }));
+  const m = (await seen(smtps, 'message', 1)).at(-1)!;
+  assert.equal(m.authenticated, true);
+  const content = String(m.content);
+  // RFC 2047: a non-ASCII subject is encoded, and a long one folded, never sent raw.
+  assert.match(content, /^Subject: =\?UTF-8\?[BQ]\?/im);
+  assert.ok(content.split(/\r?\n/).every((line) => line.length <= 998), 'no line over the RFC 5322 limit');
+  assert.match(content, /^Message-ID: <[^>]+@[^>]+>/im);
+  await smtps.stop();
+  // Without implicitTls the same relay answers nothing readable: a clear error, no hang.
+  const refused = await startRelay({ tls: true, auth: true, implicitTls: true });
+  const err = await refusal(sendMail('127.0.0.1', refused.port, mail, trusted({ auth: { user, password }, timeoutMs: 1_500 })));
+  assert.match(err.message, /SMTP 127\.0\.0\.1:\d+ /);
 });
 
 test('AUTH LOGIN when asked for', { timeout: 20_000 }, async () => {

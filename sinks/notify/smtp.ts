@@ -1,12 +1,13 @@
-// A small SMTP client (RFC 5321: EHLO, MAIL FROM, RCPT TO, DATA, QUIT) over node:net, with
-// STARTTLS (RFC 3207: the same socket upgraded through node:tls, the server's certificate checked
-// against the system CAs or a CA file) and AUTH PLAIN / LOGIN (RFC 4954). Credentials are only ever
-// sent inside TLS. A relay that offers STARTTLS is always asked for it; `starttls: 'required'`
-// (the default when logging in) also refuses one that does not, and a certificate that does not
-// verify is never accepted.
-import { connect, isIP, type Socket } from 'node:net';
-import { connect as tlsConnect, type TLSSocket } from 'node:tls';
+// E-mail through nodemailer's SMTP transport: implicit TLS (port 465) or STARTTLS, the relay's
+// certificate always verified (against the system CAs or a CA file), AUTH PLAIN / LOGIN, and the
+// message built by nodemailer (RFC 2047 subjects, Message-ID, line folding, dot-stuffing).
+// What this file adds is policy: credentials are only ever sent inside TLS (a relay that offers no
+// STARTTLS, or a man in the middle who strips it, gets neither password nor mail), and every
+// failure becomes NOTIFY_SMTP_FAILED saying whether trying again can help.
+import { isIP } from 'node:net';
+import nodemailer from 'nodemailer';
 import { OpsError } from '../../common/errors.js';
+import { withRetries } from '../../common/retry.js';
 
 export interface Mail { from: string; to: string[]; subject: string; text: string }
 
@@ -14,15 +15,17 @@ export interface SmtpOptions {
   timeoutMs?: number;
   /** off: never upgrade; auto: upgrade when offered; required: refuse a relay without it. Default: required with auth, else auto. */
   starttls?: 'off' | 'auto' | 'required';
+  /** TLS from the first byte (SMTPS); default: on port 465 only. */
+  implicitTls?: boolean;
   /** PEM CA certificate(s) the relay's certificate must chain to (default: the system's). */
   ca?: string | Buffer;
-  /** Log in after the upgrade; mechanism auto prefers PLAIN, then LOGIN, as the relay offers. */
+  /** Log in inside TLS; mechanism auto prefers PLAIN, then LOGIN, as the relay offers. */
   auth?: { user: string; password: string; mechanism?: 'auto' | 'plain' | 'login' };
   /** Name sent in EHLO. */
   clientName?: string;
 }
 
-export const SMTP_DEFAULTS = { timeoutMs: 10_000, clientName: 'opsconductor' } as const;
+export const SMTP_DEFAULTS = { timeoutMs: 10_000, clientName: 'opsconductor', implicitTlsPort: 465 } as const;
 
 export const SMTP_RETRY_DEFAULTS = {
   attempts: 5,
@@ -30,132 +33,58 @@ export const SMTP_RETRY_DEFAULTS = {
   maxDelayMs: 30_000, // ms
 };
 
-interface Reply { code: string; lines: string[] }
-
-/** Reads replies off whichever socket currently carries the session (plain, then TLS). */
-class Replies {
-  private buf = '';
-  private partial: string[] = [];
-  private waiting: ((r: Reply) => void)[] = [];
-  private ready: Reply[] = [];
-
-  attach(sock: Socket | TLSSocket): void {
-    sock.setEncoding('utf8');
-    sock.on('data', (d: string) => {
-      this.buf += d;
-      let i: number;
-      while ((i = this.buf.indexOf('\r\n')) >= 0) {
-        const line = this.buf.slice(0, i);
-        this.buf = this.buf.slice(i + 2);
-        this.partial.push(line.slice(4));
-        // Multi-line replies ("250-...") end with "250 ...": only the last line completes them.
-        if (line[3] === '-') continue;
-        const reply = { code: line.slice(0, 3), lines: this.partial };
-        this.partial = [];
-        const w = this.waiting.shift();
-        if (w) w(reply);
-        else this.ready.push(reply);
-      }
-    });
-  }
-
-  /** Nothing may be buffered across STARTTLS (RFC 3207 §4.2: a server that pipelines is wrong). */
-  pendingBytes(): number {
-    return this.buf.length + this.ready.length;
-  }
-
-  next(): Promise<Reply> {
-    const r = this.ready.shift();
-    return r !== undefined ? Promise.resolve(r) : new Promise((res) => this.waiting.push(res));
-  }
+/** What nodemailer's errors carry besides a message. */
+interface SmtpError extends Error {
+  code?: string; // EAUTH, ETLS, ESOCKET, ECONNECTION, ETIMEDOUT, EENVELOPE, EMESSAGE, EPROTOCOL
+  command?: string; // the SMTP command answered, e.g. "AUTH PLAIN", "STARTTLS", "RCPT TO"
+  response?: string; // the relay's answer, e.g. "535 5.7.8 Authentication failed"
+  responseCode?: number;
 }
 
-function capabilities(ehlo: Reply): Map<string, string[]> {
-  const caps = new Map<string, string[]>();
-  for (const line of ehlo.lines.slice(1)) {
-    const [name, ...args] = line.trim().split(/\s+/);
-    if (name) caps.set(name.toUpperCase(), args.map((a) => a.toUpperCase()));
-  }
-  return caps;
-}
+const CERTIFICATE_PROBLEM = /certificate|self.signed|verify|altname|unable to get/i;
 
-const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
+function failure(where: string, e: SmtpError, o: { starttls: string; auth: boolean }): OpsError {
+  const fail = (what: string, canRetry: boolean) => new OpsError('NOTIFY_SMTP_FAILED', `${where} ${what}`, { canRetry, cause: e });
+  if (e.command === 'STARTTLS' && e.responseCode !== undefined) {
+    // Asked for STARTTLS (required, or because we log in) and refused (a relay without TLS answers
+    // 454 or 502; a man in the middle strips the offer): no TLS, so nothing went out.
+    return o.starttls === 'required'
+      ? fail('does not offer STARTTLS, and NOTIFY_SMTP_STARTTLS=required', false)
+      : fail('would receive the SMTP password in clear text (no STARTTLS): refusing to log in', false);
+  }
+  if (CERTIFICATE_PROBLEM.test(e.message)) return fail(`TLS: ${e.message}`, false);
+  // 5xx is permanent (RFC 5321 §4.2.1), refused credentials too: trying again cannot help.
+  if (e.responseCode !== undefined) return fail(`refused ${e.command ?? 'the message'}: ${e.response ?? e.responseCode}`, e.responseCode < 500 && e.code !== 'EAUTH');
+  return fail(e.message, e.code !== 'EAUTH' && e.code !== 'EENVELOPE' && e.code !== 'EMESSAGE');
+}
 
 export async function sendMail(host: string, port: number, mail: Mail, options: SmtpOptions = {}): Promise<void> {
   const o = { ...SMTP_DEFAULTS, ...options, starttls: options.starttls ?? (options.auth ? 'required' : 'auto') };
   const where = `SMTP ${host}:${port}`;
-  const fail = (what: string, canRetry = true) => new OpsError('NOTIFY_SMTP_FAILED', `${where} ${what}`, { canRetry });
-  const replies = new Replies();
-  let sock: Socket | TLSSocket = connect({ host, port });
-  let secure = false;
-  let rejectBroken!: (e: OpsError) => void;
-  const broken = new Promise<never>((_, rej) => (rejectBroken = rej));
-  broken.catch(() => undefined);
-  const watch = (s: Socket | TLSSocket, tls: boolean) => {
-    s.once('error', (e) => rejectBroken(fail(tls ? `TLS: ${e.message}` : e.message, !(tls && /certificate|self.signed|verify|altname/i.test(e.message)))));
-    s.once('close', () => rejectBroken(fail('closed the connection')));
-    s.setTimeout(o.timeoutMs, () => rejectBroken(fail(`timed out after ${o.timeoutMs} ms`)));
-  };
-  watch(sock, false);
-  replies.attach(sock);
-
-  const expect = async (code: string, what: string): Promise<Reply> => {
-    const r = await Promise.race([replies.next(), broken]);
-    // 5xx is permanent (RFC 5321 §4.2.1): trying the same thing again cannot help.
-    if (r.code !== code) throw fail(`refused ${what}: ${r.code} ${r.lines.join(' / ')}`, !r.code.startsWith('5'));
-    return r;
-  };
-  const cmd = (line: string, code: string, what = line.split(':')[0]) => {
-    sock.write(line + '\r\n');
-    return expect(code, what);
-  };
-
+  const implicitTls = o.implicitTls ?? port === SMTP_DEFAULTS.implicitTlsPort;
+  if (o.auth && o.starttls === 'off' && !implicitTls)
+    throw new OpsError('NOTIFY_SMTP_FAILED', `${where} would receive the SMTP password in clear text (NOTIFY_SMTP_STARTTLS=off): refusing to log in`, { canRetry: false });
+  const transport = nodemailer.createTransport({
+    host,
+    port,
+    secure: implicitTls,
+    // Logging in forces STARTTLS: without it the password would cross in clear text.
+    requireTLS: o.starttls === 'required' || o.auth !== undefined,
+    ignoreTLS: o.starttls === 'off',
+    tls: { ca: o.ca, rejectUnauthorized: true, servername: isIP(host) ? undefined : host },
+    auth: o.auth ? { user: o.auth.user, pass: o.auth.password } : undefined,
+    authMethod: o.auth?.mechanism && o.auth.mechanism !== 'auto' ? o.auth.mechanism.toUpperCase() : undefined,
+    name: o.clientName,
+    connectionTimeout: o.timeoutMs,
+    greetingTimeout: o.timeoutMs,
+    socketTimeout: o.timeoutMs,
+  });
   try {
-    await expect('220', 'the greeting');
-    let caps = capabilities(await cmd(`EHLO ${o.clientName}`, '250'));
-    if (o.starttls !== 'off' && caps.has('STARTTLS')) {
-      await cmd('STARTTLS', '220');
-      if (replies.pendingBytes() > 0) throw fail('sent data after agreeing to STARTTLS (a possible injection); giving up', false);
-      const plain = sock;
-      plain.removeAllListeners('data'); // from here on the bytes are TLS records, read by the TLS socket
-      plain.removeAllListeners('close');
-      plain.removeAllListeners('error');
-      plain.setTimeout(0);
-      sock = tlsConnect({ socket: plain, servername: isIP(host) ? undefined : host, ca: o.ca, rejectUnauthorized: true });
-      watch(sock, true);
-      await Promise.race([new Promise<void>((r) => sock.once('secureConnect', () => r())), broken]);
-      replies.attach(sock);
-      secure = true;
-      // Whatever the relay said before the upgrade is forgotten (RFC 3207 §4.2): ask again.
-      caps = capabilities(await cmd(`EHLO ${o.clientName}`, '250'));
-    } else if (o.starttls === 'required') {
-      throw fail('does not offer STARTTLS, and NOTIFY_SMTP_STARTTLS=required', false);
-    }
-    if (o.auth) {
-      if (!secure) throw fail('would receive the SMTP password in clear text (no STARTTLS): refusing to log in', false);
-      const offered = caps.get('AUTH') ?? [];
-      const wanted = o.auth.mechanism ?? 'auto';
-      const mech = wanted === 'auto' ? (offered.includes('PLAIN') ? 'PLAIN' : offered.includes('LOGIN') ? 'LOGIN' : undefined) : wanted.toUpperCase();
-      if (!mech || !offered.includes(mech)) throw fail(`offers AUTH ${offered.join(' ') || '(none)'}, not ${wanted === 'auto' ? 'PLAIN or LOGIN' : mech}`, false);
-      if (mech === 'PLAIN') await cmd(`AUTH PLAIN ${b64(`\0${o.auth.user}\0${o.auth.password}`)}`, '235', 'AUTH PLAIN');
-      else {
-        await cmd('AUTH LOGIN', '334', 'AUTH LOGIN');
-        await cmd(b64(o.auth.user), '334', 'the user name');
-        await cmd(b64(o.auth.password), '235', 'the password');
-      }
-    }
-    await cmd(`MAIL FROM:<${mail.from}>`, '250');
-    for (const to of mail.to) await cmd(`RCPT TO:<${to}>`, '250');
-    await cmd('DATA', '354');
-    const headers = [`From: ${mail.from}`, `To: ${mail.to.join(', ')}`, `Subject: ${mail.subject.replace(/[\r\n]/g, ' ')}`, `Date: ${new Date().toUTCString()}`, 'MIME-Version: 1.0', 'Content-Type: text/plain; charset=utf-8'];
-    // Dot-stuffing: a body line starting with "." must not end the message.
-    const body = mail.text.replace(/\r?\n/g, '\r\n').replace(/^\./gm, '..');
-    sock.write(headers.join('\r\n') + '\r\n\r\n' + body + '\r\n.\r\n');
-    await expect('250', 'the message');
-    sock.write('QUIT\r\n');
-    await Promise.race([replies.next(), broken]).catch(() => undefined);
+    await transport.sendMail({ from: mail.from, to: mail.to, subject: mail.subject, text: mail.text, date: new Date() });
+  } catch (err) {
+    throw failure(where, err as SmtpError, { starttls: o.starttls, auth: o.auth !== undefined });
   } finally {
-    sock.destroy();
+    transport.close();
   }
 }
 
@@ -167,14 +96,6 @@ export async function sendMail(host: string, port: number, mail: Mail, options: 
  */
 export async function sendMailRetrying(host: string, port: number, mail: Mail, options: SmtpOptions = {}, retry: Partial<typeof SMTP_RETRY_DEFAULTS> = {}): Promise<{ attempts: number }> {
   const r = { ...SMTP_RETRY_DEFAULTS, ...retry };
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await sendMail(host, port, mail, options);
-      return { attempts: attempt };
-    } catch (err) {
-      if (attempt >= r.attempts || !(err instanceof OpsError) || !err.canRetry) throw err;
-      const cap = Math.min(r.maxDelayMs, r.baseDelayMs * 2 ** (attempt - 1));
-      await new Promise((res) => setTimeout(res, Math.random() * cap));
-    }
-  }
+  const { attempts } = await withRetries(() => sendMail(host, port, mail, options), { ...r, jitter: 'full', canRetry: (err) => err instanceof OpsError && err.canRetry });
+  return { attempts };
 }

@@ -4,6 +4,7 @@
 // receiver (or whoever answers in its place) points, so a 3xx is a final failure naming it.
 import { createHmac } from 'node:crypto';
 import { OpsError } from '../../common/errors.js';
+import { withRetries } from '../../common/retry.js';
 
 export const webhookDefaults = {
   attempts: 5,
@@ -31,27 +32,24 @@ export async function postSigned(url: string, secret: string, payload: unknown, 
   const body = JSON.stringify(payload);
   const headers: Record<string, string> = { 'content-type': 'application/json', 'x-opsconductor-signature': signBody(body, secret) };
   if (opts.idempotencyKey) headers['x-opsconductor-delivery'] = opts.idempotencyKey;
-  let last = '';
-  for (let attempt = 1; attempt <= o.attempts; attempt++) {
+  const host = new URL(url).host;
+  const failed = (why: string, canRetry: boolean) => new OpsError('NOTIFY_WEBHOOK_FAILED', `webhook ${host} ${why}`, { canRetry });
+  const once = async () => {
+    let res: Response;
     try {
-      const res = await fetch(url, { method: 'POST', body, headers, redirect: 'manual', signal: AbortSignal.timeout(o.timeoutMs) });
-      await res.arrayBuffer().catch(() => undefined);
-      if (res.ok) return { attempts: attempt };
-      if (res.status >= 300 && res.status < 400) {
-        const to = res.headers.get('location');
-        throw new OpsError('NOTIFY_WEBHOOK_FAILED', `webhook ${new URL(url).host} answered HTTP ${res.status}${to ? ` (to ${safeLocation(to, url)})` : ''}: redirects are not followed, configure the final URL`, { canRetry: false });
-      }
-      last = `HTTP ${res.status}`;
-      // 4xx other than 408/429 will not get better by retrying.
-      if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) break;
+      res = await fetch(url, { method: 'POST', body, headers, redirect: 'manual', signal: AbortSignal.timeout(o.timeoutMs) });
     } catch (err) {
-      if (err instanceof OpsError) throw err; // a redirect: final
-      last = (err as Error).message;
+      throw failed(`failed: ${(err as Error).message}`, true);
     }
-    if (attempt < o.attempts) {
-      const cap = Math.min(o.maxDelayMs, o.baseDelayMs * 2 ** (attempt - 1));
-      await new Promise((r) => setTimeout(r, Math.random() * cap));
+    await res.arrayBuffer().catch(() => undefined);
+    if (res.ok) return;
+    if (res.status >= 300 && res.status < 400) {
+      const to = res.headers.get('location');
+      throw failed(`answered HTTP ${res.status}${to ? ` (to ${safeLocation(to, url)})` : ''}: redirects are not followed, configure the final URL`, false);
     }
-  }
-  throw new OpsError('NOTIFY_WEBHOOK_FAILED', `webhook ${new URL(url).host} failed: ${last}`, { canRetry: true });
+    // 4xx other than 408/429 will not get better by retrying.
+    throw failed(`failed: HTTP ${res.status}`, !(res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429));
+  };
+  const { attempts } = await withRetries(once, { ...o, jitter: 'full', canRetry: (err) => (err as OpsError).canRetry });
+  return { attempts };
 }

@@ -7,6 +7,7 @@
 import pg from 'pg';
 import type { Logger } from '../../common/log.js';
 import { OpsError } from '../../common/errors.js';
+import { backoffDelayMs, sleep } from '../../common/retry.js';
 
 export const RETRY_DEFAULTS = {
   baseDelayMs: 250, // first retry waits up to this
@@ -31,10 +32,6 @@ export function isTransient(err: unknown): boolean {
   return err instanceof Error && /connection|terminated|timeout|not queryable/i.test(err.message);
 }
 
-export function backoffDelay(attempt: number, o = RETRY_DEFAULTS): number {
-  const cap = Math.min(o.maxDelayMs, o.baseDelayMs * 2 ** Math.min(attempt, 16));
-  return cap / 2 + Math.random() * (cap / 2); // jitter: replicas that failed together retry apart
-}
 
 /** What a session needs of a connection: pg.Client, or one living on a worker thread. */
 export interface SessionClient {
@@ -105,9 +102,9 @@ export class PgSession<C extends SessionClient = pg.Client> {
         this.healthy = false;
         this.discard();
         if (o.shouldStop?.()) throw new OpsError('SINK_WRITE_FAILED', `${what}: stopping while PostgreSQL is unavailable (${(err as Error).message})`, { canRetry: true, cause: err });
-        const delay = backoffDelay(attempt);
+        const delay = backoffDelayMs(attempt, { ...RETRY_DEFAULTS, jitter: 'equal' }); // equal jitter: never at once
         this.opts.logger.warn('PostgreSQL unavailable; retrying', { what, attempt: attempt + 1, delayMs: Math.round(delay), err });
-        await new Promise((r) => setTimeout(r, delay));
+        await sleep(delay);
         await o.beforeRetry?.();
       }
     }

@@ -18,7 +18,7 @@ export const apiSettings = defineSettings({
   sinkRedisKeyPrefix: { kind: 'string', env: 'SINK_REDIS_PREFIX', default: API_DEFAULTS.sinkRedisKeyPrefix, doc: 'prefix under which the sink keeps last values and health in Redis' },
   host: { kind: 'string', env: 'API_HOST', default: API_DEFAULTS.host, doc: 'address the API listens on' },
   port: { kind: 'int', env: 'API_PORT', default: API_DEFAULTS.port, min: 0, max: 65_535, doc: 'port of the API and the dashboard' },
-  jwtSecret: { kind: 'secret', env: 'API_JWT_SECRET', default: '', min: JWT_DEFAULTS.minSecretLength, doc: `HS256 secret for tokens (at least ${JWT_DEFAULTS.minSecretLength} characters; the token command uses the same); required while HS256 tokens are accepted` },
+  jwtSecret: { kind: 'secret', env: 'API_JWT_SECRET', default: '', fromFile: true, min: JWT_DEFAULTS.minSecretLength, doc: `HS256 secret for tokens (at least ${JWT_DEFAULTS.minSecretLength} characters; the token command uses the same); required while HS256 tokens are accepted` },
   jwtHs256: { kind: 'string', env: 'API_JWT_HS256', default: 'auto', choices: ['auto', 'on', 'off'], doc: 'HS256 tokens (API_JWT_SECRET): auto accepts them unless an identity provider is configured, on and off say so' },
   jwtJwksUrl: { kind: 'string', env: 'API_JWT_JWKS_URL', default: 'none', doc: "JWKS URL of an identity provider: its RS256 tokens are accepted, keys fetched as they rotate (https; http only to loopback)" },
   jwtPublicKeyFile: { kind: 'string', env: 'API_JWT_PUBLIC_KEY_FILE', default: 'none', doc: 'PEM file of the identity provider\'s RSA public key, instead of API_JWT_JWKS_URL ("none": no such key)' },

@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from './supervisor.js';
 import { configReference } from './config-command.js';
+import { ROLE_SETTINGS } from './role-settings.js';
+import { netboxSettings } from '../collectors/inventory/netbox-command.js';
 
 function cli(args: string[], env: Record<string, string> = {}) {
   const r = spawnSync(process.execPath, [join(projectRoot, 'bin', 'opsconductor.mjs'), ...args], { env: { ...process.env, OC_CONFIG: '', ...env }, encoding: 'utf8', timeout: 30_000 });
@@ -67,4 +69,20 @@ test('config check validates each role without starting it, naming what is wrong
   const role = cli(['config', 'check', '--role', 'colector']);
   assert.equal(role.code, 2);
   assert.match(role.stderr, /unknown role "colector"/);
+});
+
+test('every secret setting may come from a file (a mounted secret), and a short one read from a file is refused by name', { timeout: 40_000 }, () => {
+  const secrets = [...Object.values(ROLE_SETTINGS), netboxSettings].flatMap((settings) => Object.values(settings)).filter((s) => s.kind === 'secret');
+  assert.ok(secrets.length >= 8, `found ${secrets.length} secret settings`);
+  assert.deepEqual(secrets.filter((s) => !s.fromFile).map((s) => s.env), [], 'secret settings without a _FILE form');
+  const dir = mkdtempSync(join(tmpdir(), 'oc-secret-file-'));
+  try {
+    const file = join(dir, 'jwt');
+    writeFileSync(file, 'short\n');
+    const r = cli(['config', 'check', '--role', 'api'], { API_JWT_SECRET_FILE: file });
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /jwtSecret \(file named by env API_JWT_SECRET_FILE\) must be at least 16 characters long/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

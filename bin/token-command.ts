@@ -3,6 +3,8 @@
 import { parseArgs } from 'node:util';
 import { signToken } from '../api/auth/jwt.js';
 import { localJwtSecret } from './local-secret.js';
+import { loadConfig } from '../common/config.js';
+import { apiSettings } from '../api/settings.js';
 
 const roles = ['viewer', 'operator', 'analyst', 'admin'] as const;
 
@@ -15,6 +17,7 @@ export async function runTokenCommand(argv: string[]): Promise<void> {
   if (!roles.includes(role)) throw new Error(`--role must be one of ${roles.join(', ')}, got "${values.role}"`);
   const ttl = Number(values.ttl);
   if (!Number.isInteger(ttl) || ttl <= 0) throw new Error(`--ttl must be a positive number of seconds, got "${values.ttl}"`);
-  const secret = process.env.API_JWT_SECRET || localJwtSecret(values.profile);
+  // The api's own setting (API_JWT_SECRET or API_JWT_SECRET_FILE), validated the same way.
+  const secret = loadConfig({ jwtSecret: apiSettings.jwtSecret }, process.env, undefined).jwtSecret || localJwtSecret(values.profile);
   process.stdout.write(signToken({ sub: values.sub!, role, expiresInS: ttl }, secret) + '\n');
 }

@@ -17,7 +17,7 @@ import { assertWebhookSecured, startNetboxWebhook } from './netbox-webhook.js';
 export const netboxSettings = defineSettings({
   ...streamSettings,
   netboxUrl: { kind: 'string', env: 'NETBOX_URL', default: '', doc: 'NetBox base URL (http://host:port); empty: no sync' },
-  netboxToken: { kind: 'secret', env: 'NETBOX_TOKEN', default: '', doc: 'NetBox API token (v1 40 hex, or v2 nbt_…)' },
+  netboxToken: { kind: 'secret', env: 'NETBOX_TOKEN', default: '', fromFile: true, doc: 'NetBox API token (v1 40 hex, or v2 nbt_…)' },
   netboxPageSize: { kind: 'int', env: 'NETBOX_PAGE_SIZE', default: 200, min: 1, max: 1_000, doc: 'devices per NetBox page' },
   netboxMaxBodyBytes: { kind: 'int', env: 'NETBOX_MAX_BODY_BYTES', default: 33_554_432, min: 65_536, max: 1_073_741_824, doc: 'largest NetBox answer read (a page of devices); a larger one fails the sync with NETBOX_TOO_LARGE' },
   netboxFilter: { kind: 'string', env: 'NETBOX_FILTER', default: '', doc: 'extra query for /api/dcim/devices/, e.g. status=active&site=nyc1' },

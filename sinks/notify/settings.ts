@@ -15,7 +15,7 @@ export const notifySettings = defineSettings({
   smtpStarttls: { kind: 'string', env: 'NOTIFY_SMTP_STARTTLS', default: '', choices: ['auto', 'required', 'off'], doc: 'SMTP STARTTLS: auto upgrades when the relay offers it, required refuses a relay that does not, off never upgrades; unset: required when NOTIFY_SMTP_PASSWORD is set, else auto' },
   smtpCaFile: { kind: 'string', env: 'NOTIFY_SMTP_CA_FILE', default: '', doc: "PEM file of the CA(s) the relay's TLS certificate must chain to (empty: the system's CAs); the certificate is always verified" },
   smtpUser: { kind: 'string', env: 'NOTIFY_SMTP_USER', default: '', doc: 'SMTP AUTH user name (empty: no AUTH); only sent inside STARTTLS' },
-  smtpPassword: { kind: 'secret', env: 'NOTIFY_SMTP_PASSWORD', default: '', doc: 'SMTP AUTH password (with NOTIFY_SMTP_USER)' },
+  smtpPassword: { kind: 'secret', env: 'NOTIFY_SMTP_PASSWORD', default: '', fromFile: true, doc: 'SMTP AUTH password (with NOTIFY_SMTP_USER)' },
   smtpAuthMechanism: { kind: 'string', env: 'NOTIFY_SMTP_AUTH', default: 'auto', choices: ['auto', 'plain', 'login'], doc: 'SMTP AUTH mechanism: auto takes PLAIN, else LOGIN, as the relay offers' },
   smtpTimeoutMs: { kind: 'int', env: 'NOTIFY_SMTP_TIMEOUT_MS', default: 10_000, min: 500, max: 120_000, doc: 'ms an SMTP relay may stay silent before the delivery fails' },
   quietMs: { kind: 'int', env: 'NOTIFY_QUIET_MS', default: 15 * 60_000, min: 0, doc: 'ms of event time after a page (OPEN) during which the same series does not page again' },

@@ -11,6 +11,7 @@ import { startLab, type LabDevice } from './lab.js';
 import { labSnmpCredentialName, openLabCredentialStore } from './lab-credentials.js';
 import { startNetboxSim, type NetboxSim } from './netbox-sim.js';
 import { OPTICS_PROFILES } from './optics.js';
+import { resolveAdvertisedAddress } from './advertised-address.js';
 
 export const LAB_COMMAND_DEFAULTS = {
   devices: 4,
@@ -64,7 +65,7 @@ export async function runLabCommand(env: NodeJS.ProcessEnv): Promise<void> {
     interfaces: intFromEnv(env, 'LAB_INTERFACES', LAB_COMMAND_DEFAULTS.interfaces, 1, 1_000),
     seed: intFromEnv(env, 'LAB_SEED', LAB_COMMAND_DEFAULTS.seed, 0, 2 ** 31 - 1),
     snmpHost: env.LAB_SNMP_HOST || LAB_COMMAND_DEFAULTS.snmpHost,
-    advertisedAddress: env.LAB_ADVERTISED_ADDRESS || undefined,
+    advertisedAddress: resolveAdvertisedAddress(env.LAB_ADVERTISED_ADDRESS),
     snmpPort: intFromEnv(env, 'LAB_SNMP_PORT', LAB_COMMAND_DEFAULTS.snmpPort, 1, 65_535),
     httpPort: intFromEnv(env, 'LAB_HTTP_PORT', LAB_COMMAND_DEFAULTS.httpPort, 0, 65_535),
     venvBin: path.join(root, LAB_COMMAND_DEFAULTS.venvBin),

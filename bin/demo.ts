@@ -6,10 +6,12 @@ import { createLogger } from '../common/log.js';
 import { ensureInstalled } from '../infra/install.js';
 import { startStack } from '../infra/stack.js';
 import { startPipeline } from './pipeline.js';
-import { projectRoot } from './supervisor.js';
+import { preferredPort, projectRoot } from './supervisor.js';
 import { ensureUiBuilt } from './ui-build.js';
 import { localJwtSecret } from './local-secret.js';
 import { signToken } from '../api/auth/jwt.js';
+
+const DEMO_REGISTRY_PORT = 18_081; // README's registry address for `npm start`
 
 export async function runDemo(): Promise<void> {
   // The terminal is for the user: progress lines and the URL; the stack's own JSON logs only
@@ -40,13 +42,32 @@ export async function runDemo(): Promise<void> {
       runDir: join(projectRoot, '.run', 'dev'),
       jwtSecret: secret,
       apiPort: Number(process.env.API_PORT ?? 8080),
+      // README's address for downstream consumers; another free port only when 18081 is taken.
+      registryPort: await preferredPort(DEMO_REGISTRY_PORT),
       labDevices: Number(process.env.LAB_DEVICES ?? 4),
       pollIntervalMs: Number(process.env.POLL_INTERVAL_MS ?? 5_000),
       log: say,
     });
     const token = signToken({ sub: 'wall', role: 'viewer', expiresInS: 30 * 24 * 3600 }, secret);
     say(`logs: ${join(projectRoot, '.run', 'dev', 'logs')}`);
-    process.stdout.write(`\nDashboard: ${pipeline.apiUrl}/?token=${token}\nAPI token (viewer): ${token}\nPress Ctrl-C to stop everything.\n\n`);
+    const e = stack.endpoints;
+    process.stdout.write(
+      [
+        '',
+        `Dashboard: ${pipeline.apiUrl}/?token=${token}`,
+        `API token (viewer): ${token}`,
+        '',
+        'For downstream consumers and tools (plaintext, this machine only):',
+        `  Kafka brokers     ${e.kafkaBrokers.join(',')}   (README "Topics and contracts"; anomalies on telemetry.anomalies)`,
+        `  Schema registry   ${pipeline.registryUrl}${pipeline.registryUrl.endsWith(`:${DEMO_REGISTRY_PORT}`) ? '' : `   (${DEMO_REGISTRY_PORT} was taken)`}`,
+        `  PostgreSQL        ${e.databaseUrl}`,
+        `  Redis             ${e.redisUrl}`,
+        '',
+        'Press Ctrl-C to stop everything.',
+        '',
+        '',
+      ].join('\n'),
+    );
   } catch (err) {
     logger.error('demo failed to start', { err });
     process.stderr.write(`${(err as Error).message}\n`);

@@ -25,6 +25,7 @@ export interface PipelineOptions {
   jwtSecret: string;
   topicPrefix?: string;
   registryUrl?: string; // an existing registry; otherwise one is started
+  registryPort?: number; // of the registry started here (default: any free port)
   apiPort?: number;
   labDevices?: number;
   /** Extra settings of the processor (e.g. ANALYSIS_CONFIG_FILE). */
@@ -118,7 +119,7 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
   try {
     let registryUrl = o.registryUrl;
     if (!registryUrl) {
-      const port = await freePort();
+      const port = o.registryPort ?? (await freePort());
       registryUrl = `http://127.0.0.1:${port}`;
       await start('registry', 'registry', { REGISTRY_PORT: String(port) }, httpOk(`${registryUrl}/subjects`));
     }

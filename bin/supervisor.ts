@@ -34,6 +34,16 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** `port` when nothing listens on it, else any free port: a documented default where possible. */
+export async function preferredPort(port: number): Promise<number> {
+  const free = await new Promise<boolean>((resolve) => {
+    const s = createServer();
+    s.once('error', () => resolve(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+  });
+  return free ? port : freePort();
+}
+
 export function tail(file: string, lines = 20): string {
   try {
     return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');

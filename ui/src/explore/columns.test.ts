@@ -5,14 +5,25 @@ import assert from 'node:assert/strict';
 import { alignColumns, toCsv } from './columns.js';
 import { rangeFromParams, withAbsolute, withPreset } from './time-range.js';
 
-test('series polled at different instants share one x axis with gaps', () => {
+test('series polled at different instants share one x axis; their holes are not outages', () => {
   const [xs, a, b] = alignColumns([
     { timestamps: [1_000, 3_000], values: [1, 3] },
     { timestamps: [2_000, 3_000], values: [20, 30] },
   ]);
   assert.deepEqual(xs, [1, 2, 3]);
-  assert.deepEqual(a, [1, null, 3]);
-  assert.deepEqual(b, [null, 20, 30]);
+  assert.deepEqual(a, [1, undefined, 3]);
+  assert.deepEqual(b, [undefined, 20, 30]);
+});
+
+test('a stretch without points longer than three steps breaks the line one step after the last point', () => {
+  // Polled every 10 s, then the pipeline stopped for ten minutes.
+  const ts = [0, 10_000, 20_000, 30_000, 630_000, 640_000];
+  const [xs, y] = alignColumns([{ timestamps: ts, values: [1, 2, 3, 4, 5, 6] }]);
+  assert.deepEqual(xs, [0, 10, 20, 30, 40, 630, 640]);
+  assert.deepEqual(y, [1, 2, 3, 4, null, 5, 6]);
+  // A late poll (25 s instead of 10) is not an outage; a rollup bucket sets the step.
+  assert.deepEqual(alignColumns([{ timestamps: [0, 10_000, 35_000, 45_000], values: [1, 2, 3, 4] }])[1], [1, 2, 3, 4]);
+  assert.deepEqual(alignColumns([{ timestamps: [0, 300_000, 600_000], values: [1, 2, 3], bucketMs: 300_000 }])[1], [1, 2, 3]);
 });
 
 test('CSV: one row per point, keys quoted when they hold commas, tier and bucket kept', () => {

@@ -1,15 +1,40 @@
 // Series columns as the explorer shows and exports them: several series on one time axis
-// (uPlot wants one x array; series polled at different instants are merged, gaps left null), and
-// the same data as CSV.
+// (uPlot wants one x array; series polled at different instants are merged), outages shown as
+// breaks in the line, and the same data as CSV.
 
 import type { SeriesColumns } from '../api/documents.js';
 
-/** [x seconds, ...one y array per series], x ascending and unique; null where a series has no point. */
-export function alignColumns(columns: readonly Pick<SeriesColumns, 'timestamps' | 'values'>[]): [number[], ...Array<Array<number | null>>] {
-  const xsMs = [...new Set(columns.flatMap((c) => c.timestamps))].sort((a, b) => a - b);
+/** A stretch without points longer than this many typical steps is an outage: the line breaks. */
+export const GAP_STEPS = 3;
+
+/** A y value: a number, `null` where the series has an outage (the line breaks there), `undefined`
+ *  where it simply has no point at an instant another series was polled at (the line goes on). */
+export type YValue = number | null | undefined;
+
+/** The median distance between consecutive points: the series' poll interval or bucket. */
+function typicalStep(ts: readonly number[]): number {
+  const steps = ts.slice(1).map((t, i) => t - ts[i]).filter((d) => d > 0).sort((a, b) => a - b);
+  return steps.length === 0 ? Infinity : steps[Math.floor(steps.length / 2)];
+}
+
+/**
+ * [x seconds, ...one y array per series], x ascending and unique. Series polled at different
+ * instants share the axis (holes `undefined`, drawn through); where a series has no point for more
+ * than GAP_STEPS of its own steps (or buckets) a `null` is placed one step after its last point, so
+ * the chart shows the outage instead of a straight line across it (draw with spanGaps: false).
+ */
+export function alignColumns(columns: readonly Pick<SeriesColumns, 'timestamps' | 'values' | 'bucketMs'>[]): [number[], ...Array<YValue[]>] {
+  const breaks = columns.map((c) => {
+    const step = Math.max(typicalStep(c.timestamps), c.bucketMs ?? 0);
+    const at: number[] = [];
+    for (let i = 1; i < c.timestamps.length; i++) if (c.timestamps[i] - c.timestamps[i - 1] > GAP_STEPS * step) at.push(c.timestamps[i - 1] + step);
+    return at;
+  });
+  const xsMs = [...new Set([...columns.flatMap((c) => c.timestamps), ...breaks.flat()])].sort((a, b) => a - b);
   const index = new Map(xsMs.map((x, i) => [x, i]));
-  const ys = columns.map((c) => {
-    const y: Array<number | null> = new Array(xsMs.length).fill(null);
+  const ys = columns.map((c, k) => {
+    const y: YValue[] = new Array(xsMs.length).fill(undefined);
+    for (const b of breaks[k]) y[index.get(b)!] = null;
     c.timestamps.forEach((t, i) => {
       y[index.get(t)!] = c.values[i] ?? null;
     });

@@ -8,6 +8,7 @@ import uPlot from 'uplot';
 import { drawBand, drawMarkers, type BaselineBand, type ChartMarker } from '../wall/chart-overlays.js';
 import { formatAxisTime, formatAxisValue, formatValue } from '../wall/format.js';
 import { MIN_RANGE_MS } from './time-range.js';
+import type { YValue } from './columns.js';
 
 export const SERIES_COLORS = ['#38bdf8', '#f59e0b', '#a3e635', '#c084fc', '#f472b6', '#2dd4bf', '#fb7185', '#facc15'];
 
@@ -18,7 +19,7 @@ export interface ChartSeries {
 }
 
 export interface HistoryChartProps {
-  data: [number[], ...Array<Array<number | null>>]; // x in seconds
+  data: [number[], ...Array<YValue[]>]; // x in seconds; null breaks the line (an outage), undefined does not
   series: ChartSeries[];
   fromMs: number;
   toMs: number;
@@ -69,7 +70,7 @@ export function HistoryChart(props: HistoryChartProps) {
             scale: scaleOf(s.unit),
             stroke: SERIES_COLORS[i % SERIES_COLORS.length],
             width: 2,
-            spanGaps: true,
+            spanGaps: false, // nulls are outages (alignColumns); holes between series are undefined
             points: { show: props.data[0].length < 60 }, // a few points: dots, or one point would not show
             value: (_u: uPlot, v: number | null) => formatValue(v, s.unit),
           })),

@@ -52,6 +52,13 @@ test('optical margin, interface errors, latency and loss, open anomalies', () =>
   assert.ok(h.score > 0 && h.score < 100);
 });
 
+test('a dark port reads "below sensitivity", never a negative "above"', () => {
+  const h = health([s('device_up', 'ratio', 1), s('rx_power', 'dBm', -40, { ifName: 'et-0/0/5' })]);
+  assert.equal(component(h, 'optical_margin')!.score, 0);
+  assert.match(component(h, 'optical_margin')!.detail!, /weakest Rx et-0\/0\/5 -40\.00 dBm, 26\.0 dB below sensitivity -14\.00 dBm/);
+  assert.doesNotMatch(component(h, 'optical_margin')!.detail!, /-[\d.]+ dB above/);
+});
+
 test('stale series are ignored', () => {
   const h = health([s('device_up', 'ratio', 1), s('rx_power', 'dBm', -20, {}, { ts: ts - cfg.staleMs - 1 })]);
   assert.equal(component(h, 'optical_margin'), undefined);

@@ -87,7 +87,10 @@ export function computeHealth(deviceId: string, ts: number, all: Iterable<Health
   }
   if (worstRx) {
     const score = clamp((100 * worstRx.margin) / cfg.opticalMarginGoodDb);
-    const detail = score < 100 ? `weakest Rx ${nameOf(worstRx.s)} ${formatValue(worstRx.s.value, 'dBm')}, ${worstRx.margin.toFixed(1)} dB above sensitivity ${formatValue(worstRx.sens, 'dBm')}` : null;
+    // "-26 dB above" reads as nonsense on a wall: say below, and at 0.0 dB "at".
+    const margin = Number(worstRx.margin.toFixed(1));
+    const relation = margin > 0 ? `${margin.toFixed(1)} dB above` : margin < 0 ? `${(-margin).toFixed(1)} dB below` : 'at';
+    const detail = score < 100 ? `weakest Rx ${nameOf(worstRx.s)} ${formatValue(worstRx.s.value, 'dBm')}, ${relation} sensitivity ${formatValue(worstRx.sens, 'dBm')}` : null;
     drafts.push({ name: 'optical_margin', score, detail });
   }
 

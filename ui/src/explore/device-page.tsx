@@ -130,7 +130,11 @@ export function DevicePage(props: { session: Session; deviceId: string }) {
           {healthData && healthData[0].length > 0 ? (
             <HistoryChart data={healthData} series={[{ label: 'health', unit: 'score' }]} fromMs={range.healthFrom} toMs={range.now} height={180} testId="health-history" />
           ) : (
-            <p className="dim">No scores in the last day.</p>
+            <p className="dim" data-testid="health-history-empty">
+              {d.health
+                ? `No stored score in the last day yet: the current score (${Math.round(d.health.score)}) is kept as the sink writes it, at most once a minute, and this chart fills from there.`
+                : 'No score yet: the processor scores a device from its first polls; none has arrived for this one in the last day (is it polled? see its interfaces below).'}
+            </p>
           )}
         </section>
         <section className="card">

@@ -52,7 +52,17 @@ export class LiveChart {
           y: { range: (_u, min, max) => yRangeWith(min, max, this.band) },
         },
         // No area fill: filling a polygon per chart per redraw was the largest raster cost of a big wall.
-        series: [{}, { stroke: opts.color, width: 2.5, points: { show: false } }],
+        series: [
+          {},
+          {
+            stroke: opts.color,
+            width: 2.5,
+            points: { show: false },
+            // An outage is a gap on the wall, never a straight line across it (SeriesBuffer.outages).
+            spanGaps: false,
+            gaps: (u, _seriesIdx, _idx0, _idx1, nullGaps) => [...nullGaps, ...this.buffer.outages().map(([a, b]): [number, number] => [Math.round(u.valToPos(a, 'x', true)), Math.round(u.valToPos(b, 'x', true))])],
+          },
+        ],
         axes: [
           { ...axis, space: 90, values: (_u, splits) => splits.map(formatAxisTime) },
           { ...axis, size: 64, values: (_u, splits) => splits.map((v) => formatAxisValue(v)) },
@@ -104,7 +114,7 @@ export class LiveChart {
   }
 
   /** What the chart holds, for the wall inspector (window.opsconductorWall) and browser tests. */
-  describe(fromMs = 0, toMs = Infinity): { points: number; pointsInRange: number; firstTs: number | null; lastTs: number | null; maxGapS: number; markers: number; band: boolean } {
+  describe(fromMs = 0, toMs = Infinity): { points: number; pointsInRange: number; firstTs: number | null; lastTs: number | null; maxGapS: number; outages: number; markers: number; band: boolean } {
     const [xs] = this.buffer.view();
     let maxGapS = 0;
     let pointsInRange = 0;
@@ -118,6 +128,7 @@ export class LiveChart {
       firstTs: xs.length ? xs[0]! * 1000 : null,
       lastTs: xs.length ? xs[xs.length - 1]! * 1000 : null,
       maxGapS,
+      outages: this.buffer.outages().length,
       markers: this.markers.length,
       band: this.band !== null,
     };

@@ -38,3 +38,12 @@ test('merges history under live points; existing points win ties', () => {
   b.merge([10, 20, 50, 55], [1, 2, 999, 5.5]);
   assert.deepEqual(arrays(b), [[10, 20, 50, 55, 60], [1, 2, 500, 5.5, 600]]);
 });
+
+test('an outage longer than three usual steps is reported; a late poll is not', () => {
+  const b = new SeriesBuffer(3_600);
+  for (const t of [0, 10, 20, 30, 45, 55, 655, 665, 675]) b.append(t, 1);
+  assert.deepEqual(b.outages(), [[55, 655]]); // 45 after 30 (1.5 steps) is late, not out
+  const quiet = new SeriesBuffer(3_600);
+  for (let t = 0; t < 100; t += 5) quiet.append(t, 1);
+  assert.deepEqual(quiet.outages(), []);
+});

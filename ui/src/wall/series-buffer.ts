@@ -3,6 +3,10 @@
 // older than the window are dropped as new ones arrive, so memory stays bounded even when no
 // frame is drawn (a hidden tab gets no animation frames).
 
+/** A stretch without points longer than this many usual steps is an outage (as in the explorer). */
+export const GAP_STEPS = 3;
+const GAP_SAMPLE = 33; // steps looked at for the usual one: recent, and cheap at every redraw
+
 export class SeriesBuffer {
   private xs: Float64Array;
   private ys: Float64Array;
@@ -78,6 +82,23 @@ export class SeriesBuffer {
 
   view(): [Float64Array, Float64Array] {
     return [this.xs.subarray(this.start, this.end), this.ys.subarray(this.start, this.end)];
+  }
+
+  /**
+   * Where the series stopped for longer than GAP_STEPS of its usual step (the median of its last
+   * GAP_SAMPLE steps): pairs of x [before, after] between which the chart draws no line.
+   */
+  outages(): Array<[number, number]> {
+    const n = this.length;
+    if (n < 3) return [];
+    const from = Math.max(this.start + 1, this.end - GAP_SAMPLE);
+    const steps: number[] = [];
+    for (let i = from; i < this.end; i++) steps.push(this.xs[i]! - this.xs[i - 1]!);
+    steps.sort((a, b) => a - b);
+    const limit = GAP_STEPS * steps[Math.floor(steps.length / 2)]!;
+    const out: Array<[number, number]> = [];
+    for (let i = this.start + 1; i < this.end; i++) if (this.xs[i]! - this.xs[i - 1]! > limit) out.push([this.xs[i - 1]!, this.xs[i]!]);
+    return out;
   }
 
   private makeRoom(extra: number): void {

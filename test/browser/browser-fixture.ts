@@ -16,7 +16,7 @@ export const BROWSER_DEFAULTS = {
 
 export interface BrowserSession {
   browser: Browser;
-  newPage(): Promise<Page>;
+  newPage(opts?: { viewport?: { width: number; height: number } }): Promise<Page>;
   /** Console errors and uncaught exceptions of every page, in order. */
   pageErrors: string[];
   close(): Promise<void>;
@@ -38,8 +38,8 @@ export async function launchBrowser(): Promise<BrowserSession> {
   return {
     browser,
     pageErrors,
-    newPage: async () => {
-      const page = await browser.newPage({ viewport: BROWSER_DEFAULTS.viewport });
+    newPage: async (opts = {}) => {
+      const page = await browser.newPage({ viewport: opts.viewport ?? BROWSER_DEFAULTS.viewport });
       page.on('console', (m) => {
         if (m.type() === 'error') pageErrors.push(m.text());
       });

@@ -18,6 +18,8 @@ import { migrate } from '../../sinks/timescale/migrations.js';
 import { ensurePartitions } from '../../sinks/timescale/partitions.js';
 import { hoursOf, logInvalidations, refreshRollups } from '../../sinks/timescale/rollups.js';
 
+export const SYNTHETIC_IF_NAMES = ['HundredGigE0/0/0/0', 'TenGigE0/0/0/15/3'];
+
 export interface SyntheticWallOptions {
   databaseUrl: string; // an admin connection: the wall's database is created next to it
   charts?: number; // interface-rate series (4 per device)
@@ -79,7 +81,8 @@ async function fill(pool: pg.Pool, charts: number, historyMin: number, nowMs: nu
   const series: SyntheticSeries[] = [];
   for (let n = 0; n < charts; n++) {
     const deviceId = devices[Math.floor(n / 4)]!;
-    const ifName = `eth${Math.floor((n % 4) / 2)}`;
+    // Names as long as real routers have: a title that cuts them hides which link a chart is.
+    const ifName = SYNTHETIC_IF_NAMES[Math.floor((n % 4) / 2)]!;
     const metric = n % 2 === 0 ? 'if_in_bps' : 'if_out_bps';
     const key = `${deviceId}/${metric}{ifName=${ifName}}`;
     const r = await pool.query<{ id: string }>(
@@ -122,8 +125,8 @@ async function fill(pool: pg.Pool, charts: number, historyMin: number, nowMs: nu
   await pool.query(
     `INSERT INTO anomaly_events (anomaly_id, state, series_key, device_id, metric, labels, started_at, updated_at, ended_at,
        severity, peak_severity, score, peak_score, observed, expected, lower, upper, detector, reason)
-     VALUES ($1, 'OPEN', $2, $3, 'if_out_bps', '{"ifName":"eth0"}', to_timestamp($4::float8 / 1000), to_timestamp($4::float8 / 1000), NULL,
-       'MAJOR', 'MAJOR', 0.93, 0.93, 12e6, 250e6, 140e6, 360e6, 'baseline-zscore', 'if_out_bps on eth0 12 Mb/s below expected 250 Mb/s (synthetic)')`,
+     VALUES ($1, 'OPEN', $2, $3, 'if_out_bps', '{"ifName":"HundredGigE0/0/0/0"}', to_timestamp($4::float8 / 1000), to_timestamp($4::float8 / 1000), NULL,
+       'MAJOR', 'MAJOR', 0.93, 0.93, 12e6, 250e6, 140e6, 360e6, 'baseline-zscore', 'if_out_bps on HundredGigE0/0/0/0 12 Mb/s below expected 250 Mb/s (synthetic)')`,
     [anomalyId, victim.key, victim.deviceId, startedAt],
   );
   return { devices, series, anomalyId };

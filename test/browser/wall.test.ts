@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { testEnv } from '../env.js';
 import { ensureDashboardBuilt, launchBrowser, saveScreenshot, type BrowserSession, wallCharts, waitFor, type ChartState } from './browser-fixture.js';
-import { startSyntheticWall, type SyntheticWall } from './synthetic-wall.js';
+import { SYNTHETIC_IF_NAMES, startSyntheticWall, type SyntheticWall } from './synthetic-wall.js';
 
 let wall: SyntheticWall;
 let browser: BrowserSession;
@@ -70,6 +70,46 @@ test('the wall loads: live charts advance with their bands, tiles by health, the
     assert.deepEqual(browser.pageErrors, [], 'no errors in the page');
   } finally {
     await page.close();
+  }
+});
+
+test('chart titles show the whole interface name inside their box, on a 1920×1080 and a 1280×720 wall', { timeout: 45_000 }, async () => {
+  for (const viewport of [{ width: 1920, height: 1080 }, { width: 1280, height: 720 }]) {
+    const page = await browser.newPage({ viewport });
+    try {
+      await page.goto(`${wall.url}/?token=${wall.viewerToken}`);
+      await waitFor('12 charts with their values', async () => ((await charts(page)).length === 12 && (await page.$$eval('.panel-value', (v) => v.every((e) => /\d/.test((e as HTMLElement).innerText)))) ? true : undefined), 20_000);
+      const titles = await page.$$eval('.panel', (panels) =>
+        panels.map((p) => {
+          const detail = p.querySelector<HTMLElement>('.panel-detail')!;
+          const device = p.querySelector<HTMLElement>('.panel-device')!;
+          const value = p.querySelector<HTMLElement>('.panel-value')!;
+          // No helper function here: the page would not know tsx's __name wrapper around it.
+          return {
+            key: p.getAttribute('data-series-key') ?? '',
+            text: detail.innerText,
+            fits: detail.scrollWidth <= detail.clientWidth + 1 && detail.scrollHeight <= detail.clientHeight + 1,
+            device: device.innerText,
+            deviceFits: device.scrollWidth <= device.clientWidth + 1,
+            valueFits: value.scrollWidth <= value.clientWidth + 1,
+            hover: p.getAttribute('title') ?? '',
+          };
+        }),
+      );
+      assert.equal(titles.length, 12);
+      for (const t of titles) {
+        const ifName = /ifName=([^}]+)/.exec(t.key)![1]!;
+        assert.ok(SYNTHETIC_IF_NAMES.includes(ifName));
+        assert.ok(t.text.replace(/\s+/g, '').includes(ifName), `${viewport.width}×${viewport.height}: "${t.text}" names ${ifName}`);
+        assert.ok(t.fits, `${viewport.width}×${viewport.height}: the title of ${t.key} is cut ("${t.text}")`);
+        assert.equal(t.hover, t.key, 'the full series on hover');
+        assert.ok(t.deviceFits && t.device === t.key.split('/')[0], `${viewport.width}×${viewport.height}: the device of ${t.key} shows in full ("${t.device}")`);
+        assert.ok(t.valueFits, `${viewport.width}×${viewport.height}: the value of ${t.key} is cut`);
+      }
+      await saveScreenshot(page, `wall-titles-${viewport.width}x${viewport.height}`);
+    } finally {
+      await page.close();
+    }
   }
 });
 
@@ -207,7 +247,7 @@ test('the explorer: a 7-day range reads a rollup, a drag zoom to hours reads raw
 
     // Search adds a third series to the overlay.
     await page.fill('[data-testid=series-search]', 'wall-r2/if_in');
-    const hit = page.locator('[data-testid=series-result][data-series-key="wall-r2/if_in_bps{ifName=eth0}"]');
+    const hit = page.locator('[data-testid=series-result][data-series-key="wall-r2/if_in_bps{ifName=HundredGigE0/0/0/0}"]');
     await hit.waitFor({ timeout: 10_000 });
     await hit.click();
     await page.locator('.chip').nth(2).waitFor({ timeout: 10_000 });

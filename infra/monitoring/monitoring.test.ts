@@ -115,7 +115,7 @@ async function startPrometheus(t: { after(fn: () => Promise<void>): void }, targ
 
 test('Prometheus scrapes a running pipeline; every dashboard and alert query names what the roles and the database have', { timeout: 360_000 }, async (t) => {
   // Its own registry (not the suite's): the registry is one of the roles to scrape.
-  const { pipeline, client } = await startTestPipeline(t, 'monitoring', { registryUrl: undefined, labDevices: 2 });
+  const { pipeline, client } = await startTestPipeline(t, 'monitoring', { registryUrl: undefined });
   const targets = JSON.parse(readFileSync(pipeline.scrapeTargetsFile, 'utf8')) as { targets: string[]; labels: { role: string; instance: string } }[];
   assert.deepEqual(targets.map((g) => g.labels.instance).sort(), PIPELINE_INSTANCES, 'the targets file lists every role that serves /metrics');
   assert.ok(targets.every((g) => servesMetrics(g.labels.role)));

@@ -45,6 +45,7 @@ export async function runDemo(): Promise<void> {
     });
     const token = signToken({ sub: 'wall', role: 'viewer', expiresInS: 30 * 24 * 3600 }, secret);
     say(`logs: ${join(projectRoot, '.run', 'dev', 'logs')}`);
+    say(`Prometheus targets: ${pipeline.scrapeTargets.file} (infra/monitoring/prometheus-local.yml reads it; README "Monitoring the pipeline")`);
     process.stdout.write(`\nDashboard: ${pipeline.apiUrl}/?token=${token}\nAPI token (viewer): ${token}\nPress Ctrl-C to stop everything.\n\n`);
   } catch (err) {
     logger.error('demo failed to start', { err });

@@ -50,8 +50,9 @@ export interface Pipeline {
   env: Record<string, string>;
   /** The running process of each role by name (registry, lab, processor, sink, collector-N, api). */
   roles: Map<string, RoleProcess>;
-  /** Prometheus file_sd file listing the ops address of every running role that serves /metrics. */
-  scrapeTargetsFile: string;
+  /** The Prometheus file_sd file of the run (`scrapeTargets.file`): every running role that serves
+   * /metrics; a role started beside the pipeline (startRole) joins it by passing this. */
+  scrapeTargets: ScrapeTargets;
   /** SIGKILL, no restart: a crash. */
   killRole(name: string): Promise<void>;
   /** Starts a role again with the settings it had (after a kill, or SIGTERM first if it runs). */
@@ -176,7 +177,7 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
       labUrl,
       env: base,
       roles,
-      scrapeTargetsFile: scrapeTargets.file,
+      scrapeTargets,
       async killRole(name) {
         const p = roles.get(name);
         if (!p) throw new Error(`pipeline: no role "${name}" (roles: ${[...roles.keys()].join(', ')})`);

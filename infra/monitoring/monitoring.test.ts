@@ -12,7 +12,7 @@ import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import { createLogger } from '../../common/log.js';
 import { servesMetrics } from '../../common/settings.js';
 import { SCRAPE_TARGETS_FILE } from '../../bin/scrape-targets.js';
-import { freePort, projectRoot } from '../../bin/supervisor.js';
+import { freePort, projectRoot, startRole } from '../../bin/supervisor.js';
 import { eventually } from '../../test/env.js';
 import { startTestPipeline } from '../../test/pipeline-fixture.js';
 import { findOnPath, startProcess, stopProcess, tailFile } from '../proc.js';
@@ -36,8 +36,8 @@ const localConfig = join(monitoringDir, 'prometheus-local.yml');
 const composeConfig = join(monitoringDir, 'prometheus-compose.yml');
 /** Series Prometheus makes itself for every target, not exported by a role. */
 const PROMETHEUS_OWN = new Set(['up', 'scrape_duration_seconds', 'scrape_samples_scraped']);
-/** What a test pipeline runs that serves /metrics (the lab and the inventory import do not). */
-const PIPELINE_INSTANCES = ['api', 'collector-1', 'processor', 'registry', 'sink'];
+/** What the test runs that serves /metrics (the lab and the inventory import do not). */
+const PIPELINE_INSTANCES = ['api', 'collector-1', 'notifier', 'processor', 'registry', 'sink'];
 
 function program(name: string): string {
   const path = findOnPath(name);
@@ -116,11 +116,22 @@ async function startPrometheus(t: { after(fn: () => Promise<void>): void }, targ
 test('Prometheus scrapes a running pipeline; every dashboard and alert query names what the roles and the database have', { timeout: 360_000 }, async (t) => {
   // Its own registry (not the suite's): the registry is one of the roles to scrape.
   const { pipeline, client } = await startTestPipeline(t, 'monitoring', { registryUrl: undefined });
-  const targets = JSON.parse(readFileSync(pipeline.scrapeTargetsFile, 'utf8')) as { targets: string[]; labels: { role: string; instance: string } }[];
+  // The notifier is not part of the pipeline (it needs routes): started beside it, in its targets.
+  const routesFile = join(mkdtempSync(join(tmpdir(), 'oc-notify-')), 'routes.yaml');
+  writeFileSync(routesFile, 'routes: [{ name: all, webhook: { url: "http://127.0.0.1:9/hook", secret: test-only } }]\n');
+  const notifier = await startRole({
+    name: 'notifier',
+    role: 'notifier',
+    env: { ...pipeline.env, NOTIFY_ROUTES_FILE: routesFile },
+    logDir: dirname(routesFile),
+    scrapeTargets: pipeline.scrapeTargets,
+  });
+  t.after(() => notifier.stop());
+  const targets = JSON.parse(readFileSync(pipeline.scrapeTargets.file, 'utf8')) as { targets: string[]; labels: { role: string; instance: string } }[];
   assert.deepEqual(targets.map((g) => g.labels.instance).sort(), PIPELINE_INSTANCES, 'the targets file lists every role that serves /metrics');
   assert.ok(targets.every((g) => servesMetrics(g.labels.role)));
 
-  const prometheus = await startPrometheus(t, pipeline.scrapeTargetsFile);
+  const prometheus = await startPrometheus(t, pipeline.scrapeTargets.file);
   const up = await eventually(
     'up=1 for every role',
     async () => {
@@ -184,8 +195,14 @@ test('Prometheus scrapes a running pipeline; every dashboard and alert query nam
     }
   assert.deepEqual(await missing('SELECT * FROM interface_trafic'), ['interface_trafic'], 'a wrong view name is caught');
 
-  // A role stopped on purpose leaves the targets file.
+  // What scraping costs, for the record (Prometheus measures it on every scrape).
+  for (const metric of ['scrape_samples_scraped', 'scrape_duration_seconds'])
+    t.diagnostic(`${metric}: ${(await promQuery(prometheus, metric)).data!.result.map((s) => `${s.metric.instance}=${Number(s.value[1]).toPrecision(3)}`).sort().join(' ')}`);
+
+  // A role stopped on purpose leaves the targets file; one that dies stays, and shows as down.
   await pipeline.roles.get('api')!.stop();
-  const after = JSON.parse(readFileSync(pipeline.scrapeTargetsFile, 'utf8')) as { labels: { instance: string } }[];
+  await pipeline.killRole('collector-1');
+  const after = JSON.parse(readFileSync(pipeline.scrapeTargets.file, 'utf8')) as { labels: { instance: string } }[];
   assert.deepEqual(after.map((g) => g.labels.instance).sort(), PIPELINE_INSTANCES.filter((n) => n !== 'api'));
+  await eventually('up=0 for the killed collector', async () => ((await promQuery(prometheus, 'up{instance="collector-1"} == 0')).data?.result.length === 1 ? true : undefined), 20_000, 500);
 });

@@ -1,4 +1,4 @@
-// The operations endpoints: what a port conflict says, and that /metrics serves the registry.
+// The operations endpoints: a port conflict is a coded error naming OPS_PORT, and the holder keeps serving.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startOpsServer } from './ops-server.js';

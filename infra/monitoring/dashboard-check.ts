@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 
-export const monitoringDir = join(import.meta.dirname, '.');
+export const monitoringDir = import.meta.dirname;
 export const dashboardsDir = join(monitoringDir, 'grafana', 'dashboards');
 export const DASHBOARD_FILES = ['pipeline.json', 'noc.json'];
 /** The oldest dashboard schema Grafana 11 (the compose image) reads without migrating. */

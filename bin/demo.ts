@@ -50,6 +50,7 @@ export async function runDemo(): Promise<void> {
     });
     const token = signToken({ sub: 'wall', role: 'viewer', expiresInS: 30 * 24 * 3600 }, secret);
     say(`logs: ${join(projectRoot, '.run', 'dev', 'logs')}`);
+    say(`Prometheus targets: ${pipeline.scrapeTargets.file} (infra/monitoring/prometheus-local.yml reads it; README "Monitoring the pipeline")`);
     const e = stack.endpoints;
     process.stdout.write(
       [

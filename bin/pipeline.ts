@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { kafkaSecurityEnv, type KafkaSecurityConfig } from '../common/kafka-security.js';
 import { ensureKeyFile } from '../infra/lab/lab-credentials.js';
+import { ScrapeTargets, SCRAPE_TARGETS_FILE } from './scrape-targets.js';
 import { freePort, startRole, type RoleProcess } from './supervisor.js';
 import { projectRoot } from './supervisor.js';
 
@@ -50,6 +51,9 @@ export interface Pipeline {
   env: Record<string, string>;
   /** The running process of each role by name (registry, lab, processor, sink, collector-N, api). */
   roles: Map<string, RoleProcess>;
+  /** The Prometheus file_sd file of the run (`scrapeTargets.file`): every running role that serves
+   * /metrics; a role started beside the pipeline (startRole) joins it by passing this. */
+  scrapeTargets: ScrapeTargets;
   /** SIGKILL, no restart: a crash. */
   killRole(name: string): Promise<void>;
   /** Starts a role again with the settings it had (after a kill, or SIGTERM first if it runs). */
@@ -83,6 +87,7 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
   const roles = new Map<string, RoleProcess>();
   // One credential store for the run: the lab seals its devices' credentials into it, the
   // inventory names them, the collectors resolve them, the API's admin mutations write it.
+  const scrapeTargets = new ScrapeTargets(join(o.runDir, SCRAPE_TARGETS_FILE));
   const credentialsKeyFile = join(o.runDir, 'credentials.key');
   ensureKeyFile(credentialsKeyFile);
   const base: Record<string, string> = {
@@ -103,7 +108,7 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
   };
   const launch = async (name: string) => {
     const spec = specs.get(name)!;
-    const p = await startRole({ name, role: spec.role, args: spec.args, env: { ...base, ...spec.env }, logDir, ready: spec.ready ? () => spec.ready!() : undefined, timeoutMs: 90_000 });
+    const p = await startRole({ name, role: spec.role, args: spec.args, env: { ...base, ...spec.env }, logDir, ready: spec.ready ? () => spec.ready!() : undefined, timeoutMs: 90_000, scrapeTargets });
     roles.set(name, p);
     return p;
   };
@@ -173,6 +178,7 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
       labUrl,
       env: base,
       roles,
+      scrapeTargets,
       async killRole(name) {
         const p = roles.get(name);
         if (!p) throw new Error(`pipeline: no role "${name}" (roles: ${[...roles.keys()].join(', ')})`);

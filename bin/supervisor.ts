@@ -7,6 +7,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServer } from 'node:net';
 import { withParentDeathSignal } from '../infra/proc.js';
+import { servesMetrics } from '../common/settings.js';
+import type { ScrapeTargets } from './scrape-targets.js';
 
 export const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(projectRoot, 'bin', 'opsconductor.mjs');
@@ -65,6 +67,9 @@ export async function startRole(opts: {
   logDir: string;
   ready?: (p: RoleProcess) => Promise<boolean>;
   timeoutMs?: number;
+  /** Lists the role (when it serves /metrics) once it is ready, until it is stopped. A role that
+   * dies (crash, kill) stays listed: Prometheus then sees it down, which is what it is. */
+  scrapeTargets?: ScrapeTargets;
 }): Promise<RoleProcess> {
   mkdirSync(opts.logDir, { recursive: true });
   const logFile = join(opts.logDir, `${opts.name}.log`);
@@ -89,6 +94,7 @@ export async function startRole(opts: {
     logFile,
     opsPort,
     async stop(graceMs = 15_000) {
+      opts.scrapeTargets?.delete(opts.name);
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
@@ -104,7 +110,10 @@ export async function startRole(opts: {
   const ready = opts.ready ?? (async (p: RoleProcess) => (await fetch(`http://127.0.0.1:${p.opsPort}/readyz`).catch(() => null))?.ok === true);
   const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
   while (Date.now() < deadline) {
-    if (await ready(proc).catch(() => false)) return proc;
+    if (await ready(proc).catch(() => false)) {
+      if (servesMetrics(opts.role)) opts.scrapeTargets?.set(opts.name, opts.role, opts.env.OPS_HOST ?? process.env.OPS_HOST ?? '127.0.0.1', opsPort);
+      return proc;
+    }
     if (child.exitCode !== null || child.signalCode !== null)
       throw new Error(`${opts.name} exited (${child.exitCode ?? child.signalCode}) before it was ready; log ${logFile}:\n${tail(logFile)}`);
     await new Promise((r) => setTimeout(r, 250));

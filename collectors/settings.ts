@@ -1,11 +1,11 @@
 import { hostname } from 'node:os';
 import { defineSettings } from '../common/config.js';
-import { opsSettings } from '../common/settings.js';
+import { opsSettingsFor } from '../common/settings.js';
 import { streamSettings } from '../streams/settings.js';
 
 export const collectorSettings = defineSettings({
   ...streamSettings,
-  ...opsSettings,
+  ...opsSettingsFor('collector'),
   collectorId: { kind: 'string', env: 'COLLECTOR_ID', default: `${hostname()}-${process.pid}`, defaultText: '<host>-<pid>', doc: 'name of this collector in readings and metrics' },
   groupId: { kind: 'string', env: 'COLLECTOR_GROUP', default: 'collectors', doc: 'consumer group of collectors sharing the inventory' },
   sessionTimeoutMs: { kind: 'int', env: 'COLLECTOR_SESSION_TIMEOUT_MS', default: 10_000, min: 6_000, max: 300_000, doc: 'how long before a dead collector’s devices move to the others' },

@@ -16,6 +16,7 @@ export const errorCodes = [
   'SINK_WRITE_FAILED',
   'SINK_ROW_REJECTED',
   'STACK_COMPONENT_FAILED',
+  'OPS_PORT_IN_USE', // another process holds the role's OPS_PORT (two roles of one kind on a host)
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

@@ -4,6 +4,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import client from 'prom-client';
+import { OpsError } from './errors.js';
 
 export type ReadinessCheck = () => Promise<boolean> | boolean;
 
@@ -41,7 +42,13 @@ export async function startOpsServer(opts: { host: string; port: number; ready: 
     }
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      // Ports are fixed per role by default: a second replica on one host, or another program,
+      // holds it. Say which setting moves it rather than Node's bare EADDRINUSE.
+      if (err.code === 'EADDRINUSE' || err.code === 'EACCES')
+        reject(new OpsError('OPS_PORT_IN_USE', `OPS_PORT ${opts.port} on OPS_HOST ${opts.host} cannot be bound (${err.code}): another process holds it; set OPS_PORT to a free port, or 0 for any`, { cause: err }));
+      else reject(err);
+    });
     server.listen(opts.port, opts.host, () => resolve());
   });
   return {

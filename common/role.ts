@@ -55,21 +55,26 @@ export async function runRole(opts: RoleOptions, components: Component[]): Promi
   };
 
   let ops: OpsServer | undefined;
+  let allStarted = false;
   try {
+    // Bound first: a taken OPS_PORT stops the role before it joins a consumer group or polls a
+    // device, and /healthz answers (and /readyz says "not ready") while the components start.
+    ops = await startOpsServer({
+      host: opts.opsHost,
+      port: opts.opsPort,
+      ready: async () => {
+        if (!allStarted) return false;
+        for (const c of started) if (c.ready && !(await c.ready())) return false;
+        return true;
+      },
+    });
     for (const c of components) {
       const t0 = Date.now();
       await c.start();
       started.push(c);
       logger.info('component started', { component: c.name, ms: Date.now() - t0 });
     }
-    ops = await startOpsServer({
-      host: opts.opsHost,
-      port: opts.opsPort,
-      ready: async () => {
-        for (const c of started) if (c.ready && !(await c.ready())) return false;
-        return true;
-      },
-    });
+    allStarted = true;
   } catch (err) {
     logger.error('role failed to start', { err });
     await stop();

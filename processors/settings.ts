@@ -1,10 +1,10 @@
 import { defineSettings } from '../common/config.js';
-import { opsSettings } from '../common/settings.js';
+import { opsSettingsFor } from '../common/settings.js';
 import { streamSettings } from '../streams/settings.js';
 
 export const processorSettings = defineSettings({
   ...streamSettings,
-  ...opsSettings,
+  ...opsSettingsFor('processor'),
   groupId: { kind: 'string', env: 'PROCESSOR_GROUP', default: 'processors', doc: 'consumer group of processor replicas' },
   analysisConfigFile: { kind: 'string', env: 'ANALYSIS_CONFIG_FILE', default: '', doc: 'YAML overriding the analysis defaults: scoring, lifecycle, rules (e.g. rules.opticalRxLow.sensitivityDbm), health' },
   sessionTimeoutMs: { kind: 'int', env: 'PROCESSOR_SESSION_TIMEOUT_MS', default: 30_000, min: 6_000, max: 300_000, doc: 'how long before a dead processor’s partitions move to the others' },

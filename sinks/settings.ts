@@ -1,10 +1,10 @@
 import { defineSettings } from '../common/config.js';
-import { opsSettings } from '../common/settings.js';
+import { opsSettingsFor } from '../common/settings.js';
 import { streamSettings } from '../streams/settings.js';
 
 export const sinkSettings = defineSettings({
   ...streamSettings,
-  ...opsSettings,
+  ...opsSettingsFor('sink'),
   databaseUrl: { kind: 'url', env: 'DATABASE_URL', default: 'postgres://postgres@127.0.0.1:15432/opsconductor', doc: 'PostgreSQL / TimescaleDB the sink writes to' },
   redisUrl: { kind: 'string', env: 'REDIS_URL', default: 'redis://127.0.0.1:16379', doc: 'Redis for last values per series and health per device ("off" disables it)' },
   redisKeyPrefix: { kind: 'string', env: 'SINK_REDIS_PREFIX', default: 'oc:', doc: 'prefix of every Redis key the sink writes' },

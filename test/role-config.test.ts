@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { projectRoot } from '../bin/supervisor.js';
 
@@ -46,4 +47,18 @@ test('an unknown rule in the analysis config stops the processor and names it', 
   const r = runRole('processor', { ANALYSIS_CONFIG_FILE: join(projectRoot, 'test', 'fixtures', 'bad-analysis-config.yaml') });
   assert.equal(r.code, 1);
   assert.match(r.stderr, /CONFIG_UNKNOWN_KEY.*opticalRxLo/);
+});
+
+test('a taken OPS_PORT stops the processor at once with a coded error naming OPS_PORT', { timeout: 40_000 }, async () => {
+  const holder = createServer();
+  await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+  const port = (holder.address() as AddressInfo).port;
+  try {
+    // No broker answers on port 1: the role must stop on the port before it tries Kafka.
+    const r = runRole('processor', { OPS_HOST: '127.0.0.1', OPS_PORT: String(port), KAFKA_BROKERS: '127.0.0.1:1' });
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, new RegExp(`\\[OPS_PORT_IN_USE\\] OPS_PORT ${port} on OPS_HOST 127\\.0\\.0\\.1 cannot be bound`));
+  } finally {
+    holder.close();
+  }
 });

@@ -10,6 +10,10 @@ import { startStack } from '../infra/stack.js';
 import { freePort, projectRoot, startRole } from '../bin/supervisor.js';
 import { ensureUiBuilt } from '../bin/ui-build.js';
 
+// Only the suite needs these: Chromium for the dashboard's browser tests (playwright-core),
+// Prometheus (and promtool) for the monitoring pack's tests (infra/monitoring).
+const SUITE_APT_PACKAGES = ['chromium', 'prometheus'];
+
 const testRoots = ['common', 'streams', 'schemas', 'collectors', 'processors', 'sinks', 'api', 'ui', 'infra', 'bin', 'test', 'bench'];
 
 function findTests(dir: string, out: string[] = []): string[] {
@@ -38,8 +42,7 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env):
 export async function runTests(filters: string[]): Promise<number> {
   const logger = createLogger({ role: 'test' });
   const say = (msg: string) => process.stdout.write(`# ${msg}\n`);
-  // Chromium only for the suite: the browser tests of the dashboard drive it (playwright-core).
-  await ensureInstalled({ root: projectRoot, logger, kafka: true, python: true, apt: [...DEFAULT_APT_PACKAGES, 'chromium'] });
+  await ensureInstalled({ root: projectRoot, logger, kafka: true, python: true, apt: [...DEFAULT_APT_PACKAGES, ...SUITE_APT_PACKAGES] });
 
   say('type-checking (tsc --noEmit)');
   const tsc = await run(process.execPath, [join(projectRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '-p', 'tsconfig.json']);
@@ -77,6 +80,9 @@ export async function runTests(filters: string[]): Promise<number> {
       ...process.env,
       ...env,
       OC_TEST_RUN_DIR: runDir,
+      // Roles have fixed default ops ports; test files run in parallel and start roles of one kind
+      // at once, so each takes any free port (the supervisor hands its children free ports anyway).
+      OPS_PORT: '0',
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     });
   } finally {

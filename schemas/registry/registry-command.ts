@@ -1,7 +1,10 @@
 // Entry point of the `registry` role: configuration from the environment, start, stop on signal.
 
+import { loadConfig } from '../../common/config.js';
 import { createLogger } from '../../common/log.js';
 import { kafkaSecurityFromEnv } from '../../common/kafka-security.js';
+import { collectProcessMetrics, startOpsServer } from '../../common/ops-server.js';
+import { opsSettingsFor } from '../../common/settings.js';
 import { startRegistry } from './server.js';
 
 export const registryEnvDefaults = {
@@ -37,7 +40,18 @@ export function registryConfigFromEnv(env: NodeJS.ProcessEnv) {
 export async function runRegistryCommand(env: NodeJS.ProcessEnv): Promise<void> {
   const logger = createLogger({ role: 'registry' });
   const config = registryConfigFromEnv(env);
-  const registry = await startRegistry({ ...config, logger });
+  // /metrics, /healthz, /readyz like every role (OPS_HOST, OPS_PORT; the registry reads no OC_CONFIG),
+  // bound first so that a taken port stops it before it reads the schema log.
+  const opsConfig = loadConfig(opsSettingsFor('registry'), env, '');
+  collectProcessMetrics('registry');
+  let serving = false;
+  const ops = await startOpsServer({ host: opsConfig.opsHost, port: opsConfig.opsPort, ready: () => serving });
+  const registry = await startRegistry({ ...config, logger }).catch(async (err) => {
+    await ops.close();
+    throw err;
+  });
+  serving = true;
+  logger.info('registry ops endpoints listening', { opsPort: ops.port });
   await new Promise<void>((resolve) => {
     const stop = (signal: NodeJS.Signals) => {
       logger.info('stopping on signal', { signal });
@@ -48,5 +62,7 @@ export async function runRegistryCommand(env: NodeJS.ProcessEnv): Promise<void> 
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
+  serving = false;
   await registry.close();
+  await ops.close();
 }

@@ -2,13 +2,13 @@
 import { readFileSync } from 'node:fs';
 import { defineSettings, type ConfigOf } from '../../common/config.js';
 import { OpsError } from '../../common/errors.js';
-import { opsSettings } from '../../common/settings.js';
+import { opsSettingsFor } from '../../common/settings.js';
 import { streamSettings } from '../../streams/settings.js';
 import type { SmtpOptions } from './smtp.js';
 
 export const notifySettings = defineSettings({
   ...streamSettings,
-  ...opsSettings,
+  ...opsSettingsFor('notifier'),
   routesFile: { kind: 'string', env: 'NOTIFY_ROUTES_FILE', doc: 'YAML file listing the notification routes (match → webhook / email)' },
   groupId: { kind: 'string', env: 'NOTIFY_GROUP', default: 'notifier', doc: 'consumer group of notifier replicas' },
   redisUrl: { kind: 'string', env: 'REDIS_URL', default: 'off', doc: 'Redis remembering delivered notifications across restarts ("off": in-memory only)' },

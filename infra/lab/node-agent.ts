@@ -35,7 +35,7 @@ export interface NodeAgent {
   stop(): Promise<void>;
 }
 
-export const NODE_AGENT_DEFAULTS = { maxVarBinds: 256 };
+export const NODE_AGENT_DEFAULTS = { maxVarBinds: 256, recvBufferBytes: 4 * 1024 * 1024 };
 
 const LEVELS = { noAuthNoPriv: snmp.SecurityLevel.noAuthNoPriv, authNoPriv: snmp.SecurityLevel.authNoPriv, authPriv: snmp.SecurityLevel.authPriv };
 
@@ -168,6 +168,14 @@ export async function startNodeAgent(opts: NodeAgentOptions): Promise<NodeAgent>
       resolve();
     });
   });
+  // Many managers polling at once (a collector's first interval, a bench's burst) queue more
+  // requests than the default ~200 KB receive buffer holds, and the kernel drops the rest: ask for
+  // 4 MiB (the kernel caps it at net.core.rmem_max).
+  try {
+    socket.setRecvBufferSize(NODE_AGENT_DEFAULTS.recvBufferBytes);
+  } catch (err) {
+    logger.warn('snmp agent keeps the default receive buffer', { err });
+  }
   logger.info('snmp agent answering', { endpoint: `${opts.host}:${opts.port}`, agents: opts.agents.size, v3Users: opts.v3Users.length });
 
   let stopped = false;

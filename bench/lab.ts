@@ -7,8 +7,7 @@
 // 1 interface. Returns { polls_s, snmpsim_polls_s, agent_cpu_ms_per_poll, snmpsim_cpu_ms_per_poll, errors,
 // snmpsim_errors }: CPU ms a poll says what sharding either engine over both cores could reach.
 
-import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createLogger } from '../common/log.js';
@@ -17,6 +16,7 @@ import { startLab, type Lab } from '../infra/lab/lab.js';
 import { OPTICS_PROFILES } from '../infra/lab/optics.js';
 import { findFreeUdpPort } from '../infra/lab/ports.js';
 import type { SnmpAgentEngine } from '../infra/lab/snmp-agents.js';
+import { runJsonChild } from './json-child.js';
 import { procCpuSeconds } from './proc-cpu.js';
 import type { BenchContext } from './run.js';
 
@@ -39,17 +39,6 @@ interface LoadResult {
   firstError: string | null;
   wallSeconds: number;
   cpuSeconds: number;
-}
-
-// The spec goes through a file: 2,000 targets are too long for a command line (E2BIG).
-async function runLoader(spec: unknown, specFile: string): Promise<LoadResult> {
-  await writeFile(specFile, JSON.stringify(spec));
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'bench/lab/load-loop.ts'), specFile], { cwd: projectRoot, stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!)) : reject(new Error(`lab load loop exited with ${code}`))));
-  });
 }
 
 interface EngineFigures {
@@ -76,7 +65,7 @@ async function measure(engine: SnmpAgentEngine, o: { devices: number; interfaces
       return (own.user + own.system) / 1e6;
     };
     const cpu0 = agentCpu();
-    const runs = await Promise.all(shares.map((share, i) => runLoader({ targets: share, concurrency: o.concurrency, durationMs: o.durationMs }, path.join(dataDir, `load-${i}.json`))));
+    const runs = await Promise.all(shares.map((share, i) => runJsonChild<LoadResult>('bench/lab/load-loop.ts', { targets: share, concurrency: o.concurrency, durationMs: o.durationMs }, path.join(dataDir, `load-${i}.json`))));
     const cpuSeconds = agentCpu() - cpu0;
     const polls = runs.reduce((n, r) => n + r.polls, 0);
     const errors = runs.reduce((n, r) => n + r.errors, 0);

@@ -7,7 +7,6 @@
 // Returns { polls_s, varbinds_s, cpu_s_per_10k, peer_polls_s, peer_varbinds_s, peer_cpu_s_per_10k,
 // efficiency_ratio } (ratio = peer CPU per varbind ÷ ours: above 1, we spend less CPU per varbind).
 
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,6 +16,7 @@ import { findFreeTcpPort, findFreeUdpPort } from '../infra/lab/ports.js';
 import { SNMP_AGENT_ENGINES, type SnmpAgentEngine } from '../infra/lab/snmp-agents.js';
 import { PROFILES } from '../collectors/snmp/profiles.js';
 import { projectRoot } from '../bin/supervisor.js';
+import { runJsonChild } from './json-child.js';
 import type { BenchContext } from './run.js';
 import { ensureSnmpExporter, snmpExporterConfig, startSnmpExporter, SNMP_EXPORTER_VERSION } from './snmp/snmp-exporter.js';
 
@@ -32,17 +32,6 @@ function option(args: string[], name: string, fallback: number): number {
 }
 
 const round = (n: number, digits = 4) => Number(n.toPrecision(digits));
-
-// The spec goes through a file: hundreds of targets are too long for a command line (E2BIG).
-async function runOurLoop(spec: unknown, specFile: string): Promise<{ varbinds: number; polls: number; errors: number; cpuSeconds: number; wallSeconds: number }> {
-  await writeFile(specFile, JSON.stringify(spec));
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'bench/snmp/our-poll-loop.ts'), specFile], { cwd: projectRoot, stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!)) : reject(new Error(`our poll loop exited with ${code}`))));
-  });
-}
 
 function agentOption(args: string[]): SnmpAgentEngine {
   const i = args.indexOf('--agent');
@@ -67,7 +56,7 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
   ctx.say(`snmp bench: ${o.devices} devices × ${o.interfaces} interfaces (${o.agent} agent), ${perRound} varbinds a round every ${o.intervalMs} ms for ${o.durationMs} ms each; load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   try {
     const targets = lab.devices.map((d) => ({ deviceId: d.deviceId, address: d.address, port: d.port, version: 'v2c' as const, community: d.community }));
-    const ours = await runOurLoop({ targets, intervalMs: o.intervalMs, durationMs: o.durationMs, maxRepetitions: o.maxRepetitions }, path.join(dataDir, 'our-loop.json'));
+    const ours = await runJsonChild<{ varbinds: number; polls: number; errors: number; cpuSeconds: number; wallSeconds: number }>('bench/snmp/our-poll-loop.ts', { targets, intervalMs: o.intervalMs, durationMs: o.durationMs, maxRepetitions: o.maxRepetitions }, path.join(dataDir, 'our-loop.json'));
     const ourRate = ours.varbinds / ours.wallSeconds;
     const ourPolls = (ours.polls - ours.errors) / ours.wallSeconds;
     const ourCpu10k = (ours.cpuSeconds / ours.varbinds) * 10_000;

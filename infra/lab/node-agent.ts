@@ -117,7 +117,6 @@ export async function startNodeAgent(opts: NodeAgentOptions): Promise<NodeAgent>
     return out;
   }
 
-  // A GETNEXT is a GETBULK of one repetition without non-repeaters.
   function answer(agent: AgentInternals, socket: Socket, message: RequestMessage, rinfo: unknown): void {
     const key = message.version === snmp.Version3 ? message.pdu.contextName : message.community;
     const objects = key === undefined ? undefined : opts.agents.get(key);
@@ -127,7 +126,7 @@ export async function startNodeAgent(opts: NodeAgentOptions): Promise<NodeAgent>
     const t = seconds();
     const response = pdu.getResponsePduForRequest();
     if (pdu.type === api.PduType.GetRequest) response.varbinds = oids.map((oid) => get(objects, oid, t));
-    else if (pdu.type === api.PduType.GetNextRequest) response.varbinds = getBulk(objects, oids, 0, 1, t);
+    else if (pdu.type === api.PduType.GetNextRequest) response.varbinds = getBulk(objects, oids, 0, 1, t); // one repetition, no non-repeaters
     else if (pdu.type === api.PduType.GetBulkRequest) response.varbinds = getBulk(objects, oids, pdu.nonRepeaters ?? 0, pdu.maxRepetitions ?? 0, t);
     else {
       // a read-only lab: a SET is refused naming the first varbind, as SNMPv2 agents do

@@ -32,6 +32,7 @@ const benches: Record<string, () => Promise<Bench>> = {
   kafka: () => import('./kafka.js'),
   processor: () => import('./processor.js'),
   snmp: () => import('./snmp.js'),
+  lab: () => import('./lab.js'),
   nab: () => import('./nab.js'),
   sink: () => import('./sink.js'),
   api: () => import('./api.js'),

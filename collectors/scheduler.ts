@@ -21,6 +21,7 @@ export function nextDue(now: number, phase: number, intervalMs: number): number 
 
 interface Entry<T> {
   item: T;
+  phase: number; // phaseOf(id): a SHA-1 per poll cost ~1.5 % of a collector's CPU when recomputed at every turn
   timer?: NodeJS.Timeout;
   running: boolean;
   lastFired?: number;
@@ -47,7 +48,7 @@ export class PollScheduler<T> {
       e.item = item;
       return;
     }
-    const entry: Entry<T> = { item, running: false };
+    const entry: Entry<T> = { item, phase: phaseOf(id, this.opts.intervalMs), running: false };
     this.entries.set(id, entry);
     this.arm(id, entry, true);
     scheduled.set({ protocol: this.opts.protocol }, this.entries.size);
@@ -85,7 +86,7 @@ export class PollScheduler<T> {
     if (this.stopped) return;
     const { intervalMs } = this.opts;
     const now = Date.now();
-    const phase = phaseOf(id, intervalMs);
+    const { phase } = entry;
     let due = nextDue(now + 1, phase, intervalMs);
     if (adopted) due = Math.min(due, now + (phase % Math.max(1, Math.floor(intervalMs / 2))));
     else if (entry.lastFired !== undefined && due - entry.lastFired < intervalMs / 2) due += intervalMs;

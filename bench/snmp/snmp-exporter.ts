@@ -3,9 +3,10 @@
 // interfaces profile, and driven by HTTP scrapes of /snmp?target=…&module=…&auth=….
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PROFILES, SYS_UPTIME } from '../../collectors/snmp/profiles.js';
+import { procCpuSeconds } from '../proc-cpu.js';
 
 export const SNMP_EXPORTER_VERSION = 'v0.28.0';
 
@@ -52,8 +53,6 @@ export interface SnmpExporterProcess {
   stop(): Promise<void>;
 }
 
-const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
-
 export async function startSnmpExporter(bin: string, configFile: string, port: number): Promise<SnmpExporterProcess> {
   const child: ChildProcess = spawn(bin, [`--config.file=${configFile}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=error'], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
@@ -68,11 +67,7 @@ export async function startSnmpExporter(bin: string, configFile: string, port: n
   return {
     url,
     pid: child.pid!,
-    cpuSeconds() {
-      const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields from #3 (state) on
-      return (Number(fields[11]) + Number(fields[12])) / CLK_TCK; // #14 utime, #15 stime
-    },
+    cpuSeconds: () => procCpuSeconds(child.pid!),
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

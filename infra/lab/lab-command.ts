@@ -2,6 +2,7 @@
 //
 // LAB_DEVICES (4)  LAB_INTERFACES (8)  LAB_SEED (1)  LAB_SNMP_PORT (11161)  LAB_HTTP_PORT (18090)
 // LAB_DATA_DIR (.run/lab)  LAB_SNMP_HOST (127.0.0.1)  LAB_RECORDED_WALKS (linux-full-walk,winxp-full-walk);
+// LAB_SNMP_AGENT (snmpsim | node: the in-process agent, for labs beyond ~30 polls/s);
 // snmpsim comes from the venv at .cache/venv. LAB_NETBOX_PORT (unset: none) serves the lab's devices
 // from a NetBox simulator (token LAB_NETBOX_TOKEN, default below) for `inventory sync-netbox`.
 
@@ -12,6 +13,7 @@ import { labSnmpCredentialName, openLabCredentialStore } from './lab-credentials
 import { startNetboxSim, type NetboxSim } from './netbox-sim.js';
 import { OPTICS_PROFILES } from './optics.js';
 import { resolveAdvertisedAddress } from './advertised-address.js';
+import { SNMP_AGENT_ENGINES, type SnmpAgentEngine } from './snmp-agents.js';
 
 export const LAB_COMMAND_DEFAULTS = {
   devices: 4,
@@ -52,6 +54,12 @@ function intFromEnv(env: NodeJS.ProcessEnv, key: string, fallback: number, min: 
   return value;
 }
 
+function engineFromEnv(env: NodeJS.ProcessEnv): SnmpAgentEngine {
+  const raw = env.LAB_SNMP_AGENT || 'snmpsim';
+  if (!(SNMP_AGENT_ENGINES as string[]).includes(raw)) throw Object.assign(new Error(`LAB_SNMP_AGENT=${raw} is not one of ${SNMP_AGENT_ENGINES.join(', ')}`), { code: 'LAB_CONFIG', canRetry: false });
+  return raw as SnmpAgentEngine;
+}
+
 export async function runLabCommand(env: NodeJS.ProcessEnv): Promise<void> {
   const logger = createLogger({ role: 'lab' });
   const root = process.cwd();
@@ -67,6 +75,7 @@ export async function runLabCommand(env: NodeJS.ProcessEnv): Promise<void> {
     snmpHost: env.LAB_SNMP_HOST || LAB_COMMAND_DEFAULTS.snmpHost,
     advertisedAddress: resolveAdvertisedAddress(env.LAB_ADVERTISED_ADDRESS),
     snmpPort: intFromEnv(env, 'LAB_SNMP_PORT', LAB_COMMAND_DEFAULTS.snmpPort, 1, 65_535),
+    snmpAgent: engineFromEnv(env),
     httpPort: intFromEnv(env, 'LAB_HTTP_PORT', LAB_COMMAND_DEFAULTS.httpPort, 0, 65_535),
     venvBin: path.join(root, LAB_COMMAND_DEFAULTS.venvBin),
     recordedWalks: env.LAB_RECORDED_WALKS === undefined ? [...LAB_COMMAND_DEFAULTS.recordedWalks] : env.LAB_RECORDED_WALKS.split(',').map((s) => s.trim()).filter(Boolean),

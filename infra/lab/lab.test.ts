@@ -97,7 +97,7 @@ test('the lab serves its devices over SNMP and HTTP, writes its inventory, and c
   } finally {
     await lab.close();
   }
-  assert.equal(alive(lab.snmpsimPid), false, 'snmpsim stopped');
+  assert.equal(alive(lab.snmpsimPid!), false, 'snmpsim stopped');
   await assert.rejects(fetch(`${lab.url}/healthz`));
   await rm(dataDir, { recursive: true, force: true });
 });

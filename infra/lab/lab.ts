@@ -1,12 +1,13 @@
-// The simulated device lab: N devices planned from a seed, served by one snmpsim process on one
-// UDP endpoint (each device is a v2c community there, and an SNMPv3 context for the lab's v3
-// users), a small HTTP control API, and an inventory file that points the collectors at it.
+// The simulated device lab: N devices planned from a seed, served on one UDP endpoint (each device
+// is a v2c community there, and an SNMPv3 context for the lab's v3 users) by one snmpsim process
+// or by the in-process agent (snmp-agents.ts), a small HTTP control API, and an inventory file
+// that points the collectors at it.
 // Optionally the recorded walks that ship with snmpsim (real Linux / Windows agents) are served
 // too, under the communities "recorded/<name>": devices nobody here modelled.
 //
 // <dataDir>/snmprec/<community>.snmprec   one data file per device (rewritten at every start)
 // <dataDir>/snmprec/recorded/<name>.snmprec  copies of snmpsim's recorded walks, when asked for
-// <dataDir>/cache/                         snmpsim's indices
+// <dataDir>/cache/                         snmpsim's indices (snmpsim engine)
 // <dataDir>/snmpsim.log                    the simulator's own log (read it when a start fails)
 // <dataDir>/inventory.yaml                 the devices as Device records, naming their credentials
 // <dataDir>/credentials.enc.json, .key      the credentials, when no store was given (lab-credentials.ts)
@@ -20,7 +21,8 @@ import { labSnmpCredentials, writeLabInventory } from './inventory-file.js';
 import { openLabCredentialStore, type LabCredentialStore } from './lab-credentials.js';
 import type { PlatformId } from './platforms.js';
 import { renderSnmprec } from './snmprec.js';
-import { startSnmpsim, venvHasPythonModule } from './snmpsim-process.js';
+import { venvHasPythonModule } from './snmpsim-process.js';
+import { startSnmpAgents, type SnmpAgentEngine } from './snmp-agents.js';
 import { portOptics, type PortOptics } from './optics.js';
 import { LAB_V3_USERS, type LabV3User } from './v3-users.js';
 import { startProtocolLabs, type ProtocolLabs } from './protocol-labs.js';
@@ -35,6 +37,8 @@ export interface LabOptions {
   /** The address collectors use for the agents, when it is not snmpHost (0.0.0.0 in a container). */
   advertisedAddress?: string;
   snmpPort: number;
+  /** Who answers SNMP: snmpsim (default; pysnmp's USM, ~32 polls/s) or the in-process agent (hundreds). */
+  snmpAgent?: SnmpAgentEngine;
   httpPort: number; // 0 picks a free port (see Lab.url)
   httpHost?: string;
   venvBin: string;
@@ -89,7 +93,8 @@ export interface Lab {
   recorded: LabRecordedAgent[];
   v3Users: LabV3User[];
   url: string; // control API base URL
-  snmpsimPid: number;
+  snmpAgent: SnmpAgentEngine;
+  snmpsimPid: number | null; // null when the in-process agent answers
   /** The store holding the credentials the inventory names, and the lab's own key file when it made one. */
   credentials: { file: string; keyFile: string | null };
   /** Where a collector reaches the MCP simulator, when it runs (also in <dataDir>/mcp.json). */
@@ -169,32 +174,31 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
   const address = opts.advertisedAddress ?? snmpHost;
   const devices = plans.map((p) => toLabDevice(p, address, opts.snmpPort));
   const recorded = await copyRecordedWalks(venvBin, recordsDir, opts.recordedWalks ?? [], address, opts.snmpPort);
+  const engine = opts.snmpAgent ?? 'snmpsim';
   let v3Users = opts.v3Users ?? LAB_V3_USERS;
-  if (!opts.v3Users && !venvHasPythonModule(venvBin, 'cryptography')) {
+  if (engine === 'snmpsim' && !opts.v3Users && !venvHasPythonModule(venvBin, 'cryptography')) {
     logger.warn('python package "cryptography" missing from the venv: the lab serves no SNMPv3 authPriv users', { venvBin });
     v3Users = v3Users.filter((u) => u.level !== 'authPriv');
   }
 
-  const startAgents = () =>
-    startSnmpsim({
-      venvBin,
-      recordsDir,
-      cacheDir,
-      logFile,
-      host: snmpHost,
-      port: opts.snmpPort,
-      probeCommunity: devices[0].community,
-      readyTimeoutMs: opts.readyTimeoutMs,
-      v3Users,
-      logger,
-    });
-  let snmpsim = await startAgents();
-  // The SNMP agents' reboot scenario: restarting snmpsim restarts every counter from its initial
-  // value and sysUpTime from zero, as a power cycle of the simulated devices would.
+  const agents = await startSnmpAgents({
+    engine,
+    venvBin,
+    recordsDir,
+    communities: [...devices.map((d) => d.community), ...recorded.map((r) => r.community)],
+    cacheDir,
+    logFile,
+    host: snmpHost,
+    port: opts.snmpPort,
+    readyTimeoutMs: opts.readyTimeoutMs,
+    v3Users,
+    logger,
+  });
+  // The SNMP agents' reboot scenario: every counter restarts from its initial value and sysUpTime
+  // with it, as a power cycle of the simulated devices would.
   const rebootAgents = async () => {
-    await snmpsim.stop();
-    snmpsim = await startAgents();
-    logger.info('snmp agents rebooted (counters and sysUpTime restarted)', { pid: snmpsim.pid });
+    await agents.reboot();
+    logger.info('snmp agents rebooted (counters and sysUpTime restarted)', { engine, pid: agents.pid });
     return { applied: ['snmp agents rebooted'] };
   };
   let api: ControlApi;
@@ -212,23 +216,23 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
         return protocols.scenario(kind, body);
       },
     };
-    api = await startControlApi({ host: opts.httpHost ?? LAB_DEFAULTS.httpHost, port: opts.httpPort, devices: () => devices, healthy: () => snmpsim.running(), protocols: scenarios, logger });
+    api = await startControlApi({ host: opts.httpHost ?? LAB_DEFAULTS.httpHost, port: opts.httpPort, devices: () => devices, healthy: () => agents.running(), protocols: scenarios, logger });
     await credentials.store.putAll({ ...labSnmpCredentials(devices), ...protocols?.credentials() }); // before the inventory that names them
     await writeLabInventory(path.join(dataDir, 'inventory.yaml'), devices, Date.now(), protocols?.labelsFor);
     if (protocols?.mcp) await writeFile(path.join(dataDir, 'mcp.json'), JSON.stringify(protocols.mcp), { mode: 0o600 });
   } catch (err) {
     await protocols?.close();
-    await snmpsim.stop();
+    await agents.stop();
     throw err;
   }
-  logger.info('lab started', { devices: devices.length, snmp: `${snmpHost}:${opts.snmpPort}`, url: api.url, dataDir });
+  logger.info('lab started', { devices: devices.length, snmp: `${snmpHost}:${opts.snmpPort}`, snmpAgent: engine, url: api.url, dataDir });
 
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
       await api.close();
       await protocols?.close();
-      await snmpsim.stop();
+      await agents.stop();
       logger.info('lab stopped');
     })());
   return {
@@ -237,8 +241,9 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
     v3Users,
     credentials: { file: credentials.file, keyFile: credentials.keyFile },
     url: api.url,
+    snmpAgent: engine,
     get snmpsimPid() {
-      return snmpsim.pid;
+      return agents.pid;
     },
     mcp: protocols?.mcp ?? null,
     close,

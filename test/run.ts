@@ -10,7 +10,7 @@ import { startStack } from '../infra/stack.js';
 import { freePort, projectRoot, startRole } from '../bin/supervisor.js';
 import { ensureUiBuilt } from '../bin/ui-build.js';
 
-const testRoots = ['common', 'streams', 'schemas', 'collectors', 'processors', 'sinks', 'api', 'ui', 'infra', 'bin', 'test', 'bench'];
+const testRoots = ['common', 'streams', 'schemas', 'devices', 'credentials', 'storage', 'collectors', 'processors', 'sinks', 'api', 'ui', 'infra', 'bin', 'test', 'bench'];
 
 function findTests(dir: string, out: string[] = []): string[] {
   let entries;

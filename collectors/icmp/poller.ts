@@ -14,7 +14,7 @@ import { icmpConfigError, type IcmpError } from './errors.js';
 import { parseFpingReport } from './fping-output.js';
 import { runFping, type FpingSettings } from './fping-run.js';
 import { icmpPollerMetrics } from './metrics.js';
-import { rttStats } from './rtt-stats.js';
+import { rttStats } from '../../devices/rtt-stats.js';
 import type { IcmpTarget, RawIcmpProbe } from './types.js';
 
 export type { IcmpTarget, RawIcmpProbe } from './types.js';

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { MetricBatch, RawIcmpProbe } from '../../schemas/types.js';
-import { rttStats } from '../../collectors/icmp/rtt-stats.js';
+import { rttStats } from '../../devices/rtt-stats.js';
 import { lossPercent } from '../rules/rules.js';
 import { healthDefaults } from '../health/settings.js';
 import { rulesDefaults } from '../rules/settings.js';

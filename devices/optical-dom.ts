@@ -1,5 +1,6 @@
-// Optical DOM readings → dBm. Pure functions over the raw values of the optics-* profiles, for the
-// normaliser (and tests). Units, from the MIBs:
+// Optical DOM readings → dBm. Pure functions over the raw values of the optics-* profiles
+// (collectors/snmp/profiles.ts), for the normaliser and the collector's tests: device knowledge
+// that belongs to neither stage, so both import it from here. Units, from the MIBs:
 // - ENTITY-SENSOR-MIB (RFC 3433) and CISCO-ENTITY-SENSOR-MIB share the encoding:
 //   value × 10^(3·(scale − 9)) (scale is an SI prefix enum: yocto(1) … units(9) … yotta(17)),
 //   divided by 10^precision when precision is 1..9 (decimal places of a fixed-point number);
@@ -9,7 +10,7 @@
 // - JUNIPER-DOM-MIB: jnxDomCurrentRxLaserPower / jnxDomCurrentTxLaserOutputPower in 0.01 dBm.
 // - WWP-LEOS-PORT-XCVR-MIB (Ciena SAOS): wwpLeosPortXcvrRx/TxDbmPower in dBm × 10000.
 
-import type { RawSnmpPoll } from './types.js';
+import type { RawSnmpPoll } from '../schemas/types.js';
 
 export const SENSOR_TYPE = { other: 1, watts: 6, dBm: 14 } as const; // 14 exists in Cisco's SensorDataType only
 const SCALE_UNITS = 9;

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { cienaXcvrDbm, entitySensorDbm, entitySensorValue, juniperDomDbm, opticalLevels, wattsToDbm } from './optical-dom.js';
-import type { RawSnmpPoll, SnmpValue } from './types.js';
+import type { RawSnmpPoll, SnmpValue } from '../schemas/types.js';
 
 const close = (a: number | null, b: number, eps = 1e-9) => assert.ok(a !== null && Math.abs(a - b) < eps, `${a} ≉ ${b}`);
 

@@ -1,17 +1,19 @@
-// SSH: captures built from the collectors' own parsers over their golden CLI fixtures
-// (collectors/ssh/fixtures), so the shapes are the ones the poller publishes.
+// SSH capture → metrics across both stages: captures built from the collector's own parsers over
+// their golden CLI fixtures (collectors/ssh/fixtures), so the shapes are the ones the poller
+// publishes, normalised by processors/normalize/ssh.ts. Here, not in processors/, because it
+// imports both stages.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { parseXrOptics } from '../../collectors/ssh/parsers/iosxr.js';
-import { parseJunosOptics, parseJunosTerse } from '../../collectors/ssh/parsers/junos.js';
-import { parseSaosPortShow, parseSaosXcvrDiagnostics } from '../../collectors/ssh/parsers/saos.js';
-import type { MetricBatch, ParsedValue, RawSshCapture } from '../../schemas/types.js';
-import { isOpticalRx } from '../rules/rules.js';
-import { normalizeSnmpOptics } from './optics.js';
-import { normalizeSsh, sshPortLabel } from './ssh.js';
+import { parseXrOptics } from '../collectors/ssh/parsers/iosxr.js';
+import { parseJunosOptics, parseJunosTerse } from '../collectors/ssh/parsers/junos.js';
+import { parseSaosPortShow, parseSaosXcvrDiagnostics } from '../collectors/ssh/parsers/saos.js';
+import type { MetricBatch, ParsedValue, RawSshCapture } from '../schemas/types.js';
+import { isOpticalRx } from '../processors/rules/rules.js';
+import { normalizeSnmpOptics } from '../processors/normalize/optics.js';
+import { normalizeSsh, sshPortLabel } from '../processors/normalize/ssh.js';
 
-const fixture = (name: string) => readFileSync(new URL(`../../collectors/ssh/fixtures/${name}`, import.meta.url), 'utf8');
+const fixture = (name: string) => readFileSync(new URL(`../collectors/ssh/fixtures/${name}`, import.meta.url), 'utf8');
 function capture(platform: string, command: string, values: ParsedValue[], error: RawSshCapture['error'] = null): RawSshCapture {
   return { deviceId: 'lab-j1', collectorId: 'c1', platform, command, capturedAt: 1_763_900_000_000, durationMs: 230, output: error ? null : '...', values, error };
 }

@@ -1,8 +1,9 @@
 // Summary statistics of one run's round-trip times. Jitter is the mean absolute difference of
 // consecutive RTTs among the replies received, in sending order (RFC 3550's |D(i-1,i)| without
-// its 1/16 smoothing: over a short burst a plain mean is the honest figure).
+// its 1/16 smoothing: over a short burst a plain mean is the honest figure). The ICMP collector
+// computes them and the normaliser's tests build probes with them, so they live outside both.
 
-import type { RawIcmpProbe } from '../../schemas/types.js';
+import type { RawIcmpProbe } from '../schemas/types.js';
 
 /** The summary fields of a RawIcmpProbe. */
 export type RttStats = Pick<RawIcmpProbe, 'sent' | 'received' | 'rttMinMs' | 'rttAvgMs' | 'rttMaxMs' | 'jitterMs'>;

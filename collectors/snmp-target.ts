@@ -6,8 +6,8 @@
 import { isIP } from 'node:net';
 import client from 'prom-client';
 import type { Device } from '../schemas/types.js';
-import type { CredentialLookup } from './credentials/credential-store.js';
-import { credentialRefProblem } from './credentials/credential-refs.js';
+import type { CredentialLookup } from '../credentials/credential-store.js';
+import { credentialRefProblem } from '../credentials/credential-refs.js';
 import type { SnmpTarget } from './snmp/types.js';
 
 export type TargetResult = { ok: true; target: SnmpTarget } | { ok: false; code: string; message: string };

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { parse } from 'yaml';
 import type { Device } from '../../schemas/types.js';
-import { inventorySecretProblem } from '../credentials/credential-refs.js';
+import { inventorySecretProblem } from '../../credentials/credential-refs.js';
 import { sshPortsOf } from '../ssh/target.js';
 
 export interface InventoryProblem {

@@ -15,7 +15,7 @@ import { NO_LIGHT_DBM } from '../../infra/lab/optics.js';
 import { OPTICS_PROFILES } from '../../infra/lab/optics.js';
 import { findFreeUdpPort } from '../../infra/lab/ports.js';
 import { LAB_V3_USERS, labV3User } from '../../infra/lab/v3-users.js';
-import type { SnmpV3Credential } from '../credentials/credential-types.js';
+import type { SnmpV3Credential } from '../../credentials/credential-types.js';
 import { opticalLevels } from '../../devices/optical-dom.js';
 import { createSnmpPoller, type SnmpPoller } from './poller.js';
 import { PROFILES } from './profiles.js';

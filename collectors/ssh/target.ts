@@ -1,7 +1,7 @@
 // From an inventory device to an SSH target. The inventory carries SSH access in labels until
 // the Device schema grows an ssh section:
 //   ssh.credential  name of a stored credential of kind ssh-password or ssh-key, resolved from the
-//                   encrypted store (collectors/credentials); a secret written into the label
+//                   encrypted store (credentials/); a secret written into the label
 //                   ("login:<user>:<password>", the old local-run form) is refused
 //                   (INVENTORY_SECRET_LITERAL): labels are read by every API viewer
 //   ssh.port        default 22
@@ -15,8 +15,8 @@ import { isIP } from 'node:net';
 import client from 'prom-client';
 import type { Logger } from '../../common/log.js';
 import type { Device } from '../../schemas/types.js';
-import type { CredentialLookup } from '../credentials/credential-store.js';
-import { credentialRefProblem } from '../credentials/credential-refs.js';
+import type { CredentialLookup } from '../../credentials/credential-store.js';
+import { credentialRefProblem } from '../../credentials/credential-refs.js';
 import { platformOf, refusedPortName } from './platforms.js';
 import type { SshTarget } from './types.js';
 

@@ -1,5 +1,6 @@
 // The credential store: sealed at rest, opened only with the right key and under the right name,
-// resolved by the SNMP target builder, and no secret in any error message or log line.
+// and no secret in any error message or log line. How the collector resolves names through it is
+// collectors/snmp-target-credentials.test.ts.
 
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
@@ -7,14 +8,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import { createLogger } from '../../common/log.js';
-import type { Device } from '../../schemas/types.js';
-import { eventually } from '../../test/env.js';
-import { createSnmpTargetResolver, snmpTargetOf } from '../snmp-target.js';
 import { generateCredentialKey, loadCredentialKey, parseKey } from './credential-key.js';
 import { CredentialStore } from './credential-store.js';
 import { openCredentialStoreFromEnv } from './open-store.js';
-import { runCredentialsCommand } from './credentials-command.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'oc-cred-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -22,13 +18,6 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 const SECRETS = ['s3cret-community-XYZ', 'auth-passphrase-QQQ', 'priv-passphrase-WWW', 'ssh-password-EEE', 'mcp-password-RRR'];
 const v3 = { kind: 'snmp-v3', user: 'noc', authProtocol: 'sha256', authKey: SECRETS[1], privProtocol: 'aes', privKey: SECRETS[2] };
 
-function device(credential: string, version: 'v2c' | 'v3' = 'v2c', address = '127.0.0.1'): Device {
-  return {
-    deviceId: 'r1', hostname: 'r1', address, site: 's', role: 'core', platform: 'p', vendor: 'v', status: 'active', tags: [], labels: {},
-    snmp: { version, port: 161, credential, profiles: ['system'], context: 'ctx-1', timeoutMs: 700, retries: 3 },
-    updatedAt: 0,
-  };
-}
 
 test('put/get round trip; the file holds no secret, user or kind in clear, and is mode 0600', async () => {
   const key = Buffer.from(generateCredentialKey(), 'base64');
@@ -105,50 +94,6 @@ test('keys: from OC_CREDENTIALS_KEY or a key file; bad or missing keys are coded
   assert.equal(openCredentialStoreFromEnv({ OC_CREDENTIALS_FILE: path.join(dir, 'absent.json') }).enabled, false);
 });
 
-test('snmpTargetOf resolves names (v2c, v3 with context and per-device timing), refuses a community written into the record, and codes every failure without a secret', async () => {
-  const key = Buffer.from(generateCredentialKey(), 'base64');
-  const store = CredentialStore.open(path.join(dir, 'd.json'), key);
-  await store.put('lab-community', { kind: 'snmp-community', community: SECRETS[0] });
-  await store.put('core-v3', v3);
-
-  const lines: string[] = [];
-  const write = process.stderr.write.bind(process.stderr);
-  process.stderr.write = ((chunk: string | Uint8Array) => {
-    lines.push(String(chunk));
-    return true;
-  }) as typeof process.stderr.write;
-  try {
-    const logger = createLogger({ test: 'credentials' }, 'debug');
-    const v2 = snmpTargetOf(device('lab-community'), store);
-    assert.ok(v2.ok && v2.target.version === 'v2c' && v2.target.community === SECRETS[0] && v2.target.timeoutMs === 700 && v2.target.retries === 3);
-    const three = snmpTargetOf(device('core-v3', 'v3'), store);
-    assert.ok(three.ok && three.target.version === 'v3');
-    assert.deepEqual(three.target, { deviceId: 'r1', address: '127.0.0.1', port: 161, timeoutMs: 700, retries: 3, version: 'v3', user: 'noc', authProtocol: 'sha256', authKey: SECRETS[1], privProtocol: 'aes', privKey: SECRETS[2], context: 'ctx-1' });
-    const literal = snmpTargetOf(device(`community:${SECRETS[0]}`), store);
-    assert.ok(!literal.ok && literal.code === 'INVENTORY_SECRET_LITERAL' && !literal.message.includes(SECRETS[0]), 'a community in clear is not used');
-
-    const failures = [
-      snmpTargetOf(device('nobody'), store),
-      snmpTargetOf(device('core-v3', 'v2c'), store),
-      snmpTargetOf(device('lab-community', 'v3'), store),
-      snmpTargetOf(device('core-v3', 'v3', 'not-an-ip'), store),
-      snmpTargetOf(device('core-v3', 'v3'), CredentialStore.open(store.file, Buffer.from(generateCredentialKey(), 'base64'))),
-    ];
-    assert.deepEqual(failures.map((f) => (f.ok ? 'ok' : f.code)), ['CREDENTIAL_UNKNOWN', 'CREDENTIAL_MISMATCH', 'CREDENTIAL_MISMATCH', 'INVENTORY_BAD_ADDRESS', 'CREDENTIAL_DECRYPT_FAILED']);
-    for (const f of failures) if (!f.ok) logger.warn('device cannot be polled over SNMP', { deviceId: 'r1', code: f.code, reason: f.message });
-    try {
-      await store.put('bad', { ...v3, authKey: 'short' });
-    } catch (err) {
-      logger.error('credential rejected', { err });
-    }
-  } finally {
-    process.stderr.write = write;
-  }
-  const log = lines.join('');
-  assert.ok(log.includes('CREDENTIAL_UNKNOWN') && log.includes('CREDENTIAL_DECRYPT_FAILED'), 'the failures were logged');
-  for (const s of SECRETS) assert.ok(!log.includes(s), `secret ${s} appeared in the log`);
-});
-
 // ---- several writers, and readers that keep running (security issue 15, item 9) ----
 
 const STORE_MODULE = path.join(import.meta.dirname, 'credential-store.ts');
@@ -187,28 +132,6 @@ test('lost update: two writer processes putting at the same time keep every entr
   const names = CredentialStore.open(file, Buffer.from(key, 'base64')).names();
   assert.equal(names.length, 80, `entries lost: ${80 - names.length}`);
   assert.equal(existsSync(`${file}.lock`), false, 'the lock is released');
-});
-
-test('a running reader (a collector) sees a credential put after it opened the store, without a restart', { timeout: 10_000 }, async () => {
-  const key = generateCredentialKey();
-  const env = { OC_CREDENTIALS_KEY: key, OC_CREDENTIALS_FILE: path.join(dir, 'reload.json') };
-  await runCredentialsCommand(['put', 'edge-v2'], env, () => undefined, async () => JSON.stringify({ kind: 'snmp-community', community: 'first' }));
-  const collector = openCredentialStoreFromEnv(env).store; // as the collector role opens it at start
-  const resolve = createSnmpTargetResolver({ credentials: collector, logger: createLogger({ test: 'reload' }, 'error') });
-  const dev = { ...device('core-late'), deviceId: 'late' };
-  assert.equal(resolve(dev), null, 'not in the store yet');
-
-  await runCredentialsCommand(['put', 'core-late'], env, () => undefined, async () => JSON.stringify({ kind: 'snmp-community', community: 'added-later' }));
-  const target = await eventually('the collector resolves the new credential', () => resolve(dev) ?? undefined, 5_000, 100);
-  assert.equal(target.version === 'v2c' && target.community, 'added-later');
-
-  await runCredentialsCommand(['put', 'core-late'], env, () => undefined, async () => JSON.stringify({ kind: 'snmp-community', community: 'rotated' }));
-  await eventually('the collector uses the rotated community', () => {
-    const t = resolve(dev);
-    return t?.version === 'v2c' && t.community === 'rotated' ? t : undefined;
-  }, 5_000, 100);
-  await runCredentialsCommand(['delete', 'core-late'], env, () => undefined);
-  await eventually('the collector stops using a deleted credential', () => (resolve(dev) === null ? true : undefined), 5_000, 100);
 });
 
 test('store lock: a live holder makes a writer wait (coded after the timeout); a dead holder’s lock is taken over', async () => {

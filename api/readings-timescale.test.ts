@@ -3,8 +3,8 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { migrate } from '../sinks/timescale/migrations.js';
-import { openTimescalePGlite } from '../sinks/timescale/pglite-queryable.js';
+import { migrate } from '../storage/migrations.js';
+import { openTimescalePGlite } from '../test/pglite-queryable.js';
 import { queryReadings } from './readings/readings-query.js';
 
 const DAY = 86_400_000;

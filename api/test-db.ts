@@ -5,8 +5,8 @@
 
 import pg from 'pg';
 import { createTestDatabase as createScratchDatabase } from '../test/pg-db.js';
-import { migrate } from '../sinks/timescale/migrations.js';
-import { hoursOf, logInvalidations, refreshRollups } from '../sinks/timescale/rollups.js';
+import { migrate } from '../storage/migrations.js';
+import { hoursOf, logInvalidations, refreshRollups } from '../storage/rollups.js';
 import { testEnv } from '../test/env.js';
 
 const DAY_MS = 86_400_000;

@@ -22,8 +22,8 @@ import { signToken } from '../api/auth/jwt.js';
 import { rollupBucketSql } from '../api/readings/readings-query.js';
 import { bucketPlan } from '../api/readings/tiers.js';
 import { buildApiServer } from '../api/server.js';
-import { migrate } from '../sinks/timescale/migrations.js';
-import { hoursOf, logInvalidations, refreshRollups } from '../sinks/timescale/rollups.js';
+import { migrate } from '../storage/migrations.js';
+import { hoursOf, logInvalidations, refreshRollups } from '../storage/rollups.js';
 import { projectRoot } from '../bin/supervisor.js';
 import type { BenchContext } from './run.js';
 

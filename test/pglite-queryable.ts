@@ -1,7 +1,7 @@
 // Test support: PGlite (TimescaleDB 2.23 compiled to WASM, in-process) behind the Queryable
 // interface the migrations and rollup code use, so the TimescaleDB DDL and queries run against
 // TimescaleDB itself without a server. Multi-statement SQL without parameters goes through exec.
-import type { Queryable } from './migrations.js';
+import type { Queryable } from '../storage/migrations.js';
 
 export interface PGliteLike {
   query(sql: string, params?: unknown[]): Promise<{ rows: unknown[]; affectedRows?: number }>;

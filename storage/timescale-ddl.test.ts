@@ -6,9 +6,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { migrate, migrations } from './migrations.js';
 import { hypertablePolicySql } from './ddl-hypertable.js';
-import { openTimescalePGlite } from './pglite-queryable.js';
+import { openTimescalePGlite } from '../test/pglite-queryable.js';
 import { STORAGE_POLICY_DEFAULTS } from './storage-policy.js';
-import { assertRollupsMatchRaw, tiers } from './rollup-check.js';
+import { assertRollupsMatchRaw, tiers } from '../test/rollup-check.js';
 
 const DAY_MS = 86_400_000;
 

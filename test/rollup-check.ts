@@ -1,9 +1,9 @@
 // Test support: each rollup tier next to the same aggregate computed straight from raw points,
 // for tests of both layouts. Rows are compared bucket by bucket; avg within float rounding.
 import assert from 'node:assert/strict';
-import type { Queryable } from './migrations.js';
+import type { Queryable } from '../storage/migrations.js';
+import { BUCKET_ORIGIN } from '../storage/rollups.js';
 
-const ORIGIN = `TIMESTAMPTZ '2000-01-01 00:00:00+00'`;
 export const tiers = [
   ['metric_points_5m', '5 minutes'],
   ['metric_points_1h', '1 hour'],
@@ -21,7 +21,7 @@ export async function assertRollupsMatchRaw(db: Queryable, label: string): Promi
     const raw = norm(
       (
         await db.query(`
-          SELECT series_id, date_bin(INTERVAL '${width}', ts, ${ORIGIN}) AS bucket, min(value) AS min, max(value) AS max,
+          SELECT series_id, date_bin(INTERVAL '${width}', ts, ${BUCKET_ORIGIN}) AS bucket, min(value) AS min, max(value) AS max,
                  avg(value) AS avg, (array_agg(value ORDER BY ts DESC))[1] AS last, count(*) AS count
             FROM metric_points GROUP BY 1, 2 ORDER BY 1, 2`)
       ).rows,

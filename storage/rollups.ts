@@ -9,7 +9,11 @@ import type { Queryable } from './migrations.js';
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 const REFRESH_LOCK = 7_324_002; // advisory lock: one refresher at a time across sink replicas
-const ORIGIN = `TIMESTAMPTZ '2000-01-01 00:00:00+00'`; // UTC-aligned buckets, as time_bucket
+/**
+ * Where every rollup bucket starts counting (SQL): UTC-aligned buckets, as time_bucket's. The API
+ * places raw points of not-yet-refreshed hours in the same buckets, so it reads this one value.
+ */
+export const BUCKET_ORIGIN = `TIMESTAMPTZ '2000-01-01 00:00:00+00'`;
 
 /** Distinct hour starts (ms) of the given timestamps: what a write batch invalidates. */
 export function hoursOf(tsMs: Iterable<number>): number[] {
@@ -37,11 +41,11 @@ function ranges(sortedMs: number[], step: number): [Date, Date][] {
 const recompute = (target: string, source: string, width: string, timeCol: string) =>
   source === 'metric_points'
     ? `INSERT INTO ${target} (series_id, bucket, min, max, last, count, sum, last_ts)
-       SELECT series_id, date_bin(INTERVAL '${width}', ts, ${ORIGIN}) AS b, min(value), max(value),
+       SELECT series_id, date_bin(INTERVAL '${width}', ts, ${BUCKET_ORIGIN}) AS b, min(value), max(value),
               (array_agg(value ORDER BY ts DESC))[1], count(*), sum(value), max(ts)
          FROM metric_points WHERE ${timeCol} >= $1 AND ${timeCol} < $2 GROUP BY series_id, b`
     : `INSERT INTO ${target} (series_id, bucket, min, max, last, count, sum, last_ts)
-       SELECT series_id, date_bin(INTERVAL '${width}', bucket, ${ORIGIN}) AS b, min(min), max(max),
+       SELECT series_id, date_bin(INTERVAL '${width}', bucket, ${BUCKET_ORIGIN}) AS b, min(min), max(max),
               (array_agg(last ORDER BY last_ts DESC))[1], sum(count), sum(sum), max(last_ts)
          FROM ${source} WHERE ${timeCol} >= $1 AND ${timeCol} < $2 GROUP BY series_id, b`;
 

@@ -156,7 +156,7 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
     // ---- 2. subscriptions ----
     ctx.say(`subscriptions: ${subscribers} subscribers × ${DEFAULTS.seriesPerSubscriber} series of ${live.length}, ${DEFAULTS.pointsPerSecond} points/s for ${seconds} s`);
     const job = { url: base.replace(/^http/, 'ws') + '/graphql', token, subscribers, seriesIds: live.map((s) => s.id), perSubscriber: DEFAULTS.seriesPerSubscriber, warmupMs: 2_000 };
-    const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'api', 'bench', 'ws-subscribers.ts'), JSON.stringify(job)], { stdio: ['pipe', 'pipe', 'inherit'], cwd: projectRoot });
+    const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'bench', 'api', 'ws-subscribers.ts'), JSON.stringify(job)], { stdio: ['pipe', 'pipe', 'inherit'], cwd: projectRoot });
     const lines = createInterface({ input: child.stdout! });
     const nextLine = () => new Promise<string>((resolve, reject) => {
       lines.once('line', resolve);

@@ -11,7 +11,7 @@ import type { Device } from '../../schemas/types.js';
 import type { Streams } from '../../streams/index.js';
 import { fetchNetboxDevices, type NetboxClientOptions } from './netbox-client.js';
 import { mapNetboxDevice, sameDevice, type NetboxMappingOptions, NETBOX_MAPPING_DEFAULTS } from './netbox-mapping.js';
-import { readInventoryTopic } from './inventory-topic.js';
+import { readInventoryTopic } from '../../streams/inventory-topic.js';
 
 export const NETBOX_SOURCE_LABEL = 'netbox'; // labels.source of devices this sync owns
 

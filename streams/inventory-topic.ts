@@ -1,12 +1,13 @@
 // The current inventory as the compacted inventory.devices topic holds it: read from the start to
 // the end offsets taken at the beginning, latest record per key wins, tombstones delete. A sync
 // diffs against this, not against its own memory, so a restarted or second syncer still sends
-// tombstones for devices that vanished while it was away.
+// tombstones for devices that vanished while it was away. Here, beside the topics, because the
+// collectors' NetBox sync and the API's admin tests both read the inventory this way.
 
 import { randomBytes } from 'node:crypto';
-import type { Logger } from '../../common/log.js';
-import type { Device } from '../../schemas/types.js';
-import type { Streams } from '../../streams/index.js';
+import type { Logger } from '../common/log.js';
+import type { Device } from '../schemas/types.js';
+import type { Streams } from './index.js';
 
 export const INVENTORY_READ_DEFAULTS = { timeoutMs: 60_000 }; // ms to reach the end offsets
 

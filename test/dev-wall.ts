@@ -4,13 +4,13 @@
 // sink would) and publishes it through publishLive (as the telemetry.live consumer would).
 // Drops the database on Ctrl-C.
 //
-//   node --import tsx api/dev-wall.ts            # API_PORT (default 0: any free port)
+//   node --import tsx test/dev-wall.ts            # API_PORT (default 0: any free port)
 // prints the wall's URL, token included, on stdout.
 
 import { createLogger } from '../common/log.js';
-import { signToken } from './auth/jwt.js';
-import { buildApiServer } from './server.js';
-import { createTestDatabase, ensurePartitions, insertSeries } from './test-db.js';
+import { signToken } from '../api/auth/jwt.js';
+import { buildApiServer } from '../api/server.js';
+import { createTestDatabase, ensurePartitions, insertSeries } from './api-db.js';
 
 const HISTORY_S = 20 * 60;
 const DEVICES = ['core-r1', 'core-r2', 'edge-r7'];

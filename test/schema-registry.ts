@@ -1,9 +1,9 @@
 // Shared by the registry's tests: a replica on a throw-away log topic, and a tiny HTTP client.
 
 import { randomUUID } from 'node:crypto';
-import { createLogger, type LogLevel } from '../../common/log.js';
-import { deleteSchemaLogTopic } from './schema-log.js';
-import { startRegistry, type RunningRegistry } from './server.js';
+import { createLogger, type LogLevel } from '../common/log.js';
+import { deleteSchemaLogTopic } from '../schemas/registry/schema-log.js';
+import { startRegistry, type RunningRegistry } from '../schemas/registry/server.js';
 
 export const kafkaBrokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:39092').split(',').map((b) => b.trim());
 

@@ -3,10 +3,10 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createLogger } from '../common/log.js';
-import { signToken } from './auth/jwt.js';
-import { buildApiServer, type ApiServer } from './server.js';
-import { createTestDatabase, insertSeries, insertWave, type TestDatabase } from './test-db.js';
+import { createLogger } from '../../common/log.js';
+import { signToken } from '../auth/jwt.js';
+import { buildApiServer, type ApiServer } from '../server.js';
+import { createTestDatabase, insertSeries, insertWave, type TestDatabase } from '../../test/api-db.js';
 
 const SECRET = 'readings-test-secret-0123456789';
 const START_MS = Date.UTC(2026, 10, 23, 12, 0, 0);

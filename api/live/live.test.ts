@@ -9,11 +9,11 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { createClient, type Client } from 'graphql-ws';
-import { createLogger } from '../common/log.js';
-import { signToken } from './auth/jwt.js';
-import type { LivePoint } from './live/live-hub.js';
-import { buildApiServer, type ApiServer } from './server.js';
-import { createTestDatabase, insertSeries, type TestDatabase } from './test-db.js';
+import { createLogger } from '../../common/log.js';
+import { signToken } from '../auth/jwt.js';
+import type { LivePoint } from './live-hub.js';
+import { buildApiServer, type ApiServer } from '../server.js';
+import { createTestDatabase, insertSeries, type TestDatabase } from '../../test/api-db.js';
 
 // Node 20 has no global WebSocket; `ws` is what @fastify/websocket itself runs on.
 const WebSocketImpl = createRequire(import.meta.url)('ws') as unknown;

@@ -6,15 +6,15 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { createLogger } from '../common/log.js';
+import { createLogger } from '../../common/log.js';
 import { generateKeyPairSync } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, SignJWT } from 'jose';
-import { signToken, TokenError } from './auth/jwt.js';
-import { jwtConfigOf, TokenVerifier } from './auth/token-verifier.js';
-import { buildApiServer, type ApiServer } from './server.js';
-import { createTestDatabase, insertSeries, type TestDatabase } from './test-db.js';
+import { signToken, TokenError } from './jwt.js';
+import { jwtConfigOf, TokenVerifier } from './token-verifier.js';
+import { buildApiServer, type ApiServer } from '../server.js';
+import { createTestDatabase, insertSeries, type TestDatabase } from '../../test/api-db.js';
 
 const SECRET = 'auth-test-secret-0123456789abcdef';
 const SERIES_QUERY = '{ series { id key deviceId metric labels unit } }';

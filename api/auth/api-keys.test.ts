@@ -8,9 +8,9 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { SignJWT } from 'jose';
-import type { ApiServer } from './server.js';
-import { as, countingPool, gql, REDIS_URL, testServer, uniqueRedisPrefix } from './test-support.js';
-import { createTestDatabase, type TestDatabase } from './test-db.js';
+import type { ApiServer } from '../server.js';
+import { as, countingPool, gql, REDIS_URL, testServer, uniqueRedisPrefix } from '../../test/api-harness.js';
+import { createTestDatabase, type TestDatabase } from '../../test/api-db.js';
 
 let db: TestDatabase;
 let a: ApiServer;

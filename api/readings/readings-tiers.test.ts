@@ -4,10 +4,10 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ApiServer } from './server.js';
-import { chooseTier } from './readings/tiers.js';
-import { as, gql, testServer } from './test-support.js';
-import { createTestDatabase, insertSeries, insertWave, refreshTestRollups, type TestDatabase } from './test-db.js';
+import type { ApiServer } from '../server.js';
+import { chooseTier } from './tiers.js';
+import { as, gql, testServer } from '../../test/api-harness.js';
+import { createTestDatabase, insertSeries, insertWave, refreshTestRollups, type TestDatabase } from '../../test/api-db.js';
 
 const DAY = 86_400_000;
 const START = Date.UTC(2026, 10, 1); // 20 days of one point a minute

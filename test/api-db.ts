@@ -1,13 +1,13 @@
-// Test support: a fresh PostgreSQL database per test file (api_test_<random>) with the sink's own
-// schema (its migrate(), native partitions on plain PostgreSQL), and helpers to fill it the way
+// Test support: a fresh PostgreSQL database per test file (api_test_<random>) with the schema the
+// sink writes through (storage/: migrate(), native partitions on plain PostgreSQL), and helpers to fill it the way
 // the sink would: day partitions created before points, rollups refreshed from the invalidation
 // log. Dropped at the end.
 
 import pg from 'pg';
-import { createTestDatabase as createScratchDatabase } from '../test/pg-db.js';
+import { createTestDatabase as createScratchDatabase } from './pg-db.js';
 import { migrate } from '../storage/migrations.js';
 import { hoursOf, logInvalidations, refreshRollups } from '../storage/rollups.js';
-import { testEnv } from '../test/env.js';
+import { testEnv } from './env.js';
 
 const DAY_MS = 86_400_000;
 

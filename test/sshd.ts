@@ -10,7 +10,7 @@ import { connect } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import ssh2 from 'ssh2';
-import { findFreeTcpPort } from '../../infra/lab/ports.js';
+import { findFreeTcpPort } from '../infra/lab/ports.js';
 
 export const SSHD = '/usr/sbin/sshd';
 /** For `test(…, { skip })`: false when sshd is there, else why the test cannot run. */

@@ -2,8 +2,9 @@
 // replica A reaches anomalies subscribers on replica B (and only those whose filter matches); an
 // anomaly event fed to a replica (as its telemetry.anomalies consumer does) carries what people
 // already noted. A new live or health subscriber first gets the latest values the sink keeps in
-// Redis (written here by the sink's own writer), then the stream. Hostile messages published on
-// the event channel by anything that can write to Redis are refused, not delivered (issue 15).
+// Redis (written here by the sink's own writer: a cross-role test, so under test/), then the
+// stream. Hostile messages published on the event channel by anything that can write to Redis
+// are refused, not delivered (issue 15).
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,10 +12,10 @@ import { Redis } from 'ioredis';
 import { createLogger } from '../common/log.js';
 import { createLastValues, type LastValues } from '../sinks/redis/last-values.js';
 import type { AnomalyEvent } from '../schemas/types.js';
-import type { ApiServer } from './server.js';
-import { signToken } from './auth/jwt.js';
-import { as, collect, disposeClients, gql, REDIS_URL, TEST_SECRET, testServer, tokenFor, uniqueRedisPrefix, waitFor, wsClient } from './test-support.js';
-import { createTestDatabase, insertAnomaly, insertDevice, insertSeries, type TestDatabase } from './test-db.js';
+import type { ApiServer } from '../api/server.js';
+import { signToken } from '../api/auth/jwt.js';
+import { as, collect, disposeClients, gql, REDIS_URL, TEST_SECRET, testServer, tokenFor, uniqueRedisPrefix, waitFor, wsClient } from './api-harness.js';
+import { createTestDatabase, insertAnomaly, insertDevice, insertSeries, type TestDatabase } from './api-db.js';
 
 const T0 = Date.UTC(2026, 10, 21, 8);
 let db: TestDatabase;

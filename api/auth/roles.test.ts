@@ -5,10 +5,10 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Role } from './auth/jwt.js';
-import type { ApiServer } from './server.js';
-import { as, gql, testServer } from './test-support.js';
-import { createTestDatabase, insertAnomaly, insertDevice, insertSeries, insertWave, type TestDatabase } from './test-db.js';
+import type { Role } from './jwt.js';
+import type { ApiServer } from '../server.js';
+import { as, gql, testServer } from '../../test/api-harness.js';
+import { createTestDatabase, insertAnomaly, insertDevice, insertSeries, insertWave, type TestDatabase } from '../../test/api-db.js';
 
 const T0 = Date.UTC(2026, 10, 20, 10);
 let db: TestDatabase;

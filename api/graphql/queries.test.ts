@@ -6,9 +6,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type pg from 'pg';
-import type { ApiServer } from './server.js';
-import { as, gql, testServer } from './test-support.js';
-import { createTestDatabase, insertAnomaly, insertBaseline, insertDevice, insertHealth, insertSeries, insertWave, type TestDatabase } from './test-db.js';
+import type { ApiServer } from '../server.js';
+import { as, gql, testServer } from '../../test/api-harness.js';
+import { createTestDatabase, insertAnomaly, insertBaseline, insertDevice, insertHealth, insertSeries, insertWave, type TestDatabase } from '../../test/api-db.js';
 
 const T0 = Date.UTC(2026, 10, 20, 0);
 const HOUR = 3_600_000;

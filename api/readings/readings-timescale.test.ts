@@ -3,9 +3,9 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { migrate } from '../storage/migrations.js';
-import { openTimescalePGlite } from '../test/pglite-queryable.js';
-import { queryReadings } from './readings/readings-query.js';
+import { migrate } from '../../storage/migrations.js';
+import { openTimescalePGlite } from '../../test/pglite-queryable.js';
+import { queryReadings } from './readings-query.js';
 
 const DAY = 86_400_000;
 const START = Date.UTC(2026, 10, 1);

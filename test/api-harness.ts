@@ -6,10 +6,10 @@ import { createRequire } from 'node:module';
 import { createClient, type Client } from 'graphql-ws';
 import type pg from 'pg';
 import { createLogger } from '../common/log.js';
-import { signToken, type Role } from './auth/jwt.js';
-import type { ApiLimits } from './defaults.js';
-import { buildApiServer, type ApiServer, type ApiServerOptions } from './server.js';
-import type { TestDatabase } from './test-db.js';
+import { signToken, type Role } from '../api/auth/jwt.js';
+import type { ApiLimits } from '../api/defaults.js';
+import { buildApiServer, type ApiServer, type ApiServerOptions } from '../api/server.js';
+import type { TestDatabase } from './api-db.js';
 
 export const TEST_SECRET = 'api-test-secret-0123456789abcdef';
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:26379';

@@ -1,7 +1,7 @@
 // Shared by the sink tests: a metric batch of known shape, and the environment of a sink role
 // started as a child process against a test's own topics and database.
 import type { MetricBatch } from '../schemas/types.js';
-import { testEnv } from '../test/env.js';
+import { testEnv } from './env.js';
 
 export function metricBatch(deviceId: string, ts: number, samples: number, value = (k: number) => ts / 1000 + k): MetricBatch {
   return {

@@ -1,4 +1,4 @@
-// ICMP: probes shaped as collectors/icmp/poller.ts returns them (rtt-stats.ts figures, the
+// ICMP: probes shaped as collectors/icmp/poller.ts returns them (devices/rtt-stats.ts figures, the
 // ICMP_NO_REPLY 100 % loss probe with its counts, a probe that never went out).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';

@@ -18,7 +18,6 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 const SECRETS = ['s3cret-community-XYZ', 'auth-passphrase-QQQ', 'priv-passphrase-WWW', 'ssh-password-EEE', 'mcp-password-RRR'];
 const v3 = { kind: 'snmp-v3', user: 'noc', authProtocol: 'sha256', authKey: SECRETS[1], privProtocol: 'aes', privKey: SECRETS[2] };
 
-
 test('put/get round trip; the file holds no secret, user or kind in clear, and is mode 0600', async () => {
   const key = Buffer.from(generateCredentialKey(), 'base64');
   const file = path.join(dir, 'a', 'credentials.enc.json');
@@ -94,7 +93,7 @@ test('keys: from OC_CREDENTIALS_KEY or a key file; bad or missing keys are coded
   assert.equal(openCredentialStoreFromEnv({ OC_CREDENTIALS_FILE: path.join(dir, 'absent.json') }).enabled, false);
 });
 
-// ---- several writers, and readers that keep running (security issue 15, item 9) ----
+// ---- several writers (security issue 15, item 9; a reader that keeps running: collectors/snmp-target-credentials.test.ts) ----
 
 const STORE_MODULE = path.join(import.meta.dirname, 'credential-store.ts');
 

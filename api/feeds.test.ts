@@ -9,8 +9,8 @@ import { streamConfig, uniquePrefix } from '../test/env.js';
 import type { AnomalyEvent } from '../schemas/types.js';
 import { startFeeds, type Feeds } from './feeds.js';
 import type { ApiServer } from './server.js';
-import { collect, disposeClients, REDIS_URL, testServer, tokenFor, uniqueRedisPrefix, waitFor, wsClient } from './test-support.js';
-import { createTestDatabase, insertSeries, type TestDatabase } from './test-db.js';
+import { collect, disposeClients, REDIS_URL, testServer, tokenFor, uniqueRedisPrefix, waitFor, wsClient } from '../test/api-harness.js';
+import { createTestDatabase, insertSeries, type TestDatabase } from '../test/api-db.js';
 
 const logger = createLogger({ test: 'feeds' }, 'error');
 let db: TestDatabase;

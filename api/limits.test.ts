@@ -7,12 +7,12 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ApiServer } from './server.js';
-import { as, collect, countingPool, disposeClients, gql, REDIS_URL, testServer, tokenFor, uniqueRedisPrefix, waitFor, WebSocketImpl, wsClient } from './test-support.js';
+import { as, collect, countingPool, disposeClients, gql, REDIS_URL, testServer, tokenFor, uniqueRedisPrefix, waitFor, WebSocketImpl, wsClient } from '../test/api-harness.js';
 import { buildSchema } from 'graphql';
 import { assertListsBounded } from './auth/document-check.js';
 import { chargePoints, type ApiContext } from './graphql/context.js';
 import { typeDefs } from './graphql/schema.js';
-import { createTestDatabase, insertDevice, insertHealth, insertSeries, insertWave, type TestDatabase } from './test-db.js';
+import { createTestDatabase, insertDevice, insertHealth, insertSeries, insertWave, type TestDatabase } from '../test/api-db.js';
 
 let db: TestDatabase;
 let a: ApiServer;

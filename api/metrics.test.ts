@@ -5,8 +5,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { register } from 'prom-client';
 import type { ApiServer } from './server.js';
-import { as, collect, disposeClients, gql, testServer, tokenFor, waitFor, wsClient } from './test-support.js';
-import { createTestDatabase, insertSeries, type TestDatabase } from './test-db.js';
+import { as, collect, disposeClients, gql, testServer, tokenFor, waitFor, wsClient } from '../test/api-harness.js';
+import { createTestDatabase, insertSeries, type TestDatabase } from '../test/api-db.js';
 
 let db: TestDatabase;
 let server: ApiServer;

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { createLogger } from '../common/log.js';
 import { buildApiServer, type ApiServer } from './server.js';
-import { createTestDatabase, type TestDatabase } from './test-db.js';
+import { createTestDatabase, type TestDatabase } from '../test/api-db.js';
 
 const SECRET = 'server-test-secret-0123456789abcdef';
 const logger = createLogger({ test: 'server' }, 'error');

@@ -8,7 +8,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import { Redis } from 'ioredis';
 import type pg from 'pg';
 import type { Logger } from '../common/log.js';
-import type { CredentialStore } from '../collectors/credentials/credential-store.js';
+import type { CredentialStore } from '../credentials/credential-store.js';
 import type { AnomalyEvent, HealthScore } from '../schemas/types.js';
 import type { InventoryPublisher } from './admin/inventory.js';
 import { ApiKeyStore } from './auth/api-keys.js';

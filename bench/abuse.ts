@@ -20,8 +20,8 @@ import { WebSocket } from 'ws';
 import { kafkaSecurityEnv } from '../common/kafka-security.js';
 import { freePort, projectRoot, startRole, type RoleProcess } from '../bin/supervisor.js';
 import { signToken } from '../api/auth/jwt.js';
-import { insertDevice, insertSeries, insertWave } from '../api/test-db.js';
-import { migrate } from '../sinks/timescale/migrations.js';
+import { insertDevice, insertSeries, insertWave } from '../test/api-db.js';
+import { migrate } from '../storage/migrations.js';
 import { createTestDatabase } from '../test/pg-db.js';
 import type { BenchContext } from './run.js';
 

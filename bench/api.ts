@@ -22,8 +22,8 @@ import { signToken } from '../api/auth/jwt.js';
 import { rollupBucketSql } from '../api/readings/readings-query.js';
 import { bucketPlan } from '../api/readings/tiers.js';
 import { buildApiServer } from '../api/server.js';
-import { migrate } from '../sinks/timescale/migrations.js';
-import { hoursOf, logInvalidations, refreshRollups } from '../sinks/timescale/rollups.js';
+import { migrate } from '../storage/migrations.js';
+import { hoursOf, logInvalidations, refreshRollups } from '../storage/rollups.js';
 import { projectRoot } from '../bin/supervisor.js';
 import type { BenchContext } from './run.js';
 
@@ -156,7 +156,7 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
     // ---- 2. subscriptions ----
     ctx.say(`subscriptions: ${subscribers} subscribers × ${DEFAULTS.seriesPerSubscriber} series of ${live.length}, ${DEFAULTS.pointsPerSecond} points/s for ${seconds} s`);
     const job = { url: base.replace(/^http/, 'ws') + '/graphql', token, subscribers, seriesIds: live.map((s) => s.id), perSubscriber: DEFAULTS.seriesPerSubscriber, warmupMs: 2_000 };
-    const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'api', 'bench', 'ws-subscribers.ts'), JSON.stringify(job)], { stdio: ['pipe', 'pipe', 'inherit'], cwd: projectRoot });
+    const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'bench', 'api', 'ws-subscribers.ts'), JSON.stringify(job)], { stdio: ['pipe', 'pipe', 'inherit'], cwd: projectRoot });
     const lines = createInterface({ input: child.stdout! });
     const nextLine = () => new Promise<string>((resolve, reject) => {
       lines.once('line', resolve);

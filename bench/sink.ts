@@ -22,8 +22,8 @@ import { createLogger } from '../common/log.js';
 import { connectStreams } from '../streams/index.js';
 import { projectRoot, startRole } from '../bin/supervisor.js';
 import type { MetricBatch } from '../schemas/types.js';
-import { migrate } from '../sinks/timescale/migrations.js';
-import { ensurePartitions } from '../sinks/timescale/partitions.js';
+import { migrate } from '../storage/migrations.js';
+import { ensurePartitions } from '../storage/partitions.js';
 import type { BenchContext } from './run.js';
 
 const DEFAULTS = {

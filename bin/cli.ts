@@ -60,7 +60,7 @@ export async function main(argv: string[]): Promise<void> {
     replay: async () => (await import('../processors/replay/replay-command.js')).runReplayCommand(rest),
     inventory: async () => (await import('../collectors/inventory/inventory-command.js')).runInventoryCommand(rest),
     token: async () => (await import('./token-command.js')).runTokenCommand(rest),
-    credentials: async () => (await import('../collectors/credentials/credentials-command.js')).runCredentialsCommand(rest),
+    credentials: async () => (await import('../credentials/credentials-command.js')).runCredentialsCommand(rest),
     demo: async () => (await import('./demo.js')).runDemo(),
     test: async () => process.exit(await (await import('../test/run.js')).runTests(rest)),
     config: async () => process.exit(await (await import('./config-command.js')).runConfigCommand(rest)),

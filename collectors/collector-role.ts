@@ -6,7 +6,7 @@ import { createLogger } from '../common/log.js';
 import { runRole, type Component } from '../common/role.js';
 import { connectStreams, type Streams, type StreamConsumer } from '../streams/index.js';
 import type { Device } from '../schemas/types.js';
-import { openCredentialStoreFromEnv } from './credentials/open-store.js';
+import { openCredentialStoreFromEnv } from '../credentials/open-store.js';
 import { collectorSettings } from './settings.js';
 import { InventoryView } from './inventory-view.js';
 import { PollScheduler } from './scheduler.js';

@@ -6,7 +6,7 @@ import type { Logger } from '../common/log.js';
 import type { ConfigOf } from '../common/config.js';
 import type { Device } from '../schemas/types.js';
 import type { TopicNames } from '../streams/index.js';
-import type { CredentialLookup } from './credentials/credential-store.js';
+import type { CredentialLookup } from '../credentials/credential-store.js';
 import { createSnmpPoller } from './snmp/poller.js';
 import { createSnmpTargetResolver } from './snmp-target.js';
 import { createIcmpPoller } from './icmp/poller.js';

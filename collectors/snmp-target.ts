@@ -6,9 +6,10 @@
 import { isIP } from 'node:net';
 import client from 'prom-client';
 import type { Device } from '../schemas/types.js';
-import type { CredentialLookup } from './credentials/credential-store.js';
-import { credentialRefProblem } from './credentials/credential-refs.js';
+import type { CredentialLookup } from '../credentials/credential-store.js';
+import { credentialRefProblem } from '../credentials/credential-refs.js';
 import type { SnmpTarget } from './snmp/types.js';
+import { once } from '../common/metrics.js';
 
 export type TargetResult = { ok: true; target: SnmpTarget } | { ok: false; code: string; message: string };
 
@@ -52,9 +53,7 @@ export function snmpTargetOf(device: Device, credentials: CredentialLookup = NON
  * nor goes unnoticed; the other devices are unaffected.
  */
 export function createSnmpTargetResolver(opts: { credentials?: CredentialLookup; logger: import('../common/log.js').Logger }) {
-  const errors =
-    (client.register.getSingleMetric('oc_snmp_target_errors_total') as client.Counter<'code'> | undefined) ??
-    new client.Counter({ name: 'oc_snmp_target_errors_total', help: 'Devices that could not be polled over SNMP because of their inventory entry or credential, by code.', labelNames: ['code'] });
+  const errors = once('oc_snmp_target_errors_total', () => new client.Counter({ name: 'oc_snmp_target_errors_total', help: 'Devices that could not be polled over SNMP because of their inventory entry or credential, by code.', labelNames: ['code'] }));
   const last = new Map<string, string>();
   return (device: Device): SnmpTarget | null => {
     const r = snmpTargetOf(device, opts.credentials ?? NONE);

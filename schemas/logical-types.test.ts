@@ -9,7 +9,7 @@ import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { avroTypeFor, schemaRegistryOptions } from './logical-types.js';
 import { schemaFor, subjectFor } from './index.js';
 import type { RawSnmpPoll } from './types.js';
-import { dropSchemaTopic, randomSchemaTopic, startTestRegistry } from './registry/test-registry.js';
+import { dropSchemaTopic, randomSchemaTopic, startTestRegistry } from '../test/schema-registry.js';
 
 const MAX = 2n ** 64n - 1n;
 const counterSchema = { type: 'record', name: 'C', fields: [{ name: 'c', type: { type: 'long', logicalType: 'uint64' } }] };

@@ -17,7 +17,7 @@ export type SnmpVersion = 'v2c' | 'v3';
 export interface SnmpAccess {
   version: SnmpVersion;
   port: number;
-  /** Name of a stored credential, never the secret (collectors/credentials/credential-refs.ts). */
+  /** Name of a stored credential, never the secret (credentials/credential-refs.ts). */
   credential: string;
   profiles: string[];
   /** Per-device request timeout, ms per attempt; null/absent: the collector's default. */

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { createLogger } from '../common/log.js';
 import { connectStreams, type InRecord } from '../streams/index.js';
 import { streamConfig, uniquePrefix, eventually } from '../test/env.js';
-import { metricBatch } from './test-support.js';
+import { metricBatch } from '../test/sink-fixtures.js';
 
 // Recent event times: topics delete records older than their retention by timestamp.
 const RECENT_MS = Math.floor((Date.now() - 24 * 3600 * 1000) / 1000) * 1000;

@@ -14,7 +14,7 @@ import { connectStreams } from '../streams/index.js';
 import { startRole, type RoleProcess } from '../bin/supervisor.js';
 import { streamConfig, uniquePrefix, eventually, testEnv } from '../test/env.js';
 import { createTestDatabase } from '../test/pg-db.js';
-import { metricBatch, sinkEnv } from './test-support.js';
+import { metricBatch, sinkEnv } from '../test/sink-fixtures.js';
 
 const MESSAGES = 2_400; // metric batches, at least
 const SAMPLES = 10; // per batch

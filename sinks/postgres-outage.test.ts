@@ -15,7 +15,7 @@ import { freePort, startRole, type RoleProcess } from '../bin/supervisor.js';
 import { startPostgres, type PostgresServer } from '../infra/postgres.js';
 import { streamConfig, uniquePrefix, eventually } from '../test/env.js';
 import type { MetricBatch } from '../schemas/types.js';
-import { metricBatch, sinkEnv } from './test-support.js';
+import { metricBatch, sinkEnv } from '../test/sink-fixtures.js';
 
 const ROUNDS = 30;
 const PER_ROUND = 20; // metric batches

@@ -1,11 +1,11 @@
 // Credentials through the API: write-only. Names, kinds and update times can be listed; a secret
-// never leaves the store (collectors/credentials). A replica without OC_CREDENTIALS_KEY has no
+// never leaves the store (credentials/). A replica without OC_CREDENTIALS_KEY has no
 // store and answers NOT_CONFIGURED.
 
-import { CredentialStore } from '../../collectors/credentials/credential-store.js';
-import { loadCredentialKey } from '../../collectors/credentials/credential-key.js';
-import { CredentialError } from '../../collectors/credentials/credential-types.js';
-import { credentialFileFromEnv } from '../../collectors/credentials/open-store.js';
+import { CredentialStore } from '../../credentials/credential-store.js';
+import { loadCredentialKey } from '../../credentials/credential-key.js';
+import { CredentialError } from '../../credentials/credential-types.js';
+import { credentialFileFromEnv } from '../../credentials/open-store.js';
 import { ApiError } from '../errors.js';
 
 export interface CredentialInfo {

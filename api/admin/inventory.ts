@@ -3,7 +3,7 @@
 // builds the devices table and collectors pick up their devices. The API never writes the table.
 
 import type { Device, SnmpAccess } from '../../schemas/types.js';
-import { inventorySecretProblem } from '../../collectors/credentials/credential-refs.js';
+import { inventorySecretProblem } from '../../credentials/credential-refs.js';
 import type { Streams } from '../../streams/index.js';
 import { ApiError } from '../errors.js';
 

@@ -1,5 +1,5 @@
 // API keys for machines (wall displays, scripts): created by an admin, shown once, stored as a
-// SHA-256 of the key (api_keys, sinks/timescale/ddl-api.ts). A key is `ock_<id>_<secret>`: the id
+// SHA-256 of the key (api_keys, storage/ddl-api.ts). A key is `ock_<id>_<secret>`: the id
 // finds the row without scanning, the secret (32 random bytes) is what the hash proves. Verified
 // keys are cached briefly; a revocation clears the cache of every replica (api/live/event-bus.ts)
 // and the cache time bounds how long a missed message could keep a key alive. A key id that no

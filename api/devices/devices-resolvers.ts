@@ -1,7 +1,7 @@
 // Resolvers and loaders of Device and the device queries. Loaders batch a field over every
 // device of a request: one query per field per request, whatever the page size.
 
-import { redactLabels, redactSnmpAccess } from '../../collectors/credentials/credential-refs.js';
+import { redactLabels, redactSnmpAccess } from '../../credentials/credential-refs.js';
 import { API_DEFAULTS } from '../defaults.js';
 import type { ApiContext } from '../graphql/context.js';
 import { listLimit } from '../paging.js';

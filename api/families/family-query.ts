@@ -1,4 +1,4 @@
-// The metric families analysts know, through the analyst views (sinks/timescale/ddl-state.ts):
+// The metric families analysts know, through the analyst views (storage/ddl-state.ts):
 // which series belong to a family, with the item (port, interface, target) the view derives, is
 // asked of the view itself, one index probe per candidate series (the view joins metric_points on
 // (series_id, ts), so "has a point in range" is a primary-key lookup). Readings then come from the

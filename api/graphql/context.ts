@@ -5,7 +5,7 @@
 
 import type pg from 'pg';
 import type { Logger } from '../../common/log.js';
-import type { CredentialStore } from '../../collectors/credentials/credential-store.js';
+import type { CredentialStore } from '../../credentials/credential-store.js';
 import type { ApiKeyStore } from '../auth/api-keys.js';
 import type { Principal } from '../auth/principal.js';
 import type { InventoryPublisher } from '../admin/inventory.js';

@@ -6,13 +6,13 @@
 
 import type pg from 'pg';
 import { TIER_TABLE, type RollupTier } from './tiers.js';
+import { BUCKET_ORIGIN } from '../../storage/rollups.js';
 
 type Queryable = Pick<pg.Pool, 'query'>;
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 const WIDTH_SQL: Record<RollupTier, string> = { '5m': '5 minutes', '1h': '1 hour', '1d': '1 day' };
-const ORIGIN = `timestamptz '2000-01-01 00:00:00+00'`; // the sink's rollups bucket from here (rollups.ts)
 
 const hasLog = new WeakMap<object, Promise<boolean>>();
 
@@ -56,13 +56,13 @@ export function freshRollupSql(tier: RollupTier): string {
 export function staleFromRawSql(tier: RollupTier): string {
   return `
   select series_id::text as id,
-         least(floor(((extract(epoch from date_bin(interval '${WIDTH_SQL[tier]}', ts, ${ORIGIN})) * 1000)::float8 - $2::float8) / $4::float8)::int, $5::int - 1) as b,
+         least(floor(((extract(epoch from date_bin(interval '${WIDTH_SQL[tier]}', ts, ${BUCKET_ORIGIN})) * 1000)::float8 - $2::float8) / $4::float8)::int, $5::int - 1) as b,
          sum(value) as s, count(*)::float8 as n, min(value) as lo, max(value) as hi
   from metric_points
   join unnest($6::float8[], $7::float8[]) x(a, z) on ts >= to_timestamp(x.a / 1000) and ts < to_timestamp(x.z / 1000)
   where series_id = any($1::bigint[])
-    and date_bin(interval '${WIDTH_SQL[tier]}', ts, ${ORIGIN}) >= to_timestamp($2::float8 / 1000)
-    and date_bin(interval '${WIDTH_SQL[tier]}', ts, ${ORIGIN}) <= to_timestamp($3::float8 / 1000)
+    and date_bin(interval '${WIDTH_SQL[tier]}', ts, ${BUCKET_ORIGIN}) >= to_timestamp($2::float8 / 1000)
+    and date_bin(interval '${WIDTH_SQL[tier]}', ts, ${BUCKET_ORIGIN}) <= to_timestamp($3::float8 / 1000)
   group by 1, 2`;
 }
 

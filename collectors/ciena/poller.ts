@@ -11,6 +11,7 @@ import { activeAlarms, listNetworkElements } from './mcp-resources.js';
 import { cienaPollerMetrics } from './metrics.js';
 import { PM_ADAPTER_LAB, readOpticalPower, validatePmAdapter, type PmAdapterConfig } from './pm-adapter.js';
 import type { CienaReadingKind, CienaTarget, NetworkElement, RawCienaReading } from './types.js';
+import { pollOutcomeLogger } from '../poll-outcome.js';
 
 export type { CienaTarget, NetworkElement, RawCienaReading } from './types.js';
 
@@ -38,7 +39,7 @@ export function createCienaPoller(opts: CienaPollerOptions): CienaPoller {
   const logger = opts.logger.child({ component: 'ciena-poller' });
   const metrics = cienaPollerMetrics();
   const client = new McpClient(opts.mcp, metrics);
-  const lastOutcome = new Map<string, string>();
+  const noteOutcome = pollOutcomeLogger(logger, 'mcp reading'); // per device and reading kind
   let cache: { at: number; list: NetworkElement[] } | null = null;
   let loading: Promise<NetworkElement[]> | null = null;
   let closed = false;
@@ -74,13 +75,7 @@ export function createCienaPoller(opts: CienaPollerOptions): CienaPoller {
 
   function note(t: CienaTarget, kind: CienaReadingKind, error: RawCienaReading['error']): void {
     metrics.readings.inc({ kind, result: error ? 'error' : 'ok', code: error ? error.code : 'none' });
-    const key = `${t.deviceId}/${kind}`;
-    const outcome = error ? error.code : 'ok';
-    const previous = lastOutcome.get(key);
-    if (previous === outcome) return;
-    lastOutcome.set(key, outcome);
-    if (error) logger.warn('mcp reading failing', { deviceId: t.deviceId, kind, code: error.code, reason: error.message });
-    else if (previous !== undefined) logger.info('mcp reading recovered', { deviceId: t.deviceId, kind });
+    noteOutcome(`${t.deviceId}/${kind}`, error, { deviceId: t.deviceId, kind });
   }
 
   async function poll(t: CienaTarget, kind: CienaReadingKind): Promise<RawCienaReading> {

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseFpingReport } from './fping-output.js';
-import { rttStats } from './rtt-stats.js';
+import { rttStats } from '../../devices/rtt-stats.js';
 
 const asked = new Set(['127.0.0.1', '10.203.9.130', '10.203.9.100', '10.203.9.2', '192.0.2.300', '::1']);
 

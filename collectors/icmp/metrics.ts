@@ -2,10 +2,7 @@
 // process however many pollers exist.
 
 import client from 'prom-client';
-
-function once<T extends client.Metric>(name: string, make: () => T): T {
-  return (client.register.getSingleMetric(name) as T | undefined) ?? make();
-}
+import { once } from '../../common/metrics.js';
 
 export function icmpPollerMetrics() {
   return {

@@ -14,8 +14,9 @@ import { icmpConfigError, type IcmpError } from './errors.js';
 import { parseFpingReport } from './fping-output.js';
 import { runFping, type FpingSettings } from './fping-run.js';
 import { icmpPollerMetrics } from './metrics.js';
-import { rttStats } from './rtt-stats.js';
+import { rttStats } from '../../devices/rtt-stats.js';
 import type { IcmpTarget, RawIcmpProbe } from './types.js';
+import { pollOutcomeLogger } from '../poll-outcome.js';
 
 export type { IcmpTarget, RawIcmpProbe } from './types.js';
 
@@ -61,7 +62,7 @@ export function createIcmpPoller(opts: IcmpPollerOptions): IcmpPoller {
   const logger = opts.logger.child({ component: 'icmp-poller' });
   const metrics = icmpPollerMetrics();
   const aborter = new AbortController();
-  const lastOutcome = new Map<string, string>();
+  const logOutcome = pollOutcomeLogger(logger, 'icmp probe');
   let pending: Waiter[] = [];
   let flushTimer: NodeJS.Timeout | undefined;
 
@@ -77,12 +78,7 @@ export function createIcmpPoller(opts: IcmpPollerOptions): IcmpPoller {
   }
 
   function noteOutcome(target: IcmpTarget, error: IcmpError | null): void {
-    const outcome = error ? error.code : 'ok';
-    const previous = lastOutcome.get(target.deviceId);
-    if (previous === outcome) return;
-    lastOutcome.set(target.deviceId, outcome);
-    if (error) logger.warn('icmp probe failing', { deviceId: target.deviceId, address: target.address, code: error.code, reason: error.message });
-    else if (previous !== undefined) logger.info('icmp probe recovered', { deviceId: target.deviceId, address: target.address });
+    logOutcome(target.deviceId, error, { deviceId: target.deviceId, address: target.address });
   }
 
   const failed = (target: IcmpTarget, sentAt: number, code: IcmpError['code'], why: string) =>

@@ -10,7 +10,7 @@
 import { loadConfig, defineSettings } from '../../common/config.js';
 import { createLogger, type Logger } from '../../common/log.js';
 import { connectStreams, streamSettings, type Streams } from '../../streams/index.js';
-import { openCredentialStoreFromEnv } from '../credentials/open-store.js';
+import { openCredentialStoreFromEnv } from '../../credentials/open-store.js';
 import { syncNetbox } from './netbox-sync.js';
 import { assertWebhookSecured, startNetboxWebhook } from './netbox-webhook.js';
 

@@ -11,7 +11,7 @@
 
 import { isIP } from 'node:net';
 import type { Device } from '../../schemas/types.js';
-import { credentialRefProblem, inventorySecretProblem } from '../credentials/credential-refs.js';
+import { credentialRefProblem, inventorySecretProblem } from '../../credentials/credential-refs.js';
 
 export interface NetboxMappingOptions {
   defaultProfiles: string[];

@@ -11,16 +11,14 @@ import type { Device } from '../../schemas/types.js';
 import type { Streams } from '../../streams/index.js';
 import { fetchNetboxDevices, type NetboxClientOptions } from './netbox-client.js';
 import { mapNetboxDevice, sameDevice, type NetboxMappingOptions, NETBOX_MAPPING_DEFAULTS } from './netbox-mapping.js';
-import { readInventoryTopic } from './inventory-topic.js';
+import { readInventoryTopic } from '../../streams/inventory-topic.js';
+import { once } from '../../common/metrics.js';
 
 export const NETBOX_SOURCE_LABEL = 'netbox'; // labels.source of devices this sync owns
 
-function metric<T extends client.Metric>(name: string, make: () => T): T {
-  return (client.register.getSingleMetric(name) as T | undefined) ?? make();
-}
 export const netboxMetrics = {
-  errors: metric('oc_inventory_errors_total', () => new client.Counter({ name: 'oc_inventory_errors_total', help: 'Inventory entries or requests that failed, by source and code.', labelNames: ['source', 'code'] })),
-  published: metric('oc_inventory_published_total', () => new client.Counter({ name: 'oc_inventory_published_total', help: 'Inventory records published, by source and kind (upsert|tombstone).', labelNames: ['source', 'kind'] })),
+  errors: once('oc_inventory_errors_total', () => new client.Counter({ name: 'oc_inventory_errors_total', help: 'Inventory entries or requests that failed, by source and code.', labelNames: ['source', 'code'] })),
+  published: once('oc_inventory_published_total', () => new client.Counter({ name: 'oc_inventory_published_total', help: 'Inventory records published, by source and kind (upsert|tombstone).', labelNames: ['source', 'kind'] })),
 };
 
 export interface SyncReport {

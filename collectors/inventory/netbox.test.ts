@@ -12,7 +12,7 @@ import { createLogger } from '../../common/log.js';
 import { startNetboxSim, type NetboxSim, type NetboxSimDevice } from '../../infra/lab/netbox-sim.js';
 import { connectStreams, type Streams } from '../../streams/index.js';
 import { streamConfig, uniquePrefix } from '../../test/env.js';
-import { readInventoryTopic } from './inventory-topic.js';
+import { readInventoryTopic } from '../../streams/inventory-topic.js';
 import { fetchNetboxDevices } from './netbox-client.js';
 import { mapNetboxDevice, NETBOX_MAPPING_DEFAULTS } from './netbox-mapping.js';
 import { syncNetbox } from './netbox-sync.js';

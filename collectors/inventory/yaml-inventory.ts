@@ -2,14 +2,14 @@
 // Device records published on inventory.devices. A bad entry is reported with its position, a
 // code and the field, and skipped; the rest of the inventory still loads. SSH port names are
 // checked here too (the collector refuses them again): they end up inside device command lines.
-// So are secrets: a record names its credentials, the store holds them (credential-refs.ts); an
-// entry carrying a password, community or key in clear is refused with INVENTORY_SECRET_LITERAL
-// and never published.
+// So are secrets: a record names its credentials, the store holds them
+// (credentials/credential-refs.ts); an entry carrying a password, community or key in clear is
+// refused with INVENTORY_SECRET_LITERAL and never published.
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { parse } from 'yaml';
 import type { Device } from '../../schemas/types.js';
-import { inventorySecretProblem } from '../credentials/credential-refs.js';
+import { inventorySecretProblem } from '../../credentials/credential-refs.js';
 import { sshPortsOf } from '../ssh/target.js';
 
 export interface InventoryProblem {

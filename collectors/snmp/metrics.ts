@@ -2,10 +2,7 @@
 // however many pollers exist, so tests and multi-poller roles do not collide on registration.
 
 import client from 'prom-client';
-
-function once<T extends client.Metric>(name: string, make: () => T): T {
-  return (client.register.getSingleMetric(name) as T | undefined) ?? make();
-}
+import { once } from '../../common/metrics.js';
 
 export function snmpPollerMetrics() {
   return {

@@ -14,6 +14,7 @@ import { PROFILES, SYS_UPTIME, type ScalarObject } from './profiles.js';
 import { SessionPool, type PooledSession } from './session-pool.js';
 import type { RawSnmpPoll, SnmpTarget } from './types.js';
 import { getScalars, walkColumns, WALK_LIMITS, type ReadSink } from './walk.js';
+import { pollOutcomeLogger } from '../poll-outcome.js';
 
 export type { RawSnmpPoll, SnmpTarget, SnmpV2cTarget, SnmpV3Target, SnmpValue } from './types.js';
 
@@ -56,7 +57,7 @@ export function createSnmpPoller(opts: SnmpPollerOptions): SnmpPoller {
     onMalformed: () => metrics.malformed.inc(),
     onSizeChange: (size) => metrics.sessions.set(size),
   });
-  const lastOutcome = new Map<string, string>(); // deviceId → 'ok' | error code, to log changes only
+  const logOutcome = pollOutcomeLogger(logger, 'snmp poll');
   let closed = false;
 
   const skipped = (reason: string) => metrics.skipped.inc({ reason });
@@ -83,12 +84,7 @@ export function createSnmpPoller(opts: SnmpPollerOptions): SnmpPoller {
   }
 
   function noteOutcome(target: SnmpTarget, profile: string, error: PollError | null): void {
-    const outcome = error ? error.code : 'ok';
-    const previous = lastOutcome.get(target.deviceId);
-    if (previous === outcome) return;
-    lastOutcome.set(target.deviceId, outcome);
-    if (error) logger.warn('snmp poll failing', { deviceId: target.deviceId, profile, code: error.code, reason: error.message });
-    else if (previous !== undefined) logger.info('snmp poll recovered', { deviceId: target.deviceId, profile });
+    logOutcome(target.deviceId, error, { deviceId: target.deviceId, profile });
   }
 
   async function poll(target: SnmpTarget, profileName: string): Promise<RawSnmpPoll> {

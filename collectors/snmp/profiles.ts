@@ -53,7 +53,7 @@ export const PROFILES: Record<string, SnmpProfile> = {
     ],
   },
   // Optical DOM. Raw values travel with the columns that give them meaning (type, scale,
-  // precision, names), so the normaliser converts them without a MIB (see optical-dom.ts).
+  // precision, names), so the normaliser converts them without a MIB (see devices/optical-dom.ts).
   'optics-entity-sensor': {
     name: 'optics-entity-sensor',
     scalars: [],

@@ -2,7 +2,7 @@
 // file adds what the poller needs to reach a device. Secrets live only in these in-memory targets
 // (resolved from the credential store by name) and in the session pool that uses them.
 
-import type { SnmpV3AuthProtocol, SnmpV3PrivProtocol } from '../credentials/credential-types.js';
+import type { SnmpV3AuthProtocol, SnmpV3PrivProtocol } from '../../credentials/credential-types.js';
 
 export type { SnmpValueKind, SnmpValue, RawSnmpPoll } from '../../schemas/types.js';
 

@@ -1,10 +1,7 @@
 // Prometheus metrics of the SSH poller (default registry, oc_ prefix), registered once per process.
 
 import client from 'prom-client';
-
-function once<T extends client.Metric>(name: string, make: () => T): T {
-  return (client.register.getSingleMetric(name) as T | undefined) ?? make();
-}
+import { once } from '../../common/metrics.js';
 
 export function sshPollerMetrics() {
   return {

@@ -1,5 +1,5 @@
 // The SSH poller against Debian's real OpenSSH server: sshd started by the test on a free
-// loopback port with its own config and host key (test-sshd.ts), public-key login, and forced
+// loopback port with its own config and host key (test/sshd.ts), public-key login, and forced
 // commands that act as Junos CLIs (prompt, then the fixture for each command they know). This
 // proves the client against a real SSH implementation and a real PTY (echo and CR/LF come from
 // the kernel's line discipline, not from our own simulator), including devices that answer
@@ -16,7 +16,7 @@ import { after, before, test } from 'node:test';
 import { createLogger } from '../../common/log.js';
 import { labHostKey } from '../../infra/lab/ssh/ssh-lab.js';
 import { createSshPoller } from './poller.js';
-import { sshdMissing, startTestSshd, type TestSshd } from './test-sshd.js';
+import { sshdMissing, startTestSshd, type TestSshd } from '../../test/sshd.js';
 import type { SshTarget } from './types.js';
 
 const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));

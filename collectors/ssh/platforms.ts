@@ -8,7 +8,9 @@
 // would run a second command as the poll account). target.ts applies the same grammar when the
 // inventory is read. cliError patterns skip only blanks within the line ([ \t]*): \s* spans
 // line breaks, so every line start rescanned the rest of the reply (quadratic, 1.4 s for 80 kB).
+// The names an inventory may give a platform are device knowledge: devices/cli-platforms.ts.
 
+import { cliPlatformId, type CliPlatformId } from '../../devices/cli-platforms.js';
 import { SshFailure } from './errors.js';
 import type { ParsedValue, SshTarget } from './types.js';
 import { parseJunosOptics, parseJunosTerse } from './parsers/junos.js';
@@ -21,7 +23,7 @@ export interface PlatformCommand {
 }
 
 export interface Platform {
-  name: string;
+  name: CliPlatformId;
   prompt: RegExp;
   setupCommands: string[];
   cliError: RegExp; // the device's own "that command is wrong" answer
@@ -89,21 +91,11 @@ function checkedPorts(platform: Platform, t: SshTarget): string[] {
   return ports;
 }
 
-// A Map: a platform named "constructor" or "__proto__" in the inventory is unknown, not Object's.
-const ALIASES = new Map<string, Platform>([
-  ['junos', junos],
-  ['juniper', junos],
-  ['juniper-junos', junos],
-  ['ios-xr', iosXr],
-  ['iosxr', iosXr],
-  ['cisco-iosxr', iosXr],
-  ['cisco-xr', iosXr],
-  ['saos', saos],
-  ['ciena-saos', saos],
-]);
+const BY_ID: Record<CliPlatformId, Platform> = { junos, 'ios-xr': iosXr, saos };
 
 export function platformOf(name: string): Platform | undefined {
-  return ALIASES.get(name.toLowerCase());
+  const id = cliPlatformId(name);
+  return id === undefined ? undefined : BY_ID[id];
 }
 
 export const SSH_PLATFORMS = [junos, iosXr, saos];

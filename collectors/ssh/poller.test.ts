@@ -16,9 +16,9 @@ import { startSshLab, type SshLab, type SshLabDevice } from '../../infra/lab/ssh
 import { loadConfig } from '../../common/config.js';
 import type { Device } from '../../schemas/types.js';
 import { eventually } from '../../test/env.js';
-import { generateCredentialKey } from '../credentials/credential-key.js';
-import { runCredentialsCommand } from '../credentials/credentials-command.js';
-import { openCredentialStoreFromEnv } from '../credentials/open-store.js';
+import { generateCredentialKey } from '../../credentials/credential-key.js';
+import { runCredentialsCommand } from '../../credentials/credentials-command.js';
+import { openCredentialStoreFromEnv } from '../../credentials/open-store.js';
 import { buildProtocolPlans } from '../protocols.js';
 import { collectorSettings } from '../settings.js';
 import { createSshPoller, type SshPoller } from './poller.js';

@@ -14,6 +14,7 @@ import { sshPollerMetrics } from './metrics.js';
 import { platformOf, type Platform, type PlatformCommand } from './platforms.js';
 import { SessionPool } from './session-pool.js';
 import type { RawSshCapture, SshTarget } from './types.js';
+import { pollOutcomeLogger } from '../poll-outcome.js';
 
 export type { RawSshCapture, SshTarget } from './types.js';
 
@@ -63,7 +64,7 @@ export function createSshPoller(opts: SshPollerOptions): SshPoller {
     },
   };
   const pool = new SessionPool(cfg.idleSessionMs, (n) => metrics.sessions.set(n));
-  const lastOutcome = new Map<string, string>();
+  const noteOutcome = pollOutcomeLogger(logger, 'ssh capture'); // per device and command
   let closed = false;
 
   function capture(target: SshTarget, platform: string, command: string, capturedAt: number): RawSshCapture {
@@ -78,14 +79,7 @@ export function createSshPoller(opts: SshPollerOptions): SshPoller {
       metrics.values.inc({ platform: c.platform }, c.values.length);
       metrics.lastSuccess.set({ device: target.deviceId }, c.capturedAt / 1000);
     }
-    const outcome = error ? error.code : 'ok';
-    const key = `${target.deviceId}\u0000${c.command}`;
-    const previous = lastOutcome.get(key);
-    if (previous !== outcome) {
-      lastOutcome.set(key, outcome);
-      if (error) logger.warn('ssh capture failing', { deviceId: target.deviceId, command: c.command, code: error.code, reason: error.message });
-      else if (previous !== undefined) logger.info('ssh capture recovered', { deviceId: target.deviceId, command: c.command });
-    }
+    noteOutcome(`${target.deviceId}\u0000${c.command}`, error, { deviceId: target.deviceId, command: c.command });
     return c;
   }
 

@@ -2,7 +2,7 @@
 // problems coded, and the password kept out of every message.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Credential } from '../credentials/credential-types.js';
+import type { Credential } from '../../credentials/credential-types.js';
 import type { Device } from '../../schemas/types.js';
 import { sshTargetOf } from './target.js';
 

@@ -1,7 +1,7 @@
 // From an inventory device to an SSH target. The inventory carries SSH access in labels until
 // the Device schema grows an ssh section:
 //   ssh.credential  name of a stored credential of kind ssh-password or ssh-key, resolved from the
-//                   encrypted store (collectors/credentials); a secret written into the label
+//                   encrypted store (credentials/); a secret written into the label
 //                   ("login:<user>:<password>", the old local-run form) is refused
 //                   (INVENTORY_SECRET_LITERAL): labels are read by every API viewer
 //   ssh.port        default 22
@@ -15,10 +15,11 @@ import { isIP } from 'node:net';
 import client from 'prom-client';
 import type { Logger } from '../../common/log.js';
 import type { Device } from '../../schemas/types.js';
-import type { CredentialLookup } from '../credentials/credential-store.js';
-import { credentialRefProblem } from '../credentials/credential-refs.js';
+import type { CredentialLookup } from '../../credentials/credential-store.js';
+import { credentialRefProblem } from '../../credentials/credential-refs.js';
 import { platformOf, refusedPortName } from './platforms.js';
 import type { SshTarget } from './types.js';
+import { once } from '../../common/metrics.js';
 
 export const SSH_TARGET_CODES = [
   'INVENTORY_NO_SSH', // no ssh.credential label
@@ -68,9 +69,7 @@ export function sshTargetOf(device: Device, credentials: CredentialLookup = NONE
  * once per change of (device, code), as the SNMP resolver does.
  */
 export function createSshTargetResolver(opts: { credentials: CredentialLookup; logger: Logger }) {
-  const errors =
-    (client.register.getSingleMetric('oc_ssh_target_errors_total') as client.Counter<'code'> | undefined) ??
-    new client.Counter({ name: 'oc_ssh_target_errors_total', help: 'Devices that could not be polled over SSH because of their inventory entry or credential, by code.', labelNames: ['code'] });
+  const errors = once('oc_ssh_target_errors_total', () => new client.Counter({ name: 'oc_ssh_target_errors_total', help: 'Devices that could not be polled over SSH because of their inventory entry or credential, by code.', labelNames: ['code'] }));
   const last = new Map<string, string>();
   return (device: Device): SshTarget | null => {
     const r = sshTargetOf(device, opts.credentials);

@@ -5,7 +5,7 @@
 import { writeFile } from 'node:fs/promises';
 import { stringify } from 'yaml';
 import type { LabDevice } from './lab.js';
-import type { Credential } from '../../collectors/credentials/credential-types.js';
+import type { Credential } from '../../credentials/credential-types.js';
 import { labSnmpCredentialName } from './lab-credentials.js';
 import { OPTICS_PROFILES } from './optics.js';
 

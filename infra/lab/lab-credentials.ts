@@ -8,9 +8,9 @@
 
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { generateCredentialKey, loadCredentialKey, parseKey } from '../../collectors/credentials/credential-key.js';
-import { CredentialStore } from '../../collectors/credentials/credential-store.js';
-import { credentialFileFromEnv } from '../../collectors/credentials/open-store.js';
+import { generateCredentialKey, loadCredentialKey, parseKey } from '../../credentials/credential-key.js';
+import { CredentialStore } from '../../credentials/credential-store.js';
+import { credentialFileFromEnv } from '../../credentials/open-store.js';
 
 export const labSnmpCredentialName = (deviceId: string) => `lab/${deviceId}/snmp`;
 export const labSshCredentialName = (deviceId: string) => `lab/${deviceId}/ssh`;

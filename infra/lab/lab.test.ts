@@ -13,7 +13,7 @@ import { test } from 'node:test';
 import snmp from 'net-snmp';
 import { parse } from 'yaml';
 import { createLogger } from '../../common/log.js';
-import { CredentialStore } from '../../collectors/credentials/credential-store.js';
+import { CredentialStore } from '../../credentials/credential-store.js';
 import { parseInventory } from '../../collectors/inventory/yaml-inventory.js';
 import { startLab, type LabDevice } from './lab.js';
 import { ensureKeyFile } from './lab-credentials.js';

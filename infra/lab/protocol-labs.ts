@@ -3,7 +3,7 @@
 // may create network namespaces, an ICMP path with real loss (iptables) and delay (TUN responder)
 // stands behind one device's ping address. Scenarios reach them through the lab's HTTP API.
 import type { Logger } from '../../common/log.js';
-import type { Credential } from '../../collectors/credentials/credential-types.js';
+import type { Credential } from '../../credentials/credential-types.js';
 import { OpsError } from '../../common/errors.js';
 import { startSshLab, type SshLab } from './ssh/ssh-lab.js';
 import { applySshScenario, type SshScenario } from './ssh/scenarios.js';

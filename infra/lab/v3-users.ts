@@ -5,7 +5,7 @@
 //
 // These pass phrases exist only in the lab: they are test fixtures, not secrets.
 
-import type { SnmpV3Credential } from '../../collectors/credentials/credential-types.js';
+import type { SnmpV3Credential } from '../../credentials/credential-types.js';
 
 export interface LabV3User {
   credential: SnmpV3Credential;

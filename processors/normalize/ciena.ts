@@ -1,7 +1,7 @@
 // normalize (Ciena MCP): PM → optical power per port in the shared optical family; ALARM → the
 // number of active alarms per severity; INVENTORY → whether MCP is in sync with the element.
 // Every reading also says whether MCP answered (ciena_collect_ok per kind). Gauges only, no state.
-import { wattsToDbm } from '../../collectors/snmp/optical-dom.js';
+import { wattsToDbm } from '../../devices/optical-dom.js';
 import type { MetricBatch, RawCienaReading } from '../../schemas/types.js';
 import { batchBuilder } from './batch-builder.js';
 import { NO_LIGHT_FLOOR_DBM, OPTICAL, powerLabels } from './optical-family.js';

@@ -1,9 +1,9 @@
-// ICMP: probes shaped as collectors/icmp/poller.ts returns them (rtt-stats.ts figures, the
+// ICMP: probes shaped as collectors/icmp/poller.ts returns them (devices/rtt-stats.ts figures, the
 // ICMP_NO_REPLY 100 % loss probe with its counts, a probe that never went out).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { MetricBatch, RawIcmpProbe } from '../../schemas/types.js';
-import { rttStats } from '../../collectors/icmp/rtt-stats.js';
+import { rttStats } from '../../devices/rtt-stats.js';
 import { lossPercent } from '../rules/rules.js';
 import { healthDefaults } from '../health/settings.js';
 import { rulesDefaults } from '../rules/settings.js';

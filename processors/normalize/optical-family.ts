@@ -7,7 +7,7 @@
 // `ifName` when the device names the port as an interface (xe-0/0/0, Hu0/0/0/0), `port` when it
 // numbers it (SAOS "9", Ciena "1-2", an IOS-XR optics controller "0/0/0/1"). The direction label
 // is what processors/rules recognises as a receiver (isOpticalRx).
-import { NO_LIGHT_DBM } from '../../collectors/ssh/parsers/common.js';
+import { NO_LIGHT_DBM } from '../../devices/no-light.js';
 
 export const OPTICAL = {
   rx: { metric: 'optical_rx_dbm', unit: 'dBm' },

@@ -1,5 +1,5 @@
 // SNMP optics: polls shaped as the collector returns them for each optics profile (values as in
-// infra/lab/optics.ts and collectors/snmp/optical-dom.test.ts) → the optical family.
+// infra/lab/optics.ts and devices/optical-dom.test.ts) → the optical family.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { MetricBatch, RawSnmpPoll, SnmpValue } from '../../schemas/types.js';

@@ -1,8 +1,8 @@
 // normalize (SNMP optics): one poll of an optics-* profile → optical power per port and
 // direction, plus laser bias, module temperature and voltage where the sensor table has them.
-// Gauges only, so no state. The MIB arithmetic is collectors/snmp/optical-dom.ts (opticalLevels);
+// Gauges only, so no state. The MIB arithmetic is devices/optical-dom.ts (opticalLevels);
 // this file decides series names and labels, and which readings are trustworthy enough to emit.
-import { entitySensorValue, opticalLevels } from '../../collectors/snmp/optical-dom.js';
+import { entitySensorValue, opticalLevels } from '../../devices/optical-dom.js';
 import type { MetricBatch, RawSnmpPoll, SnmpValue } from '../../schemas/types.js';
 import { batchBuilder } from './batch-builder.js';
 import { NO_LIGHT_FLOOR_DBM, OPTICAL, portLabels, powerLabels, type PortLabel } from './optical-family.js';

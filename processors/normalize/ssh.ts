@@ -2,7 +2,7 @@
 // SNMP DOM, so one port is one series whichever way it was read), interface state, and whether
 // the command worked at all. Gauges only, so no state. Parsed values arrive as
 // { name, index, unit, value } from collectors/ssh/parsers; lanes as index "<port>:lane<N>".
-import { platformOf } from '../../collectors/ssh/platforms.js';
+import { cliPlatformId } from '../../devices/cli-platforms.js';
 import type { MetricBatch, ParsedValue, RawSshCapture } from '../../schemas/types.js';
 import { batchBuilder } from './batch-builder.js';
 import { OPTICAL, portLabels, powerLabels, splitLane, type PortLabel } from './optical-family.js';
@@ -19,7 +19,7 @@ export const SSH_METRICS = {
  * IOS-XR's optics controller is "R/S/I/P", neither an ifName: those are `port`.
  */
 export function sshPortLabel(platform: string): PortLabel {
-  return platformOf(platform)?.name === 'junos' ? 'ifName' : 'port';
+  return cliPlatformId(platform) === 'junos' ? 'ifName' : 'port';
 }
 
 // The parser's unit must be the one we expect: a parser change is then a gap, not a wrong unit.

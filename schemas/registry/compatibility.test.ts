@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { schemaRegistryOptions } from '../logical-types.js';
 import { schemaFor, subjectFor } from '../index.js';
-import { call, dropSchemaTopic, randomSchemaTopic, schemaBody, startTestRegistry } from './test-registry.js';
+import { call, dropSchemaTopic, randomSchemaTopic, schemaBody, startTestRegistry } from '../../test/schema-registry.js';
 import type { RunningRegistry } from './server.js';
 
 const topic = randomSchemaTopic();

@@ -10,7 +10,7 @@ import { waitForLeaders } from '../../common/kafka.js';
 import { schemaRegistryOptions } from '../logical-types.js';
 import { schemaFor, subjectFor } from '../index.js';
 import type { RawSnmpPoll } from '../types.js';
-import { dropSchemaTopic, kafkaBrokers, randomSchemaTopic, startTestRegistry } from './test-registry.js';
+import { dropSchemaTopic, kafkaBrokers, randomSchemaTopic, startTestRegistry } from '../../test/schema-registry.js';
 
 const poll: RawSnmpPoll = {
   deviceId: 'lab-r1',

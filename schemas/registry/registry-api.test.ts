@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { KafkaJS } from '@confluentinc/kafka-javascript';
 import { waitForLeaders } from '../../common/kafka.js';
-import { call, dropSchemaTopic, kafkaBrokers, randomSchemaTopic, schemaBody, startTestRegistry } from './test-registry.js';
+import { call, dropSchemaTopic, kafkaBrokers, randomSchemaTopic, schemaBody, startTestRegistry } from '../../test/schema-registry.js';
 import type { RunningRegistry } from './server.js';
 
 const topic = randomSchemaTopic();

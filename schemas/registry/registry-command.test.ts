@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { registryConfigFromEnv } from './registry-command.js';
 import { PLAINTEXT } from '../../common/kafka-security.js';
-import { call, dropSchemaTopic, kafkaBrokers, randomSchemaTopic } from './test-registry.js';
+import { call, dropSchemaTopic, kafkaBrokers, randomSchemaTopic } from '../../test/schema-registry.js';
 
 test('configuration: defaults, overrides and errors naming the variable', () => {
   assert.deepEqual(registryConfigFromEnv({}), { host: '127.0.0.1', port: 18081, kafkaBrokers: ['127.0.0.1:39092'], kafkaSecurity: PLAINTEXT, topic: '_schemas' });

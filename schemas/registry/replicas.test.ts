@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { register as metrics } from 'prom-client';
-import { call, dropSchemaTopic, randomSchemaTopic, schemaBody, startTestRegistry } from './test-registry.js';
+import { call, dropSchemaTopic, randomSchemaTopic, schemaBody, startTestRegistry } from '../../test/schema-registry.js';
 import type { RunningRegistry } from './server.js';
 
 const record = (name: string, fields: object[] = [{ name: 'a', type: 'int' }]) => ({ type: 'record', name, namespace: 'replica', fields });

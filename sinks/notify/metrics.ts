@@ -1,7 +1,8 @@
-import { Counter, register } from 'prom-client';
+import { Counter } from 'prom-client';
+import { once } from '../../common/metrics.js';
 
 function counter(name: string, help: string, labelNames: string[]): Counter {
-  return (register.getSingleMetric(name) as Counter | undefined) ?? new Counter({ name, help, labelNames });
+  return once(name, () => new Counter({ name, help, labelNames }));
 }
 
 export const notifyMetrics = {

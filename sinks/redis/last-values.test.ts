@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { Redis } from 'ioredis';
 import { createLogger } from '../../common/log.js';
 import { testEnv, uniquePrefix } from '../../test/env.js';
-import { metricBatch } from '../test-support.js';
+import { metricBatch } from '../../test/sink-fixtures.js';
 import { createLastValues, keysFor } from './last-values.js';
 
 test('latest value per series and health per device land in Redis, never overwritten by older ones', { timeout: 30_000 }, async () => {

@@ -13,9 +13,9 @@ import { SeriesCache, type SeriesInfo } from './series-cache.js';
 import { inTransaction, insertPoints, lockStoredOffsets, storeOffsets, type ConsumedOffset, type PointsClient } from './point-writer.js';
 import { addRefusal, fillColumns, type BatchColumns } from './point-columns.js';
 import type { PgSession, SessionClient } from './pg-session.js';
-import type { Queryable } from './migrations.js';
-import type { PartitionGuard } from './partitions.js';
-import { hoursOf, logInvalidations } from './rollups.js';
+import type { Queryable } from '../../storage/migrations.js';
+import type { PartitionGuard } from '../../storage/partitions.js';
+import { hoursOf, logInvalidations } from '../../storage/rollups.js';
 import type { LastValues } from '../redis/last-values.js';
 
 const rowsWritten = new client.Counter({ name: 'oc_sink_rows_written_total', help: 'rows inserted into metric_points', labelNames: ['table'] });

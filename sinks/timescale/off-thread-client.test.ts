@@ -9,8 +9,8 @@ import { createTestDatabase } from '../../test/pg-db.js';
 import { OffThreadPgClient } from './off-thread-client.js';
 import { PgSession, isRowRejection, isTransient, type SessionClient } from './pg-session.js';
 import { inTransaction, insertPoints, type PointsClient } from './point-writer.js';
-import { migrate } from './migrations.js';
-import { ensurePartitions } from './partitions.js';
+import { migrate } from '../../storage/migrations.js';
+import { ensurePartitions } from '../../storage/partitions.js';
 
 const T = Date.UTC(2026, 10, 22, 12);
 

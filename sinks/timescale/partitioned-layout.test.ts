@@ -7,13 +7,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
 import { createTestDatabase } from '../../test/pg-db.js';
-import { migrate, migrations } from './migrations.js';
+import { migrate, migrations } from '../../storage/migrations.js';
 import { inTransaction, insertPoints } from './point-writer.js';
-import { hoursOf, logInvalidations } from './rollups.js';
-import { listPartitions, PartitionGuard } from './partitions.js';
-import { runMaintenance } from './maintenance.js';
-import { STORAGE_POLICY_DEFAULTS } from './storage-policy.js';
-import { assertRollupsMatchRaw } from './rollup-check.js';
+import { hoursOf, logInvalidations } from '../../storage/rollups.js';
+import { listPartitions, PartitionGuard } from '../../storage/partitions.js';
+import { runMaintenance } from '../../storage/maintenance.js';
+import { STORAGE_POLICY_DEFAULTS } from '../../storage/storage-policy.js';
+import { assertRollupsMatchRaw } from '../../test/rollup-check.js';
 
 const DAY_MS = 86_400_000;
 const NOW = Date.UTC(2026, 10, 23, 10, 0, 0); // the test's clock

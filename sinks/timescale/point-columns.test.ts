@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fillColumns } from './point-columns.js';
-import { metricBatch } from '../test-support.js';
+import { metricBatch } from '../../test/sink-fixtures.js';
 
 const T = Date.UTC(2026, 10, 23, 10);
 

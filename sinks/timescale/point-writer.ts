@@ -10,7 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { copyHeader, copyTrailer, encodePointRows } from './binary-copy.js';
 import { isRowRejection } from './pg-session.js';
-import type { Queryable } from './migrations.js';
+import type { Queryable } from '../../storage/migrations.js';
 
 /** The connection a batch is written on: pg's, or one on a worker thread that encodes and
  *  streams the COPY itself (off-thread-client.ts). */

@@ -3,7 +3,7 @@
 // the one id PostgreSQL's unique index allows. A series PostgreSQL refuses (a NUL byte in an
 // interface description, say) is reported with the reason; the other series of the batch resolve.
 import { isRowRejection } from './pg-session.js';
-import type { Queryable } from './migrations.js';
+import type { Queryable } from '../../storage/migrations.js';
 
 export interface SeriesInfo {
   seriesKey: string;

@@ -7,7 +7,7 @@ import pg from 'pg';
 import { createTestDatabase } from '../../test/pg-db.js';
 import type { InRecord } from '../../streams/index.js';
 import type { AnomalyEvent, Baseline, Device, HealthScore } from '../../schemas/types.js';
-import { migrate } from './migrations.js';
+import { migrate } from '../../storage/migrations.js';
 import { writeState } from './state-sink.js';
 
 const topics = { devices: 'inventory.devices', baselines: 'telemetry.baselines', anomalies: 'telemetry.anomalies', health: 'telemetry.health' };

@@ -14,9 +14,9 @@ import { createLogger } from '../../common/log.js';
 import { signToken } from '../../api/auth/jwt.js';
 import { buildApiServer, type ApiServer } from '../../api/server.js';
 import { projectRoot } from '../../bin/supervisor.js';
-import { migrate } from '../../sinks/timescale/migrations.js';
-import { ensurePartitions } from '../../sinks/timescale/partitions.js';
-import { hoursOf, logInvalidations, refreshRollups } from '../../sinks/timescale/rollups.js';
+import { migrate } from '../../storage/migrations.js';
+import { ensurePartitions } from '../../storage/partitions.js';
+import { hoursOf, logInvalidations, refreshRollups } from '../../storage/rollups.js';
 
 export const SYNTHETIC_IF_NAMES = ['HundredGigE0/0/0/0', 'TenGigE0/0/0/15/3'];
 

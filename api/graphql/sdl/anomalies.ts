@@ -1,5 +1,5 @@
 // Anomalies: one row per anomaly id (OPEN / UPDATE / CLOSE merged by the sink), with the
-// operators' acknowledgement and notes (tables of the API, sinks/timescale/ddl-api.ts).
+// operators' acknowledgement and notes (tables of the API, storage/ddl-api.ts).
 
 import { API_DEFAULTS } from '../../defaults.js';
 

@@ -1,4 +1,4 @@
-// The metric families analysts know, from the analyst views (sinks/timescale/ddl-state.ts).
+// The metric families analysts know, from the analyst views (storage/ddl-state.ts).
 
 import { FAMILY_MAX_SERIES } from '../../families/family-query.js';
 

@@ -1,13 +1,7 @@
 // Helpers shared by the platform parsers.
 import { CliParseError } from '../errors.js';
 import type { ParsedValue } from '../types.js';
-
-/**
- * What DOM readers print for "no light": Junos "- Inf dBm", others "-inf" or "-40.00". A receiver
- * cannot measure below roughly -40 dBm, so no light is recorded as that floor: a finite number
- * the pipeline can chart, compare with a baseline and alarm on.
- */
-export const NO_LIGHT_DBM = -40;
+import { NO_LIGHT_DBM } from '../../../devices/no-light.js';
 
 export function dbm(text: string, where: string): number {
   const t = text.replace(/\s+/g, '');

@@ -1,0 +1,53 @@
+// The current inventory as the compacted inventory.devices topic holds it: read from the start to
+// the end offsets taken at the beginning, latest record per key wins, tombstones delete. A sync
+// diffs against this, not against its own memory, so a restarted or second syncer still sends
+// tombstones for devices that vanished while it was away. Here, beside the topics, because the
+// collectors' NetBox sync and the API's admin tests both read the inventory this way.
+
+import { randomBytes } from 'node:crypto';
+import type { Logger } from '../common/log.js';
+import type { Device } from '../schemas/types.js';
+import type { Streams } from './index.js';
+
+export const INVENTORY_READ_DEFAULTS = { timeoutMs: 60_000 }; // ms to reach the end offsets
+
+export async function readInventoryTopic(streams: Streams, logger: Logger, timeoutMs = INVENTORY_READ_DEFAULTS.timeoutMs): Promise<Map<string, Device>> {
+  const topic = streams.topics.inventory;
+  const ends = await streams.admin.endOffsets(topic);
+  const current = new Map<string, Device>();
+  const pending = new Set([...ends].filter(([, end]) => end > 0n).map(([p]) => p));
+  if (pending.size === 0) return current;
+  let done!: () => void;
+  const finished = new Promise<void>((r) => (done = r));
+  const consumer = streams.consumer({
+    groupId: `inventory-reader-${randomBytes(4).toString('hex')}`, // never committed: a throwaway member
+    topics: [topic],
+    stateless: true,
+    fromBeginning: true,
+    handler: async (records) => {
+      for (const r of records) {
+        if (r.key) {
+          if (r.value === null) current.delete(r.key);
+          else current.set(r.key, r.value as Device);
+        }
+        if (BigInt(r.offset) + 1n >= (ends.get(r.partition) ?? 0n)) pending.delete(r.partition);
+      }
+      if (pending.size === 0) done();
+    },
+  });
+  await consumer.start();
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      finished,
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(Object.assign(new Error(`reading ${topic} did not reach its end offsets within ${timeoutMs} ms`), { code: 'INVENTORY_READ_TIMEOUT', canRetry: true })), timeoutMs);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+    await consumer.stop();
+  }
+  logger.debug('inventory read back', { topic, devices: current.size });
+  return current;
+}

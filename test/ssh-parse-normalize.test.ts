@@ -1,0 +1,95 @@
+// SSH capture → metrics across both stages: captures built from the collector's own parsers over
+// their golden CLI fixtures (collectors/ssh/fixtures), so the shapes are the ones the poller
+// publishes, normalised by processors/normalize/ssh.ts. Here, not in processors/, because it
+// imports both stages.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { parseXrOptics } from '../collectors/ssh/parsers/iosxr.js';
+import { parseJunosOptics, parseJunosTerse } from '../collectors/ssh/parsers/junos.js';
+import { parseSaosPortShow, parseSaosXcvrDiagnostics } from '../collectors/ssh/parsers/saos.js';
+import type { MetricBatch, ParsedValue, RawSshCapture } from '../schemas/types.js';
+import { isOpticalRx } from '../processors/rules/rules.js';
+import { normalizeSnmpOptics } from '../processors/normalize/optics.js';
+import { normalizeSsh, sshPortLabel } from '../processors/normalize/ssh.js';
+
+const fixture = (name: string) => readFileSync(new URL(`../collectors/ssh/fixtures/${name}`, import.meta.url), 'utf8');
+function capture(platform: string, command: string, values: ParsedValue[], error: RawSshCapture['error'] = null): RawSshCapture {
+  return { deviceId: 'lab-j1', collectorId: 'c1', platform, command, capturedAt: 1_763_900_000_000, durationMs: 230, output: error ? null : '...', values, error };
+}
+const at = (b: MetricBatch, metric: string, labels: Record<string, string>) => {
+  const hits = b.samples.filter((s) => s.metric === metric && JSON.stringify(Object.entries(s.labels).sort()) === JSON.stringify(Object.entries(labels).sort()));
+  assert.ok(hits.length <= 1, 'one sample per series');
+  return hits[0];
+};
+
+test('junos optics: the optical family labelled by ifName, lanes labelled, no light at -40 dBm', () => {
+  const b = normalizeSsh(capture('juniper-junos', 'show interfaces diagnostics optics | no-more', parseJunosOptics(fixture('junos-diagnostics-optics.txt'))));
+  assert.equal(b.source, 'ssh');
+  assert.equal(b.ts, 1_763_900_000_000);
+  assert.equal(at(b, 'ssh_collect_ok', { command: 'show interfaces diagnostics optics | no-more' })?.value, 1);
+  const rx = at(b, 'optical_rx_dbm', { ifName: 'xe-0/0/0', direction: 'rx' })!;
+  assert.deepEqual([rx.value, rx.unit, rx.seriesKey], [-3.84, 'dBm', 'lab-j1/optical_rx_dbm{direction=rx,ifName=xe-0/0/0}']);
+  assert.ok(isOpticalRx(rx));
+  assert.equal(at(b, 'optical_tx_dbm', { ifName: 'xe-0/0/0', direction: 'tx' })?.value, -2.5);
+  assert.deepEqual([at(b, 'optical_laser_bias_ma', { ifName: 'xe-0/0/0' })?.value, at(b, 'optical_laser_bias_ma', { ifName: 'xe-0/0/0' })?.unit], [6.246, 'mA']);
+  assert.deepEqual([at(b, 'optical_temperature_c', { ifName: 'xe-0/0/0' })?.value, at(b, 'optical_temperature_c', { ifName: 'xe-0/0/0' })?.unit], [34, 'celsius']);
+  assert.deepEqual([at(b, 'optical_voltage_v', { ifName: 'xe-0/0/0' })?.value, at(b, 'optical_voltage_v', { ifName: 'xe-0/0/0' })?.unit], [3.296, 'V']);
+  assert.equal(at(b, 'optical_rx_dbm', { ifName: 'xe-0/0/1', direction: 'rx' })?.value, -40);
+  assert.equal(at(b, 'optical_rx_dbm', { ifName: 'et-0/0/48', lane: '2', direction: 'rx' })?.value, -2.07);
+  assert.equal(at(b, 'optical_tx_dbm', { ifName: 'et-0/0/48', lane: '3', direction: 'tx' })?.value, -1.48);
+  assert.equal(at(b, 'optical_temperature_c', { ifName: 'et-0/0/48' })?.value, 31);
+  assert.equal(new Set(b.samples.map((s) => s.seriesKey)).size, b.samples.length);
+});
+
+test('SNMP and SSH readings of one Junos port are one series (same metric, labels and key)', () => {
+  const viaSsh = normalizeSsh(capture('junos', 'show interfaces diagnostics optics | no-more', [{ name: 'rx_power', index: 'xe-0/0/0', unit: 'dBm', value: -3.84 }]));
+  const viaSnmp = normalizeSnmpOptics({
+    deviceId: 'lab-j1', collectorId: 'c1', profile: 'optics-juniper', polledAt: 1, durationMs: 5, sysUpTime: null, error: null,
+    values: [
+      { name: 'jnxDomCurrentRxLaserPower', oid: '1.3.6.1.4.1.2636.3.60.1.1.1.1.5.510', index: '510', kind: 'INTEGER', counter: null, number: -384, text: null },
+      { name: 'ifName', oid: '1.3.6.1.2.1.31.1.1.1.1.510', index: '510', kind: 'OCTET_STRING', counter: null, number: null, text: 'xe-0/0/0' },
+    ],
+  });
+  const key = (b: MetricBatch) => b.samples.find((s) => s.metric === 'optical_rx_dbm')!.seriesKey;
+  assert.equal(key(viaSsh), key(viaSnmp));
+});
+
+test('junos terse: if_oper_up and if_admin_up per physical interface (ratio)', () => {
+  const b = normalizeSsh(capture('junos', 'show interfaces terse | no-more', parseJunosTerse(fixture('junos-interfaces-terse.txt'))));
+  assert.deepEqual([at(b, 'if_oper_up', { ifName: 'xe-0/0/0' })?.value, at(b, 'if_oper_up', { ifName: 'xe-0/0/0' })?.unit], [1, 'ratio']);
+  assert.equal(at(b, 'if_oper_up', { ifName: 'xe-0/0/1' })?.value, 0);
+  assert.equal(at(b, 'if_admin_up', { ifName: 'ge-0/0/2' })?.value, 0);
+});
+
+test('ios-xr and saos: ports labelled `port`, controller state as if_oper_up, lanes of an LR4', () => {
+  const xr = normalizeSsh(capture('ios-xr', 'show controllers optics 0/0/0/4', parseXrOptics(fixture('iosxr-controllers-optics-lr4.txt'), '0/0/0/4')));
+  assert.equal(at(xr, 'optical_rx_dbm', { port: '0/0/0/4', lane: '1', direction: 'rx' })?.value, -0.85);
+  assert.equal(at(xr, 'optical_laser_bias_ma', { port: '0/0/0/4', lane: '3' })?.value, 43.2);
+  assert.equal(at(xr, 'if_oper_up', { port: '0/0/0/4' })?.unit, 'ratio');
+  const sr = normalizeSsh(capture('cisco-iosxr', 'show controllers optics 0/0/0/1', parseXrOptics(fixture('iosxr-controllers-optics-sr.txt'), '0/0/0/1')));
+  assert.equal(at(sr, 'optical_laser_on', { port: '0/0/0/1' })?.value, 1);
+  assert.equal(at(sr, 'optical_rx_dbm', { port: '0/0/0/1', direction: 'rx' })?.value, -4.37);
+  const diag = normalizeSsh(capture('saos', 'port xcvr show port 9 diagnostics', parseSaosXcvrDiagnostics(fixture('saos-xcvr-diagnostics.txt'), '9')));
+  assert.equal(at(diag, 'optical_rx_dbm', { port: '9', direction: 'rx' })?.value, -4);
+  assert.equal(at(diag, 'optical_temperature_c', { port: '9' })?.value, 38.125);
+  const ports = normalizeSsh(capture('ciena-saos', 'port show', parseSaosPortShow(fixture('saos-port-show.txt'))));
+  assert.equal(at(ports, 'if_oper_up', { port: '10' })?.value, 0);
+  assert.equal(at(ports, 'if_oper_up', { port: 'LAG1' })?.value, 1);
+  assert.equal(sshPortLabel('JUNOS'), 'ifName');
+  assert.equal(sshPortLabel('unknown-os'), 'port');
+});
+
+test('a failed capture is ssh_collect_ok 0 for that command and nothing else; odd values are skipped', () => {
+  const failed = normalizeSsh(capture('junos', 'show interfaces terse | no-more', [], { code: 'CLI_PARSE', message: 'device lab-j1: missing the header' }));
+  assert.deepEqual(failed.samples.map((s) => [s.seriesKey, s.value]), [['lab-j1/ssh_collect_ok{command=show interfaces terse | no-more}', 0]]);
+  const odd = normalizeSsh(
+    capture('junos', 'show interfaces diagnostics optics | no-more', [
+      { name: 'rx_power', index: 'xe-0/0/0', unit: 'dBm', value: Number.NaN },
+      { name: 'tx_power', index: 'xe-0/0/0', unit: 'mW', value: 0.5 }, // unit not what the family means
+      { name: 'fan_speed', index: 'fan0', unit: 'rpm', value: 9000 },
+      { name: 'oper_up', index: 'xe-0/0/0', unit: 'bool', value: Number.POSITIVE_INFINITY },
+    ]),
+  );
+  assert.deepEqual(odd.samples.map((s) => s.metric), ['ssh_collect_ok']);
+});

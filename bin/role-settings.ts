@@ -7,6 +7,7 @@ import { processorSettings } from '../processors/settings.js';
 import { sinkSettings } from '../sinks/settings.js';
 import { notifySettings } from '../sinks/notify/settings.js';
 import { apiSettings } from '../api/settings.js';
+import { registrySettings } from '../schemas/registry/settings.js';
 
 export const ROLE_SETTINGS: Record<string, Record<string, Setting>> = {
   collector: collectorSettings,
@@ -14,15 +15,19 @@ export const ROLE_SETTINGS: Record<string, Record<string, Setting>> = {
   sink: sinkSettings,
   api: apiSettings,
   notifier: notifySettings,
+  registry: registrySettings,
 };
+
+/** The roles of the pipeline proper; the registry shares their Kafka settings, not the rest. */
+const PIPELINE_ROLES = ['collector', 'processor', 'sink', 'api', 'notifier'];
 
 export const SCHEMA_ROLES = Object.keys(ROLE_SETTINGS);
 
 const same = (a: Setting, b: Setting) => a.env === b.env && a.doc === b.doc && JSON.stringify(a.default) === JSON.stringify(b.default);
 
-/** Settings every role has, identically (Kafka, registry, TLS/SASL, ops endpoints), and the rest per role. */
+/** Settings every pipeline role has, identically (Kafka, registry, TLS/SASL, ops host), and the rest per role. */
 export function splitSharedSettings(): { shared: Record<string, Setting>; own: Record<string, Record<string, Setting>> } {
-  const [first, ...others] = Object.values(ROLE_SETTINGS);
+  const [first, ...others] = PIPELINE_ROLES.map((r) => ROLE_SETTINGS[r]!);
   const shared = Object.fromEntries(Object.entries(first).filter(([k, s]) => others.every((o) => o[k] !== undefined && same(o[k], s))));
   const own = Object.fromEntries(Object.entries(ROLE_SETTINGS).map(([role, settings]) => [role, Object.fromEntries(Object.entries(settings).filter(([k]) => !(k in shared)))]));
   return { shared, own };

@@ -9,13 +9,16 @@ import { PLAINTEXT } from '../../common/kafka-security.js';
 import { call, dropSchemaTopic, kafkaBrokers, randomSchemaTopic } from '../../test/schema-registry.js';
 
 test('configuration: defaults, overrides and errors naming the variable', () => {
-  assert.deepEqual(registryConfigFromEnv({}), { host: '127.0.0.1', port: 18081, kafkaBrokers: ['127.0.0.1:39092'], kafkaSecurity: PLAINTEXT, topic: '_schemas' });
-  assert.deepEqual(registryConfigFromEnv({ REGISTRY_PORT: '0', REGISTRY_HOST: '::1', KAFKA_BROKERS: 'a:1, b:2', REGISTRY_TOPIC: '_s' }), {
+  // The local stack's brokers; not Confluent's `_schemas` (same name, other records).
+  assert.deepEqual(registryConfigFromEnv({}), { host: '127.0.0.1', port: 18081, kafkaBrokers: ['127.0.0.1:19092'], kafkaSecurity: PLAINTEXT, topic: '_oc_schemas', opsHost: '127.0.0.1', opsPort: 9476 });
+  assert.deepEqual(registryConfigFromEnv({ REGISTRY_PORT: '0', REGISTRY_HOST: '::1', KAFKA_BROKERS: 'a:1, b:2', REGISTRY_TOPIC: '_s', OPS_PORT: '0' }), {
     host: '::1',
     port: 0,
     kafkaBrokers: ['a:1', 'b:2'],
     kafkaSecurity: PLAINTEXT,
     topic: '_s',
+    opsHost: '127.0.0.1',
+    opsPort: 0,
   });
   assert.throws(() => registryConfigFromEnv({ REGISTRY_PORT: 'http' }), /REGISTRY_PORT/);
   assert.throws(() => registryConfigFromEnv({ KAFKA_BROKERS: 'no-port' }), /KAFKA_BROKERS/);

@@ -9,6 +9,7 @@ import { clusterBrokerIds, kafkaJsConfig, kafkaLogger, verifyKafkaAccess, waitFo
 import type { KafkaSecurity } from '../../common/kafka-security.js';
 import type { Logger } from '../../common/log.js';
 import type { LogWrite } from './log-records.js';
+import { REGISTRY_TOPIC_BEFORE, REGISTRY_TOPIC_DEFAULT } from './settings.js';
 
 export interface SchemaLogRecord {
   offset: number;
@@ -62,6 +63,11 @@ async function ensureTopic(admin: KafkaJS.Admin, opts: SchemaLogOptions, logger:
   if (!exists) await waitForLeaders(admin, [topic], defaults.adminTimeout); // ours or the other replica's
   if (created) {
     logger.info('created schema log topic', { topic, replicationFactor });
+    if (topic === REGISTRY_TOPIC_DEFAULT && (await admin.listTopics({ timeout: defaults.adminTimeout })).includes(REGISTRY_TOPIC_BEFORE))
+      // The ids of an earlier log are in every message already written: a new log would hand out
+      // others, and those messages would go to the dead letters. Confluent's registry uses the
+      // same name, so this cannot tell which one it is: say both.
+      logger.warn(`a ${REGISTRY_TOPIC_BEFORE} topic exists on this cluster: if it is the log of an OpsConductor registry of before 2026-12-07, stop and set REGISTRY_TOPIC=${REGISTRY_TOPIC_BEFORE} to keep its schema ids (then delete ${topic}); if it is Confluent's registry's, nothing to do`, { topic });
     return;
   }
   // A registry log with several partitions has no total order: ids would not be deterministic.

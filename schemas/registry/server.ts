@@ -9,7 +9,8 @@ import { buildRegistryApp } from './routes.js';
 import { RegistryService } from './registry-service.js';
 import { openSchemaLog } from './schema-log.js';
 
-export const defaultSchemaTopic = '_schemas';
+export { REGISTRY_TOPIC_DEFAULT as defaultSchemaTopic } from './settings.js';
+import { REGISTRY_TOPIC_DEFAULT } from './settings.js';
 
 export interface RegistryOptions {
   host: string;
@@ -28,7 +29,7 @@ export interface RunningRegistry {
 
 /** Starts a replica: reads the log up to its current end, then listens. */
 export async function startRegistry(opts: RegistryOptions): Promise<RunningRegistry> {
-  const topic = opts.topic ?? defaultSchemaTopic;
+  const topic = opts.topic ?? REGISTRY_TOPIC_DEFAULT;
   const logger = opts.logger.child({ role: 'registry' });
   const log = await openSchemaLog({ brokers: opts.kafkaBrokers, security: opts.kafkaSecurity, topic, logger });
   const service = new RegistryService(log, logger);

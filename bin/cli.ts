@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 
 /** Roles configured only by the environment (bin/role-settings.ts holds their schemas). */
-const SCHEMA_ROLES = ['collector', 'processor', 'sink', 'api', 'notifier', 'registry'];
+const SCHEMA_ROLES = ['collector', 'processor', 'sink', 'api', 'notifier', 'registry', 'lab'];
 
 const usage = `usage: opsconductor <command> [args]
 
@@ -84,13 +84,7 @@ export async function main(argv: string[]): Promise<void> {
     process.stderr.write(`opsconductor ${command}: unknown argument "${rest[0]}" (a role is configured by environment variables)\n`);
     return roleHelp(command, process.stderr, 2);
   }
-  if (command === 'lab' && rest.length > 0) {
-    const asked = rest.length === 1 && (rest[0] === '--help' || rest[0] === '-h');
-    const line = usage.split('\n').find((l) => l.trimStart().startsWith(`${command} `))?.trim();
-    (asked ? process.stdout : process.stderr).write(`${asked ? '' : `opsconductor ${command}: unknown argument "${rest[0]}"\n`}usage: opsconductor ${command}\n  ${line}\n  settings: README "The device lab" (LAB_* variables)\n`);
-    process.exitCode = asked ? 0 : 2;
-    return;
-  }
+
   try {
     await run();
   } catch (err) {

@@ -45,7 +45,7 @@ export function configReference(): string {
     '',
     'Read outside this schema: `LOG_LEVEL` (every role: debug, info, warn, error), `OC_CONFIG`,',
     '`OC_CREDENTIALS_KEY` / `OC_CREDENTIALS_KEY_FILE` and `OC_CREDENTIALS_FILE` (the credential store,',
-    'README "Security") and the lab\'s `LAB_*` (README "The device lab").',
+    'README "Security").',
     '',
     section('Every role of the pipeline (the registry reads the Kafka and TLS/SASL ones too)', describeSettings(shared)),
     ...SCHEMA_ROLES.map((role) => section(role, describeSettings(own[role]))),

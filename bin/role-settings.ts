@@ -8,6 +8,7 @@ import { sinkSettings } from '../sinks/settings.js';
 import { notifySettings } from '../sinks/notify/settings.js';
 import { apiSettings } from '../api/settings.js';
 import { registrySettings } from '../schemas/registry/settings.js';
+import { labSettings } from '../infra/lab/lab-settings.js';
 
 export const ROLE_SETTINGS: Record<string, Record<string, Setting>> = {
   collector: collectorSettings,
@@ -16,6 +17,7 @@ export const ROLE_SETTINGS: Record<string, Record<string, Setting>> = {
   api: apiSettings,
   notifier: notifySettings,
   registry: registrySettings,
+  lab: labSettings,
 };
 
 /** The roles of the pipeline proper; the registry shares their Kafka settings, not the rest. */

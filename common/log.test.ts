@@ -31,6 +31,21 @@ test('one JSON line per event: level, ISO time, bound fields, fields, message; b
   assert.equal(lines[0].pid, undefined, 'no pid/hostname noise on every line');
 });
 
+test('a key bound twice appears once in the line, the innermost value', () => {
+  const raw: string[] = [];
+  const write = process.stderr.write;
+  process.stderr.write = ((chunk: string | Uint8Array) => (raw.push(String(chunk)), true)) as typeof process.stderr.write;
+  try {
+    createLogger({ role: 'registry', topic: 'a' }, 'info').child({ role: 'registry', component: 'log' }).info('created', { topic: 'b' });
+  } finally {
+    process.stderr.write = write;
+  }
+  const line = raw.join('');
+  assert.equal(line.match(/"role":/g)?.length, 1, line);
+  assert.equal(line.match(/"topic":/g)?.length, 1, line);
+  assert.equal(JSON.parse(line).topic, 'b');
+});
+
 test('an error keeps its code, message, stack and cause', () => {
   const [line] = captured(() => {
     const cause = new Error('connect ECONNREFUSED 127.0.0.1:5432');

@@ -31,14 +31,14 @@ function envLevel(): LogLevel {
 // each line: a test that captures stderr captures the log too.
 const stderr: DestinationStream = { write: (line: string) => void process.stderr.write(line) };
 
-function wrap(p: PinoLogger): Logger {
-  return {
-    debug: (msg, fields) => p.debug(fields ?? {}, msg),
-    info: (msg, fields) => p.info(fields ?? {}, msg),
-    warn: (msg, fields) => p.warn(fields ?? {}, msg),
-    error: (msg, fields) => p.error(fields ?? {}, msg),
-    child: (fields) => wrap(p.child(fields)),
+// Bound fields are merged into each line here rather than through pino's child loggers: pino writes
+// a key bound twice (a child's `role` over its parent's, a field named like a binding) twice in the
+// same line, and log shippers disagree on which one wins. Here the innermost one does.
+function wrap(p: PinoLogger, bound: Record<string, unknown>): Logger {
+  const at = (level: LogLevel) => (msg: string, fields?: Record<string, unknown>) => {
+    if (p.isLevelEnabled(level)) p[level](fields ? { ...bound, ...fields } : bound, msg);
   };
+  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), child: (fields) => wrap(p, { ...bound, ...fields }) };
 }
 
 export function createLogger(bound: Record<string, unknown> = {}, level: LogLevel = envLevel()): Logger {
@@ -53,5 +53,5 @@ export function createLogger(bound: Record<string, unknown> = {}, level: LogLeve
     },
     stderr,
   );
-  return wrap(Object.keys(bound).length > 0 ? p.child(bound) : p);
+  return wrap(p, bound);
 }

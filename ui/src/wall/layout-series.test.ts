@@ -20,9 +20,9 @@ const inbound = [s('1', 'r1', 'if_in_bps', 'e0'), s('2', 'r1', 'if_in_bps', 'e1'
 const outbound = [s('4', 'r1', 'if_out_bps', 'e0'), s('5', 'r1', 'if_out_bps', 'e1'), s('6', 'r2', 'if_out_bps', 'e0')];
 const devices = [d('r1', 'nyc'), d('r2', 'lon')];
 
-test('default layout: in and out of each interface side by side, capped at charts', () => {
+test('default layout: in and out of each interface side by side, the devices in turn, capped at charts', () => {
   const sel = selectWallSeries(parseLayout(new URLSearchParams('charts=4')), [inbound, outbound], devices);
-  assert.deepEqual(sel.series.map((x) => x.id), ['1', '4', '2', '5']);
+  assert.deepEqual(sel.series.map((x) => x.id), ['1', '4', '3', '6'], 'r1 e0, then r2 e0, before r1 e1');
   assert.equal(sel.deviceFilter, null);
   assert.equal(sel.tileDevices.length, 2);
 });
@@ -37,5 +37,14 @@ test('a site restricts series and tiles to its devices', () => {
 test('devices and sites add up', () => {
   const sel = selectWallSeries(parseLayout(new URLSearchParams('devices=r1&sites=lon&series=/if_out_bps')), [outbound], devices);
   assert.deepEqual(sel.deviceFilter, ['r1', 'r2']);
-  assert.deepEqual(sel.series.map((x) => x.id), ['4', '5', '6']);
+  assert.deepEqual(sel.series.map((x) => x.id), ['4', '6', '5']);
+});
+
+test('twelve charts over four devices of eight interfaces: every device on the wall', () => {
+  const many = ['r1', 'r2', 'r3', 'r10'].flatMap((dev) => Array.from({ length: 8 }, (_, i) => [s(`${dev}i${i}`, dev, 'if_in_bps', `e${i}`), s(`${dev}o${i}`, dev, 'if_out_bps', `e${i}`)]).flat());
+  const sel = selectWallSeries(parseLayout(new URLSearchParams('')), [many], [d('r1', 'a'), d('r2', 'a'), d('r3', 'b'), d('r10', 'b')]);
+  const perDevice = new Map<string, number>();
+  for (const x of sel.series) perDevice.set(x.deviceId, (perDevice.get(x.deviceId) ?? 0) + 1);
+  assert.deepEqual([...perDevice.entries()], [['r1', 4], ['r2', 4], ['r3', 2], ['r10', 2]]); // 6 interfaces: r1, r2, r3, r10, then r1, r2
+  assert.deepEqual(sel.series.slice(0, 4).map((x) => x.id), ['r1i0', 'r1o0', 'r2i0', 'r2o0']);
 });

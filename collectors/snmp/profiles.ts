@@ -40,6 +40,7 @@ export const PROFILES: Record<string, SnmpProfile> = {
     scalars: [],
     columns: [
       { name: 'ifName', oid: `${IFX_ENTRY}.1` },
+      { name: 'ifDescr', oid: `${IF_ENTRY}.2` }, // the name of agents without ifXTable
       { name: 'ifAlias', oid: `${IFX_ENTRY}.18` },
       { name: 'ifHighSpeed', oid: `${IFX_ENTRY}.15` },
       { name: 'ifOperStatus', oid: `${IF_ENTRY}.8` },
@@ -85,6 +86,9 @@ export const PROFILES: Record<string, SnmpProfile> = {
     columns: [
       { name: 'jnxDomCurrentRxLaserPower', oid: `${JNX_DOM_CURRENT}.5` }, // 0.01 dBm
       { name: 'jnxDomCurrentTxLaserOutputPower', oid: `${JNX_DOM_CURRENT}.7` }, // 0.01 dBm
+      // Indexed by ifIndex: the names, so an optic reads "et-0/0/5", not "ifIndex513".
+      { name: 'ifName', oid: `${IFX_ENTRY}.1` },
+      { name: 'ifDescr', oid: `${IF_ENTRY}.2` },
     ],
   },
   'optics-ciena': {

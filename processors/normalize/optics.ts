@@ -5,6 +5,7 @@
 import { entitySensorValue, opticalLevels } from '../../devices/optical-dom.js';
 import type { MetricBatch, RawSnmpPoll, SnmpValue } from '../../schemas/types.js';
 import { batchBuilder } from './batch-builder.js';
+import { interfaceNames } from './interface-names.js';
 import { NO_LIGHT_FLOOR_DBM, OPTICAL, portLabels, powerLabels, type PortLabel } from './optical-family.js';
 
 const OPTICS_PROFILES = new Set(['optics-entity-sensor', 'optics-cisco', 'optics-juniper', 'optics-ciena']);
@@ -60,13 +61,13 @@ export function normalizeSnmpOptics(poll: RawSnmpPoll): MetricBatch {
 type Add = ReturnType<typeof batchBuilder>['add'];
 
 function addPerPort(poll: RawSnmpPoll, add: Add): void {
-  // JUNIPER-DOM-MIB is indexed by ifIndex: the name comes from an ifName column when the profile
-  // carries one, else the same "ifIndex<N>" stand-in the interfaces normaliser uses.
-  const ifNames = column(poll, 'ifName');
+  // JUNIPER-DOM-MIB is indexed by ifIndex: the profile walks the interface names beside it, so
+  // the optics of et-0/0/5 carry the same name as its traffic (interface-names.ts).
+  const ifNameOf = interfaceNames(poll);
   const juniper = poll.profile === 'optics-juniper';
   const key: PortLabel = juniper ? 'ifName' : 'port';
   for (const level of opticalLevels(poll)) {
-    const port = juniper ? (ifNames.get(level.index)?.text || `ifIndex${level.index}`) : level.index;
+    const port = juniper ? ifNameOf(level.index) : level.index;
     const family = level.direction === 'rx' ? OPTICAL.rx : OPTICAL.tx;
     add(family.metric, family.unit, level.dbm ?? NO_LIGHT_FLOOR_DBM, powerLabels(key, port, null, level.direction));
   }

@@ -119,3 +119,19 @@ test('a raw value named after an Object property (constructor, __proto__, toStri
   assert.deepEqual(second.samples.map((s) => s.metric).sort(), ['device_up', 'snmp_poll_ms', 'sys_uptime_s']);
   assert.ok(second.samples.every((s) => typeof s.metric === 'string' && typeof s.unit === 'string'));
 });
+
+test('an agent without ifXTable names its interfaces by ifDescr, then ifAlias, and only then the index', () => {
+  const base = poll(0, 100, 1_000n);
+  const values = [
+    gauge('ifOperStatus', '1', 1),
+    text('ifDescr', '1', 'Intel(R) PRO/1000 MT Network Connection'),
+    gauge('ifOperStatus', '2', 1),
+    text('ifAlias', '2', 'uplink to core'),
+    gauge('ifOperStatus', '3', 2),
+    text('ifName', '3', 'eth3'),
+    text('ifDescr', '3', 'ignored: ifName wins'),
+    gauge('ifOperStatus', '65539', 1),
+  ];
+  const names = normalizeSnmp(undefined, { ...base, values }).batch.samples.filter((s) => s.metric === 'if_oper_up').map((s) => s.labels.ifName);
+  assert.deepEqual(names, ['Intel(R) PRO/1000 MT Network Connection', 'uplink to core', 'eth3', 'ifIndex65539']);
+});

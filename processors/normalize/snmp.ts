@@ -5,6 +5,7 @@
 import type { MetricBatch, RawSnmpPoll } from '../../schemas/types.js';
 import { counterDelta, ratePerSecond, type CounterKind } from './counters.js';
 import { seriesInterner } from './series-key.js';
+import { interfaceNames } from './interface-names.js';
 
 export interface SnmpDeviceState {
   /** Event time of the previous successful poll, ms. */
@@ -74,13 +75,9 @@ export function normalizeSnmp(prev: SnmpDeviceState | undefined, poll: RawSnmpPo
 
   // Interface names first: every series of an interface is labelled by its name, not its
   // ifIndex, which devices renumber across reboots.
-  const names = new Map<string, string>();
+  const ifNameOf = interfaceNames(poll);
   const speedBps = new Map<string, number>();
-  for (const v of poll.values) {
-    if (v.name === 'ifName' && v.text) names.set(v.index, v.text);
-    else if (v.name === 'ifHighSpeed' && v.number !== null) speedBps.set(v.index, v.number * 1e6);
-  }
-  const ifNameOf = (index: string) => names.get(index) ?? `ifIndex${index}`;
+  for (const v of poll.values) if (v.name === 'ifHighSpeed' && v.number !== null) speedBps.set(v.index, v.number * 1e6);
 
   // A replayed or duplicated poll (not newer than the state) and a reboot yield no rates:
   // the first would double-count, the second would turn a reset into a spike.

@@ -48,6 +48,7 @@ test('optical readings carry the interface name of the same port on every platfo
         const name = s.labels.ifName;
         if (name === undefined) continue; // platforms that index optics by port number label them `port`
         assert.ok(!name.startsWith('ifIndex'), `${device.deviceId} ${profile}: ${s.seriesKey} is named by its index`);
+        assert.ok(names.has(name), `${device.deviceId} ${profile}: ${s.seriesKey} names no interface of the device (${[...names].join(', ')})`);
         checked++;
       }
     }

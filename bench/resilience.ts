@@ -7,6 +7,8 @@
 //   --rates a,b,c      synthetic load steps, polls/s (default 25,50,100,200,400,800)
 //   --faults a,b|none  faults of the first run (default: all of test/resilience/faults.ts)
 //   --skip-scaling / --skip-faults (the whole first run: faults and load)
+//   --only scaling|faults  one of the two; --only scaling ends with issue 21's line
+//                      {"bench":"scaling","devices":…,"lost":…,"duplicates":…,"double_polls":…,"max_gap_ms":…,"gap_limit_ms":…}
 // The cluster profile is started here (or reused when another process holds it); the test
 // profile the bench runner brings up is not used.
 import { createLogger } from '../common/log.js';
@@ -34,11 +36,15 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
   const faultList = option(ctx.args, 'faults');
   const chosen = faultList === undefined ? [...FAULTS] : faultList === 'none' ? [] : (faultList.split(',') as typeof FAULTS[number][]);
   const rates = (option(ctx.args, 'rates') ?? DEFAULTS.rates.join(',')).split(',').map(Number);
+  const only = option(ctx.args, 'only');
+  if (only !== undefined && only !== 'scaling' && only !== 'faults') throw new Error(`--only ${only}: say scaling or faults`);
+  const runFaults = only === undefined ? !ctx.args.includes('--skip-faults') : only === 'faults';
+  const runScaling = only === undefined ? !ctx.args.includes('--skip-scaling') : only === 'scaling';
   const stack = await startStack({ root: projectRoot, profile: 'cluster', brokers: 3, logger: createLogger({ role: 'bench' }, 'warn') });
   const started = Date.now();
   const runs: SuiteResult[] = [];
   try {
-    if (!ctx.args.includes('--skip-faults')) {
+    if (runFaults) {
       ctx.say(`== faults (${chosen.join(', ') || 'none'}), then load steps ${rates.join(', ')} polls/s`);
       runs.push(
         await runSuite({
@@ -57,7 +63,7 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
         }),
       );
     }
-    if (!ctx.args.includes('--skip-scaling')) {
+    if (runScaling) {
       ctx.say(`== collectors 1 → 3 → 1 over ${devices} devices every ${interval} ms`);
       runs.push(
         await runSuite({
@@ -106,6 +112,20 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
       scaling,
     }),
   );
+  if (only === 'scaling') {
+    const total = runs[0]?.total;
+    return {
+      bench: 'scaling',
+      devices,
+      lost: total?.lost ?? null,
+      duplicates: total?.duplicates ?? null,
+      double_polls: scaling?.double_polls_outside_rebalance ?? null,
+      max_gap_ms: scaling?.max_moved_gap_ms ?? null,
+      gap_limit_ms: scaling?.limit_ms ?? null,
+      settle_out_ms: scaling?.settle_out_ms ?? null,
+      settle_in_ms: scaling?.settle_in_ms ?? null,
+    };
+  }
   return {
     lost: runs.reduce((n, r) => n + r.total.lost, 0),
     duplicates: runs.reduce((n, r) => n + r.total.duplicates, 0),

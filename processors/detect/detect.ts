@@ -86,7 +86,7 @@ export function detectInto(prev: DetectorState | undefined, point: Point, settin
   st.baseline = b.state;
   const interval = b.state.intervalMs > 0 ? b.state.intervalMs : 1;
   const dt = prevTs === undefined ? interval : Math.max(point.ts - prevTs, 0) || interval;
-  const warm = b.sampleCount > d.warmupSamples;
+  const warm = b.sampleCount > d.warmupSamples && point.ts - b.state.firstTs >= d.warmupMs;
 
   const pointZ = (point.value - b.expected) / b.spread;
   const aShort = decayRate(dt, Math.max(d.shortTauMs, d.shortMinSamples * interval));

@@ -12,8 +12,15 @@ export interface DetectSettings {
   recentMaxMinSamples: number;
   /** Evidence (in spreads) below which nothing is surprising, however quiet the series was. */
   minEvidence: number;
-  /** Points scored 0 while the baseline learns its first spread. */
+  /**
+   * Warm-up: a series is scored 0 (no anomaly on its baseline) until it has more than
+   * warmupSamples points AND warmupMs of event time since its first one. Samples alone are not
+   * enough: a fast-polled series reaches 30 samples within its first minute, which is the
+   * start-up of the monitoring itself (connections, first walks, JIT), not the network's normal.
+   * Static rules (no light, loss, interface or device down) do not wait: they alarm at once.
+   */
   warmupSamples: number;
+  warmupMs: number;
   /** An episode: after an alarm, later points only score by beating the alarm's surprise. */
   episodeMs: number;
   episodeMinSamples: number;
@@ -44,6 +51,9 @@ export const detectDefaults: DetectSettings = {
   recentMaxMinSamples: 100,
   minEvidence: 7, // spreads
   warmupSamples: 30,
+  // 30 min: 180 polls at 10 s, 30 at 1 min; far past a collector's start-up transient. NAB's
+  // 5-minute series reach it before their 30th sample, so the corpus score does not move.
+  warmupMs: 30 * 60_000,
   episodeMs: 12 * 3_600_000, // 12 h
   episodeMinSamples: 12,
   alarmScore: 0.2,

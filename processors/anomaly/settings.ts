@@ -69,6 +69,13 @@ export interface ScoringSettings {
    * below ~7f. Applied as the baseline's absoluteSpreadFloor for that series.
    */
   spreadFloor: Record<string, number>;
+  /**
+   * Units of quantities that cannot be negative (latency, durations, rates, counts, percentages,
+   * currents, voltages): their expected value and band are clipped at 0, so a baseline never
+   * implies an impossible value ("band -70 ms to 144 ms"). The detector's decision is unchanged
+   * by it: no sample of such a series lies below 0.
+   */
+  nonNegativeUnits: string[];
 }
 
 export const scoringDefaults: ScoringSettings = {
@@ -85,4 +92,6 @@ export const scoringDefaults: ScoringSettings = {
   // the latest record stay current enough to tell a live series from a forgotten one.
   baselineHeartbeatMs: 15 * 60_000,
   spreadFloor: { dBm: 0.3, dB: 0.3, ms: 0.5, '%': 0.3, ratio: 0.003, pps: 0.3, celsius: 1, mA: 0.5, V: 0.05, count: 1 },
+  // Not dBm/dB (logarithmic, negative below 1 mW) nor celsius.
+  nonNegativeUnits: ['ms', 's', '%', 'ratio', 'bps', 'Bps', 'pps', 'B', 'bytes', 'count', 'mA', 'mW', 'V', 'volts', 'rpm'],
 };

@@ -90,7 +90,9 @@ export function detectInto(prev: DetectorState | undefined, point: Point, settin
 
   const pointZ = (point.value - b.expected) / b.spread;
   const aShort = decayRate(dt, Math.max(d.shortTauMs, d.shortMinSamples * interval));
-  st.shortResidual += aShort * (Math.max(-10, Math.min(10, pointZ)) - st.shortResidual);
+  // Like the recent maximum below, the short mean starts when the warm-up ends: residuals against
+  // a spread still being learnt are huge, and 30 min later a third of them would still be in it.
+  st.shortResidual = warm ? st.shortResidual + aShort * (Math.max(-10, Math.min(10, pointZ)) - st.shortResidual) : 0;
   // Standard error of an EW mean of unit-variance residuals is sqrt(a / (2 - a)).
   const shortZ = st.shortResidual / Math.sqrt(aShort / (2 - aShort));
   const evidence = Math.max(Math.abs(pointZ), Math.abs(shortZ));
@@ -103,7 +105,11 @@ export function detectInto(prev: DetectorState | undefined, point: Point, settin
 
   const inEpisode = point.ts - st.lastAlarmTs < Math.max(d.episodeMs, d.episodeMinSamples * interval);
   const effective = inEpisode ? surprise - st.lastAlarmSurprise - d.episodeEscalation : surprise;
-  let score = warm && effective > 0 ? 1 - Math.exp(-d.scoreGain * effective) : 0;
+  // Only a point outside the band the baseline states can alarm: the band is what an anomaly's
+  // reason and the wall show, so an alarm on a value inside it would contradict its own text
+  // (the short mean's evidence still counts, for a point beyond the band).
+  const outside = point.value < b.lower || point.value > b.upper;
+  let score = warm && outside && effective > 0 ? 1 - Math.exp(-d.scoreGain * effective) : 0;
   if (!Number.isFinite(score)) score = 0;
   if (score >= d.alarmScore) {
     st.lastAlarmSurprise = inEpisode ? Math.max(surprise, st.lastAlarmSurprise) : surprise;

@@ -70,7 +70,7 @@ export interface Scored {
 }
 
 export function isScored(metric: string, settings: ScoringSettings): boolean {
-  return !settings.excludeMetrics.includes(metric);
+  return !settings.excludeMetrics.includes(metric) && !settings.operationalMetrics.includes(metric);
 }
 
 // One DetectorSettings per (config, floor), built once: no allocation per sample.

@@ -49,6 +49,13 @@ export interface ScoringSettings {
   /** Metrics not scored by the detector: monotonic counters, configuration values, 0/1 availability (the rules watch those). */
   excludeMetrics: string[];
   /**
+   * The collector's own measurements (how long a poll took): operational metrics of the pipeline,
+   * stored and charted like any metric (and in Prometheus as oc_snmp_poll_duration_seconds) but
+   * not scored, so a slow poll at start-up or under load is not a device anomaly on the wall.
+   * A user who wants alarms on them removes them from this list (e.g. `operationalMetrics: []`).
+   */
+  operationalMetrics: string[];
+  /**
    * Baseline records (telemetry.baselines) are change-driven (baseline-emission.ts): consumers
    * keep only the latest per series, so a record repeating the band is wasted work end to end.
    * At most one per series per baselineIntervalMs, and only when the band moved since the last one:
@@ -82,6 +89,7 @@ export const scoringDefaults: ScoringSettings = {
   detector: detectorDefaults,
   // Availability and collection-status series are judged by rules, not by the detector.
   excludeMetrics: ['sys_uptime_s', 'if_speed_bps', 'device_up', 'if_oper_up', 'if_admin_up', 'device_reachable', 'icmp_probe_ok', 'ssh_collect_ok', 'ciena_collect_ok', 'optical_laser_on', 'mcp_synchronized', 'alarms_active'],
+  operationalMetrics: ['snmp_poll_ms'],
   baselineIntervalMs: 60_000, // 1 min: what the wall's band refresh (1 min) can show anyway
   // A quarter of a spread is well inside the band (±3 spreads): a move consumers could see on a
   // chart, while a steady series' EW mean drifts by far less between polls. A 25 % wider or

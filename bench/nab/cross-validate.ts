@@ -35,6 +35,8 @@ export interface CrossValidation {
   foldMean: number;
   /** All folds' held-out outputs scored as one corpus. */
   pooled: number;
+  /** What the same choice makes on all categories: the parameters a product trained on the whole corpus would ship. */
+  chosenOnAll: { candidate: string; threshold: number };
 }
 
 export interface CorpusFile {
@@ -60,13 +62,7 @@ export function crossValidate(files: CorpusFile[], candidates: Candidate[], cost
   for (const category of categories) {
     const held = files.map((f, k) => (categoryOf(f.name) === category ? k : -1)).filter((k) => k >= 0);
     const train = files.map((_f, k) => k).filter((k) => !held.includes(k));
-    // The candidate and threshold that score best on the training categories (the first on a tie).
-    let best = { candidate: candidates[0], threshold: Infinity, raw: -Infinity };
-    for (const c of candidates) {
-      const trainFiles: ScorableFile[] = train.map((k) => ({ name: files[k].name, scores: c.scores[k], windows: files[k].windows }));
-      const [r] = optimiseThresholds(trainFiles, profile);
-      if (r.normalised > best.raw) best = { candidate: c, threshold: r.threshold, raw: r.normalised };
-    }
+    const best = choose(files, train, candidates, profile);
     let raw = 0;
     let windows = 0;
     let fp = 0;
@@ -82,10 +78,23 @@ export function crossValidate(files: CorpusFile[], candidates: Candidate[], cost
     pooledRaw += raw;
     pooledWindows += windows;
   }
+  const onAll = choose(files, files.map((_f, k) => k), candidates, profile);
   const scored = folds.filter((f) => f.normalised !== null);
   return {
     folds,
     foldMean: scored.reduce((s, f) => s + f.normalised!, 0) / scored.length,
     pooled: normalise(pooledRaw, -costs.fnWeight * pooledWindows, costs.tpWeight * pooledWindows),
+    chosenOnAll: { candidate: onAll.candidate.name, threshold: onAll.threshold },
   };
+}
+
+/** The candidate and threshold that score best on the `train` files (the first candidate on a tie). */
+function choose(files: CorpusFile[], train: number[], candidates: Candidate[], profile: Record<string, CostMatrix>): { candidate: Candidate; threshold: number } {
+  let best = { candidate: candidates[0], threshold: Infinity, score: -Infinity };
+  for (const c of candidates) {
+    const trainFiles: ScorableFile[] = train.map((k) => ({ name: files[k].name, scores: c.scores[k], windows: files[k].windows }));
+    const [r] = optimiseThresholds(trainFiles, profile);
+    if (r.normalised > best.score) best = { candidate: c, threshold: r.threshold, score: r.normalised };
+  }
+  return best;
 }

@@ -2,7 +2,7 @@
 import { detectorDefaults, type DetectorSettings } from '../detect/detect.js';
 
 export interface LifecycleSettings {
-  /** A detector score at or above this opens an anomaly (NAB-optimal alarm level is ~0.23: this pages on clearer cases). */
+  /** A detector score at or above this opens an anomaly (NAB-optimal alarm level is ~0.08 since the learnt tail, ~0.23 before: this pages on clearer cases). */
   openScore: number;
   /** While open, a score at or above this keeps it open (hysteresis: lower than openScore). */
   closeScore: number;

@@ -75,8 +75,8 @@ export const detectDefaults: DetectSettings = {
   dailyMaxHoldMs: 86_400_000, // 1 day
   dailyMaxTauMs: 3 * 86_400_000, // 3 days
   dailyMargin: 1.1,
-  // One point in 500 (under two a day at 5 min) may exceed it; a rate of 0.02 lets about 50
-  // exceedances double it. Chosen by cross-validation over NAB's categories (bench/README.md).
+  // One point in 500 (under two a day at 5 min) may exceed it; at a rate of 0.02, about 35
+  // exceedances in a row double it. Chosen by cross-validation over NAB's categories (bench/README.md).
   tailQuantile: 0.998,
   tailRate: 0.02,
   tailInitial: 1, // spread

@@ -1,14 +1,18 @@
-// `npm run bench -- nab [--data DIR] [--windows FILE] [--out DIR]`: runs the production detector
-// (processors/detect), unchanged, over every series of a NAB-layout corpus as a stream, scores it
-// with the project's NAB scorer (threshold optimised per profile over the corpus, as NAB does) and
-// prints it next to NAB's windowed-Gaussian detector scored by the same scorer on the same files.
+// `npm run bench -- nab [--data DIR] [--windows FILE] [--out DIR] [--cv]`: runs the production
+// detector (processors/detect), unchanged, over every series of a NAB-layout corpus as a stream,
+// scores it with the project's NAB scorer (threshold optimised per profile over the corpus, as NAB
+// does) and prints it next to NAB's windowed-Gaussian detector scored by the same scorer on the
+// same files. --cv adds leave-one-category-out cross-validation (nab/cross-validate.ts): the
+// figure for data the parameters and threshold were not chosen on.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { BenchContext } from './run.js';
 import { listSeries, readSeries, readWindows, windowsToIndices, type NabSeries } from './nab/corpus.js';
 import { nabDefaults } from './nab/paths.js';
 import { runDetector } from './nab/run-detector.js';
-import { optimiseThresholds, readProfiles, type ProfileResult, type ScorableFile } from './nab/scorer.js';
+import { optimiseThresholds, readProfiles, type CostMatrix, type ProfileResult, type ScorableFile } from './nab/scorer.js';
+import { crossValidate, type CrossValidation } from './nab/cross-validate.js';
+import { cvCandidates } from './nab/cv-candidates.js';
 import { windowedGaussianScores } from './nab/windowed-gaussian.js';
 
 export const needsStack = false;
@@ -17,10 +21,11 @@ interface NabOptions {
   data: string;
   windows: string;
   out?: string;
+  cv: boolean;
 }
 
 function parseArgs(args: string[]): NabOptions {
-  const opts: NabOptions = { data: nabDefaults.data, windows: nabDefaults.windows };
+  const opts: NabOptions = { data: nabDefaults.data, windows: nabDefaults.windows, cv: false };
   for (let i = 0; i < args.length; i++) {
     const value = args[i + 1];
     const need = () => {
@@ -31,7 +36,8 @@ function parseArgs(args: string[]): NabOptions {
     if (args[i] === '--data') opts.data = need();
     else if (args[i] === '--windows') opts.windows = need();
     else if (args[i] === '--out') opts.out = need();
-    else throw Object.assign(new Error(`bench nab: unknown option ${args[i]} (use --data DIR, --windows FILE, --out DIR)`), { code: 'CONFIG_UNKNOWN_KEY', canRetry: false });
+    else if (args[i] === '--cv') opts.cv = true;
+    else throw Object.assign(new Error(`bench nab: unknown option ${args[i]} (use --data DIR, --windows FILE, --out DIR, --cv)`), { code: 'CONFIG_UNKNOWN_KEY', canRetry: false });
   }
   return opts;
 }
@@ -58,8 +64,10 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
   let points = 0;
   let cpuMicros = 0;
   const names = listSeries(opts.data);
+  const corpus: NabSeries[] = [];
   for (const name of names) {
     const series = readSeries(opts.data, name);
+    corpus.push(series);
     const fileWindows = windowsToIndices(series.timestamps, windows[name] ?? []);
     const result = runDetector(series);
     points += series.values.length;
@@ -83,13 +91,29 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
   ctx.say(`detector: ${pointsPerCpuSecond} points/s per core (CPU time of the detector loop)`);
   if (opts.out) ctx.say(`scores written under ${opts.out}/<category>/<file>.csv`);
   const round = (x: number) => Math.round(x * 100) / 100;
+  const cv = opts.cv ? crossValidation(ctx, corpus, ours, profiles.standard) : undefined;
   return {
     standard: round(oursBy.standard.normalised),
+    ...(cv ? { cv_standard: round(cv.pooled), cv_fold_mean: round(cv.foldMean) } : {}),
     low_fp: round(oursBy.reward_low_FP_rate.normalised),
     low_fn: round(oursBy.reward_low_FN_rate.normalised),
     reference_standard: round(refBy.standard.normalised),
     points_s_per_core: pointsPerCpuSecond,
   };
+}
+
+function crossValidation(ctx: BenchContext, corpus: NabSeries[], files: ScorableFile[], costs: CostMatrix): CrossValidation {
+  const candidates = cvCandidates().map((c) => ({ name: c.name, scores: corpus.map((series) => runDetector(series, c.settings).scores) }));
+  const cv = crossValidate(files.map((f, k) => ({ name: f.name, windows: f.windows, rows: corpus[k].values.length })), candidates, costs);
+  ctx.say(`leave-one-category-out cross-validation (standard profile), ${candidates.length} candidate parameter sets:`);
+  ctx.say('held-out category        files windows   score    FP rows  threshold  parameters chosen on the other four');
+  for (const f of cv.folds) {
+    const score = f.normalised === null ? `raw ${f.raw.toFixed(2)}` : f.normalised.toFixed(1);
+    ctx.say(`${f.category.padEnd(24)} ${String(f.files).padStart(5)} ${String(f.windows).padStart(7)} ${score.padStart(9)} ${String(f.fp).padStart(8)}  ${f.threshold.toFixed(4).padStart(9)}  ${f.candidate}`);
+  }
+  ctx.say(`cv mean of the folds with windows ${cv.foldMean.toFixed(1)}; pooled (every held-out output as one corpus, as standard) ${cv.pooled.toFixed(1)}`);
+  ctx.say(`the same choice on all five categories: ${cv.chosenOnAll.candidate}, threshold ${cv.chosenOnAll.threshold.toFixed(4)} (the product ships "shipped")`);
+  return cv;
 }
 
 function byProfile(results: ProfileResult[]): Record<string, ProfileResult> {

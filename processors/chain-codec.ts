@@ -32,7 +32,7 @@
 // order, little-endian wherever Node runs here), so a restored state scores exactly as the one in
 // memory would have.
 import { stateReplacer, stateReviver, type ChangelogCodec, type ChangelogRecord } from '../streams/state-codec.js';
-import { packedFirstTs, packedHeadSize, packedLayout, unpackDetectorFloats, writeDetectorHead } from './anomaly/detector-codec.js';
+import { packedFirstTs, packedHeadSize, packedHeadSizeOf, packedLayout, unpackDetectorFloats, writeDetectorHead } from './anomaly/detector-codec.js';
 import { LiveDetector, liveDetector } from './anomaly/score-series.js';
 import type { SeriesAnalysisState } from './anomaly/analyse.js';
 import type { Episode } from './anomaly/lifecycle.js';
@@ -239,8 +239,10 @@ function decodeHead(key: string, value: Buffer, records: Map<string, Buffer>): D
       };
       series.set(entry[0], s);
       if (flags & SCORED) {
-        detectorHeads.push([s, slot, f.subarray(at + SLOT_FLOATS, at + SLOT_FLOATS + packedHeadSize)]);
-        at += packedHeadSize;
+        // Its own size: a head written before the detector's last scalar was added is shorter.
+        const size = packedHeadSizeOf(f.subarray(at + SLOT_FLOATS, at + SLOT_FLOATS + 5));
+        detectorHeads.push([s, slot, f.subarray(at + SLOT_FLOATS, at + SLOT_FLOATS + size)]);
+        at += size;
       }
     }
     at += SLOT_FLOATS;

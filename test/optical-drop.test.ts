@@ -6,10 +6,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLogger } from '../common/log.js';
-import { connectStreams } from '../streams/index.js';
 import type { AnomalyEvent } from '../schemas/types.js';
-import { eventually, streamConfig, uniquePrefix } from './env.js';
+import { readAnomalies } from './anomaly-reader.js';
+import { eventually, uniquePrefix } from './env.js';
 import { startTestPipeline } from './pipeline-fixture.js';
 
 test('an optical power drop in the lab opens one anomaly and its recovery closes it', { timeout: 300_000 }, async (t) => {
@@ -19,14 +18,7 @@ test('an optical power drop in the lab opens one anomaly and its recovery closes
   writeFileSync(analysisFile, 'lifecycle:\n  closeQuietPolls: 2\n  closeQuietMs: 5000\n');
   const prefix = uniquePrefix('optical');
   const { pipeline, client } = await startTestPipeline(t, 'optical', { runDir, topicPrefix: prefix, labDevices: 1, processorEnv: { ANALYSIS_CONFIG_FILE: analysisFile } });
-  const streams = await connectStreams({ config: streamConfig(prefix), clientId: 'optical-test', logger: createLogger({ test: 'optical' }, 'error'), writes: [] });
-  const events: AnomalyEvent[] = [];
-  const reader = streams.consumer({ groupId: 'optical-reader', topics: [streams.topics.anomalies], handler: async (rs) => void events.push(...rs.map((r) => r.value as AnomalyEvent)) });
-  await reader.start();
-  t.after(async () => {
-    await reader.stop();
-    await streams.close();
-  });
+  const events = await readAnomalies(t, prefix, 'optical');
 
   const protocols = (await (await fetch(`${pipeline.labUrl}/protocols`)).json()) as { ssh: { deviceId: string; ports: string[] }[] };
   const device = protocols.ssh[0];

@@ -192,5 +192,5 @@ test('a flat error counter: a blip below the unit spread floor is noise, a real 
   ]);
   const { anomalies } = run(batches);
   assert.deepEqual(anomalies.map((a) => [a.state, a.ts]), [['OPEN', batches[burst].ts], ['CLOSE', batches[burst + 7].ts]]);
-  assert.match(anomalies[0].reason, /if_in_errors_ps on eth0 40 pps above expected 0\.000\d+ pps \(band -0\.\d+ pps to 0\.\d+ pps, 133\.3 spreads\)/);
+  assert.match(anomalies[0].reason, /if_in_errors_ps on eth0 40 pps above expected 0\.000\d+ pps \(band 0 pps to 0\.\d+ pps, 133\.3 spreads\)/);
 });

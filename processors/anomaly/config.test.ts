@@ -16,4 +16,5 @@ test('unknown keys and inconsistent values are rejected, naming the key', () => 
   assert.throws(() => analysisConfig({ lifecycle: { closeScore: 0.7 } }), { code: 'CONFIG_INVALID', message: /lifecycle\.closeScore/ });
   assert.throws(() => analysisConfig({ rules: { lossHigh: { forPolls: 0 } } }), { code: 'CONFIG_INVALID', message: /forPolls/ });
   assert.throws(() => analysisConfig({ scoring: { baselineIntervalMs: '1m' as never } }), { code: 'CONFIG_INVALID', message: /scoring\.baselineIntervalMs/ });
+  assert.throws(() => analysisConfig({ scoring: { detector: { detect: { warmupMs: -1 } } } }), { code: 'CONFIG_INVALID', message: /scoring\.detector\.detect\.warmupMs/ });
 });

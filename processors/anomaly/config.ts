@@ -66,6 +66,11 @@ export function analysisConfig(overrides: DeepPartial<AnalysisConfig> = {}): Ana
   for (const k of ['baselineMoveSpreads', 'baselineSpreadChange'] as const) {
     if (!(sc[k] >= 0)) throw invalid(`scoring.${k}`, 'must be ≥ 0 (0: every change is emitted, at most once per baselineIntervalMs)');
   }
+  const det = sc.detector.detect;
+  if (!(det.warmupSamples >= 0)) throw invalid('scoring.detector.detect.warmupSamples', 'must be ≥ 0 samples');
+  if (!(det.warmupMs >= 0)) throw invalid('scoring.detector.detect.warmupMs', 'must be a duration ≥ 0 ms');
+  if (!(det.tailQuantile > 0 && det.tailQuantile < 1)) throw invalid('scoring.detector.detect.tailQuantile', 'must be in (0, 1)');
+  if (!(det.tailRate >= 0 && det.tailInitial > 0)) throw invalid('scoring.detector.detect.tailRate / tailInitial', 'need tailRate ≥ 0 (0: no learnt tail) and tailInitial > 0 spreads');
   const o = c.rules.opticalRxLow;
   if (!(o.noLightDbm < o.sensitivityDbm)) throw invalid('rules.opticalRxLow.noLightDbm', `must be below sensitivityDbm ${o.sensitivityDbm}`);
   const loss = c.rules.lossHigh;

@@ -41,3 +41,20 @@ test('the spare scalars carry a series\' last emitted band (model as the sign of
   assert.deepEqual(packedEmittedBand(f), { expected: 4e8, spread: 1.9e7, seasonal: false });
   assert.deepEqual(unpackDetectorFloats(f), unpackDetectorFloats(packDetectorFloats(detect(undefined, { ts: 0, value: 1 }).state)), 'the detector state ignores them');
 });
+
+test('a state packed before the tail quantile existed (18 scalars) unpacks, its estimate starting afresh', () => {
+  const n = gaussian(22);
+  let state: DetectorState | undefined;
+  for (let i = 0; i < 500; i++) state = detect(state, { ts: i * 10 * minute, value: 50 + n() }).state;
+  const f = packDetectorFloats(state!);
+  // The legacy layout: the same header and first 18 scalars, then the arrays.
+  const legacy = new Float64Array(f.length - 1);
+  legacy.set(f.subarray(0, 5 + 18));
+  legacy.set(f.subarray(5 + 19), 5 + 18);
+  legacy[4] = 18;
+  const restored = unpackDetectorFloats(legacy);
+  assert.equal(restored.tailLog, 0, 'ln(tailInitial 1)');
+  assert.notEqual(state!.tailLog, 0, 'the live state had learnt one');
+  const plain = (s: DetectorState) => JSON.parse(JSON.stringify({ ...s, tailLog: 0 }, (_k, v) => (v instanceof Float64Array ? Array.from(v) : v)));
+  assert.deepEqual(plain(restored), plain(state!), 'everything else as it was');
+});

@@ -7,16 +7,21 @@
 // since every sample goes through pack/unpack, a state restored from the changelog continues
 // exactly as the one in memory would have.
 import type { DetectorState } from '../detect/detect.js';
+import { detectDefaults } from '../detect/settings.js';
 import type { SeasonalProfile } from '../baseline/seasonal.js';
 import { OpsError } from '../../common/errors.js';
 
 const formatVersion = 1;
 const headerSize = 5; // formatVersion, daily, weekly, dailyMax lengths, scalar count
-const scalarCount = 18;
+// 19 since the detector learns its tail quantile (tailLog, the last scalar). A head of 18, written
+// before, is still read: its state starts that estimate afresh (at tailInitial).
+const scalarCount = 19;
+const legacyScalarCount = 18;
+const knownScalarCount = (n: number) => n === scalarCount || n === legacyScalarCount;
 
 // Field counts of the shapes this codec knows: a detector state with a new field must not be
 // silently truncated, so pack refuses it (the test suite round-trips a real state too).
-const detectorKeys = 8;
+const detectorKeys = 9;
 const baselineKeys = 13;
 const profileKeys = 4;
 
@@ -52,9 +57,9 @@ export interface PackedLayout {
 
 /** The layout of a packed state from its header (the first `packedHeadSize` floats). */
 export function packedLayout(head: ArrayLike<number>): PackedLayout {
-  if (head[0] !== formatVersion || head[4] !== scalarCount) throw shapeError(`packed format ${head[0]}`);
+  if (head[0] !== formatVersion || !knownScalarCount(head[4])) throw shapeError(`packed format ${head[0]} with ${head[4]} scalars`);
   const [nd, nw, nm] = [head[1], head[2], head[3]];
-  const h = headerSize + scalarCount;
+  const h = headerSize + head[4];
   const d = [h, h + nd, h + 2 * nd] as [number, number, number];
   const w0 = h + 3 * nd;
   const w = [w0, w0 + nw, w0 + 2 * nw] as [number, number, number];
@@ -62,14 +67,18 @@ export function packedLayout(head: ArrayLike<number>): PackedLayout {
   return { head: h, daily: nd, weekly: nw, dailyMax: nm, dailyAt: d, weeklyAt: w, dailyMaxAt: [m0, m0 + nm], total: m0 + 2 * nm };
 }
 
+/** Floats of the header and scalars this codec writes. */
 export const packedHeadSize = headerSize + scalarCount;
+
+/** Floats of the header and scalars of a packed head (a legacy one is shorter). */
+export const packedHeadSizeOf = (head: ArrayLike<number>): number => headerSize + head[4];
 
 // The last two scalars are not part of a detector's state (packDetectorFloats writes 0 there). The
 // block changelog (chain-codec.ts) keeps in them the band of the series' last Baseline record
 // (baseline-emission.ts): as three JSON fields per series, it would grow the head that changelog
 // writes per device per transaction by ~15 %. The sign of the spread (never negative) carries the
 // model; a spread of 0 reads as "none recorded", as in a head written before they were kept.
-const emittedBandAt = headerSize + scalarCount - 2;
+const emittedBandAt = headerSize + 16;
 
 export function setPackedEmittedBand(f: Float64Array, expected: number, spread: number, seasonal: boolean): void {
   f[emittedBandAt] = expected;
@@ -107,6 +116,7 @@ export function writeDetectorHead(s: DetectorState, out: Float64Array, at: numbe
   out[i++] = b.firstTs; out[i++] = b.lastTs; out[i++] = b.sampleCount; out[i++] = b.intervalMs; out[i++] = b.mean;
   out[i++] = b.variance; out[i++] = b.level; out[i++] = b.errRolling; out[i++] = b.errDaily; out[i++] = b.errWeekly;
   out[i++] = b.daily.periodMs; out[i++] = b.weekly.periodMs; out[i++] = 0; out[i++] = 0;
+  out[i++] = s.tailLog;
 }
 
 /** A state as one Float64Array (header, scalars, then the arrays): the unit changelog formats 1 and 2 store. */
@@ -124,9 +134,9 @@ export function packDetectorFloats(s: DetectorState): Float64Array {
 
 /** The state whose arrays are views into `f` (which it then owns). */
 export function unpackDetectorFloats(f: Float64Array): DetectorState {
-  if (f[0] !== formatVersion || f[4] !== scalarCount) throw shapeError(`packed format ${f[0]}`);
+  if (f[0] !== formatVersion || !knownScalarCount(f[4])) throw shapeError(`packed format ${f[0]} with ${f[4]} scalars`);
   const [nd, nw, nm] = [f[1], f[2], f[3]];
-  let i = headerSize + scalarCount;
+  let i = headerSize + f[4];
   const take = (n: number) => {
     const v = f.subarray(i, i + n);
     i += n;
@@ -149,5 +159,6 @@ export function unpackDetectorFloats(f: Float64Array): DetectorState {
     },
     shortResidual: f[h], recentMax: f[h + 1], lastAlarmTs: f[h + 2], lastAlarmSurprise: f[h + 3],
     dailyMax, dailyMaxTs,
+    tailLog: f[4] === scalarCount ? f[h + 18] : Math.log(detectDefaults.tailInitial),
   };
 }

@@ -70,7 +70,7 @@ export interface Scored {
 }
 
 export function isScored(metric: string, settings: ScoringSettings): boolean {
-  return !settings.excludeMetrics.includes(metric);
+  return !settings.excludeMetrics.includes(metric) && !settings.operationalMetrics.includes(metric);
 }
 
 // One DetectorSettings per (config, floor), built once: no allocation per sample.
@@ -84,6 +84,13 @@ export function detectorSettingsFor(sample: Pick<MetricSample, 'metric' | 'unit'
   let d = byFloor.get(floor);
   if (!d) byFloor.set(floor, (d = { ...settings.detector, baseline: { ...settings.detector.baseline, absoluteSpreadFloor: floor } }));
   return d;
+}
+
+/** The domain of a non-negative quantity: the band (and expected value) stated never goes below 0. */
+function clipAtZero(out: Scored): void {
+  if (out.expected < 0) out.expected = 0;
+  if (out.lower < 0) out.lower = 0;
+  if (out.upper < 0) out.upper = 0;
 }
 
 // The detector's output of the sample being scored (see scoreSample).
@@ -110,6 +117,7 @@ export function scoreSample(
   const out = detectInto(fresh ? undefined : live.state, { ts, value: sample.value }, detectorSettingsFor(sample, settings), scratch);
   live.state = out.state;
   state.det = live;
+  if (settings.nonNegativeUnits.includes(sample.unit)) clipAtZero(out);
   if (baselineDue(state, out, ts, settings)) baselines.push(emitBaseline(state, deviceId, sample, out, ts, out.state.baseline.sampleCount));
   return out; // the detector's output carries every field of Scored
 }

@@ -2,7 +2,7 @@
 import { detectorDefaults, type DetectorSettings } from '../detect/detect.js';
 
 export interface LifecycleSettings {
-  /** A detector score at or above this opens an anomaly (NAB-optimal alarm level is ~0.23: this pages on clearer cases). */
+  /** A detector score at or above this opens an anomaly (NAB-optimal alarm level is ~0.08 since the learnt tail, ~0.23 before: this pages on clearer cases). */
   openScore: number;
   /** While open, a score at or above this keeps it open (hysteresis: lower than openScore). */
   closeScore: number;
@@ -49,6 +49,13 @@ export interface ScoringSettings {
   /** Metrics not scored by the detector: monotonic counters, configuration values, 0/1 availability (the rules watch those). */
   excludeMetrics: string[];
   /**
+   * The collector's own measurements (how long a poll took): operational metrics of the pipeline,
+   * stored and charted like any metric (and in Prometheus as oc_snmp_poll_duration_seconds) but
+   * not scored, so a slow poll at start-up or under load is not a device anomaly on the wall.
+   * A user who wants alarms on them removes them from this list (e.g. `operationalMetrics: []`).
+   */
+  operationalMetrics: string[];
+  /**
    * Baseline records (telemetry.baselines) are change-driven (baseline-emission.ts): consumers
    * keep only the latest per series, so a record repeating the band is wasted work end to end.
    * At most one per series per baselineIntervalMs, and only when the band moved since the last one:
@@ -69,12 +76,20 @@ export interface ScoringSettings {
    * below ~7f. Applied as the baseline's absoluteSpreadFloor for that series.
    */
   spreadFloor: Record<string, number>;
+  /**
+   * Units of quantities that cannot be negative (latency, durations, rates, counts, percentages,
+   * currents, voltages): their expected value and band are clipped at 0, so a baseline never
+   * implies an impossible value ("band -70 ms to 144 ms"). The detector's decision is unchanged
+   * by it: no sample of such a series lies below 0.
+   */
+  nonNegativeUnits: string[];
 }
 
 export const scoringDefaults: ScoringSettings = {
   detector: detectorDefaults,
   // Availability and collection-status series are judged by rules, not by the detector.
   excludeMetrics: ['sys_uptime_s', 'if_speed_bps', 'device_up', 'if_oper_up', 'if_admin_up', 'device_reachable', 'icmp_probe_ok', 'ssh_collect_ok', 'ciena_collect_ok', 'optical_laser_on', 'mcp_synchronized', 'alarms_active'],
+  operationalMetrics: ['snmp_poll_ms'],
   baselineIntervalMs: 60_000, // 1 min: what the wall's band refresh (1 min) can show anyway
   // A quarter of a spread is well inside the band (±3 spreads): a move consumers could see on a
   // chart, while a steady series' EW mean drifts by far less between polls. A 25 % wider or
@@ -85,4 +100,6 @@ export const scoringDefaults: ScoringSettings = {
   // the latest record stay current enough to tell a live series from a forgotten one.
   baselineHeartbeatMs: 15 * 60_000,
   spreadFloor: { dBm: 0.3, dB: 0.3, ms: 0.5, '%': 0.3, ratio: 0.003, pps: 0.3, celsius: 1, mA: 0.5, V: 0.05, count: 1 },
+  // Not dBm/dB (logarithmic, negative below 1 mW) nor celsius.
+  nonNegativeUnits: ['ms', 's', '%', 'ratio', 'bps', 'Bps', 'pps', 'B', 'bytes', 'count', 'mA', 'mW', 'V', 'volts', 'rpm'],
 };

@@ -90,3 +90,19 @@ test('checkpoint encoding is lossless and compact', () => {
   assert.equal(a.score, b.score);
   assert.equal(a.expected, b.expected);
 });
+
+test('a point inside the band never scores, whatever the short mean of residuals says', () => {
+  // The band is what the reason text and the wall show: an alarm on a value inside it would
+  // contradict its own explanation (issue 20: "95 ms above expected 36.84 ms (band -70.54 ms to 144.2 ms)").
+  const n = noise(18);
+  let state: DetectorState | undefined;
+  let i = 0;
+  for (; i < 500; i++) state = detect(state, { ts: i * 5 * minute, value: 100 + 5 * n() }).state;
+  state!.shortResidual = 10; // as if the last half hour had been far above expected
+  const inside = detect(structuredClone(state), { ts: i * 5 * minute, value: 110 });
+  assert.ok(110 < inside.upper, `110 is inside ${inside.lower}..${inside.upper}`);
+  assert.ok(inside.shortZ > 20, `the short mean alone would alarm: ${inside.shortZ} spreads`);
+  assert.equal(inside.score, 0);
+  const outside = detect(state, { ts: i * 5 * minute, value: inside.upper + 1 });
+  assert.ok(outside.score > 0.5, `just outside the band with the same short mean: ${outside.score}`);
+});

@@ -7,9 +7,11 @@
 //    mean of residuals (a level shift shows there within a few points even in a noisy series);
 // 3. the evidence is compared with a reference, the largest of: the biggest evidence the series
 //    produced lately (a maximum decaying over about a day), the biggest seen around this time of
-//    day on previous days (times a margin), and minEvidence. Only what is clearly bigger than the
-//    series' own recent "unusual" is surprising: a jumpy series needs a bigger jump, and a burst
-//    that recurs daily at the same hour and size (a backup, a batch job) scores once, not daily;
+//    day on previous days (times a margin), a high quantile of the series' own evidence learnt
+//    online (its distribution of prediction errors, rather than a Gaussian's), and minEvidence.
+//    Only what is clearly bigger than the series' own "unusual" is surprising: a jumpy series
+//    needs a bigger jump, and a burst that recurs daily at the same hour and size (a backup, a
+//    batch job) scores once, not daily;
 // 4. episodes: once a point has alarmed, the following points of the same episode score only by
 //    beating it, so an anomaly is announced once rather than at every point it lasts.
 // Deterministic (event time only, no randomness, no clock) and cheap: O(1) per point, no
@@ -31,6 +33,8 @@ export interface DetectorState {
   /** Largest evidence per time-of-day bucket (and when it was seen): recurring daily bursts. */
   dailyMax: number[];
   dailyMaxTs: number[];
+  /** ln of the online estimate of the evidence's tailQuantile quantile. */
+  tailLog: number;
 }
 
 export interface DetectOutput {
@@ -82,15 +86,17 @@ export function detectInto(prev: DetectorState | undefined, point: Point, settin
   const d = settings.detect;
   const prevTs = prev?.baseline.lastTs;
   const b = updateBaselineInto(prev?.baseline, point, settings.baseline, baselineScratch);
-  const st: DetectorState = prev ?? { version: 1, baseline: b.state, shortResidual: 0, recentMax: 0, lastAlarmTs: noAlarm, lastAlarmSurprise: 0, dailyMax: new Array(d.dailyMaxBuckets).fill(0), dailyMaxTs: new Array(d.dailyMaxBuckets).fill(0) };
+  const st: DetectorState = prev ?? { version: 1, baseline: b.state, shortResidual: 0, recentMax: 0, lastAlarmTs: noAlarm, lastAlarmSurprise: 0, dailyMax: new Array(d.dailyMaxBuckets).fill(0), dailyMaxTs: new Array(d.dailyMaxBuckets).fill(0), tailLog: Math.log(d.tailInitial) };
   st.baseline = b.state;
   const interval = b.state.intervalMs > 0 ? b.state.intervalMs : 1;
   const dt = prevTs === undefined ? interval : Math.max(point.ts - prevTs, 0) || interval;
-  const warm = b.sampleCount > d.warmupSamples;
+  const warm = b.sampleCount > d.warmupSamples && point.ts - b.state.firstTs >= d.warmupMs;
 
   const pointZ = (point.value - b.expected) / b.spread;
   const aShort = decayRate(dt, Math.max(d.shortTauMs, d.shortMinSamples * interval));
-  st.shortResidual += aShort * (Math.max(-10, Math.min(10, pointZ)) - st.shortResidual);
+  // Like the recent maximum below, the short mean starts when the warm-up ends: residuals against
+  // a spread still being learnt are huge, and 30 min later a third of them would still be in it.
+  st.shortResidual = warm ? st.shortResidual + aShort * (Math.max(-10, Math.min(10, pointZ)) - st.shortResidual) : 0;
   // Standard error of an EW mean of unit-variance residuals is sqrt(a / (2 - a)).
   const shortZ = st.shortResidual / Math.sqrt(aShort / (2 - aShort));
   const evidence = Math.max(Math.abs(pointZ), Math.abs(shortZ));
@@ -99,11 +105,19 @@ export function detectInto(prev: DetectorState | undefined, point: Point, settin
   // Warm-up evidence is not trusted (the spread is still being learnt) and is not remembered.
   st.recentMax = warm ? Math.max(recentMax, evidence) : 0;
   const daily = dailyReference(st, point.ts, evidence, warm, d);
-  const surprise = Math.log(evidence / Math.max(recentMax, daily, d.minEvidence));
+  // Stochastic-approximation quantile in log space: settles where a fraction 1 - tailQuantile of
+  // the (warm) points exceed it; O(1) and one number of state.
+  const tail = Math.exp(st.tailLog);
+  if (warm) st.tailLog += d.tailRate * (evidence > tail ? d.tailQuantile : d.tailQuantile - 1);
+  const surprise = Math.log(evidence / Math.max(recentMax, daily, d.minEvidence, tail));
 
   const inEpisode = point.ts - st.lastAlarmTs < Math.max(d.episodeMs, d.episodeMinSamples * interval);
   const effective = inEpisode ? surprise - st.lastAlarmSurprise - d.episodeEscalation : surprise;
-  let score = warm && effective > 0 ? 1 - Math.exp(-d.scoreGain * effective) : 0;
+  // Only a point outside the band the baseline states can alarm: the band is what an anomaly's
+  // reason and the wall show, so an alarm on a value inside it would contradict its own text
+  // (the short mean's evidence still counts, for a point beyond the band).
+  const outside = point.value < b.lower || point.value > b.upper;
+  let score = warm && outside && effective > 0 ? 1 - Math.exp(-d.scoreGain * effective) : 0;
   if (!Number.isFinite(score)) score = 0;
   if (score >= d.alarmScore) {
     st.lastAlarmSurprise = inEpisode ? Math.max(surprise, st.lastAlarmSurprise) : surprise;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PollScheduler, nextDue, phaseOf } from './scheduler.js';
+import { PollScheduler, SCHEDULER_DEFAULTS, nextDue, phaseOf } from './scheduler.js';
 
 test('phases spread devices across the interval and stay put', () => {
   const interval = 60_000;
@@ -59,4 +59,17 @@ test('concurrency is bounded', async () => {
   await s.stop();
   assert.ok(peak <= 3, `peak ${peak}`);
   assert.equal(active, 0);
+});
+
+test('a device new to the collector is polled within the adoption spread, not at its grid slot up to an interval away', async () => {
+  const firstPoll = new Map<string, number>();
+  const s = new PollScheduler<string>({ protocol: 'test', intervalMs: 600_000, concurrency: 50, poll: async (id) => void (firstPoll.has(id) || firstPoll.set(id, Date.now())) });
+  const adoptedAt = Date.now();
+  for (let i = 0; i < 40; i++) s.upsert(`moved-${i}`, `moved-${i}`);
+  await new Promise((r) => setTimeout(r, SCHEDULER_DEFAULTS.adoptSpreadMs + 300));
+  await s.stop();
+  assert.equal(firstPoll.size, 40, `every adopted device polled within ${SCHEDULER_DEFAULTS.adoptSpreadMs} ms of a 10 min interval`);
+  const spread = Math.max(...firstPoll.values()) - Math.min(...firstPoll.values());
+  assert.ok(spread > SCHEDULER_DEFAULTS.adoptSpreadMs / 4, `spread by phase, not a burst (${spread} ms)`);
+  assert.ok(Math.max(...firstPoll.values()) - adoptedAt <= SCHEDULER_DEFAULTS.adoptSpreadMs + 100);
 });

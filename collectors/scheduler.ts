@@ -10,6 +10,11 @@ const overruns = new client.Counter({ name: 'oc_collector_poll_overruns_total', 
 const queued = new client.Gauge({ name: 'oc_collector_polls_waiting', help: 'polls due but waiting for a concurrency slot', labelNames: ['protocol'] });
 const scheduled = new client.Gauge({ name: 'oc_collector_devices_scheduled', help: 'devices this collector polls', labelNames: ['protocol'] });
 
+export const SCHEDULER_DEFAULTS = {
+  /** A device new to this collector is first polled within this long (or half an interval, if shorter). */
+  adoptSpreadMs: 5_000,
+};
+
 export function phaseOf(id: string, intervalMs: number): number {
   return createHash('sha1').update(id).digest().readUInt32BE(0) % intervalMs;
 }
@@ -77,10 +82,14 @@ export class PollScheduler<T> {
   }
 
   /**
-   * A device new to this collector (at start, or moved here by a rebalance) is polled within half
-   * an interval — still spread by its phase — rather than at its next grid slot up to a whole
-   * interval away: a moved device's gap stays near the session timeout. Afterwards it keeps its
-   * grid, skipping a slot that would come less than half an interval after the adoption poll.
+   * A device new to this collector (at start, or moved here by a rebalance) is polled within
+   * adoptSpreadMs (half an interval if that is shorter), spread by its phase, rather than at its
+   * next grid slot up to a whole interval away. Its previous owner may have polled it up to an
+   * interval before the move, so the gap is at most an interval plus the rebalance plus this
+   * spread (half an interval was 45-49 s at 30 s polls, over the session timeout + interval the
+   * scaling proof allows). Bursts of adoptions queue behind the concurrency bound. Afterwards the
+   * device keeps its grid, skipping a slot that would come less than half an interval after the
+   * adoption poll.
    */
   private arm(id: string, entry: Entry<T>, adopted = false): void {
     if (this.stopped) return;
@@ -88,7 +97,7 @@ export class PollScheduler<T> {
     const now = Date.now();
     const { phase } = entry;
     let due = nextDue(now + 1, phase, intervalMs);
-    if (adopted) due = Math.min(due, now + (phase % Math.max(1, Math.floor(intervalMs / 2))));
+    if (adopted) due = Math.min(due, now + (phase % Math.max(1, Math.floor(Math.min(intervalMs / 2, SCHEDULER_DEFAULTS.adoptSpreadMs)))));
     else if (entry.lastFired !== undefined && due - entry.lastFired < intervalMs / 2) due += intervalMs;
     entry.timer = setTimeout(() => this.fire(id, entry, due), due - now);
   }

@@ -9,25 +9,9 @@ import type { Logger } from '../common/log.js';
 import { OpsError } from '../common/errors.js';
 import { Kafka, KEY_PARTITIONER, attachLogger, call, commonConfig, connectClient, keyBuffer, type Compression, type KafkaSecurity, type LibrdKafkaError, type NativeConsumer, type NativeProducer } from './kafka-client.js';
 
-/**
- * How long a transaction may stay open before the coordinator aborts it. librdkafka also gives up
- * a record of the transaction that waits this long for its partition's leader (message.timeout.ms
- * is capped at it), which fails the whole transaction: it must outlast a broker's death, which
- * leaves that broker's partitions without a leader until the KRaft controller fences it
- * (broker.session.timeout.ms, 9 s by default). At 10 s the two raced: a SIGKILLed leader made
- * the open transaction time out just after the fencing, so the processor aborted, restored its
- * state and redid the work (the wall 20 s stale instead of ~11 s).
- *
- * The other side: a transaction left open by a process that died blocks read_committed readers of
- * its partitions until the coordinator aborts it. A process with a stable id (static membership)
- * aborts it at once when it restarts, and one stopped for good keeps its partitions for the group
- * session anyway, so it may wait as long as the session; a dynamic member restarts under a new id
- * and nothing but this timeout frees its partitions: it keeps the short bound.
- */
-export function transactionTimeoutMs(o: { stableId: boolean; sessionTimeoutMs: number }): number {
-  return o.stableId ? Math.max(TRANSACTION_TIMEOUT_MIN_MS, o.sessionTimeoutMs) : TRANSACTION_TIMEOUT_MIN_MS;
-}
-export const TRANSACTION_TIMEOUT_MIN_MS = 10_000; // ms
+/** A transaction left open by a process that died blocks read_committed readers of its partitions
+ * until the coordinator aborts it: this bounds that (a restart with the same id aborts it at once). */
+export const TRANSACTION_TIMEOUT_MS = 10_000; // ms
 const CALL_TIMEOUT_MS = 30_000; // ms: one init / commit / abort / offsets call
 const QUEUE_FULL = -184; // RD_KAFKA_RESP_ERR__QUEUE_FULL
 
@@ -48,11 +32,11 @@ export function failureKind(err: unknown): TransactionFailure {
   return (err as LibrdKafkaError)?.isFatal ? 'fatal' : 'abortable';
 }
 
-export async function createTransactionProducer(o: { brokers: string[]; security?: KafkaSecurity; clientId: string; transactionalId: string; transactionTimeoutMs: number; compression: Compression; logger: Logger }): Promise<TransactionProducer> {
+export async function createTransactionProducer(o: { brokers: string[]; security?: KafkaSecurity; clientId: string; transactionalId: string; compression: Compression; logger: Logger }): Promise<TransactionProducer> {
   const producer: NativeProducer = new Kafka.Producer({
     ...commonConfig(o),
     'transactional.id': o.transactionalId,
-    'transaction.timeout.ms': o.transactionTimeoutMs,
+    'transaction.timeout.ms': TRANSACTION_TIMEOUT_MS,
     'enable.idempotence': true,
     'linger.ms': 5, // ms
     'compression.codec': o.compression,

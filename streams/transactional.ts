@@ -14,7 +14,7 @@ import type { Logger } from '../common/log.js';
 import { OpsError } from '../common/errors.js';
 import { call, headersList, type Compression, type KafkaSecurity, type NativeConsumer, type NativeMessage } from './kafka-client.js';
 import { ERR_ASSIGN, NO_HEADERS, OFFSET_BEGINNING, byPartition, consumeBatch, createGroupConsumer, keyBytes, keyText, recordLag } from './consume-loop.js';
-import { createTransactionProducer, failureKind, transactionTimeoutMs, type TransactionProducer } from './transaction-producer.js';
+import { createTransactionProducer, failureKind, type TransactionProducer } from './transaction-producer.js';
 import type { AvroSerde } from './serde.js';
 import type { DeadLetters } from './dead-letter.js';
 import type { InRecord } from './consumer.js';
@@ -96,8 +96,6 @@ export function createTransactionalProcessor<S>(opts: TransactionalOptions<S>): 
   const codec = opts.stateCodec ?? jsonChangelogCodec<S>();
   const commitIntervalMs = opts.commitIntervalMs ?? TRANSACTIONAL_DEFAULTS.commitIntervalMs;
   const transactionalId = `${opts.groupId}.${opts.instanceId ?? `${opts.clientId}-${randomUUID()}`}`;
-  const sessionTimeoutMs = opts.sessionTimeoutMs ?? 30_000;
-  const transactionTimeout = transactionTimeoutMs({ stableId: opts.instanceId !== undefined, sessionTimeoutMs });
   const states = new Map<number, Map<string, S>>(); // input partition → key → state
   let assigned = new Set<number>(); // input partitions this member owns now
   let assignment: { topic: string; partition: number }[] = [];
@@ -117,7 +115,7 @@ export function createTransactionalProcessor<S>(opts: TransactionalOptions<S>): 
     clientId: opts.clientId,
     groupId: opts.groupId,
     logger,
-    sessionTimeoutMs,
+    sessionTimeoutMs: opts.sessionTimeoutMs ?? 30_000,
     waitMs: commitIntervalMs,
     // Handled by the loop between two batches: a revocation first commits what is open. Once the
     // loop has ended (stop), the client's close revokes everything and waits for the unassign.
@@ -254,7 +252,7 @@ export function createTransactionalProcessor<S>(opts: TransactionalOptions<S>): 
     await restore(partitions).catch((e) => logger.warn('state restore after an abort failed; retried on the next record', { partitions, err: e }));
   };
 
-  const newProducer = () => createTransactionProducer({ brokers: opts.brokers, security: opts.security, clientId: opts.clientId, transactionalId, transactionTimeoutMs: transactionTimeout, compression: opts.compression, logger });
+  const newProducer = () => createTransactionProducer({ brokers: opts.brokers, security: opts.security, clientId: opts.clientId, transactionalId, compression: opts.compression, logger });
 
   const restore = async (partitions: number[]) => {
     if (partitions.length === 0) return;

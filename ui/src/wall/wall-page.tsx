@@ -22,6 +22,8 @@ import type { DataFreshness } from './wall-controller.js';
 const SERIES_PER_TERM = 1_000; // the API's cap on one series search
 const DEVICES_MAX = 500; // the API's cap on one devices page
 const CATALOGUE_REFRESH_MS = 10 * 60_000;
+const CATALOGUE_EMPTY_RETRY_MS = 5_000; // nothing found yet
+const CATALOGUE_FILL_MS = 15_000; // fewer series than the layout has room for
 
 function useRotation(count: number, everyS: number): number {
   const [index, setIndex] = useState(0);
@@ -102,14 +104,19 @@ function LayoutView(props: { api: ApiClients; layout: WallLayout; freshness: Dat
     if (refused) api.status.unauthorized(refused);
   }, [refused, api]);
   useEffect(() => {
-    // A failed or empty catalogue is asked again: the sink may not have written any series yet.
-    if (seriesResult.fetching || refused || (selection && selection.series.length > 0)) return;
+    // A failed or empty catalogue is asked again soon: the sink may not have written any series
+    // yet. A wall with room for more charts than it found asks again too, less often: on a fresh
+    // start the SNMP series come first and the SSH optics a poll later, and a wall opened in
+    // between would otherwise miss them for CATALOGUE_REFRESH_MS.
+    if (seriesResult.fetching || refused) return;
+    const found = selection?.series.length ?? 0;
+    if (found >= layout.charts) return;
     const t = setTimeout(() => {
       refetchSeries({ requestPolicy: 'network-only' });
       refetchDevices({ requestPolicy: 'network-only' });
-    }, 5_000);
+    }, found === 0 ? CATALOGUE_EMPTY_RETRY_MS : CATALOGUE_FILL_MS);
     return () => clearTimeout(t);
-  }, [seriesResult.fetching, refused, selection, refetchSeries, refetchDevices]);
+  }, [seriesResult.fetching, refused, selection, layout.charts, refetchSeries, refetchDevices]);
 
   const series = selection?.series;
   const stableSeries = useMemo(() => series ?? [], [series?.map((s) => s.id).join(',')]); // eslint-disable-line react-hooks/exhaustive-deps

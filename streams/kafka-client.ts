@@ -87,6 +87,15 @@ export function call<T = void>(fn: (cb: (err: LibrdKafkaError | null | undefined
   return new Promise<T>((resolve, reject) => fn((err, value) => (err ? reject(err) : resolve(value as T))));
 }
 
+/** The promise, or a rejection naming the deadline once it passed (the call itself goes on). */
+export function withDeadline<T>(p: Promise<T>, ms: number, what = 'call'): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([p, deadline]).finally(() => clearTimeout(timer));
+}
+
 /** Connects a native client (its `ready`), with a clear error when no broker answers. */
 export function connectClient<C extends { connect(o: unknown, cb: (err: LibrdKafkaError | null) => void): unknown }>(client: C, timeoutMs = 10_000): Promise<C> {
   return new Promise<C>((resolve, reject) => {

@@ -27,9 +27,17 @@ export interface TransactionProducer {
 
 export type TransactionFailure = 'abortable' | 'fatal';
 
+const ERR_FATAL = -150; // RD_KAFKA_RESP_ERR__FATAL: what every call of a client returns once it failed for good
+
+/** An error no retry clears: the client that raised it must be replaced. */
+export function isFatal(err: unknown): boolean {
+  const e = err as LibrdKafkaError | undefined;
+  return e?.isFatal === true || e?.code === ERR_FATAL;
+}
+
 /** How a failed transaction call is recovered: abort and go on, or a new producer. */
 export function failureKind(err: unknown): TransactionFailure {
-  return (err as LibrdKafkaError)?.isFatal ? 'fatal' : 'abortable';
+  return isFatal(err) ? 'fatal' : 'abortable';
 }
 
 export async function createTransactionProducer(o: { brokers: string[]; security?: KafkaSecurity; clientId: string; transactionalId: string; compression: Compression; logger: Logger }): Promise<TransactionProducer> {

@@ -12,9 +12,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../common/log.js';
 import { OpsError } from '../common/errors.js';
-import { call, headersList, type Compression, type KafkaSecurity, type NativeConsumer, type NativeMessage } from './kafka-client.js';
+import { call, headersList, withDeadline, type Compression, type KafkaSecurity, type NativeConsumer, type NativeMessage } from './kafka-client.js';
 import { ERR_ASSIGN, NO_HEADERS, OFFSET_BEGINNING, byPartition, consumeBatch, createGroupConsumer, keyBytes, keyText, recordLag } from './consume-loop.js';
-import { createTransactionProducer, failureKind, type TransactionProducer } from './transaction-producer.js';
+import { createTransactionProducer, failureKind, isFatal, type TransactionProducer } from './transaction-producer.js';
 import type { AvroSerde } from './serde.js';
 import type { DeadLetters } from './dead-letter.js';
 import type { InRecord } from './consumer.js';
@@ -68,6 +68,9 @@ export interface TransactionalProcessor {
   isReady(): boolean;
 }
 
+/** How long a broken consumer is given to close before it is left behind. */
+const CLOSE_DEADLINE_MS = 10_000; // ms
+
 /** Records decoded at a time (see processBatch). */
 const DECODE_SLICE = 256;
 
@@ -109,22 +112,30 @@ export function createTransactionalProcessor<S>(opts: TransactionalOptions<S>): 
   let loop: Promise<void> | undefined;
   let loopEnded = false;
 
-  const consumer: NativeConsumer = createGroupConsumer({
-    brokers: opts.brokers,
-    security: opts.security,
-    clientId: opts.clientId,
-    groupId: opts.groupId,
-    logger,
-    sessionTimeoutMs: opts.sessionTimeoutMs ?? 30_000,
-    waitMs: commitIntervalMs,
-    // Handled by the loop between two batches: a revocation first commits what is open. Once the
-    // loop has ended (stop), the client's close revokes everything and waits for the unassign.
-    rebalance(err, partitions) {
-      if (loopEnded) this.unassign();
-      else rebalances.push({ assign: err.code === ERR_ASSIGN, partitions });
-    },
-    ...(opts.instanceId ? { instanceId: opts.instanceId } : {}),
-  });
+  // The consumer is replaced when librdkafka declares it fatal: a static member whose session
+  // timed out (its group coordinator was the broker that died) rejoins under a new member id and
+  // is then fenced by its own new id (librdkafka issue 3437); a fenced consumer never consumes again.
+  let consumer: NativeConsumer;
+  let replaceClients = false; // set by a fatal error: the loop replaces the consumer and the producer
+  const newConsumer = (): NativeConsumer =>
+    createGroupConsumer({
+      brokers: opts.brokers,
+      security: opts.security,
+      clientId: opts.clientId,
+      groupId: opts.groupId,
+      logger,
+      sessionTimeoutMs: opts.sessionTimeoutMs ?? 30_000,
+      waitMs: commitIntervalMs,
+      // Handled by the loop between two batches: a revocation first commits what is open. Once the
+      // loop has ended (stop), or this consumer has been replaced, the client's close revokes
+      // everything and waits for the unassign.
+      rebalance(err, partitions) {
+        if (loopEnded || this !== consumer) this.unassign();
+        else rebalances.push({ assign: err.code === ERR_ASSIGN, partitions });
+      },
+      ...(opts.instanceId ? { instanceId: opts.instanceId } : {}),
+    });
+  consumer = newConsumer();
 
   let backpressure: Promise<void> | undefined;
   const addOutput = (topic: string, partition: number | undefined, key: string | Buffer | null, value: Buffer | null, ts?: number, headers?: Record<string, Buffer>[]) => {
@@ -291,9 +302,35 @@ export function createTransactionalProcessor<S>(opts: TransactionalOptions<S>): 
     }
   };
 
+  /** Starts over with a new consumer and a new producer (Kafka Streams replaces a stream thread
+   * so): the open transaction is dropped (the new producer's init aborts it), every partition's
+   * state and position are forgotten, and the new member is assigned them afresh, from the
+   * committed offsets and the changelog. */
+  const replaceBrokenClients = async () => {
+    ready = false;
+    tx = undefined;
+    backpressure = undefined;
+    transactionMetrics.clientsReplaced.inc({ group: opts.groupId });
+    const old = consumer;
+    consumer = newConsumer(); // from here on the old one's rebalance callbacks only unassign
+    rebalances = [];
+    states.clear();
+    committedAt.clear();
+    assigned = new Set();
+    assignment = [];
+    await withDeadline(call((cb) => old.disconnect(cb as never)), CLOSE_DEADLINE_MS, 'closing the broken consumer').catch((e) => logger.warn('the broken consumer did not close cleanly', { err: e }));
+    await producer.close();
+    producer = await newProducer();
+    await call((cb) => consumer.connect({ timeout: 10_000 }, cb as never));
+    consumer.subscribe(opts.inputTopics);
+    replaceClients = false;
+    logger.info('consumer and producer replaced; the partitions come back through a new assignment', { group: opts.groupId });
+  };
+
   const run = async () => {
     while (!stopped) {
       try {
+        if (replaceClients) await replaceBrokenClients();
         if (rebalances.length > 0) await applyRebalances();
         const messages = await consumeBatch(consumer, TRANSACTIONAL_DEFAULTS.consumeBatch);
         if (messages.length > 0) await processBatch(messages);
@@ -302,8 +339,12 @@ export function createTransactionalProcessor<S>(opts: TransactionalOptions<S>): 
         if (tx && (messages.length === 0 || Date.now() - tx.startedAt >= commitIntervalMs || tx.bytes >= TRANSACTIONAL_DEFAULTS.maxTransactionBytes || rebalances.length > 0)) await commit();
       } catch (err) {
         if (stopped) break;
-        logger.error('processing loop failed; resuming', { group: opts.groupId, err });
-        if (tx) {
+        // A fatal error (a fenced consumer, a producer that cannot begin) never clears by itself.
+        if (isFatal(err)) {
+          if (!replaceClients) logger.error('a Kafka client failed for good; replacing the consumer and the producer', { group: opts.groupId, err });
+          replaceClients = true;
+        } else logger.error('processing loop failed; resuming', { group: opts.groupId, err });
+        if (tx && !replaceClients) {
           const t = tx;
           tx = undefined;
           await recover(t, err).catch((e) => logger.error('recovery failed', { err: e }));

@@ -350,7 +350,7 @@ export async function runSuite(o: SuiteOptions): Promise<SuiteResult> {
     // The roles' logs stay in runDir when the run fails or something was lost or doubled (it is
     // named then); a clean run leaves nothing.
     // OC_RESILIENCE_KEEP=1 keeps them of a clean run too (to read how a recovery went).
-    keepEvidence = total.lost + total.duplicates > 0 || process.env.OC_RESILIENCE_KEEP === '1';
+    keepEvidence = total.lost + total.duplicates > 0 || windows.some((w) => w.recover_ms === null) || process.env.OC_RESILIENCE_KEEP === '1';
     if (keepEvidence) o.say(`logs kept in ${runDir}`);
     if (!keepEvidence) cleanups.unshift(async () => rmSync(runDir, { recursive: true, force: true }));
     else o.say(`${total.lost} lost, ${total.duplicates} doubled (${[...total.lost_examples, ...total.duplicate_examples].join('; ')}): the roles' logs are kept in ${runDir}, the topics (prefix ${prefix}) in Kafka`);

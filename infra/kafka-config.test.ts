@@ -34,6 +34,7 @@ test('one node: replication 1 everywhere, no auto-created topics, no rebalance d
   assert.equal(p['auto.create.topics.enable'], 'false');
   assert.equal(p['group.initial.rebalance.delay.ms'], '0');
   assert.equal(p['log.dirs'], '/data/node-1');
+  assert.equal(p['broker.session.timeout.ms'], undefined); // nothing to fail over to
 });
 
 test('three nodes: RF 3 with min ISR 2, every node a voter, extra settings win', () => {
@@ -48,6 +49,10 @@ test('three nodes: RF 3 with min ISR 2, every node a voter, extra settings win',
   assert.equal(p['transaction.state.log.replication.factor'], '3');
   assert.equal(p['transaction.state.log.min.isr'], '2');
   assert.equal(p['num.partitions'], '12');
+  // A dead broker is fenced (its partitions led elsewhere) within 6 s, not the default 9 s: the
+  // processor's transactions must outlast it (streams/transaction-producer.ts).
+  assert.equal(p['broker.session.timeout.ms'], '6000');
+  assert.equal(p['broker.heartbeat.interval.ms'], '1000');
 });
 
 test('log4j2 config writes to the given file only', () => {

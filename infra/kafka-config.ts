@@ -34,6 +34,8 @@ export const KAFKA_CONFIG_DEFAULTS = {
   logSegmentBytes: 256 * 1024 * 1024, // bytes
   logRetentionHours: 72,
   logFileMaxSize: '50MB', // per node log file before it rolls (two old files kept)
+  brokerSessionTimeoutMs: 6_000, // ms: see renderServerProperties
+  brokerHeartbeatIntervalMs: 1_000, // ms
 };
 
 export function kafkaNodePorts(basePort: number, brokers: number, secureBasePort?: number): KafkaNodePorts[] {
@@ -100,6 +102,11 @@ export function renderServerProperties(opts: {
     'transaction.state.log.num.partitions': KAFKA_CONFIG_DEFAULTS.internalTopicPartitions,
     'share.coordinator.state.topic.replication.factor': replicated ? 3 : 1,
     'share.coordinator.state.topic.min.isr': replicated ? 2 : 1,
+    // A broker that dies without a word keeps leading its partitions until the controller fences
+    // it, after this long without its heartbeat: every write to them waits meanwhile (acks=all).
+    // 9 s by default; 6 s with a heartbeat a second still tolerates 5 missed beats, which a
+    // restarting broker on a loaded two-core machine needs (4 s fenced it over and over).
+    ...(replicated ? { 'broker.session.timeout.ms': KAFKA_CONFIG_DEFAULTS.brokerSessionTimeoutMs, 'broker.heartbeat.interval.ms': KAFKA_CONFIG_DEFAULTS.brokerHeartbeatIntervalMs } : {}),
     // Tests join and leave groups constantly; the 3 s default delay would slow every one of them.
     'group.initial.rebalance.delay.ms': 0,
     // Topics are created on purpose, with their partition count and cleanup policy.

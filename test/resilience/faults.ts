@@ -13,6 +13,8 @@ export interface FaultContext {
   watch: KafkaWatch;
   /** The topic whose partition 0 leader is "the partition leader" (telemetry.metrics). */
   leaderTopic: string;
+  /** The processors' consumer group: the partition leader killed is its coordinator when it can be. */
+  processorGroup: string;
   /** The lab's ICMP path (namespace) behind the first device, when the lab has one. */
   icmpPath: string | undefined;
   say(msg: string): void;
@@ -54,7 +56,17 @@ export function makeFault(name: FaultName, ctx: FaultContext, serviceDownMs: num
   });
   switch (name) {
     case 'broker-leader':
-      return service(async () => `kafka-${await ctx.watch.leaderOf(ctx.leaderTopic, 0)}` as ServiceName, 'SIGKILL');
+      // The harshest partition leader to lose: the one that also coordinates the processors' group
+      // and transactions, so the processor's session and its open transaction lose their broker at
+      // once (a static member then rejoins under a new id and is fenced by it: the processor must
+      // replace its clients). Partition 0's leader when the coordinator leads nothing there.
+      return service(async () => {
+        const coordinator = await ctx.watch.coordinatorOf(ctx.processorGroup).catch(() => undefined);
+        const leaders = await ctx.watch.leadersOf(ctx.leaderTopic);
+        const node = coordinator !== undefined && leaders.has(coordinator) ? coordinator : await ctx.watch.leaderOf(ctx.leaderTopic, 0);
+        if (node === coordinator) ctx.say(`broker-leader: kafka-${node} leads ${ctx.leaderTopic} partitions and coordinates ${ctx.processorGroup}`);
+        return `kafka-${node}` as ServiceName;
+      }, 'SIGKILL');
     case 'broker':
       // A node that does not lead partition 0 of the metrics topic (it leads others).
       return service(async () => {

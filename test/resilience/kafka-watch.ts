@@ -45,6 +45,19 @@ export class KafkaWatch {
     return p.leader;
   }
 
+  /** Node ids that lead at least one partition of a topic. */
+  async leadersOf(topic: string): Promise<Set<number>> {
+    const meta = await this.admin.fetchTopicMetadata({ topics: [topic] });
+    return new Set(meta[0].partitions.map((p) => p.leader).filter((l) => l >= 0));
+  }
+
+  /** Node id of a consumer group's coordinator (undefined when the group is unknown). */
+  async coordinatorOf(group: string): Promise<number | undefined> {
+    const { groups } = await this.admin.describeGroups([group]);
+    const id = (groups[0] as { coordinator?: { id?: number } } | undefined)?.coordinator?.id;
+    return typeof id === 'number' && id >= 0 ? id : undefined;
+  }
+
   /** Waits until every partition of `topics` has all its replicas in sync. */
   async waitInSync(topics: string[], timeoutMs: number): Promise<number> {
     const started = Date.now();

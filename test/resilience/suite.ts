@@ -268,7 +268,7 @@ export async function runSuite(o: SuiteOptions): Promise<SuiteResult> {
       if (!res.ok) throw new Error(`lab ssh scenario answered ${res.status}`);
     }
 
-    const ctx = { pipeline, services, watch, leaderTopic: streams.topics.metrics, icmpPath: protocols.icmp?.[0]?.path, say: o.say };
+    const ctx = { pipeline, services, watch, leaderTopic: streams.topics.metrics, processorGroup: groups.processor, icmpPath: protocols.icmp?.[0]?.path, say: o.say };
     const icmpDevice = ctx.icmpPath ? ((await (await fetch(`${pipeline.labUrl}/devices`)).json()) as { deviceId: string }[])[0]?.deviceId : undefined;
     const windows: { fault: string; from: number; to: number; recover_ms: number | null; max_gap_ms: number; note: string }[] = [];
     const allTopics = Object.values(streams.topics).filter((t) => !t.endsWith('_schemas'));

@@ -55,6 +55,8 @@ export const API_DEFAULTS = {
   series: {
     defaultLimit: 50,
     maxLimit: 1_000,
+    // topSeries: a wall's worth, ranked over the last minutes
+    top: { defaultLimit: 24, maxLimit: 200, maxTerms: 8, defaultWindowMinutes: 15, maxWindowMinutes: 24 * 60 },
   },
   paging: {
     defaultFirst: 50,

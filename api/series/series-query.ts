@@ -27,7 +27,8 @@ const SERIES_SQL = `
   order by series_key
   limit $2`;
 
-function likePattern(search: string): string {
+/** An ILIKE pattern matching `search` anywhere, its own wildcards escaped. */
+export function likePattern(search: string): string {
   return '%' + search.replace(/[\\%_]/g, (c) => '\\' + c) + '%';
 }
 

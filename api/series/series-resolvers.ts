@@ -3,12 +3,14 @@
 import { devicesByIds } from '../devices/devices-query.js';
 import type { ApiContext } from '../graphql/context.js';
 import { querySeries, seriesByIds, seriesByKeys, type SeriesRow } from './series-query.js';
+import { topSeries, type TopSeriesArgs } from './top-series.js';
 
 interface SeriesArgs { search?: string | null; limit?: number | null; deviceId?: string | null; metric?: string | null; after?: string | null }
 
 export const seriesResolvers = {
   Query: {
     series: (_: unknown, args: SeriesArgs, ctx: ApiContext) => querySeries(ctx.db, args),
+    topSeries: async (_: unknown, args: TopSeriesArgs, ctx: ApiContext) => (await topSeries(ctx.db, args)).map(({ value, ...series }) => ({ series, value })),
   },
 };
 

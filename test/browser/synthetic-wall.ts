@@ -41,6 +41,8 @@ export interface SyntheticWall {
   viewerToken: string;
   operatorToken: string;
   series: SyntheticSeries[];
+  /** One optical_rx_dbm series a device, weaker device after device. */
+  optics: SyntheticSeries[];
   devices: string[];
   /** The anomaly that is open from the start (its series' chart shows a marker). */
   openAnomalyId: string;
@@ -53,6 +55,11 @@ export interface SyntheticWall {
 
 const DEFAULTS = { charts: 12, historyMin: 15, tickMs: 1_000 } as const;
 const SECRET_BYTES = 24;
+
+/** A synthetic series' value at tS: traffic, or (negative seeds) an optical receive power in dBm. */
+export function syntheticValue(s: Pick<SyntheticSeries, 'seed'>, tS: number): number {
+  return s.seed < 0 ? -2.5 + 8 * (s.seed + 1) + 0.2 * Math.sin(tS / 30) : traffic(s.seed, tS);
+}
 
 export function traffic(seed: number, tS: number): number {
   const base = 150e6 + (seed % 7) * 90e6;
@@ -91,19 +98,32 @@ async function fill(pool: pg.Pool, charts: number, historyMin: number, nowMs: nu
     );
     series.push({ id: r.rows[0]!.id, key, deviceId, seed: n + 1 });
   }
+  // One receiver a device, weaker device after device (-2.5, -10.5, -18.5 dBm …): "optics at risk"
+  // ranks them. Not on the default wall (interface traffic).
+  const optics: SyntheticSeries[] = [];
+  for (const [i, deviceId] of devices.entries()) {
+    const ifName = SYNTHETIC_IF_NAMES[0]!;
+    const key = `${deviceId}/optical_rx_dbm{ifName=${ifName}}`;
+    const r = await pool.query<{ id: string }>(
+      `INSERT INTO series (series_key, device_id, metric, labels, unit) VALUES ($1, $2, 'optical_rx_dbm', $3, 'dBm') RETURNING series_id::text AS id`,
+      [key, deviceId, JSON.stringify({ ifName })],
+    );
+    optics.push({ id: r.rows[0]!.id, key, deviceId, seed: -(i + 1) });
+  }
   const startS = Math.floor(nowMs / 1000) - historyMin * 60;
   const endS = Math.floor(nowMs / 1000);
-  for (const s of series) {
+  for (const s of [...series, ...optics]) {
     const ts: number[] = [];
     const values: number[] = [];
     for (let t = startS; t < endS; t++) {
       ts.push(t * 1000);
-      values.push(traffic(s.seed, t));
+      values.push(syntheticValue(s, t));
     }
     await pool.query(
       `INSERT INTO metric_points (ts, series_id, value) SELECT to_timestamp(t / 1000.0), $1::bigint, v FROM unnest($2::float8[], $3::float8[]) AS u(t, v)`,
       [s.id, ts, values],
     );
+    if (s.seed < 0) continue; // optics: no baseline
     const base = 150e6 + (s.seed % 7) * 90e6;
     await pool.query(
       `INSERT INTO baselines (series_key, device_id, metric, ts, expected, spread, lower, upper, seasonal, sample_count)
@@ -129,7 +149,7 @@ async function fill(pool: pg.Pool, charts: number, historyMin: number, nowMs: nu
        'MAJOR', 'MAJOR', 0.93, 0.93, 12e6, 250e6, 140e6, 360e6, 'baseline-zscore', 'if_out_bps on HundredGigE0/0/0/0 12 Mb/s below expected 250 Mb/s (synthetic)')`,
     [anomalyId, victim.key, victim.deviceId, startedAt],
   );
-  return { devices, series, anomalyId };
+  return { devices, series, optics, anomalyId };
 }
 
 const CLOSE_WAIT_MS = 5_000;
@@ -139,10 +159,13 @@ export async function startSyntheticWall(opts: SyntheticWallOptions): Promise<Sy
   const logger = createLogger({ role: 'synthetic-wall' }, opts.logLevel ?? 'warn');
   const db = await createTestDatabase('ui_wall', opts.databaseUrl);
   const pool = new pg.Pool({ connectionString: db.url, max: 6 });
+  // The drop at the end terminates whatever is still connected (an API close cut short on a loaded
+  // machine): that client's error is expected then, not a failure of the test file.
+  pool.on('error', () => undefined);
   let server: ApiServer | null = null;
   let timer: ReturnType<typeof setInterval> | undefined;
   try {
-    const { devices, series, anomalyId } = await fill(pool, charts, opts.historyMin ?? DEFAULTS.historyMin, Date.now());
+    const { devices, series, optics, anomalyId } = await fill(pool, charts, opts.historyMin ?? DEFAULTS.historyMin, Date.now());
     const secret = randomBytes(SECRET_BYTES).toString('base64url');
     const uiDir = join(projectRoot, 'ui', 'dist');
     let port = opts.port ?? 0;
@@ -165,14 +188,14 @@ export async function startSyntheticWall(opts: SyntheticWallOptions): Promise<Sy
 
     // Each device reports once a tick, the devices spread over the tick as polls are in a real
     // network (a collector does not poll every device at the same instant).
-    const seriesOf = devices.map((d) => series.filter((s) => s.deviceId === d));
+    const seriesOf = devices.map((d) => [...series, ...optics].filter((s) => s.deviceId === d));
     let next = 0;
     timer = setInterval(() => {
       const deviceId = devices[next]!;
       const own = seriesOf[next]!;
       next = (next + 1) % devices.length;
       const t = Date.now();
-      const values = own.map((s) => traffic(s.seed, t / 1000));
+      const values = own.map((s) => syntheticValue(s, t / 1000));
       // As the sink would: the points are in PostgreSQL, so a backfill after a reconnect finds them.
       pool
         .query(`INSERT INTO metric_points (ts, series_id, value) SELECT to_timestamp($1::float8 / 1000), id, v FROM unnest($2::bigint[], $3::float8[]) AS u(id, v)`, [
@@ -195,6 +218,7 @@ export async function startSyntheticWall(opts: SyntheticWallOptions): Promise<Sy
       viewerToken: signToken({ sub: 'wall-viewer', role: 'viewer', expiresInS: ttl }, secret),
       operatorToken: signToken({ sub: 'noc-operator', role: 'operator', expiresInS: ttl }, secret),
       series,
+      optics,
       devices,
       openAnomalyId: anomalyId,
       published: () => published,

@@ -2,7 +2,7 @@
 // (synthetic-wall.ts: the api role's server, a database with the sink's schema, a live feed):
 // the wall loads and advances, shows bands, tiles, the ticker and markers; layouts from the URL
 // (site, kiosk, rotation) and from the layout menu (saved, rotating kiosk link with the token);
-// survives the API going away and coming back on the same port (stale banner, reconnect, gap
+// the preset layouts (busiest links, optics at risk, by site); survives the API going away and coming back on the same port (stale banner, reconnect, gap
 // backfilled); a viewer never sees the acknowledge button while an operator acknowledges; the
 // explorer's tier follows zoom, search adds a series, CSV export.
 // Screenshots go to the test artefacts. The lab and the whole pipeline: pipeline-wall.test.ts.
@@ -134,6 +134,50 @@ test('a layout in the URL: one site, kiosk mode (no menus), rotation through two
     }, 15_000);
     assert.equal(rotated.length, 4);
     assert.match(await page.innerText('.brand-sub'), /Out · 2\/2/);
+  } finally {
+    await page.close();
+  }
+});
+
+test('preset layouts: busiest links as the API ranks them, optics at risk weakest first, one row a site; each from more than one device', { timeout: 60_000 }, async () => {
+  const page = await browser.newPage();
+  const devicesOf = (c: ChartState[]) => new Set(c.map((x) => x.key.split('/')[0]));
+  try {
+    // The menu offers the presets.
+    await page.goto(`${wall.url}/?token=${wall.viewerToken}`);
+    await page.click('.menu-layout summary');
+    assert.deepEqual(await page.$$eval('.menu-presets a', (a) => a.map((e) => (e as HTMLElement).innerText)), ['Interface traffic', 'Busiest links', 'Optics at risk', 'By site']);
+
+    // Busiest links: the first chart is the interface the API ranks first.
+    const res = await fetch(`${wall.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${wall.viewerToken}` },
+      body: JSON.stringify({ query: '{ topSeries(search: ["/if_in_bps", "/if_out_bps"], limit: 1) { series { key } } }' }),
+    });
+    const topKey = ((await res.json()) as { data: { topSeries: Array<{ series: { key: string } }> } }).data.topSeries[0]!.series.key;
+    await page.goto(`${wall.url}/?name=Busiest+links&rank=highest&charts=6&token=${wall.viewerToken}`);
+    const busiest = await waitFor('6 ranked charts', async () => ((await charts(page)).length === 6 ? charts(page) : undefined), 15_000);
+    const order = await page.$$eval('.panel', (p) => p.map((e) => e.getAttribute('data-series-key') ?? ''));
+    assert.equal(order[0]!.replace('/if_out_', '/if_in_'), topKey.replace('/if_out_', '/if_in_'), `first chart ${order[0]} is the API's busiest ${topKey}`);
+    assert.ok(devicesOf(busiest).size > 1, `busiest links from ${[...devicesOf(busiest)]}`);
+    await saveScreenshot(page, 'layout-busiest-links');
+
+    // Optics at risk: weakest receiver first (wall-r3 -18.5 dBm, wall-r2 -10.5, wall-r1 -2.5).
+    await page.goto(`${wall.url}/?name=Optics+at+risk&series=optical_rx_dbm&rank=lowest&token=${wall.viewerToken}`);
+    await waitFor('3 optics charts', async () => ((await charts(page)).length === 3 ? true : undefined), 15_000);
+    assert.deepEqual(await page.$$eval('.panel', (p) => p.map((e) => (e.getAttribute('data-series-key') ?? '').split('/')[0])), ['wall-r3', 'wall-r2', 'wall-r1']);
+    await saveScreenshot(page, 'layout-optics-at-risk');
+
+    // By site: lon1's row (wall-r2), then nyc1's (wall-r1 and wall-r3 in turn), each panel naming its site.
+    await page.goto(`${wall.url}/?name=By+site&group=site&charts=8&token=${wall.viewerToken}`);
+    const bySite = await waitFor('8 charts by site', async () => ((await charts(page)).length === 8 ? charts(page) : undefined), 15_000);
+    const rows = await page.$$eval('.panel-device', (d) => d.map((e) => (e as HTMLElement).innerText));
+    assert.deepEqual(rows.slice(0, 4), ['lon1 · wall-r2', 'lon1 · wall-r2', 'lon1 · wall-r2', 'lon1 · wall-r2']);
+    assert.deepEqual(rows.slice(4).map((r) => r.split(' · ')[0]), ['nyc1', 'nyc1', 'nyc1', 'nyc1']);
+    assert.equal(await page.$eval('.wall', (w) => getComputedStyle(w).gridTemplateColumns.split(' ').length), 4, 'one row a site');
+    assert.ok(devicesOf(bySite).size > 1);
+    await saveScreenshot(page, 'layout-by-site');
+    assert.deepEqual(browser.pageErrors, [], 'no errors in the page');
   } finally {
     await page.close();
   }

@@ -3,6 +3,7 @@
 import { API_DEFAULTS } from '../../defaults.js';
 
 const { series } = API_DEFAULTS;
+const { top } = series;
 
 export const seriesSdl = /* GraphQL */ `
   type Series {
@@ -16,6 +17,17 @@ export const seriesSdl = /* GraphQL */ `
     device: Device
   }
 
+  "A series with its average over the ranking window."
+  type RankedSeries {
+    series: Series!
+    value: Float!
+  }
+
+  enum RankOrder {
+    HIGHEST
+    LOWEST
+  }
+
   extend type Query {
     """
     Series whose key contains search (case-insensitive), optionally of one device and/or metric,
@@ -23,5 +35,12 @@ export const seriesSdl = /* GraphQL */ `
     the last series of the previous page).
     """
     series(search: String, deviceId: String, metric: String, limit: Int = ${series.defaultLimit}, after: String): [Series!]! @list(max: ${series.maxLimit})
+    """
+    Series whose key contains any of the search terms (at most ${top.maxTerms}), optionally of the given
+    devices, ranked by their average over the last windowMinutes (at most ${top.maxWindowMinutes}):
+    HIGHEST first (busiest links) or LOWEST first (optics at risk). Series without a reading in
+    the window are not ranked.
+    """
+    topSeries(search: [String!]!, order: RankOrder = HIGHEST, windowMinutes: Int = ${top.defaultWindowMinutes}, limit: Int = ${top.defaultLimit}, deviceIds: [String!]): [RankedSeries!]! @list(max: ${top.maxLimit})
   }
 `;

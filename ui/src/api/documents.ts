@@ -100,6 +100,17 @@ export function wallSeriesQuery(terms: number): string {
   return `query WallSeries(${[...vars, '$limit: Int!'].join(', ')}) { ${fields.join(' ')} }`;
 }
 
+/** The top of the catalogue by recent average (busiest links, optics at risk). */
+export const TOP_SERIES_QUERY = `
+  query TopSeries($search: [String!]!, $order: RankOrder, $limit: Int, $deviceIds: [String!]) {
+    topSeries(search: $search, order: $order, limit: $limit, deviceIds: $deviceIds) { value series { ${SERIES_FIELDS} } }
+  }`;
+
+export interface RankedSeries {
+  value: number;
+  series: SeriesInfo;
+}
+
 export const DEVICES_QUERY = `
   query Devices($filter: DeviceFilter, $first: Int, $after: String) {
     devices(filter: $filter, first: $first, after: $after) {

@@ -2,7 +2,7 @@
 // this browser, build a rotating or kiosk link with the viewer token, and go to the explorer.
 
 import { useState } from 'react';
-import { encodeLayout, parseLayout, savedLayouts, saveLayout, deleteLayout, wallLink, type WallConfig, type WallLayout } from './layout.js';
+import { PRESET_LAYOUTS, encodeLayout, parseLayout, savedLayouts, saveLayout, deleteLayout, wallLink, type WallConfig, type WallLayout } from './layout.js';
 
 function Field(props: { label: string; name: string; value: string; hint?: string }) {
   return (
@@ -50,12 +50,34 @@ export function LayoutMenu(props: { config: WallConfig; layout: WallLayout; toke
             open(encodeLayout(fromForm(e.currentTarget)));
           }}
         >
+          <div className="menu-presets">
+            {PRESET_LAYOUTS.map((p) => (
+              <a key={p.title} className="menu-link" href={`/${p.query ? `?${p.query}` : ''}`} aria-current={encodeLayout(layout) === encodeLayout(parseLayout(new URLSearchParams(p.query))) ? 'page' : undefined}>
+                {p.title}
+              </a>
+            ))}
+          </div>
           <Field label="Name" name="name" value={layout.name} />
           <Field label="Devices" name="devices" value={layout.devices.join(',')} hint="r1,r2 (any)" />
           <Field label="Sites" name="sites" value={layout.sites.join(',')} hint="nyc1 (any)" />
           <Field label="Series" name="series" value={layout.series.join(',')} hint="/if_in_bps,optical_rx_dbm" />
           <Field label="Charts" name="charts" value={String(layout.charts)} />
           <Field label="Minutes" name="window" value={String(layout.windowMin)} />
+          <label className="menu-field">
+            <span>Order</span>
+            <select name="rank" defaultValue={layout.rank ?? ''}>
+              <option value="">catalogue</option>
+              <option value="highest">highest first (busiest)</option>
+              <option value="lowest">lowest first (optics at risk)</option>
+            </select>
+          </label>
+          <label className="menu-field">
+            <span>Rows</span>
+            <select name="group" defaultValue={layout.bySite ? 'site' : ''}>
+              <option value="">as they fit</option>
+              <option value="site">one a site</option>
+            </select>
+          </label>
           <div className="menu-buttons">
             <button type="submit">Open</button>
             <button

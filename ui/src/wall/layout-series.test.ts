@@ -3,8 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DeviceRow, SeriesInfo } from '../api/documents.js';
-import { parseLayout } from './layout.js';
-import { selectWallSeries } from './layout-series.js';
+import { PRESET_LAYOUTS, encodeLayout, parseLayout } from './layout.js';
+import { selectRankedSeries, selectWallSeries } from './layout-series.js';
 
 const s = (id: string, deviceId: string, metric: string, ifName: string): SeriesInfo => ({
   id,
@@ -47,4 +47,28 @@ test('twelve charts over four devices of eight interfaces: every device on the w
   for (const x of sel.series) perDevice.set(x.deviceId, (perDevice.get(x.deviceId) ?? 0) + 1);
   assert.deepEqual([...perDevice.entries()], [['r1', 4], ['r2', 4], ['r3', 2], ['r10', 2]]); // 6 interfaces: r1, r2, r3, r10, then r1, r2
   assert.deepEqual(sel.series.slice(0, 4).map((x) => x.id), ['r1i0', 'r1o0', 'r2i0', 'r2o0']);
+});
+
+test('by site: one row a site, each an equal share, its site named; too few series: the wall\'s own shape', () => {
+  const more = [...inbound, s('7', 'r2', 'if_in_bps', 'e1')];
+  const sel = selectWallSeries(parseLayout(new URLSearchParams('group=site&charts=4')), [more], devices);
+  assert.deepEqual(sel.series.map((x) => x.deviceId), ['r2', 'r2', 'r1', 'r1'], 'lon before nyc, two each');
+  assert.equal(sel.columns, 2);
+  const short = selectWallSeries(parseLayout(new URLSearchParams('group=site&charts=4')), [inbound], devices);
+  assert.equal(short.columns, null, 'lon has one series for a share of two: rows would not line up');
+});
+
+test('ranked: the API\'s order, an interface\'s in and out together at the better rank, devices and sites respected', () => {
+  // Ranked by traffic: r2 e0 out is the busiest, then r1 e1 in, then r2 e0 in, then r1 e0 out.
+  const ranked = [outbound[2]!, inbound[1]!, inbound[2]!, outbound[0]!];
+  const sel = selectRankedSeries(parseLayout(new URLSearchParams('rank=highest&charts=3')), ranked, devices);
+  assert.deepEqual(sel.series.map((x) => x.id), ['3', '6', '2'], 'r2 e0 (in, out), then r1 e1');
+  const nyc = selectRankedSeries(parseLayout(new URLSearchParams('rank=highest&sites=nyc')), ranked, devices);
+  assert.deepEqual(nyc.series.map((x) => x.deviceId), ['r1', 'r1']);
+});
+
+test('presets round-trip through the URL: rank and grouping kept, unknown values ignored', () => {
+  for (const p of PRESET_LAYOUTS) assert.equal(encodeLayout(parseLayout(new URLSearchParams(p.query))), p.query.replace(/\+/g, '+'));
+  assert.equal(parseLayout(new URLSearchParams('rank=sideways&group=planet')).rank, null);
+  assert.equal(parseLayout(new URLSearchParams('rank=LOWEST')).rank, 'lowest');
 });

@@ -17,7 +17,7 @@ test('a bare URL is the default wall: interface traffic, 12 charts, 15 minutes',
 
 test('one layout from plain parameters, bounded numbers', () => {
   const l = parseLayout(new URLSearchParams('name=Core&devices=r1, r2,&sites=nyc1&series=optical_rx_dbm&charts=500&window=abc'));
-  assert.deepEqual(l, { name: 'Core', devices: ['r1', 'r2'], sites: ['nyc1'], series: ['optical_rx_dbm'], charts: LAYOUT_DEFAULTS.maxCharts, windowMin: 15 });
+  assert.deepEqual(l, { name: 'Core', devices: ['r1', 'r2'], sites: ['nyc1'], series: ['optical_rx_dbm'], charts: LAYOUT_DEFAULTS.maxCharts, windowMin: 15, rank: null, bySite: false });
 });
 
 test('several layouts rotate; a too-fast rotation is slowed down; kiosk flag', () => {

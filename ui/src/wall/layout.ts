@@ -4,6 +4,7 @@
 //
 //   /?name=Core&devices=core-r1,core-r2&series=/if_in_bps,/if_out_bps&charts=12
 //   /?l=name%3DCore%26sites%3Dnyc1&l=name%3DOptics%26series%3Doptical_rx_dbm&rotate=60&kiosk=1
+//   /?name=Busiest+links&rank=highest        (the top of the catalogue by recent average)
 //
 // Saved layouts live in localStorage (name → query string) on the machine that made them; the
 // link is what travels to the wall.
@@ -15,7 +16,13 @@ export interface WallLayout {
   series: string[]; // series key substrings (the API's series search); empty = interface traffic
   charts: number; // at most this many charts
   windowMin: number; // minutes of history on screen
+  /** Ranked by the series' recent average (the API's topSeries) instead of catalogue order. */
+  rank: RankOrder | null;
+  /** Charts grouped by the devices' site, one row a site. */
+  bySite: boolean;
 }
+
+export type RankOrder = 'highest' | 'lowest';
 
 export interface WallConfig {
   layouts: WallLayout[]; // at least one
@@ -46,8 +53,11 @@ function boundedInt(v: string | null, fallback: number, min: number, max: number
   return v !== null && Number.isFinite(n) ? Math.min(max, Math.max(min, Math.round(n))) : fallback;
 }
 
+const RANKS: readonly RankOrder[] = ['highest', 'lowest'];
+
 export function parseLayout(params: URLSearchParams): WallLayout {
   const series = list(params.get('series'));
+  const rank = params.get('rank')?.trim().toLowerCase() as RankOrder | undefined;
   return {
     name: params.get('name')?.trim() || LAYOUT_DEFAULTS.name,
     devices: list(params.get('devices')),
@@ -55,6 +65,8 @@ export function parseLayout(params: URLSearchParams): WallLayout {
     series: series.length > 0 ? series : [...LAYOUT_DEFAULTS.series],
     charts: boundedInt(params.get('charts'), LAYOUT_DEFAULTS.charts, 1, LAYOUT_DEFAULTS.maxCharts),
     windowMin: boundedInt(params.get('window'), LAYOUT_DEFAULTS.windowMin, 1, 24 * 60),
+    rank: rank && RANKS.includes(rank) ? rank : null,
+    bySite: (params.get('group') ?? '').trim().toLowerCase() === 'site',
   };
 }
 
@@ -67,8 +79,18 @@ export function encodeLayout(layout: WallLayout): string {
   if (layout.series.join(',') !== LAYOUT_DEFAULTS.series.join(',')) p.set('series', layout.series.join(','));
   if (layout.charts !== LAYOUT_DEFAULTS.charts) p.set('charts', String(layout.charts));
   if (layout.windowMin !== LAYOUT_DEFAULTS.windowMin) p.set('window', String(layout.windowMin));
+  if (layout.rank) p.set('rank', layout.rank);
+  if (layout.bySite) p.set('group', 'site');
   return p.toString();
 }
+
+/** The layouts a wall offers without configuration (the layout menu lists them). */
+export const PRESET_LAYOUTS: ReadonlyArray<{ title: string; query: string }> = [
+  { title: 'Interface traffic', query: '' },
+  { title: 'Busiest links', query: 'name=Busiest+links&rank=highest' },
+  { title: 'Optics at risk', query: 'name=Optics+at+risk&series=optical_rx_dbm&rank=lowest' },
+  { title: 'By site', query: 'name=By+site&group=site' },
+];
 
 export function parseWallConfig(search: string): WallConfig {
   const params = new URLSearchParams(search);

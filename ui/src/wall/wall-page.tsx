@@ -5,7 +5,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useQuery } from 'urql';
 import { authFailureOf, type ApiClients } from '../api/clients.js';
-import { DEVICES_QUERY, wallSeriesQuery, type Connection, type DeviceRow, type SeriesInfo } from '../api/documents.js';
+import { DEVICES_QUERY, TOP_SERIES_QUERY, wallSeriesQuery, type Connection, type DeviceRow, type RankedSeries, type SeriesInfo } from '../api/documents.js';
 import { AnomalyStore } from '../data/anomaly-store.js';
 import { HealthStore } from '../data/health-store.js';
 import { Notice } from '../notice.js';
@@ -13,7 +13,7 @@ import { AnomalyTicker } from './anomaly-ticker.js';
 import { HealthTiles } from './health-tiles.js';
 import type { WallConfig, WallLayout } from './layout.js';
 import { LayoutMenu } from './layout-menu.js';
-import { selectWallSeries } from './layout-series.js';
+import { selectRankedSeries, selectWallSeries } from './layout-series.js';
 import { StaleBanner, StatusBar } from './status-bar.js';
 import { Wall } from './wall.js';
 import { WallFeeds } from './wall-feeds.js';
@@ -24,6 +24,9 @@ const DEVICES_MAX = 500; // the API's cap on one devices page
 const CATALOGUE_REFRESH_MS = 10 * 60_000;
 const CATALOGUE_EMPTY_RETRY_MS = 5_000; // nothing found yet
 const CATALOGUE_FILL_MS = 15_000; // fewer series than the layout has room for
+const RANKING_REFRESH_MS = 5 * 60_000; // a ranked wall re-ranks this often (charts move only when the top changes)
+const RANKED_EXTRA = 8; // ranked series asked beyond the charts: an interface's in and out share a rank
+const RANKED_MAX = 200; // the API's cap on topSeries
 
 function useRotation(count: number, everyS: number): number {
   const [index, setIndex] = useState(0);
@@ -62,14 +65,30 @@ function LayoutView(props: { api: ApiClients; layout: WallLayout; freshness: Dat
   const { api, layout, freshness } = props;
   const seriesVars = useMemo(() => Object.fromEntries([...layout.series.map((t, i) => [`s${i}`, t]), ['limit', SERIES_PER_TERM]]), [layout.series]);
   const seriesDoc = useMemo(() => wallSeriesQuery(layout.series.length), [layout.series.length]);
-  const [seriesResult, refetchSeries] = useQuery<Record<string, SeriesInfo[]>>({ query: seriesDoc, variables: seriesVars });
+  const [catalogueResult, refetchCatalogue] = useQuery<Record<string, SeriesInfo[]>>({ query: seriesDoc, variables: seriesVars, pause: layout.rank !== null });
+  // A ranked layout asks for the top of the catalogue instead (explicit devices filtered by the
+  // API; sites are resolved here, so the API is asked for more).
+  const rankVars = useMemo(
+    () => ({
+      search: layout.series,
+      order: layout.rank === 'lowest' ? 'LOWEST' : 'HIGHEST',
+      limit: Math.min(RANKED_MAX, (layout.sites.length > 0 ? 4 : 2) * layout.charts + RANKED_EXTRA),
+      deviceIds: layout.devices.length > 0 && layout.sites.length === 0 ? layout.devices : null,
+    }),
+    [layout],
+  );
+  const [rankedResult, refetchRanked] = useQuery<{ topSeries: RankedSeries[] }>({ query: TOP_SERIES_QUERY, variables: rankVars, pause: layout.rank === null });
+  const seriesResult = layout.rank ? rankedResult : catalogueResult;
+  const refetchSeries = layout.rank ? refetchRanked : refetchCatalogue;
   const [devicesResult, refetchDevices] = useQuery<{ devices: Connection<DeviceRow> }>({ query: DEVICES_QUERY, variables: { first: DEVICES_MAX } });
 
   const selection = useMemo(() => {
-    if (!seriesResult.data) return null;
-    const found = layout.series.map((_, i) => seriesResult.data?.[`t${i}`] ?? []);
-    return selectWallSeries(layout, found, devicesResult.data?.devices.nodes ?? []);
-  }, [seriesResult.data, devicesResult.data, layout]);
+    const devices = devicesResult.data?.devices.nodes ?? [];
+    if (layout.rank) return rankedResult.data ? selectRankedSeries(layout, rankedResult.data.topSeries.map((r) => r.series), devices) : null;
+    if (!catalogueResult.data) return null;
+    const found = layout.series.map((_, i) => catalogueResult.data?.[`t${i}`] ?? []);
+    return selectWallSeries(layout, found, devices);
+  }, [catalogueResult.data, rankedResult.data, devicesResult.data, layout]);
 
   const anomalies = useMemo(() => new AnomalyStore(), []);
   const health = useMemo(() => new HealthStore(), []);
@@ -95,9 +114,9 @@ function LayoutView(props: { api: ApiClients; layout: WallLayout; freshness: Dat
     const t = setInterval(() => {
       refetchSeries({ requestPolicy: 'network-only' });
       refetchDevices({ requestPolicy: 'network-only' });
-    }, CATALOGUE_REFRESH_MS);
+    }, layout.rank ? RANKING_REFRESH_MS : CATALOGUE_REFRESH_MS);
     return () => clearInterval(t);
-  }, [refetchSeries, refetchDevices]);
+  }, [refetchSeries, refetchDevices, layout.rank]);
 
   const refused = authFailureOf(seriesResult.error) ?? authFailureOf(devicesResult.error);
   useEffect(() => {
@@ -118,6 +137,7 @@ function LayoutView(props: { api: ApiClients; layout: WallLayout; freshness: Dat
     return () => clearTimeout(t);
   }, [seriesResult.fetching, refused, selection, layout.charts, refetchSeries, refetchDevices]);
 
+  const siteOf = useMemo(() => (layout.bySite ? new Map((devicesResult.data?.devices.nodes ?? []).map((d) => [d.id, d.site])) : null), [layout.bySite, devicesResult.data]);
   const series = selection?.series;
   const stableSeries = useMemo(() => series ?? [], [series?.map((s) => s.id).join(',')]); // eslint-disable-line react-hooks/exhaustive-deps
 
@@ -131,7 +151,7 @@ function LayoutView(props: { api: ApiClients; layout: WallLayout; freshness: Dat
   } else if (seriesResult.error && !seriesResult.data) main = <Notice title="Cannot reach the API" tone="bad"><p>Retrying…</p></Notice>;
   else if (!selection) main = <Notice title="Loading series…" />;
   else if (stableSeries.length === 0) main = <Notice title="No series yet"><p>Waiting for the first readings of {layout.series.join(', ')}…</p></Notice>;
-  else main = <Wall series={stableSeries} api={api} freshness={freshness} anomalies={anomalies} windowMs={layout.windowMin * 60_000} />;
+  else main = <Wall series={stableSeries} api={api} freshness={freshness} anomalies={anomalies} windowMs={layout.windowMin * 60_000} columns={selection.columns} siteOf={siteOf} />;
 
   return (
     <div className="wall-body">

@@ -37,6 +37,10 @@ export interface WallProps {
   freshness: DataFreshness;
   anomalies: AnomalyStore;
   windowMs: number;
+  /** Grid columns asked by the layout (one row a site); absent: a landscape shape for the count. */
+  columns?: number | null;
+  /** Device → site, when the layout groups by site: each panel names its site. */
+  siteOf?: Map<string, string> | null;
 }
 
 export function Wall(props: WallProps) {
@@ -71,12 +75,15 @@ export function Wall(props: WallProps) {
     };
   }, [series, api, freshness, anomalies, windowMs]);
 
-  const { cols, rows } = gridShape(series.length);
+  const shape = gridShape(series.length);
+  const cols = props.columns ?? shape.cols;
+  const rows = props.columns ? Math.ceil(series.length / props.columns) : shape.rows;
   const dense = series.length > 16;
   return (
     <main className={`wall ${dense ? 'wall-dense' : ''}`} style={{ gridTemplateColumns: `repeat(${cols}, minmax(0, 1fr))`, gridTemplateRows: `repeat(${rows}, minmax(0, 1fr))` }}>
       {series.map((s) => {
         const { device, detail } = describeSeries(s);
+        const site = props.siteOf?.get(s.deviceId);
         const slot = (patch: Partial<PanelSlots>) => {
           const current = slots.current.get(s.id) ?? { body: null, value: null };
           slots.current.set(s.id, { ...current, ...patch });
@@ -85,7 +92,7 @@ export function Wall(props: WallProps) {
           <section className="panel" key={s.id} title={s.key} data-series-key={s.key}>
             <header className="panel-head">
               <div className="panel-title">
-                <span className="panel-device">{device}</span>
+                <span className="panel-device">{site ? `${site} · ${device}` : device}</span>
                 <span className="panel-detail" style={{ color: COLORS[s.metric] ?? OTHER_COLOR }}>{detail}</span>
               </div>
               <span className="panel-value" ref={(el) => slot({ value: el })}>—</span>

@@ -55,8 +55,10 @@ export function decayRate(dtMs: number, tauMs: number): number {
   return 1 - Math.exp(-dtMs / tauMs);
 }
 
-function spreadFloor(s: BaselineSettings, expected: number): number {
-  return Math.max(s.absoluteSpreadFloor, s.relativeSpreadFloor * Math.abs(expected));
+/** The smallest spread a model of `samples` points may state around `expected` (see BaselineSettings). */
+function spreadFloor(s: BaselineSettings, expected: number, samples: number): number {
+  const young = s.youngRelativeSpread * Math.sqrt(s.youngSamples / (s.youngSamples + samples));
+  return Math.max(s.absoluteSpreadFloor, Math.max(s.relativeSpreadFloor, young) * Math.abs(expected));
 }
 
 function clip(x: number, center: number, spread: number, c: number): number {
@@ -104,7 +106,7 @@ export function predictAt(state: BaselineState, ts: number, s: BaselineSettings 
     best = { expected: state.level + p.offset, spread: p.spread, model };
     bestErr = err;
   }
-  const floor = spreadFloor(s, best.expected);
+  const floor = spreadFloor(s, best.expected, state.sampleCount);
   return { ...best, spread: Math.max(best.spread, floor) };
 }
 
@@ -142,7 +144,7 @@ function setOutput(out: BaselineOutput, state: BaselineState, expected: number, 
 export function updateBaselineInto(prev: BaselineState | undefined, point: Point, s: BaselineSettings, out: BaselineOutput): BaselineOutput {
   if (!prev) {
     const state = newBaselineState(point, s);
-    const spread = spreadFloor(s, point.value);
+    const spread = spreadFloor(s, point.value, 0);
     return setOutput(out, state, point.value, spread, point.value - s.bandSpreads * spread, point.value + s.bandSpreads * spread, 'rolling');
   }
   const st = prev;
@@ -166,7 +168,7 @@ export function updateBaselineInto(prev: BaselineState | undefined, point: Point
   // Rolling model.
   const rollingTau = Math.max(s.rollingTauMs, s.rollingMinSamples * st.intervalMs);
   const aRoll = Math.max(decayRate(dt, rollingTau), 1 / st.sampleCount);
-  const rollSpread = Math.max(Math.sqrt(st.variance), spreadFloor(s, st.mean));
+  const rollSpread = Math.max(Math.sqrt(st.variance), spreadFloor(s, st.mean, prevCount));
   const xr = warm ? clip(x, st.mean, rollSpread, s.clipSpreads) : x;
   const dr = xr - st.mean;
   const aErr = Math.max(decayRate(dt, Math.max(s.errTauMs, s.errMinSamples * st.intervalMs)), 1 / st.sampleCount);
@@ -212,7 +214,7 @@ function choosePrediction(state: BaselineState, ts: number, s: BaselineSettings,
     model = 'weekly';
     bestErr = state.errWeekly;
   }
-  const floor = spreadFloor(s, expected);
+  const floor = spreadFloor(s, expected, state.sampleCount);
   chosen.expected = expected;
   chosen.spread = Math.max(spread, floor);
   chosen.model = model;
@@ -223,7 +225,7 @@ function learnProfile(st: BaselineState, which: 'daily' | 'weekly', prevProfile:
   // Updated in place (see updateBaseline: the state passed in is consumed).
   const p = prevProfile;
   const expected = st.level + before.offset;
-  const spread = Math.max(before.spread, spreadFloor(s, expected));
+  const spread = Math.max(before.spread, spreadFloor(s, expected, st.sampleCount));
   const young = before.weight < 1;
   const xc = warm && !young ? clip(x, expected, spread, s.clipSpreads) : x;
   const rate = Math.min(1, (dt * p.offset.length) / (s.seasonalBucketVisits * p.periodMs));

@@ -28,6 +28,14 @@ export interface BaselineSettings {
   /** Floor of the spread relative to |expected|, and absolute, so a flat series is not infinitely sensitive. */
   relativeSpreadFloor: number;
   absoluteSpreadFloor: number;
+  /**
+   * A young model's spread floor, relative to |expected|, fading as sqrt(youngSamples / (youngSamples
+   * + n)) after n samples: a few minutes of a smooth series (traffic between two polls) give a
+   * spread far narrower than the same series shows over a day, and a band learnt from them alarmed
+   * at the first ordinary wiggle. After youngSamples points it is at 71 %, after 100× at 10 %.
+   */
+  youngRelativeSpread: number;
+  youngSamples: number;
 }
 
 export const baselineDefaults: BaselineSettings = {
@@ -46,4 +54,6 @@ export const baselineDefaults: BaselineSettings = {
   seasonalGain: 0.7,
   relativeSpreadFloor: 1e-3,
   absoluteSpreadFloor: 1e-9,
+  youngRelativeSpread: 0.02,
+  youngSamples: 30,
 };

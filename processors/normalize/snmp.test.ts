@@ -135,3 +135,17 @@ test('an agent without ifXTable names its interfaces by ifDescr, then ifAlias, a
   const names = normalizeSnmp(undefined, { ...base, values }).batch.samples.filter((s) => s.metric === 'if_oper_up').map((s) => s.labels.ifName);
   assert.deepEqual(names, ['Intel(R) PRO/1000 MT Network Connection', 'uplink to core', 'eth3', 'ifIndex65539']);
 });
+
+test('rates use the agent\'s clock: a poll answered late on a loaded collector is no spike', () => {
+  // Stamped 2 s apart by the collector, but the second answer came 0.4 s later than the first:
+  // the agent read 100 Mbit/s worth of 2.4 s.
+  const bytes = BigInt((100_000_000 / 8) * 2.4);
+  const [, late] = run([poll(0, 1_000, 0n), poll(2_000, 1_240, bytes)]);
+  assert.equal(rate(late, 'if_in_bps'), 100_000_000);
+  // A clock that disagrees by more than a factor of two (frozen, or jumping) is not believed.
+  const [, frozen] = run([poll(0, 1_000, 0n), poll(2_000, 1_000, 25_000_000n)]);
+  assert.equal(rate(frozen, 'if_in_bps'), 100_000_000, 'the collector\'s 2 s');
+  // Across the 32-bit wrap of sysUpTime (497 days) the difference is still the interval.
+  const [, wrapped] = run([poll(0, 2 ** 32 - 100, 0n), poll(2_000, 100, 25_000_000n)]);
+  assert.equal(rate(wrapped, 'if_in_bps'), 100_000_000);
+});

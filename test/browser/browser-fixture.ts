@@ -72,6 +72,8 @@ export interface ChartState {
   points: number;
   lastTs: number | null;
   maxGapS: number;
+  /** Stretches without a reading longer than three usual steps: the line is broken there. */
+  outages: number;
   markers: number;
   band: boolean;
 }

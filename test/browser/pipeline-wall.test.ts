@@ -3,7 +3,8 @@
 // its charts advance on real polls; an optical power drop injected in the lab shows up in the
 // anomaly ticker and as a marker on its chart within seconds of detection; the api role is
 // stopped and started again on its port, and the wall recovers by itself; the anomaly list shows
-// the drop to a viewer without an acknowledge button; the explorer's tier changes on zoom.
+// the drop to a viewer without an acknowledge button; polling stopped for several intervals breaks
+// the line on the wall and in the explorer; the explorer's tier changes on zoom.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -17,8 +18,9 @@ import { startTestPipeline } from '../pipeline-fixture.js';
 import { ensureDashboardBuilt, launchBrowser, saveScreenshot, wallCharts, waitFor, type ChartState } from './browser-fixture.js';
 
 const charts = wallCharts;
+const POLL_INTERVAL_MS = 2_000; // test/pipeline-fixture.ts
 
-test('the dashboard on the live pipeline: charts advance, a lab optical drop reaches the ticker and a marker, an api restart is survived, a viewer cannot acknowledge, the explorer tier follows zoom', { timeout: 170_000 }, async (t) => {
+test('the dashboard on the live pipeline: charts advance, a lab optical drop reaches the ticker and a marker, an api restart is survived, an outage breaks the lines, a viewer cannot acknowledge, the explorer tier follows zoom', { timeout: 240_000 }, async (t) => {
   ensureDashboardBuilt();
   const runDir = mkdtempSync(join(tmpdir(), 'oc-ui-pipeline-'));
   const analysisFile = join(runDir, 'analysis.yaml');
@@ -86,8 +88,26 @@ test('the dashboard on the live pipeline: charts advance, a lab optical drop rea
   await waitFor('charts advancing after the restart', async () => Math.max(...(await charts(page)).map((c) => c.lastTs ?? 0)) > upAt, 30_000);
   assert.ok((await charts(page)).some((c) => isVictim(c.key) && c.markers >= 1), 'the marker is still there after the reconnect');
 
-  // The anomaly list as a viewer: the drop is listed, and there is no acknowledge button.
+  // Polling stops for several intervals (the collector stopped, then started again): the wall and
+  // the explorer break the line there instead of joining the two stretches.
+  const traffic = (await charts(page)).find((c) => c.key.includes('/if_in_bps'))!;
   const victim = (await charts(page)).find((c) => isVictim(c.key))!;
+  const collector = pipeline.roles.get('collector-1')!;
+  await collector.stop();
+  const stoppedAt = Date.now();
+  await new Promise((r) => setTimeout(r, 6 * POLL_INTERVAL_MS));
+  await pipeline.restartRole('collector-1');
+  const broken = await waitFor('the wall\'s traffic chart with the outage after polling resumed', async () => (await charts(page)).find((c) => c.seriesId === traffic.seriesId && (c.lastTs ?? 0) > stoppedAt + 6 * POLL_INTERVAL_MS && c.outages >= 1), 60_000);
+  t.diagnostic(`wall: ${broken.outages} outage(s), largest step ${broken.maxGapS.toFixed(1)} s on ${broken.key}`);
+  await saveScreenshot(page, 'pipeline-wall-outage');
+  await page.goto(`${pipeline.apiUrl}/#/explore?s=${traffic.seriesId}&range=15m`);
+  await page.locator('[data-testid=explore-main][data-loading=false]').waitFor({ timeout: 15_000 });
+  const column = await waitFor('the explorer\'s columns', async () => (await page.evaluate('window.opsconductorExplorer ? window.opsconductorExplorer.columns().data[1] : null')) as Array<number | null> | null, 15_000);
+  const breakAt = column.findIndex((v, i) => v === null && column.slice(0, i).some((x) => x !== null) && column.slice(i + 1).some((x) => x !== null));
+  assert.ok(breakAt > 0, `the explorer joins the stretches: no null between readings in ${column.length} values`);
+  await saveScreenshot(page, 'pipeline-explorer-outage');
+
+  // The anomaly list as a viewer: the drop is listed, and there is no acknowledge button.
   await page.goto(`${pipeline.apiUrl}/#/anomalies?device=${device.deviceId}`);
   await page.locator('tr[data-anomaly-id]').filter({ hasText: port }).first().waitFor({ timeout: 15_000 });
   assert.equal(await page.locator('[data-testid=ack-button]').count(), 0, 'a viewer sees no acknowledge button');

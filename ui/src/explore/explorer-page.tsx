@@ -92,6 +92,12 @@ function SearchPanel(props: { params: URLSearchParams; selected: string[] }) {
   );
 }
 
+declare global {
+  interface Window {
+    opsconductorExplorer?: { columns(): { labels: string[]; data: ReturnType<typeof alignColumns> } };
+  }
+}
+
 export function ExplorerPage(props: { session: Session; params: URLSearchParams }) {
   const { params } = props;
   const paramKey = params.toString();
@@ -120,6 +126,16 @@ export function ExplorerPage(props: { session: Session; params: URLSearchParams 
     const markers = (anomalies.data?.anomalies.nodes ?? []).map(toAnomaly).map((a) => ({ startMs: a.startedAt, endMs: a.endedAt, severity: a.severity }));
     return { data: alignColumns(cols), series, markers };
   }, [cols, baselines.data, anomalies.data]);
+
+  // A read-only look at the chart's columns (null: no reading, the line breaks), for people
+  // diagnosing a chart from the console and for the browser tests: window.opsconductorExplorer.
+  useEffect(() => {
+    if (!view) return;
+    window.opsconductorExplorer = { columns: () => ({ labels: view.series.map((s) => s.label), data: view.data }) };
+    return () => {
+      delete window.opsconductorExplorer;
+    };
+  }, [view]);
 
   const tiers = [...new Set((cols ?? []).map((c) => c.tier ?? '?'))];
   const bucketMs = cols?.find((c) => c.bucketMs)?.bucketMs ?? null;

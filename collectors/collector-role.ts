@@ -10,6 +10,7 @@ import { openCredentialStoreFromEnv } from '../credentials/open-store.js';
 import { collectorSettings } from './settings.js';
 import { InventoryView } from './inventory-view.js';
 import { PollScheduler } from './scheduler.js';
+import { forgetDeviceMetrics } from './device-metrics.js';
 import { buildProtocolPlans } from './protocols.js';
 
 export async function runCollectorRole(env: NodeJS.ProcessEnv = process.env) {
@@ -41,7 +42,10 @@ export async function runCollectorRole(env: NodeJS.ProcessEnv = process.env) {
       }),
   );
   const upsert = (device: Device) => plans.forEach((plan, i) => (plan.applies(device) ? schedulers[i].upsert(device.deviceId, device) : schedulers[i].remove(device.deviceId)));
-  const remove = (deviceId: string) => schedulers.forEach((s) => s.remove(deviceId));
+  const remove = (deviceId: string) => {
+    schedulers.forEach((s) => s.remove(deviceId));
+    forgetDeviceMetrics(deviceId);
+  };
 
   const components: Component[] = [
     {

@@ -1,0 +1,170 @@
+// Draws the weathermap on one canvas: every link a line, every device a dot, batched by colour so
+// a frame is a handful of paths (one stroke per colour band, one fill per health tone) whatever
+// the number of links. DOM per link would cost a style and layout pass per change; 1,000 links
+// at 1 Hz must fit in a frame's budget (bench: map_frame_p95_ms).
+
+import { healthTone } from '../data/health-store.js';
+import { linkColour, opticalOutline, type MapLink, type MapModel } from './map-model.js';
+
+const TONE_COLOUR = { good: '#22c55e', fair: '#eab308', bad: '#ef4444', none: '#8b9bab' } as const;
+const ANOMALY_RING = '#f43f5e';
+
+export const RENDER_DEFAULTS = {
+  linkWidth: 3, // px
+  outlineWidth: 8, // px, under the link
+  deviceRadius: 7, // px
+  labelsUpTo: 80, // devices: beyond this the names are noise on a wall
+  hitLinkPx: 6,
+} as const;
+
+export type MapHit = { kind: 'device'; deviceId: string } | { kind: 'link'; link: MapLink } | null;
+
+export class MapRenderer {
+  private width = 0;
+  private height = 0;
+  private readonly ctx: CanvasRenderingContext2D;
+  private readonly byColour = new Map<string, number[]>();
+
+  constructor(
+    private readonly canvas: HTMLCanvasElement,
+    private readonly model: MapModel,
+  ) {
+    this.ctx = canvas.getContext('2d', { alpha: false })!;
+  }
+
+  /** Matches the backing store to the element's size (device pixels) once, not every frame. */
+  resize(): void {
+    const ratio = window.devicePixelRatio || 1;
+    const rect = this.canvas.getBoundingClientRect();
+    this.width = rect.width;
+    this.height = rect.height;
+    this.canvas.width = Math.max(1, Math.round(rect.width * ratio));
+    this.canvas.height = Math.max(1, Math.round(rect.height * ratio));
+    this.ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    this.model.dirty = true;
+  }
+
+  /** Canvas coordinates (CSS px) → the map's 0..1. */
+  toMap(cx: number, cy: number): { x: number; y: number } {
+    return { x: Math.min(1, Math.max(0, cx / this.width)), y: Math.min(1, Math.max(0, cy / this.height)) };
+  }
+
+  /** Where a link's middle is drawn (CSS px of the canvas): tests read its colour there. */
+  midpoint(link: MapLink): { x: number; y: number } {
+    const a = this.model.devices[link.a]!;
+    const b = this.model.devices[link.b]!;
+    return { x: ((a.x + b.x) / 2) * this.width, y: ((a.y + b.y) / 2) * this.height };
+  }
+
+  private group(colourOf: (l: MapLink) => string | null): Map<string, number[]> {
+    for (const list of this.byColour.values()) list.length = 0;
+    const links = this.model.links;
+    for (let i = 0; i < links.length; i++) {
+      const c = colourOf(links[i]!);
+      if (c === null) continue;
+      let list = this.byColour.get(c);
+      if (!list) this.byColour.set(c, (list = []));
+      list.push(i);
+    }
+    return this.byColour;
+  }
+
+  private strokeGroups(groups: Map<string, number[]>, width: number): void {
+    const { ctx } = this;
+    const { links, devices } = this.model;
+    ctx.lineWidth = width;
+    for (const [colour, indices] of groups) {
+      if (indices.length === 0) continue;
+      ctx.strokeStyle = colour;
+      ctx.beginPath();
+      for (const i of indices) {
+        const l = links[i]!;
+        const a = devices[l.a]!;
+        const b = devices[l.b]!;
+        ctx.moveTo(a.x * this.width, a.y * this.height);
+        ctx.lineTo(b.x * this.width, b.y * this.height);
+      }
+      ctx.stroke();
+    }
+  }
+
+  draw(now: number): void {
+    const { ctx, model } = this;
+    model.dirty = false;
+    ctx.fillStyle = '#070b10';
+    ctx.fillRect(0, 0, this.width, this.height);
+    ctx.lineCap = 'round';
+    this.strokeGroups(this.group(opticalOutline), RENDER_DEFAULTS.outlineWidth);
+    this.strokeGroups(this.group((l) => linkColour(l, now)), RENDER_DEFAULTS.linkWidth);
+
+    const r = RENDER_DEFAULTS.deviceRadius;
+    const tones = new Map<string, number[]>();
+    model.devices.forEach((d, i) => {
+      const colour = TONE_COLOUR[healthTone(d.health)];
+      const list = tones.get(colour) ?? [];
+      list.push(i);
+      tones.set(colour, list);
+    });
+    for (const [colour, indices] of tones) {
+      ctx.fillStyle = colour;
+      ctx.beginPath();
+      for (const i of indices) {
+        const d = model.devices[i]!;
+        const x = d.x * this.width;
+        const y = d.y * this.height;
+        ctx.moveTo(x + r, y);
+        ctx.arc(x, y, r, 0, Math.PI * 2);
+      }
+      ctx.fill();
+    }
+    ctx.strokeStyle = ANOMALY_RING;
+    ctx.lineWidth = 2;
+    ctx.beginPath();
+    for (const d of model.devices) {
+      if (d.anomalies === 0) continue;
+      const x = d.x * this.width;
+      const y = d.y * this.height;
+      ctx.moveTo(x + r + 4, y);
+      ctx.arc(x, y, r + 4, 0, Math.PI * 2);
+    }
+    ctx.stroke();
+    if (model.devices.length <= RENDER_DEFAULTS.labelsUpTo) {
+      ctx.fillStyle = '#e6edf3';
+      ctx.font = '12px system-ui, sans-serif';
+      ctx.textAlign = 'center';
+      for (const d of model.devices) ctx.fillText(d.id, d.x * this.width, d.y * this.height - r - 6);
+    }
+  }
+
+  /** The device under a point, else the nearest link within a few pixels. */
+  hit(cx: number, cy: number): MapHit {
+    const r = RENDER_DEFAULTS.deviceRadius + 3;
+    for (const d of this.model.devices) {
+      const dx = d.x * this.width - cx;
+      const dy = d.y * this.height - cy;
+      if (dx * dx + dy * dy <= r * r) return { kind: 'device', deviceId: d.id };
+    }
+    let best: MapLink | null = null;
+    let bestDist: number = RENDER_DEFAULTS.hitLinkPx;
+    for (const l of this.model.links) {
+      const a = this.model.devices[l.a]!;
+      const b = this.model.devices[l.b]!;
+      const dist = segmentDistance(cx, cy, a.x * this.width, a.y * this.height, b.x * this.width, b.y * this.height);
+      if (dist < bestDist) {
+        bestDist = dist;
+        best = l;
+      }
+    }
+    return best ? { kind: 'link', link: best } : null;
+  }
+}
+
+export function segmentDistance(px: number, py: number, ax: number, ay: number, bx: number, by: number): number {
+  const dx = bx - ax;
+  const dy = by - ay;
+  const len2 = dx * dx + dy * dy;
+  const t = len2 === 0 ? 0 : Math.max(0, Math.min(1, ((px - ax) * dx + (py - ay) * dy) / len2));
+  const x = ax + t * dx - px;
+  const y = ay + t * dy - py;
+  return Math.sqrt(x * x + y * y);
+}

@@ -119,7 +119,7 @@ export class MapFeeds {
       const a = this.model.indexOf(r.aDeviceId);
       const b = this.model.indexOf(r.bDeviceId);
       if (a === undefined || b === undefined) continue; // an end the inventory no longer has
-      const link: MapLink = { id: r.id, a, b, aInterface: r.aInterface, bInterface: r.bInterface, speedBps: r.speedBps, state: r.state, difference: r.difference, aOut: NaN, aIn: NaN, bOut: NaN, bIn: NaN, aRx: NaN, bRx: NaN, ts: 0 };
+      const link: MapLink = { id: r.id, a, b, aInterface: r.aInterface, bInterface: r.bInterface, speedBps: r.speedBps, state: r.state, difference: r.difference, aOut: NaN, aIn: NaN, bOut: NaN, bIn: NaN, aRx: NaN, bRx: NaN, ts: 0, offset: 0 };
       links.push(link);
       byEnd.set(`${r.aDeviceId}\u0000${r.aInterface}`, { link, end: 'a' });
       byEnd.set(`${r.bDeviceId}\u0000${r.bInterface}`, { link, end: 'b' });

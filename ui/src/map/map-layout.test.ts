@@ -27,7 +27,7 @@ test('layout: sites are columns by name, core above edge, stable whatever the in
 });
 
 function link(over: Partial<MapLink> = {}): MapLink {
-  return { id: 'l', a: 0, b: 1, aInterface: 'x', bInterface: 'y', speedBps: 10e9, state: 'CONFIRMED', difference: null, aOut: NaN, aIn: NaN, bOut: NaN, bIn: NaN, aRx: NaN, bRx: NaN, ts: 0, ...over };
+  return { id: 'l', a: 0, b: 1, aInterface: 'x', bInterface: 'y', speedBps: 10e9, state: 'CONFIRMED', difference: null, aOut: NaN, aIn: NaN, bOut: NaN, bIn: NaN, aRx: NaN, bRx: NaN, ts: 0, offset: 0, ...over };
 }
 
 test('model: the busier direction colours the link, the other end’s in-rate stands in, stale greys it; weak optics outline it', () => {

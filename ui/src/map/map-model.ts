@@ -34,6 +34,8 @@ export interface MapLink {
   // Lowest optical Rx power (dBm) of each end's lanes; NaN when the port reports none.
   aRx: number;
   bRx: number;
+  /** Parallel links between the same two devices are drawn side by side: this one's shift, in line widths from the centre. */
+  offset: number;
 }
 
 export type RateSlot = 'aOut' | 'aIn' | 'bOut' | 'bIn' | 'aRx' | 'bRx';
@@ -111,6 +113,16 @@ export class MapModel {
   }
 
   setLinks(links: MapLink[]): void {
+    // Bundles (several links between one pair of devices, common between core routers) would
+    // otherwise be drawn on top of each other and show only the last one's colour.
+    const bundles = new Map<string, MapLink[]>();
+    for (const l of links) {
+      const key = l.a < l.b ? `${l.a}:${l.b}` : `${l.b}:${l.a}`;
+      const list = bundles.get(key) ?? [];
+      list.push(l);
+      bundles.set(key, list);
+    }
+    for (const list of bundles.values()) list.forEach((l, i) => (l.offset = (i - (list.length - 1) / 2) * (l.a < l.b ? 1 : -1)));
     this.links = links;
     this.feeds.clear();
     this.rxLanes.clear();

@@ -15,6 +15,7 @@ export const RENDER_DEFAULTS = {
   deviceRadius: 7, // px
   labelsUpTo: 80, // devices: beyond this the names are noise on a wall
   hitLinkPx: 6,
+  bundleSpacing: 7, // px between parallel links of one pair of devices
 } as const;
 
 export type MapHit = { kind: 'device'; deviceId: string } | { kind: 'link'; link: MapLink } | null;
@@ -49,11 +50,31 @@ export class MapRenderer {
     return { x: Math.min(1, Math.max(0, cx / this.width)), y: Math.min(1, Math.max(0, cy / this.height)) };
   }
 
-  /** Where a link's middle is drawn (CSS px of the canvas): tests read its colour there. */
-  midpoint(link: MapLink): { x: number; y: number } {
+  /** The link's ends as drawn (CSS px), shifted sideways when it is one of a bundle. */
+  ends(link: MapLink): [number, number, number, number] {
     const a = this.model.devices[link.a]!;
     const b = this.model.devices[link.b]!;
-    return { x: ((a.x + b.x) / 2) * this.width, y: ((a.y + b.y) / 2) * this.height };
+    let ax = a.x * this.width;
+    let ay = a.y * this.height;
+    let bx = b.x * this.width;
+    let by = b.y * this.height;
+    if (link.offset !== 0) {
+      const len = Math.hypot(bx - ax, by - ay) || 1;
+      const shift = link.offset * RENDER_DEFAULTS.bundleSpacing;
+      const nx = (-(by - ay) / len) * shift;
+      const ny = ((bx - ax) / len) * shift;
+      ax += nx;
+      bx += nx;
+      ay += ny;
+      by += ny;
+    }
+    return [ax, ay, bx, by];
+  }
+
+  /** Where a link's middle is drawn (CSS px of the canvas): tests read its colour there. */
+  midpoint(link: MapLink): { x: number; y: number } {
+    const [ax, ay, bx, by] = this.ends(link);
+    return { x: (ax + bx) / 2, y: (ay + by) / 2 };
   }
 
   private group(colourOf: (l: MapLink) => string | null): Map<string, number[]> {
@@ -71,18 +92,16 @@ export class MapRenderer {
 
   private strokeGroups(groups: Map<string, number[]>, width: number): void {
     const { ctx } = this;
-    const { links, devices } = this.model;
+    const { links } = this.model;
     ctx.lineWidth = width;
     for (const [colour, indices] of groups) {
       if (indices.length === 0) continue;
       ctx.strokeStyle = colour;
       ctx.beginPath();
       for (const i of indices) {
-        const l = links[i]!;
-        const a = devices[l.a]!;
-        const b = devices[l.b]!;
-        ctx.moveTo(a.x * this.width, a.y * this.height);
-        ctx.lineTo(b.x * this.width, b.y * this.height);
+        const [ax, ay, bx, by] = this.ends(links[i]!);
+        ctx.moveTo(ax, ay);
+        ctx.lineTo(bx, by);
       }
       ctx.stroke();
     }
@@ -147,9 +166,8 @@ export class MapRenderer {
     let best: MapLink | null = null;
     let bestDist: number = RENDER_DEFAULTS.hitLinkPx;
     for (const l of this.model.links) {
-      const a = this.model.devices[l.a]!;
-      const b = this.model.devices[l.b]!;
-      const dist = segmentDistance(cx, cy, a.x * this.width, a.y * this.height, b.x * this.width, b.y * this.height);
+      const [ax, ay, bx, by] = this.ends(l);
+      const dist = segmentDistance(cx, cy, ax, ay, bx, by);
       if (dist < bestDist) {
         bestDist = dist;
         best = l;

@@ -38,6 +38,8 @@ interface EndSeries {
   ifName: string;
   metric: 'if_out_bps' | 'if_in_bps';
   bps: number;
+  /** ± share the rate swings by (a sine of a minute or so): on the scale network links change band all the time. */
+  swing: number;
 }
 
 export interface SyntheticMap {
@@ -62,8 +64,8 @@ function labNetwork(devices: number, interfaces: number) {
     sightings.push({ source: 'lldp', a: { deviceId: c.a.deviceId, ifName: c.a.ifName }, b: { deviceId: c.b.deviceId, ifName: c.b.ifName } });
     for (const end of [c.a, c.b]) {
       const plan = plans.find((p) => p.deviceId === end.deviceId)!.interfaces.find((i) => i.name === end.ifName)!;
-      series.push({ key: `${end.deviceId}/if_out_bps{ifName=${end.ifName}}`, deviceId: end.deviceId, ifName: end.ifName, metric: 'if_out_bps', bps: plan.outBps });
-      series.push({ key: `${end.deviceId}/if_in_bps{ifName=${end.ifName}}`, deviceId: end.deviceId, ifName: end.ifName, metric: 'if_in_bps', bps: plan.inBps });
+      series.push({ key: `${end.deviceId}/if_out_bps{ifName=${end.ifName}}`, deviceId: end.deviceId, ifName: end.ifName, metric: 'if_out_bps', bps: plan.outBps, swing: 0.03 });
+      series.push({ key: `${end.deviceId}/if_in_bps{ifName=${end.ifName}}`, deviceId: end.deviceId, ifName: end.ifName, metric: 'if_in_bps', bps: plan.inBps, swing: 0.03 });
     }
   }
   return { devices: plans.map((p) => ({ id: p.deviceId, site: p.site, role: p.role })), sightings, series };
@@ -85,7 +87,7 @@ function scaleNetwork(devices: number, links: number) {
     const b = (a + 1 + ((k * 7) % 23) + (k % 5 === 0 ? SITES.length : 0)) % devices;
     const ends = [rows[a]!, rows[b === a ? (a + 1) % devices : b]!].map((d) => ({ deviceId: d.id, ifName: port(d.id) }));
     sightings.push({ source: 'lldp', a: ends[0]!, b: ends[1]!, speedBps: 100e9 });
-    for (const e of ends) series.push({ key: `${e.deviceId}/if_out_bps{ifName=${e.ifName}}`, deviceId: e.deviceId, ifName: e.ifName, metric: 'if_out_bps', bps: 100e9 * ((k * 13) % 100) / 100 });
+    for (const e of ends) series.push({ key: `${e.deviceId}/if_out_bps{ifName=${e.ifName}}`, deviceId: e.deviceId, ifName: e.ifName, metric: 'if_out_bps', bps: 100e9 * ((k * 13) % 100) / 100, swing: 0.3 });
   }
   return { devices: rows, sightings, series };
 }
@@ -146,7 +148,7 @@ export async function startSyntheticMap(opts: SyntheticMapOptions): Promise<Synt
         next = (next + 1) % order.length;
         const own = byDevice.get(deviceId)!;
         const t = Date.now();
-        void live.publishLive({ deviceId, ts: t, points: own.map((s) => ({ seriesKey: s.key, value: s.bps * (0.97 + 0.06 * Math.random()) })) }).catch(() => undefined);
+        void live.publishLive({ deviceId, ts: t, points: own.map((s, i) => ({ seriesKey: s.key, value: s.bps * (1 + s.swing * Math.sin(t / 9_000 + i + next)) })) }).catch(() => undefined);
       }
     }, (tickMs * perCall) / order.length);
 

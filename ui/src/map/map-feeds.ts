@@ -25,7 +25,7 @@ import {
 } from '../api/documents.js';
 import { AnomalyStore } from '../data/anomaly-store.js';
 import { placeDevices, type Positions } from './map-layout.js';
-import type { MapLink, MapModel, RateSlot } from './map-model.js';
+import { STALE_COLOUR, type MapLink, type MapModel, type RateSlot } from './map-model.js';
 
 export const MAP_FEED_DEFAULTS = {
   devicesPage: 500, // the API's max page
@@ -119,7 +119,7 @@ export class MapFeeds {
       const a = this.model.indexOf(r.aDeviceId);
       const b = this.model.indexOf(r.bDeviceId);
       if (a === undefined || b === undefined) continue; // an end the inventory no longer has
-      const link: MapLink = { id: r.id, a, b, aInterface: r.aInterface, bInterface: r.bInterface, speedBps: r.speedBps, state: r.state, difference: r.difference, aOut: NaN, aIn: NaN, bOut: NaN, bIn: NaN, aRx: NaN, bRx: NaN, ts: 0, offset: 0 };
+      const link: MapLink = { id: r.id, a, b, aInterface: r.aInterface, bInterface: r.bInterface, speedBps: r.speedBps, state: r.state, difference: r.difference, aOut: NaN, aIn: NaN, bOut: NaN, bIn: NaN, aRx: NaN, bRx: NaN, ts: 0, offset: 0, colour: STALE_COLOUR, outline: null };
       links.push(link);
       byEnd.set(`${r.aDeviceId}\u0000${r.aInterface}`, { link, end: 'a' });
       byEnd.set(`${r.bDeviceId}\u0000${r.bInterface}`, { link, end: 'b' });
@@ -140,14 +140,23 @@ export class MapFeeds {
     this.subscribeLive(ids);
   }
 
+  // Straight on the graphql-ws client, as the wall's charts: urql's exchanges would build a result
+  // object per point, and the map takes a point per link end per second.
   private subscribeLive(ids: string[]): void {
     for (const s of this.liveSubs) s.unsubscribe();
-    this.liveSubs = chunks(ids, MAP_FEED_DEFAULTS.idsPerSubscription).map((chunk) =>
-      this.api.urql.subscription<{ live: { seriesId: string; ts: number; value: number } }>(LIVE_SUBSCRIPTION, { ids: chunk }).subscribe((r) => {
-        const p = r.data?.live;
-        if (p) this.model.point(p.seriesId, p.ts, p.value);
-      }),
-    );
+    this.liveSubs = chunks(ids, MAP_FEED_DEFAULTS.idsPerSubscription).map((chunk) => ({
+      unsubscribe: this.api.ws.subscribe<{ live: { seriesId: string; ts: number; value: number } }>(
+        { query: LIVE_SUBSCRIPTION, variables: { ids: chunk } },
+        {
+          next: (r) => {
+            const p = r.data?.live;
+            if (p) this.model.point(p.seriesId, p.ts, p.value);
+          },
+          error: () => undefined, // the socket reconnects; the next load resubscribes
+          complete: () => undefined,
+        },
+      ),
+    }));
   }
 
   private subscribeTopology(): void {

@@ -27,7 +27,7 @@ test('layout: sites are columns by name, core above edge, stable whatever the in
 });
 
 function link(over: Partial<MapLink> = {}): MapLink {
-  return { id: 'l', a: 0, b: 1, aInterface: 'x', bInterface: 'y', speedBps: 10e9, state: 'CONFIRMED', difference: null, aOut: NaN, aIn: NaN, bOut: NaN, bIn: NaN, aRx: NaN, bRx: NaN, ts: 0, offset: 0, ...over };
+  return { id: 'l', a: 0, b: 1, aInterface: 'x', bInterface: 'y', speedBps: 10e9, state: 'CONFIRMED', difference: null, aOut: NaN, aIn: NaN, bOut: NaN, bIn: NaN, aRx: NaN, bRx: NaN, ts: 0, offset: 0, colour: STALE_COLOUR, outline: null, ...over };
 }
 
 test('model: the busier direction colours the link, the other end’s in-rate stands in, stale greys it; weak optics outline it', () => {
@@ -44,10 +44,22 @@ test('model: the busier direction colours the link, the other end’s in-rate st
   assert.equal(model.point('nope', 1_000, 1), false);
   assert.equal(linkColour(l, 2_000), '#ef4444');
   assert.equal(linkColour(l, 1_000 + 60_000), STALE_COLOUR);
+  // The model recolours on a point only when the band changes, and greys a link as it ages.
+  model.changed.clear();
+  model.point('s1', Date.now(), 9.6e9);
+  assert.equal(l.colour, '#ef4444');
+  model.changed.clear();
+  model.point('s1', Date.now(), 9.7e9);
+  assert.equal(model.changed.size, 0, 'same band: nothing to repaint');
+  model.age(Date.now() + 60_000);
+  assert.equal(l.colour, STALE_COLOUR);
+  assert.ok(model.changed.has(l));
   model.point('rx1', 1_000, -3);
   model.point('rx2', 1_000, -13);
   assert.equal(opticalOutline(l), '#eab308', 'the weaker lane is 1 dB above the sensitivity');
+  assert.equal(l.outline, '#eab308');
   model.point('rx2', 2_000, -4);
   assert.equal(opticalOutline(l), null, 'a lane that recovered clears the outline');
+  assert.equal(l.outline, null);
   assert.deepEqual(model.seriesOf('l'), ['s1', 'rx1', 'rx2']);
 });

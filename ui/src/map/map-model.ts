@@ -1,10 +1,13 @@
 // The weathermap's state outside React: devices with their place, health and open anomalies;
-// links with the latest rate of each direction. A live point updates numbers only and marks the
-// model dirty; the renderer draws at most once a frame whatever the number of points.
+// links with the latest rate of each direction. A live point updates numbers only; when it moves
+// its link into another colour band, the link joins `changed` and the renderer repaints just that
+// link in the next frame. `dirty` asks for a whole redraw (layout, devices, an outline removed).
 //
 // A link's colour is the utilisation of its busier direction: a→b is a's out-rate (or b's in-rate
 // when a's is not polled), b→a likewise, over the link's speed. Until a utilisation metric exists
 // on the pipeline, this is computed here from the interface rates and the link's speed.
+
+import { healthTone } from '../data/health-store.js';
 
 export interface MapDevice {
   id: string;
@@ -36,6 +39,9 @@ export interface MapLink {
   bRx: number;
   /** Parallel links between the same two devices are drawn side by side: this one's shift, in line widths from the centre. */
   offset: number;
+  /** The colour it is drawn in (linkColour), kept so that only a change of colour redraws the map. */
+  colour: string;
+  outline: string | null;
 }
 
 export type RateSlot = 'aOut' | 'aIn' | 'bOut' | 'bIn' | 'aRx' | 'bRx';
@@ -100,6 +106,10 @@ export class MapModel {
   private readonly rxLanes = new Map<string, Array<{ value: number }>>();
   private readonly seriesByLink = new Map<string, string[]>();
   dirty = true;
+  /** Links whose colour or outline changed since the last frame (drawn over the picture). */
+  readonly changed = new Set<MapLink>();
+  /** Devices whose dot changed tone or gained a ring (indices), drawn over the picture. */
+  readonly changedDevices = new Set<number>();
 
   setDevices(devices: MapDevice[]): void {
     this.devices = devices;
@@ -152,28 +162,65 @@ export class MapModel {
     const f = this.feeds.get(seriesId);
     if (!f) return false;
     f.lane.value = value;
+    const link = f.link;
     if (f.slot === 'aRx' || f.slot === 'bRx') {
       // Several lanes feed one end's Rx: the weakest lane's latest value decides.
       let min = NaN;
       for (const l of f.lanes) if (Number.isFinite(l.value) && !(l.value >= min)) min = l.value;
-      f.link[f.slot] = min;
-    } else {
-      f.link[f.slot] = value;
-      if (ts > f.link.ts) f.link.ts = ts;
+      link[f.slot] = min;
+      const outline = opticalOutline(link);
+      if (outline !== link.outline) {
+        // An outline going away must be erased, which only a whole redraw does.
+        if (outline === null) this.dirty = true;
+        else this.changed.add(link);
+        link.outline = outline;
+      }
+      return true;
     }
-    this.dirty = true;
+    link[f.slot] = value;
+    if (ts > link.ts) link.ts = ts;
+    // Most points leave a link in its band: only a change of colour is worth a frame.
+    this.recolour(link, Date.now());
     return true;
+  }
+
+  private recolour(link: MapLink, now: number): void {
+    const colour = linkColour(link, now);
+    if (colour === link.colour) return;
+    link.colour = colour;
+    this.changed.add(link);
+  }
+
+  /** Links whose last point grew old turn grey (called on a timer: no point arrives to say so). */
+  age(now: number): void {
+    for (const l of this.links) this.recolour(l, now);
   }
 
   setHealth(deviceId: string, score: number): void {
     const i = this.deviceIndex.get(deviceId);
     if (i === undefined) return;
-    this.devices[i]!.health = score;
-    this.dirty = true;
+    const d = this.devices[i]!;
+    const before = healthTone(d.health);
+    d.health = score;
+    // Scores move every poll; only a change of tone shows, and a dot painted over is exact.
+    if (healthTone(score) !== before) this.changedDevices.add(i);
   }
 
   setAnomalies(counts: Map<string, number>): void {
-    for (const d of this.devices) d.anomalies = counts.get(d.id) ?? 0;
-    this.dirty = true;
+    this.devices.forEach((d, i) => {
+      const n = counts.get(d.id) ?? 0;
+      if ((n > 0) === (d.anomalies > 0)) {
+        d.anomalies = n;
+        return;
+      }
+      if (n === 0) this.dirty = true; // a ring to erase: a whole redraw
+      else this.changedDevices.add(i);
+      d.anomalies = n;
+    });
+  }
+
+  /** Anything to draw in the next frame. */
+  pending(): boolean {
+    return this.dirty || this.changed.size > 0 || this.changedDevices.size > 0;
   }
 }

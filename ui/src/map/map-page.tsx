@@ -9,7 +9,7 @@ import type { ApiClients } from '../api/clients.js';
 import { hrefOf } from '../route.js';
 import { POSITIONS_KEY, readSavedPositions, writeSavedPositions } from './map-layout.js';
 import { MapFeeds } from './map-feeds.js';
-import { linkColour, MapModel, UTILISATION_BANDS, STALE_COLOUR } from './map-model.js';
+import { MapModel, UTILISATION_BANDS, STALE_COLOUR } from './map-model.js';
 import { MapRenderer } from './map-renderer.js';
 
 const STALE_CHECK_MS = 1_000; // links turn grey without a point arriving: look once a second
@@ -27,6 +27,10 @@ interface MapProbe {
   devices: number;
   links: number;
   draws: number;
+  /** Milliseconds the last draw took (the canvas work alone). */
+  lastDrawMs: number;
+  /** A full redraw with its rasterisation forced (a one-pixel read back), in ms: what a frame pays. */
+  timeFullDraw(): number;
   linkIds(): string[];
   colourOf(linkId: string): string | null;
   midpointOf(linkId: string): { x: number; y: number } | null;
@@ -46,21 +50,23 @@ export function MapPage(props: { api: ApiClients }) {
     feeds.onError = setError;
     let frame = 0;
     let draws = 0;
+    let lastDrawMs = 0;
+    const pending = () => model.pending();
     const loop = () => {
       frame = 0;
-      if (!model.dirty) return;
-      renderer.draw(Date.now());
+      if (!pending()) return;
+      const t0 = performance.now();
+      renderer.draw();
+      lastDrawMs = performance.now() - t0;
       draws++;
     };
     const schedule = () => {
-      if (frame === 0 && model.dirty) frame = requestAnimationFrame(loop);
+      if (frame === 0 && pending()) frame = requestAnimationFrame(loop);
     };
     // Points mark the model dirty from socket callbacks; one check per animation frame would
     // spin the CPU on an idle wall, so the check runs on a short timer instead.
     const poll = setInterval(schedule, 50);
-    const stale = setInterval(() => {
-      model.dirty = true;
-    }, STALE_CHECK_MS);
+    const stale = setInterval(() => model.age(Date.now()), STALE_CHECK_MS);
     const resize = new ResizeObserver(() => {
       renderer.resize();
       schedule();
@@ -78,11 +84,18 @@ export function MapPage(props: { api: ApiClients }) {
       get draws() {
         return draws;
       },
-      linkIds: () => model.links.map((l) => l.id),
-      colourOf: (id) => {
-        const l = byId().get(id);
-        return l ? linkColour(l, Date.now()) : null;
+      get lastDrawMs() {
+        return lastDrawMs;
       },
+      timeFullDraw: () => {
+        const t0 = performance.now();
+        model.dirty = true;
+        renderer.draw();
+        canvas.getContext('2d')!.getImageData(0, 0, 1, 1);
+        return performance.now() - t0;
+      },
+      linkIds: () => model.links.map((l) => l.id),
+      colourOf: (id) => byId().get(id)?.colour ?? null,
       midpointOf: (id) => {
         const l = byId().get(id);
         return l ? renderer.midpoint(l) : null;

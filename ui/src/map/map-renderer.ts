@@ -1,10 +1,14 @@
 // Draws the weathermap on one canvas: every link a line, every device a dot, batched by colour so
-// a frame is a handful of paths (one stroke per colour band, one fill per health tone) whatever
-// the number of links. DOM per link would cost a style and layout pass per change; 1,000 links
-// at 1 Hz must fit in a frame's budget (bench: map_frame_p95_ms).
+// a whole picture is a handful of paths (one stroke per colour band, one fill per health tone).
+// DOM per link would cost a style and layout pass per change. Even so, rasterising 1,000 long
+// anti-aliased lines in software (no GPU on a wall PC or in CI) measured ~100 ms: so a frame
+// normally repaints only the links whose colour changed, over the picture, with their two
+// devices on top, and the whole picture is redrawn only when the layout changes, when many
+// links changed at once, or once a minute (so that the latest colours are also on top where
+// lines cross). 1,000 links at 1 Hz must fit a frame's budget (bench: map_frame_p95_ms).
 
 import { healthTone } from '../data/health-store.js';
-import { linkColour, opticalOutline, type MapLink, type MapModel } from './map-model.js';
+import type { MapLink, MapModel } from './map-model.js';
 
 const TONE_COLOUR = { good: '#22c55e', fair: '#eab308', bad: '#ef4444', none: '#8b9bab' } as const;
 const ANOMALY_RING = '#f43f5e';
@@ -16,6 +20,11 @@ export const RENDER_DEFAULTS = {
   labelsUpTo: 80, // devices: beyond this the names are noise on a wall
   hitLinkPx: 6,
   bundleSpacing: 7, // px between parallel links of one pair of devices
+  // Links repainted in one frame; the rest wait for the next (a frame of 1,000 Hz of band changes
+  // would otherwise pay ~0.1-0.3 ms of raster per long line at once).
+  linksPerFrame: 40,
+  maxIncremental: 600, // links waiting above which a whole redraw (~100 ms) catches up at once
+  fullEveryMs: 60_000,
 } as const;
 
 export type MapHit = { kind: 'device'; deviceId: string } | { kind: 'link'; link: MapLink } | null;
@@ -25,6 +34,7 @@ export class MapRenderer {
   private height = 0;
   private readonly ctx: CanvasRenderingContext2D;
   private readonly byColour = new Map<string, number[]>();
+  private fullAt = 0;
 
   constructor(
     private readonly canvas: HTMLCanvasElement,
@@ -107,27 +117,85 @@ export class MapRenderer {
     }
   }
 
-  draw(now: number): void {
+  /** Whole picture, or only what changed since the last frame; returns whether it was whole. */
+  draw(now = Date.now()): boolean {
+    const { model } = this;
+    const whole =
+      model.dirty ||
+      model.changed.size > RENDER_DEFAULTS.maxIncremental ||
+      model.devices.length <= RENDER_DEFAULTS.labelsUpTo || // labels would be crossed out; small maps are cheap anyway
+      now - this.fullAt > RENDER_DEFAULTS.fullEveryMs;
+    if (whole) {
+      this.drawAll(now);
+      model.changed.clear();
+    } else this.drawChanged();
+    model.changedDevices.clear();
+    return whole;
+  }
+
+  private drawChanged(): void {
+    const { ctx, model } = this;
+    const touched = new Set<number>(model.changedDevices);
+    ctx.lineCap = 'butt';
+    let budget = RENDER_DEFAULTS.linksPerFrame;
+    for (const l of model.changed) {
+      if (budget-- === 0) break;
+      model.changed.delete(l); // deleting the current entry while iterating a Set is well defined
+      const [ax, ay, bx, by] = this.ends(l);
+      if (l.outline) {
+        ctx.strokeStyle = l.outline;
+        ctx.lineWidth = RENDER_DEFAULTS.outlineWidth;
+        ctx.beginPath();
+        ctx.moveTo(ax, ay);
+        ctx.lineTo(bx, by);
+        ctx.stroke();
+      }
+      ctx.strokeStyle = l.colour;
+      ctx.lineWidth = RENDER_DEFAULTS.linkWidth;
+      ctx.beginPath();
+      ctx.moveTo(ax, ay);
+      ctx.lineTo(bx, by);
+      ctx.stroke();
+      touched.add(l.a).add(l.b);
+    }
+    this.drawDevices([...touched]);
+  }
+
+  private drawAll(now: number): void {
     const { ctx, model } = this;
     model.dirty = false;
+    this.fullAt = now;
     ctx.fillStyle = '#070b10';
     ctx.fillRect(0, 0, this.width, this.height);
-    ctx.lineCap = 'round';
-    this.strokeGroups(this.group(opticalOutline), RENDER_DEFAULTS.outlineWidth);
-    this.strokeGroups(this.group((l) => linkColour(l, now)), RENDER_DEFAULTS.linkWidth);
+    ctx.lineCap = 'butt'; // round caps cost a raster pass of their own per line end, and hide under the device dots anyway
+    this.strokeGroups(this.group((l) => l.outline), RENDER_DEFAULTS.outlineWidth);
+    this.strokeGroups(this.group((l) => l.colour), RENDER_DEFAULTS.linkWidth);
 
+    this.drawDevices(model.devices.map((_, i) => i));
+    if (model.devices.length <= RENDER_DEFAULTS.labelsUpTo) {
+      ctx.fillStyle = '#e6edf3';
+      ctx.font = '12px system-ui, sans-serif';
+      ctx.textAlign = 'center';
+      const r = RENDER_DEFAULTS.deviceRadius;
+      for (const d of model.devices) ctx.fillText(d.id, d.x * this.width, d.y * this.height - r - 6);
+    }
+  }
+
+  /** Dots by health tone (one fill per tone), then the anomaly rings (one stroke). */
+  private drawDevices(indices: number[]): void {
+    const { ctx, model } = this;
     const r = RENDER_DEFAULTS.deviceRadius;
     const tones = new Map<string, number[]>();
-    model.devices.forEach((d, i) => {
-      const colour = TONE_COLOUR[healthTone(d.health)];
+    for (const i of indices) {
+      const colour = TONE_COLOUR[healthTone(model.devices[i]!.health)];
       const list = tones.get(colour) ?? [];
       list.push(i);
       tones.set(colour, list);
-    });
-    for (const [colour, indices] of tones) {
+    }
+    for (const [colour, list] of tones) {
       ctx.fillStyle = colour;
       ctx.beginPath();
-      for (const i of indices) {
+      for (const i of list) {
         const d = model.devices[i]!;
         const x = d.x * this.width;
         const y = d.y * this.height;
@@ -139,7 +207,8 @@ export class MapRenderer {
     ctx.strokeStyle = ANOMALY_RING;
     ctx.lineWidth = 2;
     ctx.beginPath();
-    for (const d of model.devices) {
+    for (const i of indices) {
+      const d = model.devices[i]!;
       if (d.anomalies === 0) continue;
       const x = d.x * this.width;
       const y = d.y * this.height;
@@ -147,12 +216,6 @@ export class MapRenderer {
       ctx.arc(x, y, r + 4, 0, Math.PI * 2);
     }
     ctx.stroke();
-    if (model.devices.length <= RENDER_DEFAULTS.labelsUpTo) {
-      ctx.fillStyle = '#e6edf3';
-      ctx.font = '12px system-ui, sans-serif';
-      ctx.textAlign = 'center';
-      for (const d of model.devices) ctx.fillText(d.id, d.x * this.width, d.y * this.height - r - 6);
-    }
   }
 
   /** The device under a point, else the nearest link within a few pixels. */

@@ -141,24 +141,22 @@ export class MapRenderer {
     for (const l of model.changed) {
       if (budget-- === 0) break;
       model.changed.delete(l); // deleting the current entry while iterating a Set is well defined
-      const [ax, ay, bx, by] = this.ends(l);
-      if (l.outline) {
-        ctx.strokeStyle = l.outline;
-        ctx.lineWidth = RENDER_DEFAULTS.outlineWidth;
-        ctx.beginPath();
-        ctx.moveTo(ax, ay);
-        ctx.lineTo(bx, by);
-        ctx.stroke();
-      }
-      ctx.strokeStyle = l.colour;
-      ctx.lineWidth = RENDER_DEFAULTS.linkWidth;
-      ctx.beginPath();
-      ctx.moveTo(ax, ay);
-      ctx.lineTo(bx, by);
-      ctx.stroke();
+      const ends = this.ends(l);
+      if (l.outline) this.strokeLine(ends, l.outline, RENDER_DEFAULTS.outlineWidth);
+      this.strokeLine(ends, l.colour, RENDER_DEFAULTS.linkWidth);
       touched.add(l.a).add(l.b);
     }
     this.drawDevices([...touched]);
+  }
+
+  private strokeLine([ax, ay, bx, by]: [number, number, number, number], colour: string, width: number): void {
+    const { ctx } = this;
+    ctx.strokeStyle = colour;
+    ctx.lineWidth = width;
+    ctx.beginPath();
+    ctx.moveTo(ax, ay);
+    ctx.lineTo(bx, by);
+    ctx.stroke();
   }
 
   private drawAll(now: number): void {

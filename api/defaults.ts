@@ -76,6 +76,8 @@ export const API_DEFAULTS = {
     healthComponents: { max: 20 }, // the processor scores a handful
     apiKeys: { default: 100, max: 1_000 },
     credentials: { max: 1_000 },
+    // A link costs ~12 (its fields): 1,500 keeps a page under the document cost limit.
+    topologyLinks: { default: 1_000, max: 1_500 },
   },
   live: {
     maxSeriesPerSubscription: 500,

@@ -1,9 +1,9 @@
 // The Kafka side of subscriptions: one consumer per topic (telemetry.live, telemetry.anomalies,
-// telemetry.health) in a group of this replica's own, never committed, starting at the end, so
+// telemetry.health, and inventory.links from its beginning) in a group of this replica's own, never committed, starting at the end, so
 // every replica sees every record and fans it out to its own clients.
 
 import type { Streams, StreamConsumer } from '../streams/index.js';
-import type { AnomalyEvent, HealthScore, LiveBatch } from '../schemas/types.js';
+import type { AnomalyEvent, HealthScore, Link, LiveBatch } from '../schemas/types.js';
 import type { ApiServer } from './server.js';
 
 export interface Feeds {
@@ -11,7 +11,7 @@ export interface Feeds {
   stop(): Promise<void>;
 }
 
-export async function startFeeds(streams: Streams, server: Pick<ApiServer, 'publishLive' | 'publishAnomaly' | 'publishHealth'>, replicaId: string): Promise<Feeds> {
+export async function startFeeds(streams: Streams, server: Pick<ApiServer, 'publishLive' | 'publishAnomaly' | 'publishHealth' | 'publishLink'>, replicaId: string): Promise<Feeds> {
   const consumers: StreamConsumer[] = [];
   const feed = async (name: string, topic: string, handle: (value: unknown) => Promise<void> | void) => {
     const consumer = streams.consumer({
@@ -29,6 +29,19 @@ export async function startFeeds(streams: Streams, server: Pick<ApiServer, 'publ
   await feed('live', streams.topics.live, (v) => server.publishLive(v as LiveBatch));
   await feed('anomalies', streams.topics.anomalies, (v) => server.publishAnomaly(v as AnomalyEvent));
   await feed('health', streams.topics.health, (v) => server.publishHealth(v as HealthScore));
+  // The topology is state, not a stream of points: read from the beginning (compacted, small),
+  // so a replica that starts knows every link, and tombstones delete.
+  const links = streams.consumer({
+    groupId: `api-links-${replicaId}`,
+    topics: [streams.topics.links],
+    stateless: true,
+    fromBeginning: true,
+    handler: async (records) => {
+      for (const r of records) if (r.key) server.publishLink(r.key, r.value as Link | null);
+    },
+  });
+  consumers.push(links);
+  await links.start();
   return {
     ready: () => consumers.every((c) => c.isReady()),
     async stop() {

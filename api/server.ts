@@ -9,7 +9,7 @@ import { Redis } from 'ioredis';
 import type pg from 'pg';
 import type { Logger } from '../common/log.js';
 import type { CredentialStore } from '../credentials/credential-store.js';
-import type { AnomalyEvent, HealthScore } from '../schemas/types.js';
+import type { AnomalyEvent, HealthScore, Link } from '../schemas/types.js';
 import type { InventoryPublisher } from './admin/inventory.js';
 import { ApiKeyStore } from './auth/api-keys.js';
 import { Authenticator } from './auth/authenticate.js';
@@ -28,6 +28,7 @@ import { LiveHub, type LiveBatch } from './live/live-hub.js';
 import { registerCors } from './plugins/cors.js';
 import { healthPlugin, type ReadinessCheck } from './plugins/health.js';
 import { uiStaticPlugin } from './plugins/ui-static.js';
+import { TopologyStore } from './topology/topology-store.js';
 
 export interface ApiServerOptions {
   pool: pg.Pool;
@@ -55,6 +56,8 @@ export interface ApiServer {
   publishAnomaly(event: AnomalyEvent): Promise<void>;
   /** Fans a telemetry.health record out to health subscribers of its device. */
   publishHealth(score: HealthScore): void;
+  /** An inventory.links record (null: tombstone) into the topology and out to its subscribers. */
+  publishLink(linkId: string, link: Link | null): void;
   /** Whether Redis answers (always true without Redis). */
   redisReady(): Promise<boolean>;
 }
@@ -89,6 +92,7 @@ export async function buildApiServer(opts: ApiServerOptions): Promise<ApiServer>
     lastValues: redis ? new LastValuesReader(redis, opts.redis?.sinkKeyPrefix ?? API_DEFAULTS.sinkRedisKeyPrefix, logger) : null,
     inventory: opts.inventory ?? null,
     credentials: opts.credentials ?? null,
+    topology: new TopologyStore(),
   };
   const rateLimiter = redis
     ? new RateLimiter(redis, { keyPrefix, requestsPerWindow: limits.requestsPerWindow, addressRequestsPerWindow: limits.addressRequestsPerWindow, windowMs: limits.rateWindowMs, logger })
@@ -140,6 +144,7 @@ export async function buildApiServer(opts: ApiServerOptions): Promise<ApiServer>
     publishLive: (batch) => hub.publish(batch),
     publishAnomaly: (event) => fanout.publishAnomalyEvent(event),
     publishHealth: (score) => fanout.publishHealth(score),
+    publishLink: (linkId, link) => void svc.topology.apply(linkId, link),
     redisReady: async () => (redis ? (await redis.ping().catch(() => null)) === 'PONG' : true),
   };
 }

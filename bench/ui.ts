@@ -6,22 +6,53 @@
 // the same wall with its live feed stopped (charts still slide once a second), and an empty page:
 // what the charts' data path costs over the chart's redraw and over the browser's floor.
 //
-//   npm run bench -- ui [--charts 48] [--seconds 60]
-// Goals (issue 7): frame_p95_ms < 16, busy_share < 0.25.
+// Then the weathermap (#/map): 500 devices and 1,000 links on one canvas, every link end's out-rate
+// live once a second (2,000 points/s), measured the same way (map_*), beside the same empty page.
+//
+//   npm run bench -- ui [--charts 48] [--seconds 60] [--map-seconds 30] [--only map]
+// Goals (issue 7): frame_p95_ms < 16, busy_share < 0.25; (issue 17) map_frame_p95_ms <= 16.
 
 import { loadavg } from 'node:os';
 import type { Page } from 'playwright-core';
 import type { BenchContext } from './run.js';
-import { ensureDashboardBuilt, launchBrowser, saveScreenshot } from '../test/browser/browser-fixture.js';
+import { ensureDashboardBuilt, launchBrowser, saveScreenshot, waitFor } from '../test/browser/browser-fixture.js';
 import { measureFrames, type FrameFigures } from '../test/browser/frame-probe.js';
 import { startSyntheticWall } from '../test/browser/synthetic-wall.js';
+import { startSyntheticMap } from '../test/browser/synthetic-map.js';
 
 const DEFAULTS = {
   charts: 48,
   seconds: 60,
   referenceSeconds: 15,
   warmupMs: 5_000, // history loaded, charts sized, JIT warm
+  mapSeconds: 30,
+  mapDevices: 500,
+  mapLinks: 1_000,
 };
+
+/** The weathermap at scale: its own synthetic network and API, the same browser. */
+async function measureMap(ctx: BenchContext, browser: Awaited<ReturnType<typeof launchBrowser>>, seconds: number): Promise<Record<string, unknown>> {
+  const map = await startSyntheticMap({ databaseUrl: ctx.databaseUrl, network: { kind: 'scale', devices: DEFAULTS.mapDevices, links: DEFAULTS.mapLinks } });
+  try {
+    const page = await browser.newPage();
+    await page.goto(`${map.url}/?token=${map.viewerToken}#/map`);
+    // page.evaluate, not waitForFunction: a string predicate is an eval the page's CSP refuses.
+    await waitFor('every link on the map', () => page.evaluate(`(() => { const m = window.__ocMap; return !!m && m.links === ${map.linkIds.length} && m.draws > 0; })()`) as Promise<boolean>, 60_000, 500);
+    await page.waitForTimeout(DEFAULTS.warmupMs);
+    const draws0 = (await page.evaluate('window.__ocMap.draws')) as number;
+    ctx.say(`measuring the weathermap (${DEFAULTS.mapDevices} devices, ${map.linkIds.length} links, 2 live rates a link)…`);
+    const f = await measureFrames(page, seconds);
+    const draws = ((await page.evaluate('window.__ocMap.draws')) as number) - draws0;
+    const fullDraws = (await page.evaluate('[1,2,3,4,5].map(() => window.__ocMap.timeFullDraw())')) as number[];
+    ctx.say(`canvas: last draw recorded in ${((await page.evaluate('window.__ocMap.lastDrawMs')) as number).toFixed(1)} ms; a full redraw with its raster forced ${fullDraws.map((v) => v.toFixed(1)).join(', ')} ms`);
+    ctx.say(describe(`weathermap (${(draws / f.seconds).toFixed(1)} redraws/s)`, f));
+    await saveScreenshot(page, 'bench-ui-map');
+    await page.close();
+    return { map_devices: DEFAULTS.mapDevices, map_links: map.linkIds.length, map_redraws_per_s: Number((draws / f.seconds).toFixed(1)), map_frame_p50_ms: f.frame_p50_ms, map_frame_p99_ms: f.frame_p99_ms, map_fps: f.fps, map_long_tasks: f.long_tasks, map_busy_share: f.busy_share, map_frame_p95_ms: f.frame_p95_ms };
+  } finally {
+    await map.close();
+  }
+}
 
 function argValue(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);
@@ -46,6 +77,24 @@ function describe(label: string, f: FrameFigures): string {
 export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
   const charts = Number(argValue(ctx.args, '--charts') ?? DEFAULTS.charts);
   const seconds = Number(argValue(ctx.args, '--seconds') ?? DEFAULTS.seconds);
+  const mapSeconds = Number(argValue(ctx.args, '--map-seconds') ?? DEFAULTS.mapSeconds);
+  if (argValue(ctx.args, '--only') === 'map') {
+    ensureDashboardBuilt();
+    const browser = await launchBrowser();
+    try {
+      const blank = await browser.newPage();
+      await blank.setContent('<!doctype html><title>blank</title><body style="background:#000"></body>');
+      const floor = await measureFrames(blank, DEFAULTS.referenceSeconds);
+      ctx.say(describe('reference, empty page', floor));
+      await blank.close();
+      const map = await measureMap(ctx, browser, mapSeconds);
+      const load = loadavg()[0]!;
+      ctx.say(`machine load average ${load.toFixed(2)} (2 cores shared with other work: figures are noisy)`);
+      return { ...map, ref_blank_frame_p95_ms: floor.frame_p95_ms, load_avg: Number(load.toFixed(2)) };
+    } finally {
+      await browser.close();
+    }
+  }
   ctx.say(`ui bench: ${charts} live charts, one point per chart per second, ${seconds} s in headless Chromium`);
   ensureDashboardBuilt();
   const load0 = loadavg()[0]!;
@@ -76,6 +125,8 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
     await page.close();
     const floor = await measureFrames(blank, DEFAULTS.referenceSeconds);
     ctx.say(describe('reference, empty page', floor));
+    await blank.close();
+    const map = await measureMap(ctx, browser, mapSeconds);
     const load1 = loadavg()[0]!;
     ctx.say(`machine load average ${load0.toFixed(2)} → ${load1.toFixed(2)} (2 cores shared with other work: figures are noisy)`);
     if (liveErrors.length > 0) ctx.say(`page errors while live: ${liveErrors.slice(0, 5).join(' | ')}`);
@@ -94,6 +145,7 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
       ref_frozen_busy_share: frozen.busy_share,
       ref_blank_frame_p95_ms: floor.frame_p95_ms,
       ref_blank_busy_share: floor.busy_share,
+      ...map,
       load_avg: Number(load1.toFixed(2)),
       frame_p95_ms: liveWall.frame_p95_ms,
       busy_share: liveWall.busy_share,

@@ -22,6 +22,7 @@ tools:
   config check [--role R] | reference   validate settings without starting anything; the settings reference
   inventory import FILE    publish a YAML inventory to inventory.devices
   inventory sync-netbox | serve-webhook   NetBox as the inventory source
+  inventory sync-links     NetBox cables + LLDP neighbours → inventory.links (the topology)
   credentials keygen | list | put NAME | delete NAME   the encrypted credential store
   credentials import-labels FILE.yaml [--dry-run]      move an inventory's clear-text secrets into the store
   replay --from T [--to T] [--target-prefix P]   reprocess raw topics into the outputs (event time T)

@@ -6,6 +6,7 @@ import type { TopicRecords } from './types.js';
 
 export const topicNames = [
   'inventory.devices',
+  'inventory.links',
   'telemetry.raw.snmp',
   'telemetry.raw.icmp',
   'telemetry.raw.ssh',
@@ -23,6 +24,7 @@ export type TopicName = (typeof topicNames)[number];
 /** Record name (without namespace) carried by each topic. */
 export const recordNames: Record<TopicName, string> = {
   'inventory.devices': 'Device',
+  'inventory.links': 'Link',
   'telemetry.raw.snmp': 'RawSnmpPoll',
   'telemetry.raw.icmp': 'RawIcmpProbe',
   'telemetry.raw.ssh': 'RawSshCapture',

@@ -91,6 +91,10 @@ const samples: TopicRecords = {
     snmp: { version: 'v2c', port: 161, credential: 'community:public', profiles: ['system', 'interfaces'], timeoutMs: null, retries: null, context: null },
     updatedAt: 1_795_000_000_000,
   },
+  'inventory.links': {
+    linkId: 'lab-r1:Hu0/0/0/0 <> lab-r2:et-0/0/1', aDeviceId: 'lab-r1', aInterface: 'Hu0/0/0/0', bDeviceId: 'lab-r2', bInterface: 'et-0/0/1',
+    sources: ['lldp', 'netbox'], state: 'CONFIRMED', difference: null, speedBps: 1e11, netboxCableId: '7', updatedAt: 1_795_000_000_000,
+  },
   'telemetry.raw.snmp': {
     deviceId: 'lab-r1', collectorId: 'c1', profile: 'interfaces', polledAt: 1_795_000_000_000, durationMs: 12, sysUpTime: 123_456,
     values: [

@@ -253,9 +253,29 @@ export interface DeadLetter {
   failedAt: number;
 }
 
+// ---- inventory.links ----
+
+export type LinkSource = 'netbox' | 'lldp' | 'mcp';
+export type LinkState = 'CONFIRMED' | 'NETBOX_ONLY' | 'UNDOCUMENTED' | 'OBSERVED';
+
+export interface Link {
+  linkId: string;
+  aDeviceId: string;
+  aInterface: string;
+  bDeviceId: string;
+  bInterface: string;
+  sources: LinkSource[];
+  state: LinkState;
+  difference: string | null;
+  speedBps: number | null;
+  netboxCableId: string | null;
+  updatedAt: number;
+}
+
 /** The record type of each topic. */
 export interface TopicRecords {
   'inventory.devices': Device;
+  'inventory.links': Link;
   'telemetry.raw.snmp': RawSnmpPoll;
   'telemetry.raw.icmp': RawIcmpProbe;
   'telemetry.raw.ssh': RawSshCapture;

@@ -1,4 +1,5 @@
-// The current inventory as the compacted inventory.devices topic holds it: read from the start to
+// The current inventory as the compacted inventory.devices topic holds it (and the links as
+// inventory.links holds them): read from the start to
 // the end offsets taken at the beginning, latest record per key wins, tombstones delete. A sync
 // diffs against this, not against its own memory, so a restarted or second syncer still sends
 // tombstones for devices that vanished while it was away. Here, beside the topics, because the
@@ -11,16 +12,20 @@ import type { Streams } from './index.js';
 
 export const INVENTORY_READ_DEFAULTS = { timeoutMs: 60_000 }; // ms to reach the end offsets
 
-export async function readInventoryTopic(streams: Streams, logger: Logger, timeoutMs = INVENTORY_READ_DEFAULTS.timeoutMs): Promise<Map<string, Device>> {
-  const topic = streams.topics.inventory;
+export function readInventoryTopic(streams: Streams, logger: Logger, timeoutMs = INVENTORY_READ_DEFAULTS.timeoutMs): Promise<Map<string, Device>> {
+  return readCompactedTopic<Device>(streams, streams.topics.inventory, logger, timeoutMs);
+}
+
+/** Any compacted topic (inventory.devices, inventory.links) as its latest value per key. */
+export async function readCompactedTopic<T>(streams: Streams, topic: string, logger: Logger, timeoutMs = INVENTORY_READ_DEFAULTS.timeoutMs): Promise<Map<string, T>> {
   const ends = await streams.admin.endOffsets(topic);
-  const current = new Map<string, Device>();
+  const current = new Map<string, T>();
   const pending = new Set([...ends].filter(([, end]) => end > 0n).map(([p]) => p));
   if (pending.size === 0) return current;
   let done!: () => void;
   const finished = new Promise<void>((r) => (done = r));
   const consumer = streams.consumer({
-    groupId: `inventory-reader-${randomBytes(4).toString('hex')}`, // never committed: a throwaway member
+    groupId: `compacted-reader-${randomBytes(4).toString('hex')}`, // never committed: a throwaway member
     topics: [topic],
     stateless: true,
     fromBeginning: true,
@@ -28,7 +33,7 @@ export async function readInventoryTopic(streams: Streams, logger: Logger, timeo
       for (const r of records) {
         if (r.key) {
           if (r.value === null) current.delete(r.key);
-          else current.set(r.key, r.value as Device);
+          else current.set(r.key, r.value as T);
         }
         if (BigInt(r.offset) + 1n >= (ends.get(r.partition) ?? 0n)) pending.delete(r.partition);
       }
@@ -48,6 +53,6 @@ export async function readInventoryTopic(streams: Streams, logger: Logger, timeo
     clearTimeout(timer);
     await consumer.stop();
   }
-  logger.debug('inventory read back', { topic, devices: current.size });
+  logger.debug('compacted topic read back', { topic, keys: current.size });
   return current;
 }

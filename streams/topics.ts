@@ -4,6 +4,7 @@
 
 export const telemetryTopics = {
   inventory: 'inventory.devices',
+  links: 'inventory.links',
   rawSnmp: 'telemetry.raw.snmp',
   rawIcmp: 'telemetry.raw.icmp',
   rawSsh: 'telemetry.raw.ssh',
@@ -42,6 +43,8 @@ export function topicSpecs(partitions: number, prefix = ''): TopicSpec[] {
   const log = (retentionDays: number) => ({ 'cleanup.policy': 'delete', 'retention.ms': String(retentionDays * day) });
   return [
     { name: t.inventory, partitions, config: compacted },
+    // Keyed by linkId, not deviceId: nothing is co-partitioned with it; readers take it whole.
+    { name: t.links, partitions, config: compacted },
     { name: t.rawSnmp, partitions, config: log(7) },
     { name: t.rawIcmp, partitions, config: log(7) },
     { name: t.rawSsh, partitions, config: log(7) },

@@ -14,6 +14,7 @@ import { API_DEFAULTS, type ApiLimits } from '../defaults.js';
 import type { EventBus } from '../live/event-bus.js';
 import type { LastValuesReader } from '../live/last-values-reader.js';
 import type { SubscriptionCounter, PubSubLike } from '../live/subscriptions.js';
+import type { TopologyStore } from '../topology/topology-store.js';
 
 export interface ClosableSocket {
   close(code?: number, reason?: string): void;
@@ -29,6 +30,8 @@ export interface ApiServices {
   lastValues: LastValuesReader | null;
   inventory: InventoryPublisher | null;
   credentials: CredentialStore | null;
+  /** inventory.links as this replica read it (empty until the api role's feed fills it). */
+  topology: TopologyStore;
 }
 
 export interface ApiContext {

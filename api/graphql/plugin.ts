@@ -180,4 +180,5 @@ export async function graphqlPlugin(app: FastifyInstance, opts: GraphqlPluginOpt
 
   hub.attach(app.graphql.pubsub);
   fanout.attach(app.graphql.pubsub);
+  svc.topology.attach(app.graphql.pubsub);
 }

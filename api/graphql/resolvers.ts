@@ -8,6 +8,7 @@ import { healthResolvers } from '../health/health-resolvers.js';
 import { liveResolvers } from '../live/live-resolvers.js';
 import { readingsResolvers } from '../readings/readings-resolvers.js';
 import { seriesLoaders, seriesResolvers } from '../series/series-resolvers.js';
+import { topologyResolvers } from '../topology/topology-resolvers.js';
 import { JsonScalar } from './schema.js';
 
 type ResolverMap = Record<string, Record<string, unknown>>;
@@ -27,7 +28,7 @@ function merge(...maps: ResolverMap[]): ResolverMap {
 
 export const resolvers = {
   JSON: JsonScalar,
-  ...merge(adminResolvers, devicesResolvers, seriesResolvers, readingsResolvers, anomaliesResolvers, healthResolvers, liveResolvers),
+  ...merge(adminResolvers, devicesResolvers, seriesResolvers, readingsResolvers, anomaliesResolvers, healthResolvers, liveResolvers, topologyResolvers),
 };
 
 export const loaders = merge(devicesLoaders, seriesLoaders, anomaliesLoaders);

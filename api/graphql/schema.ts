@@ -12,8 +12,9 @@ import { healthSdl } from './sdl/health.js';
 import { liveSdl } from './sdl/live.js';
 import { readingsSdl } from './sdl/readings.js';
 import { seriesSdl } from './sdl/series.js';
+import { topologySdl } from './sdl/topology.js';
 
-export const typeDefs = [commonSdl, devicesSdl, seriesSdl, readingsSdl, baselinesSdl, anomaliesSdl, healthSdl, familiesSdl, adminSdl, liveSdl].join('\n');
+export const typeDefs = [commonSdl, devicesSdl, seriesSdl, readingsSdl, baselinesSdl, anomaliesSdl, healthSdl, familiesSdl, adminSdl, liveSdl, topologySdl].join('\n');
 
 export const JsonScalar = new GraphQLScalarType({
   name: 'JSON',

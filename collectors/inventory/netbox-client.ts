@@ -1,4 +1,4 @@
-// Reads devices from NetBox's REST API: GET /api/dcim/devices/?limit=N&offset=M, following `next`
+// Reads devices and cables from NetBox's REST API: GET /api/dcim/devices/?limit=N&offset=M, following `next`
 // until it is null. Tokens: a v1 token goes as `Authorization: Token <40 hex>`; NetBox 4.5's v2
 // tokens (`nbt_<key>.<secret>`) as `Authorization: Bearer nbt_…`. HTTP and JSON failures become
 // NetboxError with a code (NETBOX_AUTH, NETBOX_HTTP, NETBOX_BAD_JSON, NETBOX_UNREACHABLE,
@@ -69,15 +69,24 @@ async function getJson(url: string, token: string, timeoutMs: number, maxBodyByt
 }
 
 /** Every device NetBox lists (raw JSON objects), page by page. */
-export async function fetchNetboxDevices(opts: NetboxClientOptions): Promise<unknown[]> {
+export function fetchNetboxDevices(opts: NetboxClientOptions): Promise<unknown[]> {
+  return fetchNetboxList('/api/dcim/devices/', 'devices', opts);
+}
+
+/** Every cable NetBox lists (raw JSON, with a_terminations / b_terminations). NETBOX_FILTER is for devices: not applied here. */
+export function fetchNetboxCables(opts: NetboxClientOptions): Promise<unknown[]> {
+  return fetchNetboxList('/api/dcim/cables/', 'cables', { ...opts, filter: {} });
+}
+
+async function fetchNetboxList(path: string, what: string, opts: NetboxClientOptions): Promise<unknown[]> {
   const pageSize = opts.pageSize ?? NETBOX_CLIENT_DEFAULTS.pageSize;
   const timeoutMs = opts.timeoutMs ?? NETBOX_CLIENT_DEFAULTS.timeoutMs;
   const maxBodyBytes = opts.maxBodyBytes ?? NETBOX_CLIENT_DEFAULTS.maxBodyBytes;
-  const first = new URL('/api/dcim/devices/', opts.url);
+  const first = new URL(path, opts.url);
   first.searchParams.set('limit', String(pageSize));
   first.searchParams.set('offset', '0');
   for (const [k, v] of Object.entries(opts.filter ?? {})) first.searchParams.set(k, v);
-  const devices: unknown[] = [];
+  const items: unknown[] = [];
   let next: string | null = first.toString();
   let expected: number | null = null;
   for (let page = 0; next; page++) {
@@ -85,14 +94,14 @@ export async function fetchNetboxDevices(opts: NetboxClientOptions): Promise<unk
     const body = (await getJson(next, opts.token, timeoutMs, maxBodyBytes)) as { count?: unknown; next?: unknown; results?: unknown };
     if (!body || typeof body !== 'object' || !Array.isArray(body.results)) throw new NetboxError('NETBOX_BAD_JSON', `NetBox ${new URL(next).pathname} answered JSON without a results list`, false);
     if (typeof body.count === 'number') expected = body.count;
-    devices.push(...body.results);
+    items.push(...body.results);
     // NetBox behind a proxy may return an absolute `next` with its own idea of the host: keep ours
     next = typeof body.next === 'string' && body.next ? rebase(body.next, opts.url) : null;
   }
-  if (expected !== null && devices.length < expected) {
-    throw new NetboxError('NETBOX_INCOMPLETE', `NetBox said ${expected} devices but its pages held ${devices.length} (devices changed while paging); retry`, true);
+  if (expected !== null && items.length < expected) {
+    throw new NetboxError('NETBOX_INCOMPLETE', `NetBox said ${expected} ${what} but its pages held ${items.length} (${what} changed while paging); retry`, true);
   }
-  return devices;
+  return items;
 }
 
 function rebase(next: string, base: string): string {

@@ -30,7 +30,7 @@ export const netboxSettings = defineSettings({
   webhookMaxBodyBytes: { kind: 'int', env: 'NETBOX_WEBHOOK_MAX_BODY_BYTES', default: 1_048_576, min: 4_096, max: 67_108_864, doc: 'largest webhook body; a larger one is answered 413' },
 });
 
-function untilSignal(): Promise<void> {
+export function untilSignal(): Promise<void> {
   return new Promise((resolve) => {
     const stop = () => {
       process.off('SIGINT', stop);
@@ -42,11 +42,11 @@ function untilSignal(): Promise<void> {
   });
 }
 
-function periodic(run: () => Promise<unknown>, everyMs: number, logger: Logger): () => void {
+export function periodic(run: () => Promise<unknown>, everyMs: number, logger: Logger): () => void {
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   const tick = async () => {
-    await run().catch((err) => logger.error('NetBox sync failed; next try at the next interval', { err }));
+    await run().catch((err) => logger.error('sync failed; next try at the next interval', { err }));
     if (!stopped) timer = setTimeout(tick, everyMs);
   };
   void tick();

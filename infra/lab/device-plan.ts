@@ -2,6 +2,7 @@
 // comes from a PRNG seeded by (lab seed, deviceId), so a test can rebuild the plan and know the
 // exact rate each counter moves at without asking the simulator.
 
+import type { LldpNeighbour } from './lab-links.js';
 import { LAB_SITES, PLATFORMS, PLATFORM_ROTATION, type Platform, type PlatformId } from './platforms.js';
 
 export interface InterfacePlan {
@@ -32,6 +33,8 @@ export interface DevicePlan {
   role: string;
   initialUptimeCs: number; // sysUpTime at lab start, centiseconds
   interfaces: InterfacePlan[];
+  /** Set by the lab once every device is planned (lab-links.ts): what its LLDP table serves. */
+  lldpNeighbours?: LldpNeighbour[];
 }
 
 export const DEVICE_PLAN_DEFAULTS = {

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { createLogger } from '../../common/log.js';
 import { startLab, type LabDevice } from './lab.js';
 import { labSnmpCredentialName, openLabCredentialStore } from './lab-credentials.js';
-import { startNetboxSim, type NetboxSim } from './netbox-sim.js';
+import { startNetboxSim, type NetboxSim, type NetboxSimCable } from './netbox-sim.js';
+import type { LabCable } from './lab-links.js';
 import { OPTICS_PROFILES } from './optics.js';
 import { resolveAdvertisedAddress } from './advertised-address.js';
 import type { SnmpAgentEngine } from './snmp-agents.js';
@@ -30,6 +31,11 @@ export function labNetboxDevices(devices: LabDevice[]) {
     tags: ['lab', ...OPTICS_PROFILES[d.platform].map((p) => `snmp-profile-${p}`)],
     customFields: { snmp_credential: labSnmpCredentialName(d.deviceId), snmp_version: 'v2c', snmp_port: d.port, snmp_profiles: 'system,interfaces' },
   }));
+}
+
+/** The lab's cables as NetBox would hold them (the intended state LLDP is compared with). */
+export function labNetboxCables(cables: LabCable[]): NetboxSimCable[] {
+  return cables.map((c) => ({ id: c.id, a: { device: c.a.deviceId, interface: c.a.ifName }, b: { device: c.b.deviceId, interface: c.b.ifName } }));
 }
 
 export async function runLabCommand(env: NodeJS.ProcessEnv): Promise<void> {
@@ -69,8 +75,8 @@ export async function runLabCommand(env: NodeJS.ProcessEnv): Promise<void> {
   }
   let netbox: NetboxSim | undefined;
   if (c.netboxPort >= 0) {
-    netbox = await startNetboxSim({ port: c.netboxPort, token: c.netboxToken, devices: labNetboxDevices(lab.devices) });
-    logger.info('lab NetBox simulator', { url: netbox.url, devices: lab.devices.length });
+    netbox = await startNetboxSim({ port: c.netboxPort, token: c.netboxToken, devices: labNetboxDevices(lab.devices), cables: labNetboxCables(lab.cables) });
+    logger.info('lab NetBox simulator', { url: netbox.url, devices: lab.devices.length, cables: lab.cables.length });
   }
   for (const r of lab.recorded) logger.info('lab recorded agent', { name: r.name, snmp: `${r.address}:${r.port}`, community: r.community });
   for (const u of lab.v3Users) logger.info('lab SNMPv3 user', { user: u.credential.user, level: u.level, auth: u.credential.authProtocol, priv: u.credential.privProtocol });

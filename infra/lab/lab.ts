@@ -21,6 +21,7 @@ import { labSnmpCredentials, writeLabInventory } from './inventory-file.js';
 import { openLabCredentialStore, type LabCredentialStore } from './lab-credentials.js';
 import type { PlatformId } from './platforms.js';
 import { renderSnmprec } from './snmprec.js';
+import { labCables, lldpNeighbours, type LabCable } from './lab-links.js';
 import { venvHasPythonModule } from './snmpsim-process.js';
 import { startSnmpAgents, type SnmpAgentEngine } from './snmp-agents.js';
 import { portOptics, type PortOptics } from './optics.js';
@@ -90,6 +91,8 @@ export interface LabDevice {
 
 export interface Lab {
   devices: LabDevice[];
+  /** The cables between lab ports: NetBox's intended state, and what LLDP reports from both ends. */
+  cables: LabCable[];
   recorded: LabRecordedAgent[];
   v3Users: LabV3User[];
   url: string; // control API base URL
@@ -166,10 +169,13 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
   await rm(path.join(dataDir, 'mcp.json'), { force: true }); // only a running simulator's account is left
 
   const plans: DevicePlan[] = [];
-  for (let i = 0; i < opts.devices; i++) {
-    const plan = planDevice(i, { seed: opts.seed ?? LAB_DEFAULTS.seed, interfaces: opts.interfaces ?? LAB_DEFAULTS.interfaces, deviceCount: opts.devices });
+  for (let i = 0; i < opts.devices; i++) plans.push(planDevice(i, { seed: opts.seed ?? LAB_DEFAULTS.seed, interfaces: opts.interfaces ?? LAB_DEFAULTS.interfaces, deviceCount: opts.devices }));
+  // Cables join two plans, so every device is planned before any LLDP table is written.
+  const cables = labCables(plans);
+  const neighbours = lldpNeighbours(cables);
+  for (const plan of plans) {
+    plan.lldpNeighbours = neighbours.get(plan.deviceId) ?? [];
     await writeFile(path.join(recordsDir, `${plan.deviceId}.snmprec`), renderSnmprec(plan), 'utf8');
-    plans.push(plan);
   }
   const address = opts.advertisedAddress ?? snmpHost;
   const devices = plans.map((p) => toLabDevice(p, address, opts.snmpPort));
@@ -237,6 +243,7 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
     })());
   return {
     devices,
+    cables,
     recorded,
     v3Users,
     credentials: { file: credentials.file, keyFile: credentials.keyFile },

@@ -1,4 +1,4 @@
-// A small NetBox stand-in: GET /api/dcim/devices/ with limit/offset paging (count/next/previous/
+// A small NetBox stand-in: GET /api/dcim/devices/ and /api/dcim/cables/ with limit/offset paging (count/next/previous/
 // results), v1 `Token` and v2 `Bearer nbt_…` tokens, device JSON in NetBox 4.x shape (or 3.x with
 // `device_role` when legacyRole is set). Tests and the demo change devices through the returned
 // object (or POST/DELETE /_sim/devices) and can make the next responses fail (401, 500, garbage,
@@ -22,6 +22,14 @@ export interface NetboxSimDevice {
   lastUpdated?: string;
 }
 
+/** A cable between two device interfaces (NetBox 4.x: terminations are lists, here of one interface each). */
+export interface NetboxSimCable {
+  id: number;
+  a: { device: string; interface: string };
+  b: { device: string; interface: string };
+  status?: string; // connected | planned | decommissioning
+}
+
 export type NetboxSimFailure = 401 | 500 | 'garbage' | 'endless';
 
 export interface NetboxSimOptions {
@@ -29,6 +37,7 @@ export interface NetboxSimOptions {
   port?: number;
   token: string; // "0123…" (v1) or "nbt_key.secret" (v2)
   devices?: NetboxSimDevice[];
+  cables?: NetboxSimCable[];
   legacyRole?: boolean; // NetBox ≤ 3.5: `device_role` instead of `role`
   maxPageSize?: number;
 }
@@ -38,6 +47,9 @@ export interface NetboxSim {
   upsert(device: NetboxSimDevice): void;
   remove(name: string): boolean;
   devices(): NetboxSimDevice[];
+  upsertCable(cable: NetboxSimCable): void;
+  removeCable(id: number): boolean;
+  cables(): NetboxSimCable[];
   failNext(failure: NetboxSimFailure, times?: number): void;
   toNetbox(device: NetboxSimDevice): Record<string, unknown>; // the JSON NetBox would serve
   requests: number;
@@ -50,6 +62,7 @@ const nested = (id: number, slug: string | undefined, extra: Record<string, unkn
 
 export async function startNetboxSim(opts: NetboxSimOptions): Promise<NetboxSim> {
   const byName = new Map<string, NetboxSimDevice>((opts.devices ?? []).map((d) => [d.name, d]));
+  const cables = new Map<number, NetboxSimCable>((opts.cables ?? []).map((c) => [c.id, c]));
   const failures: NetboxSimFailure[] = [];
   const maxPage = opts.maxPageSize ?? 1_000;
   const expectedAuth = opts.token.startsWith('nbt_') ? `Bearer ${opts.token}` : `Token ${opts.token}`;
@@ -76,6 +89,25 @@ export async function startNetboxSim(opts: NetboxSimOptions): Promise<NetboxSim>
     };
   };
 
+  const termination = (cableId: number, side: 'a' | 'b', end: NetboxSimCable['a']) => {
+    const device = byName.get(end.device);
+    const interfaceId = cableId * 2 + (side === 'a' ? 0 : 1);
+    return {
+      object_type: 'dcim.interface',
+      object_id: interfaceId,
+      object: { id: interfaceId, url: `${baseUrl}/api/dcim/interfaces/${interfaceId}/`, display: end.interface, name: end.interface, cable: cableId, device: { id: device?.id ?? 0, display: end.device, name: end.device } },
+    };
+  };
+  const cableJson = (c: NetboxSimCable): Record<string, unknown> => ({
+    id: c.id,
+    url: `${baseUrl}/api/dcim/cables/${c.id}/`,
+    display: `#${c.id}`,
+    type: 'smf',
+    status: { value: c.status ?? 'connected', label: (c.status ?? 'connected').replace(/^./, (ch) => ch.toUpperCase()) },
+    a_terminations: [termination(c.id, 'a', c.a)],
+    b_terminations: [termination(c.id, 'b', c.b)],
+  });
+
   const send = (res: ServerResponse, status: number, body: string, type = 'application/json') => {
     res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body) });
     res.end(body);
@@ -88,6 +120,9 @@ export async function startNetboxSim(opts: NetboxSimOptions): Promise<NetboxSim>
     upsert: (d: NetboxSimDevice) => void byName.set(d.name, d),
     remove: (name: string) => byName.delete(name),
     devices: () => [...byName.values()],
+    upsertCable: (c: NetboxSimCable) => void cables.set(c.id, c),
+    removeCable: (id: number) => cables.delete(id),
+    cables: () => [...cables.values()],
     failNext: (f: NetboxSimFailure, times = 1) => {
       for (let i = 0; i < times; i++) failures.push(f);
     },
@@ -107,7 +142,8 @@ export async function startNetboxSim(opts: NetboxSimOptions): Promise<NetboxSim>
       return send(res, 204, '');
     }
     if (url.pathname.startsWith('/_sim/devices/') && req.method === 'DELETE') return send(res, sim.remove(decodeURIComponent(url.pathname.slice(14))) ? 204 : 404, '');
-    if (url.pathname !== '/api/dcim/devices/' || req.method !== 'GET') return send(res, 404, JSON.stringify({ detail: 'Not found.' }));
+    const listing = url.pathname === '/api/dcim/devices/' ? 'devices' : url.pathname === '/api/dcim/cables/' ? 'cables' : null;
+    if (!listing || req.method !== 'GET') return send(res, 404, JSON.stringify({ detail: 'Not found.' }));
     sim.requests++;
     const failure = failures.shift();
     if (failure === 401 || req.headers.authorization !== expectedAuth) return send(res, 403 - 2 * Number(failure === 401), JSON.stringify({ detail: 'Invalid token' }));
@@ -120,15 +156,17 @@ export async function startNetboxSim(opts: NetboxSimOptions): Promise<NetboxSim>
     }
     const limit = Math.min(Number(url.searchParams.get('limit') ?? 50) || 50, maxPage);
     const offset = Number(url.searchParams.get('offset') ?? 0) || 0;
-    const all = [...byName.values()].sort((a, b) => a.id - b.id);
+    const all: Array<{ id: number }> = listing === 'devices' ? [...byName.values()] : [...cables.values()];
+    all.sort((a, b) => a.id - b.id);
     const page = all.slice(offset, offset + limit);
+    const render = (item: { id: number }) => (listing === 'devices' ? toNetbox(item as NetboxSimDevice) : cableJson(item as NetboxSimCable));
     const link = (o: number) => {
       const u = new URL(url);
       u.searchParams.set('limit', String(limit));
       u.searchParams.set('offset', String(o));
       return u.toString();
     };
-    send(res, 200, JSON.stringify({ count: all.length, next: offset + limit < all.length ? link(offset + limit) : null, previous: offset > 0 ? link(Math.max(0, offset - limit)) : null, results: page.map(toNetbox) }));
+    send(res, 200, JSON.stringify({ count: all.length, next: offset + limit < all.length ? link(offset + limit) : null, previous: offset > 0 ? link(Math.max(0, offset - limit)) : null, results: page.map(render) }));
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

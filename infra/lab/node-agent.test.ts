@@ -46,7 +46,7 @@ function session(lab: Lab, community: string): snmp.Session {
 async function walkAll(lab: Lab, community: string): Promise<snmp.Varbind[]> {
   const s = session(lab, community);
   const all: snmp.Varbind[] = [];
-  let cursor = '1.3.6';
+  let cursor = '1.0'; // from the LLDP-MIB (1.0.8802) on: both engines serve the lab's LLDP tables too
   try {
     for (;;) {
       const [rows] = (await new Promise<Array<snmp.Varbind | snmp.Varbind[]>>((resolve, reject) => s.getBulk([cursor], 0, 40, (err, vbs) => (err ? reject(err) : resolve(vbs!))))) as snmp.Varbind[][];

@@ -12,6 +12,7 @@
 import type { DevicePlan, InterfacePlan } from './device-plan.js';
 import type { PlatformId } from './platforms.js';
 import { OPTICS_SECTIONS } from './optics.js';
+import { lldpSection } from './lldp.js';
 
 export interface SnmprecRecord {
   oid: string;
@@ -86,7 +87,7 @@ function ifXTableRows(i: InterfacePlan): SnmprecRecord[] {
 const ifXTableSection: SnmprecSection = (d) => d.interfaces.flatMap(ifXTableRows);
 
 // MIB sections every simulated device answers.
-export const COMMON_SECTIONS: SnmprecSection[] = [systemSection, ifTableSection, ifXTableSection];
+export const COMMON_SECTIONS: SnmprecSection[] = [systemSection, ifTableSection, ifXTableSection, lldpSection];
 
 // Platform-specific MIBs: the optical DOM tables of each family (optics.ts). Add a section
 // function and list it under its platform; the renderer sorts everything.

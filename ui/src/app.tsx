@@ -1,5 +1,5 @@
 // The dashboard's pages by URL hash: the NOC wall (#/, layout in the query string), the
-// explorer (#/explore), the anomaly list (#/anomalies) and device pages (#/devices/<id>).
+// weathermap (#/map), the explorer (#/explore), the anomaly list (#/anomalies) and device pages (#/devices/<id>).
 
 import { useMemo } from 'react';
 import type { ApiClients } from './api/clients.js';
@@ -7,6 +7,7 @@ import type { TokenRole } from './auth/token.js';
 import { AnomaliesPage } from './explore/anomalies-page.js';
 import { DevicePage } from './explore/device-page.js';
 import { ExplorerPage } from './explore/explorer-page.js';
+import { MapPage } from './map/map-page.js';
 import { Notice } from './notice.js';
 import { parseRoute, useHash } from './route.js';
 import { parseWallConfig } from './wall/layout.js';
@@ -39,6 +40,8 @@ export function App(props: { session: Session }) {
       return <AnomaliesPage session={session} params={route.params} />;
     case 'device':
       return <DevicePage session={session} deviceId={route.deviceId} />;
+    case 'map':
+      return <MapPage api={session.api} />;
     default:
       return <WallPage api={session.api} config={wallConfig} token={session.token} />;
   }

@@ -5,6 +5,7 @@ import { useSyncExternalStore } from 'react';
 
 export type Route =
   | { page: 'wall' }
+  | { page: 'map' }
   | { page: 'explore'; params: URLSearchParams }
   | { page: 'anomalies'; params: URLSearchParams }
   | { page: 'device'; deviceId: string; params: URLSearchParams };
@@ -14,12 +15,13 @@ export function parseRoute(hash: string): Route {
   const params = new URLSearchParams(query);
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
   if (parts[0] === 'explore') return { page: 'explore', params };
+  if (parts[0] === 'map') return { page: 'map' };
   if (parts[0] === 'anomalies') return { page: 'anomalies', params };
   if (parts[0] === 'devices' && parts[1]) return { page: 'device', deviceId: parts[1], params };
   return { page: 'wall' };
 }
 
-export function hrefOf(page: 'wall' | 'explore' | 'anomalies', params?: URLSearchParams): string;
+export function hrefOf(page: 'wall' | 'map' | 'explore' | 'anomalies', params?: URLSearchParams): string;
 export function hrefOf(page: 'device', params: URLSearchParams | undefined, deviceId: string): string;
 export function hrefOf(page: Route['page'], params?: URLSearchParams, deviceId?: string): string {
   const q = params && params.toString() ? `?${params.toString()}` : '';

@@ -178,6 +178,29 @@ export const ANOMALIES_SUBSCRIPTION = `
 export const HEALTH_SUBSCRIPTION = `
   subscription HealthFeed($ids: [ID!]!) { health(deviceIds: $ids) { deviceId ts score } }`;
 
+/** A link of the topology (inventory.links), as the map draws it. */
+export interface TopologyLinkRow {
+  id: string;
+  aDeviceId: string;
+  aInterface: string;
+  bDeviceId: string;
+  bInterface: string;
+  state: string;
+  difference: string | null;
+  speedBps: number | null;
+}
+
+export const TOPOLOGY_QUERY = `
+  query Topology($after: ID, $limit: Int) { topology(after: $after, limit: $limit) { id aDeviceId aInterface bDeviceId bInterface state difference speedBps } }`;
+
+export const TOPOLOGY_SUBSCRIPTION = `
+  subscription TopologyFeed { topology { linkId } }`;
+
+export const SERIES_BY_METRIC_QUERY = `
+  query SeriesByMetric($metric: String, $limit: Int, $after: String) {
+    series(metric: $metric, limit: $limit, after: $after) { id key deviceId metric labels }
+  }`;
+
 export interface Connection<T> {
   totalCount: number;
   pageInfo: { endCursor: string | null; hasNextPage: boolean };

@@ -6,6 +6,7 @@ import type { Session } from '../app.js';
 
 const PAGES = [
   { href: '#/', label: 'Wall' },
+  { href: '#/map', label: 'Weathermap' },
   { href: '#/explore', label: 'Explorer' },
   { href: '#/anomalies', label: 'Anomalies' },
 ] as const;

@@ -39,6 +39,7 @@ export function LayoutMenu(props: { config: WallConfig; layout: WallLayout; toke
 
   return (
     <nav className="menu">
+      <a className="menu-link" href="#/map">Weathermap</a>
       <a className="menu-link" href="#/explore">Explorer</a>
       <a className="menu-link" href="#/anomalies">Anomalies</a>
       <details className="menu-layout">

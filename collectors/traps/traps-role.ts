@@ -37,6 +37,8 @@ export function trapAuthOf(names: Iterable<string>, credentials: CredentialLooku
   return { communities, users: [...users.values()] };
 }
 
+const AUTH_REFRESH_MS = 2_000;
+
 export async function runTrapsRole(env: NodeJS.ProcessEnv = process.env) {
   const config = loadConfig(trapSettings, env);
   const logger = createLogger({ role: 'traps', receiverId: config.receiverId });
@@ -49,6 +51,8 @@ export async function runTrapsRole(env: NodeJS.ProcessEnv = process.env) {
   let inventory!: StreamConsumer;
   let listener!: TrapListener;
   let authShown = '';
+  let authTimer: NodeJS.Timeout | undefined;
+  const behind = new Map<number, bigint>(); // inventory partition → end offset not yet reached
 
   const refreshAuth = () => {
     const { communities, users } = trapAuthOf([...sources.credentialNames(), ...config.extraCredentials], credentials);
@@ -128,6 +132,10 @@ export async function runTrapsRole(env: NodeJS.ProcessEnv = process.env) {
     {
       name: 'inventory',
       start: async () => {
+        // Ready once the inventory as it was at start is read: a trap before that would be
+        // dead-lettered as from an unknown source.
+        const ends = await streams.admin.endOffsets(streams.topics.inventory);
+        for (const [p, end] of ends) if (end > 0n) behind.set(p, end);
         inventory = streams.consumer({
           // A group of its own per process, never committed: every receiver reads every partition.
           groupId: `traps-${config.receiverId}-${randomBytes(4).toString('hex')}`,
@@ -136,6 +144,7 @@ export async function runTrapsRole(env: NodeJS.ProcessEnv = process.env) {
           fromBeginning: true,
           handler: async (records) => {
             for (const r of records) {
+              if (BigInt(r.offset) + 1n >= (behind.get(r.partition) ?? 0n)) behind.delete(r.partition);
               if (!r.key) continue;
               if (r.value === null) sources.remove(r.key);
               else sources.upsert(r.value as Device);
@@ -146,7 +155,7 @@ export async function runTrapsRole(env: NodeJS.ProcessEnv = process.env) {
         await inventory.start();
       },
       stop: () => inventory.stop(),
-      ready: () => inventory.isReady(),
+      ready: () => inventory.isReady() && behind.size === 0,
     },
     {
       name: 'listener',
@@ -162,10 +171,15 @@ export async function runTrapsRole(env: NodeJS.ProcessEnv = process.env) {
           },
         });
         refreshAuth();
+        // A credential put or changed in the store without an inventory change (a new USM key)
+        // is taken up within this period too.
+        authTimer = setInterval(refreshAuth, AUTH_REFRESH_MS);
+        authTimer.unref();
         logger.info('listening for traps and informs', { host: config.host, port: listener.port });
       },
       // Stop listening first: in-flight publications finish while the streams are still open.
       stop: async () => {
+        clearInterval(authTimer);
         await listener.close();
         await Promise.all(inflight.values());
       },

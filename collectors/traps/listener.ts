@@ -23,6 +23,8 @@ export interface Received {
 
 export interface TrapListener {
   port: number;
+  /** The receive buffer the kernel granted (Linux reports twice the size asked, its bookkeeping included). */
+  recvBufferBytes: number;
   setCommunities(communities: Iterable<string>): void;
   setUsers(users: snmp.UsmUser[]): void;
   close(): Promise<void>;
@@ -54,6 +56,8 @@ export async function listenForTraps(opts: {
   port: number;
   /** Engine id (hex) SNMPv3 informs are addressed to: the same on every receiver behind one address. */
   engineId?: string;
+  /** SO_RCVBUF asked for: a trap storm (a fibre cut's linkDowns) arrives as a burst; the kernel caps it at net.core.rmem_max. */
+  recvBufferBytes?: number;
   onNotification(n: Received): void;
   /** Datagrams net-snmp refused (unknown community or user, bad digest, undecodable). */
   onRejected(err: Error & { rinfo?: ReceivedFrom }): void;
@@ -97,9 +101,11 @@ export async function listenForTraps(opts: {
     throw Object.assign(new Error(`trap receiver cannot listen on UDP ${opts.host}:${opts.port}: ${(err as Error).message}`), { code: 'TRAP_PORT_UNAVAILABLE', canRetry: false });
   });
   if (failedToBind) throw failedToBind;
+  if (opts.recvBufferBytes) socket.setRecvBufferSize(opts.recvBufferBytes);
   const authorizer = receiver.getAuthorizer();
   return {
     port: socket.address().port,
+    recvBufferBytes: socket.getRecvBufferSize(),
     setCommunities(communities) {
       const want = new Set(communities);
       for (const c of [...authorizer.communities]) if (!want.has(c)) authorizer.deleteCommunity(c);

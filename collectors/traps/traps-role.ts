@@ -163,6 +163,7 @@ export async function runTrapsRole(env: NodeJS.ProcessEnv = process.env) {
         listener = await listenForTraps({
           host: config.host,
           port: config.port,
+          recvBufferBytes: config.recvBufferBytes,
           ...(config.engineId ? { engineId: config.engineId } : {}),
           onNotification: (n) => void handle(n),
           onRejected: (err) => {
@@ -175,7 +176,7 @@ export async function runTrapsRole(env: NodeJS.ProcessEnv = process.env) {
         // is taken up within this period too.
         authTimer = setInterval(refreshAuth, AUTH_REFRESH_MS);
         authTimer.unref();
-        logger.info('listening for traps and informs', { host: config.host, port: listener.port });
+        logger.info('listening for traps and informs', { host: config.host, port: listener.port, recvBufferBytes: listener.recvBufferBytes });
       },
       // Stop listening first: in-flight publications finish while the streams are still open.
       stop: async () => {

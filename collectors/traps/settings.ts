@@ -10,6 +10,7 @@ export const trapSettings = defineSettings({
   host: { kind: 'string', env: 'TRAP_HOST', default: '0.0.0.0', doc: 'address the UDP trap listener binds (:: for IPv6)' },
   // 162 is the standard port, but binding it needs root or CAP_NET_BIND_SERVICE: the default is
   // an unprivileged one, and production sets 162 (or maps 162 to it in the load balancer).
+  // No 0 ("any free port"): net-snmp's receiver takes 0 as unset and would bind 162.
   port: { kind: 'int', env: 'TRAP_PORT', default: 10_162, min: 1, max: 65_535, doc: 'UDP port traps and informs arrive on (162 in production, which needs CAP_NET_BIND_SERVICE)' },
   recvBufferBytes: { kind: 'int', env: 'TRAP_RECV_BUFFER_BYTES', default: 4_194_304, min: 65_536, max: 268_435_456, doc: 'UDP receive buffer asked for, so a burst of traps is not dropped by the kernel before it is read (capped by net.core.rmem_max: raise that sysctl to match)' },
   engineId: { kind: 'string', env: 'TRAP_ENGINE_ID', default: '', doc: 'SNMPv3 engine id (hex) informs are sent to; set the same on every receiver behind one address (empty: a random one per process)' },

@@ -41,6 +41,10 @@ const AUTH_REFRESH_MS = 2_000;
 
 export async function runTrapsRole(env: NodeJS.ProcessEnv = process.env) {
   const config = loadConfig(trapSettings, env);
+  // RFC 3411 snmpEngineID: 5 to 32 octets. net-snmp would take any other text as some bytes.
+  if (config.engineId && !/^(0x)?([0-9a-fA-F]{2}){5,32}$/.test(config.engineId)) {
+    throw Object.assign(new Error(`TRAP_ENGINE_ID must be 5 to 32 bytes in hex, e.g. 8000b98380…, got "${config.engineId}"`), { code: 'CONFIG_INVALID', canRetry: false });
+  }
   const logger = createLogger({ role: 'traps', receiverId: config.receiverId });
   const credentials = openCredentialStoreFromEnv(env).store;
   const metrics = trapMetrics();

@@ -4,7 +4,7 @@
 // checkpoints to its changelog (Maps, bigints and detectors survive its JSON codec).
 import type { AnomalyEvent, Baseline, HealthScore, LiveBatch, MetricBatch, RawTrap } from '../schemas/types.js';
 import { normalizeRaw, normalizeStateKey, type NormalizeState, type RawKind as ReadingKind } from './normalize/index.js';
-import { applyTrap } from './traps/trap-events.js';
+import { applyTrap, seenTrap } from './traps/trap-events.js';
 import { throttleLive } from './live/throttle.js';
 import { analyseBatch, type DeviceAnalysisState } from './anomaly/analyse.js';
 import { analysisConfig, type AnalysisConfig } from './anomaly/config.js';
@@ -19,6 +19,8 @@ export interface DeviceChainState {
   liveEmitted: Map<string, number>;
   /** Baselines, detectors, open anomalies and health of the device's series. */
   analysis?: DeviceAnalysisState;
+  /** dedupKey → receivedAt of the device's notifications within the de-duplication window. */
+  traps?: Map<string, number>;
 }
 
 export interface ChainOutput {
@@ -40,7 +42,11 @@ export function processRaw(state: DeviceChainState | undefined, kind: RawKind, r
   s.liveEmitted ??= new Map();
   if (kind === 'trap') {
     // A notification changes state the polls feed (open anomalies, counter memory); it is no reading.
-    const t = applyTrap(s, record as RawTrap, config);
+    const trap = record as RawTrap;
+    // Receivers de-duplicate what each one got; a copy that reached another receiver behind the
+    // same address is dropped here, where all of a device's notifications meet (its partition).
+    if (seenTrap(s, trap, config.trapDedupWindowMs)) return { state: s, metrics: { deviceId: trap.deviceId, source: 'trap', ts: trap.receivedAt, samples: [] }, live: null, baselines: [], anomalies: [], health: null };
+    const t = applyTrap(s, trap, config);
     return { state: s, metrics: t.batch, live: throttleLive(s.liveEmitted, t.batch), baselines: [], anomalies: t.anomalies, health: null };
   }
   const key = normalizeStateKey(kind, record as never);

@@ -6,6 +6,7 @@ import type { AnomalyEvent, RawSnmpPoll, RawTrap } from '../../schemas/types.js'
 import { processRaw, type DeviceChainState } from '../chain.js';
 import { analysisConfig } from '../anomaly/config.js';
 import { TRAP_OIDS } from './trap-events.js';
+import { chainStateCodec } from '../chain-codec.js';
 
 type Value = RawSnmpPoll['values'][number];
 const num = (name: string, index: string, n: number, kind: Value['kind'] = 'INTEGER'): Value => ({ name, oid: `1.3.6.${name}.${index}`, index, kind, counter: null, number: n, text: null });
@@ -101,4 +102,23 @@ test('coldStart makes the next poll start its counters afresh: no false rate whe
   without('snmp', poll(0, true, 1_000_000n));
   without('snmp', poll(2_000, true, 1_250_000n));
   assert.ok(rateOf(without('snmp', poll(4_000, true, 9_000_000n)))! > 1_000_000, 'without the trap the same counters read as a burst');
+});
+
+test('a copy of a notification another receiver published is dropped, also after a restore from the changelog', () => {
+  const { feed, events, state } = chain();
+  feed('snmp', poll(0, true));
+  const down = link(1_000, false);
+  feed('trap', down);
+  feed('trap', link(2_000, true));
+  // The same linkDown, through a second receiver, processed after the linkUp: same dedupKey.
+  const copy = feed('trap', { ...down, receiverId: 'traps-2', receivedAt: 2_100 });
+  assert.deepEqual(events.map((e) => e.state), ['OPEN', 'CLOSE'], 'the copy re-opens nothing');
+  assert.equal(copy.metrics.samples.length, 0, 'and is no point of the series');
+
+  const restored = chainStateCodec.decode(new Map(chainStateCodec.encode('r1', state()).map((r) => [r.key, r.value!])));
+  assert.deepEqual([...restored.get('r1')!.traps!.keys()], [down.dedupKey, 'k2000']);
+  const again = processRaw(restored.get('r1'), 'trap', { ...down, receiverId: 'traps-3', receivedAt: 2_200 }, analysisConfig());
+  assert.equal(again.anomalies.length, 0, 'a restored processor still knows the copy');
+  const later = processRaw(again.state, 'trap', { ...down, receivedAt: 61_000 + 1_000 }, analysisConfig());
+  assert.equal(later.anomalies[0]?.state, 'UPDATE', 'past the window the same notification counts again (here: re-opening the anomaly)');
 });

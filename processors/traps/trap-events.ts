@@ -33,6 +33,17 @@ export interface TrapChainState {
   analysis?: import('../anomaly/analyse.js').DeviceAnalysisState;
 }
 
+/** True when the device sent this notification (same dedupKey) within the window; records it otherwise. */
+export function seenTrap(state: { traps?: Map<string, number> }, trap: RawTrap, windowMs: number): boolean {
+  const recent = (state.traps ??= new Map());
+  for (const [key, at] of recent) if (trap.receivedAt - at >= windowMs) recent.delete(key);
+  const at = recent.get(trap.dedupKey);
+  if (at !== undefined && Math.abs(trap.receivedAt - at) < windowMs) return true;
+  if (windowMs > 0) recent.set(trap.dedupKey, trap.receivedAt);
+  if (recent.size === 0) delete state.traps;
+  return false;
+}
+
 export interface TrapEffect {
   batch: MetricBatch;
   anomalies: AnomalyEvent[];

@@ -34,5 +34,7 @@ USER node
 # /healthz, /readyz, /metrics of every role
 ENV OPS_HOST=0.0.0.0 OPS_PORT=9464
 EXPOSE 9464
+# SNMP traps and informs of the traps role (unprivileged: the image runs as node; map 162 to it)
+EXPOSE 10162/udp
 ENTRYPOINT ["node", "bin/opsconductor.mjs"]
 CMD ["help"]

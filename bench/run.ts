@@ -40,7 +40,11 @@ const benches: Record<string, () => Promise<Bench>> = {
   resilience: () => import('./resilience.js'),
   pipeline: () => import('./pipeline.js'),
   abuse: () => import('./abuse.js'),
+  traps: () => import('./traps.js'),
 };
+
+/** Debian packages a bench needs beyond the stack's: its browser, its reference implementation. */
+const BENCH_APT_PACKAGES: Record<string, string[]> = { ui: ['chromium'], traps: ['snmptrapd'] };
 
 export async function runBench(argv: string[]): Promise<void> {
   const [name, ...args] = argv;
@@ -59,7 +63,7 @@ export async function runBench(argv: string[]): Promise<void> {
   const kafkaSecurity = external ? loadConfig(kafkaSecuritySettings, process.env, undefined) : plaintext;
   if (!external && kafkaSecurityOf(loadConfig(kafkaSecuritySettings, process.env, undefined)).protocol !== 'plaintext')
     say('note: the KAFKA_SSL_* / KAFKA_SASL_* settings of the environment are not used: the local stack is plaintext (BENCH_KAFKA_BROKERS names a cluster they are for)');
-  await ensureInstalled({ root: projectRoot, logger, kafka: true, python: true, apt: name === 'ui' ? [...DEFAULT_APT_PACKAGES, 'chromium'] : undefined });
+  await ensureInstalled({ root: projectRoot, logger, kafka: true, python: true, apt: BENCH_APT_PACKAGES[name] ? [...DEFAULT_APT_PACKAGES, ...BENCH_APT_PACKAGES[name]] : undefined });
   const stack = await startStack({ root: projectRoot, profile: 'test', brokers: 1, logger });
   const kafkaBrokers = external ?? stack.endpoints.kafkaBrokers;
   if (external) say(`Kafka: ${kafkaBrokers.join(',')} (BENCH_KAFKA_BROKERS, ${kafkaSecurityOf(kafkaSecurity).protocol})`);

@@ -4,12 +4,13 @@
 import { readFileSync } from 'node:fs';
 
 /** Roles configured only by the environment (bin/role-settings.ts holds their schemas). */
-const SCHEMA_ROLES = ['collector', 'processor', 'sink', 'api', 'notifier', 'registry', 'lab'];
+const SCHEMA_ROLES = ['collector', 'traps', 'processor', 'sink', 'api', 'notifier', 'registry', 'lab'];
 
 const usage = `usage: opsconductor <command> [args]
 
 roles (one process each, configured by environment variables, see README):
   collector     poll the devices assigned to this replica and publish raw readings
+  traps         receive SNMP traps and informs (UDP) and publish them, matched to inventory devices
   processor     derive metrics and live points from raw readings
   sink          bulk-copy metrics into PostgreSQL / TimescaleDB
   api           GraphQL API, subscriptions and the dashboard
@@ -51,6 +52,7 @@ export async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   const roles: Record<string, () => Promise<unknown>> = {
     collector: async () => (await import('../collectors/collector-role.js')).runCollectorRole(),
+    traps: async () => (await import('../collectors/traps/traps-role.js')).runTrapsRole(),
     processor: async () => (await import('../processors/processor-role.js')).runProcessorRole(),
     sink: async () => (await import('../sinks/sink-role.js')).runSinkRole(),
     api: async () => (await import('../api/api-role.js')).runApiRole(),

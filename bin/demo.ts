@@ -46,6 +46,7 @@ export async function runDemo(): Promise<void> {
       registryPort: await preferredPort(DEMO_REGISTRY_PORT),
       labDevices: Number(process.env.LAB_DEVICES ?? 4),
       pollIntervalMs: Number(process.env.POLL_INTERVAL_MS ?? 5_000),
+      traps: true,
       log: say,
     });
     const token = signToken({ sub: 'wall', role: 'viewer', expiresInS: 30 * 24 * 3600 }, secret);

@@ -41,6 +41,10 @@ export interface PipelineOptions {
   /** Network-namespace ICMP paths in the lab (default: the lab's own, 1 when root). */
   labIcmpPaths?: number;
   pollIntervalMs?: number;
+  /** Also run the `traps` role (on a free UDP port; the lab's scenarios send it traps). */
+  traps?: boolean;
+  /** Extra settings of the traps role. */
+  trapsEnv?: Record<string, string>;
   log?: (msg: string) => void;
 }
 
@@ -48,6 +52,8 @@ export interface Pipeline {
   registryUrl: string;
   apiUrl: string;
   labUrl: string;
+  /** Where the traps role listens (UDP, 127.0.0.1), when it runs. */
+  trapPort: number | null;
   env: Record<string, string>;
   /** The running process of each role by name (registry, lab, processor, sink, collector-N, api). */
   roles: Map<string, RoleProcess>;
@@ -131,6 +137,9 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
     base.SCHEMA_REGISTRY_URL = registryUrl;
 
     const [snmpPort, labHttpPort] = [await freePort(), await freePort()];
+    // A free TCP port number for a UDP listener: taken by nothing here in practice, and the traps
+    // role stops with TRAP_PORT_UNAVAILABLE if it is.
+    const trapPort = o.traps ? await freePort() : null;
     const labDir = join(o.runDir, 'lab');
     const labUrl = `http://127.0.0.1:${labHttpPort}`;
     await start(
@@ -142,6 +151,7 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
         LAB_HTTP_PORT: String(labHttpPort),
         LAB_DATA_DIR: labDir,
         ...(o.labIcmpPaths === undefined ? {} : { LAB_ICMP_PATHS: String(o.labIcmpPaths) }),
+        ...(trapPort ? { LAB_TRAP_TARGETS: `127.0.0.1:${trapPort}` } : {}),
         ...o.labEnv,
       },
       httpOk(`${labUrl}/healthz`),
@@ -153,6 +163,7 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
     // A stable instance id: a processor restarted under its name takes its partitions back at once.
     await start('processor', 'processor', { PROCESSOR_INSTANCE_ID: 'processor', ...o.processorEnv });
     await start('sink', 'sink', o.sinkEnv ?? {});
+    if (trapPort) await start('traps', 'traps', { TRAP_HOST: '127.0.0.1', TRAP_PORT: String(trapPort), TRAP_RECEIVER_ID: 'traps-1', ...o.trapsEnv });
     const mcp = readMcp(labDir);
     const collectorEnv = (n: number): Record<string, string> => ({
       COLLECTOR_ID: collectorName(n),
@@ -176,6 +187,7 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
       registryUrl,
       apiUrl,
       labUrl,
+      trapPort,
       env: base,
       roles,
       scrapeTargets,

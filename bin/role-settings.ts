@@ -3,6 +3,7 @@
 // really load. bin/ is the composition root: it alone may import every stage.
 import type { Setting } from '../common/config.js';
 import { collectorSettings } from '../collectors/settings.js';
+import { trapSettings } from '../collectors/traps/settings.js';
 import { processorSettings } from '../processors/settings.js';
 import { sinkSettings } from '../sinks/settings.js';
 import { notifySettings } from '../sinks/notify/settings.js';
@@ -12,6 +13,7 @@ import { labSettings } from '../infra/lab/lab-settings.js';
 
 export const ROLE_SETTINGS: Record<string, Record<string, Setting>> = {
   collector: collectorSettings,
+  traps: trapSettings,
   processor: processorSettings,
   sink: sinkSettings,
   api: apiSettings,
@@ -21,7 +23,7 @@ export const ROLE_SETTINGS: Record<string, Record<string, Setting>> = {
 };
 
 /** The roles of the pipeline proper; the registry shares their Kafka settings, not the rest. */
-const PIPELINE_ROLES = ['collector', 'processor', 'sink', 'api', 'notifier'];
+const PIPELINE_ROLES = ['collector', 'traps', 'processor', 'sink', 'api', 'notifier'];
 
 export const SCHEMA_ROLES = Object.keys(ROLE_SETTINGS);
 

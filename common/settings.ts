@@ -10,6 +10,7 @@ export const DEFAULT_OPS_PORTS = {
   api: 9474,
   notifier: 9475,
   registry: 9476,
+  traps: 9477,
 } as const;
 
 /** The roles that serve /metrics (the keys above). */

@@ -10,7 +10,7 @@
 //
 // Records (all in the input's partition):
 // - `<deviceId>` (head): byte 0 is the format (3; 2 and 1 are still read), bytes 1-4 the length
-//   of a JSON part (u32 LE) {e: epoch, n: normalize state, v: analysis version, h: health memory,
+//   of a JSON part (u32 LE) {e: epoch, n: normalize state, v: analysis version, h: health memory, t: recent notifications,
 //   x: [[slot, episode]…]} (Maps and bigints tagged as in streams/state-codec.ts), zeros to a
 //   multiple of 8, then float64s per slot of the catalogue: SLOT_FLOATS fields (flags below, the
 //   live throttle's last time, the series' scalars) and, for a scored series, its detector's
@@ -74,6 +74,8 @@ interface HeadJson {
   v: 1 | null;
   h: NonNullable<DeviceChainState['analysis']>['health'] | null;
   x: [number, Episode][];
+  /** Notifications within the de-duplication window (absent when none). */
+  t?: DeviceChainState['traps'];
 }
 
 function sameKeys(a: string[], b: string[]): boolean {
@@ -133,7 +135,7 @@ function encode(key: string, state: DeviceChainState): ChangelogRecord[] {
     if (s?.episode) episodes.push([slot, s.episode]);
   });
   const a = state.analysis;
-  const head: HeadJson = { e: epoch, n: state.normalize, v: a ? a.version : null, h: a ? a.health : null, x: episodes };
+  const head: HeadJson = { e: epoch, n: state.normalize, v: a ? a.version : null, h: a ? a.health : null, x: episodes, ...(state.traps?.size ? { t: state.traps } : {}) };
   const json = Buffer.from(JSON.stringify(head, stateReplacer));
   const floatsAt = align8(5 + json.length);
   const bytes = new ArrayBuffer(floatsAt + 8 * (keys.length * SLOT_FLOATS + scored.length * packedHeadSize));
@@ -274,6 +276,7 @@ function decodeHead(key: string, value: Buffer, records: Map<string, Buffer>): D
 
   const state: DeviceChainState = { normalize: head.n, liveEmitted };
   if (head.v !== null) state.analysis = { version: head.v, series, health: head.h! };
+  if (head.t) state.traps = head.t;
   written.set(state, { epoch: head.e, keys: catalogue.s.map((entry) => entry[0]) });
   return state;
 }

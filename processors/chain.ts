@@ -2,13 +2,15 @@
 // state, so the same code serves the live processor, replays and benchmarks: normalize → live
 // throttle → analysis (baselines, anomalies, health). The state is what the processor
 // checkpoints to its changelog (Maps, bigints and detectors survive its JSON codec).
-import type { AnomalyEvent, Baseline, HealthScore, LiveBatch, MetricBatch } from '../schemas/types.js';
-import { normalizeRaw, normalizeStateKey, type NormalizeState, type RawKind } from './normalize/index.js';
+import type { AnomalyEvent, Baseline, HealthScore, LiveBatch, MetricBatch, RawTrap } from '../schemas/types.js';
+import { normalizeRaw, normalizeStateKey, type NormalizeState, type RawKind as ReadingKind } from './normalize/index.js';
+import { applyTrap, seenTrap } from './traps/trap-events.js';
 import { throttleLive } from './live/throttle.js';
 import { analyseBatch, type DeviceAnalysisState } from './anomaly/analyse.js';
 import { analysisConfig, type AnalysisConfig } from './anomaly/config.js';
 
-export type { RawKind } from './normalize/index.js';
+/** What a raw topic carries: readings (normalized into metrics) or notifications (traps). */
+export type RawKind = ReadingKind | 'trap';
 
 export interface DeviceChainState {
   /** Counter state per source and profile ("snmp:interfaces"): each is polled on its own. */
@@ -17,6 +19,8 @@ export interface DeviceChainState {
   liveEmitted: Map<string, number>;
   /** Baselines, detectors, open anomalies and health of the device's series. */
   analysis?: DeviceAnalysisState;
+  /** dedupKey → receivedAt of the device's notifications within the de-duplication window. */
+  traps?: Map<string, number>;
 }
 
 export interface ChainOutput {
@@ -36,6 +40,15 @@ export function processRaw(state: DeviceChainState | undefined, kind: RawKind, r
   // poll after an upgrade then has no rate) rather than dead-letter every reading of the device.
   s.normalize ??= new Map();
   s.liveEmitted ??= new Map();
+  if (kind === 'trap') {
+    // A notification changes state the polls feed (open anomalies, counter memory); it is no reading.
+    const trap = record as RawTrap;
+    // Receivers de-duplicate what each one got; a copy that reached another receiver behind the
+    // same address is dropped here, where all of a device's notifications meet (its partition).
+    if (seenTrap(s, trap, config.trapDedupWindowMs)) return { state: s, metrics: { deviceId: trap.deviceId, source: 'trap', ts: trap.receivedAt, samples: [] }, live: null, baselines: [], anomalies: [], health: null };
+    const t = applyTrap(s, trap, config);
+    return { state: s, metrics: t.batch, live: throttleLive(s.liveEmitted, t.batch), baselines: [], anomalies: t.anomalies, health: null };
+  }
   const key = normalizeStateKey(kind, record as never);
   const r = normalizeRaw(kind, key ? s.normalize.get(key) : undefined, record as never);
   if (r.stateKey && r.state) s.normalize.set(r.stateKey, r.state);

@@ -11,6 +11,7 @@ export function rawTopicKinds(topics: TopicNames): Map<string, RawKind> {
     [topics.rawIcmp, 'icmp'],
     [topics.rawSsh, 'ssh'],
     [topics.rawCiena, 'ciena'],
+    [topics.rawTrap, 'trap'],
   ]);
 }
 

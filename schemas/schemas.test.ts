@@ -117,6 +117,11 @@ const samples: TopicRecords = {
     alarms: [{ alarmId: 'a1', severity: 'MAJOR', condition: 'LOS', resource: '1/3', serviceAffecting: true, raisedAt: 1_794_999_000_000, description: null }],
     error: { code: 'MCP_PARTIAL', message: 'lab-w1: one page of alarms timed out' },
   },
+  'telemetry.raw.trap': {
+    deviceId: 'lab-r1', receiverId: 'traps-1', receivedAt: 1_795_000_000_000, source: '127.0.0.1:40162', version: 'V2C', pduType: 'INFORM',
+    dedupKey: 'k7f3', requestId: 1234, trapOid: '1.3.6.1.6.3.1.1.5.3', agentUpTime: 42_000, context: null, user: null,
+    values: [{ name: 'ifIndex', oid: '1.3.6.1.2.1.2.2.1.1.3', index: '3', kind: 'INTEGER', counter: null, number: 3, text: null }],
+  },
   'telemetry.metrics': {
     deviceId: 'lab-r1', source: 'snmp', ts: 1_795_000_000_000,
     samples: [{ seriesKey: 'lab-r1/if_in_bps{ifName=eth0}', metric: 'if_in_bps', labels: { ifName: 'eth0' }, unit: 'bps', value: 1e9 }],

@@ -148,6 +148,30 @@ export interface RawCienaReading {
   error: ReadingError | null;
 }
 
+// ---- telemetry.raw.trap ----
+
+export type TrapVersion = 'V1' | 'V2C' | 'V3';
+export type TrapPduType = 'TRAP' | 'INFORM';
+
+/** A notification varbind: the same shape as a polled value (name is the OID when unknown). */
+export type TrapValue = SnmpValue;
+
+export interface RawTrap {
+  deviceId: string;
+  receiverId: string;
+  receivedAt: number;
+  source: string;
+  version: TrapVersion;
+  pduType: TrapPduType;
+  dedupKey: string;
+  requestId: number;
+  trapOid: string;
+  agentUpTime: number | null;
+  context: string | null;
+  user: string | null;
+  values: TrapValue[];
+}
+
 // ---- telemetry.metrics ----
 
 export type MetricSource = 'snmp' | 'icmp' | 'ssh' | 'ciena';
@@ -280,6 +304,7 @@ export interface TopicRecords {
   'telemetry.raw.icmp': RawIcmpProbe;
   'telemetry.raw.ssh': RawSshCapture;
   'telemetry.raw.ciena': RawCienaReading;
+  'telemetry.raw.trap': RawTrap;
   'telemetry.metrics': MetricBatch;
   'telemetry.baselines': Baseline;
   'telemetry.anomalies': AnomalyEvent;

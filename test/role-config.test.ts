@@ -24,6 +24,15 @@ test('a malformed URL stops the sink and names it', { timeout: 40_000 }, () => {
   assert.match(r.stderr, /databaseUrl \(env DATABASE_URL\) must be a URL/);
 });
 
+test('a malformed engine id or port 0 stops the traps role and names the setting', { timeout: 40_000 }, () => {
+  const bad = runRole('traps', { TRAP_ENGINE_ID: 'receiver-1' });
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /CONFIG_INVALID.*TRAP_ENGINE_ID must be 5 to 32 bytes in hex, /);
+  const port = runRole('traps', { TRAP_PORT: '0' });
+  assert.equal(port.code, 1);
+  assert.match(port.stderr, /port \(env TRAP_PORT\) must be at least 1/);
+});
+
 test('a value out of range stops the processor and names it', { timeout: 40_000 }, () => {
   const r = runRole('processor', { KAFKA_PARTITIONS: '0' });
   assert.equal(r.code, 1);

@@ -5,7 +5,7 @@
 
 import { isIP } from 'node:net';
 import snmp from 'net-snmp';
-import type { SnmpTarget } from './types.js';
+import type { SnmpTarget, SnmpV3Target } from './types.js';
 
 export interface PooledSession {
   session: snmp.Session;
@@ -35,19 +35,24 @@ function sameSession(a: SnmpTarget, b: SnmpTarget): boolean {
 
 const LEVELS = { noAuthNoPriv: snmp.SecurityLevel.noAuthNoPriv, authNoPriv: snmp.SecurityLevel.authNoPriv, authPriv: snmp.SecurityLevel.authPriv };
 
-function createSession(target: SnmpTarget, options: snmp.SessionOptions): snmp.Session {
-  if (target.version === 'v2c') return snmp.createSession(target.address, target.community, { ...options, version: snmp.Version2c });
-  const level = target.authProtocol === 'none' ? 'noAuthNoPriv' : target.privProtocol === 'none' ? 'authNoPriv' : 'authPriv';
-  const user: snmp.UsmUser = { name: target.user, level: LEVELS[level] };
+/** net-snmp's USM user for an SNMPv3 credential (the poller's sessions and the trap receiver's users). */
+export function usmUserOf(c: Pick<SnmpV3Target, 'user' | 'authProtocol' | 'authKey' | 'privProtocol' | 'privKey'>): snmp.UsmUser {
+  const level = c.authProtocol === 'none' ? 'noAuthNoPriv' : c.privProtocol === 'none' ? 'authNoPriv' : 'authPriv';
+  const user: snmp.UsmUser = { name: c.user, level: LEVELS[level] };
   if (level !== 'noAuthNoPriv') {
-    user.authProtocol = snmp.AuthProtocols[target.authProtocol];
-    user.authKey = target.authKey;
+    user.authProtocol = snmp.AuthProtocols[c.authProtocol];
+    user.authKey = c.authKey;
   }
   if (level === 'authPriv') {
-    user.privProtocol = snmp.PrivProtocols[target.privProtocol];
-    user.privKey = target.privKey;
+    user.privProtocol = snmp.PrivProtocols[c.privProtocol];
+    user.privKey = c.privKey;
   }
-  return snmp.createV3Session(target.address, user, { ...options, version: snmp.Version3, context: target.context ?? '' });
+  return user;
+}
+
+function createSession(target: SnmpTarget, options: snmp.SessionOptions): snmp.Session {
+  if (target.version === 'v2c') return snmp.createSession(target.address, target.community, { ...options, version: snmp.Version2c });
+  return snmp.createV3Session(target.address, usmUserOf(target), { ...options, version: snmp.Version3, context: target.context ?? '' });
 }
 
 export class SessionPool {

@@ -9,6 +9,7 @@ import { startNetboxSim, type NetboxSim, type NetboxSimCable } from './netbox-si
 import type { LabCable } from './lab-links.js';
 import { OPTICS_PROFILES } from './optics.js';
 import { resolveAdvertisedAddress } from './advertised-address.js';
+import { parseTrapTargets } from './lab-traps.js';
 import type { SnmpAgentEngine } from './snmp-agents.js';
 import { labSettings } from './lab-settings.js';
 import { loadConfig } from '../../common/config.js';
@@ -60,6 +61,7 @@ export async function runLabCommand(env: NodeJS.ProcessEnv): Promise<void> {
     // Set and empty: no recorded agents (the schema reads an empty variable as unset).
     recordedWalks: env.LAB_RECORDED_WALKS === '' ? [] : [...c.recordedWalks],
     protocols: { ssh: c.ssh, mcp: c.mcp, icmpPaths: c.icmpPaths },
+    trapTargets: parseTrapTargets(c.trapTargets),
     logger,
   });
   for (const d of lab.devices) {

@@ -16,6 +16,7 @@ export const labSettings = defineSettings({
   httpPort: { kind: 'int', env: 'LAB_HTTP_PORT', default: 18_090, min: 0, max: 65_535, doc: 'port of the lab\'s HTTP endpoints (scenarios, the MCP simulator)' },
   dataDir: { kind: 'string', env: 'LAB_DATA_DIR', default: '.run/lab', doc: 'folder of the generated device data, the inventory and the lab\'s credential store' },
   recordedWalks: { kind: 'list', env: 'LAB_RECORDED_WALKS', default: ['linux-full-walk', 'winxp-full-walk'], doc: 'recorded agents served beside the generated devices (LAB_RECORDED_WALKS="" serves none)' },
+  trapTargets: { kind: 'list', env: 'LAB_TRAP_TARGETS', default: [], doc: 'trap receivers (host:port, comma separated) the devices send coldStart, linkDown and linkUp to when a scenario changes them' },
   ssh: { kind: 'bool', env: 'LAB_SSH', default: true, doc: 'SSH CLIs per device' },
   mcp: { kind: 'bool', env: 'LAB_MCP', default: true, doc: 'the Ciena MCP simulator' },
   icmpPaths: { kind: 'int', env: 'LAB_ICMP_PATHS', default: ROOT ? 1 : 0, defaultText: '1 as root, else 0', min: 0, max: 8, doc: 'network-namespace ICMP paths with loss and latency (needs root: namespaces, veth pairs, iptables)' },

@@ -27,6 +27,8 @@ import { startSnmpAgents, type SnmpAgentEngine } from './snmp-agents.js';
 import { portOptics, type PortOptics } from './optics.js';
 import { LAB_V3_USERS, type LabV3User } from './v3-users.js';
 import { startProtocolLabs, type ProtocolLabs } from './protocol-labs.js';
+import { labTraps, type LinkScenario } from './lab-traps.js';
+import type { TrapReceiverAddress } from './trap-sender.js';
 
 export interface LabOptions {
   root: string; // project root: relative dataDir / venvBin resolve from here
@@ -48,6 +50,8 @@ export interface LabOptions {
   recordedWalks?: string[];
   /** SNMPv3 users to serve; LAB_V3_USERS by default (authPriv ones only when pysnmp can encrypt). */
   v3Users?: LabV3User[];
+  /** Trap receivers the devices notify when a scenario changes them (none by default). */
+  trapTargets?: TrapReceiverAddress[];
   /** SSH CLIs, the MCP simulator and ICMP paths beside the SNMP agents (none by default). */
   protocols?: { ssh: boolean; mcp: boolean; icmpPaths: number };
   /** Where the devices' credentials go (the collectors' store); by default one of the lab's own in dataDir. */
@@ -202,10 +206,12 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
   });
   // The SNMP agents' reboot scenario: every counter restarts from its initial value and sysUpTime
   // with it, as a power cycle of the simulated devices would.
+  const traps = labTraps({ targets: opts.trapTargets ?? [], recordsDir, logger });
   const rebootAgents = async () => {
     await agents.reboot();
     logger.info('snmp agents rebooted (counters and sysUpTime restarted)', { engine, pid: agents.pid });
-    return { applied: ['snmp agents rebooted'] };
+    const sent = await traps.coldStart(devices);
+    return { applied: ['snmp agents rebooted', ...(sent ? [`coldStart sent by ${sent} devices`] : [])] };
   };
   let api: ControlApi;
   let protocols: ProtocolLabs | undefined;
@@ -215,7 +221,9 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
       describe: () => protocols?.describe() ?? {},
       scenario: async (kind: string, body: unknown) => {
         if (kind === 'snmp') {
-          if ((body as { reboot?: unknown })?.reboot !== true) throw Object.assign(new Error('snmp scenario: the one scenario is {"reboot": true}'), { code: 'LAB_BAD_SCENARIO' });
+          const b = body as { reboot?: unknown; link?: LinkScenario } | null;
+          if (b?.link && typeof b.link === 'object') return traps.link(devices, b.link);
+          if (b?.reboot !== true) throw Object.assign(new Error('snmp scenario: {"reboot": true} or {"link": {"deviceId", "ifIndex" or "ifName", "up"}}'), { code: 'LAB_BAD_SCENARIO' });
           return rebootAgents();
         }
         if (!protocols) throw Object.assign(new Error(`no ${kind} lab is running`), { code: 'LAB_BAD_SCENARIO' });

@@ -48,7 +48,7 @@ export function newDeviceAnalysisState(): DeviceAnalysisState {
   return { version: 1, series: new Map(), health: { at: -1, score: 0, components: {} } };
 }
 
-function newSeries(s: MetricSample): SeriesAnalysisState {
+export function newSeries(s: MetricSample): SeriesAnalysisState {
   return { det: null, baselineAt: -1, baselineExpected: undefined, baselineSpread: undefined, baselineSeasonal: undefined, metric: s.metric, labels: s.labels, unit: s.unit, ts: never, value: 0, expected: null, upper: null, seenUp: false, ruleStreak: 0, episode: null };
 }
 

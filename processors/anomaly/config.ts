@@ -14,6 +14,8 @@ export interface AnalysisConfig {
   health: HealthConfig;
   /** A series without samples for this long (event time of the device's batches) is forgotten; its open anomaly closes. */
   seriesIdleMs: number;
+  /** A notification with the dedupKey of one the device sent within this long (event time) is a copy: another receiver's, or a re-send. */
+  trapDedupWindowMs: number;
 }
 
 export type DeepPartial<T> = { [K in keyof T]?: T[K] extends unknown[] ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K] };
@@ -24,6 +26,7 @@ export const analysisDefaults: AnalysisConfig = {
   rules: rulesDefaults,
   health: healthDefaults,
   seriesIdleMs: 7 * 86_400_000, // 7 days
+  trapDedupWindowMs: 60_000, // the receivers' TRAP_DEDUP_WINDOW_MS default
 };
 
 // Maps keyed by user-chosen names (not settings): any key is allowed there.
@@ -60,6 +63,7 @@ export function analysisConfig(overrides: DeepPartial<AnalysisConfig> = {}): Ana
   for (const k of ['closeQuietMs', 'flapCooldownMs', 'flapQuietMs', 'updateMinIntervalMs', 'detectorMaxOpenMs'] as const) {
     if (!(l[k] >= 0)) throw invalid(`lifecycle.${k}`, 'must be a duration ≥ 0 ms');
   }
+  if (!(c.trapDedupWindowMs >= 0)) throw invalid('trapDedupWindowMs', 'must be a duration ≥ 0 ms');
   const sc = c.scoring;
   if (!(sc.baselineIntervalMs >= 0)) throw invalid('scoring.baselineIntervalMs', 'must be ≥ 0 ms');
   if (!(sc.baselineHeartbeatMs >= sc.baselineIntervalMs)) throw invalid('scoring.baselineHeartbeatMs', `must be ≥ baselineIntervalMs ${sc.baselineIntervalMs} ms`);

@@ -1,0 +1,106 @@
+// Notifications into the same state the polls feed (processors/anomaly): a trap is a sample of
+// the series a poll would have produced, taken when the device said it changed, so the anomaly
+// it opens is the one the polled rule keeps open or closes.
+// - linkDown opens the interface-down anomaly on the interface's if_oper_up series at once (the
+//   trap is the evidence: no forPolls wait), with the lifecycle's own id (series key and start
+//   time); the next poll finds it open and confirms it (still down: the rule fires) or lets it
+//   close by the usual hysteresis (up again). A linkDown while it is open changes nothing.
+// - linkUp closes it at once; a poll still saying down re-opens the same anomaly (flap cool-down).
+// - coldStart/warmStart: the device restarted, so its counters did: the SNMP counter states older
+//   than the trap are dropped and the next poll of each profile starts afresh instead of taking
+//   a reset for a wrap (a rate spike), even when sysUpTime cannot tell (not polled, or a restart
+//   longer ago than the poll gap shows).
+// Event time (receivedAt) only, like the rest of the chain: a replay repeats every event.
+import type { AnomalyEvent, MetricBatch, RawSnmpPoll, RawTrap } from '../../schemas/types.js';
+import type { AnalysisConfig } from '../anomaly/config.js';
+import { newDeviceAnalysisState, newSeries } from '../anomaly/analyse.js';
+import { stepAnomaly } from '../anomaly/lifecycle.js';
+import { formatDuration } from '../anomaly/format.js';
+import { evaluateRules } from '../rules/rules.js';
+import { interfaceNames } from '../normalize/interface-names.js';
+import { internedSeries } from '../normalize/series-key.js';
+
+export const TRAP_OIDS = {
+  coldStart: '1.3.6.1.6.3.1.1.5.1',
+  warmStart: '1.3.6.1.6.3.1.1.5.2',
+  linkDown: '1.3.6.1.6.3.1.1.5.3',
+  linkUp: '1.3.6.1.6.3.1.1.5.4',
+} as const;
+
+/** The parts of a device's chain state a notification touches. */
+export interface TrapChainState {
+  normalize: Map<string, { at: number }>;
+  analysis?: import('../anomaly/analyse.js').DeviceAnalysisState;
+}
+
+/** True when the device sent this notification (same dedupKey) within the window; records it otherwise. */
+export function seenTrap(state: { traps?: Map<string, number> }, trap: RawTrap, windowMs: number): boolean {
+  const recent = (state.traps ??= new Map());
+  for (const [key, at] of recent) if (trap.receivedAt - at >= windowMs) recent.delete(key);
+  const at = recent.get(trap.dedupKey);
+  if (at !== undefined && Math.abs(trap.receivedAt - at) < windowMs) return true;
+  if (windowMs > 0) recent.set(trap.dedupKey, trap.receivedAt);
+  if (recent.size === 0) delete state.traps;
+  return false;
+}
+
+export interface TrapEffect {
+  batch: MetricBatch;
+  anomalies: AnomalyEvent[];
+}
+
+/** The interface a linkDown/linkUp names: its ifIndex (ifIndex varbind, or the index of its IF-MIB columns) and the name polls label it with. */
+export function trapInterface(trap: RawTrap): { index: string; name: string } | null {
+  const index = trap.values.find((v) => v.name === 'ifIndex' && v.number !== null)?.number?.toString() ?? trap.values.find((v) => v.name.startsWith('if') && v.index !== '')?.index;
+  if (index === undefined) return null;
+  return { index, name: interfaceNames({ values: trap.values } as RawSnmpPoll)(index) };
+}
+
+export function applyTrap(state: TrapChainState, trap: RawTrap, config: AnalysisConfig): TrapEffect {
+  const ts = trap.receivedAt;
+  const batch: MetricBatch = { deviceId: trap.deviceId, source: 'trap', ts, samples: [] };
+  const anomalies: AnomalyEvent[] = [];
+  if (trap.trapOid === TRAP_OIDS.coldStart || trap.trapOid === TRAP_OIDS.warmStart) {
+    for (const [key, s] of state.normalize) if (key.startsWith('snmp:') && s.at < ts) state.normalize.delete(key);
+    return { batch, anomalies };
+  }
+  const down = trap.trapOid === TRAP_OIDS.linkDown;
+  if (!down && trap.trapOid !== TRAP_OIDS.linkUp) return { batch, anomalies };
+  const iface = trapInterface(trap);
+  if (!iface) return { batch, anomalies }; // a link trap without IF-MIB objects names no series
+
+  const { metric } = config.rules.interfaceDown;
+  const { seriesKey, labels } = internedSeries(trap.deviceId, metric, 'ifName', iface.name);
+  const sample = { seriesKey, metric, labels, unit: 'ratio', value: down ? 0 : 1 };
+  batch.samples.push(sample);
+  const st = (state.analysis ??= newDeviceAnalysisState());
+  let s = st.series.get(seriesKey);
+  if (!s) st.series.set(seriesKey, (s = newSeries(sample)));
+  if (ts <= s.ts) return { batch, anomalies }; // a poll newer than the trap already told
+  const open = s.episode !== null && s.episode.closedAt === null;
+  const id = { seriesKey, metric, labels, unit: sample.unit, deviceId: trap.deviceId };
+  const how = `${trap.version} ${trap.pduType === 'INFORM' ? 'inform' : 'trap'}`;
+
+  if (down && !open) {
+    // The trap says the link went down from up: the rule's "was seen up" is met.
+    const hit = evaluateRules(sample, { seenUp: true }, config.rules);
+    if (hit) {
+      const step = stepAnomaly(s.episode, id, { ts, value: 0, scored: null, rule: { ...hit, reason: `${hit.reason} (linkDown ${how})` } }, config.lifecycle);
+      s.episode = step.episode;
+      if (step.event) anomalies.push(step.event);
+      s.ruleStreak = hit.forPolls; // the next poll still down keeps it firing
+    }
+  } else if (!down && open) {
+    const e = { ...s.episode!, closedAt: ts, endedAt: ts };
+    s.episode = e;
+    anomalies.push({
+      anomalyId: e.id, state: 'CLOSE', seriesKey, deviceId: trap.deviceId, metric, labels, startedAt: e.startedAt, ts, endedAt: ts, severity: e.severity,
+      score: 0, observed: 1, expected: 1, lower: 1, upper: 1, detector: e.detector, reason: `${iface.name} operationally up again (linkUp ${how}); lasted ${formatDuration(ts - e.startedAt)}`,
+    });
+    s.ruleStreak = 0;
+  }
+  s.seenUp = true;
+  s.ts = ts;
+  s.value = sample.value;
+  return { batch, anomalies };
+}

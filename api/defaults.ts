@@ -74,6 +74,7 @@ export const API_DEFAULTS = {
     healthComponents: { max: 20 }, // the processor scores a handful
     apiKeys: { default: 100, max: 1_000 },
     credentials: { max: 1_000 },
+    alarmOperations: { default: 100, max: 500 }, // silences / maintenance windows, newest first
   },
   live: {
     maxSeriesPerSubscription: 500,

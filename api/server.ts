@@ -9,8 +9,10 @@ import { Redis } from 'ioredis';
 import type pg from 'pg';
 import type { Logger } from '../common/log.js';
 import type { CredentialStore } from '../credentials/credential-store.js';
-import type { AnomalyEvent, HealthScore } from '../schemas/types.js';
+import type { AlarmOperation, AnomalyEvent, HealthScore } from '../schemas/types.js';
 import type { InventoryPublisher } from './admin/inventory.js';
+import { alarmOperationPayload } from './alarms/alarms-resolvers.js';
+import type { AlarmOps } from './alarms/alarm-ops.js';
 import { ApiKeyStore } from './auth/api-keys.js';
 import { Authenticator } from './auth/authenticate.js';
 import { jwtConfigOf, TokenVerifier, type JwtSettings } from './auth/token-verifier.js';
@@ -43,6 +45,7 @@ export interface ApiServerOptions {
   redis?: { url: string; keyPrefix?: string; sinkKeyPrefix?: string };
   inventory?: InventoryPublisher | null;
   credentials?: CredentialStore | null;
+  alarms?: AlarmOps | null;
   /** More /readyz conditions (the api role adds its Kafka consumers); PostgreSQL and Redis are built in. */
   readinessChecks?: ReadinessCheck[];
 }
@@ -55,6 +58,8 @@ export interface ApiServer {
   publishAnomaly(event: AnomalyEvent): Promise<void>;
   /** Fans a telemetry.health record out to health subscribers of its device. */
   publishHealth(score: HealthScore): void;
+  /** Fans an alarm.operations record out to silences / maintenance subscribers. */
+  publishAlarmOperation(op: AlarmOperation): void;
   /** Whether Redis answers (always true without Redis). */
   redisReady(): Promise<boolean>;
 }
@@ -89,6 +94,7 @@ export async function buildApiServer(opts: ApiServerOptions): Promise<ApiServer>
     lastValues: redis ? new LastValuesReader(redis, opts.redis?.sinkKeyPrefix ?? API_DEFAULTS.sinkRedisKeyPrefix, logger) : null,
     inventory: opts.inventory ?? null,
     credentials: opts.credentials ?? null,
+    alarms: opts.alarms ?? null,
   };
   const rateLimiter = redis
     ? new RateLimiter(redis, { keyPrefix, requestsPerWindow: limits.requestsPerWindow, addressRequestsPerWindow: limits.addressRequestsPerWindow, windowMs: limits.rateWindowMs, logger })
@@ -140,6 +146,10 @@ export async function buildApiServer(opts: ApiServerOptions): Promise<ApiServer>
     publishLive: (batch) => hub.publish(batch),
     publishAnomaly: (event) => fanout.publishAnomalyEvent(event),
     publishHealth: (score) => fanout.publishHealth(score),
+    publishAlarmOperation: (op) => {
+      const payload = alarmOperationPayload(op);
+      if (payload) fanout.publishAlarmOperation(payload);
+    },
     redisReady: async () => (redis ? (await redis.ping().catch(() => null)) === 'PONG' : true),
   };
 }

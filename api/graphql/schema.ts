@@ -3,6 +3,7 @@
 
 import { GraphQLScalarType, valueFromASTUntyped } from 'graphql';
 import { adminSdl } from './sdl/admin.js';
+import { alarmsSdl } from './sdl/alarms.js';
 import { anomaliesSdl } from './sdl/anomalies.js';
 import { baselinesSdl } from './sdl/baselines.js';
 import { commonSdl } from './sdl/common.js';
@@ -13,7 +14,7 @@ import { liveSdl } from './sdl/live.js';
 import { readingsSdl } from './sdl/readings.js';
 import { seriesSdl } from './sdl/series.js';
 
-export const typeDefs = [commonSdl, devicesSdl, seriesSdl, readingsSdl, baselinesSdl, anomaliesSdl, healthSdl, familiesSdl, adminSdl, liveSdl].join('\n');
+export const typeDefs = [commonSdl, devicesSdl, seriesSdl, readingsSdl, baselinesSdl, anomaliesSdl, healthSdl, familiesSdl, adminSdl, liveSdl, alarmsSdl].join('\n');
 
 export const JsonScalar = new GraphQLScalarType({
   name: 'JSON',

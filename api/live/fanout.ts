@@ -13,6 +13,7 @@ import type { AnomalyUpdatePayload } from './event-bus.js';
 import type { LivePublisher } from './live-hub.js';
 
 export const ANOMALY_TOPIC = 'anomalies';
+export const ALARM_OPERATIONS_TOPIC = 'alarm-operations';
 
 /** Device ids are free text; mqemitter treats "/", "+" and "#" as topic syntax. */
 export function healthTopicFor(deviceId: string): string {
@@ -94,6 +95,11 @@ export class StateFanout {
   publishAnomalyUpdate(update: AnomalyUpdatePayload): void {
     this.requirePublisher().publish({ topic: ANOMALY_TOPIC, payload: { anomalies: update } });
     eventsFannedOut.inc({ kind: update.kind === 'EVENT' ? 'anomaly' : 'ack' });
+  }
+
+  /** A silence or maintenance window read from alarm.operations (every replica reads the topic). */
+  publishAlarmOperation(payload: Record<string, unknown>): void {
+    this.requirePublisher().publish({ topic: ALARM_OPERATIONS_TOPIC, payload });
   }
 
   publishHealth(score: HealthScore): void {

@@ -1,7 +1,8 @@
 // Alarm operations in the notifier, against real Kafka and a real webhook receiver: a silence and
 // a maintenance window (both on alarm.operations before the notifier starts, so a replay must
 // rebuild them) each hold a page back and stop doing so at their end time, with no restart; an
-// acknowledged anomaly is not paged again; an unacknowledged one escalates to the second route.
+// acknowledged anomaly is not paged again; an unacknowledged one escalates to the second route,
+// also across a notifier restart (pending escalations in Redis), unless it closed meanwhile.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
@@ -9,7 +10,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { register } from 'prom-client';
 import { createLogger } from '../../common/log.js';
 import { connectStreams } from '../../streams/index.js';
-import { uniquePrefix, streamConfig, eventually } from '../../test/env.js';
+import { Redis } from 'ioredis';
+import { testEnv, uniquePrefix, streamConfig, eventually } from '../../test/env.js';
 import type { AlarmOperation, AnomalyEvent, Device } from '../../schemas/types.js';
 import { alarmOperationKey } from '../../alarms/alarm-book.js';
 import { startNotifier } from './notifier.js';
@@ -110,6 +112,57 @@ routes:
     await notifier.stop();
     await streams.admin.deleteTopics(Object.values(streams.topics).filter((t) => t.startsWith(prefix))).catch(() => undefined);
     await streams.close();
+    await new Promise((r) => http.close(r));
+  }
+});
+
+test('a pending escalation survives a notifier restart; one whose anomaly closed meanwhile does not fire', { timeout: 60_000 }, async () => {
+  const logger = createLogger({ test: 'notify-escalation-restart' }, 'warn');
+  const prefix = uniquePrefix('escrestart');
+  const streams = await connectStreams({ config: streamConfig(prefix), clientId: 'esc-restart-test', logger, writes: ['anomalies'] });
+  const received: Array<{ path: string; body: any }> = [];
+  const http: Server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      received.push({ path: req.url!, body: JSON.parse(body) });
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+  const base = `http://127.0.0.1:${(http.address() as { port: number }).port}`;
+  const routes = parseRoutes(`
+- name: primary
+  webhook: { url: "${base}/primary", secret: s }
+  escalation: { afterMinutes: 0.1, to: oncall }
+- name: oncall
+  match: { severities: [critical] }
+  webhook: { url: "${base}/oncall", secret: s }
+`);
+  const opts = { streams, groupId: 'esc-' + randomBytes(3).toString('hex'), routes, quietMs: 0, logger, redisUrl: testEnv.redisUrl, redisKeyPrefix: `${prefix}:`, escalationRestoreGraceMs: 500, webhook: { baseDelayMs: 50 } };
+  const sendEvents = (evs: AnomalyEvent[]) => streams.producer.send(streams.topics.anomalies, evs.map((v) => ({ key: v.deviceId, value: v, timestamp: v.ts })));
+  let notifier = await startNotifier(opts);
+  try {
+    const now = Date.now();
+    const stays = anomaly('rtr-9/cpu_util', 'OPEN', now);
+    const closes = anomaly('rtr-9/mem_util', 'OPEN', now);
+    await sendEvents([stays, closes]);
+    await eventually('both paged on primary', () => (received.filter((r) => r.path === '/primary').length === 2 ? true : undefined), 20_000);
+    await notifier.stop(); // before the 6 s deadline
+    assert.equal(received.filter((r) => r.path === '/oncall').length, 0);
+    await sendEvents([{ ...closes, state: 'CLOSE', ts: now + 1_000, endedAt: now + 1_000 }]); // while the notifier is away
+    notifier = await startNotifier(opts);
+    await eventually('the pending one escalated after the restart', () => (received.some((r) => r.path === '/oncall' && r.body.anomaly.anomalyId === stays.anomalyId) ? true : undefined), 20_000);
+    await new Promise((r) => setTimeout(r, 1_500));
+    assert.deepEqual(received.filter((r) => r.path === '/oncall').map((r) => r.body.anomaly.anomalyId), [stays.anomalyId], 'the closed one did not escalate');
+  } finally {
+    await notifier.stop();
+    await streams.admin.deleteTopics(Object.values(streams.topics).filter((t) => t.startsWith(prefix))).catch(() => undefined);
+    await streams.close();
+    const redis = new Redis(testEnv.redisUrl);
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length) await redis.del(...keys);
+    await redis.quit();
     await new Promise((r) => http.close(r));
   }
 });

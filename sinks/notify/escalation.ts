@@ -1,9 +1,13 @@
 // Escalation: an OPEN page that nobody acknowledged within the route's delay is paged again to the
 // route's second route, once. An acknowledgement (alarm.operations) or the anomaly's CLOSE before
-// the deadline cancels it. Deadlines are wall-clock from the page, held in memory: a notifier
-// restart forgets the pending ones (said in README's Alarm operations).
+// the deadline cancels it. Deadlines are wall-clock from the page. With Redis they survive a
+// restart (escalation-store.ts): reloaded at start, an overdue one fires after `restoreGraceMs`,
+// time for the CLOSE or acknowledgement that came while the notifier was away to be read first.
 import type { AnomalyEvent } from '../../schemas/types.js';
 import type { DeviceFacts, Route } from './routes.js';
+import type { EscalationStore } from './escalation-store.js';
+
+export const ESCALATION_DEFAULTS = { restoreGraceMs: 30_000 }; // ms
 
 export interface EscalationDue {
   ev: AnomalyEvent;
@@ -13,46 +17,76 @@ export interface EscalationDue {
 }
 
 export class Escalations {
-  private readonly timers = new Map<string, NodeJS.Timeout[]>(); // anomalyId → pending timers
+  private readonly timers = new Map<string, Map<string, NodeJS.Timeout>>(); // anomalyId → route that paged → timer
 
   constructor(
     private readonly routes: ReadonlyMap<string, Route>,
     private readonly fire: (due: EscalationDue) => Promise<void>,
+    private readonly store?: EscalationStore,
+    private readonly restoreGraceMs = ESCALATION_DEFAULTS.restoreGraceMs,
   ) {}
 
   /** After `from` paged this OPEN: escalate later, when the route has a policy. */
   schedule(ev: AnomalyEvent, from: Route, device: DeviceFacts): void {
     const policy = from.escalation;
-    const to = policy && this.routes.get(policy.to);
-    if (!policy || !to) return;
-    const timer = setTimeout(() => {
-      this.forget(ev.anomalyId, timer);
-      void this.fire({ ev, from, to, device });
-    }, policy.afterMs);
-    this.timers.set(ev.anomalyId, [...(this.timers.get(ev.anomalyId) ?? []), timer]);
+    if (!policy || !this.routes.get(policy.to)) return;
+    const dueAt = Date.now() + policy.afterMs;
+    this.arm(ev, from.name, device, dueAt);
+    void this.store?.save({ ev, from: from.name, to: policy.to, device, dueAt });
   }
 
-  /** Acknowledged or closed: nothing more to escalate. Returns how many were pending. */
+  /** Escalations a previous run left in the store; returns how many were re-armed. */
+  async restore(): Promise<number> {
+    let n = 0;
+    for (const e of (await this.store?.all()) ?? []) {
+      if (!this.routes.get(e.from)?.escalation) continue; // the route lost its policy since
+      this.arm(e.ev, e.from, e.device, Math.max(e.dueAt, Date.now() + this.restoreGraceMs));
+      n++;
+    }
+    return n;
+  }
+
+  /** Acknowledged or closed: nothing more to escalate. Returns how many were pending here. */
   cancel(anomalyId: string): number {
-    const pending = this.timers.get(anomalyId) ?? [];
-    for (const t of pending) clearTimeout(t);
+    const pending = this.timers.get(anomalyId);
+    for (const t of pending?.values() ?? []) clearTimeout(t);
     this.timers.delete(anomalyId);
-    return pending.length;
+    // Another replica may hold it (reloaded from the store): the field's removal stops it there.
+    if (this.store) void this.store.remove(anomalyId, [...this.routes.values()].filter((r) => r.escalation).map((r) => r.name));
+    return pending?.size ?? 0;
   }
 
   pending(): number {
     let n = 0;
-    for (const list of this.timers.values()) n += list.length;
+    for (const byRoute of this.timers.values()) n += byRoute.size;
     return n;
   }
 
+  /** Stops the timers; what the store holds stays for the next run. */
   stop(): void {
-    for (const id of [...this.timers.keys()]) this.cancel(id);
+    for (const byRoute of this.timers.values()) for (const t of byRoute.values()) clearTimeout(t);
+    this.timers.clear();
   }
 
-  private forget(anomalyId: string, timer: NodeJS.Timeout): void {
-    const left = (this.timers.get(anomalyId) ?? []).filter((t) => t !== timer);
-    if (left.length) this.timers.set(anomalyId, left);
-    else this.timers.delete(anomalyId);
+  private arm(ev: AnomalyEvent, fromName: string, device: DeviceFacts, dueAt: number): void {
+    const from = this.routes.get(fromName);
+    const to = from?.escalation && this.routes.get(from.escalation.to);
+    if (!from || !to) return;
+    const byRoute = this.timers.get(ev.anomalyId) ?? new Map<string, NodeJS.Timeout>();
+    if (byRoute.has(fromName)) return; // armed already (a redelivered OPEN, a reload)
+    const timer = setTimeout(() => void this.due(ev, from, to, device), Math.max(0, dueAt - Date.now()));
+    byRoute.set(fromName, timer);
+    this.timers.set(ev.anomalyId, byRoute);
+  }
+
+  private async due(ev: AnomalyEvent, from: Route, to: Route, device: DeviceFacts): Promise<void> {
+    const byRoute = this.timers.get(ev.anomalyId);
+    byRoute?.delete(from.name);
+    if (byRoute?.size === 0) this.timers.delete(ev.anomalyId);
+    if (this.store) {
+      if (!(await this.store.pending(ev.anomalyId, from.name))) return; // cancelled by another replica
+      await this.store.remove(ev.anomalyId, [from.name]);
+    }
+    await this.fire({ ev, from, to, device });
   }
 }

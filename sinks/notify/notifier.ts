@@ -16,6 +16,7 @@ import { webhookPayload, mailOf } from './format.js';
 import { notifyMetrics } from './metrics.js';
 import { followAlarmOperations, type AlarmFeed } from '../../alarms/alarm-feed.js';
 import { Escalations, type EscalationDue } from './escalation.js';
+import { createEscalationStore } from './escalation-store.js';
 
 export interface NotifierOptions {
   streams: Streams;
@@ -32,6 +33,8 @@ export interface NotifierOptions {
   smtp?: SmtpOptions;
   smtpRetry?: Partial<typeof SMTP_RETRY_DEFAULTS>;
   sessionTimeoutMs?: number;
+  /** ms an overdue escalation reloaded at start waits (escalation.ts); tests shorten it. */
+  escalationRestoreGraceMs?: number;
 }
 
 export interface Notifier {
@@ -52,7 +55,8 @@ export async function startNotifier(opts: NotifierOptions): Promise<Notifier> {
   const lastPage = new Lru<{ anomalyId: string; ts: number }>(100_000); // seriesKey → last OPEN paged
   const quieted = new Lru<true>(100_000); // anomalyIds whose OPEN was held back: their CLOSE is too
   let stopping = false;
-  const escalations = new Escalations(new Map(opts.routes.map((r) => [r.name, r])), (due) => escalate(due));
+  const escalationStore = createEscalationStore({ redisUrl: opts.redisUrl, keyPrefix: opts.redisKeyPrefix, logger });
+  const escalations = new Escalations(new Map(opts.routes.map((r) => [r.name, r])), (due) => escalate(due), escalationStore, opts.escalationRestoreGraceMs);
   const alarms = await followAlarmOperations(streams, {
     groupPrefix: opts.groupId,
     logger,
@@ -172,6 +176,8 @@ export async function startNotifier(opts: NotifierOptions): Promise<Notifier> {
   await inventory.start();
   await alarms.caughtUp; // silences that exist now must hold back the first pages too
   await anomalies.start();
+  const restored = await escalations.restore();
+  if (restored > 0) logger.info('pending escalations reloaded', { restored });
   return {
     devices,
     alarms,
@@ -184,6 +190,7 @@ export async function startNotifier(opts: NotifierOptions): Promise<Notifier> {
       await alarms.stop();
       await inventory.stop();
       await deliveries.close();
+      await escalationStore?.close();
     },
   };
 }

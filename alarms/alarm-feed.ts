@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from '../common/log.js';
 import type { AlarmOperation } from '../schemas/types.js';
 import type { Streams } from '../streams/index.js';
+import { catchUpTo } from '../streams/catch-up.js';
 import { AlarmBook } from './alarm-book.js';
 
 export const ALARM_FEED_DEFAULTS = { catchUpTimeoutMs: 60_000 }; // ms to apply what the topic held at start
@@ -24,11 +25,8 @@ export async function followAlarmOperations(
 ): Promise<AlarmFeed> {
   const topic = streams.topics.alarmOperations;
   const book = new AlarmBook();
-  const ends = await streams.admin.endOffsets(topic);
-  const pending = new Set([...ends].filter(([, end]) => end > 0n).map(([p]) => p));
-  let done!: () => void;
-  const reached = new Promise<void>((r) => (done = r));
-  if (pending.size === 0) done();
+  const timeoutMs = opts.catchUpTimeoutMs ?? ALARM_FEED_DEFAULTS.catchUpTimeoutMs;
+  const progress = await catchUpTo(streams.admin, topic, { ms: timeoutMs, code: 'ALARM_FEED_TIMEOUT' });
   const consumer = streams.consumer({
     groupId: `${opts.groupPrefix}-alarms-${randomBytes(4).toString('hex')}`,
     topics: [topic],
@@ -42,22 +40,12 @@ export async function followAlarmOperations(
           if (!book.apply(r.key, op)) opts.logger.warn('alarm operation skipped: not usable', { key: r.key, offset: r.offset });
           else opts.onChange?.(r.key, op);
         }
-        if (BigInt(r.offset) + 1n >= (ends.get(r.partition) ?? 0n)) pending.delete(r.partition);
+        progress.seen(r);
       }
-      if (pending.size === 0) done();
     },
   });
   await consumer.start();
-  const timeoutMs = opts.catchUpTimeoutMs ?? ALARM_FEED_DEFAULTS.catchUpTimeoutMs;
-  let timer: NodeJS.Timeout | undefined;
-  const caughtUp = Promise.race([
-    reached,
-    new Promise<void>((_, reject) => {
-      timer = setTimeout(() => reject(Object.assign(new Error(`reading ${topic} did not reach its end offsets within ${timeoutMs} ms`), { code: 'ALARM_FEED_TIMEOUT', canRetry: true })), timeoutMs);
-      timer.unref();
-    }),
-  ]).finally(() => clearTimeout(timer));
-  caughtUp.catch(() => undefined); // the caller decides; never an unhandled rejection
+  const { caughtUp } = progress;
   let current = false;
   void caughtUp.then(() => (current = true), () => undefined);
   return {

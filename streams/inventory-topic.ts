@@ -8,17 +8,15 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from '../common/log.js';
 import type { Device } from '../schemas/types.js';
 import type { Streams } from './index.js';
+import { catchUpTo } from './catch-up.js';
 
 export const INVENTORY_READ_DEFAULTS = { timeoutMs: 60_000 }; // ms to reach the end offsets
 
 export async function readInventoryTopic(streams: Streams, logger: Logger, timeoutMs = INVENTORY_READ_DEFAULTS.timeoutMs): Promise<Map<string, Device>> {
   const topic = streams.topics.inventory;
-  const ends = await streams.admin.endOffsets(topic);
   const current = new Map<string, Device>();
-  const pending = new Set([...ends].filter(([, end]) => end > 0n).map(([p]) => p));
-  if (pending.size === 0) return current;
-  let done!: () => void;
-  const finished = new Promise<void>((r) => (done = r));
+  const progress = await catchUpTo(streams.admin, topic, { ms: timeoutMs, code: 'INVENTORY_READ_TIMEOUT' });
+  if (progress.empty) return current;
   const consumer = streams.consumer({
     groupId: `inventory-reader-${randomBytes(4).toString('hex')}`, // never committed: a throwaway member
     topics: [topic],
@@ -30,22 +28,14 @@ export async function readInventoryTopic(streams: Streams, logger: Logger, timeo
           if (r.value === null) current.delete(r.key);
           else current.set(r.key, r.value as Device);
         }
-        if (BigInt(r.offset) + 1n >= (ends.get(r.partition) ?? 0n)) pending.delete(r.partition);
+        progress.seen(r);
       }
-      if (pending.size === 0) done();
     },
   });
   await consumer.start();
-  let timer: NodeJS.Timeout | undefined;
   try {
-    await Promise.race([
-      finished,
-      new Promise((_, reject) => {
-        timer = setTimeout(() => reject(Object.assign(new Error(`reading ${topic} did not reach its end offsets within ${timeoutMs} ms`), { code: 'INVENTORY_READ_TIMEOUT', canRetry: true })), timeoutMs);
-      }),
-    ]);
+    await progress.caughtUp;
   } finally {
-    clearTimeout(timer);
     await consumer.stop();
   }
   logger.debug('inventory read back', { topic, devices: current.size });

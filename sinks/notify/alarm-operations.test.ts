@@ -9,7 +9,7 @@ import { createServer, type Server } from 'node:http';
 import { createHash, randomBytes } from 'node:crypto';
 import { register } from 'prom-client';
 import { createLogger } from '../../common/log.js';
-import { connectStreams } from '../../streams/index.js';
+import { connectStreams, type Streams } from '../../streams/index.js';
 import { Redis } from 'ioredis';
 import { testEnv, uniquePrefix, streamConfig, eventually } from '../../test/env.js';
 import type { AlarmOperation, AnomalyEvent, Device } from '../../schemas/types.js';
@@ -34,10 +34,8 @@ function operation(over: Partial<AlarmOperation> & Pick<AlarmOperation, 'kind' |
   return { matchers: [], startsAt: Date.now() - 60_000, endsAt: null, recurrence: null, comment: 'test', createdBy: 'alice', createdAt: Date.now(), expiredBy: null, ...over };
 }
 
-test('silences and maintenance hold pages until their end; acknowledged anomalies do not escalate, others do', { timeout: 90_000 }, async () => {
-  const logger = createLogger({ test: 'notify-alarm-ops' }, 'warn');
-  const prefix = uniquePrefix('alarmops');
-  const streams = await connectStreams({ config: streamConfig(prefix), clientId: 'alarm-ops-test', logger, writes: ['anomalies', 'inventory', 'alarmOperations'] });
+/** An HTTP receiver that keeps every webhook it gets, by path. */
+async function webhookReceiver() {
   const received: Array<{ path: string; body: any }> = [];
   const http: Server = createServer((req, res) => {
     let body = '';
@@ -49,18 +47,32 @@ test('silences and maintenance hold pages until their end; acknowledged anomalie
   });
   await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
   const base = `http://127.0.0.1:${(http.address() as { port: number }).port}`;
-  const routes = parseRoutes(`
-routes:
-  - name: primary
-    webhook: { url: "${base}/primary", secret: s }
-    escalation: { afterMinutes: 0.05, to: oncall }
-  - name: oncall
-    match: { severities: [critical] }
-    webhook: { url: "${base}/oncall", secret: s }
+  return { received, base, close: () => new Promise((r) => http.close(r)) };
+}
+
+/** primary pages every anomaly and escalates to oncall, which matches none of these (all MAJOR). */
+function escalatingRoutes(base: string, afterMinutes: number) {
+  return parseRoutes(`
+- name: primary
+  webhook: { url: "${base}/primary", secret: s }
+  escalation: { afterMinutes: ${afterMinutes}, to: oncall }
+- name: oncall
+  match: { severities: [critical] }
+  webhook: { url: "${base}/oncall", secret: s }
 `);
+}
+
+const eventSender = (streams: Streams) => (evs: AnomalyEvent[]) => streams.producer.send(streams.topics.anomalies, evs.map((v) => ({ key: v.deviceId, value: v, timestamp: v.ts })));
+
+test('silences and maintenance hold pages until their end; acknowledged anomalies do not escalate, others do', { timeout: 90_000 }, async () => {
+  const logger = createLogger({ test: 'notify-alarm-ops' }, 'warn');
+  const prefix = uniquePrefix('alarmops');
+  const streams = await connectStreams({ config: streamConfig(prefix), clientId: 'alarm-ops-test', logger, writes: ['anomalies', 'inventory', 'alarmOperations'] });
+  const { received, base, close: closeReceiver } = await webhookReceiver();
+  const routes = escalatingRoutes(base, 0.05);
   const pagesOf = (path: string, anomalyId: string) => received.filter((r) => r.path === path && r.body.anomaly.anomalyId === anomalyId);
   const sendOps = (ops: AlarmOperation[]) => streams.producer.send(streams.topics.alarmOperations, ops.map((op) => ({ key: alarmOperationKey(op), value: op })));
-  const sendEvents = (evs: AnomalyEvent[]) => streams.producer.send(streams.topics.anomalies, evs.map((v) => ({ key: v.deviceId, value: v, timestamp: v.ts })));
+  const sendEvents = eventSender(streams);
 
   const silenceEnds = Date.now() + 8_000;
   const windowEnds = Date.now() + 8_000;
@@ -112,7 +124,7 @@ routes:
     await notifier.stop();
     await streams.admin.deleteTopics(Object.values(streams.topics).filter((t) => t.startsWith(prefix))).catch(() => undefined);
     await streams.close();
-    await new Promise((r) => http.close(r));
+    await closeReceiver();
   }
 });
 
@@ -120,27 +132,10 @@ test('a pending escalation survives a notifier restart; one whose anomaly closed
   const logger = createLogger({ test: 'notify-escalation-restart' }, 'warn');
   const prefix = uniquePrefix('escrestart');
   const streams = await connectStreams({ config: streamConfig(prefix), clientId: 'esc-restart-test', logger, writes: ['anomalies'] });
-  const received: Array<{ path: string; body: any }> = [];
-  const http: Server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      received.push({ path: req.url!, body: JSON.parse(body) });
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
-  const base = `http://127.0.0.1:${(http.address() as { port: number }).port}`;
-  const routes = parseRoutes(`
-- name: primary
-  webhook: { url: "${base}/primary", secret: s }
-  escalation: { afterMinutes: 0.1, to: oncall }
-- name: oncall
-  match: { severities: [critical] }
-  webhook: { url: "${base}/oncall", secret: s }
-`);
+  const { received, base, close: closeReceiver } = await webhookReceiver();
+  const routes = escalatingRoutes(base, 0.1);
   const opts = { streams, groupId: 'esc-' + randomBytes(3).toString('hex'), routes, quietMs: 0, logger, redisUrl: testEnv.redisUrl, redisKeyPrefix: `${prefix}:`, escalationRestoreGraceMs: 500, webhook: { baseDelayMs: 50 } };
-  const sendEvents = (evs: AnomalyEvent[]) => streams.producer.send(streams.topics.anomalies, evs.map((v) => ({ key: v.deviceId, value: v, timestamp: v.ts })));
+  const sendEvents = eventSender(streams);
   let notifier = await startNotifier(opts);
   try {
     const now = Date.now();
@@ -163,6 +158,6 @@ test('a pending escalation survives a notifier restart; one whose anomaly closed
     const keys = await redis.keys(`${prefix}:*`);
     if (keys.length) await redis.del(...keys);
     await redis.quit();
-    await new Promise((r) => http.close(r));
+    await closeReceiver();
   }
 });

@@ -1,6 +1,7 @@
 // Alarm operations in the notifier, against real Kafka and a real webhook receiver: a silence and
 // a maintenance window (both on alarm.operations before the notifier starts, so a replay must
-// rebuild them) each hold a page back and stop doing so at their end time, with no restart; an
+// rebuild them) each hold a page back and stop doing so at their end time, with no restart (an
+// anomaly a silence held and still open then is paged; one opened in maintenance never is); an
 // acknowledged anomaly is not paged again; an unacknowledged one escalates to the second route,
 // also across a notifier restart (pending escalations in Redis), unless it closed meanwhile.
 import { test } from 'node:test';
@@ -84,7 +85,7 @@ test('silences and maintenance hold pages until their end; acknowledged anomalie
     operation({ kind: 'SILENCE', id: 'sil-old', matchers: [{ field: 'DEVICE', regex: false, value: 'rtr-3' }], startsAt: Date.now() - 7_200_000, endsAt: Date.now() - 3_600_000 }),
   ]);
 
-  const notifier = await startNotifier({ streams, groupId: 'alarm-ops-' + randomBytes(3).toString('hex'), routes, quietMs: 0, logger, webhook: { baseDelayMs: 50 } });
+  const notifier = await startNotifier({ streams, groupId: 'alarm-ops-' + randomBytes(3).toString('hex'), routes, quietMs: 0, logger, webhook: { baseDelayMs: 50 }, silenceSweepMs: 300 });
   try {
     await eventually('notifier ready with the operations replayed', () => (notifier.ready() && notifier.alarms.book.get('SILENCE', 'sil-1') ? true : undefined), 30_000);
     await eventually('inventory loaded', () => (notifier.devices.get('rtr-2')?.site === 'lab-b' ? true : undefined), 20_000);
@@ -92,10 +93,11 @@ test('silences and maintenance hold pages until their end; acknowledged anomalie
     // Inside the silence and the window: held back, and so are their CLOSEs.
     const now = Date.now();
     const silenced = anomaly('rtr-1/cpu_util', 'OPEN', now);
+    const stillOpen = anomaly('rtr-1/mem_util', 'OPEN', now);
     const inWindow = anomaly('rtr-2/cpu_util', 'OPEN', now);
     const acked = anomaly('rtr-3/cpu_util', 'OPEN', now);
     const unacked = anomaly('rtr-3/mem_util', 'OPEN', now);
-    await sendEvents([silenced, inWindow, acked, unacked, { ...silenced, state: 'CLOSE', ts: now + 1, endedAt: now + 1 }]);
+    await sendEvents([silenced, stillOpen, inWindow, acked, unacked, { ...silenced, state: 'CLOSE', ts: now + 1, endedAt: now + 1 }]);
     await eventually('the two rtr-3 anomalies paged on primary', () => (pagesOf('/primary', acked.anomalyId).length && pagesOf('/primary', unacked.anomalyId).length ? true : undefined), 20_000);
     assert.equal(notifier.pendingEscalations(), 2, 'both rtr-3 pages wait for their escalation');
     await sendOps([operation({ kind: 'ACKNOWLEDGEMENT', id: acked.anomalyId, comment: 'on it' })]);
@@ -109,6 +111,8 @@ test('silences and maintenance hold pages until their end; acknowledged anomalie
     assert.equal(pagesOf('/primary', acked.anomalyId).length, 1);
     assert.deepEqual(pagesOf('/primary', silenced.anomalyId), [], 'silenced: neither OPEN nor CLOSE paged');
     assert.deepEqual(pagesOf('/primary', inWindow.anomalyId), [], 'opened in maintenance: not paged');
+    assert.deepEqual(pagesOf('/primary', stillOpen.anomalyId), [], 'silenced, still open: not paged yet');
+    assert.equal(notifier.heldBySilence(), 1, 'the open one waits for the end of its silence; the closed one does not');
 
     // Past their end times, on the same notifier: the next anomalies of the same devices page.
     await new Promise((r) => setTimeout(r, Math.max(0, Math.max(silenceEnds, windowEnds) - Date.now() + 200)));
@@ -117,6 +121,9 @@ test('silences and maintenance hold pages until their end; acknowledged anomalie
     const afterWindow = anomaly('rtr-2/cpu_util', 'OPEN', later);
     await sendEvents([afterSilence, afterWindow]);
     await eventually('pages once the silence and the window ended', () => (pagesOf('/primary', afterSilence.anomalyId).length && pagesOf('/primary', afterWindow.anomalyId).length ? true : undefined), 20_000);
+    await eventually('the anomaly still open when its silence ended is paged', () => (pagesOf('/primary', stillOpen.anomalyId).length === 1 ? true : undefined), 5_000);
+    assert.deepEqual(pagesOf('/primary', inWindow.anomalyId), [], 'opened in maintenance: still not paged after the window');
+    assert.deepEqual(pagesOf('/primary', silenced.anomalyId), [], 'closed under its silence: never paged');
 
     const counters = await register.getSingleMetricAsString('oc_notify_suppressed_total');
     for (const reason of ['silenced', 'maintenance', 'acknowledged']) assert.match(counters, new RegExp(`reason="${reason}"} [1-9]`), `suppressed ${reason} counted`);

@@ -17,6 +17,7 @@ import { notifyMetrics } from './metrics.js';
 import { followAlarmOperations, type AlarmFeed } from '../../alarms/alarm-feed.js';
 import { Escalations, type EscalationDue } from './escalation.js';
 import { createEscalationStore } from './escalation-store.js';
+import { HeldBySilence } from './held-by-silence.js';
 
 export interface NotifierOptions {
   streams: Streams;
@@ -35,6 +36,8 @@ export interface NotifierOptions {
   sessionTimeoutMs?: number;
   /** ms an overdue escalation reloaded at start waits (escalation.ts); tests shorten it. */
   escalationRestoreGraceMs?: number;
+  /** ms between checks for anomalies whose silence is over (held-by-silence.ts); tests shorten it. */
+  silenceSweepMs?: number;
 }
 
 export interface Notifier {
@@ -46,6 +49,8 @@ export interface Notifier {
   alarms: AlarmFeed;
   /** Escalations waiting for their deadline. */
   pendingEscalations(): number;
+  /** Open anomalies a silence holds back, to page when it is over. */
+  heldBySilence(): number;
 }
 
 export async function startNotifier(opts: NotifierOptions): Promise<Notifier> {
@@ -57,6 +62,7 @@ export async function startNotifier(opts: NotifierOptions): Promise<Notifier> {
   let stopping = false;
   const escalationStore = createEscalationStore({ redisUrl: opts.redisUrl, keyPrefix: opts.redisKeyPrefix, logger });
   const escalations = new Escalations(new Map(opts.routes.map((r) => [r.name, r])), (due) => escalate(due), escalationStore, opts.escalationRestoreGraceMs);
+  const factsOf = (ev: AnomalyEvent, device: DeviceFacts) => ({ deviceId: ev.deviceId, site: device.site, role: device.role, detector: ev.detector, severity: ev.severity });
   const alarms = await followAlarmOperations(streams, {
     groupPrefix: opts.groupId,
     logger,
@@ -65,6 +71,18 @@ export async function startNotifier(opts: NotifierOptions): Promise<Notifier> {
       if (op?.kind === 'ACKNOWLEDGEMENT' && escalations.cancel(op.id) > 0) notifyMetrics.suppressed.inc({ reason: 'acknowledged' });
     },
   });
+
+  const held = new HeldBySilence(
+    (ev, device) => (alarms.book.acknowledged(ev.anomalyId) ? 'drop' : alarms.book.suppressionOf(factsOf(ev, device), Date.now(), ev.startedAt) ? 'hold' : 'page'),
+    async (ev, device) => {
+      if (stopping) return;
+      quieted.delete(ev.anomalyId); // paged now, so its CLOSE will be too
+      logger.info('silence over, anomaly still open: paging', { anomalyId: ev.anomalyId, deviceId: ev.deviceId });
+      const matched = opts.routes.filter((route) => routeMatches(route, ev, device));
+      await Promise.all(matched.map((route) => pageOn(route, ev, device)));
+    },
+    opts.silenceSweepMs,
+  );
 
   // Every replica needs every device: a group of its own, never committed, read from the start.
   const inventory = streams.consumer({
@@ -127,19 +145,23 @@ export async function startNotifier(opts: NotifierOptions): Promise<Notifier> {
     if (!ev) return;
     if (ev.state === 'UPDATE') return void notifyMetrics.suppressed.inc({ reason: 'update' });
     const device = devices.get(ev.deviceId) ?? {};
-    if (ev.state === 'CLOSE') escalations.cancel(ev.anomalyId);
+    if (ev.state === 'CLOSE') {
+      escalations.cancel(ev.anomalyId);
+      held.release(ev.anomalyId);
+    }
     if (ev.state === 'OPEN') {
       if (alarms.book.acknowledged(ev.anomalyId)) {
         // Acknowledged already (a redelivery, a replay): the operator has it, no page again.
         quieted.set(ev.anomalyId, true);
         return void notifyMetrics.suppressed.inc({ reason: 'acknowledged' });
       }
-      const held = alarms.book.suppressionOf({ deviceId: ev.deviceId, site: device.site, role: device.role, detector: ev.detector, severity: ev.severity }, ev.ts, ev.startedAt);
-      if (held) {
+      const holder = alarms.book.suppressionOf(factsOf(ev, device), ev.ts, ev.startedAt);
+      if (holder) {
         // Its CLOSE is held back too: a resolution of something never paged is noise.
         quieted.set(ev.anomalyId, true);
-        logger.info('page held back', { anomalyId: ev.anomalyId, deviceId: ev.deviceId, by: held.kind, id: held.id });
-        return void notifyMetrics.suppressed.inc({ reason: held.kind === 'SILENCE' ? 'silenced' : 'maintenance' });
+        if (holder.kind === 'SILENCE') held.hold(ev, device); // paged if still open when the silence is over
+        logger.info('page held back', { anomalyId: ev.anomalyId, deviceId: ev.deviceId, by: holder.kind, id: holder.id });
+        return void notifyMetrics.suppressed.inc({ reason: holder.kind === 'SILENCE' ? 'silenced' : 'maintenance' });
       }
       const last = lastPage.get(ev.seriesKey);
       if (last && last.anomalyId !== ev.anomalyId && ev.ts - last.ts >= 0 && ev.ts - last.ts < opts.quietMs) {
@@ -182,10 +204,12 @@ export async function startNotifier(opts: NotifierOptions): Promise<Notifier> {
     devices,
     alarms,
     pendingEscalations: () => escalations.pending(),
+    heldBySilence: () => held.size(),
     ready: () => inventory.isReady() && alarms.isReady() && anomalies.isReady(),
     async stop() {
       stopping = true;
       escalations.stop();
+      held.stop();
       await anomalies.stop();
       await alarms.stop();
       await inventory.stop();

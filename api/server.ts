@@ -76,7 +76,7 @@ export async function buildApiServer(opts: ApiServerOptions): Promise<ApiServer>
   const keyPrefix = opts.redis?.keyPrefix ?? API_DEFAULTS.redisKeyPrefix;
 
   const apiKeys = new ApiKeyStore(opts.pool, logger);
-  const fanout = new StateFanout(opts.pool, logger);
+  const fanout = new StateFanout(opts.pool, logger, opts.alarms?.book ?? null);
   const connections = new ConnectionWatch();
   const deliver = (msg: BusMessage) => {
     if (msg.kind === 'api-key-revoked') {

@@ -2,9 +2,8 @@
 // alarm.operations), mutations publish a record, subscriptions hear every record any replica or
 // tool wrote. Anomaly.silenced says what holds a page back now, judged by the same rules as the
 // notifier (alarms/alarm-book.ts) with the device's site and role from the devices table.
-import { inForceAt } from '../../alarms/alarm-book.js';
+import { inForceAt, type Suppression } from '../../alarms/alarm-book.js';
 import type { AlarmOperation } from '../../schemas/types.js';
-import { devicesByIds } from '../devices/devices-query.js';
 import { API_DEFAULTS } from '../defaults.js';
 import { ApiError } from '../errors.js';
 import { requireAuth, type ApiContext } from '../graphql/context.js';
@@ -12,6 +11,7 @@ import { ALARM_OPERATIONS_TOPIC } from '../live/fanout.js';
 import { guarded, openSubscription } from '../live/subscriptions.js';
 import { listLimit } from '../paging.js';
 import type { AnomalyRow } from '../anomalies/anomalies-query.js';
+import { suppressionsOf } from './suppressions.js';
 import { expired, maintenanceFromInput, silenceFromInput, type AlarmOps, type MaintenanceInput, type SilenceInput } from './alarm-ops.js';
 
 type Kind = 'SILENCE' | 'MAINTENANCE';
@@ -93,16 +93,11 @@ export function alarmOperationPayload(op: AlarmOperation): Record<string, unknow
 export const alarmsLoaders = {
   Anomaly: {
     // One devices query per batch of anomalies (a page of the list, one subscription event).
+    // Subscription events carry it already (fanout.ts: once per event, not per subscriber).
     silenced: async (queries: Array<{ obj: AnomalyRow }>, ctx: ApiContext) => {
-      const book = ctx.svc.alarms?.book;
-      if (!book) return queries.map(() => null);
-      const devices = await devicesByIds(ctx.db, queries.map((q) => q.obj.deviceId));
-      const now = Date.now();
-      return queries.map(({ obj: a }) => {
-        if (!a.isOpen) return null;
-        const d = devices.get(a.deviceId);
-        return book.suppressionOf({ deviceId: a.deviceId, site: d?.site, role: d?.role, detector: a.detector, severity: a.severity }, now, a.startedAt);
-      });
+      const need = queries.filter((q) => q.obj.silenced === undefined).map((q) => q.obj);
+      const found = ctx.svc.alarms && need.length > 0 ? await suppressionsOf(ctx.db, ctx.svc.alarms.book, need) : new Map<string, Suppression | null>();
+      return queries.map((q) => (q.obj.silenced !== undefined ? q.obj.silenced : (found.get(q.obj.id) ?? null)));
     },
   },
 };

@@ -1,7 +1,7 @@
 // Silences and maintenance windows through GraphQL, against real Kafka and PostgreSQL: operators
 // create and end them, viewers only read; a record reaches a second replica's book through
-// alarm.operations (and its silences subscribers); an anomaly shows what holds its page back, and
-// stops showing it when the silence ends; an acknowledgement goes out on the topic for the notifier.
+// alarm.operations (and its silences subscribers); an anomaly (listed, or in a subscription event) shows what
+// holds its page back, and stops showing it when the silence ends; an acknowledgement goes out on the topic for the notifier.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createLogger } from '../../common/log.js';
@@ -63,6 +63,7 @@ test('an operator silences a site; a viewer sees it and the anomaly marked, on a
   await two.app.listen({ host: '127.0.0.1', port: 0 });
   const url = `ws://127.0.0.1:${(two.app.server.address() as { port: number }).port}/graphql`;
   const sub = collect<{ silences: { id: string; active: boolean } }>(wsClient(url, { token: tokenFor('viewer') }), 'subscription { silences { id active } }', {});
+  const events = collect<{ anomalies: { anomaly: { id: string; silenced: { id: string } | null } } }>(wsClient(url, { token: tokenFor('viewer') }), 'subscription { anomalies { anomaly { id silenced { id } } } }', {});
   await new Promise((r) => setTimeout(r, 300)); // the subscription is registered
 
   const create = `mutation($input: SilenceInput!) { createSilence(input: $input) { id active createdBy endsAt matchers { field value regex } } }`;
@@ -80,6 +81,12 @@ test('an operator silences a site; a viewer sees it and the anomaly marked, on a
   // The second replica learns of it from Kafka alone.
   await eventually('replica two has the silence', async () => ((await silencedOf(two))['a-ams']?.id === silence.id ? true : undefined), 20_000);
   await waitFor(() => sub.items.some((i) => i.silences.id === silence.id && i.silences.active), 'the silences subscription', 10_000);
+  // A detector event fanned out while the silence holds carries it (computed once, for every subscriber).
+  await two.publishAnomaly({
+    anomalyId: 'a-ams', state: 'UPDATE', seriesKey: 'ams1-core-1/cpu_util{}', deviceId: 'ams1-core-1', metric: 'cpu_util', labels: {}, startedAt: Date.now() - 60_000,
+    ts: Date.now(), endedAt: null, severity: 'MAJOR', score: 1, observed: 99, expected: 20, lower: 0, upper: 60, detector: 'zscore', reason: 'still high',
+  });
+  await waitFor(() => events.items.some((i) => i.anomalies.anomaly.id === 'a-ams' && i.anomalies.anomaly.silenced?.id === silence.id), 'the event with its silence', 10_000);
   const listed = await gql<{ silences: Array<{ id: string }> }>(two, '{ silences { id } }');
   assert.deepEqual(listed.data!.silences.map((s) => s.id), [silence.id]);
 

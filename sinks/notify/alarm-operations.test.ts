@@ -3,7 +3,8 @@
 // rebuild them) each hold a page back and stop doing so at their end time, with no restart (an
 // anomaly a silence held and still open then is paged; one opened in maintenance never is); an
 // acknowledged anomaly is not paged again; an unacknowledged one escalates to the second route,
-// also across a notifier restart (pending escalations in Redis), unless it closed meanwhile.
+// also across a notifier restart (pending work in Redis), unless it closed meanwhile; so is an
+// anomaly a silence held across a restart, paged when the silence ends.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
@@ -135,28 +136,40 @@ test('silences and maintenance hold pages until their end; acknowledged anomalie
   }
 });
 
-test('a pending escalation survives a notifier restart; one whose anomaly closed meanwhile does not fire', { timeout: 60_000 }, async () => {
+test('pending escalations and silenced anomalies survive a notifier restart; closed ones do not page', { timeout: 60_000 }, async () => {
   const logger = createLogger({ test: 'notify-escalation-restart' }, 'warn');
   const prefix = uniquePrefix('escrestart');
-  const streams = await connectStreams({ config: streamConfig(prefix), clientId: 'esc-restart-test', logger, writes: ['anomalies'] });
+  const streams = await connectStreams({ config: streamConfig(prefix), clientId: 'esc-restart-test', logger, writes: ['anomalies', 'alarmOperations'] });
   const { received, base, close: closeReceiver } = await webhookReceiver();
   const routes = escalatingRoutes(base, 0.1);
-  const opts = { streams, groupId: 'esc-' + randomBytes(3).toString('hex'), routes, quietMs: 0, logger, redisUrl: testEnv.redisUrl, redisKeyPrefix: `${prefix}:`, escalationRestoreGraceMs: 500, webhook: { baseDelayMs: 50 } };
+  const opts = { streams, groupId: 'esc-' + randomBytes(3).toString('hex'), routes, quietMs: 0, logger, silenceSweepMs: 300, redisUrl: testEnv.redisUrl, redisKeyPrefix: `${prefix}:`, restoreGraceMs: 500, webhook: { baseDelayMs: 50 } };
   const sendEvents = eventSender(streams);
   let notifier = await startNotifier(opts);
   try {
     const now = Date.now();
+    const silenceEnds = now + 5_000;
+    const silence = operation({ kind: 'SILENCE', id: 'sil-8', matchers: [{ field: 'DEVICE', regex: false, value: 'rtr-8' }], endsAt: silenceEnds });
+    await streams.producer.send(streams.topics.alarmOperations, [{ key: alarmOperationKey(silence), value: silence }]);
+    await eventually('the silence read', () => (notifier.alarms.book.get('SILENCE', 'sil-8') ? true : undefined), 20_000);
     const stays = anomaly('rtr-9/cpu_util', 'OPEN', now);
     const closes = anomaly('rtr-9/mem_util', 'OPEN', now);
-    await sendEvents([stays, closes]);
+    const heldOpen = anomaly('rtr-8/cpu_util', 'OPEN', now);
+    const heldCloses = anomaly('rtr-8/mem_util', 'OPEN', now);
+    await sendEvents([stays, closes, heldOpen, heldCloses]);
     await eventually('both paged on primary', () => (received.filter((r) => r.path === '/primary').length === 2 ? true : undefined), 20_000);
+    await eventually('both rtr-8 anomalies held', () => (notifier.heldBySilence() === 2 ? true : undefined), 10_000);
     await notifier.stop(); // before the 6 s deadline
     assert.equal(received.filter((r) => r.path === '/oncall').length, 0);
-    await sendEvents([{ ...closes, state: 'CLOSE', ts: now + 1_000, endedAt: now + 1_000 }]); // while the notifier is away
+    const close = (a: AnomalyEvent): AnomalyEvent => ({ ...a, state: 'CLOSE', ts: now + 1_000, endedAt: now + 1_000 });
+    await sendEvents([close(closes), close(heldCloses)]); // while the notifier is away
     notifier = await startNotifier(opts);
     await eventually('the pending one escalated after the restart', () => (received.some((r) => r.path === '/oncall' && r.body.anomaly.anomalyId === stays.anomalyId) ? true : undefined), 20_000);
     await new Promise((r) => setTimeout(r, 1_500));
     assert.deepEqual(received.filter((r) => r.path === '/oncall').map((r) => r.body.anomaly.anomalyId), [stays.anomalyId], 'the closed one did not escalate');
+    await new Promise((r) => setTimeout(r, Math.max(0, silenceEnds - Date.now())));
+    await eventually('the held, still open one paged once its silence ended', () => (received.some((r) => r.path === '/primary' && r.body.anomaly.anomalyId === heldOpen.anomalyId) ? true : undefined), 10_000);
+    await new Promise((r) => setTimeout(r, 1_000));
+    assert.equal(received.filter((r) => r.body.anomaly.anomalyId === heldCloses.anomalyId).length, 0, 'closed under its silence, while the notifier was away: never paged');
   } finally {
     await notifier.stop();
     await streams.admin.deleteTopics(Object.values(streams.topics).filter((t) => t.startsWith(prefix))).catch(() => undefined);

@@ -1,13 +1,25 @@
 // Escalation: an OPEN page that nobody acknowledged within the route's delay is paged again to the
 // route's second route, once. An acknowledgement (alarm.operations) or the anomaly's CLOSE before
 // the deadline cancels it. Deadlines are wall-clock from the page. With Redis they survive a
-// restart (escalation-store.ts): reloaded at start, an overdue one fires after `restoreGraceMs`,
+// restart (pending-store.ts): reloaded at start, an overdue one fires after `restoreGraceMs`,
 // time for the CLOSE or acknowledgement that came while the notifier was away to be read first.
 import type { AnomalyEvent } from '../../schemas/types.js';
 import type { DeviceFacts, Route } from './routes.js';
-import type { EscalationStore } from './escalation-store.js';
+import type { PendingStore } from './pending-store.js';
 
-export const ESCALATION_DEFAULTS = { restoreGraceMs: 30_000 }; // ms
+// ms an overdue item reloaded at start waits: a CLOSE or acknowledgement read first settles it
+export const RESTORE_DEFAULTS = { graceMs: 30_000 };
+
+export interface StoredEscalation {
+  ev: AnomalyEvent;
+  from: string;
+  to: string;
+  device: DeviceFacts;
+  /** ms epoch (wall clock) the escalation is due. */
+  dueAt: number;
+}
+
+const field = (anomalyId: string, from: string) => `${anomalyId}|${from}`;
 
 export interface EscalationDue {
   ev: AnomalyEvent;
@@ -22,8 +34,8 @@ export class Escalations {
   constructor(
     private readonly routes: ReadonlyMap<string, Route>,
     private readonly fire: (due: EscalationDue) => Promise<void>,
-    private readonly store?: EscalationStore,
-    private readonly restoreGraceMs = ESCALATION_DEFAULTS.restoreGraceMs,
+    private readonly store?: PendingStore<StoredEscalation>,
+    private readonly restoreGraceMs = RESTORE_DEFAULTS.graceMs,
   ) {}
 
   /** After `from` paged this OPEN: escalate later, when the route has a policy. */
@@ -32,7 +44,7 @@ export class Escalations {
     if (!policy || !this.routes.get(policy.to)) return;
     const dueAt = Date.now() + policy.afterMs;
     this.arm(ev, from.name, device, dueAt);
-    void this.store?.save({ ev, from: from.name, to: policy.to, device, dueAt });
+    void this.store?.save(field(ev.anomalyId, from.name), { ev, from: from.name, to: policy.to, device, dueAt });
   }
 
   /** Escalations a previous run left in the store; returns how many were re-armed. */
@@ -52,7 +64,7 @@ export class Escalations {
     for (const t of pending?.values() ?? []) clearTimeout(t);
     this.timers.delete(anomalyId);
     // Another replica may hold it (reloaded from the store): the field's removal stops it there.
-    if (this.store) void this.store.remove(anomalyId, [...this.routes.values()].filter((r) => r.escalation).map((r) => r.name));
+    if (this.store) void this.store.remove([...this.routes.values()].filter((r) => r.escalation).map((r) => field(anomalyId, r.name)));
     return pending?.size ?? 0;
   }
 
@@ -84,8 +96,8 @@ export class Escalations {
     byRoute?.delete(from.name);
     if (byRoute?.size === 0) this.timers.delete(ev.anomalyId);
     if (this.store) {
-      if (!(await this.store.pending(ev.anomalyId, from.name))) return; // cancelled by another replica
-      await this.store.remove(ev.anomalyId, [from.name]);
+      if (!(await this.store.pending(field(ev.anomalyId, from.name)))) return; // cancelled by another replica
+      await this.store.remove([field(ev.anomalyId, from.name)]);
     }
     await this.fire({ ev, from, to, device });
   }

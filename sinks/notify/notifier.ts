@@ -15,9 +15,9 @@ import { createDeliveryLog, Lru } from './dedup.js';
 import { webhookPayload, mailOf } from './format.js';
 import { notifyMetrics } from './metrics.js';
 import { followAlarmOperations, type AlarmFeed } from '../../alarms/alarm-feed.js';
-import { Escalations, type EscalationDue } from './escalation.js';
-import { createEscalationStore } from './escalation-store.js';
-import { HeldBySilence } from './held-by-silence.js';
+import { Escalations, RESTORE_DEFAULTS, type EscalationDue, type StoredEscalation } from './escalation.js';
+import { createPendingStores } from './pending-store.js';
+import { HeldBySilence, type HeldAnomaly } from './held-by-silence.js';
 
 export interface NotifierOptions {
   streams: Streams;
@@ -34,8 +34,8 @@ export interface NotifierOptions {
   smtp?: SmtpOptions;
   smtpRetry?: Partial<typeof SMTP_RETRY_DEFAULTS>;
   sessionTimeoutMs?: number;
-  /** ms an overdue escalation reloaded at start waits (escalation.ts); tests shorten it. */
-  escalationRestoreGraceMs?: number;
+  /** ms pending work reloaded at start waits before it may page (escalation.ts); tests shorten it. */
+  restoreGraceMs?: number;
   /** ms between checks for anomalies whose silence is over (held-by-silence.ts); tests shorten it. */
   silenceSweepMs?: number;
 }
@@ -60,8 +60,8 @@ export async function startNotifier(opts: NotifierOptions): Promise<Notifier> {
   const lastPage = new Lru<{ anomalyId: string; ts: number }>(100_000); // seriesKey → last OPEN paged
   const quieted = new Lru<true>(100_000); // anomalyIds whose OPEN was held back: their CLOSE is too
   let stopping = false;
-  const escalationStore = createEscalationStore({ redisUrl: opts.redisUrl, keyPrefix: opts.redisKeyPrefix, logger });
-  const escalations = new Escalations(new Map(opts.routes.map((r) => [r.name, r])), (due) => escalate(due), escalationStore, opts.escalationRestoreGraceMs);
+  const pendingWork = createPendingStores({ redisUrl: opts.redisUrl, keyPrefix: opts.redisKeyPrefix, logger });
+  const escalations = new Escalations(new Map(opts.routes.map((r) => [r.name, r])), (due) => escalate(due), pendingWork?.of<StoredEscalation>('escalations'), opts.restoreGraceMs);
   const factsOf = (ev: AnomalyEvent, device: DeviceFacts) => ({ deviceId: ev.deviceId, site: device.site, role: device.role, detector: ev.detector, severity: ev.severity });
   const alarms = await followAlarmOperations(streams, {
     groupPrefix: opts.groupId,
@@ -82,6 +82,7 @@ export async function startNotifier(opts: NotifierOptions): Promise<Notifier> {
       await Promise.all(matched.map((route) => pageOn(route, ev, device)));
     },
     opts.silenceSweepMs,
+    pendingWork?.of<HeldAnomaly>('held-by-silence'),
   );
 
   // Every replica needs every device: a group of its own, never committed, read from the start.
@@ -147,7 +148,8 @@ export async function startNotifier(opts: NotifierOptions): Promise<Notifier> {
     const device = devices.get(ev.deviceId) ?? {};
     if (ev.state === 'CLOSE') {
       escalations.cancel(ev.anomalyId);
-      held.release(ev.anomalyId);
+      // Held by a silence (known here, or reloaded after a restart): its CLOSE is held too.
+      if (held.release(ev.anomalyId)) return void notifyMetrics.suppressed.inc({ reason: 'silenced' });
     }
     if (ev.state === 'OPEN') {
       if (alarms.book.acknowledged(ev.anomalyId)) {
@@ -197,9 +199,10 @@ export async function startNotifier(opts: NotifierOptions): Promise<Notifier> {
 
   await inventory.start();
   await alarms.caughtUp; // silences that exist now must hold back the first pages too
+  // Reloaded before the first anomaly is read, so a CLOSE that came while away finds its entry.
+  const restored = { escalations: await escalations.restore(), heldBySilence: await held.restore(opts.restoreGraceMs ?? RESTORE_DEFAULTS.graceMs) };
+  if (restored.escalations + restored.heldBySilence > 0) logger.info('pending work reloaded', restored);
   await anomalies.start();
-  const restored = await escalations.restore();
-  if (restored > 0) logger.info('pending escalations reloaded', { restored });
   return {
     devices,
     alarms,
@@ -214,7 +217,7 @@ export async function startNotifier(opts: NotifierOptions): Promise<Notifier> {
       await alarms.stop();
       await inventory.stop();
       await deliveries.close();
-      await escalationStore?.close();
+      await pendingWork?.close();
     },
   };
 }

@@ -46,26 +46,30 @@ export function inForceAt(op: AlarmOperation, t: number): boolean {
 }
 
 export class AlarmBook {
-  private readonly ops = new Map<string, AlarmOperation>();
+  // One map per kind: acknowledgements pile up by the thousand, and the page check must not walk them.
+  private readonly ops: Record<AlarmOperationKind, Map<string, AlarmOperation>> = { SILENCE: new Map(), MAINTENANCE: new Map(), ACKNOWLEDGEMENT: new Map() };
 
   /** A record of the topic: value null is a tombstone. Returns false for a record it cannot use. */
   apply(key: string, op: AlarmOperation | null): boolean {
-    if (op === null) return this.ops.delete(key), true;
+    if (op === null) {
+      for (const m of Object.values(this.ops)) m.delete(key);
+      return true;
+    }
     if (alarmOperationProblem(op) !== null) return false;
-    this.ops.set(key, op);
+    this.ops[op.kind].set(key, op);
     return true;
   }
 
   get(kind: AlarmOperationKind, id: string): AlarmOperation | undefined {
-    return this.ops.get(alarmOperationKey({ kind, id }));
+    return this.ops[kind].get(alarmOperationKey({ kind, id }));
   }
 
   list(kind: AlarmOperationKind): AlarmOperation[] {
-    return [...this.ops.values()].filter((o) => o.kind === kind);
+    return [...this.ops[kind].values()];
   }
 
   acknowledged(anomalyId: string): boolean {
-    return this.ops.has(alarmOperationKey({ kind: 'ACKNOWLEDGEMENT', id: anomalyId }));
+    return this.ops.ACKNOWLEDGEMENT.has(alarmOperationKey({ kind: 'ACKNOWLEDGEMENT', id: anomalyId }));
   }
 
   /**
@@ -73,11 +77,12 @@ export class AlarmBook {
    * else a maintenance window that was in force when the anomaly opened (`openedAt`).
    */
   suppressionOf(facts: AlarmFacts, at: number, openedAt: number): Suppression | null {
-    for (const op of this.ops.values()) {
-      if (op.kind === 'SILENCE' && inForceAt(op, at) && matchesAll(op.matchers, facts)) return suppression(op);
+    // Matchers first: they rule out most operations for a fraction of a recurrence's time-zone maths.
+    for (const op of this.ops.SILENCE.values()) {
+      if (matchesAll(op.matchers, facts) && inForceAt(op, at)) return suppression(op);
     }
-    for (const op of this.ops.values()) {
-      if (op.kind === 'MAINTENANCE' && inForceAt(op, openedAt) && matchesAll(op.matchers, facts)) return suppression(op);
+    for (const op of this.ops.MAINTENANCE.values()) {
+      if (matchesAll(op.matchers, facts) && inForceAt(op, openedAt)) return suppression(op);
     }
     return null;
   }

@@ -13,7 +13,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const STAGES = ['collectors', 'processors', 'sinks', 'api', 'ui'];
-export const SHARED = ['streams', 'schemas', 'storage', 'devices', 'credentials', 'common'];
+export const SHARED = ['streams', 'schemas', 'storage', 'devices', 'credentials', 'common', 'alarms'];
 const TOOLING = ['bin', 'infra', 'test', 'bench'];
 const SOURCE = /\.(ts|tsx|mts|mjs|js)$/;
 const SKIP_DIRS = new Set(['node_modules', 'dist']);

@@ -10,6 +10,8 @@ import { createLogger } from '../common/log.js';
 import { runRole } from '../common/role.js';
 import { connectStreams, type Streams } from '../streams/index.js';
 import { kafkaInventoryPublisher } from './admin/inventory.js';
+import { kafkaAlarmOps } from './alarms/alarm-ops.js';
+import { followAlarmOperations, type AlarmFeed } from '../alarms/alarm-feed.js';
 import { openCredentialStore } from './admin/credentials.js';
 import { API_DEFAULTS } from './defaults.js';
 import { ApiError } from './errors.js';
@@ -42,13 +44,24 @@ export async function runApiRole(env: NodeJS.ProcessEnv = process.env) {
   let server!: ApiServer;
   let streams!: Streams;
   let feeds: Feeds | undefined;
+  let alarmFeed: AlarmFeed | undefined;
   return runRole({ role: 'api', opsHost: config.opsHost, opsPort: config.opsPort, logger }, [
     {
       name: 'streams',
       start: async () => {
-        streams = await connectStreams({ config, clientId: `api-${config.replicaId}`, logger, writes: ['inventory'] });
+        streams = await connectStreams({ config, clientId: `api-${config.replicaId}`, logger, writes: ['inventory', 'alarmOperations'] });
       },
       stop: () => streams.close(),
+    },
+    {
+      // Silences and maintenance windows: every replica reads the whole topic into its own book.
+      name: 'alarm operations',
+      start: async () => {
+        alarmFeed = await followAlarmOperations(streams, { groupPrefix: `api-${config.replicaId}`, logger, onChange: (_key, op) => op && (server as ApiServer | undefined)?.publishAlarmOperation(op) });
+        await alarmFeed.caughtUp;
+      },
+      stop: async () => alarmFeed?.stop(),
+      ready: () => alarmFeed?.isReady() ?? false,
     },
     {
       name: 'graphql',
@@ -63,6 +76,7 @@ export async function runApiRole(env: NodeJS.ProcessEnv = process.env) {
           limits: limitsFrom(config),
           redis: config.redisUrl === 'off' ? undefined : { url: config.redisUrl, keyPrefix: config.redisKeyPrefix, sinkKeyPrefix: config.sinkRedisKeyPrefix },
           inventory: kafkaInventoryPublisher(streams),
+          alarms: kafkaAlarmOps(streams, alarmFeed!.book),
           credentials,
           readinessChecks: [{ name: 'kafka', check: () => feeds?.ready() ?? false }],
         });

@@ -78,6 +78,7 @@ export const API_DEFAULTS = {
     credentials: { max: 1_000 },
     // A link costs ~12 (its fields): 1,500 keeps a page under the document cost limit.
     topologyLinks: { default: 1_000, max: 1_500 },
+    alarmOperations: { default: 100, max: 500 }, // silences / maintenance windows, newest first
   },
   live: {
     maxSeriesPerSubscription: 500,

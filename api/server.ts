@@ -9,8 +9,10 @@ import { Redis } from 'ioredis';
 import type pg from 'pg';
 import type { Logger } from '../common/log.js';
 import type { CredentialStore } from '../credentials/credential-store.js';
-import type { AnomalyEvent, HealthScore, Link } from '../schemas/types.js';
+import type { AlarmOperation, AnomalyEvent, HealthScore, Link } from '../schemas/types.js';
 import type { InventoryPublisher } from './admin/inventory.js';
+import { alarmOperationPayload } from './alarms/alarms-resolvers.js';
+import type { AlarmOps } from './alarms/alarm-ops.js';
 import { ApiKeyStore } from './auth/api-keys.js';
 import { Authenticator } from './auth/authenticate.js';
 import { jwtConfigOf, TokenVerifier, type JwtSettings } from './auth/token-verifier.js';
@@ -44,6 +46,7 @@ export interface ApiServerOptions {
   redis?: { url: string; keyPrefix?: string; sinkKeyPrefix?: string };
   inventory?: InventoryPublisher | null;
   credentials?: CredentialStore | null;
+  alarms?: AlarmOps | null;
   /** More /readyz conditions (the api role adds its Kafka consumers); PostgreSQL and Redis are built in. */
   readinessChecks?: ReadinessCheck[];
 }
@@ -58,6 +61,8 @@ export interface ApiServer {
   publishHealth(score: HealthScore): void;
   /** An inventory.links record (null: tombstone) into the topology and out to its subscribers. */
   publishLink(linkId: string, link: Link | null): void;
+  /** Fans an alarm.operations record out to silences / maintenance subscribers. */
+  publishAlarmOperation(op: AlarmOperation): void;
   /** Whether Redis answers (always true without Redis). */
   redisReady(): Promise<boolean>;
 }
@@ -74,7 +79,7 @@ export async function buildApiServer(opts: ApiServerOptions): Promise<ApiServer>
   const keyPrefix = opts.redis?.keyPrefix ?? API_DEFAULTS.redisKeyPrefix;
 
   const apiKeys = new ApiKeyStore(opts.pool, logger);
-  const fanout = new StateFanout(opts.pool, logger);
+  const fanout = new StateFanout(opts.pool, logger, opts.alarms?.book ?? null);
   const connections = new ConnectionWatch();
   const deliver = (msg: BusMessage) => {
     if (msg.kind === 'api-key-revoked') {
@@ -93,6 +98,7 @@ export async function buildApiServer(opts: ApiServerOptions): Promise<ApiServer>
     inventory: opts.inventory ?? null,
     credentials: opts.credentials ?? null,
     topology: new TopologyStore(),
+    alarms: opts.alarms ?? null,
   };
   const rateLimiter = redis
     ? new RateLimiter(redis, { keyPrefix, requestsPerWindow: limits.requestsPerWindow, addressRequestsPerWindow: limits.addressRequestsPerWindow, windowMs: limits.rateWindowMs, logger })
@@ -145,6 +151,10 @@ export async function buildApiServer(opts: ApiServerOptions): Promise<ApiServer>
     publishAnomaly: (event) => fanout.publishAnomalyEvent(event),
     publishHealth: (score) => fanout.publishHealth(score),
     publishLink: (linkId, link) => void svc.topology.apply(linkId, link),
+    publishAlarmOperation: (op) => {
+      const payload = alarmOperationPayload(op);
+      if (payload) fanout.publishAlarmOperation(payload);
+    },
     redisReady: async () => (redis ? (await redis.ping().catch(() => null)) === 'PONG' : true),
   };
 }

@@ -18,6 +18,7 @@ export const topicNames = [
   'telemetry.health',
   'telemetry.live',
   'telemetry.dlq',
+  'alarm.operations',
 ] as const satisfies ReadonlyArray<keyof TopicRecords>;
 
 export type TopicName = (typeof topicNames)[number];
@@ -37,6 +38,7 @@ export const recordNames: Record<TopicName, string> = {
   'telemetry.health': 'HealthScore',
   'telemetry.live': 'LiveBatch',
   'telemetry.dlq': 'DeadLetter',
+  'alarm.operations': 'AlarmOperation',
 };
 
 export const schemaNamespace = 'io.opsconductor.telemetry';

@@ -145,6 +145,11 @@ const samples: TopicRecords = {
     originKey: Buffer.from('lab-r1'), originValue: Buffer.from([0, 0, 0, 0, 9, 1]), errorCode: 'AVRO_DECODE',
     errorMessage: 'truncated buffer', stage: 'normalize.decode', failedAt: 1_795_000_000_100,
   },
+  'alarm.operations': {
+    kind: 'MAINTENANCE', id: 'mw-1', matchers: [{ field: 'SITE', regex: false, value: 'ams1' }, { field: 'DEVICE', regex: true, value: 'ams1-.*' }],
+    startsAt: 1_795_000_000_000, endsAt: null, recurrence: { timeZone: 'Europe/Amsterdam', days: [2], startMinute: 120, durationMinutes: 240 },
+    comment: 'weekly patching, CHG-42', createdBy: 'alice', createdAt: 1_795_000_000_000, expiredBy: null,
+  },
 };
 
 test('types.ts matches the schemas: a typed record of each topic is valid and round-trips unchanged', () => {

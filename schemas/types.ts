@@ -297,6 +297,39 @@ export interface Link {
 }
 
 /** The record type of each topic. */
+// ---- alarm.operations ----
+
+export type AlarmOperationKind = 'SILENCE' | 'MAINTENANCE' | 'ACKNOWLEDGEMENT';
+export type AlarmMatcherField = 'DEVICE' | 'SITE' | 'ROLE' | 'RULE' | 'SEVERITY';
+
+export interface AlarmMatcher {
+  field: AlarmMatcherField;
+  /** true: value is a regular expression matching the whole property. */
+  regex: boolean;
+  value: string;
+}
+
+export interface AlarmRecurrence {
+  timeZone: string;
+  /** 0 = Sunday … 6 = Saturday. */
+  days: number[];
+  startMinute: number;
+  durationMinutes: number;
+}
+
+export interface AlarmOperation {
+  kind: AlarmOperationKind;
+  id: string;
+  matchers: AlarmMatcher[];
+  startsAt: number;
+  endsAt: number | null;
+  recurrence: AlarmRecurrence | null;
+  comment: string;
+  createdBy: string;
+  createdAt: number;
+  expiredBy: string | null;
+}
+
 export interface TopicRecords {
   'inventory.devices': Device;
   'inventory.links': Link;
@@ -311,4 +344,5 @@ export interface TopicRecords {
   'telemetry.health': HealthScore;
   'telemetry.live': LiveBatch;
   'telemetry.dlq': DeadLetter;
+  'alarm.operations': AlarmOperation;
 }

@@ -1,14 +1,15 @@
 // The current inventory as the compacted inventory.devices topic holds it (and the links as
-// inventory.links holds them): read from the start to
-// the end offsets taken at the beginning, latest record per key wins, tombstones delete. A sync
-// diffs against this, not against its own memory, so a restarted or second syncer still sends
-// tombstones for devices that vanished while it was away. Here, beside the topics, because the
-// collectors' NetBox sync and the API's admin tests both read the inventory this way.
+// inventory.links holds them): read from the start to the end offsets taken at the beginning,
+// latest record per key wins, tombstones delete. A sync diffs against this, not against its own
+// memory, so a restarted or second syncer still sends tombstones for devices that vanished while it
+// was away. Here, beside the topics, because the collectors' NetBox sync and the API's admin tests
+// both read the inventory this way.
 
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../common/log.js';
 import type { Device } from '../schemas/types.js';
 import type { Streams } from './index.js';
+import { catchUpTo } from './catch-up.js';
 
 export const INVENTORY_READ_DEFAULTS = { timeoutMs: 60_000 }; // ms to reach the end offsets
 
@@ -18,12 +19,9 @@ export function readInventoryTopic(streams: Streams, logger: Logger, timeoutMs =
 
 /** Any compacted topic (inventory.devices, inventory.links) as its latest value per key. */
 export async function readCompactedTopic<T>(streams: Streams, topic: string, logger: Logger, timeoutMs = INVENTORY_READ_DEFAULTS.timeoutMs): Promise<Map<string, T>> {
-  const ends = await streams.admin.endOffsets(topic);
   const current = new Map<string, T>();
-  const pending = new Set([...ends].filter(([, end]) => end > 0n).map(([p]) => p));
-  if (pending.size === 0) return current;
-  let done!: () => void;
-  const finished = new Promise<void>((r) => (done = r));
+  const progress = await catchUpTo(streams.admin, topic, { ms: timeoutMs, code: 'INVENTORY_READ_TIMEOUT' });
+  if (progress.empty) return current;
   const consumer = streams.consumer({
     groupId: `compacted-reader-${randomBytes(4).toString('hex')}`, // never committed: a throwaway member
     topics: [topic],
@@ -35,22 +33,14 @@ export async function readCompactedTopic<T>(streams: Streams, topic: string, log
           if (r.value === null) current.delete(r.key);
           else current.set(r.key, r.value as T);
         }
-        if (BigInt(r.offset) + 1n >= (ends.get(r.partition) ?? 0n)) pending.delete(r.partition);
+        progress.seen(r);
       }
-      if (pending.size === 0) done();
     },
   });
   await consumer.start();
-  let timer: NodeJS.Timeout | undefined;
   try {
-    await Promise.race([
-      finished,
-      new Promise((_, reject) => {
-        timer = setTimeout(() => reject(Object.assign(new Error(`reading ${topic} did not reach its end offsets within ${timeoutMs} ms`), { code: 'INVENTORY_READ_TIMEOUT', canRetry: true })), timeoutMs);
-      }),
-    ]);
+    await progress.caughtUp;
   } finally {
-    clearTimeout(timer);
     await consumer.stop();
   }
   logger.debug('compacted topic read back', { topic, keys: current.size });

@@ -16,6 +16,8 @@ export const telemetryTopics = {
   health: 'telemetry.health',
   live: 'telemetry.live',
   dlq: 'telemetry.dlq',
+  // Operators' silences, maintenance windows and acknowledgements (alarms/): one small topic.
+  alarmOperations: 'alarm.operations',
   // Internal: processor state checkpoints (JSON, not Avro), co-partitioned with the inputs.
   processorState: 'processors.state.changelog',
 } as const;
@@ -58,6 +60,8 @@ export function topicSpecs(partitions: number, prefix = ''): TopicSpec[] {
     // Live points only matter for a few seconds; a short retention keeps the wall cheap.
     { name: t.live, partitions, config: log(1 / 24) },
     { name: t.dlq, partitions, config: log(30) },
+    // Few records, read whole by every notifier and API replica: one partition keeps them in order.
+    { name: t.alarmOperations, partitions: 1, config: compacted },
     // One record holds a device's whole state (its series' baselines and detectors): allow
     // records far beyond the broker's 1 MiB default.
     { name: t.processorState, partitions, config: { ...compacted, 'max.message.bytes': String(32 * 1024 * 1024) } },

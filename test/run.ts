@@ -14,7 +14,7 @@ import { ensureUiBuilt } from '../bin/ui-build.js';
 // Prometheus (and promtool) for the monitoring pack's tests (infra/monitoring).
 const SUITE_APT_PACKAGES = ['chromium', 'prometheus'];
 
-const testRoots = ['common', 'streams', 'schemas', 'devices', 'credentials', 'storage', 'collectors', 'processors', 'sinks', 'api', 'ui', 'infra', 'bin', 'test', 'bench'];
+const testRoots = ['common', 'streams', 'schemas', 'devices', 'credentials', 'alarms', 'storage', 'collectors', 'processors', 'sinks', 'api', 'ui', 'infra', 'bin', 'test', 'bench'];
 
 function findTests(dir: string, out: string[] = []): string[] {
   let entries;

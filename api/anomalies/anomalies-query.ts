@@ -3,6 +3,7 @@
 // with keyset cursors on (started_at, anomaly_id), and lookups for the loaders.
 
 import type pg from 'pg';
+import type { Suppression } from '../../alarms/alarm-book.js';
 import { ApiError } from '../errors.js';
 import { decodeCursor, page, pageSize, type PageInfo } from '../paging.js';
 
@@ -56,6 +57,8 @@ export interface AnomalyRow {
   /** Preloaded by subscription payloads so a fan-out never queries per subscriber. */
   acknowledgement?: Acknowledgement | null;
   annotations?: Annotation[];
+  /** What holds its page back now (alarms/); preloaded like the above, else the loader finds it. */
+  silenced?: Suppression | null;
 }
 
 export interface AnomalyFilter {

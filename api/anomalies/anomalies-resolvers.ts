@@ -6,6 +6,7 @@ import { ApiError } from '../errors.js';
 import { API_DEFAULTS } from '../defaults.js';
 import { requireAuth, type ApiContext } from '../graphql/context.js';
 import { listLimit } from '../paging.js';
+import { acknowledgementOp } from '../alarms/alarm-ops.js';
 import {
   acknowledge,
   acknowledgementsOf,
@@ -34,6 +35,13 @@ export const anomaliesResolvers = {
       const note = args.note?.trim() || null;
       if (note && note.length > API_DEFAULTS.annotationMaxChars) throw new ApiError('BAD_USER_INPUT', `note must have at most ${API_DEFAULTS.annotationMaxChars} characters`);
       const ack = await acknowledge(ctx.db, args.id, who.sub, note);
+      // The notifier learns of it from alarm.operations: no re-page, no escalation. Acknowledging
+      // again is harmless, so a failure here asks for just that.
+      if (ctx.svc.alarms) {
+        await ctx.svc.alarms.publish(acknowledgementOp(args.id, who.sub, note)).catch((err: unknown) => {
+          throw new ApiError('INTERNAL', 'acknowledged, but the notifier could not be told (Kafka unavailable): acknowledge again to stop its pages', { canRetry: true, cause: err });
+        });
+      }
       const anomaly = (await anomaliesByIds(ctx.db, [args.id])).get(args.id)!;
       anomaly.acknowledgement = ack;
       anomaly.annotations = (await annotationsOf(ctx.db, [args.id], API_DEFAULTS.lists.annotations.max)).get(args.id) ?? [];

@@ -9,6 +9,7 @@ import type { CredentialStore } from '../../credentials/credential-store.js';
 import type { ApiKeyStore } from '../auth/api-keys.js';
 import type { Principal } from '../auth/principal.js';
 import type { InventoryPublisher } from '../admin/inventory.js';
+import type { AlarmOps } from '../alarms/alarm-ops.js';
 import { ApiError } from '../errors.js';
 import { API_DEFAULTS, type ApiLimits } from '../defaults.js';
 import type { EventBus } from '../live/event-bus.js';
@@ -32,6 +33,8 @@ export interface ApiServices {
   credentials: CredentialStore | null;
   /** inventory.links as this replica read it (empty until the api role's feed fills it). */
   topology: TopologyStore;
+  /** Silences, maintenance windows and acknowledgements on alarm.operations; null without Kafka. */
+  alarms: AlarmOps | null;
 }
 
 export interface ApiContext {

@@ -2,6 +2,7 @@
 // document is checked as a whole before execution (auth/document-check.ts, from @requires).
 
 import { adminResolvers } from '../admin/admin-resolvers.js';
+import { alarmsLoaders, alarmsResolvers } from '../alarms/alarms-resolvers.js';
 import { anomaliesLoaders, anomaliesResolvers } from '../anomalies/anomalies-resolvers.js';
 import { devicesLoaders, devicesResolvers } from '../devices/devices-resolvers.js';
 import { healthResolvers } from '../health/health-resolvers.js';
@@ -28,7 +29,7 @@ function merge(...maps: ResolverMap[]): ResolverMap {
 
 export const resolvers = {
   JSON: JsonScalar,
-  ...merge(adminResolvers, devicesResolvers, seriesResolvers, readingsResolvers, anomaliesResolvers, healthResolvers, liveResolvers, topologyResolvers),
+  ...merge(adminResolvers, devicesResolvers, seriesResolvers, readingsResolvers, anomaliesResolvers, healthResolvers, liveResolvers, topologyResolvers, alarmsResolvers),
 };
 
-export const loaders = merge(devicesLoaders, seriesLoaders, anomaliesLoaders);
+export const loaders = merge(devicesLoaders, seriesLoaders, anomaliesLoaders, alarmsLoaders);

@@ -3,6 +3,7 @@
 
 import { GraphQLScalarType, valueFromASTUntyped } from 'graphql';
 import { adminSdl } from './sdl/admin.js';
+import { alarmsSdl } from './sdl/alarms.js';
 import { anomaliesSdl } from './sdl/anomalies.js';
 import { baselinesSdl } from './sdl/baselines.js';
 import { commonSdl } from './sdl/common.js';
@@ -14,7 +15,7 @@ import { readingsSdl } from './sdl/readings.js';
 import { seriesSdl } from './sdl/series.js';
 import { topologySdl } from './sdl/topology.js';
 
-export const typeDefs = [commonSdl, devicesSdl, seriesSdl, readingsSdl, baselinesSdl, anomaliesSdl, healthSdl, familiesSdl, adminSdl, liveSdl, topologySdl].join('\n');
+export const typeDefs = [commonSdl, devicesSdl, seriesSdl, readingsSdl, baselinesSdl, anomaliesSdl, healthSdl, familiesSdl, adminSdl, liveSdl, topologySdl, alarmsSdl].join('\n');
 
 export const JsonScalar = new GraphQLScalarType({
   name: 'JSON',

@@ -8,11 +8,14 @@ import type { Logger } from '../../common/log.js';
 import type { AnomalyEvent, HealthScore } from '../../schemas/types.js';
 import { API_DEFAULTS } from '../defaults.js';
 import { acknowledgementsOf, annotationsOf, severityRank, type AnomalyRow } from '../anomalies/anomalies-query.js';
+import type { AlarmBook } from '../../alarms/alarm-book.js';
+import { suppressionsOf } from '../alarms/suppressions.js';
 import { eventsFannedOut } from '../metrics.js';
 import type { AnomalyUpdatePayload } from './event-bus.js';
 import type { LivePublisher } from './live-hub.js';
 
 export const ANOMALY_TOPIC = 'anomalies';
+export const ALARM_OPERATIONS_TOPIC = 'alarm-operations';
 
 /** Device ids are free text; mqemitter treats "/", "+" and "#" as topic syntax. */
 export function healthTopicFor(deviceId: string): string {
@@ -70,6 +73,8 @@ export class StateFanout {
   constructor(
     private readonly db: Pick<pg.Pool, 'query'>,
     private readonly logger: Logger,
+    /** Silences and maintenance windows, when this replica follows alarm.operations. */
+    private readonly alarms: AlarmBook | null = null,
   ) {}
 
   attach(publisher: LivePublisher): void {
@@ -80,9 +85,14 @@ export class StateFanout {
   async publishAnomalyEvent(e: AnomalyEvent): Promise<void> {
     const row = anomalyRowFromEvent(e);
     try {
-      const [acks, notes] = await Promise.all([acknowledgementsOf(this.db, [e.anomalyId]), annotationsOf(this.db, [e.anomalyId], API_DEFAULTS.lists.annotations.max)]);
+      const [acks, notes, held] = await Promise.all([
+        acknowledgementsOf(this.db, [e.anomalyId]),
+        annotationsOf(this.db, [e.anomalyId], API_DEFAULTS.lists.annotations.max),
+        this.alarms ? suppressionsOf(this.db, this.alarms, [row]) : null,
+      ]);
       row.acknowledgement = acks.get(e.anomalyId) ?? null;
       row.annotations = notes.get(e.anomalyId) ?? [];
+      row.silenced = held?.get(e.anomalyId) ?? null;
     } catch (err) {
       this.logger.warn('looking up acknowledgements of an anomaly event failed; sent without them', { err });
       row.acknowledgement = null;
@@ -94,6 +104,11 @@ export class StateFanout {
   publishAnomalyUpdate(update: AnomalyUpdatePayload): void {
     this.requirePublisher().publish({ topic: ANOMALY_TOPIC, payload: { anomalies: update } });
     eventsFannedOut.inc({ kind: update.kind === 'EVENT' ? 'anomaly' : 'ack' });
+  }
+
+  /** A silence or maintenance window read from alarm.operations (every replica reads the topic). */
+  publishAlarmOperation(payload: Record<string, unknown>): void {
+    this.requirePublisher().publish({ topic: ALARM_OPERATIONS_TOPIC, payload });
   }
 
   publishHealth(score: HealthScore): void {

@@ -4,26 +4,14 @@
 
 import { ApiError } from '../errors.js';
 import { API_DEFAULTS } from '../defaults.js';
-import { requireAuth, type ApiContext } from '../graphql/context.js';
+import type { ApiContext } from '../graphql/context.js';
 import { latestHealth } from '../health/health-query.js';
-import { errorsByCode, liveSubscriptionsStarted } from '../metrics.js';
+import { liveSubscriptionsStarted } from '../metrics.js';
 import { parseSeriesIds } from '../series/series-ids.js';
 import { seriesByIds } from '../series/series-query.js';
 import { ANOMALY_TOPIC, anomalyFilterAccepts, healthTopicFor, type AnomalySubscriptionFilter } from './fanout.js';
 import { liveTopicFor, type LivePoint } from './live-hub.js';
-import { openSubscription } from './subscriptions.js';
-
-async function guarded<T>(ctx: ApiContext, what: string, work: () => Promise<T>): Promise<T> {
-  try {
-    requireAuth(ctx);
-    return await work();
-  } catch (err) {
-    const coded = err instanceof ApiError ? err : new ApiError('INTERNAL', 'internal error', { cause: err });
-    if (coded !== err) ctx.logger.error(`${what} subscription failed`, { err });
-    errorsByCode.inc({ code: coded.code });
-    throw coded;
-  }
-}
+import { guarded, openSubscription } from './subscriptions.js';
 
 async function liveSnapshot(ctx: ApiContext, ids: string[]): Promise<Array<{ live: LivePoint }>> {
   if (!ctx.svc.lastValues) return [];

@@ -4,7 +4,8 @@
 // frees its topics even while no event is pending.
 
 import { ApiError } from '../errors.js';
-import { subscriptionsOpen } from '../metrics.js';
+import { requireAuth, type ApiContext } from '../graphql/context.js';
+import { errorsByCode, subscriptionsOpen } from '../metrics.js';
 
 export interface SubscriptionCounter {
   open: number;
@@ -69,4 +70,18 @@ export async function openSubscription<T>(opts: {
     },
   };
   return iterator;
+}
+
+/** Runs a subscription's set-up as the authenticated caller; any error leaves as a coded ApiError
+ * (mercurius sends subscription errors without the formatter). */
+export async function guarded<T>(ctx: ApiContext, what: string, work: () => Promise<T>): Promise<T> {
+  try {
+    requireAuth(ctx);
+    return await work();
+  } catch (err) {
+    const coded = err instanceof ApiError ? err : new ApiError('INTERNAL', 'internal error', { cause: err });
+    if (coded !== err) ctx.logger.error(`${what} subscription failed`, { err });
+    errorsByCode.inc({ code: coded.code });
+    throw coded;
+  }
 }

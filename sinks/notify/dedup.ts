@@ -11,6 +11,9 @@ export class Lru<V> {
     if (v !== undefined) { this.map.delete(k); this.map.set(k, v); }
     return v;
   }
+  delete(k: string): void {
+    this.map.delete(k);
+  }
   set(k: string, v: V): void {
     this.map.delete(k);
     this.map.set(k, v);

@@ -2,12 +2,14 @@
 import type { AnomalyEvent } from '../../schemas/types.js';
 import type { DeviceFacts } from './routes.js';
 
-export function webhookPayload(ev: AnomalyEvent, route: string, device: DeviceFacts) {
-  return { kind: 'opsconductor.anomaly', route, deliveryId: `${ev.anomalyId}:${ev.state}`, device: { id: ev.deviceId, ...device }, anomaly: ev };
+/** escalatedFrom: the route whose page stayed unacknowledged (an escalation), else undefined. */
+export function webhookPayload(ev: AnomalyEvent, route: string, device: DeviceFacts, escalatedFrom?: string) {
+  const deliveryId = `${ev.anomalyId}:${escalatedFrom ? 'ESCALATED' : ev.state}`;
+  return { kind: 'opsconductor.anomaly', route, deliveryId, ...(escalatedFrom ? { escalatedFrom } : {}), device: { id: ev.deviceId, ...device }, anomaly: ev };
 }
 
-export function mailOf(ev: AnomalyEvent, device: DeviceFacts): { subject: string; text: string } {
-  const what = ev.state === 'OPEN' ? 'OPEN' : 'RESOLVED';
+export function mailOf(ev: AnomalyEvent, device: DeviceFacts, escalatedFrom?: string): { subject: string; text: string } {
+  const what = escalatedFrom ? `ESCALATED (unacknowledged on ${escalatedFrom})` : ev.state === 'OPEN' ? 'OPEN' : 'RESOLVED';
   const subject = `[${ev.severity}] ${what}: ${ev.deviceId} ${ev.metric}`;
   const lines = [
     `${what} anomaly on ${ev.deviceId}${device.site ? ` (site ${device.site}` + (device.role ? `, role ${device.role})` : ')') : ''}`,

@@ -1,6 +1,8 @@
 // The notifier: telemetry.anomalies → webhooks and e-mail, per route. Pages on OPEN and CLOSE only
 // (UPDATEs, including flapping re-opens, never page), at most once per (anomalyId, state, route,
-// channel), and a series that paged within the quiet period does not page again. Delivery happens
+// channel), and a series that paged within the quiet period does not page again. Operators'
+// decisions (alarm.operations) hold pages back: a silence in force at the event's time, a
+// maintenance window the anomaly opened in; an acknowledgement stops its escalation. Delivery happens
 // inside the batch handler, so offsets are committed only once this batch was delivered or given up.
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../../common/log.js';
@@ -12,6 +14,10 @@ import { sendMailRetrying, type SmtpOptions, type SMTP_RETRY_DEFAULTS } from './
 import { createDeliveryLog, Lru } from './dedup.js';
 import { webhookPayload, mailOf } from './format.js';
 import { notifyMetrics } from './metrics.js';
+import { followAlarmOperations, type AlarmFeed } from '../../alarms/alarm-feed.js';
+import { Escalations, RESTORE_DEFAULTS, type EscalationDue, type StoredEscalation } from './escalation.js';
+import { createPendingStores } from './pending-store.js';
+import { HeldBySilence, type HeldAnomaly } from './held-by-silence.js';
 
 export interface NotifierOptions {
   streams: Streams;
@@ -28,6 +34,10 @@ export interface NotifierOptions {
   smtp?: SmtpOptions;
   smtpRetry?: Partial<typeof SMTP_RETRY_DEFAULTS>;
   sessionTimeoutMs?: number;
+  /** ms pending work reloaded at start waits before it may page (escalation.ts); tests shorten it. */
+  restoreGraceMs?: number;
+  /** ms between checks for anomalies whose silence is over (held-by-silence.ts); tests shorten it. */
+  silenceSweepMs?: number;
 }
 
 export interface Notifier {
@@ -35,6 +45,12 @@ export interface Notifier {
   stop(): Promise<void>;
   /** Devices known from inventory.devices (for tests and debugging). */
   devices: ReadonlyMap<string, DeviceFacts>;
+  /** Silences, maintenance windows and acknowledgements as read from alarm.operations. */
+  alarms: AlarmFeed;
+  /** Escalations waiting for their deadline. */
+  pendingEscalations(): number;
+  /** Open anomalies a silence holds back, to page when it is over. */
+  heldBySilence(): number;
 }
 
 export async function startNotifier(opts: NotifierOptions): Promise<Notifier> {
@@ -44,6 +60,30 @@ export async function startNotifier(opts: NotifierOptions): Promise<Notifier> {
   const lastPage = new Lru<{ anomalyId: string; ts: number }>(100_000); // seriesKey → last OPEN paged
   const quieted = new Lru<true>(100_000); // anomalyIds whose OPEN was held back: their CLOSE is too
   let stopping = false;
+  const pendingWork = createPendingStores({ redisUrl: opts.redisUrl, keyPrefix: opts.redisKeyPrefix, logger });
+  const escalations = new Escalations(new Map(opts.routes.map((r) => [r.name, r])), (due) => escalate(due), pendingWork?.of<StoredEscalation>('escalations'), opts.restoreGraceMs);
+  const factsOf = (ev: AnomalyEvent, device: DeviceFacts) => ({ deviceId: ev.deviceId, site: device.site, role: device.role, detector: ev.detector, severity: ev.severity });
+  const alarms = await followAlarmOperations(streams, {
+    groupPrefix: opts.groupId,
+    logger,
+    // An acknowledgement pauses paging for good: nothing pending escalates any more.
+    onChange: (key, op) => {
+      if (op?.kind === 'ACKNOWLEDGEMENT' && escalations.cancel(op.id) > 0) notifyMetrics.suppressed.inc({ reason: 'acknowledged' });
+    },
+  });
+
+  const held = new HeldBySilence(
+    (ev, device) => (alarms.book.acknowledged(ev.anomalyId) ? 'drop' : alarms.book.suppressionOf(factsOf(ev, device), Date.now(), ev.startedAt) ? 'hold' : 'page'),
+    async (ev, device) => {
+      if (stopping) return;
+      quieted.delete(ev.anomalyId); // paged now, so its CLOSE will be too
+      logger.info('silence over, anomaly still open: paging', { anomalyId: ev.anomalyId, deviceId: ev.deviceId });
+      const matched = opts.routes.filter((route) => routeMatches(route, ev, device));
+      await Promise.all(matched.map((route) => pageOn(route, ev, device)));
+    },
+    opts.silenceSweepMs,
+    pendingWork?.of<HeldAnomaly>('held-by-silence'),
+  );
 
   // Every replica needs every device: a group of its own, never committed, read from the start.
   const inventory = streams.consumer({
@@ -61,35 +101,70 @@ export async function startNotifier(opts: NotifierOptions): Promise<Notifier> {
     },
   });
 
-  async function deliver(ev: AnomalyEvent, route: Route, channel: 'webhook' | 'email', device: DeviceFacts) {
-    const key = `${ev.anomalyId}|${ev.state}|${route.name}|${channel}`;
+  /** True when this call delivered (not a duplicate, not given up). */
+  async function deliver(ev: AnomalyEvent, route: Route, channel: 'webhook' | 'email', device: DeviceFacts, escalatedFrom?: string): Promise<boolean> {
+    const key = `${ev.anomalyId}|${escalatedFrom ? 'ESCALATED' : ev.state}|${route.name}|${channel}`;
     if (await deliveries.seen(key)) {
       notifyMetrics.suppressed.inc({ reason: 'duplicate' });
-      return;
+      return false;
     }
     try {
       if (channel === 'webhook') {
         const w = route.webhook!;
-        await postSigned(w.url, w.secret, webhookPayload(ev, route.name, device), { ...opts.webhook, idempotencyKey: key });
+        await postSigned(w.url, w.secret, webhookPayload(ev, route.name, device, escalatedFrom), { ...opts.webhook, idempotencyKey: key });
       } else {
         const e = route.email!;
-        await sendMailRetrying(e.smtpHost, e.smtpPort, { from: e.from, to: e.to, ...mailOf(ev, device) }, opts.smtp, opts.smtpRetry);
+        await sendMailRetrying(e.smtpHost, e.smtpPort, { from: e.from, to: e.to, ...mailOf(ev, device, escalatedFrom) }, opts.smtp, opts.smtpRetry);
       }
       await deliveries.remember(key);
       notifyMetrics.sent.inc({ channel, route: route.name });
-      logger.info('notification sent', { channel, route: route.name, anomalyId: ev.anomalyId, state: ev.state, deviceId: ev.deviceId });
+      logger.info('notification sent', { channel, route: route.name, anomalyId: ev.anomalyId, state: ev.state, deviceId: ev.deviceId, escalatedFrom });
+      return true;
     } catch (err) {
       // Given up: holding the partition forever would stop every other page behind it.
       notifyMetrics.failed.inc({ channel, route: route.name });
-      logger.error('notification failed', { channel, route: route.name, anomalyId: ev.anomalyId, state: ev.state, err });
+      logger.error('notification failed', { channel, route: route.name, anomalyId: ev.anomalyId, state: ev.state, escalatedFrom, err });
+      return false;
     }
+  }
+
+  async function pageOn(route: Route, ev: AnomalyEvent, device: DeviceFacts): Promise<void> {
+    const sent = await Promise.all([route.webhook && deliver(ev, route, 'webhook', device), route.email && deliver(ev, route, 'email', device)]);
+    if (ev.state === 'OPEN' && sent.some(Boolean) && !alarms.book.acknowledged(ev.anomalyId)) escalations.schedule(ev, route, device);
+  }
+
+  async function escalate({ ev, from, to, device }: EscalationDue): Promise<void> {
+    if (stopping) return;
+    // Checked again at the deadline: the acknowledgement may have arrived while the timer ran.
+    if (alarms.book.acknowledged(ev.anomalyId)) return void notifyMetrics.suppressed.inc({ reason: 'acknowledged' });
+    notifyMetrics.escalated.inc({ route: from.name, to: to.name });
+    await Promise.all([to.webhook && deliver(ev, to, 'webhook', device, from.name), to.email && deliver(ev, to, 'email', device, from.name)]);
   }
 
   async function handle(r: InRecord) {
     const ev = r.value as AnomalyEvent | null;
     if (!ev) return;
     if (ev.state === 'UPDATE') return void notifyMetrics.suppressed.inc({ reason: 'update' });
+    const device = devices.get(ev.deviceId) ?? {};
+    if (ev.state === 'CLOSE') {
+      escalations.cancel(ev.anomalyId);
+      // Held by a silence (known here, or reloaded after a restart): its CLOSE is held too.
+      if (held.release(ev.anomalyId)) return void notifyMetrics.suppressed.inc({ reason: 'silenced' });
+    }
     if (ev.state === 'OPEN') {
+      if (alarms.book.acknowledged(ev.anomalyId)) {
+        // Acknowledged already (a redelivery, a replay): the operator has it, no page again.
+        quieted.set(ev.anomalyId, true);
+        return void notifyMetrics.suppressed.inc({ reason: 'acknowledged' });
+      }
+      const holder = alarms.book.suppressionOf(factsOf(ev, device), ev.ts, ev.startedAt);
+      if (holder) {
+        // Its CLOSE is held back too: a resolution of something never paged is noise.
+        quieted.set(ev.anomalyId, true);
+        if (holder.kind === 'SILENCE') held.hold(ev, device); // paged if still open when the silence is over
+        logger.info('page held back', { anomalyId: ev.anomalyId, deviceId: ev.deviceId, by: holder.kind, id: holder.id });
+        return void notifyMetrics.suppressed.inc({ reason: holder.kind === 'SILENCE' ? 'silenced' : 'maintenance' });
+      }
       const last = lastPage.get(ev.seriesKey);
       if (last && last.anomalyId !== ev.anomalyId && ev.ts - last.ts >= 0 && ev.ts - last.ts < opts.quietMs) {
         quieted.set(ev.anomalyId, true);
@@ -99,15 +174,9 @@ export async function startNotifier(opts: NotifierOptions): Promise<Notifier> {
     } else if (quieted.get(ev.anomalyId)) {
       return void notifyMetrics.suppressed.inc({ reason: 'quiet' });
     }
-    const device = devices.get(ev.deviceId) ?? {};
     const matched = opts.routes.filter((route) => routeMatches(route, ev, device));
     if (matched.length === 0) return void notifyMetrics.suppressed.inc({ reason: 'no-route' });
-    const jobs: Promise<void>[] = [];
-    for (const route of matched) {
-      if (route.webhook) jobs.push(deliver(ev, route, 'webhook', device));
-      if (route.email) jobs.push(deliver(ev, route, 'email', device));
-    }
-    await Promise.all(jobs);
+    await Promise.all(matched.map((route) => pageOn(route, ev, device)));
   }
 
   const anomalies = streams.consumer({
@@ -129,15 +198,26 @@ export async function startNotifier(opts: NotifierOptions): Promise<Notifier> {
   });
 
   await inventory.start();
+  await alarms.caughtUp; // silences that exist now must hold back the first pages too
+  // Reloaded before the first anomaly is read, so a CLOSE that came while away finds its entry.
+  const restored = { escalations: await escalations.restore(), heldBySilence: await held.restore(opts.restoreGraceMs ?? RESTORE_DEFAULTS.graceMs) };
+  if (restored.escalations + restored.heldBySilence > 0) logger.info('pending work reloaded', restored);
   await anomalies.start();
   return {
     devices,
-    ready: () => inventory.isReady() && anomalies.isReady(),
+    alarms,
+    pendingEscalations: () => escalations.pending(),
+    heldBySilence: () => held.size(),
+    ready: () => inventory.isReady() && alarms.isReady() && anomalies.isReady(),
     async stop() {
       stopping = true;
+      escalations.stop();
+      held.stop();
       await anomalies.stop();
+      await alarms.stop();
       await inventory.stop();
       await deliveries.close();
+      await pendingWork?.close();
     },
   };
 }

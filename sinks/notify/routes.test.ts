@@ -26,6 +26,21 @@ test('routes: a bad file fails with CONFIG_INVALID naming the route', { timeout:
   assert.throws(() => parseRoutes('{ foo: 1 }'), { code: 'CONFIG_INVALID' });
 });
 
+test('routes: an escalation names another route and a delay in minutes', { timeout: 5_000 }, () => {
+  const routes = parseRoutes(`
+- name: first
+  webhook: { url: "http://127.0.0.1:1/x", secret: s }
+  escalation: { afterMinutes: 10, to: second }
+- name: second
+  email: { smtpHost: h, from: a@b, to: [c@d] }
+`);
+  assert.deepEqual(routes[0]!.escalation, { afterMs: 600_000, to: 'second' });
+  const hook = '  webhook: { url: "http://127.0.0.1:1/x", secret: s }\n';
+  assert.throws(() => parseRoutes(`- name: a\n${hook}  escalation: { afterMinutes: 5, to: nobody }\n`), { code: 'CONFIG_INVALID', message: /route a escalation\.to names "nobody", which is not a route/ });
+  assert.throws(() => parseRoutes(`- name: a\n${hook}  escalation: { afterMinutes: 5, to: a }\n`), { message: /another route/ });
+  assert.throws(() => parseRoutes(`- name: a\n${hook}  escalation: { afterMinutes: 0, to: b }\n- name: b\n${hook}`), { message: /afterMinutes must be a number of minutes above 0/ });
+});
+
 test('webhook: retries 5xx with backoff, then gives up with NOTIFY_WEBHOOK_FAILED; 4xx is not retried', { timeout: 10_000 }, async () => {
   let hits = 0;
   let status = 503;

@@ -6,7 +6,9 @@ import { OpsError } from '../../common/errors.js';
 export interface WebhookTarget { url: string; secret: string }
 export interface EmailTarget { smtpHost: string; smtpPort: number; from: string; to: string[] }
 export interface RouteMatch { severities?: string[]; sites?: string[]; deviceRoles?: string[]; devices?: string[] }
-export interface Route { name: string; match: RouteMatch; webhook?: WebhookTarget; email?: EmailTarget }
+/** Re-page to another route when an OPEN page stays unacknowledged (and the anomaly open) this long. */
+export interface Escalation { afterMs: number; to: string }
+export interface Route { name: string; match: RouteMatch; webhook?: WebhookTarget; email?: EmailTarget; escalation?: Escalation }
 /** What the inventory tells us about a device (unknown device: both undefined). */
 export interface DeviceFacts { site?: string; role?: string }
 
@@ -24,7 +26,7 @@ export function parseRoutes(text: string): Route[] {
   const doc = parseYaml(text) as unknown;
   const list = Array.isArray(doc) ? doc : (doc as { routes?: unknown })?.routes;
   if (!Array.isArray(list)) bad('file', 'must be a list of routes (or a mapping with "routes:")');
-  return list.map((r: Record<string, unknown>, i: number) => {
+  const routes = list.map((r: Record<string, unknown>, i: number) => {
     const where = `route ${i}${typeof r?.name === 'string' ? ` (${r.name})` : ''}`;
     if (typeof r?.name !== 'string' || !r.name) bad(where, 'needs a name');
     const m = (r.match ?? {}) as Record<string, unknown>;
@@ -48,8 +50,22 @@ export function parseRoutes(text: string): Route[] {
       route.email = { smtpHost: e.smtpHost, smtpPort: Number(e.smtpPort ?? 25), from: e.from, to };
     }
     if (!route.webhook && !route.email) bad(where, 'needs a webhook or an email target');
+    if (r.escalation !== undefined && r.escalation !== null) {
+      const e = r.escalation as Record<string, unknown>;
+      const minutes = e.afterMinutes;
+      if (typeof minutes !== 'number' || !(minutes > 0) || minutes > 7 * 24 * 60) bad(where, 'escalation.afterMinutes must be a number of minutes above 0 (at most a week)');
+      if (typeof e.to !== 'string' || !e.to) bad(where, 'escalation.to must name the route to re-page');
+      route.escalation = { afterMs: Math.round(minutes * 60_000), to: e.to };
+    }
     return route;
   });
+  const names = new Set(routes.map((r) => r.name));
+  for (const r of routes) {
+    if (!r.escalation) continue;
+    if (!names.has(r.escalation.to)) bad(`route ${r.name}`, `escalation.to names ${JSON.stringify(r.escalation.to)}, which is not a route (routes: ${[...names].join(', ')})`);
+    if (r.escalation.to === r.name) bad(`route ${r.name}`, 'escalation.to must name another route');
+  }
+  return routes;
 }
 
 export function loadRoutes(file: string): Route[] {

@@ -12,6 +12,7 @@ import pg from 'pg';
 import { createTestDatabase } from '../pg-db.js';
 import { createLogger } from '../../common/log.js';
 import { signToken } from '../../api/auth/jwt.js';
+import type { AlarmOps } from '../../api/alarms/alarm-ops.js';
 import { buildApiServer, type ApiServer } from '../../api/server.js';
 import { projectRoot } from '../../bin/supervisor.js';
 import { migrate } from '../../storage/migrations.js';
@@ -27,6 +28,8 @@ export interface SyntheticWallOptions {
   port?: number; // 0: any free port
   tickMs?: number;
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
+  /** Silences and maintenance windows (alarm.operations); without: Anomaly.silenced is always null. */
+  alarms?: AlarmOps | null;
 }
 
 export interface SyntheticSeries {
@@ -173,7 +176,7 @@ export async function startSyntheticWall(opts: SyntheticWallOptions): Promise<Sy
 
     const startApi = async () => {
       if (server) return; // already up (a test that failed midway makes sure it is)
-      server = await buildApiServer({ pool, jwtSecret: secret, uiDir, logger });
+      server = await buildApiServer({ pool, jwtSecret: secret, uiDir, logger, alarms: opts.alarms ?? null });
       await server.app.listen({ host: '127.0.0.1', port });
       port = (server.app.server.address() as { port: number }).port;
     };

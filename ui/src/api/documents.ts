@@ -1,7 +1,7 @@
 // Every GraphQL document the dashboard sends, in one place, with the shapes they return
 // (the API's schema: /work/shared-notes/api-schema.md, api/graphql/sdl/).
 
-import type { Anomaly } from '../data/anomaly-store.js';
+import type { Anomaly, Silenced } from '../data/anomaly-store.js';
 
 export interface SeriesInfo {
   id: string;
@@ -64,6 +64,7 @@ export interface ApiAnomaly {
   detector?: string;
   reason?: string;
   acknowledgement?: { by: string; at: number; note: string | null } | null;
+  silenced?: Silenced | null;
 }
 
 export function toAnomaly(a: ApiAnomaly): Anomaly {
@@ -87,11 +88,12 @@ export function toAnomaly(a: ApiAnomaly): Anomaly {
     reason: a.reason ?? null,
     acknowledgedAt: a.acknowledgement?.at ?? null,
     acknowledgedBy: a.acknowledgement?.by ?? null,
+    silenced: a.silenced,
   };
 }
 
 export const SERIES_FIELDS = 'id key deviceId metric labels unit';
-const ANOMALY_FIELDS = 'id state seriesKey deviceId metric labels startedAt updatedAt endedAt severity peakSeverity score observed expected lower upper detector reason acknowledgement { by at note }';
+const ANOMALY_FIELDS = 'id state seriesKey deviceId metric labels startedAt updatedAt endedAt severity peakSeverity score observed expected lower upper detector reason acknowledgement { by at note } silenced { kind id comment endsAt }';
 
 /** One field per search term, aliased t0, t1...: the series a wall layout asks for. */
 export function wallSeriesQuery(terms: number): string {

@@ -2,7 +2,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AnomalyStore, type Anomaly } from './anomaly-store.js';
+import { AnomalyStore, silencedAt, type Anomaly } from './anomaly-store.js';
 
 const event = (id: string, state: Anomaly['state'], startedAt: number, ts: number, over: Partial<Anomaly> = {}): Anomaly => ({
   anomalyId: id,
@@ -47,4 +47,18 @@ test('acknowledgement survives later events; closed anomalies are pruned after a
   s.upsert([event('a', 'CLOSE', 1_000, 4_000)]);
   s.prune(4_000 + 61_000);
   assert.equal(s.get('a'), undefined);
+});
+
+test('silenced: a silence shows until its end, a maintenance window for good; an event without the field keeps it', () => {
+  const silence = { kind: 'SILENCE' as const, id: 's1', comment: 'works', endsAt: 5_000 };
+  assert.equal(silencedAt(silence, 4_999), silence);
+  assert.equal(silencedAt(silence, 5_000), null);
+  assert.equal(silencedAt({ ...silence, kind: 'MAINTENANCE' }, 9_000)?.id, 's1');
+  const s = new AnomalyStore();
+  const a = { anomalyId: 'a', state: 'OPEN' as const, seriesKey: 'd/m', deviceId: 'd', metric: 'm', startedAt: 1_000, ts: 1_000, endedAt: null, severity: 'MAJOR' };
+  s.upsert([{ ...a, silenced: silence }]);
+  s.upsert([{ ...a, ts: 2_000 }]);
+  assert.equal(s.get('a')?.silenced?.id, 's1');
+  s.upsert([{ ...a, ts: 3_000, silenced: null }]);
+  assert.equal(s.get('a')?.silenced, null, 'the API says nothing holds it any more');
 });

@@ -22,6 +22,25 @@ export interface Anomaly {
   reason?: string | null;
   acknowledgedAt?: number | null;
   acknowledgedBy?: string | null;
+  /** What holds its page back, as the API said with the latest event or query; undefined: not asked. */
+  silenced?: Silenced | null;
+}
+
+/** A silence or the maintenance window the anomaly opened in (Anomaly.silenced in the API). */
+export interface Silenced {
+  kind: 'SILENCE' | 'MAINTENANCE';
+  id: string;
+  comment: string;
+  endsAt: number | null;
+}
+
+/**
+ * Whether to show the anomaly as silenced at `nowMs`: a silence only until its end time (the page
+ * may come once it is over), a maintenance window for good (the anomaly opened inside it).
+ */
+export function silencedAt(s: Silenced | null | undefined, nowMs: number): Silenced | null {
+  if (!s) return null;
+  return s.kind === 'MAINTENANCE' || s.endsAt === null || s.endsAt > nowMs ? s : null;
 }
 
 export const SEVERITY_RANK: Record<string, number> = { INFO: 0, WARNING: 1, MINOR: 2, MAJOR: 3, CRITICAL: 4 };
@@ -56,7 +75,12 @@ export class AnomalyStore {
       const known = this.byId.get(a.anomalyId);
       if (known && known.ts > a.ts) continue;
       // Acknowledgement is kept by the API, not by the event stream: keep what we know.
-      this.byId.set(a.anomalyId, { ...a, acknowledgedAt: a.acknowledgedAt ?? known?.acknowledgedAt ?? null, acknowledgedBy: a.acknowledgedBy ?? known?.acknowledgedBy ?? null });
+      this.byId.set(a.anomalyId, {
+        ...a,
+        acknowledgedAt: a.acknowledgedAt ?? known?.acknowledgedAt ?? null,
+        acknowledgedBy: a.acknowledgedBy ?? known?.acknowledgedBy ?? null,
+        silenced: a.silenced !== undefined ? a.silenced : known?.silenced,
+      });
       changed = true;
     }
     if (changed) this.changed();

@@ -7,6 +7,7 @@ import { useClient } from 'urql';
 import type { Session } from '../app.js';
 import { ACKNOWLEDGE_MUTATION, ANOMALIES_SUBSCRIPTION, ANOMALY_LIST_QUERY, type ApiAnomaly, type Connection } from '../api/documents.js';
 import { canAcknowledge } from '../auth/token.js';
+import { silencedAt } from '../data/anomaly-store.js';
 import { hrefOf, replaceParams } from '../route.js';
 import { SEVERITY_COLORS } from '../wall/chart-overlays.js';
 import { formatValue } from '../wall/format.js';
@@ -138,10 +139,18 @@ export function AnomaliesPage(props: { session: Session; params: URLSearchParams
           {rows.map((a) => {
             const link = explorerLink(a);
             const unit = a.series?.unit ?? '';
+            const silenced = silencedAt(a.silenced, Date.now());
             return (
-              <tr key={a.id} data-anomaly-id={a.id}>
+              <tr key={a.id} data-anomaly-id={a.id} className={silenced ? 'silenced' : undefined}>
                 <td style={{ color: SEVERITY_COLORS[a.severity], fontWeight: 800 }}>{a.severity}</td>
-                <td>{a.state}</td>
+                <td>
+                  {a.state}
+                  {silenced ? (
+                    <span className="badge-silenced" data-testid="silenced-badge" title={`${silenced.comment}${silenced.endsAt ? ` (until ${new Date(silenced.endsAt).toLocaleString('en-GB')})` : ''}`}>
+                      {silenced.kind === 'SILENCE' ? 'silenced' : 'maintenance'}
+                    </span>
+                  ) : null}
+                </td>
                 <td><a href={hrefOf('device', undefined, a.deviceId)}>{a.deviceId}</a></td>
                 <td className="mono">{link ? <a href={link}>{a.seriesKey}</a> : a.seriesKey}</td>
                 <td>{new Date(a.startedAt).toLocaleString('en-GB')}</td>

@@ -2,7 +2,7 @@
 // open. Re-renders when the open set changes and once every few seconds for the ages.
 
 import { useEffect, useState, useSyncExternalStore } from 'react';
-import type { AnomalyStore } from '../data/anomaly-store.js';
+import { silencedAt, type AnomalyStore } from '../data/anomaly-store.js';
 import { SEVERITY_COLORS } from './chart-overlays.js';
 import { describeSeries, formatAge } from './format.js';
 
@@ -24,8 +24,9 @@ export function AnomalyTicker(props: { store: AnomalyStore }) {
       <ol className="ticker-list">
         {open.slice(0, TICKER_MAX).map((a) => {
           const { device, detail } = describeSeries({ deviceId: a.deviceId, metric: a.metric, labels: a.labels ?? null });
+          const silenced = silencedAt(a.silenced, now);
           return (
-            <li key={a.anomalyId} className="ticker-item" data-anomaly-id={a.anomalyId} data-series-key={a.seriesKey} style={{ borderLeftColor: SEVERITY_COLORS[a.severity] ?? '#facc15' }}>
+            <li key={a.anomalyId} className={silenced ? 'ticker-item ticker-item-silenced' : 'ticker-item'} data-anomaly-id={a.anomalyId} data-series-key={a.seriesKey} style={{ borderLeftColor: SEVERITY_COLORS[a.severity] ?? '#facc15' }}>
               <div className="ticker-line">
                 <span className="ticker-sev" style={{ color: SEVERITY_COLORS[a.severity] }}>{a.severity}</span>
                 <span className="ticker-age">{formatAge(now - a.startedAt)}</span>
@@ -35,6 +36,7 @@ export function AnomalyTicker(props: { store: AnomalyStore }) {
               </div>
               {a.reason ? <div className="ticker-reason">{a.reason}</div> : null}
               {a.acknowledgedBy ? <div className="ticker-ack">ack {a.acknowledgedBy}</div> : null}
+              {silenced ? <div className="ticker-silenced" data-testid="ticker-silenced" title={silenced.comment}>{silenced.kind === 'SILENCE' ? 'silenced' : 'maintenance'}: {silenced.comment}</div> : null}
             </li>
           );
         })}

@@ -43,6 +43,8 @@ export const PROFILES: Record<string, SnmpProfile> = {
       { name: 'ifDescr', oid: `${IF_ENTRY}.2` }, // the name of agents without ifXTable
       { name: 'ifAlias', oid: `${IFX_ENTRY}.18` },
       { name: 'ifHighSpeed', oid: `${IFX_ENTRY}.15` },
+      { name: 'ifSpeed', oid: `${IF_ENTRY}.5` }, // bit/s: the line rate of agents without ifXTable and of sub-Mbit/s links
+      { name: 'ifAdminStatus', oid: `${IF_ENTRY}.7` }, // a port an operator shut is not down
       { name: 'ifOperStatus', oid: `${IF_ENTRY}.8` },
       { name: 'ifHCInOctets', oid: `${IFX_ENTRY}.6` },
       { name: 'ifHCOutOctets', oid: `${IFX_ENTRY}.10` },

@@ -51,7 +51,7 @@ function ifTableRows(i: InterfacePlan): SnmprecRecord[] {
     { oid: col(4), tag: '2', value: '9192' },
     { oid: col(5), tag: '66', value: String(Math.min(i.highSpeedMbps * 1_000_000, UINT32_MAX)) },
     { oid: col(6), tag: '4x', value: i.mac },
-    { oid: col(7), tag: '2', value: '1' }, // adminStatus up
+    { oid: col(7), tag: '2', value: i.adminStatus === 'up' ? '1' : '2' },
     { oid: col(8), tag: '2', value: i.operStatus === 'up' ? '1' : '2' },
     { oid: col(9), tag: '67', value: '0' },
     { oid: col(10), tag: '65:numeric', value: moving(i.inBps / 8, wrap32(i.initial.hcInOctets)) },

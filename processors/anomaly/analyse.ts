@@ -6,6 +6,7 @@
 // it touched (format 2) and the JSON codec (streams/state-codec.ts, format 1) as one packed string.
 import type { AnomalyEvent, Baseline, HealthScore, MetricBatch, MetricSample } from '../../schemas/types.js';
 import { computeHealth, healthDue, rememberHealth, type HealthMemory, type HealthSeries } from '../health/health.js';
+import { seriesKey } from '../normalize/series-key.js';
 import { evaluateRules, rememberSample } from '../rules/rules.js';
 import { analysisDefaults, type AnalysisConfig } from './config.js';
 import { formatDuration, formatValue } from './format.js';
@@ -70,7 +71,7 @@ export function analyseBatch(state: DeviceAnalysisState | undefined, batch: Metr
 
     // Scratch of scoreSample: read within this iteration only.
     const scored = isScored(sample.metric, config.scoring) ? scoreSample(s, deviceId, sample, ts, config.scoring, baselines) : null;
-    const hit = evaluateRules(sample, s, config.rules);
+    const hit = evaluateRules(sample, s, config.rules, sample.metric === config.rules.interfaceDown.metric ? adminUpOf(st, deviceId, sample, config) : null);
     s.ruleStreak = hit ? s.ruleStreak + 1 : 0;
     const rule = hit && s.ruleStreak >= hit.forPolls ? hit : null;
     s.seenUp = rememberSample(s, sample).seenUp;
@@ -97,6 +98,18 @@ export function analyseBatch(state: DeviceAnalysisState | undefined, batch: Metr
   else health = null;
 
   return { deviceState: st, baselines, anomalies, health };
+}
+
+// The admin status series of an interface has the oper status' labels under another metric; its
+// key is built once per labels object (normalisers share one labels object per interface).
+const adminKeys = new WeakMap<Record<string, string>, string>();
+
+/** The interface's admin status as last reported (normalisers emit it before oper status), null when unknown. */
+function adminUpOf(st: DeviceAnalysisState, deviceId: string, sample: MetricSample, config: AnalysisConfig): boolean | null {
+  let key = adminKeys.get(sample.labels);
+  if (key === undefined || !key.startsWith(deviceId + '/')) adminKeys.set(sample.labels, (key = seriesKey(deviceId, config.rules.interfaceDown.adminMetric, sample.labels)));
+  const admin = st.series.get(key);
+  return admin === undefined ? null : admin.value >= 0.5;
 }
 
 // The health views of a device, rewritten in place every batch (computeHealth keeps none of them):

@@ -31,6 +31,16 @@ test('a device not answering scores 0; a down port costs its share of availabili
   assert.equal(component(h, 'availability')!.detail, '1 of 2 interfaces down (eth1)');
 });
 
+test('a port an operator shut (admin down) does not count against availability', () => {
+  const h = health([
+    s('device_up', 'ratio', 1),
+    s('if_oper_up', 'ratio', 1, { ifName: 'eth0' }),
+    s('if_admin_up', 'ratio', 0, { ifName: 'eth1' }),
+    s('if_oper_up', 'ratio', 0, { ifName: 'eth1' }, { seenUp: true }),
+  ]);
+  assert.equal(component(h, 'availability')!.score, 100);
+});
+
 test('optical margin, interface errors, latency and loss, open anomalies', () => {
   const h = health([
     s('device_up', 'ratio', 1),

@@ -43,7 +43,9 @@ export function computeHealth(deviceId: string, ts: number, all: Iterable<Health
 
   // Availability: the device answers, and the interfaces that were up still are.
   const deviceUp = rules.deviceDown.metrics.map((m) => fresh.find((s) => s.metric === m)).find((s) => s !== undefined);
-  const ports = fresh.filter((s) => s.metric === rules.interfaceDown.metric && s.seenUp);
+  // A port an operator shut (admin down) is out of service, not unavailable.
+  const shut = new Set(fresh.filter((s) => s.metric === rules.interfaceDown.adminMetric && s.value < 0.5).map(nameOf));
+  const ports = fresh.filter((s) => s.metric === rules.interfaceDown.metric && s.seenUp && !shut.has(nameOf(s)));
   if (deviceUp && deviceUp.value < 0.5) {
     deviceDown = true;
     drafts.push({ name: 'availability', score: 0, detail: 'device not answering polls' });

@@ -5,6 +5,7 @@
 import type { MetricBatch, RawSnmpPoll } from '../../schemas/types.js';
 import { counterDelta, ratePerSecond, type CounterKind } from './counters.js';
 import { seriesInterner } from './series-key.js';
+import { interfaceFacts } from './interface-facts.js';
 import { interfaceNames } from './interface-names.js';
 
 export interface SnmpDeviceState {
@@ -25,11 +26,13 @@ interface CounterMetric {
   scale: number;
   /** Counter units one bit of line rate allows per second, to bound a plausible 32-bit wrap. */
   perBit: number;
+  /** The metric of this rate as a percentage of the line rate (octet counters only). */
+  utilisation?: string;
 }
 
 const counterMetrics: Record<string, CounterMetric> = {
-  ifHCInOctets: { metric: 'if_in_bps', unit: 'bps', scale: 8, perBit: 1 / 8 },
-  ifHCOutOctets: { metric: 'if_out_bps', unit: 'bps', scale: 8, perBit: 1 / 8 },
+  ifHCInOctets: { metric: 'if_in_bps', unit: 'bps', scale: 8, perBit: 1 / 8, utilisation: 'if_in_util_pct' },
+  ifHCOutOctets: { metric: 'if_out_bps', unit: 'bps', scale: 8, perBit: 1 / 8, utilisation: 'if_out_util_pct' },
   ifHCInUcastPkts: { metric: 'if_in_pps', unit: 'pps', scale: 1, perBit: 1 / 512 },
   ifHCOutUcastPkts: { metric: 'if_out_pps', unit: 'pps', scale: 1, perBit: 1 / 512 },
   ifInErrors: { metric: 'if_in_errors_ps', unit: 'pps', scale: 1, perBit: 1 / 512 },
@@ -76,8 +79,7 @@ export function normalizeSnmp(prev: SnmpDeviceState | undefined, poll: RawSnmpPo
   // Interface names first: every series of an interface is labelled by its name, not its
   // ifIndex, which devices renumber across reboots.
   const ifNameOf = interfaceNames(poll);
-  const speedBps = new Map<string, number>();
-  for (const v of poll.values) if (v.name === 'ifHighSpeed' && v.number !== null) speedBps.set(v.index, v.number * 1e6);
+  const { speedBps, speedFrom, adminUp, operIndexes } = interfaceFacts(poll);
 
   // A replayed or duplicated poll (not newer than the state) and a reboot yield no rates:
   // the first would double-count, the second would turn a reset into a spike.
@@ -87,8 +89,13 @@ export function normalizeSnmp(prev: SnmpDeviceState | undefined, poll: RawSnmpPo
   const counters = new Map<string, bigint>();
 
   for (const v of poll.values) {
-    if (v.name === 'ifOperStatus' && v.number !== null) add('if_oper_up', 'ratio', v.number === 1 ? 1 : 0, ifNameOf(v.index));
-    else if (v.name === 'ifHighSpeed' && v.number !== null) add('if_speed_bps', 'bps', v.number * 1e6, ifNameOf(v.index));
+    if (v.name === 'ifOperStatus' && v.number !== null) {
+      // Admin status just before oper status: the interface-down rule reads it from the same batch.
+      const admin = adminUp.get(v.index);
+      if (admin !== undefined) add('if_admin_up', 'ratio', admin, ifNameOf(v.index));
+      add('if_oper_up', 'ratio', v.number === 1 ? 1 : 0, ifNameOf(v.index));
+    } else if (v.name === 'ifAdminStatus' && v.number !== null && !operIndexes.has(v.index)) add('if_admin_up', 'ratio', adminUp.get(v.index)!, ifNameOf(v.index));
+    else if ((v.name === 'ifHighSpeed' || v.name === 'ifSpeed') && v.number !== null && speedFrom.get(v.index) === v.name) add('if_speed_bps', 'bps', speedBps.get(v.index)!, ifNameOf(v.index));
     const cm = Object.hasOwn(counterMetrics, v.name) ? counterMetrics[v.name] : undefined; // a raw name `constructor` is no counter
     if (!cm || v.counter === null || (v.kind !== 'COUNTER32' && v.kind !== 'COUNTER64')) continue;
     const id = counterId(v.name, v.index);
@@ -101,7 +108,10 @@ export function normalizeSnmp(prev: SnmpDeviceState | undefined, poll: RawSnmpPo
     // built for every counter of every poll.
     const maxIncrease = speed && v.kind === 'COUNTER32' && v.counter < before ? BigInt(Math.ceil(speed * cm.perBit * (intervalMs / 1000) * 1.5)) : speed ? 0n : null;
     const d = counterDelta(v.kind as CounterKind, before, v.counter, maxIncrease);
-    if (d.ok) add(cm.metric, cm.unit, ratePerSecond(d.delta, intervalMs) * cm.scale, ifNameOf(v.index));
+    if (!d.ok) continue;
+    const value = ratePerSecond(d.delta, intervalMs) * cm.scale;
+    add(cm.metric, cm.unit, value, ifNameOf(v.index));
+    if (cm.utilisation && speed) add(cm.utilisation, '%', (value / speed) * 100, ifNameOf(v.index));
   }
   if (!fresh && prev !== undefined) return { state: prev, batch };
   return { state: { at: poll.polledAt, upTime: poll.sysUpTime, counters }, batch };

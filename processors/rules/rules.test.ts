@@ -49,6 +49,27 @@ test('interface down only after the port was seen up; device down always', () =>
   assert.equal(rememberSample(fresh, s('if_oper_up', 'ratio', 0)), fresh);
 });
 
+test('interface down needs admin up: a port an operator shut is not an anomaly, whatever it was before', () => {
+  const oper0 = s('if_oper_up', 'ratio', 0, { ifName: 'eth1' });
+  assert.equal(evaluateRules(oper0, wasUp, cfg, false), null, 'admin down: shut on purpose');
+  const failed = evaluateRules(oper0, wasUp, cfg, true)!;
+  assert.equal(failed.rule, 'interface-down');
+  assert.match(failed.reason, /eth1 operationally down \(if_oper_up 0\), admin up/);
+  assert.equal(evaluateRules(oper0, fresh, cfg, true), null, 'admin up but never seen up: an unplugged spare');
+  const anySpare: RulesConfig = { ...cfg, interfaceDown: { ...cfg.interfaceDown, requireSeenUp: false } };
+  assert.equal(evaluateRules(oper0, fresh, anySpare, true)!.rule, 'interface-down');
+  assert.equal(evaluateRules(oper0, fresh, anySpare, false), null);
+});
+
+test('utilisation above the threshold is a rule hit after its configured polls', () => {
+  assert.equal(evaluateRules(s('if_in_util_pct', '%', 90, { ifName: 'et-0/0/1' }), fresh, cfg), null, 'at the limit is not above it');
+  const hit = evaluateRules(s('if_out_util_pct', '%', 97.25, { ifName: 'et-0/0/1' }), fresh, cfg)!;
+  assert.deepEqual([hit.rule, hit.severity, hit.forPolls, hit.upper], ['utilisation-high', 'MAJOR', 5, 90]);
+  assert.match(hit.reason, /if_out_util_pct on et-0\/0\/1 97\.3 % of line rate, above the 90 % limit for 5 poll\(s\)/);
+  const strict: RulesConfig = { ...cfg, utilisationHigh: { ...cfg.utilisationHigh, thresholdPercent: 50, forPolls: 2, severity: 'MINOR' } };
+  assert.deepEqual(Object.values(evaluateRules(s('if_in_util_pct', '%', 60), fresh, strict)!).slice(0, 2), ['utilisation-high', 'MINOR']);
+});
+
 test('a disabled rule never fires', () => {
   const off: RulesConfig = { ...cfg, deviceDown: { ...cfg.deviceDown, enabled: false } };
   assert.equal(evaluateRules(s('device_up', 'ratio', 0), fresh, off), null);

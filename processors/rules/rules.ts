@@ -54,17 +54,29 @@ export function lossPercent(s: RuleSample, pattern: string): number | null {
 
 const where = (labels: Record<string, string>) => labels.ifName ?? labels.port ?? labels.target ?? labels.path ?? null;
 
-/** The most severe rule this sample violates, or null. Availability checks read `memory` as it was before this sample. */
-export function evaluateRules(s: RuleSample, memory: RuleMemory, cfg: RulesConfig): RuleHit | null {
-  const { deviceDown, interfaceDown, opticalRxLow, lossHigh } = cfg;
+/**
+ * The most severe rule this sample violates, or null. Availability checks read `memory` as it was
+ * before this sample. `adminUp` is the interface's admin status for the interface-down rule (its
+ * `adminMetric` series), null when the device does not report one.
+ */
+export function evaluateRules(s: RuleSample, memory: RuleMemory, cfg: RulesConfig, adminUp: boolean | null = null): RuleHit | null {
+  const { deviceDown, interfaceDown, opticalRxLow, lossHigh, utilisationHigh } = cfg;
   if (deviceDown.enabled && deviceDown.metrics.includes(s.metric)) {
     if (s.value >= 0.5) return null;
     return { rule: 'device-down', severity: deviceDown.severity, reason: `device not answering polls (${s.metric} ${s.value})`, forPolls: deviceDown.forPolls, expected: 1, lower: 1, upper: 1 };
   }
   if (interfaceDown.enabled && s.metric === interfaceDown.metric) {
-    if (s.value >= 0.5 || (interfaceDown.requireSeenUp && !memory.seenUp)) return null;
+    if (s.value >= 0.5 || adminUp === false || (interfaceDown.requireSeenUp && !memory.seenUp)) return null;
     const name = where(s.labels) ?? 'interface';
-    return { rule: 'interface-down', severity: interfaceDown.severity, reason: `${name} operationally down (${s.metric} ${s.value}), was up before`, forPolls: interfaceDown.forPolls, expected: 1, lower: 1, upper: 1 };
+    const why = adminUp === true ? 'admin up' : 'was up before';
+    return { rule: 'interface-down', severity: interfaceDown.severity, reason: `${name} operationally down (${s.metric} ${s.value}), ${why}`, forPolls: interfaceDown.forPolls, expected: 1, lower: 1, upper: 1 };
+  }
+  if (utilisationHigh.enabled && utilisationHigh.metrics.includes(s.metric)) {
+    const limit = utilisationHigh.thresholdPercent;
+    if (s.value <= limit) return null;
+    const at = where(s.labels);
+    const reason = `${s.metric}${at ? ` on ${at}` : ''} ${s.value.toFixed(1)} % of line rate, above the ${limit} % limit for ${utilisationHigh.forPolls} poll(s)`;
+    return { rule: 'utilisation-high', severity: utilisationHigh.severity, reason, forPolls: utilisationHigh.forPolls, expected: limit, lower: 0, upper: limit };
   }
   if (opticalRxLow.enabled && isOpticalRx(s)) {
     const sens = rxSensitivityDbm(s.metric, cfg);

@@ -24,6 +24,7 @@ const SYSTEM = '1.3.6.1.2.1.1';
 const ENT_PHYSICAL_NAME = '1.3.6.1.2.1.47.1.1.1.1.7'; // ENTITY-MIB: names the sensor ("<port> Rx Power")
 const ENT_PHY_SENSOR = '1.3.6.1.2.1.99.1.1.1'; // ENTITY-SENSOR-MIB::entPhySensorEntry (RFC 3433)
 const ENT_SENSOR_VALUE = '1.3.6.1.4.1.9.9.91.1.1.1.1'; // CISCO-ENTITY-SENSOR-MIB::entSensorValueEntry
+const ENT_SENSOR_THRESHOLD = '1.3.6.1.4.1.9.9.91.1.2.1.1'; // CISCO-ENTITY-SENSOR-MIB::entSensorThresholdEntry (by sensor.threshold)
 const JNX_DOM_CURRENT = '1.3.6.1.4.1.2636.3.60.1.1.1.1'; // JUNIPER-DOM-MIB::jnxDomCurrentEntry (by ifIndex)
 const WWP_XCVR = '1.3.6.1.4.1.6141.2.60.4.1.1.1.1'; // WWP-LEOS-PORT-XCVR-MIB::wwpLeosPortXcvrEntry (by port)
 const IF_ENTRY = '1.3.6.1.2.1.2.2.1'; // IF-MIB::ifEntry
@@ -80,6 +81,10 @@ export const PROFILES: Record<string, SnmpProfile> = {
       { name: 'entSensorValue', oid: `${ENT_SENSOR_VALUE}.4` },
       { name: 'entSensorStatus', oid: `${ENT_SENSOR_VALUE}.5` },
       { name: 'entPhysicalName', oid: ENT_PHYSICAL_NAME },
+      // The transceiver's own alarm and warning limits (devices/optical-thresholds.ts).
+      { name: 'entSensorThresholdSeverity', oid: `${ENT_SENSOR_THRESHOLD}.2` },
+      { name: 'entSensorThresholdRelation', oid: `${ENT_SENSOR_THRESHOLD}.3` },
+      { name: 'entSensorThresholdValue', oid: `${ENT_SENSOR_THRESHOLD}.4` },
     ],
   },
   'optics-juniper': {
@@ -88,6 +93,10 @@ export const PROFILES: Record<string, SnmpProfile> = {
     columns: [
       { name: 'jnxDomCurrentRxLaserPower', oid: `${JNX_DOM_CURRENT}.5` }, // 0.01 dBm
       { name: 'jnxDomCurrentTxLaserOutputPower', oid: `${JNX_DOM_CURRENT}.7` }, // 0.01 dBm
+      { name: 'jnxDomCurrentRxLaserPowerHighAlarmThreshold', oid: `${JNX_DOM_CURRENT}.9` }, // 0.01 dBm
+      { name: 'jnxDomCurrentRxLaserPowerLowAlarmThreshold', oid: `${JNX_DOM_CURRENT}.10` },
+      { name: 'jnxDomCurrentRxLaserPowerHighWarningThreshold', oid: `${JNX_DOM_CURRENT}.11` },
+      { name: 'jnxDomCurrentRxLaserPowerLowWarningThreshold', oid: `${JNX_DOM_CURRENT}.12` },
       // Indexed by ifIndex: the names, so an optic reads "et-0/0/5", not "ifIndex513".
       { name: 'ifName', oid: `${IFX_ENTRY}.1` },
       { name: 'ifDescr', oid: `${IF_ENTRY}.2` },
@@ -99,6 +108,8 @@ export const PROFILES: Record<string, SnmpProfile> = {
     columns: [
       { name: 'wwpLeosPortXcvrRxDbmPower', oid: `${WWP_XCVR}.105` }, // dBm × 10000
       { name: 'wwpLeosPortXcvrTxDbmPower', oid: `${WWP_XCVR}.106` }, // dBm × 10000
+      { name: 'wwpLeosPortXcvrHighRxDbmPwAlarmThreshold', oid: `${WWP_XCVR}.109` }, // dBm × 10000
+      { name: 'wwpLeosPortXcvrLowRxDbmPwAlarmThreshold', oid: `${WWP_XCVR}.110` },
     ],
   },
 };

@@ -62,6 +62,15 @@ test('optical margin, interface errors, latency and loss, open anomalies', () =>
   assert.ok(h.score > 0 && h.score < 100);
 });
 
+test('optical margin is measured to the transceiver\'s own low alarm threshold when it reports one', () => {
+  const rx = { ifName: 'et-0/0/1', direction: 'rx' };
+  const h = health([s('device_up', 'ratio', 1), s('optical_rx_low_alarm_dbm', 'dBm', -20, rx), s('optical_rx_dbm', 'dBm', -17, rx)]);
+  assert.equal(component(h, 'optical_margin')!.score, 50, '3 dB above its -20 dBm alarm of the 6 dB good margin');
+  assert.match(component(h, 'optical_margin')!.detail!, /3\.0 dB above sensitivity -20\.00 dBm/);
+  const global = health([s('device_up', 'ratio', 1), s('optical_rx_dbm', 'dBm', -17, rx)]);
+  assert.equal(component(global, 'optical_margin')!.score, 0, 'below the global -14 dBm');
+});
+
 test('a dark port reads "below sensitivity", never a negative "above"', () => {
   const h = health([s('device_up', 'ratio', 1), s('rx_power', 'dBm', -40, { ifName: 'et-0/0/5' })]);
   assert.equal(component(h, 'optical_margin')!.score, 0);

@@ -5,6 +5,8 @@
 // answer polls scores 0 whatever the rest says (the schema's "0 (down)").
 import type { AnomalySeverity, HealthComponent, HealthScore, MetricSample } from '../../schemas/types.js';
 import { formatValue } from '../anomaly/format.js';
+import { OPTICAL_RX_THRESHOLDS } from '../normalize/optical-family.js';
+import { seriesKey } from '../normalize/series-key.js';
 import { isOpticalRx, lossPercent, rxSensitivityDbm } from '../rules/rules.js';
 import type { RulesConfig } from '../rules/settings.js';
 import type { HealthConfig } from './settings.js';
@@ -25,6 +27,8 @@ const clamp = (x: number, lo = 0, hi = 100) => (x < lo ? lo : x > hi ? hi : x);
 const round1 = (x: number) => Math.round(x * 10) / 10;
 const nameOf = (s: HealthSeries) => s.labels.ifName ?? s.labels.port ?? s.labels.target ?? s.labels.path ?? s.metric;
 const listed = (names: string[]) => (names.length <= 3 ? names.join(', ') : `${names.slice(0, 3).join(', ')} and ${names.length - 3} more`);
+
+const labelsKey = (labels: Record<string, string>) => seriesKey('', '', labels);
 
 const patterns = new Map<string, RegExp>();
 const latencyPattern = (p: string) => patterns.get(p) ?? patterns.set(p, new RegExp(p)).get(p)!;
@@ -79,11 +83,14 @@ export function computeHealth(deviceId: string, ts: number, all: Iterable<Health
     drafts.push({ name: 'interface_errors', score, detail: worstErr.errors > 0 ? `worst ${worstErr.name}: ${(worstErr.ratio * 100).toPrecision(2)} % of packets in error (${formatValue(worstErr.errors, 'pps')})` : null });
   }
 
-  // Optical margin: the weakest receiver's distance above its sensitivity.
+  // Optical margin: the weakest receiver's distance above its sensitivity, which is the
+  // transceiver's own low alarm threshold when it reports one.
+  const ownLimit = new Map<string, number>();
+  for (const s of fresh) if (s.metric === OPTICAL_RX_THRESHOLDS.lowAlarm) ownLimit.set(labelsKey(s.labels), s.value);
   let worstRx: { s: HealthSeries; margin: number; sens: number } | null = null;
   for (const s of fresh) {
     if (!isOpticalRx(s)) continue;
-    const sens = rxSensitivityDbm(s.metric, rules);
+    const sens = (ownLimit.size > 0 ? ownLimit.get(labelsKey(s.labels)) : undefined) ?? rxSensitivityDbm(s.metric, rules);
     const margin = s.value - sens;
     if (!worstRx || margin < worstRx.margin) worstRx = { s, margin, sens };
   }

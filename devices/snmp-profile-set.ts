@@ -27,7 +27,9 @@ export function loadProfileFiles(files: string[], known: Record<string, SnmpProf
     try {
       const p = parseProfile(readFileSync(file, 'utf8'), file);
       const before = out[p.name];
-      if (before) problems.push(`${file}:1: profile name "${p.name}" is already defined by ${before.source ?? 'a built-in profile'}`);
+      // Checking a built-in file against the built-ins: the same file, not a second definition.
+      if (before && before.source !== undefined && path.resolve(before.source) === path.resolve(file)) out[p.name] = p;
+      else if (before) problems.push(`${file}:1: profile name "${p.name}" is already defined by ${before.source ?? 'a built-in profile'}`);
       else out[p.name] = p;
     } catch (err) {
       if (err instanceof ProfileError) problems.push(...err.problems);

@@ -6,6 +6,7 @@ import type { MetricBatch, RawSnmpPoll } from '../../schemas/types.js';
 import { counterDelta, ratePerSecond, type CounterKind } from './counters.js';
 import { seriesInterner } from './series-key.js';
 import { interfaceFacts } from './interface-facts.js';
+import { declaredMetrics, type DeclaredMetric } from './profile-metrics.js';
 import { interfaceNames } from './interface-names.js';
 
 export interface SnmpDeviceState {
@@ -88,7 +89,13 @@ export function normalizeSnmp(prev: SnmpDeviceState | undefined, poll: RawSnmpPo
   const intervalMs = fresh ? poll.polledAt - prev!.at : 0;
   const counters = new Map<string, bigint>();
 
+  const declared = declaredMetrics(poll.profile);
   for (const v of poll.values) {
+    const own = declared?.get(v.name);
+    if (own) {
+      addDeclared(own, v);
+      continue;
+    }
     if (v.name === 'ifOperStatus' && v.number !== null) {
       // Admin status just before oper status: the interface-down rule reads it from the same batch.
       const admin = adminUp.get(v.index);
@@ -115,4 +122,21 @@ export function normalizeSnmp(prev: SnmpDeviceState | undefined, poll: RawSnmpPo
   }
   if (!fresh && prev !== undefined) return { state: prev, batch };
   return { state: { at: poll.polledAt, upTime: poll.sysUpTime, counters }, batch };
+
+  // A metric a profile file declares: a gauge as it is, a counter as a rate against the previous poll.
+  function addDeclared(d: DeclaredMetric, v: RawSnmpPoll['values'][number]): void {
+    const label = v.index === '0' ? undefined : v.index;
+    const emit = (value: number) => {
+      const interned = series(d.metric, label === undefined ? null : d.indexLabel, label ?? '');
+      samples.push({ seriesKey: interned.seriesKey, metric: d.metric, labels: interned.labels, unit: d.unit, value });
+    };
+    if (v.number !== null) return emit(v.number);
+    if (v.counter === null || (v.kind !== 'COUNTER32' && v.kind !== 'COUNTER64')) return;
+    const id = counterId(v.name, v.index);
+    counters.set(id, v.counter);
+    const before = usable ? prev!.counters.get(id) : undefined;
+    if (before === undefined) return;
+    const delta = counterDelta(v.kind, before, v.counter, null);
+    if (delta.ok) emit(ratePerSecond(delta.delta, intervalMs));
+  }
 }

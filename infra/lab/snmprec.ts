@@ -11,6 +11,7 @@
 
 import type { DevicePlan, InterfacePlan } from './device-plan.js';
 import type { PlatformId } from './platforms.js';
+import { HEALTH_SECTIONS } from './health-mibs.js';
 import { OPTICS_SECTIONS } from './optics.js';
 
 export interface SnmprecRecord {
@@ -86,12 +87,12 @@ function ifXTableRows(i: InterfacePlan): SnmprecRecord[] {
 const ifXTableSection: SnmprecSection = (d) => d.interfaces.flatMap(ifXTableRows);
 
 // MIB sections every simulated device answers.
-export const COMMON_SECTIONS: SnmprecSection[] = [systemSection, ifTableSection, ifXTableSection];
+export const COMMON_SECTIONS: SnmprecSection[] = [systemSection, ifTableSection, ifXTableSection, ...HEALTH_SECTIONS.common];
 
 // Platform-specific MIBs: the optical DOM tables of each family (optics.ts). Add a section
 // function and list it under its platform; the renderer sorts everything.
 export const PLATFORM_SECTIONS: Record<PlatformId, SnmprecSection[]> = {
-  'cisco-iosxr': [...OPTICS_SECTIONS['cisco-iosxr']],
+  'cisco-iosxr': [...OPTICS_SECTIONS['cisco-iosxr'], ...HEALTH_SECTIONS['cisco-iosxr']],
   'juniper-junos': [...OPTICS_SECTIONS['juniper-junos']],
   'ciena-saos': [...OPTICS_SECTIONS['ciena-saos']],
 };

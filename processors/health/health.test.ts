@@ -71,6 +71,28 @@ test('optical margin is measured to the transceiver\'s own low alarm threshold w
   assert.equal(component(global, 'optical_margin')!.score, 0, 'below the global -14 dBm');
 });
 
+test('CPU, utilisation and environment components: the busiest processor and link, any fan or supply not normal', () => {
+  const h = health([
+    s('device_up', 'ratio', 1),
+    s('cpu_load_pct', '%', 30, { hrDeviceIndex: '768' }),
+    s('cpu_load_pct', '%', 90, { hrDeviceIndex: '769' }),
+    s('if_in_util_pct', '%', 12, { ifName: 'et-0/0/0' }),
+    s('if_out_util_pct', '%', 82, { ifName: 'et-0/0/1' }),
+    s('env_fan_state', 'state', 1, { sensor: '1' }),
+    s('env_fan_state', 'state', 3, { sensor: '4' }),
+    s('env_power_supply_state', 'state', 5, { sensor: '2' }), // empty slot
+  ]);
+  assert.equal(component(h, 'cpu')!.score, 20, '90 % between good 70 and bad 95');
+  assert.equal(component(h, 'cpu')!.detail, 'cpu_load_pct 769 at 90 %');
+  assert.equal(component(h, 'utilisation')!.score, 52);
+  assert.equal(component(h, 'utilisation')!.detail, 'if_out_util_pct on et-0/0/1 at 82.0 % of line rate');
+  assert.equal(component(h, 'environment')!.score, 0);
+  assert.equal(component(h, 'environment')!.detail, 'fan 4 state 3 (1 is normal)');
+  const quiet = health([s('device_up', 'ratio', 1), s('cpu_load_pct', '%', 20, { hrDeviceIndex: '768' }), s('env_fan_state', 'state', 1, { sensor: '1' })]);
+  assert.deepEqual([component(quiet, 'cpu')!.score, component(quiet, 'environment')!.score, component(quiet, 'environment')!.detail], [100, 100, null]);
+  assert.equal(component(quiet, 'utilisation'), undefined, 'no utilisation series: left out');
+});
+
 test('a dark port reads "below sensitivity", never a negative "above"', () => {
   const h = health([s('device_up', 'ratio', 1), s('rx_power', 'dBm', -40, { ifName: 'et-0/0/5' })]);
   assert.equal(component(h, 'optical_margin')!.score, 0);

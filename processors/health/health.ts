@@ -1,5 +1,6 @@
 // Device health: a 0–100 score from the latest sample of each of the device's series and its open
-// anomalies. Components: availability, interface_errors, optical_margin, latency_loss, anomalies;
+// anomalies. Components: availability, interface_errors, optical_margin, latency_loss, cpu,
+// utilisation, environment (resources.ts), anomalies;
 // each scores 0–100 with a detail text. A component the device has no fresh data for (no optics)
 // is left out and the weights of the others are renormalised to sum to 1. A device that does not
 // answer polls scores 0 whatever the rest says (the schema's "0 (down)").
@@ -9,6 +10,7 @@ import { OPTICAL_RX_THRESHOLDS } from '../normalize/optical-family.js';
 import { seriesKey } from '../normalize/series-key.js';
 import { isOpticalRx, lossPercent, rxSensitivityDbm } from '../rules/rules.js';
 import type { RulesConfig } from '../rules/settings.js';
+import { resourceComponents } from './resources.js';
 import type { HealthConfig } from './settings.js';
 
 /** What health needs to know about one series of the device. */
@@ -118,6 +120,8 @@ export function computeHealth(deviceId: string, ts: number, all: Iterable<Health
     }
   }
   if (ll) drafts.push({ name: 'latency_loss', ...(ll as { score: number; detail: string | null }) });
+
+  drafts.push(...resourceComponents(fresh, cfg));
 
   // Open anomalies: points off per anomaly by severity.
   let penalty = 0;

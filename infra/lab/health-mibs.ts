@@ -2,6 +2,8 @@
 // read them have something to show (the lab's "scenarios" in data, the same for both engines):
 //   HOST-RESOURCES-MIB hrProcessorLoad   two processors a device (hrDeviceIndex 768, 769), load
 //                                        drifting 15-45 %; pegged at 97-99 % on lab-r2, lab-r7, …
+//   HOST-RESOURCES-MIB hrStorageTable    RAM 16 GiB in 4 KiB units, 40-60 % used (92 % where the
+//                                        CPU is pegged), and a flash row that is not memory
 //   BGP4-MIB bgpPeerTable                three peers a device (10.255.<n>.1-3), established (6);
 //                                        on lab-r3, lab-r8, … the third peer dropped to active (3)
 //   CISCO-ENVMON-MIB (cisco-iosxr only)  three temperatures, four fans, two power supplies, normal
@@ -10,6 +12,9 @@ import type { DevicePlan } from './device-plan.js';
 import type { SnmprecRecord, SnmprecSection } from './snmprec.js';
 
 const HR_PROCESSOR_LOAD = '1.3.6.1.2.1.25.3.3.1.2';
+const HR_STORAGE_ENTRY = '1.3.6.1.2.1.25.2.3.1';
+const HR_STORAGE_RAM = '1.3.6.1.2.1.25.2.1.2';
+const HR_STORAGE_FLASH = '1.3.6.1.2.1.25.2.1.9'; // hrStorageFlashMemory: not memory in use
 const BGP_PEER_ENTRY = '1.3.6.1.2.1.15.3.1';
 const ENVMON = '1.3.6.1.4.1.9.9.13.1';
 
@@ -40,6 +45,26 @@ const hostResources: SnmprecSection = (d) =>
     value: LAB_FAULTS.cpuPegged(d) ? `function=sin,rate=0.05,scale=1,initial=98,min=97,max=99` : `function=sin,rate=${(0.01 + k * 0.003).toFixed(3)},scale=15,initial=30,min=15,max=45`,
   }));
 
+/** RAM in use, percent, as the lab serves it (hrStorageUsed / hrStorageSize of the RAM row). */
+export function labMemoryUsedPct(d: DevicePlan): number {
+  return LAB_FAULTS.cpuPegged(d) ? 92 : 40 + (deviceNumber(d) % 5) * 5;
+}
+
+const hostStorage: SnmprecSection = (d) => {
+  const size = 4_194_304; // 16 GiB in 4 KiB allocation units
+  const rows: Array<[number, string, string, number]> = [
+    [1, HR_STORAGE_RAM, 'Physical memory', Math.round((size * labMemoryUsedPct(d)) / 100)],
+    [2, HR_STORAGE_FLASH, 'disk0:', 1_000_000],
+  ];
+  return rows.flatMap(([index, type, descr, used]) => [
+    { oid: `${HR_STORAGE_ENTRY}.2.${index}`, tag: '6', value: type },
+    { oid: `${HR_STORAGE_ENTRY}.3.${index}`, tag: '4', value: descr },
+    { oid: `${HR_STORAGE_ENTRY}.4.${index}`, tag: '2', value: '4096' },
+    { oid: `${HR_STORAGE_ENTRY}.5.${index}`, tag: '2', value: String(size) },
+    { oid: `${HR_STORAGE_ENTRY}.6.${index}`, tag: '2', value: String(used) },
+  ]);
+};
+
 const bgp: SnmprecSection = (d) =>
   bgpPeers(d).flatMap((p) => [
     { oid: `${BGP_PEER_ENTRY}.2.${p.address}`, tag: '2', value: String(p.state) },
@@ -64,4 +89,4 @@ const envmon: SnmprecSection = (d) => {
   return rows;
 };
 
-export const HEALTH_SECTIONS = { common: [hostResources, bgp], 'cisco-iosxr': [envmon] };
+export const HEALTH_SECTIONS = { common: [hostResources, hostStorage, bgp], 'cisco-iosxr': [envmon] };

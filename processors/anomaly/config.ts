@@ -93,7 +93,7 @@ export function analysisConfig(overrides: DeepPartial<AnalysisConfig> = {}): Ana
     if (!(Number.isInteger(r.forPolls) && r.forPolls >= 1)) throw invalid('rules.*.forPolls', 'must be an integer ≥ 1');
   }
   if (Object.values(c.health.weights).some((w) => !(w >= 0))) throw invalid('health.weights', 'must be non-negative');
-  for (const k of ['cpu', 'utilisation'] as const) {
+  for (const k of ['cpu', 'memory', 'utilisation'] as const) {
     const [good, bad] = [c.health[`${k}GoodPercent`], c.health[`${k}BadPercent`]];
     if (!(good >= 0 && good < bad)) throw invalid(`health.${k}GoodPercent / ${k}BadPercent`, `need 0 ≤ good < bad, got ${good} and ${bad}`);
   }

@@ -71,11 +71,12 @@ test('optical margin is measured to the transceiver\'s own low alarm threshold w
   assert.equal(component(global, 'optical_margin')!.score, 0, 'below the global -14 dBm');
 });
 
-test('CPU, utilisation and environment components: the busiest processor and link, any fan or supply not normal', () => {
+test('CPU, memory, utilisation and environment components: the busiest processor and link, any fan or supply not normal', () => {
   const h = health([
     s('device_up', 'ratio', 1),
     s('cpu_load_pct', '%', 30, { hrDeviceIndex: '768' }),
     s('cpu_load_pct', '%', 90, { hrDeviceIndex: '769' }),
+    s('memory_used_pct', '%', 92, { storage: 'Physical memory' }),
     s('if_in_util_pct', '%', 12, { ifName: 'et-0/0/0' }),
     s('if_out_util_pct', '%', 82, { ifName: 'et-0/0/1' }),
     s('env_fan_state', 'state', 1, { sensor: '1' }),
@@ -84,6 +85,8 @@ test('CPU, utilisation and environment components: the busiest processor and lin
   ]);
   assert.equal(component(h, 'cpu')!.score, 20, '90 % between good 70 and bad 95');
   assert.equal(component(h, 'cpu')!.detail, 'cpu_load_pct 769 at 90 %');
+  assert.equal(component(h, 'memory')!.score, 20, '92 % between good 80 and bad 95');
+  assert.equal(component(h, 'memory')!.detail, 'memory_used_pct Physical memory at 92 %');
   assert.equal(component(h, 'utilisation')!.score, 52);
   assert.equal(component(h, 'utilisation')!.detail, 'if_out_util_pct on et-0/0/1 at 82.0 % of line rate');
   assert.equal(component(h, 'environment')!.score, 0);

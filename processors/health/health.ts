@@ -1,6 +1,6 @@
 // Device health: a 0–100 score from the latest sample of each of the device's series and its open
 // anomalies. Components: availability, interface_errors, optical_margin, latency_loss, cpu,
-// utilisation, environment (resources.ts), anomalies;
+// memory, utilisation, environment (resources.ts), anomalies;
 // each scores 0–100 with a detail text. A component the device has no fresh data for (no optics)
 // is left out and the weights of the others are renormalised to sum to 1. A device that does not
 // answer polls scores 0 whatever the rest says (the schema's "0 (down)").

@@ -1,11 +1,11 @@
 // Health components from the device's own resources and the load on its links: CPU (the busiest
-// processor), environment (fans and power supplies not normal, temperatures) and utilisation
+// processor), memory (the fullest RAM), environment (fans and power supplies not normal, temperatures) and utilisation
 // (the busiest interface direction). Each is left out for a device that reports none of it.
 import type { HealthSeries } from './health.js';
 import type { HealthConfig } from './settings.js';
 
 export interface ComponentDraft {
-  name: 'cpu' | 'environment' | 'utilisation';
+  name: 'cpu' | 'memory' | 'environment' | 'utilisation';
   score: number;
   detail: string | null;
 }
@@ -28,6 +28,11 @@ export function resourceComponents(fresh: HealthSeries[], cfg: HealthConfig): Co
   if (cpu) {
     const score = between(cpu.value, cfg.cpuGoodPercent, cfg.cpuBadPercent);
     out.push({ name: 'cpu', score, detail: score < 100 ? `${cpu.metric} ${nameOf(cpu)} at ${cpu.value.toFixed(0)} %` : null });
+  }
+  const memory = worst(fresh, cfg.memoryMetrics);
+  if (memory) {
+    const score = between(memory.value, cfg.memoryGoodPercent, cfg.memoryBadPercent);
+    out.push({ name: 'memory', score, detail: score < 100 ? `${memory.metric} ${nameOf(memory)} at ${memory.value.toFixed(0)} %` : null });
   }
   const util = worst(fresh, cfg.utilisationMetrics);
   if (util) {

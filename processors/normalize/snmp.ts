@@ -5,6 +5,7 @@
 import type { MetricBatch, RawSnmpPoll } from '../../schemas/types.js';
 import { counterDelta, ratePerSecond, type CounterKind } from './counters.js';
 import { seriesInterner } from './series-key.js';
+import { hostMemory } from './host-memory.js';
 import { interfaceFacts } from './interface-facts.js';
 import { declaredMetrics, type DeclaredMetric } from './profile-metrics.js';
 import { interfaceNames } from './interface-names.js';
@@ -66,8 +67,8 @@ export function normalizeSnmp(prev: SnmpDeviceState | undefined, poll: RawSnmpPo
   const { deviceId } = poll;
   const samples: Sample[] = [];
   const series = seriesInterner(deviceId);
-  const add = (metric: string, unit: string, value: number, ifName?: string) => {
-    const interned = series(metric, ifName === undefined ? null : 'ifName', ifName ?? '');
+  const add = (metric: string, unit: string, value: number, ifName?: string, labelName = 'ifName') => {
+    const interned = series(metric, ifName === undefined ? null : labelName, ifName ?? '');
     samples.push({ seriesKey: interned.seriesKey, metric, labels: interned.labels, unit, value });
   };
   const batch: MetricBatch = { deviceId, source: 'snmp', ts: poll.polledAt, samples };
@@ -120,6 +121,7 @@ export function normalizeSnmp(prev: SnmpDeviceState | undefined, poll: RawSnmpPo
     add(cm.metric, cm.unit, value, ifNameOf(v.index));
     if (cm.utilisation && speed) add(cm.utilisation, '%', (value / speed) * 100, ifNameOf(v.index));
   }
+  if (poll.profile === 'host-resources') for (const m of hostMemory(poll)) add('memory_used_pct', '%', m.usedPct, m.name, 'storage');
   if (!fresh && prev !== undefined) return { state: prev, batch };
   return { state: { at: poll.polledAt, upTime: poll.sysUpTime, counters }, batch };
 

@@ -2,35 +2,19 @@
 // agents, both engines: CPU load, BGP session state and fan state arrive as series, and the lab's
 // faults (a pegged CPU, a BGP peer down, a failed fan) show in them.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { test } from 'node:test';
-import { createLogger } from '../common/log.js';
-import { startLab } from '../infra/lab/lab.js';
 import { planDevice } from '../infra/lab/device-plan.js';
 import { bgpPeers, LAB_FAULTS, labMemoryUsedPct } from '../infra/lab/health-mibs.js';
-import { findFreeUdpPort } from '../infra/lab/ports.js';
-import { projectRoot } from '../bin/supervisor.js';
-import { createSnmpPoller } from '../collectors/snmp/poller.js';
 import { normalizeSnmp } from '../processors/normalize/snmp.js';
-
-const logger = createLogger({ test: 'health-mibs' }, 'error');
+import { startSnmpLab } from './snmp-lab.js';
 
 for (const engine of ['node', 'snmpsim'] as const) {
   test(`${engine} agent: CPU load, BGP peer state and fan state as series, with the lab's faults`, { timeout: 60_000 }, async (t) => {
-    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'oc-health-mibs-'));
-    const lab = await startLab({ root: projectRoot, dataDir, devices: 3, interfaces: 2, snmpPort: await findFreeUdpPort(), httpPort: 0, venvBin: path.join(projectRoot, '.cache/venv/bin'), recordedWalks: [], snmpAgent: engine, logger });
-    const poller = createSnmpPoller({ timeoutMs: 1_500, retries: 1, maxRepetitions: 25, collectorId: 'test-collector', logger });
-    t.after(async () => {
-      poller.close();
-      await lab.close();
-      await rm(dataDir, { recursive: true, force: true });
-    });
+    const { lab, poller, targetOf } = await startSnmpLab(t, { devices: 3, interfaces: 2, engine });
     const faults = { cpu: 0, bgp: 0, fan: 0 };
     for (const [position, d] of lab.devices.entries()) {
       const plan = planDevice(position, { interfaces: 2, deviceCount: 3 });
-      const target = { deviceId: d.deviceId, address: d.address, port: d.port, version: 'v2c' as const, community: d.community };
+      const target = targetOf(d);
       const samples = async (profile: string) => {
         const poll = await poller.poll(target, profile);
         assert.equal(poll.error, null, `${d.deviceId} ${profile}`);

@@ -3,21 +3,14 @@
 // threshold columns reports each Rx port's own limits beside its reading, and the optical rule
 // judges the reading by them rather than by the global sensitivity.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { test } from 'node:test';
-import { createLogger } from '../common/log.js';
-import { startLab, type LabDevice } from '../infra/lab/lab.js';
+import type { LabDevice } from '../infra/lab/lab.js';
 import { OPTICS_PROFILES } from '../infra/lab/optics.js';
-import { findFreeUdpPort } from '../infra/lab/ports.js';
-import { projectRoot } from '../bin/supervisor.js';
-import { createSnmpPoller } from '../collectors/snmp/poller.js';
 import { normalizeSnmpOptics } from '../processors/normalize/optics.js';
 import { analyseBatch } from '../processors/anomaly/analyse.js';
 import type { MetricBatch } from '../schemas/types.js';
+import { startSnmpLab } from './snmp-lab.js';
 
-const logger = createLogger({ test: 'optical-thresholds' }, 'error');
 const LIMITS = { lowAlarm: 'optical_rx_low_alarm_dbm', lowWarn: 'optical_rx_low_warn_dbm', highWarn: 'optical_rx_high_warn_dbm', highAlarm: 'optical_rx_high_alarm_dbm' } as const;
 // Ciena's XCVR MIB has alarm limits only; ENTITY-SENSOR-MIB none at all.
 const REPORTED: Record<string, Array<keyof typeof LIMITS>> = {
@@ -32,20 +25,12 @@ const portName = (d: LabDevice, i: LabDevice['interfaces'][number]) => (d.platfo
 
 for (const engine of ['node', 'snmpsim'] as const) {
   test(`${engine} agent: each transceiver's own Rx limits arrive beside its reading and the optical rule uses them`, { timeout: 60_000 }, async (t) => {
-    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'oc-optical-thresholds-'));
-    const lab = await startLab({ root: projectRoot, dataDir, devices: 3, interfaces: 4, snmpPort: await findFreeUdpPort(), httpPort: 0, venvBin: path.join(projectRoot, '.cache/venv/bin'), recordedWalks: [], snmpAgent: engine, logger });
-    const poller = createSnmpPoller({ timeoutMs: 1_500, retries: 1, maxRepetitions: 25, collectorId: 'test-collector', logger });
-    t.after(async () => {
-      poller.close();
-      await lab.close();
-      await rm(dataDir, { recursive: true, force: true });
-    });
+    const { lab, poller, targetOf } = await startSnmpLab(t, { devices: 3, interfaces: 4, engine });
 
     let withLimits: { device: LabDevice; batch: MetricBatch } | null = null;
     for (const device of lab.devices) {
-      const target = { deviceId: device.deviceId, address: device.address, port: device.port, version: 'v2c' as const, community: device.community };
       for (const profile of OPTICS_PROFILES[device.platform]) {
-        const batch = normalizeSnmpOptics(await poller.poll(target, profile));
+        const batch = normalizeSnmpOptics(await poller.poll(targetOf(device), profile));
         for (const i of device.interfaces) {
           const port = portName(device, i);
           const limit = (kind: keyof typeof LIMITS) => batch.samples.find((s) => s.metric === LIMITS[kind] && portOf(s.labels) === port && s.labels.direction === 'rx')?.value;

@@ -2,40 +2,14 @@
 // answers, reads the same objects from the files as from the former TypeScript table (same names,
 // OIDs, indexes and types; the same text; numbers that do not move are equal).
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { createLogger } from '../common/log.js';
-import { startLab, type Lab } from '../infra/lab/lab.js';
 import { LAB_PROFILES } from '../infra/lab/inventory-file.js';
 import { OPTICS_PROFILES } from '../infra/lab/optics.js';
-import { findFreeUdpPort } from '../infra/lab/ports.js';
-import { projectRoot } from '../bin/supervisor.js';
-import { createSnmpPoller, type SnmpPoller } from '../collectors/snmp/poller.js';
+import { createSnmpPoller } from '../collectors/snmp/poller.js';
 import { TS_PROFILES } from './fixtures/snmp-profiles-ts.js';
 import type { RawSnmpPoll } from '../schemas/types.js';
-
-const logger = createLogger({ test: 'snmp-profile-files' }, 'error');
-let lab: Lab;
-let dataDir: string;
-let fromFiles: SnmpPoller;
-let fromTypeScript: SnmpPoller;
-
-before(async () => {
-  dataDir = await mkdtemp(path.join(os.tmpdir(), 'oc-profile-files-'));
-  lab = await startLab({ root: projectRoot, dataDir, devices: 3, interfaces: 6, snmpPort: await findFreeUdpPort(), httpPort: 0, venvBin: path.join(projectRoot, '.cache/venv/bin'), recordedWalks: [], snmpAgent: 'node', logger });
-  const opts = { timeoutMs: 1_500, retries: 1, maxRepetitions: 25, collectorId: 'test-collector', logger };
-  fromFiles = createSnmpPoller(opts);
-  fromTypeScript = createSnmpPoller({ ...opts, profiles: TS_PROFILES });
-});
-
-after(async () => {
-  fromFiles?.close();
-  fromTypeScript?.close();
-  await lab?.close();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
-});
+import { startSnmpLab } from './snmp-lab.js';
 
 // What does not depend on when the poll ran: moving counters and gauges compare by identity only.
 const still = (r: RawSnmpPoll) => ({
@@ -44,10 +18,13 @@ const still = (r: RawSnmpPoll) => ({
   values: r.values.map((v) => ({ name: v.name, oid: v.oid, index: v.index, kind: v.kind, text: v.text, number: v.kind === 'INTEGER' ? v.number : undefined })),
 });
 
-test('every lab device reads the same objects through the profile files as through the TypeScript profiles', { timeout: 60_000 }, async () => {
+test('every lab device reads the same objects through the profile files as through the TypeScript profiles', { timeout: 60_000 }, async (t) => {
+  const { lab, poller: fromFiles, targetOf } = await startSnmpLab(t, { devices: 3, interfaces: 6 });
+  const fromTypeScript = createSnmpPoller({ timeoutMs: 1_500, retries: 1, maxRepetitions: 25, collectorId: 'test-collector', logger: createLogger({ test: 'snmp-profile-files' }, 'error'), profiles: TS_PROFILES });
+  t.after(() => fromTypeScript.close());
   let compared = 0;
   for (const d of lab.devices) {
-    const target = { deviceId: d.deviceId, address: d.address, port: d.port, version: 'v2c' as const, community: d.community };
+    const target = targetOf(d);
     for (const profile of [...LAB_PROFILES, ...OPTICS_PROFILES[d.platform]]) {
       const [a, b] = [await fromTypeScript.poll(target, profile), await fromFiles.poll(target, profile)];
       assert.equal(a.error, null, `${d.deviceId} ${profile}`);

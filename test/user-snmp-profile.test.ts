@@ -1,23 +1,16 @@
 // A profile a user adds as a file, without code: the collector polls it from a lab device and the
 // processor turns the metrics it declares into series (gauges as they are, counters as rates).
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
-import { createLogger } from '../common/log.js';
-import { startLab, type Lab } from '../infra/lab/lab.js';
-import { findFreeUdpPort } from '../infra/lab/ports.js';
-import { projectRoot } from '../bin/supervisor.js';
+import { test } from 'node:test';
 import { createSnmpPoller } from '../collectors/snmp/poller.js';
+import { createLogger } from '../common/log.js';
 import { registerUserProfiles } from '../collectors/snmp/profiles.js';
 import { registerProfileMetrics } from '../processors/normalize/profile-metrics.js';
 import { normalizeSnmp, type SnmpDeviceState } from '../processors/normalize/snmp.js';
 import type { MetricBatch } from '../schemas/types.js';
-
-const logger = createLogger({ test: 'user-snmp-profile' }, 'error');
-let lab: Lab;
-let dataDir: string;
+import { startSnmpLab } from './snmp-lab.js';
 
 const PROFILE = `# my own: MTU and 32-bit octet counters of IF-MIB's ifTable, and sysServices
 name: my-if-extras
@@ -30,23 +23,17 @@ columns:
   - { name: ifInOctets, oid: 1.3.6.1.2.1.2.2.1.10, type: Counter32, metric: if_in_octets_ps, unit: Bps }
 `;
 
-before(async () => {
-  dataDir = await mkdtemp(path.join(os.tmpdir(), 'oc-user-profile-'));
-  await writeFile(path.join(dataDir, 'my-if-extras.yaml'), PROFILE);
-  lab = await startLab({ root: projectRoot, dataDir: path.join(dataDir, 'lab'), devices: 1, interfaces: 4, snmpPort: await findFreeUdpPort(), httpPort: 0, venvBin: path.join(projectRoot, '.cache/venv/bin'), recordedWalks: [], snmpAgent: 'node', logger });
-});
-
-after(async () => {
-  await lab?.close();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
-});
-
-test('a profile file in SNMP_PROFILES_DIR is polled and its declared metrics become series', { timeout: 30_000 }, async () => {
-  assert.deepEqual(registerUserProfiles(dataDir), ['my-if-extras']);
-  assert.deepEqual(registerProfileMetrics(dataDir), ['my-if-extras']);
-  const poller = createSnmpPoller({ timeoutMs: 1_500, retries: 1, maxRepetitions: 25, collectorId: 'test-collector', logger });
+test('a profile file in SNMP_PROFILES_DIR is polled and its declared metrics become series', { timeout: 30_000 }, async (t) => {
+  const { lab, dir, targetOf } = await startSnmpLab(t, { devices: 1, interfaces: 4 });
+  const profilesDir = path.join(dir, 'profiles');
+  await mkdir(profilesDir);
+  await writeFile(path.join(profilesDir, 'my-if-extras.yaml'), PROFILE);
+  assert.deepEqual(registerUserProfiles(profilesDir), ['my-if-extras']);
+  assert.deepEqual(registerProfileMetrics(profilesDir), ['my-if-extras']);
+  // A poller created after the profiles were registered: it plans each profile once, at creation.
+  const poller = createSnmpPoller({ timeoutMs: 1_500, retries: 1, maxRepetitions: 25, collectorId: 'test-collector', logger: createLogger({ test: 'user-snmp-profile' }, 'error') });
   const device = lab.devices[0];
-  const target = { deviceId: device.deviceId, address: device.address, port: device.port, version: 'v2c' as const, community: device.community };
+  const target = targetOf(device);
   let state: SnmpDeviceState | undefined;
   const batches: MetricBatch[] = [];
   try {

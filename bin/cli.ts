@@ -21,6 +21,7 @@ roles (one process each, configured by environment variables, see README):
 
 tools:
   config check [--role R] | reference   validate settings without starting anything; the settings reference
+  profiles check FILE... | list [--dir DIR]   validate SNMP profile files; the profiles a collector knows
   inventory import FILE    publish a YAML inventory to inventory.devices
   inventory sync-netbox | serve-webhook   NetBox as the inventory source
   inventory sync-links     NetBox cables + LLDP neighbours → inventory.links (the topology)
@@ -62,6 +63,7 @@ export async function main(argv: string[]): Promise<void> {
     stack: async () => (await import('../infra/stack-command.js')).runStackCommand(rest),
     replay: async () => (await import('../processors/replay/replay-command.js')).runReplayCommand(rest),
     inventory: async () => (await import('../collectors/inventory/inventory-command.js')).runInventoryCommand(rest),
+    profiles: async () => process.exit((await import('../collectors/snmp/profiles-command.js')).runProfilesCommand(rest)),
     token: async () => (await import('./token-command.js')).runTokenCommand(rest),
     credentials: async () => (await import('../credentials/credentials-command.js')).runCredentialsCommand(rest),
     demo: async () => (await import('./demo.js')).runDemo(),

@@ -12,11 +12,15 @@ import { InventoryView } from './inventory-view.js';
 import { PollScheduler } from './scheduler.js';
 import { forgetDeviceMetrics } from './device-metrics.js';
 import { buildProtocolPlans } from './protocols.js';
+import { registerUserProfiles } from './snmp/profiles.js';
 
 export async function runCollectorRole(env: NodeJS.ProcessEnv = process.env) {
   const config = loadConfig(collectorSettings, env);
   const logger = createLogger({ role: 'collector', collectorId: config.collectorId });
   const credentials = openCredentialStoreFromEnv(env); // refuses to start with a store but no key
+  // Before the pollers are built: they plan each profile's requests once. A bad file stops the start.
+  const userProfiles = registerUserProfiles(config.snmpProfilesDir);
+  if (userProfiles.length > 0) logger.info('user SNMP profiles loaded', { dir: config.snmpProfilesDir, profiles: userProfiles });
   const plans = buildProtocolPlans(config, { logger, credentials: credentials.store });
   let streams!: Streams;
   let inventory!: StreamConsumer;

@@ -11,11 +11,14 @@ import { processRaw, type DeviceChainState } from './chain.js';
 import { chainStateCodec } from './chain-codec.js';
 import { emitChainOutput, rawTopicKinds } from './emit-outputs.js';
 import { loadAnalysisConfig } from './analysis-config-file.js';
+import { registerProfileMetrics } from './normalize/profile-metrics.js';
 
 export async function runProcessorRole(env: NodeJS.ProcessEnv = process.env) {
   const config = loadConfig(processorSettings, env);
   const analysis = loadAnalysisConfig(config.analysisConfigFile);
   const logger = createLogger({ role: 'processor' });
+  const userProfiles = registerProfileMetrics(config.snmpProfilesDir);
+  if (userProfiles.length > 0) logger.info('metrics of user SNMP profiles', { dir: config.snmpProfilesDir, profiles: userProfiles });
   let streams!: Streams;
   let processor!: TransactionalProcessor;
   return runRole({ role: 'processor', opsHost: config.opsHost, opsPort: config.opsPort, logger }, [

@@ -10,7 +10,7 @@ import type { Logger } from '../../common/log.js';
 import { classifyError, isTimeout, type PollError } from './errors.js';
 import { snmpPollerMetrics } from './metrics.js';
 import { probeUnreachable } from './port-probe.js';
-import { PROFILES, SYS_UPTIME, type ScalarObject } from './profiles.js';
+import { PROFILES, SYS_UPTIME, type ScalarObject, type SnmpProfile } from './profiles.js';
 import { SessionPool, type PooledSession } from './session-pool.js';
 import type { RawSnmpPoll, SnmpTarget } from './types.js';
 import { getScalars, walkColumns, WALK_LIMITS, type ReadSink } from './walk.js';
@@ -25,6 +25,7 @@ export interface SnmpPollerOptions {
   collectorId: string;
   logger: Logger;
   unreachableProbeMs?: number; // how long to listen for an ICMP error after a timeout
+  profiles?: Record<string, SnmpProfile>; // the profiles it can poll; PROFILES (built-in and registered user files) by default
 }
 
 export interface SnmpPoller {
@@ -62,10 +63,11 @@ export function createSnmpPoller(opts: SnmpPollerOptions): SnmpPoller {
 
   const skipped = (reason: string) => metrics.skipped.inc({ reason });
 
+  const profiles = opts.profiles ?? PROFILES;
   // Per profile, once: the scalars to request (sysUpTime.0 added when the profile lacks it) and
   // which of them become values (only those the profile lists).
   const scalarPlans = new Map(
-    Object.values(PROFILES).map((p) => {
+    Object.values(profiles).map((p) => {
       const listed = new Set(p.scalars.map((s) => s.oid));
       const scalars = listed.has(SYS_UPTIME.oid) ? p.scalars : [SYS_UPTIME, ...p.scalars];
       return [p.name, { scalars, keep: (s: ScalarObject) => listed.has(s.oid) }] as const;
@@ -88,8 +90,8 @@ export function createSnmpPoller(opts: SnmpPollerOptions): SnmpPoller {
   }
 
   async function poll(target: SnmpTarget, profileName: string): Promise<RawSnmpPoll> {
-    const profile = PROFILES[profileName];
-    if (!profile) throw configError(`unknown SNMP profile "${profileName}" for device ${target.deviceId}; known: ${Object.keys(PROFILES).join(', ')}`);
+    const profile = Object.hasOwn(profiles, profileName) ? profiles[profileName] : undefined;
+    if (!profile || !scalarPlans.has(profile.name)) throw configError(`unknown SNMP profile "${profileName}" for device ${target.deviceId}; known: ${Object.keys(profiles).join(', ')}`);
     if (target.version !== 'v2c' && target.version !== 'v3') throw configError(`device ${(target as SnmpTarget).deviceId} asks for SNMP ${String((target as { version: unknown }).version)}; this poller speaks v2c and v3`);
     const where = `device ${target.deviceId} (${target.address}:${target.port}) profile ${profile.name}`;
     const reading: RawSnmpPoll = {

@@ -11,6 +11,8 @@ export interface InterfacePlan {
   alias: string; // ifAlias
   highSpeedMbps: number; // ifHighSpeed
   operStatus: 'up' | 'down';
+  /** A down port is either shut by an operator (admin down) or unplugged / failed (admin up). */
+  adminStatus: 'up' | 'down';
   inBps: number; // bits/s; ifHCInOctets moves at inBps / 8 octets per second
   outBps: number;
   inPps: number; // unicast packets/s (ifHCInUcastPkts)
@@ -96,6 +98,9 @@ function planInterface(random: () => number, platform: Platform, position: numbe
     alias: `${peer} [CID-${String(Math.floor(random() * 90_000) + 10_000)}]`,
     highSpeedMbps: kind.speedMbps,
     operStatus: down ? 'down' : 'up',
+    // Without drawing from the PRNG (the counter plan stays as it was): a down port of the first
+    // slot was shut, a later one is admin up with nothing plugged in, so a lab has both.
+    adminStatus: down && position < 4 ? 'down' : 'up',
     inBps: inOctetsPerSec * 8,
     outBps: outOctetsPerSec * 8,
     inPps: Math.round(inOctetsPerSec / avgPacketOctets),

@@ -72,6 +72,7 @@ export interface LabInterface {
   alias: string;
   highSpeedMbps: number;
   operStatus: 'up' | 'down';
+  adminStatus: 'up' | 'down';
   inBps: number; // bits/s the in-octet counters move at
   outBps: number;
   inPps: number;
@@ -135,6 +136,7 @@ function toLabDevice(plan: DevicePlan, address: string, port: number): LabDevice
       alias: i.alias,
       highSpeedMbps: i.highSpeedMbps,
       operStatus: i.operStatus,
+      adminStatus: i.adminStatus,
       inBps: i.inBps,
       outBps: i.outBps,
       inPps: i.inPps,

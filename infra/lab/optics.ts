@@ -5,6 +5,9 @@
 //                 sensors are entPhysical entries named "<ifName> Rx Power" / "<ifName> Tx Power"
 //   juniper-junos JUNIPER-DOM-MIB jnxDomCurrentTable by ifIndex: Rx .5, Tx .7, 0.01 dBm
 //   ciena-saos    WWP-LEOS-PORT-XCVR-MIB wwpLeosPortXcvrTable by port: Rx .105, Tx .106, dBm × 10000
+// Each transceiver also reports its receive alarm and warning limits (the thresholds columns of the
+// same MIBs: Juniper .9-.12, Ciena .109/.110 alarms only, Cisco entSensorThresholdTable), typical of
+// its kind: a 100G LR4 QSFP28 tighter than a 10G LR SFP+.
 // Levels drift around a per-port baseline as a slow sine (snmpsim `numeric` with function=sin),
 // each port at its own rate, so successive polls differ plausibly. A down port receives no
 // light: Rx sits at -40 dBm (0 µW), as real optics report loss of signal.
@@ -19,7 +22,19 @@ export interface PortOptics {
   amplitudeDb: number; // the reading stays within baseline ± amplitude (plus the unit's rounding)
   ratePerSec: number; // radians per second of the sine
   sensorIndex: { rx: number; tx: number }; // entPhysicalIndex of the sensors (Cisco / ENTITY-SENSOR)
+  rxLimits: RxLimits; // the transceiver's own receive thresholds, dBm
 }
+
+export interface RxLimits {
+  lowAlarm: number;
+  lowWarn: number;
+  highWarn: number;
+  highAlarm: number;
+}
+
+// Typical DOM limits of the optics the lab's port kinds would carry (vendor data sheets' ranges).
+const LR4_100G: RxLimits = { lowAlarm: -13.3, lowWarn: -10.3, highWarn: 4.5, highAlarm: 5.5 };
+const LR_10G: RxLimits = { lowAlarm: -18.2, lowWarn: -14.4, highWarn: 0.5, highAlarm: 2.5 };
 
 export const NO_LIGHT_DBM = -40;
 export const OPTICS_OIDS = {
@@ -27,7 +42,8 @@ export const OPTICS_OIDS = {
   entPhySensorEntry: '1.3.6.1.2.1.99.1.1.1', // .1 type .2 scale .3 precision .4 value .5 operStatus .6 unitsDisplay
   entSensorValueEntry: '1.3.6.1.4.1.9.9.91.1.1.1.1', // .1 type .2 scale .3 precision .4 value .5 status
   jnxDomCurrentEntry: '1.3.6.1.4.1.2636.3.60.1.1.1.1', // .5 RxLaserPower .7 TxLaserOutputPower
-  wwpLeosPortXcvrEntry: '1.3.6.1.4.1.6141.2.60.4.1.1.1.1', // .105 RxDbmPower .106 TxDbmPower
+  wwpLeosPortXcvrEntry: '1.3.6.1.4.1.6141.2.60.4.1.1.1.1', // .105 RxDbmPower .106 TxDbmPower .109/.110 high/low Rx alarm
+  entSensorThresholdEntry: '1.3.6.1.4.1.9.9.91.1.2.1.1', // .2 severity .3 relation .4 value, by sensor.threshold
 };
 
 function hash(text: string): number {
@@ -49,6 +65,7 @@ export function portOptics(deviceId: string, position: number, iface: InterfaceP
     amplitudeDb: 0.3,
     ratePerSec: 0.008 + random() * 0.004, // a period of 9 to 13 minutes
     sensorIndex: { rx: 10_000 + position * 100 + 1, tx: 10_000 + position * 100 + 2 },
+    rxLimits: iface.highSpeedMbps >= 100_000 ? LR4_100G : LR_10G,
   };
 }
 
@@ -93,6 +110,26 @@ const ciscoEntitySensors: SnmprecSection = (d) =>
     }),
   );
 
+// Four limits per Rx sensor, as IOS XR lists them: critical(30) for alarms, major(20) for
+// warnings; greaterOrEqual(4) above, lessOrEqual(2) below; tenths of dBm like the reading.
+const ciscoSensorThresholds: SnmprecSection = (d) =>
+  eachPort(d, (_i, o) => {
+    const rows: Array<[number, number, number]> = [
+      [30, 4, o.rxLimits.highAlarm],
+      [20, 4, o.rxLimits.highWarn],
+      [20, 2, o.rxLimits.lowWarn],
+      [30, 2, o.rxLimits.lowAlarm],
+    ];
+    return rows.flatMap(([severity, relation, dbm], n) => {
+      const col = (c: number) => `${OPTICS_OIDS.entSensorThresholdEntry}.${c}.${o.sensorIndex.rx}.${n + 1}`;
+      return [
+        { oid: col(2), tag: '2', value: String(severity) },
+        { oid: col(3), tag: '2', value: String(relation) },
+        { oid: col(4), tag: '2', value: String(Math.round(dbm * 10)) },
+      ];
+    });
+  });
+
 const entityPhySensors: SnmprecSection = (d) =>
   eachPort(d, (i, o) =>
     (['rx', 'tx'] as const).flatMap((dir) => {
@@ -117,16 +154,22 @@ const juniperDom: SnmprecSection = (d) =>
   eachPort(d, (i, o) => [
     { oid: `${OPTICS_OIDS.jnxDomCurrentEntry}.5.${i.index}`, ...level(o.rxDbm, o, 100, i.operStatus === 'down') },
     { oid: `${OPTICS_OIDS.jnxDomCurrentEntry}.7.${i.index}`, ...level(o.txDbm, o, 100, false) },
+    { oid: `${OPTICS_OIDS.jnxDomCurrentEntry}.9.${i.index}`, tag: '2', value: String(Math.round(o.rxLimits.highAlarm * 100)) },
+    { oid: `${OPTICS_OIDS.jnxDomCurrentEntry}.10.${i.index}`, tag: '2', value: String(Math.round(o.rxLimits.lowAlarm * 100)) },
+    { oid: `${OPTICS_OIDS.jnxDomCurrentEntry}.11.${i.index}`, tag: '2', value: String(Math.round(o.rxLimits.highWarn * 100)) },
+    { oid: `${OPTICS_OIDS.jnxDomCurrentEntry}.12.${i.index}`, tag: '2', value: String(Math.round(o.rxLimits.lowWarn * 100)) },
   ]);
 
 const cienaXcvr: SnmprecSection = (d) =>
   eachPort(d, (i, o) => [
     { oid: `${OPTICS_OIDS.wwpLeosPortXcvrEntry}.105.${i.index}`, ...level(o.rxDbm, o, 10_000, i.operStatus === 'down') },
     { oid: `${OPTICS_OIDS.wwpLeosPortXcvrEntry}.106.${i.index}`, ...level(o.txDbm, o, 10_000, false) },
+    { oid: `${OPTICS_OIDS.wwpLeosPortXcvrEntry}.109.${i.index}`, tag: '2', value: String(Math.round(o.rxLimits.highAlarm * 10_000)) },
+    { oid: `${OPTICS_OIDS.wwpLeosPortXcvrEntry}.110.${i.index}`, tag: '2', value: String(Math.round(o.rxLimits.lowAlarm * 10_000)) },
   ]);
 
 export const OPTICS_SECTIONS = {
-  'cisco-iosxr': [entityNames, ciscoEntitySensors, entityPhySensors],
+  'cisco-iosxr': [entityNames, ciscoEntitySensors, ciscoSensorThresholds, entityPhySensors],
   'juniper-junos': [juniperDom],
   'ciena-saos': [cienaXcvr],
 } satisfies Record<DevicePlan['platform'], SnmprecSection[]>;

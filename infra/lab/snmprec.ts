@@ -11,6 +11,7 @@
 
 import type { DevicePlan, InterfacePlan } from './device-plan.js';
 import type { PlatformId } from './platforms.js';
+import { HEALTH_SECTIONS } from './health-mibs.js';
 import { OPTICS_SECTIONS } from './optics.js';
 import { lldpSection } from './lldp.js';
 
@@ -52,7 +53,7 @@ function ifTableRows(i: InterfacePlan): SnmprecRecord[] {
     { oid: col(4), tag: '2', value: '9192' },
     { oid: col(5), tag: '66', value: String(Math.min(i.highSpeedMbps * 1_000_000, UINT32_MAX)) },
     { oid: col(6), tag: '4x', value: i.mac },
-    { oid: col(7), tag: '2', value: '1' }, // adminStatus up
+    { oid: col(7), tag: '2', value: i.adminStatus === 'up' ? '1' : '2' },
     { oid: col(8), tag: '2', value: i.operStatus === 'up' ? '1' : '2' },
     { oid: col(9), tag: '67', value: '0' },
     { oid: col(10), tag: '65:numeric', value: moving(i.inBps / 8, wrap32(i.initial.hcInOctets)) },
@@ -87,12 +88,12 @@ function ifXTableRows(i: InterfacePlan): SnmprecRecord[] {
 const ifXTableSection: SnmprecSection = (d) => d.interfaces.flatMap(ifXTableRows);
 
 // MIB sections every simulated device answers.
-export const COMMON_SECTIONS: SnmprecSection[] = [systemSection, ifTableSection, ifXTableSection, lldpSection];
+export const COMMON_SECTIONS: SnmprecSection[] = [systemSection, ifTableSection, ifXTableSection, lldpSection, ...HEALTH_SECTIONS.common];
 
 // Platform-specific MIBs: the optical DOM tables of each family (optics.ts). Add a section
 // function and list it under its platform; the renderer sorts everything.
 export const PLATFORM_SECTIONS: Record<PlatformId, SnmprecSection[]> = {
-  'cisco-iosxr': [...OPTICS_SECTIONS['cisco-iosxr']],
+  'cisco-iosxr': [...OPTICS_SECTIONS['cisco-iosxr'], ...HEALTH_SECTIONS['cisco-iosxr']],
   'juniper-junos': [...OPTICS_SECTIONS['juniper-junos']],
   'ciena-saos': [...OPTICS_SECTIONS['ciena-saos']],
 };

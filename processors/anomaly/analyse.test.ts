@@ -4,7 +4,7 @@ import type { AnomalyEvent, Baseline, HealthScore, MetricBatch } from '../../sch
 import { encodeState, stateReviver } from '../../streams/state-codec.js';
 import { analyseBatch, type DeviceAnalysisState } from './analyse.js';
 import { analysisConfig } from './config.js';
-import { day, gaussian, minute, polls, sample } from './test-signals.js';
+import { day, gaussian, minute, polls, sample, t0 } from './test-signals.js';
 
 interface Run {
   state: DeviceAnalysisState | undefined;
@@ -193,4 +193,30 @@ test('a flat error counter: a blip below the unit spread floor is noise, a real 
   const { anomalies } = run(batches);
   assert.deepEqual(anomalies.map((a) => [a.state, a.ts]), [['OPEN', batches[burst].ts], ['CLOSE', batches[burst + 7].ts]]);
   assert.match(anomalies[0].reason, /if_in_errors_ps on eth0 40 pps above expected 0\.000\d+ pps \(band 0 pps to 0\.\d+ pps, 133\.3 spreads\)/);
+});
+
+test('an interface that goes down: shut by an operator opens nothing, a failed link opens interface-down', () => {
+  const port = (i: number, admin: number, oper: number) => [
+    sample('lab-r1', 'device_up', 'ratio', 1),
+    sample('lab-r1', 'if_admin_up', 'ratio', admin, { ifName: 'xe-0/0/1' }),
+    sample('lab-r1', 'if_oper_up', 'ratio', i < 3 ? 1 : oper, { ifName: 'xe-0/0/1' }),
+  ];
+  const shut = run(polls('lab-r1', 6, step, (i) => port(i, i < 3 ? 1 : 0, 0)));
+  assert.deepEqual(shut.anomalies, [], 'admin down, then oper down: shut on purpose');
+  const failed = run(polls('lab-r1', 6, step, (i) => port(i, 1, 0)));
+  assert.deepEqual(failed.anomalies.map((a) => [a.state, a.detector]), [['OPEN', 'rule:interface-down']]);
+  assert.match(failed.anomalies[0].reason, /xe-0\/0\/1 operationally down .*admin up/);
+  // The failed port is then shut: the anomaly closes (the operator took it out of service).
+  const closed = run(polls('lab-r1', 30, step, (i) => port(i, i < 10 ? 1 : 0, 0)));
+  assert.deepEqual(closed.anomalies.map((a) => a.state), ['OPEN', 'CLOSE']);
+});
+
+test('utilisation above the threshold for the configured polls opens utilisation-high', () => {
+  const config = analysisConfig({ rules: { utilisationHigh: { thresholdPercent: 80, forPolls: 3 } } });
+  const util = (i: number) => (i >= 10 && i < 20 ? 95 : 30);
+  const { anomalies } = run(polls('lab-r1', 40, step, (i) => [sample('lab-r1', 'if_in_util_pct', '%', util(i), { ifName: 'et-0/0/0' })]), undefined, config);
+  const rule = anomalies.filter((a) => a.detector === 'rule:utilisation-high');
+  assert.equal(rule[0]?.state, 'OPEN', JSON.stringify(anomalies.map((a) => [a.state, a.detector])));
+  assert.equal(rule[0].startedAt, t0 + 12 * step, 'after 3 polls above the limit');
+  assert.ok(anomalies.some((a) => a.state === 'CLOSE' && a.anomalyId === rule[0].anomalyId));
 });

@@ -6,7 +6,10 @@
 // it touched (format 2) and the JSON codec (streams/state-codec.ts, format 1) as one packed string.
 import type { AnomalyEvent, Baseline, HealthScore, MetricBatch, MetricSample } from '../../schemas/types.js';
 import { computeHealth, healthDue, rememberHealth, type HealthMemory, type HealthSeries } from '../health/health.js';
-import { evaluateRules, rememberSample } from '../rules/rules.js';
+import { seriesKey } from '../normalize/series-key.js';
+import { RX_THRESHOLD_KINDS, type RxThresholds } from '../../devices/optical-thresholds.js';
+import { OPTICAL_RX_THRESHOLDS } from '../normalize/optical-family.js';
+import { evaluateRules, isOpticalRx, NO_RULE_CONTEXT, rememberSample, type RuleContext } from '../rules/rules.js';
 import { analysisDefaults, type AnalysisConfig } from './config.js';
 import { formatDuration, formatValue } from './format.js';
 import { stepAnomaly, type Episode } from './lifecycle.js';
@@ -70,7 +73,7 @@ export function analyseBatch(state: DeviceAnalysisState | undefined, batch: Metr
 
     // Scratch of scoreSample: read within this iteration only.
     const scored = isScored(sample.metric, config.scoring) ? scoreSample(s, deviceId, sample, ts, config.scoring, baselines) : null;
-    const hit = evaluateRules(sample, s, config.rules);
+    const hit = evaluateRules(sample, s, config.rules, ruleContext(st, deviceId, sample, config));
     s.ruleStreak = hit ? s.ruleStreak + 1 : 0;
     const rule = hit && s.ruleStreak >= hit.forPolls ? hit : null;
     s.seenUp = rememberSample(s, sample).seenUp;
@@ -97,6 +100,44 @@ export function analyseBatch(state: DeviceAnalysisState | undefined, batch: Metr
   else health = null;
 
   return { deviceState: st, baselines, anomalies, health };
+}
+
+// A sample's companion series (an interface's admin status, a transceiver's limits) have its labels
+// under another metric, and normalisers emit them before it in the same batch. Their keys are
+// built once per labels object (SNMP interfaces share one labels object per interface).
+const companionKeys = new WeakMap<Record<string, string>, Map<string, string>>();
+
+function companion(st: DeviceAnalysisState, deviceId: string, sample: MetricSample, metric: string): number | null {
+  let keys = companionKeys.get(sample.labels);
+  if (!keys) companionKeys.set(sample.labels, (keys = new Map()));
+  let key = keys.get(metric);
+  if (key === undefined || !key.startsWith(deviceId + '/')) keys.set(metric, (key = seriesKey(deviceId, metric, sample.labels)));
+  const s = st.series.get(key);
+  return s === undefined || s.ts === never ? null : s.value;
+}
+
+// One context object, rewritten per sample that needs one: evaluateRules reads it before the next.
+const scratch: RuleContext = { adminUp: null, rxThresholds: null };
+const scratchLimits: RxThresholds = { lowAlarm: null, lowWarn: null, highWarn: null, highAlarm: null };
+
+function ruleContext(st: DeviceAnalysisState, deviceId: string, sample: MetricSample, config: AnalysisConfig): Readonly<RuleContext> {
+  if (sample.metric === config.rules.interfaceDown.metric) {
+    const admin = companion(st, deviceId, sample, config.rules.interfaceDown.adminMetric);
+    scratch.adminUp = admin === null ? null : admin >= 0.5;
+    scratch.rxThresholds = null;
+    return scratch;
+  }
+  if (sample.unit === 'dBm' && isOpticalRx(sample)) {
+    let any = false;
+    for (const kind of RX_THRESHOLD_KINDS) {
+      scratchLimits[kind] = companion(st, deviceId, sample, OPTICAL_RX_THRESHOLDS[kind]);
+      if (scratchLimits[kind] !== null) any = true;
+    }
+    scratch.adminUp = null;
+    scratch.rxThresholds = any ? scratchLimits : null;
+    return scratch;
+  }
+  return NO_RULE_CONTEXT;
 }
 
 // The health views of a device, rewritten in place every batch (computeHealth keeps none of them):

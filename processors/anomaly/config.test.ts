@@ -17,4 +17,11 @@ test('unknown keys and inconsistent values are rejected, naming the key', () => 
   assert.throws(() => analysisConfig({ rules: { lossHigh: { forPolls: 0 } } }), { code: 'CONFIG_INVALID', message: /forPolls/ });
   assert.throws(() => analysisConfig({ scoring: { baselineIntervalMs: '1m' as never } }), { code: 'CONFIG_INVALID', message: /scoring\.baselineIntervalMs/ });
   assert.throws(() => analysisConfig({ scoring: { detector: { detect: { warmupMs: -1 } } } }), { code: 'CONFIG_INVALID', message: /scoring\.detector\.detect\.warmupMs/ });
+  assert.throws(() => analysisConfig({ rules: { utilisationHigh: { thresholdPercent: 0 } } }), { code: 'CONFIG_INVALID', message: /rules\.utilisationHigh\.thresholdPercent/ });
+  assert.throws(() => analysisConfig({ rules: { utilisationHigh: { severity: 'HIGH' as never } } }), { code: 'CONFIG_INVALID', message: /rules\.utilisationHigh\.severity.*MAJOR/ });
+});
+
+test('the utilisation rule\'s threshold and duration come from the analysis config', () => {
+  const c = analysisConfig({ rules: { utilisationHigh: { thresholdPercent: 80, forPolls: 3 } } });
+  assert.deepEqual([c.rules.utilisationHigh.thresholdPercent, c.rules.utilisationHigh.forPolls, c.rules.utilisationHigh.severity], [80, 3, 'MAJOR']);
 });

@@ -3,6 +3,7 @@
 // rejects unknown keys and inconsistent values with errors naming the key. Treat the result as
 // read-only (not frozen: it shares the detector's and baseline's default objects).
 import { OpsError } from '../../common/errors.js';
+import type { AnomalySeverity } from '../../schemas/types.js';
 import { healthDefaults, type HealthConfig } from '../health/settings.js';
 import { rulesDefaults, type RulesConfig } from '../rules/settings.js';
 import { lifecycleDefaults, scoringDefaults, type LifecycleSettings, type ScoringSettings } from './settings.js';
@@ -49,6 +50,8 @@ function merge(base: unknown, over: unknown, path: string): unknown {
   return out;
 }
 
+const SEVERITIES: readonly string[] = ['INFO', 'WARNING', 'MINOR', 'MAJOR', 'CRITICAL'] satisfies AnomalySeverity[];
+
 function invalid(path: string, why: string): OpsError {
   return new OpsError('CONFIG_INVALID', `analysis config: "${path}" ${why}`);
 }
@@ -85,10 +88,19 @@ export function analysisConfig(overrides: DeepPartial<AnalysisConfig> = {}): Ana
   } catch (err) {
     throw invalid('rules.lossHigh.metricPattern / health.latencyPattern', `is not a regular expression: ${(err as Error).message}`);
   }
-  for (const r of [c.rules.opticalRxLow, loss, c.rules.interfaceDown, c.rules.deviceDown]) {
+  for (const k of ['interfaceDown', 'deviceDown', 'utilisationHigh'] as const) {
+    if (!SEVERITIES.includes(c.rules[k].severity)) throw invalid(`rules.${k}.severity`, `must be one of ${SEVERITIES.join(', ')}`);
+  }
+  const util = c.rules.utilisationHigh;
+  if (!(util.thresholdPercent > 0)) throw invalid('rules.utilisationHigh.thresholdPercent', 'must be a percent of line rate > 0');
+  for (const r of [c.rules.opticalRxLow, loss, c.rules.interfaceDown, c.rules.deviceDown, util]) {
     if (!(Number.isInteger(r.forPolls) && r.forPolls >= 1)) throw invalid('rules.*.forPolls', 'must be an integer ≥ 1');
   }
   if (Object.values(c.health.weights).some((w) => !(w >= 0))) throw invalid('health.weights', 'must be non-negative');
+  for (const k of ['cpu', 'memory', 'utilisation'] as const) {
+    const [good, bad] = [c.health[`${k}GoodPercent`], c.health[`${k}BadPercent`]];
+    if (!(good >= 0 && good < bad)) throw invalid(`health.${k}GoodPercent / ${k}BadPercent`, `need 0 ≤ good < bad, got ${good} and ${bad}`);
+  }
   return c;
 }
 

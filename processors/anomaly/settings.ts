@@ -88,7 +88,7 @@ export interface ScoringSettings {
 export const scoringDefaults: ScoringSettings = {
   detector: detectorDefaults,
   // Availability and collection-status series are judged by rules, not by the detector.
-  excludeMetrics: ['sys_uptime_s', 'if_speed_bps', 'device_up', 'if_oper_up', 'if_admin_up', 'device_reachable', 'icmp_probe_ok', 'ssh_collect_ok', 'ciena_collect_ok', 'optical_laser_on', 'mcp_synchronized', 'alarms_active'],
+  excludeMetrics: ['sys_uptime_s', 'if_speed_bps', 'device_up', 'if_oper_up', 'if_admin_up', 'device_reachable', 'icmp_probe_ok', 'ssh_collect_ok', 'ciena_collect_ok', 'optical_laser_on', 'mcp_synchronized', 'alarms_active', 'optical_rx_low_alarm_dbm', 'optical_rx_low_warn_dbm', 'optical_rx_high_warn_dbm', 'optical_rx_high_alarm_dbm'],
   operationalMetrics: ['snmp_poll_ms'],
   baselineIntervalMs: 60_000, // 1 min: what the wall's band refresh (1 min) can show anyway
   // A quarter of a spread is well inside the band (±3 spreads): a move consumers could see on a

@@ -31,6 +31,16 @@ test('a device not answering scores 0; a down port costs its share of availabili
   assert.equal(component(h, 'availability')!.detail, '1 of 2 interfaces down (eth1)');
 });
 
+test('a port an operator shut (admin down) does not count against availability', () => {
+  const h = health([
+    s('device_up', 'ratio', 1),
+    s('if_oper_up', 'ratio', 1, { ifName: 'eth0' }),
+    s('if_admin_up', 'ratio', 0, { ifName: 'eth1' }),
+    s('if_oper_up', 'ratio', 0, { ifName: 'eth1' }, { seenUp: true }),
+  ]);
+  assert.equal(component(h, 'availability')!.score, 100);
+});
+
 test('optical margin, interface errors, latency and loss, open anomalies', () => {
   const h = health([
     s('device_up', 'ratio', 1),
@@ -50,6 +60,40 @@ test('optical margin, interface errors, latency and loss, open anomalies', () =>
   assert.equal(component(h, 'anomalies')!.score, 70);
   assert.equal(component(h, 'anomalies')!.detail, 'open anomalies: 1 MAJOR, 1 WARNING');
   assert.ok(h.score > 0 && h.score < 100);
+});
+
+test('optical margin is measured to the transceiver\'s own low alarm threshold when it reports one', () => {
+  const rx = { ifName: 'et-0/0/1', direction: 'rx' };
+  const h = health([s('device_up', 'ratio', 1), s('optical_rx_low_alarm_dbm', 'dBm', -20, rx), s('optical_rx_dbm', 'dBm', -17, rx)]);
+  assert.equal(component(h, 'optical_margin')!.score, 50, '3 dB above its -20 dBm alarm of the 6 dB good margin');
+  assert.match(component(h, 'optical_margin')!.detail!, /3\.0 dB above sensitivity -20\.00 dBm/);
+  const global = health([s('device_up', 'ratio', 1), s('optical_rx_dbm', 'dBm', -17, rx)]);
+  assert.equal(component(global, 'optical_margin')!.score, 0, 'below the global -14 dBm');
+});
+
+test('CPU, memory, utilisation and environment components: the busiest processor and link, any fan or supply not normal', () => {
+  const h = health([
+    s('device_up', 'ratio', 1),
+    s('cpu_load_pct', '%', 30, { hrDeviceIndex: '768' }),
+    s('cpu_load_pct', '%', 90, { hrDeviceIndex: '769' }),
+    s('memory_used_pct', '%', 92, { storage: 'Physical memory' }),
+    s('if_in_util_pct', '%', 12, { ifName: 'et-0/0/0' }),
+    s('if_out_util_pct', '%', 82, { ifName: 'et-0/0/1' }),
+    s('env_fan_state', 'state', 1, { sensor: '1' }),
+    s('env_fan_state', 'state', 3, { sensor: '4' }),
+    s('env_power_supply_state', 'state', 5, { sensor: '2' }), // empty slot
+  ]);
+  assert.equal(component(h, 'cpu')!.score, 20, '90 % between good 70 and bad 95');
+  assert.equal(component(h, 'cpu')!.detail, 'cpu_load_pct 769 at 90 %');
+  assert.equal(component(h, 'memory')!.score, 20, '92 % between good 80 and bad 95');
+  assert.equal(component(h, 'memory')!.detail, 'memory_used_pct Physical memory at 92 %');
+  assert.equal(component(h, 'utilisation')!.score, 52);
+  assert.equal(component(h, 'utilisation')!.detail, 'if_out_util_pct on et-0/0/1 at 82.0 % of line rate');
+  assert.equal(component(h, 'environment')!.score, 0);
+  assert.equal(component(h, 'environment')!.detail, 'fan 4 state 3 (1 is normal)');
+  const quiet = health([s('device_up', 'ratio', 1), s('cpu_load_pct', '%', 20, { hrDeviceIndex: '768' }), s('env_fan_state', 'state', 1, { sensor: '1' })]);
+  assert.deepEqual([component(quiet, 'cpu')!.score, component(quiet, 'environment')!.score, component(quiet, 'environment')!.detail], [100, 100, null]);
+  assert.equal(component(quiet, 'utilisation'), undefined, 'no utilisation series: left out');
 });
 
 test('a dark port reads "below sensitivity", never a negative "above"', () => {

@@ -1,12 +1,16 @@
 // Device health: a 0–100 score from the latest sample of each of the device's series and its open
-// anomalies. Components: availability, interface_errors, optical_margin, latency_loss, anomalies;
+// anomalies. Components: availability, interface_errors, optical_margin, latency_loss, cpu,
+// memory, utilisation, environment (resources.ts), anomalies;
 // each scores 0–100 with a detail text. A component the device has no fresh data for (no optics)
 // is left out and the weights of the others are renormalised to sum to 1. A device that does not
 // answer polls scores 0 whatever the rest says (the schema's "0 (down)").
 import type { AnomalySeverity, HealthComponent, HealthScore, MetricSample } from '../../schemas/types.js';
 import { formatValue } from '../anomaly/format.js';
+import { OPTICAL_RX_THRESHOLDS } from '../normalize/optical-family.js';
+import { seriesKey } from '../normalize/series-key.js';
 import { isOpticalRx, lossPercent, rxSensitivityDbm } from '../rules/rules.js';
 import type { RulesConfig } from '../rules/settings.js';
+import { resourceComponents } from './resources.js';
 import type { HealthConfig } from './settings.js';
 
 /** What health needs to know about one series of the device. */
@@ -26,6 +30,8 @@ const round1 = (x: number) => Math.round(x * 10) / 10;
 const nameOf = (s: HealthSeries) => s.labels.ifName ?? s.labels.port ?? s.labels.target ?? s.labels.path ?? s.metric;
 const listed = (names: string[]) => (names.length <= 3 ? names.join(', ') : `${names.slice(0, 3).join(', ')} and ${names.length - 3} more`);
 
+const labelsKey = (labels: Record<string, string>) => seriesKey('', '', labels);
+
 const patterns = new Map<string, RegExp>();
 const latencyPattern = (p: string) => patterns.get(p) ?? patterns.set(p, new RegExp(p)).get(p)!;
 
@@ -43,7 +49,9 @@ export function computeHealth(deviceId: string, ts: number, all: Iterable<Health
 
   // Availability: the device answers, and the interfaces that were up still are.
   const deviceUp = rules.deviceDown.metrics.map((m) => fresh.find((s) => s.metric === m)).find((s) => s !== undefined);
-  const ports = fresh.filter((s) => s.metric === rules.interfaceDown.metric && s.seenUp);
+  // A port an operator shut (admin down) is out of service, not unavailable.
+  const shut = new Set(fresh.filter((s) => s.metric === rules.interfaceDown.adminMetric && s.value < 0.5).map(nameOf));
+  const ports = fresh.filter((s) => s.metric === rules.interfaceDown.metric && s.seenUp && !shut.has(nameOf(s)));
   if (deviceUp && deviceUp.value < 0.5) {
     deviceDown = true;
     drafts.push({ name: 'availability', score: 0, detail: 'device not answering polls' });
@@ -77,11 +85,14 @@ export function computeHealth(deviceId: string, ts: number, all: Iterable<Health
     drafts.push({ name: 'interface_errors', score, detail: worstErr.errors > 0 ? `worst ${worstErr.name}: ${(worstErr.ratio * 100).toPrecision(2)} % of packets in error (${formatValue(worstErr.errors, 'pps')})` : null });
   }
 
-  // Optical margin: the weakest receiver's distance above its sensitivity.
+  // Optical margin: the weakest receiver's distance above its sensitivity, which is the
+  // transceiver's own low alarm threshold when it reports one.
+  const ownLimit = new Map<string, number>();
+  for (const s of fresh) if (s.metric === OPTICAL_RX_THRESHOLDS.lowAlarm) ownLimit.set(labelsKey(s.labels), s.value);
   let worstRx: { s: HealthSeries; margin: number; sens: number } | null = null;
   for (const s of fresh) {
     if (!isOpticalRx(s)) continue;
-    const sens = rxSensitivityDbm(s.metric, rules);
+    const sens = (ownLimit.size > 0 ? ownLimit.get(labelsKey(s.labels)) : undefined) ?? rxSensitivityDbm(s.metric, rules);
     const margin = s.value - sens;
     if (!worstRx || margin < worstRx.margin) worstRx = { s, margin, sens };
   }
@@ -109,6 +120,8 @@ export function computeHealth(deviceId: string, ts: number, all: Iterable<Health
     }
   }
   if (ll) drafts.push({ name: 'latency_loss', ...(ll as { score: number; detail: string | null }) });
+
+  drafts.push(...resourceComponents(fresh, cfg));
 
   // Open anomalies: points off per anomaly by severity.
   let penalty = 0;

@@ -4,6 +4,7 @@
 //   optical_laser_bias_ma             mA       {ifName | port, lane?}
 //   optical_temperature_c             celsius  {ifName | port}
 //   optical_voltage_v                 V        {ifName | port}
+//   optical_rx_{low,high}_{alarm,warn}_dbm  dBm  the Rx series' labels: the transceiver's own limits
 // `ifName` when the device names the port as an interface (xe-0/0/0, Hu0/0/0/0), `port` when it
 // numbers it (SAOS "9", Ciena "1-2", an IOS-XR optics controller "0/0/0/1"). The direction label
 // is what processors/rules recognises as a receiver (isOpticalRx).
@@ -16,6 +17,21 @@ export const OPTICAL = {
   temperature: { metric: 'optical_temperature_c', unit: 'celsius' },
   voltage: { metric: 'optical_voltage_v', unit: 'V' },
 } as const;
+
+/** The receive limits a transceiver reports, as series with the labels of the Rx reading they bound. */
+export const OPTICAL_RX_THRESHOLDS = {
+  lowAlarm: 'optical_rx_low_alarm_dbm',
+  lowWarn: 'optical_rx_low_warn_dbm',
+  highWarn: 'optical_rx_high_warn_dbm',
+  highAlarm: 'optical_rx_high_alarm_dbm',
+} as const;
+
+const thresholdMetrics = new Set<string>(Object.values(OPTICAL_RX_THRESHOLDS));
+
+/** True for a threshold series (a limit, not a reading: no rule or health component judges it). */
+export function isOpticalThreshold(metric: string): boolean {
+  return thresholdMetrics.has(metric);
+}
 
 /**
  * No light (0 W has no logarithm) is recorded as the receiver floor, as the CLI parsers do: a

@@ -3,10 +3,11 @@
 // Gauges only, so no state. The MIB arithmetic is devices/optical-dom.ts (opticalLevels);
 // this file decides series names and labels, and which readings are trustworthy enough to emit.
 import { entitySensorValue, opticalLevels } from '../../devices/optical-dom.js';
+import { opticalRxThresholds, RX_THRESHOLD_KINDS, type RxThresholds } from '../../devices/optical-thresholds.js';
 import type { MetricBatch, RawSnmpPoll, SnmpValue } from '../../schemas/types.js';
 import { batchBuilder } from './batch-builder.js';
 import { interfaceNames } from './interface-names.js';
-import { NO_LIGHT_FLOOR_DBM, OPTICAL, portLabels, powerLabels, type PortLabel } from './optical-family.js';
+import { NO_LIGHT_FLOOR_DBM, OPTICAL, OPTICAL_RX_THRESHOLDS, portLabels, powerLabels, type PortLabel } from './optical-family.js';
 
 const OPTICS_PROFILES = new Set(['optics-entity-sensor', 'optics-cisco', 'optics-juniper', 'optics-ciena']);
 
@@ -60,16 +61,26 @@ export function normalizeSnmpOptics(poll: RawSnmpPoll): MetricBatch {
 
 type Add = ReturnType<typeof batchBuilder>['add'];
 
+/** The transceiver's Rx limits beside its Rx reading, with the reading's labels (the rule looks them up by them). */
+function addRxThresholds(t: RxThresholds | undefined, labels: Record<string, string>, add: Add): void {
+  if (!t) return;
+  for (const kind of RX_THRESHOLD_KINDS) if (t[kind] !== null) add(OPTICAL_RX_THRESHOLDS[kind], 'dBm', t[kind], labels);
+}
+
 function addPerPort(poll: RawSnmpPoll, add: Add): void {
   // JUNIPER-DOM-MIB is indexed by ifIndex: the profile walks the interface names beside it, so
   // the optics of et-0/0/5 carry the same name as its traffic (interface-names.ts).
   const ifNameOf = interfaceNames(poll);
   const juniper = poll.profile === 'optics-juniper';
   const key: PortLabel = juniper ? 'ifName' : 'port';
+  const thresholds = opticalRxThresholds(poll);
   for (const level of opticalLevels(poll)) {
     const port = juniper ? ifNameOf(level.index) : level.index;
     const family = level.direction === 'rx' ? OPTICAL.rx : OPTICAL.tx;
-    add(family.metric, family.unit, level.dbm ?? NO_LIGHT_FLOOR_DBM, powerLabels(key, port, null, level.direction));
+    const labels = powerLabels(key, port, null, level.direction);
+    // Limits first: the rule reads them from the device's state when it judges the reading.
+    if (level.direction === 'rx') addRxThresholds(thresholds.get(level.index), labels, add);
+    add(family.metric, family.unit, level.dbm ?? NO_LIGHT_FLOOR_DBM, labels);
   }
 }
 
@@ -85,13 +96,17 @@ function addSensorTable(poll: RawSnmpPoll, prefix: SensorPrefix, statusColumn: s
   };
 
   const ports = new Set<string>();
+  const thresholds = opticalRxThresholds(usable);
   for (const level of opticalLevels(usable)) {
     if (!ok(level.index) || !level.name) continue;
     const port = portOfSensorName(level.name);
     if (!port) continue;
     ports.add(port);
     const family = level.direction === 'rx' ? OPTICAL.rx : OPTICAL.tx;
-    add(family.metric, family.unit, level.dbm ?? NO_LIGHT_FLOOR_DBM, powerLabels('ifName', port, laneOfSensorName(level.name), level.direction));
+    const labels = powerLabels('ifName', port, laneOfSensorName(level.name), level.direction);
+    // Limits first: the rule reads them from the device's state when it judges the reading.
+    if (level.direction === 'rx') addRxThresholds(thresholds.get(level.index), labels, add);
+    add(family.metric, family.unit, level.dbm ?? NO_LIGHT_FLOOR_DBM, labels);
   }
 
   // Bias, temperature and voltage only of ports that have optical power sensors: the same table

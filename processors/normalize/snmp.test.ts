@@ -149,3 +149,44 @@ test('rates use the agent\'s clock: a poll answered late on a loaded collector i
   const [, wrapped] = run([poll(0, 2 ** 32 - 100, 0n), poll(2_000, 100, 25_000_000n)]);
   assert.equal(rate(wrapped, 'if_in_bps'), 100_000_000);
 });
+
+test('utilisation in and out is the octet rate as a percent of ifHighSpeed', () => {
+  const withOut = (at: number, up: number, octets: bigint): RawSnmpPoll => {
+    const p = poll(at, up, octets, 'COUNTER64', 1000);
+    return { ...p, values: [...p.values, counter('ifHCOutOctets', '3', octets / 2n)] };
+  };
+  const [, second] = run([withOut(0, 100, 0n), withOut(10_000, 1_100, 500_000_000n)]); // 400 Mbit/s in, 200 out, 1 Gbit/s link
+  assert.equal(rate(second, 'if_in_util_pct'), 40);
+  assert.equal(rate(second, 'if_out_util_pct'), 20);
+  const s = second.samples.find((x) => x.metric === 'if_in_util_pct')!;
+  assert.deepEqual([s.seriesKey, s.unit], ['r1/if_in_util_pct{ifName=xe-0/0/3}', '%']);
+});
+
+test('without ifHighSpeed the line rate is ifSpeed, unless ifSpeed is saturated (then no utilisation)', () => {
+  const slow = (at: number, up: number, octets: bigint, ifSpeed: number): RawSnmpPoll => {
+    const p = poll(at, up, octets);
+    return { ...p, values: p.values.filter((v) => v.name !== 'ifHighSpeed').concat(gauge('ifSpeed', '3', ifSpeed)) };
+  };
+  const [, second] = run([slow(0, 100, 0n, 2_000_000), slow(10_000, 1_100, 1_250_000n, 2_000_000)]); // 1 Mbit/s on 2 Mbit/s
+  assert.equal(rate(second, 'if_in_util_pct'), 50);
+  assert.equal(rate(second, 'if_speed_bps'), 2_000_000);
+  const [, saturated] = run([slow(0, 100, 0n, 4_294_967_295), slow(10_000, 1_100, 1_250_000n, 4_294_967_295)]);
+  assert.equal(rate(saturated, 'if_in_util_pct'), undefined, 'a saturated ifSpeed says only "faster than 4.29 Gbit/s"');
+  assert.equal(rate(saturated, 'if_speed_bps'), undefined);
+});
+
+test('ifHighSpeed 0 (below 1 Mbit/s) defers to ifSpeed; otherwise ifHighSpeed wins and speed is one sample', () => {
+  const p = poll(0, 100, 0n, 'COUNTER64', 0);
+  const sub = normalizeSnmp(undefined, { ...p, values: [...p.values, gauge('ifSpeed', '3', 64_000)] }).batch;
+  assert.deepEqual(sub.samples.filter((s) => s.metric === 'if_speed_bps').map((s) => s.value), [64_000]);
+  const q = poll(0, 100, 0n, 'COUNTER64', 10_000);
+  const fast = normalizeSnmp(undefined, { ...q, values: [...q.values, gauge('ifSpeed', '3', 4_294_967_295)] }).batch;
+  assert.deepEqual(fast.samples.filter((s) => s.metric === 'if_speed_bps').map((s) => s.value), [1e10]);
+});
+
+test('ifAdminStatus becomes if_admin_up, emitted just before the same interface\'s if_oper_up', () => {
+  const base = poll(0, 100, 0n);
+  const values = [gauge('ifOperStatus', '1', 2), gauge('ifOperStatus', '2', 1), gauge('ifAdminStatus', '1', 2), gauge('ifAdminStatus', '2', 1), gauge('ifAdminStatus', '9', 3)];
+  const metrics = normalizeSnmp(undefined, { ...base, values }).batch.samples.filter((s) => s.metric.startsWith('if_')).map((s) => `${s.metric}{${s.labels.ifName}}=${s.value}`);
+  assert.deepEqual(metrics, ['if_admin_up{ifIndex1}=0', 'if_oper_up{ifIndex1}=0', 'if_admin_up{ifIndex2}=1', 'if_oper_up{ifIndex2}=1', 'if_admin_up{ifIndex9}=0']);
+});

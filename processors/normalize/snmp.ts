@@ -5,6 +5,9 @@
 import type { MetricBatch, RawSnmpPoll } from '../../schemas/types.js';
 import { counterDelta, ratePerSecond, type CounterKind } from './counters.js';
 import { seriesInterner } from './series-key.js';
+import { hostMemory } from './host-memory.js';
+import { interfaceFacts } from './interface-facts.js';
+import { declaredMetrics, type DeclaredMetric } from './profile-metrics.js';
 import { interfaceNames } from './interface-names.js';
 
 export interface SnmpDeviceState {
@@ -25,11 +28,13 @@ interface CounterMetric {
   scale: number;
   /** Counter units one bit of line rate allows per second, to bound a plausible 32-bit wrap. */
   perBit: number;
+  /** The metric of this rate as a percentage of the line rate (octet counters only). */
+  utilisation?: string;
 }
 
 const counterMetrics: Record<string, CounterMetric> = {
-  ifHCInOctets: { metric: 'if_in_bps', unit: 'bps', scale: 8, perBit: 1 / 8 },
-  ifHCOutOctets: { metric: 'if_out_bps', unit: 'bps', scale: 8, perBit: 1 / 8 },
+  ifHCInOctets: { metric: 'if_in_bps', unit: 'bps', scale: 8, perBit: 1 / 8, utilisation: 'if_in_util_pct' },
+  ifHCOutOctets: { metric: 'if_out_bps', unit: 'bps', scale: 8, perBit: 1 / 8, utilisation: 'if_out_util_pct' },
   ifHCInUcastPkts: { metric: 'if_in_pps', unit: 'pps', scale: 1, perBit: 1 / 512 },
   ifHCOutUcastPkts: { metric: 'if_out_pps', unit: 'pps', scale: 1, perBit: 1 / 512 },
   ifInErrors: { metric: 'if_in_errors_ps', unit: 'pps', scale: 1, perBit: 1 / 512 },
@@ -79,8 +84,8 @@ export function normalizeSnmp(prev: SnmpDeviceState | undefined, poll: RawSnmpPo
   const { deviceId } = poll;
   const samples: Sample[] = [];
   const series = seriesInterner(deviceId);
-  const add = (metric: string, unit: string, value: number, ifName?: string) => {
-    const interned = series(metric, ifName === undefined ? null : 'ifName', ifName ?? '');
+  const add = (metric: string, unit: string, value: number, ifName?: string, labelName = 'ifName') => {
+    const interned = series(metric, ifName === undefined ? null : labelName, ifName ?? '');
     samples.push({ seriesKey: interned.seriesKey, metric, labels: interned.labels, unit, value });
   };
   const batch: MetricBatch = { deviceId, source: 'snmp', ts: poll.polledAt, samples };
@@ -93,8 +98,7 @@ export function normalizeSnmp(prev: SnmpDeviceState | undefined, poll: RawSnmpPo
   // Interface names first: every series of an interface is labelled by its name, not its
   // ifIndex, which devices renumber across reboots.
   const ifNameOf = interfaceNames(poll);
-  const speedBps = new Map<string, number>();
-  for (const v of poll.values) if (v.name === 'ifHighSpeed' && v.number !== null) speedBps.set(v.index, v.number * 1e6);
+  const { speedBps, speedFrom, adminUp, operIndexes } = interfaceFacts(poll);
 
   // A replayed or duplicated poll (not newer than the state) and a reboot yield no rates:
   // the first would double-count, the second would turn a reset into a spike.
@@ -103,9 +107,20 @@ export function normalizeSnmp(prev: SnmpDeviceState | undefined, poll: RawSnmpPo
   const intervalMs = fresh ? counterIntervalMs(prev!, poll) : 0;
   const counters = new Map<string, bigint>();
 
+  const declared = declaredMetrics(poll.profile);
   for (const v of poll.values) {
-    if (v.name === 'ifOperStatus' && v.number !== null) add('if_oper_up', 'ratio', v.number === 1 ? 1 : 0, ifNameOf(v.index));
-    else if (v.name === 'ifHighSpeed' && v.number !== null) add('if_speed_bps', 'bps', v.number * 1e6, ifNameOf(v.index));
+    const own = declared?.get(v.name);
+    if (own) {
+      addDeclared(own, v);
+      continue;
+    }
+    if (v.name === 'ifOperStatus' && v.number !== null) {
+      // Admin status just before oper status: the interface-down rule reads it from the same batch.
+      const admin = adminUp.get(v.index);
+      if (admin !== undefined) add('if_admin_up', 'ratio', admin, ifNameOf(v.index));
+      add('if_oper_up', 'ratio', v.number === 1 ? 1 : 0, ifNameOf(v.index));
+    } else if (v.name === 'ifAdminStatus' && v.number !== null && !operIndexes.has(v.index)) add('if_admin_up', 'ratio', adminUp.get(v.index)!, ifNameOf(v.index));
+    else if ((v.name === 'ifHighSpeed' || v.name === 'ifSpeed') && v.number !== null && speedFrom.get(v.index) === v.name) add('if_speed_bps', 'bps', speedBps.get(v.index)!, ifNameOf(v.index));
     const cm = Object.hasOwn(counterMetrics, v.name) ? counterMetrics[v.name] : undefined; // a raw name `constructor` is no counter
     if (!cm || v.counter === null || (v.kind !== 'COUNTER32' && v.kind !== 'COUNTER64')) continue;
     const id = counterId(v.name, v.index);
@@ -118,8 +133,29 @@ export function normalizeSnmp(prev: SnmpDeviceState | undefined, poll: RawSnmpPo
     // built for every counter of every poll.
     const maxIncrease = speed && v.kind === 'COUNTER32' && v.counter < before ? BigInt(Math.ceil(speed * cm.perBit * (intervalMs / 1000) * 1.5)) : speed ? 0n : null;
     const d = counterDelta(v.kind as CounterKind, before, v.counter, maxIncrease);
-    if (d.ok) add(cm.metric, cm.unit, ratePerSecond(d.delta, intervalMs) * cm.scale, ifNameOf(v.index));
+    if (!d.ok) continue;
+    const value = ratePerSecond(d.delta, intervalMs) * cm.scale;
+    add(cm.metric, cm.unit, value, ifNameOf(v.index));
+    if (cm.utilisation && speed) add(cm.utilisation, '%', (value / speed) * 100, ifNameOf(v.index));
   }
+  if (poll.profile === 'host-resources') for (const m of hostMemory(poll)) add('memory_used_pct', '%', m.usedPct, m.name, 'storage');
   if (!fresh && prev !== undefined) return { state: prev, batch };
   return { state: { at: poll.polledAt, upTime: poll.sysUpTime, counters }, batch };
+
+  // A metric a profile file declares: a gauge as it is, a counter as a rate against the previous poll.
+  function addDeclared(d: DeclaredMetric, v: RawSnmpPoll['values'][number]): void {
+    const label = v.index === '0' ? undefined : v.index;
+    const emit = (value: number) => {
+      const interned = series(d.metric, label === undefined ? null : d.indexLabel, label ?? '');
+      samples.push({ seriesKey: interned.seriesKey, metric: d.metric, labels: interned.labels, unit: d.unit, value });
+    };
+    if (v.number !== null) return emit(v.number);
+    if (v.counter === null || (v.kind !== 'COUNTER32' && v.kind !== 'COUNTER64')) return;
+    const id = counterId(v.name, v.index);
+    counters.set(id, v.counter);
+    const before = usable ? prev!.counters.get(id) : undefined;
+    if (before === undefined) return;
+    const delta = counterDelta(v.kind, before, v.counter, null);
+    if (delta.ok) emit(ratePerSecond(delta.delta, intervalMs));
+  }
 }

@@ -34,11 +34,30 @@ export interface InterfaceDownRule {
   enabled: boolean;
   metric: string;
   /**
-   * We have operational status only (no ifAdminStatus yet): a port that was never seen up is
-   * taken as unused, not as down. Replace by "admin up and oper down" once admin status is normalised.
+   * The interface's admin status series (same labels): admin down means an operator shut the port,
+   * which is not an anomaly (an open interface-down closes when the port is shut).
+   */
+  adminMetric: string;
+  /**
+   * A port that was never seen up is taken as unused, not as down: many boxes leave unused ports
+   * admin up, so admin status alone does not tell an unplugged spare from a failed link.
    */
   requireSeenUp: boolean;
   severity: AnomalySeverity;
+  forPolls: number;
+}
+
+export interface UtilisationHighRule {
+  enabled: boolean;
+  /** Utilisation series (percent of line rate), from octet rates and ifHighSpeed / ifSpeed. */
+  metrics: string[];
+  /** Above this percent of the line rate: the rule's severity. */
+  thresholdPercent: number;
+  severity: AnomalySeverity;
+  /**
+   * How long utilisation must stay above the threshold, in consecutive polls (at a 60 s interval,
+   * 5 polls = 5 min): a burst that fills a link for one poll is traffic, not congestion.
+   */
   forPolls: number;
 }
 
@@ -55,11 +74,13 @@ export interface RulesConfig {
   lossHigh: LossHighRule;
   interfaceDown: InterfaceDownRule;
   deviceDown: DeviceDownRule;
+  utilisationHigh: UtilisationHighRule;
 }
 
 export const rulesDefaults: RulesConfig = {
   opticalRxLow: { enabled: true, sensitivityDbm: -14, sensitivityDbmByMetric: {}, warnMarginDb: 2, noLightDbm: -30, forPolls: 1 },
   lossHigh: { enabled: true, metricPattern: '(^|_)loss(_|$)', limitPercent: 2, majorPercent: 20, criticalPercent: 100, forPolls: 2 },
-  interfaceDown: { enabled: true, metric: 'if_oper_up', requireSeenUp: true, severity: 'MAJOR', forPolls: 1 },
+  interfaceDown: { enabled: true, metric: 'if_oper_up', adminMetric: 'if_admin_up', requireSeenUp: true, severity: 'MAJOR', forPolls: 1 },
   deviceDown: { enabled: true, metrics: ['device_up', 'device_reachable'], severity: 'CRITICAL', forPolls: 2 },
+  utilisationHigh: { enabled: true, metrics: ['if_in_util_pct', 'if_out_util_pct'], thresholdPercent: 90, severity: 'MAJOR', forPolls: 5 },
 };

@@ -47,6 +47,7 @@ export async function runDemo(): Promise<void> {
       labDevices: Number(process.env.LAB_DEVICES ?? 4),
       pollIntervalMs: Number(process.env.POLL_INTERVAL_MS ?? 5_000),
       traps: true,
+      links: true,
       log: say,
     });
     const token = signToken({ sub: 'wall', role: 'viewer', expiresInS: 30 * 24 * 3600 }, secret);

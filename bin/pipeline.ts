@@ -17,6 +17,10 @@ export interface PipelineEndpoints {
   redisUrl: string;
 }
 
+/** The lab NetBox simulator's token (a fixture, not a secret) and how often `npm start` re-reads the links. */
+const LAB_NETBOX_TOKEN = '0123456789abcdef0123456789abcdef01234567'; // 40 hex, as NetBox v1 tokens are
+const LINKS_SYNC_EVERY_MS = 60_000;
+
 export interface PipelineOptions {
   endpoints: PipelineEndpoints;
   /** TLS and SASL of every role's Kafka clients. Default plaintext, whatever this process's
@@ -43,6 +47,9 @@ export interface PipelineOptions {
   pollIntervalMs?: number;
   /** Also run the `traps` role (on a free UDP port; the lab's scenarios send it traps). */
   traps?: boolean;
+  /** Run `inventory sync-links` every minute against the lab's LLDP tables and its NetBox
+   * simulator's cables, so the weathermap has the lab's topology (`npm start`). */
+  links?: boolean;
   /** Extra settings of the traps role. */
   trapsEnv?: Record<string, string>;
   log?: (msg: string) => void;
@@ -140,6 +147,7 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
     // A free TCP port number for a UDP listener: taken by nothing here in practice, and the traps
     // role stops with TRAP_PORT_UNAVAILABLE if it is.
     const trapPort = o.traps ? await freePort() : null;
+    const netboxPort = o.links ? await freePort() : null;
     const labDir = join(o.runDir, 'lab');
     const labUrl = `http://127.0.0.1:${labHttpPort}`;
     await start(
@@ -152,6 +160,7 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
         LAB_DATA_DIR: labDir,
         ...(o.labIcmpPaths === undefined ? {} : { LAB_ICMP_PATHS: String(o.labIcmpPaths) }),
         ...(trapPort ? { LAB_TRAP_TARGETS: `127.0.0.1:${trapPort}` } : {}),
+        ...(netboxPort ? { LAB_NETBOX_PORT: String(netboxPort), LAB_NETBOX_TOKEN: LAB_NETBOX_TOKEN } : {}),
         ...o.labEnv,
       },
       httpOk(`${labUrl}/healthz`),
@@ -175,6 +184,11 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
       ...o.collectorEnv,
     });
     await start(collectorName(1), 'collector', collectorEnv(1));
+    // The links syncer has no ops port: it is up once spawned, and says what it found in its log.
+    if (netboxPort) {
+      const netbox = { NETBOX_URL: `http://127.0.0.1:${netboxPort}`, NETBOX_TOKEN: LAB_NETBOX_TOKEN, LINKS_SYNC_INTERVAL_MS: String(LINKS_SYNC_EVERY_MS) };
+      await start('links', 'inventory', netbox, async () => true, ['sync-links']);
+    }
     const apiPort = o.apiPort ?? (await freePort());
     const apiUrl = `http://127.0.0.1:${apiPort}`;
     await start('api', 'api', { API_PORT: String(apiPort), API_JWT_SECRET: o.jwtSecret, API_UI_DIR: join(projectRoot, 'ui', 'dist'), ...o.apiEnv }, httpOk(`${apiUrl}/readyz`));

@@ -7,12 +7,17 @@
 // record that could not be written makes the commit fail (the transaction is then aborted).
 import type { Logger } from '../common/log.js';
 import { OpsError } from '../common/errors.js';
-import { Kafka, KEY_PARTITIONER, attachLogger, call, commonConfig, connectClient, keyBuffer, type Compression, type KafkaSecurity, type LibrdKafkaError, type NativeConsumer, type NativeProducer } from './kafka-client.js';
+import { Kafka, KEY_PARTITIONER, attachLogger, call, commonConfig, connectClient, keyBuffer, withDeadline, type Compression, type KafkaSecurity, type LibrdKafkaError, type NativeConsumer, type NativeProducer } from './kafka-client.js';
 
 /** A transaction left open by a process that died blocks read_committed readers of its partitions
  * until the coordinator aborts it: this bounds that (a restart with the same id aborts it at once). */
 export const TRANSACTION_TIMEOUT_MS = 10_000; // ms
 const CALL_TIMEOUT_MS = 30_000; // ms: one init / commit / abort / offsets call
+/** A commit or abort (with its retries) not done by then is given up and the producer replaced: a
+ * processor stayed silent for minutes after its transaction coordinator was killed, its commit
+ * retried, never answered (fresh-clone CI of 2026-12-07 17:30). */
+export const COMMIT_DEADLINE_MS = 20_000; // ms
+const CLOSE_DEADLINE_MS = 10_000; // ms: a broken producer's disconnect is not waited for longer
 const QUEUE_FULL = -184; // RD_KAFKA_RESP_ERR__QUEUE_FULL
 
 export interface TransactionProducer {
@@ -65,14 +70,20 @@ export async function createTransactionProducer(o: { brokers: string[]; security
 
   // Retriable answers of a commit (a coordinator moving, a request timing out) are tried again
   // with the same call, as librdkafka's transactional API asks; anything else is the caller's.
-  const retrying = async (what: string, fn: (cb: (err: LibrdKafkaError | null | undefined) => void) => void) => {
+  // Each try gets what is left of the deadline; past it the failure is fatal (the caller replaces
+  // the producer, whose successor's init fences whatever this one left open).
+  const retrying = async (what: string, fn: (timeoutMs: number, cb: (err: LibrdKafkaError | null | undefined) => void) => void) => {
+    const deadline = Date.now() + COMMIT_DEADLINE_MS;
+    const givenUp = (cause: unknown) => Object.assign(new Error(`${what} did not complete within ${COMMIT_DEADLINE_MS} ms: ${(cause as Error)?.message ?? cause}`), { isFatal: true, code: 'KAFKA_COMMIT_DEADLINE', cause });
     for (let attempt = 1; ; attempt++) {
+      const left = deadline - Date.now();
       try {
-        return await call(fn);
+        return await withDeadline(call((cb) => fn(Math.max(1_000, Math.min(CALL_TIMEOUT_MS, left)), cb)), Math.max(1_000, left) + 1_000, what);
       } catch (err) {
         const e = err as LibrdKafkaError;
+        if (Date.now() >= deadline) throw givenUp(err);
         if (!e?.isRetriable || e.isTxnRequiresAbort || e.isFatal || attempt >= 10) throw err;
-        o.logger.debug(`${what} retried`, { attempt, err: e.message });
+        o.logger.warn(`${what} retried`, { attempt, err: e.message });
         await new Promise((r) => setTimeout(r, Math.min(1_000, 20 * 2 ** attempt)));
       }
     }
@@ -103,12 +114,12 @@ export async function createTransactionProducer(o: { brokers: string[]; security
       }
     },
     async commit(offsets, consumer) {
-      if (offsets.length > 0) await retrying('sending offsets', (cb) => producer.sendOffsetsToTransaction(offsets, consumer, CALL_TIMEOUT_MS, cb));
-      await retrying('commit', (cb) => producer.commitTransaction(CALL_TIMEOUT_MS, cb));
+      if (offsets.length > 0) await retrying('sending offsets', (ms, cb) => producer.sendOffsetsToTransaction(offsets, consumer, ms, cb));
+      await retrying('commit', (ms, cb) => producer.commitTransaction(ms, cb));
     },
-    abort: () => retrying('abort', (cb) => producer.abortTransaction(CALL_TIMEOUT_MS, cb)),
+    abort: () => retrying('abort', (ms, cb) => producer.abortTransaction(ms, cb)),
     async close() {
-      await call((cb) => producer.disconnect(cb as never)).catch(() => undefined);
+      await withDeadline(call((cb) => producer.disconnect(cb as never)), CLOSE_DEADLINE_MS, 'closing the producer').catch(() => undefined);
     },
   };
 }

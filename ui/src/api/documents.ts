@@ -1,5 +1,5 @@
 // Every GraphQL document the dashboard sends, in one place, with the shapes they return
-// (the API's schema: /work/shared-notes/api-schema.md, api/graphql/sdl/).
+// (the API's schema: api/SCHEMA.md, from api/graphql/sdl/).
 
 import type { Anomaly, Silenced } from '../data/anomaly-store.js';
 

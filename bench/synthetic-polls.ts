@@ -13,5 +13,5 @@ export function syntheticPoll(deviceId: string, n: number, polledAt: number, int
     values.push({ name: 'ifHCInOctets', oid: `1.3.6.1.2.1.31.1.1.1.6.${i}`, index: idx, kind: 'COUNTER64', counter: BigInt(n) * 1_250_000n * BigInt(i), number: null, text: null });
     values.push({ name: 'ifHCOutOctets', oid: `1.3.6.1.2.1.31.1.1.1.10.${i}`, index: idx, kind: 'COUNTER64', counter: BigInt(n) * 625_000n * BigInt(i), number: null, text: null });
   }
-  return { deviceId, collectorId: 'bench', profile: 'interfaces', polledAt, durationMs: 20, sysUpTime: 100 + n * 1_000, values, error: null };
+  return { deviceId, collectorId: 'bench', profile: 'interfaces', polledAt, durationMs: 20, sysUpTime: 100 + n * 1_000, responseUpTimes: [], values, error: null };
 }

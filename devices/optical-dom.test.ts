@@ -41,7 +41,7 @@ function v(name: string, index: string, number: number | null, text: string | nu
 }
 
 test('opticalLevels reads a poll of each optics profile, keeping only optical sensors with a direction', () => {
-  const poll = (profile: string, values: SnmpValue[]): RawSnmpPoll => ({ deviceId: 'd', collectorId: 'c', profile, polledAt: 0, durationMs: 1, sysUpTime: 1, values, error: null });
+  const poll = (profile: string, values: SnmpValue[]): RawSnmpPoll => ({ deviceId: 'd', collectorId: 'c', profile, polledAt: 0, durationMs: 1, sysUpTime: 1, responseUpTimes: [], values, error: null });
   const cisco = opticalLevels(
     poll('optics-cisco', [
       v('entSensorType', '11', 14), v('entSensorScale', '11', 9), v('entSensorPrecision', '11', 1), v('entSensorValue', '11', -53), v('entPhysicalName', '11', null, 'Hu0/0/0/0 Rx Power'),

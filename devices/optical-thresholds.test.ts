@@ -5,7 +5,7 @@ import type { RawSnmpPoll, SnmpValue } from '../schemas/types.js';
 import { opticalRxThresholds } from './optical-thresholds.js';
 
 const int = (name: string, index: string, n: number): SnmpValue => ({ name, oid: `1.3.6.${index}`, index, kind: 'INTEGER', counter: null, number: n, text: null });
-const poll = (profile: string, values: SnmpValue[]): RawSnmpPoll => ({ deviceId: 'r1', collectorId: 'c', profile, polledAt: 0, durationMs: 1, sysUpTime: 1, values, error: null });
+const poll = (profile: string, values: SnmpValue[]): RawSnmpPoll => ({ deviceId: 'r1', collectorId: 'c', profile, polledAt: 0, durationMs: 1, sysUpTime: 1, responseUpTimes: [], values, error: null });
 
 test('Juniper: four limits per ifIndex in 0.01 dBm', () => {
   const t = opticalRxThresholds(poll('optics-juniper', [

@@ -31,7 +31,7 @@ function polls(devices: number, count: number, intervalMs: number, extra?: { fro
         values.push({ name: 'ifOperStatus', oid: `1.3.6.1.2.1.2.2.1.8.${i}`, index: String(i), kind: 'INTEGER', counter: null, number: n % 150 > 140 && i === 3 ? 2 : 1, text: null });
         values.push({ name: 'ifHCInOctets', oid: `1.3.6.1.2.1.31.1.1.1.6.${i}`, index: String(i), kind: 'COUNTER64', counter: total, number: null, text: null });
       }
-      out.push({ deviceId: `dev-${d}`, collectorId: 'test', profile: 'interfaces', polledAt: ts, durationMs: 20, sysUpTime: 100 + n * (intervalMs / 10), values, error: null });
+      out.push({ deviceId: `dev-${d}`, collectorId: 'test', profile: 'interfaces', polledAt: ts, durationMs: 20, sysUpTime: 100 + n * (intervalMs / 10), responseUpTimes: [], values, error: null });
     }
   }
   return out;

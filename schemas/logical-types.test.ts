@@ -54,6 +54,7 @@ test('the registry client encodes and decodes 2^64-1 with schemaRegistryOptions'
       polledAt: 1_795_000_000_000,
       durationMs: 7,
       sysUpTime: 4_242,
+      responseUpTimes: [],
       values: [{ name: 'ifHCInOctets', oid: '1.3.6.1.2.1.31.1.1.1.6.1', index: '1', kind: 'COUNTER64', counter: MAX, number: null, text: null }],
       error: null,
     };

@@ -96,7 +96,7 @@ const samples: TopicRecords = {
     sources: ['lldp', 'netbox'], state: 'CONFIRMED', difference: null, speedBps: 1e11, netboxCableId: '7', updatedAt: 1_795_000_000_000,
   },
   'telemetry.raw.snmp': {
-    deviceId: 'lab-r1', collectorId: 'c1', profile: 'interfaces', polledAt: 1_795_000_000_000, durationMs: 12, sysUpTime: 123_456,
+    deviceId: 'lab-r1', collectorId: 'c1', profile: 'interfaces', polledAt: 1_795_000_000_000, durationMs: 12, sysUpTime: 123_456, responseUpTimes: [{ firstValue: 2, sysUpTime: 123_470 }],
     values: [
       { name: 'ifHCInOctets', oid: '1.3.6.1.2.1.31.1.1.1.6.3', index: '3', kind: 'COUNTER64', counter: 2n ** 64n - 1n, number: null, text: null },
       { name: 'ifOperStatus', oid: '1.3.6.1.2.1.2.2.1.8.3', index: '3', kind: 'INTEGER', counter: null, number: 1, text: null },

@@ -73,8 +73,17 @@ export interface RawSnmpPoll {
   polledAt: number;
   durationMs: number;
   sysUpTime: number | null;
+  /** Later walk answers' sysUpTime.0, where it moved (empty: every value at sysUpTime). */
+  responseUpTimes: SnmpResponseUpTime[];
   values: SnmpValue[];
   error: ReadingError | null;
+}
+
+export interface SnmpResponseUpTime {
+  /** Position in values of the first value this answer carried. */
+  firstValue: number;
+  /** centiseconds */
+  sysUpTime: number;
 }
 
 // ---- telemetry.raw.icmp ----

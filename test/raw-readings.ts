@@ -10,11 +10,12 @@ const T0 = Math.floor((Date.now() - 24 * 3600 * 1000) / 1000) * 1000;
 export function snmpReading(device: number, n: number, failing = false): RawSnmpPoll {
   const at = T0 + n * POLL_EVERY_MS;
   const base = { deviceId: `dev-${device}`, collectorId: 'test', profile: 'interfaces', polledAt: at, durationMs: 5 };
-  if (failing) return { ...base, sysUpTime: null, values: [], error: { code: 'SNMP_TIMEOUT', message: 'no answer (test)' } };
+  if (failing) return { ...base, sysUpTime: null, responseUpTimes: [], values: [], error: { code: 'SNMP_TIMEOUT', message: 'no answer (test)' } };
   const octets = BigInt(n) * 1_250_000n * BigInt(device + 1);
   return {
     ...base,
     sysUpTime: 1_000 + n * 1_000,
+    responseUpTimes: [],
     values: [
       { name: 'ifName', oid: '1.3.6.1.2.1.31.1.1.1.1.1', index: '1', kind: 'OCTET_STRING', counter: null, number: null, text: 'eth0' },
       { name: 'ifHCInOctets', oid: '1.3.6.1.2.1.31.1.1.1.6.1', index: '1', kind: 'COUNTER64', counter: octets, number: null, text: null },

@@ -45,7 +45,7 @@ test('junos optics: the optical family labelled by ifName, lanes labelled, no li
 test('SNMP and SSH readings of one Junos port are one series (same metric, labels and key)', () => {
   const viaSsh = normalizeSsh(capture('junos', 'show interfaces diagnostics optics | no-more', [{ name: 'rx_power', index: 'xe-0/0/0', unit: 'dBm', value: -3.84 }]));
   const viaSnmp = normalizeSnmpOptics({
-    deviceId: 'lab-j1', collectorId: 'c1', profile: 'optics-juniper', polledAt: 1, durationMs: 5, sysUpTime: null, error: null,
+    deviceId: 'lab-j1', collectorId: 'c1', profile: 'optics-juniper', polledAt: 1, durationMs: 5, sysUpTime: null, responseUpTimes: [], error: null,
     values: [
       { name: 'jnxDomCurrentRxLaserPower', oid: '1.3.6.1.4.1.2636.3.60.1.1.1.1.5.510', index: '510', kind: 'INTEGER', counter: null, number: -384, text: null },
       { name: 'ifName', oid: '1.3.6.1.2.1.31.1.1.1.1.510', index: '510', kind: 'OCTET_STRING', counter: null, number: null, text: 'xe-0/0/0' },

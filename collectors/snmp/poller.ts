@@ -3,7 +3,8 @@
 // (see errors.ts) and no values, because a failed poll is published too (availability).
 //
 // Every poll carries sysUpTime.0 (reboot detection downstream): the "system" profile GETs it, a
-// table profile asks for it as a non-repeater of its first GetBulk (no extra round trip).
+// table profile asks for it as a non-repeater of every GetBulk (one varbind, no extra round trip),
+// so each answer's counters are timed by the agent's clock of that answer (responseUpTimes).
 
 import { performance } from 'node:perf_hooks';
 import type { Logger } from '../../common/log.js';
@@ -101,6 +102,7 @@ export function createSnmpPoller(opts: SnmpPollerOptions): SnmpPoller {
       polledAt: Date.now(),
       durationMs: 0,
       sysUpTime: null,
+      responseUpTimes: [],
       values: [],
       error: null,
     };
@@ -136,6 +138,7 @@ export function createSnmpPoller(opts: SnmpPollerOptions): SnmpPoller {
     } else {
       reading.durationMs = Math.round(performance.now() - started);
       reading.sysUpTime = sink.sysUpTime;
+      if (sink.responseUpTimes) reading.responseUpTimes = sink.responseUpTimes;
       metrics.varbinds.inc({ profile: profile.name }, reading.values.length);
       metrics.lastSuccess.set({ device: target.deviceId }, reading.polledAt / 1000);
     }

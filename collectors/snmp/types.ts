@@ -4,7 +4,7 @@
 
 import type { SnmpV3AuthProtocol, SnmpV3PrivProtocol } from '../../credentials/credential-types.js';
 
-export type { SnmpValueKind, SnmpValue, RawSnmpPoll } from '../../schemas/types.js';
+export type { SnmpValueKind, SnmpValue, RawSnmpPoll, SnmpResponseUpTime } from '../../schemas/types.js';
 
 interface SnmpTargetBase {
   deviceId: string;

@@ -1,20 +1,27 @@
 // The two ways a profile is read: a GET of scalars, or a walk of table columns in which one
 // GetBulk carries every column still being walked (and, in the first request, the profile's
 // scalars as non-repeaters), so a table of N rows × C columns costs about N×C / (C × maxRep)
-// round trips instead of C separate walks.
+// round trips instead of C separate walks. When the profile's scalars hold sysUpTime.0, every
+// later GetBulk carries it too (one varbind): a walk's answers can arrive hundreds of ms apart on a
+// loaded collector, and each counter is then timed by the agent clock of its own answer.
 
 import type { Varbind } from 'net-snmp';
 import type { PooledSession } from './session-pool.js';
 import type { ColumnObject, ScalarObject } from './profiles.js';
-import type { SnmpValue } from './types.js';
+import type { SnmpResponseUpTime, SnmpValue } from './types.js';
 import { MalformedValueError, TAG, skipReason, toSnmpValue, type SkipReason } from './varbind-values.js';
 
 export interface ReadSink {
   values: SnmpValue[];
+  /** sysUpTime.0 of the first answer that carried it (the poll's). */
   sysUpTime: number | null;
+  /** Later answers whose sysUpTime.0 differs from the one before: values from `firstValue` on were read then. */
+  responseUpTimes?: SnmpResponseUpTime[];
   requests: number;
   skipped: (reason: SkipReason) => void;
 }
+
+const SYS_UPTIME_OID = '1.3.6.1.2.1.1.3.0';
 
 export const WALK_LIMITS = {
   maxRequests: 5_000, // per poll: a looping agent must not hold a poll forever
@@ -55,7 +62,7 @@ function keepScalar(sink: ReadSink, scalar: ScalarObject, vb: Varbind | undefine
     sink.skipped(vb ? skipReason(vb.type) : 'noSuchObject');
     return;
   }
-  if (vb.type === TAG.TimeTicks && scalar.oid === '1.3.6.1.2.1.1.3.0') sink.sysUpTime = vb.value as number;
+  if (vb.type === TAG.TimeTicks && scalar.oid === SYS_UPTIME_OID) sink.sysUpTime = vb.value as number;
   if (!keepValue) return;
   const value = toSnmpValue(scalar.name, vb, '0');
   if (value) sink.values.push(value);
@@ -91,13 +98,17 @@ export async function walkColumns(
   const cursors = columns.map((c) => c.oid);
   let active = columns.map((_, i) => i);
   let nonRepeaters = scalars.length;
+  const clock = scalars.find((s) => s.oid === SYS_UPTIME_OID);
+  let lastUpTime: number | null = null;
+  let first = true;
   let repetitions = opts.maxRepetitions;
   const oids: string[] = [];
 
   while (active.length > 0) {
     if (sink.requests >= WALK_LIMITS.maxRequests) throw new MalformedValueError(`walk did not end after ${sink.requests} requests`);
     oids.length = 0;
-    for (let i = 0; i < nonRepeaters; i++) oids.push(beforeInstance(scalars[i]));
+    if (first) for (let i = 0; i < nonRepeaters; i++) oids.push(beforeInstance(scalars[i]));
+    else if (clock) oids.push(beforeInstance(clock));
     for (const c of active) oids.push(cursors[c]);
     let response: Array<Varbind | Varbind[]>;
     try {
@@ -111,7 +122,15 @@ export async function walkColumns(
       throw err;
     }
     sink.requests++;
-    for (let i = 0; i < nonRepeaters; i++) keepScalar(sink, scalars[i], response[i] as Varbind | undefined, keep(scalars[i]));
+    if (first) {
+      for (let i = 0; i < nonRepeaters; i++) keepScalar(sink, scalars[i], response[i] as Varbind | undefined, keep(scalars[i]));
+      lastUpTime = sink.sysUpTime;
+    } else if (clock) {
+      const vb = response[0] as Varbind | undefined;
+      const upTime = vb && vb.oid === SYS_UPTIME_OID && vb.type === TAG.TimeTicks ? (vb.value as number) : null;
+      if (upTime !== null && upTime !== lastUpTime) (sink.responseUpTimes ??= []).push({ firstValue: sink.values.length, sysUpTime: upTime });
+      if (upTime !== null) lastUpTime = upTime;
+    }
 
     const stillActive: number[] = [];
     let progressed = false;
@@ -141,6 +160,7 @@ export async function walkColumns(
     }
     if (!progressed && stillActive.length > 0) throw new MalformedValueError(`GetBulk returned no rows for ${stillActive.length} column(s)`);
     active = stillActive;
-    nonRepeaters = 0;
+    first = false;
+    nonRepeaters = clock ? 1 : 0;
   }
 }

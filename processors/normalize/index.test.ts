@@ -6,7 +6,7 @@ import type { RawSnmpPoll } from '../../schemas/types.js';
 import { normalizeRaw, normalizeStateKey, type NormalizeState } from './index.js';
 
 const interfaces = (at: number, octets: bigint): RawSnmpPoll => ({
-  deviceId: 'r1', collectorId: 'c1', profile: 'interfaces', polledAt: at, durationMs: 9, sysUpTime: at / 10, error: null,
+  deviceId: 'r1', collectorId: 'c1', profile: 'interfaces', polledAt: at, durationMs: 9, sysUpTime: at / 10, responseUpTimes: [], error: null,
   values: [
     { name: 'ifName', oid: '1.3.6.1.2.1.31.1.1.1.1.3', index: '3', kind: 'OCTET_STRING', counter: null, number: null, text: 'xe-0/0/3' },
     { name: 'ifHCInOctets', oid: '1.3.6.1.2.1.31.1.1.1.6.3', index: '3', kind: 'COUNTER64', counter: octets, number: null, text: null },
@@ -24,7 +24,7 @@ test('snmp counter profiles: state comes back under snmp:<profile> and makes rat
 
 test('snmp optics profiles go to the optics normaliser and keep no state', () => {
   const optics: RawSnmpPoll = {
-    deviceId: 'r2', collectorId: 'c1', profile: 'optics-ciena', polledAt: 5, durationMs: 3, sysUpTime: null, error: null,
+    deviceId: 'r2', collectorId: 'c1', profile: 'optics-ciena', polledAt: 5, durationMs: 3, sysUpTime: null, responseUpTimes: [], error: null,
     values: [{ name: 'wwpLeosPortXcvrRxDbmPower', oid: '1.3.6.1.4.1.6141.2.60.4.1.1.1.1.105.3', index: '3', kind: 'INTEGER', counter: null, number: -52_000, text: null }],
   };
   assert.equal(normalizeStateKey('snmp', optics), null);

@@ -13,7 +13,7 @@ function str(name: string, index: string, t: string): SnmpValue {
   return { name, oid: `1.3.6.1.2.1.47.1.1.1.1.7.${index}`, index, kind: 'OCTET_STRING', counter: null, number: null, text: t };
 }
 function poll(profile: string, values: SnmpValue[], error: RawSnmpPoll['error'] = null): RawSnmpPoll {
-  return { deviceId: 'lab-xr1', collectorId: 'c1', profile, polledAt: 1_763_900_000_000, durationMs: 41, sysUpTime: 123_456, values, error };
+  return { deviceId: 'lab-xr1', collectorId: 'c1', profile, polledAt: 1_763_900_000_000, durationMs: 41, sysUpTime: 123_456, responseUpTimes: [], values, error };
 }
 /** One row of CISCO-ENTITY-SENSOR-MIB entSensorValueTable with its entPhysicalName. */
 function cisco(index: string, type: number, scale: number, precision: number, value: number, name: string, status = 1): SnmpValue[] {

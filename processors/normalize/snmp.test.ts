@@ -17,6 +17,7 @@ function poll(at: number, upTime: number | null, inOctets: bigint, kind: Value['
     polledAt: at,
     durationMs: 12,
     sysUpTime: upTime,
+    responseUpTimes: [],
     values: [text('ifName', '3', 'xe-0/0/3'), gauge('ifHighSpeed', '3', speedMbps), gauge('ifOperStatus', '3', 1), counter(name, '3', inOctets, kind)],
     error: null,
   };
@@ -148,6 +149,28 @@ test('rates use the agent\'s clock: a poll answered late on a loaded collector i
   // Across the 32-bit wrap of sysUpTime (497 days) the difference is still the interval.
   const [, wrapped] = run([poll(0, 2 ** 32 - 100, 0n), poll(2_000, 100, 25_000_000n)]);
   assert.equal(rate(wrapped, 'if_in_bps'), 100_000_000);
+});
+
+test('each counter is timed by the clock of its own answer: a walk whose later answer came late is no spike', () => {
+  // Two interfaces; the second one's counters came in a later GetBulk answer. In the second poll
+  // that answer was 0.5 s later than in the first poll (1.5 s after the first answer, not 1 s).
+  const walk = (at: number, up: number, laterUp: number, a: bigint, b: bigint): RawSnmpPoll => ({
+    ...poll(at, up, a),
+    values: [text('ifName', '3', 'xe-0/0/3'), text('ifName', '4', 'xe-0/0/4'), counter('ifHCInOctets', '3', a), counter('ifHCInOctets', '4', b)],
+    responseUpTimes: [{ firstValue: 3, sysUpTime: laterUp }],
+  });
+  const perSecond = 12_500_000n; // 100 Mbit/s
+  const [, second] = run([walk(0, 1_000, 1_100, 0n, perSecond * 1n), walk(2_000, 1_200, 1_350, perSecond * 2n, perSecond * 35n / 10n)]);
+  const byIf = (name: string) => second.samples.find((x) => x.metric === 'if_in_bps' && x.labels.ifName === name)?.value;
+  assert.equal(byIf('xe-0/0/3'), 100_000_000);
+  assert.equal(byIf('xe-0/0/4'), 100_000_000, 'timed 1,100 → 1,350 cs (2.5 s), not by the poll\'s 2 s');
+  // A poll whose walk fitted in one answer times that counter by the poll's clock again.
+  const [, , third] = run([
+    walk(0, 1_000, 1_100, 0n, perSecond),
+    walk(2_000, 1_200, 1_350, perSecond * 2n, perSecond * 35n / 10n),
+    { ...poll(4_000, 1_400, perSecond * 4n), values: [text('ifName', '4', 'xe-0/0/4'), counter('ifHCInOctets', '4', perSecond * 4n)] },
+  ]);
+  assert.equal(third.samples.find((x) => x.metric === 'if_in_bps')?.value, 100_000_000, '1,350 → 1,400 cs: the 0.5 s since that counter was last read');
 });
 
 test('utilisation in and out is the octet rate as a percent of ifHighSpeed', () => {

@@ -17,6 +17,8 @@ export interface SnmpDeviceState {
   upTime: number | null;
   /** Counter readings of that poll, by `${name}.${index}`. */
   counters: Map<string, bigint>;
+  /** sysUpTime at which a counter was read, where a later answer of the walk moved it from upTime. */
+  upTimes?: Map<string, number>;
 }
 
 type Sample = MetricBatch['samples'][number];
@@ -64,20 +66,23 @@ export function rebooted(prev: SnmpDeviceState, poll: RawSnmpPoll): boolean {
 }
 
 /**
- * The time between the counter readings of two polls. The collector stamps a poll when it sends
- * the first request; the agent reads its counters when it answers, which on a loaded collector or
- * network can be hundreds of milliseconds later one poll and not the next: every rate of the device
- * then jumps together (+18 % at a 2 s interval was seen in the lab). sysUpTime comes back in the
- * same answers as the counters, so its difference is the interval on the agent's clock; it is used
- * when both polls carry it and it agrees with the collector's interval within a factor of two (an
- * agent with a frozen or erratic clock falls back to the collector's).
+ * The time between two readings of a counter. The collector stamps a poll when it sends the first
+ * request; the agent reads its counters when it answers, which on a loaded collector or network can
+ * be hundreds of milliseconds later one poll and not the next, and a walk's later answers later
+ * still: every rate of the device then jumps together (+13–22 % at a 2 s interval was seen in the
+ * lab). Every answer carries sysUpTime.0 (the poll's, or a responseUpTimes entry for later answers
+ * of a walk), so the difference of the two answers' clocks is the interval on the agent's clock.
+ * The agent's clock is believed when the poll's own sysUpTime moved by the collector's interval
+ * within a factor of two (an agent with a frozen or erratic clock falls back to the collector's).
  */
-function counterIntervalMs(prev: SnmpDeviceState, poll: RawSnmpPoll): number {
-  const wallMs = poll.polledAt - prev.at;
-  if (prev.upTime === null || poll.sysUpTime === null) return wallMs;
-  const ticks = (poll.sysUpTime - prev.upTime + TICKS_WRAP) % TICKS_WRAP;
-  const agentMs = ticks * 10;
-  return agentMs > wallMs / 2 && agentMs < wallMs * 2 ? agentMs : wallMs;
+function agentClockAgrees(prev: SnmpDeviceState, poll: RawSnmpPoll, wallMs: number): boolean {
+  if (prev.upTime === null || poll.sysUpTime === null) return false;
+  const agentMs = ticksBetween(prev.upTime, poll.sysUpTime) * 10;
+  return agentMs > wallMs / 2 && agentMs < wallMs * 2;
+}
+
+function ticksBetween(before: number, after: number): number {
+  return (after - before + TICKS_WRAP) % TICKS_WRAP;
 }
 
 export function normalizeSnmp(prev: SnmpDeviceState | undefined, poll: RawSnmpPoll): { state: SnmpDeviceState | undefined; batch: MetricBatch } {
@@ -104,11 +109,26 @@ export function normalizeSnmp(prev: SnmpDeviceState | undefined, poll: RawSnmpPo
   // the first would double-count, the second would turn a reset into a spike.
   const fresh = prev !== undefined && poll.polledAt > prev.at;
   const usable = fresh && !rebooted(prev!, poll);
-  const intervalMs = fresh ? counterIntervalMs(prev!, poll) : 0;
+  const wallMs = fresh ? poll.polledAt - prev!.at : 0;
+  const agentClock = fresh && agentClockAgrees(prev!, poll, wallMs);
   const counters = new Map<string, bigint>();
+  // The agent clock of the answer that carried each value, walked alongside the values.
+  const answers = poll.sysUpTime === null ? [] : (poll.responseUpTimes ?? []);
+  let nextAnswer = 0;
+  let ticksNow = poll.sysUpTime;
+  let upTimes: Map<string, number> | undefined;
+  const noteCounter = (id: string, value: bigint): number => {
+    counters.set(id, value);
+    if (ticksNow !== poll.sysUpTime) (upTimes ??= new Map()).set(id, ticksNow!);
+    if (!agentClock) return wallMs;
+    const ms = ticksBetween(prev!.upTimes?.get(id) ?? prev!.upTime!, ticksNow!) * 10;
+    return ms > 0 ? ms : wallMs;
+  };
 
   const declared = declaredMetrics(poll.profile);
-  for (const v of poll.values) {
+  for (let i = 0; i < poll.values.length; i++) {
+    const v = poll.values[i];
+    while (nextAnswer < answers.length && answers[nextAnswer].firstValue <= i) ticksNow = answers[nextAnswer++].sysUpTime;
     const own = declared?.get(v.name);
     if (own) {
       addDeclared(own, v);
@@ -124,7 +144,7 @@ export function normalizeSnmp(prev: SnmpDeviceState | undefined, poll: RawSnmpPo
     const cm = Object.hasOwn(counterMetrics, v.name) ? counterMetrics[v.name] : undefined; // a raw name `constructor` is no counter
     if (!cm || v.counter === null || (v.kind !== 'COUNTER32' && v.kind !== 'COUNTER64')) continue;
     const id = counterId(v.name, v.index);
-    counters.set(id, v.counter);
+    const intervalMs = noteCounter(id, v.counter);
     if (!usable) continue;
     const before = prev!.counters.get(id);
     if (before === undefined) continue;
@@ -140,7 +160,7 @@ export function normalizeSnmp(prev: SnmpDeviceState | undefined, poll: RawSnmpPo
   }
   if (poll.profile === 'host-resources') for (const m of hostMemory(poll)) add('memory_used_pct', '%', m.usedPct, m.name, 'storage');
   if (!fresh && prev !== undefined) return { state: prev, batch };
-  return { state: { at: poll.polledAt, upTime: poll.sysUpTime, counters }, batch };
+  return { state: { at: poll.polledAt, upTime: poll.sysUpTime, counters, ...(upTimes ? { upTimes } : {}) }, batch };
 
   // A metric a profile file declares: a gauge as it is, a counter as a rate against the previous poll.
   function addDeclared(d: DeclaredMetric, v: RawSnmpPoll['values'][number]): void {
@@ -152,7 +172,7 @@ export function normalizeSnmp(prev: SnmpDeviceState | undefined, poll: RawSnmpPo
     if (v.number !== null) return emit(v.number);
     if (v.counter === null || (v.kind !== 'COUNTER32' && v.kind !== 'COUNTER64')) return;
     const id = counterId(v.name, v.index);
-    counters.set(id, v.counter);
+    const intervalMs = noteCounter(id, v.counter);
     const before = usable ? prev!.counters.get(id) : undefined;
     if (before === undefined) return;
     const delta = counterDelta(v.kind, before, v.counter, null);

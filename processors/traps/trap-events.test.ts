@@ -14,7 +14,7 @@ const text = (name: string, index: string, t: string): Value => ({ name, oid: `1
 const octets = (index: string, v: bigint): Value => ({ name: 'ifHCInOctets', oid: `1.3.6.1.2.1.31.1.1.1.6.${index}`, index, kind: 'COUNTER64', counter: v, number: null, text: null });
 
 const poll = (at: number, operUp: boolean, inOctets = 0n, sysUpTime: number | null = null): RawSnmpPoll => ({
-  deviceId: 'r1', collectorId: 'c1', profile: 'interfaces', polledAt: at, durationMs: 5, sysUpTime,
+  deviceId: 'r1', collectorId: 'c1', profile: 'interfaces', polledAt: at, durationMs: 5, sysUpTime, responseUpTimes: [],
   values: [text('ifName', '3', 'xe-0/0/3'), num('ifHighSpeed', '3', 10_000, 'GAUGE32'), num('ifOperStatus', '3', operUp ? 1 : 2), octets('3', inOctets)],
   error: null,
 });

@@ -19,6 +19,7 @@ const poll: RawSnmpPoll = {
   polledAt: Date.now() - 60_000, // recent: topics drop records older than their retention
   durationMs: 9,
   sysUpTime: 987_654,
+  responseUpTimes: [],
   values: [
     { name: 'ifHCInOctets', oid: '1.3.6.1.2.1.31.1.1.1.6.2', index: '2', kind: 'COUNTER64', counter: 2n ** 64n - 1n, number: null, text: null },
     { name: 'ifInErrors', oid: '1.3.6.1.2.1.2.2.1.14.2', index: '2', kind: 'COUNTER32', counter: 4_294_967_295n, number: null, text: null },

@@ -29,7 +29,7 @@ export function loadPoll(device: number, n: number, polledAt: number): RawSnmpPo
     values.push({ name: 'ifHCInOctets', oid: `1.3.6.1.2.1.31.1.1.1.6.${i}`, index: idx, kind: 'COUNTER64', counter: BigInt(n) * 250_000n * BigInt(i), number: null, text: null });
     values.push({ name: 'ifHCOutOctets', oid: `1.3.6.1.2.1.31.1.1.1.10.${i}`, index: idx, kind: 'COUNTER64', counter: BigInt(n) * 125_000n * BigInt(i), number: null, text: null });
   }
-  return { deviceId: `load-${device}`, collectorId: 'load', profile: 'interfaces', polledAt, durationMs: 5, sysUpTime: 100 + n * 200, values, error: null };
+  return { deviceId: `load-${device}`, collectorId: 'load', profile: 'interfaces', polledAt, durationMs: 5, sysUpTime: 100 + n * 200, responseUpTimes: [], values, error: null };
 }
 
 /** Produces `ratePerS` polls a second for `durationMs` (poll `n` of device `d`, made by `poll`,

@@ -1,17 +1,15 @@
 // Issue 20's first screen: a fresh pipeline on the lab, no scenario running, raises no anomaly in
-// its first minutes but the static-rule ones the lab itself causes (its dark ports: no light).
-// With the settings the product ships (the detector's warm-up: 30 min and 30 samples), as a user
-// gets them from `npm start`. A 1 min warm-up (the detector live for a minute of the test) still
-// alarms on a loaded machine, with the young-model spread floor and rates on the agent's clock:
-// every traffic rate of lab-r1 jumped 13–22 % at once while the lab's counters grow at constant
-// rates. The walk of a device takes several GetBulk requests and sysUpTime comes in the first; on
-// a loaded machine the later requests are answered hundreds of milliseconds late one poll and not
-// the next, which at a 2 s interval is such a jump. Timing each counter by the sysUpTime of its
-// own response (sysUpTime.0 as a non-repeater of every GetBulk) is the fix; until then this test
-// holds what a user sees. Runs in about 3 minutes.
+// its first five minutes but the static-rule ones the lab itself causes (its dark ports: no light).
+// The detector's warm-up is cut from the shipped 30 min to 1 min, so the baselines judge for four of
+// the five minutes: what is asserted is that a young model on a loaded machine does not alarm, not
+// only that the warm-up hides it. Before each counter was timed by the sysUpTime of its own GetBulk
+// answer (responseUpTimes), this alarmed: the walk of a device takes several GetBulks, and on a
+// loaded machine the later ones went out hundreds of ms late one poll and not the next, so every
+// traffic rate of lab-r1 jumped 13–22 % at once while the lab's counters grow at constant rates.
+// Runs in about 6 minutes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -20,12 +18,15 @@ import { readAnomalies } from './anomaly-reader.js';
 import { eventually, uniquePrefix } from './env.js';
 import { startTestPipeline } from './pipeline-fixture.js';
 
-const watchMs = 150_000;
+const watchMs = 300_000;
+const warmupMs = 60_000;
 
-test('a fresh pipeline on the quiet lab: only the dark ports\' static-rule anomalies in its first minutes', { timeout: 360_000 }, async (t) => {
+test('a fresh pipeline on the quiet lab: only the dark ports\' static-rule anomalies in its first five minutes', { timeout: 540_000 }, async (t) => {
   const runDir = mkdtempSync(join(tmpdir(), 'oc-startup-'));
   const prefix = uniquePrefix('startup');
-  const { pipeline, client, jwtSecret } = await startTestPipeline(t, 'startup', { runDir, topicPrefix: prefix });
+  const analysisFile = join(runDir, 'analysis.yaml');
+  writeFileSync(analysisFile, `scoring:\n  detector:\n    detect:\n      warmupMs: ${warmupMs}\n`);
+  const { pipeline, client, jwtSecret } = await startTestPipeline(t, 'startup', { runDir, topicPrefix: prefix, processorEnv: { ANALYSIS_CONFIG_FILE: analysisFile } });
   const events = await readAnomalies(t, prefix, 'startup');
   assert.ok(pipeline.labUrl);
 
@@ -42,7 +43,7 @@ test('a fresh pipeline on the quiet lab: only the dark ports\' static-rule anoma
   await sleep(watchMs);
   const { rows } = await client.query('SELECT max(ts) AS ts, count(DISTINCT series_id)::int AS n FROM metric_points');
   const span = new Date(rows[0].ts).getTime() - first;
-  assert.ok(span >= 120_000, `readings over ${span / 1000} s`);
+  assert.ok(span >= watchMs - 30_000, `readings over ${span / 1000} s`);
   assert.ok(rows[0].n > 20, `${rows[0].n} series polled`);
 
   const detectorEvents = events.filter((e) => !e.detector.startsWith('rule:'));

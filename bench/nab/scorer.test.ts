@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { readWindows, windowsToIndices } from './corpus.js';
 import { corpusMissing, nabDefaults, profilesFixture } from './paths.js';
 import { readReferenceOutput, readReferenceRows } from './reference.js';
-import { optimiseThresholds, readProfiles, scaledSigmoid, scoreFile } from './scorer.js';
+import { optimiseThresholds, readProfiles, scaledSigmoid, scoreAtThreshold, scoreFile } from './scorer.js';
 
 const profiles = readProfiles(JSON.parse(readFileSync(profilesFixture, 'utf8')));
 
@@ -51,4 +51,24 @@ test('the sweep finds the threshold a brute-force search finds', () => {
     }
     assert.ok(Math.abs(result.raw - bestRaw) < 1e-9, `${result.profile}: ${result.raw} vs ${bestRaw}`);
   }
+});
+
+test('a fixed threshold (the product\'s openScore) scores as the sweep does at that threshold, and counts windows found and FP rows', () => {
+  let seed = 11;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const files = [0, 1].map((k) => {
+    const scores = Array.from({ length: 400 }, () => Math.round(rand() * 50) / 50);
+    return { name: `f${k}`, scores, windows: [{ left: 120 + k * 30, right: 159 + k * 30 }] };
+  });
+  for (const result of optimiseThresholds(files, profiles)) {
+    const fixed = scoreAtThreshold(files, result.threshold, profiles[result.profile]);
+    assert.ok(Math.abs(fixed.normalised - result.normalised) < 1e-9, `${result.profile}: ${fixed.normalised} vs ${result.normalised}`);
+  }
+  const quiet = { name: 'q', scores: new Array(400).fill(0), windows: [{ left: 200, right: 239 }] };
+  quiet.scores[210] = 0.9;
+  quiet.scores[390] = 0.6;
+  quiet.scores[391] = 0.4;
+  const at = scoreAtThreshold([quiet], 0.5, profiles.standard);
+  assert.deepEqual([at.detected, at.windows, at.fpRows], [1, 1, 1]);
+  assert.deepEqual([scoreAtThreshold([quiet], 0.95, profiles.standard).detected, scoreAtThreshold([quiet], 0.3, profiles.standard).fpRows], [0, 2]);
 });

@@ -109,6 +109,32 @@ export function normalise(raw: number, nullRaw: number, perfectRaw: number): num
   return (100 * (raw - nullRaw)) / (perfectRaw - nullRaw);
 }
 
+/** The corpus score at one fixed threshold (the product's openScore), normalised like optimiseThresholds'. */
+export function scoreAtThreshold(files: ScorableFile[], threshold: number, costs: CostMatrix): { normalised: number; windows: number; detected: number; fpRows: number } {
+  let raw = 0;
+  let windows = 0;
+  let detected = 0;
+  let fpRows = 0;
+  for (const f of files) {
+    const geometry = rowGeometry(f.scores.length, f.windows);
+    const r = scoreFile(f, threshold, costs, geometry);
+    raw += r.score;
+    fpRows += r.fp;
+    for (let w = 0; w < f.windows.length; w++) {
+      const win = f.windows[w];
+      if (win.right < geometry.probation) continue;
+      windows++;
+      for (let i = Math.max(win.left, geometry.probation); i <= win.right; i++) {
+        if (f.scores[i] >= threshold) {
+          detected++;
+          break;
+        }
+      }
+    }
+  }
+  return { normalised: normalise(raw, -costs.fnWeight * windows, costs.tpWeight * windows), windows, detected, fpRows };
+}
+
 /**
  * Exact threshold sweep: rows of every file are taken in decreasing score order (ties together),
  * and the corpus score is updated incrementally, so every distinct score is tried as a threshold

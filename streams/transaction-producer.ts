@@ -15,8 +15,11 @@ export const TRANSACTION_TIMEOUT_MS = 10_000; // ms
 const CALL_TIMEOUT_MS = 30_000; // ms: one init / commit / abort / offsets call
 /** A commit or abort (with its retries) not done by then is given up and the producer replaced: a
  * processor stayed silent for minutes after its transaction coordinator was killed, its commit
- * retried, never answered (fresh-clone CI of 2026-12-07 17:30). */
-export const COMMIT_DEADLINE_MS = 20_000; // ms
+ * retried, never answered (fresh-clone CI of 2026-12-07 17:30). No longer than the transaction
+ * timeout: past it the coordinator aborts the transaction anyway, so a later success cannot come,
+ * and waiting 20 s for it was the largest part of a 35 s wall gap after a coordinator kill
+ * (sending offsets to the dead coordinator never answered; 2026-12-07 18:54). */
+export const COMMIT_DEADLINE_MS = TRANSACTION_TIMEOUT_MS; // ms
 const CLOSE_DEADLINE_MS = 10_000; // ms: a broken producer's disconnect is not waited for longer
 const QUEUE_FULL = -184; // RD_KAFKA_RESP_ERR__QUEUE_FULL
 

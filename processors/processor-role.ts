@@ -12,14 +12,23 @@ import { chainStateCodec } from './chain-codec.js';
 import { emitChainOutput, rawTopicKinds } from './emit-outputs.js';
 import { loadAnalysisConfig } from './analysis-config-file.js';
 import { registerProfileMetrics } from './normalize/profile-metrics.js';
+import { followRules } from '../devices/rule-set.js';
+import { followDeviceFacts, type DeviceFactsFollower } from './rules/device-facts.js';
+import type { DeviceFacts } from './rules/user-rules.js';
 
 export async function runProcessorRole(env: NodeJS.ProcessEnv = process.env) {
   const config = loadConfig(processorSettings, env);
-  const analysis = loadAnalysisConfig(config.analysisConfigFile);
   const logger = createLogger({ role: 'processor' });
   const userProfiles = registerProfileMetrics(config.snmpProfilesDir);
   if (userProfiles.length > 0) logger.info('metrics of user SNMP profiles', { dir: config.snmpProfilesDir, profiles: userProfiles });
+  // File rules hot-reload: the config object each record is analysed with is replaced, never
+  // changed, so a record sees one set of rules. Their role/site scopes read the inventory.
+  const devices = new Map<string, DeviceFacts>();
+  let analysis = loadAnalysisConfig(config.analysisConfigFile);
+  const rules = followRules(config.rulesDir, config.rulesReloadMs, logger, (set) => (analysis = { ...analysis, userRules: { rules: set.rules, devices } }));
+  analysis = { ...analysis, userRules: { rules: rules.current().rules, devices } };
   let streams!: Streams;
+  let facts!: DeviceFactsFollower;
   let processor!: TransactionalProcessor;
   return runRole({ role: 'processor', opsHost: config.opsHost, opsPort: config.opsPort, logger }, [
     {
@@ -27,7 +36,18 @@ export async function runProcessorRole(env: NodeJS.ProcessEnv = process.env) {
       start: async () => {
         streams = await connectStreams({ config, clientId: 'processor', logger, writes: ['metrics', 'live', 'baselines', 'anomalies', 'health'] });
       },
-      stop: () => streams.close(),
+      stop: async () => {
+        rules.stop();
+        await streams.close();
+      },
+    },
+    {
+      name: 'inventory',
+      start: async () => {
+        facts = await followDeviceFacts(streams, devices);
+      },
+      stop: () => facts.stop(),
+      ready: () => facts.isReady(),
     },
     {
       name: 'normalize',

@@ -70,10 +70,21 @@ test('a linkDown the polls contradict is closed by them, by the usual hysteresis
   assert.match(events[1].reason, /back to normal/);
 });
 
-test('a link trap naming its interface by ifIndex only is labelled as polls label an unnamed interface', () => {
-  const { feed, events } = chain();
-  feed('trap', link(1_000, false, false));
-  assert.equal(events[0].seriesKey, 'r1/if_oper_up{ifName=ifIndex3}');
+test('a link trap naming its interface by ifIndex only is named as the polls named that index, also after a restore', () => {
+  const { feed, events, state } = chain();
+  feed('trap', link(500, false, false));
+  assert.equal(events[0].seriesKey, 'r1/if_oper_up{ifName=ifIndex3}', 'before any poll: the stand-in polls of an unnamed interface use');
+  feed('trap', link(600, true, false));
+  feed('snmp', poll(1_000, true));
+  feed('snmp', poll(2_000, true));
+  feed('trap', link(3_000, false, false));
+  const open = events.find((e) => e.state === 'OPEN' && e.ts === 3_000)!;
+  assert.equal(open.seriesKey, 'r1/if_oper_up{ifName=xe-0/0/3}', 'the series the polls report');
+  assert.match(open.reason, /^xe-0\/0\/3 operationally down/);
+  const restored = chainStateCodec.decode(new Map(chainStateCodec.encode('r1', state()).map((r) => [r.key, r.value!]))).get('r1')!;
+  assert.deepEqual(restored.ifNames, new Map([['3', 'xe-0/0/3']]));
+  const up = processRaw(restored, 'trap', link(4_000, true, false), analysisConfig({ lifecycle: { closeQuietPolls: 2, closeQuietMs: 4_000 } }));
+  assert.deepEqual(up.anomalies.map((e) => [e.state, e.anomalyId]), [['CLOSE', open.anomalyId]], 'a restored processor names it too');
 });
 
 test('a poll older than the trap does not undo it; v1 and v3 link traps act the same', () => {

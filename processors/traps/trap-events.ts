@@ -6,6 +6,7 @@
 //   time); the next poll finds it open and confirms it (still down: the rule fires) or lets it
 //   close by the usual hysteresis (up again). A linkDown while it is open changes nothing.
 // - linkUp closes it at once; a poll still saying down re-opens the same anomaly (flap cool-down).
+// - A trap naming only ifIndex is named as the polls name that interface (interface-index.ts).
 // - coldStart/warmStart: the device restarted, so its counters did: the SNMP counter states older
 //   than the trap are dropped and the next poll of each profile starts afresh instead of taking
 //   a reset for a wrap (a rate spike), even when sysUpTime cannot tell (not polled, or a restart
@@ -19,6 +20,7 @@ import { formatDuration } from '../anomaly/format.js';
 import { evaluateRules } from '../rules/rules.js';
 import { interfaceNames } from '../normalize/interface-names.js';
 import { internedSeries } from '../normalize/series-key.js';
+import type { InterfaceIndexState } from './interface-index.js';
 
 export const TRAP_OIDS = {
   coldStart: '1.3.6.1.6.3.1.1.5.1',
@@ -28,7 +30,7 @@ export const TRAP_OIDS = {
 } as const;
 
 /** The parts of a device's chain state a notification touches. */
-export interface TrapChainState {
+export interface TrapChainState extends InterfaceIndexState {
   normalize: Map<string, { at: number }>;
   analysis?: import('../anomaly/analyse.js').DeviceAnalysisState;
 }
@@ -49,11 +51,16 @@ export interface TrapEffect {
   anomalies: AnomalyEvent[];
 }
 
-/** The interface a linkDown/linkUp names: its ifIndex (ifIndex varbind, or the index of its IF-MIB columns) and the name polls label it with. */
-export function trapInterface(trap: RawTrap): { index: string; name: string } | null {
+/**
+ * The interface a linkDown/linkUp names: its ifIndex (ifIndex varbind, or the index of its IF-MIB
+ * columns) and the name polls label it with: the ifName / ifDescr / ifAlias the trap carries, else
+ * the one the device's polls showed for that index (`known`), else "ifIndex<N>".
+ */
+export function trapInterface(trap: RawTrap, known?: ReadonlyMap<string, string>): { index: string; name: string } | null {
   const index = trap.values.find((v) => v.name === 'ifIndex' && v.number !== null)?.number?.toString() ?? trap.values.find((v) => v.name.startsWith('if') && v.index !== '')?.index;
   if (index === undefined) return null;
-  return { index, name: interfaceNames({ values: trap.values } as RawSnmpPoll)(index) };
+  const carried = interfaceNames({ values: trap.values } as RawSnmpPoll)(index);
+  return { index, name: carried.startsWith('ifIndex') ? (known?.get(index) ?? carried) : carried };
 }
 
 export function applyTrap(state: TrapChainState, trap: RawTrap, config: AnalysisConfig): TrapEffect {
@@ -66,7 +73,7 @@ export function applyTrap(state: TrapChainState, trap: RawTrap, config: Analysis
   }
   const down = trap.trapOid === TRAP_OIDS.linkDown;
   if (!down && trap.trapOid !== TRAP_OIDS.linkUp) return { batch, anomalies };
-  const iface = trapInterface(trap);
+  const iface = trapInterface(trap, state.ifNames);
   if (!iface) return { batch, anomalies }; // a link trap without IF-MIB objects names no series
 
   const { metric } = config.rules.interfaceDown;

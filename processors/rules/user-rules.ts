@@ -95,9 +95,10 @@ const rank = ['INFO', 'WARNING', 'MINOR', 'MAJOR', 'CRITICAL'];
 
 /**
  * The most severe file rule this sample has violated for its rule's duration, or null. `prev` is
- * the series' previous sample (rates); `clock` the device's violation start times, updated here.
+ * the series' previous sample (rates); `clock` the device's violation start times, updated here;
+ * `atOnce`: the duration is taken as met (a notification is the device saying so).
  */
-export function evaluateUserRules(user: UserRules, deviceId: string, sample: Pick<MetricSample, 'seriesKey' | 'metric' | 'labels' | 'unit' | 'value'>, ts: number, prev: Previous, clock: RuleClock): RuleHit | null {
+export function evaluateUserRules(user: UserRules, deviceId: string, sample: Pick<MetricSample, 'seriesKey' | 'metric' | 'labels' | 'unit' | 'value'>, ts: number, prev: Previous, clock: RuleClock, atOnce = false): RuleHit | null {
   const candidates = byMetric(user.rules).get(sample.metric);
   if (candidates === undefined) return null;
   const facts = user.devices.get(deviceId);
@@ -112,7 +113,7 @@ export function evaluateUserRules(user: UserRules, deviceId: string, sample: Pic
     }
     const since = (clock.ruleSince ??= new Map()).get(key) ?? ts;
     clock.ruleSince.set(key, since);
-    if (ts - since < c.rule.forMs) continue;
+    if (!atOnce && ts - since < c.rule.forMs) continue;
     if (best !== null && rank.indexOf(best.severity) >= rank.indexOf(c.rule.severity)) continue;
     const at = interfaceOf(sample.labels) ?? Object.values(sample.labels)[0];
     const held = c.rule.forMs > 0 ? ` for ${formatDuration(ts - since)}` : '';

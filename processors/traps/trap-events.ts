@@ -24,6 +24,7 @@ import { evaluateUserRules } from '../rules/user-rules.js';
 import { alarmReadings } from './alarm-traps.js';
 import { interfaceNames } from '../normalize/interface-names.js';
 import { internedSeries } from '../normalize/series-key.js';
+import { NO_LIGHT_DBM } from '../../devices/no-light.js';
 import type { InterfaceIndexState } from './interface-index.js';
 
 export const TRAP_OIDS = {
@@ -110,8 +111,6 @@ export function applyTrap(state: TrapChainState, trap: RawTrap, config: Analysis
   }
   return effect;
 }
-
-const NO_LIGHT_DBM = -40; // what a dark receiver reads (optical-family's no-light floor)
 
 /**
  * One notification's word on one series: `hit` raises the rule's anomaly at once (its forPolls or

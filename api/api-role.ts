@@ -19,6 +19,7 @@ import { startFeeds, type Feeds } from './feeds.js';
 import { buildApiServer, type ApiServer } from './server.js';
 import { jwtConfigOf } from './auth/token-verifier.js';
 import { apiSettings, jwtSettingsFrom, limitsFrom } from './settings.js';
+import { followRules } from '../devices/rule-set.js';
 
 export { apiSettings } from './settings.js';
 
@@ -41,6 +42,7 @@ export async function runApiRole(env: NodeJS.ProcessEnv = process.env) {
   const credentials = openCredentialStore(env);
   const pool = new pg.Pool({ connectionString: config.databaseUrl, application_name: 'opsconductor-api', statement_timeout: API_DEFAULTS.dbStatementTimeoutMs, max: 10 });
   pool.on('error', (err) => logger.warn('idle PostgreSQL connection failed', { err }));
+  const rules = followRules(config.rulesDir, config.rulesReloadMs, logger);
   let server!: ApiServer;
   let streams!: Streams;
   let feeds: Feeds | undefined;
@@ -78,12 +80,14 @@ export async function runApiRole(env: NodeJS.ProcessEnv = process.env) {
           inventory: kafkaInventoryPublisher(streams),
           alarms: kafkaAlarmOps(streams, alarmFeed!.book),
           credentials,
+          rules: () => rules.current().rules,
           readinessChecks: [{ name: 'kafka', check: () => feeds?.ready() ?? false }],
         });
         const url = await server.app.listen({ host: config.host, port: config.port });
         logger.info('api listening', { url });
       },
       stop: async () => {
+        rules.stop();
         await server.app.close();
         await pool.end();
       },

@@ -79,6 +79,7 @@ export const API_DEFAULTS = {
     // A link costs ~12 (its fields): 1,500 keeps a page under the document cost limit.
     topologyLinks: { default: 1_000, max: 1_500 },
     alarmOperations: { default: 100, max: 500 }, // silences / maintenance windows, newest first
+    rules: { max: 1_000 }, // anomaly rules of files: tens in practice; a rule costs ~20 (its fields)
   },
   live: {
     maxSeriesPerSubscription: 500,

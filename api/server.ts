@@ -31,6 +31,10 @@ import { registerCors } from './plugins/cors.js';
 import { healthPlugin, type ReadinessCheck } from './plugins/health.js';
 import { uiStaticPlugin } from './plugins/ui-static.js';
 import { TopologyStore } from './topology/topology-store.js';
+import type { UserRule } from '../devices/rule-file.js';
+import { loadRuleSet } from '../devices/rule-set.js';
+
+const builtinRules = loadRuleSet().rules;
 
 export interface ApiServerOptions {
   pool: pg.Pool;
@@ -47,6 +51,8 @@ export interface ApiServerOptions {
   inventory?: InventoryPublisher | null;
   credentials?: CredentialStore | null;
   alarms?: AlarmOps | null;
+  /** The anomaly rules in force; by default the built-in files. */
+  rules?: () => readonly UserRule[];
   /** More /readyz conditions (the api role adds its Kafka consumers); PostgreSQL and Redis are built in. */
   readinessChecks?: ReadinessCheck[];
 }
@@ -99,6 +105,7 @@ export async function buildApiServer(opts: ApiServerOptions): Promise<ApiServer>
     credentials: opts.credentials ?? null,
     topology: new TopologyStore(),
     alarms: opts.alarms ?? null,
+    rules: opts.rules ?? (() => builtinRules),
   };
   const rateLimiter = redis
     ? new RateLimiter(redis, { keyPrefix, requestsPerWindow: limits.requestsPerWindow, addressRequestsPerWindow: limits.addressRequestsPerWindow, windowMs: limits.rateWindowMs, logger })

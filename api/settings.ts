@@ -4,6 +4,7 @@
 import { hostname } from 'node:os';
 import { defineSettings, type ConfigOf } from '../common/config.js';
 import { opsSettingsFor } from '../common/settings.js';
+import { ruleFileSettings } from '../devices/rule-settings.js';
 import { streamSettings } from '../streams/index.js';
 import { JWT_DEFAULTS } from './auth/jwt.js';
 import { IDP_DEFAULTS, type JwtSettings } from './auth/token-verifier.js';
@@ -12,6 +13,7 @@ import { API_DEFAULTS, DEFAULT_LIMITS, type ApiLimits } from './defaults.js';
 export const apiSettings = defineSettings({
   ...streamSettings,
   ...opsSettingsFor('api'),
+  ...ruleFileSettings,
   databaseUrl: { kind: 'url', env: 'DATABASE_URL', default: 'postgres://postgres@127.0.0.1:15432/opsconductor', doc: 'PostgreSQL / TimescaleDB the API reads' },
   redisUrl: { kind: 'string', env: 'REDIS_URL', default: 'redis://127.0.0.1:16379', doc: 'Redis: rate limits, cross-replica events, last values ("off": none of these)' },
   redisKeyPrefix: { kind: 'string', env: 'API_REDIS_PREFIX', default: API_DEFAULTS.redisKeyPrefix, doc: 'prefix of the Redis keys and channel the API writes' },

@@ -22,6 +22,7 @@ roles (one process each, configured by environment variables, see README):
 tools:
   config check [--role R] | reference   validate settings without starting anything; the settings reference
   profiles check FILE... | list [--dir DIR]   validate SNMP profile files; the profiles a collector knows
+  rules check FILE... | list [--dir DIR]      validate anomaly rule files; the rules a processor fires
   inventory import FILE    publish a YAML inventory to inventory.devices
   inventory sync-netbox | serve-webhook   NetBox as the inventory source
   inventory sync-links     NetBox cables + LLDP neighbours → inventory.links (the topology)
@@ -64,6 +65,7 @@ export async function main(argv: string[]): Promise<void> {
     replay: async () => (await import('../processors/replay/replay-command.js')).runReplayCommand(rest),
     inventory: async () => (await import('../collectors/inventory/inventory-command.js')).runInventoryCommand(rest),
     profiles: async () => process.exit((await import('../collectors/snmp/profiles-command.js')).runProfilesCommand(rest)),
+    rules: async () => process.exit((await import('../processors/rules/rules-command.js')).runRulesCommand(rest)),
     token: async () => (await import('./token-command.js')).runTokenCommand(rest),
     credentials: async () => (await import('../credentials/credentials-command.js')).runCredentialsCommand(rest),
     demo: async () => (await import('./demo.js')).runDemo(),

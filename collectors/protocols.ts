@@ -9,6 +9,8 @@ import type { TopicNames } from '../streams/index.js';
 import type { CredentialLookup } from '../credentials/credential-store.js';
 import { createSnmpPoller } from './snmp/poller.js';
 import { createSnmpTargetResolver } from './snmp-target.js';
+import { createProfileChooser } from './snmp/profile-choice.js';
+import { PROFILES } from './snmp/profiles.js';
 import { createIcmpPoller } from './icmp/poller.js';
 import { icmpTargetOf } from './icmp/target.js';
 import { createSshPoller } from './ssh/poller.js';
@@ -42,6 +44,7 @@ export function buildProtocolPlans(config: Config, deps: { logger: Logger; crede
 
   const snmp = createSnmpPoller({ timeoutMs: config.snmpTimeoutMs, retries: config.snmpRetries, maxRepetitions: config.snmpMaxRepetitions, collectorId, logger });
   const resolveSnmp = createSnmpTargetResolver({ credentials: deps.credentials, logger });
+  const profilesOf = createProfileChooser(snmp, PROFILES, logger);
   plans.push({
     protocol: 'snmp',
     topic: 'rawSnmp',
@@ -51,7 +54,7 @@ export function buildProtocolPlans(config: Config, deps: { logger: Logger; crede
       const target = resolveSnmp(device); // counts and logs its own errors
       if (!target) return [];
       const out: Reading[] = [];
-      for (const profile of device.snmp?.profiles ?? ['interfaces']) {
+      for (const profile of await profilesOf(device, target)) {
         try {
           const r = await snmp.poll(target, profile);
           out.push({ value: r, at: r.polledAt });

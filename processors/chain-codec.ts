@@ -11,7 +11,7 @@
 // Records (all in the input's partition):
 // - `<deviceId>` (head): byte 0 is the format (3; 2 and 1 are still read), bytes 1-4 the length
 //   of a JSON part (u32 LE) {e: epoch, n: normalize state, v: analysis version, h: health memory, t: recent notifications,
-//   x: [[slot, episode]…]} (Maps and bigints tagged as in streams/state-codec.ts), zeros to a
+//   x: [[slot, episode]…], r: file rules' violation start times, i: ifIndex → name} (Maps and bigints tagged as in streams/state-codec.ts), zeros to a
 //   multiple of 8, then float64s per slot of the catalogue: SLOT_FLOATS fields (flags below, the
 //   live throttle's last time, the series' scalars) and, for a scored series, its detector's
 //   header and scalars (detector-codec.ts).
@@ -76,6 +76,10 @@ interface HeadJson {
   x: [number, Episode][];
   /** Notifications within the de-duplication window (absent when none). */
   t?: DeviceChainState['traps'];
+  /** When each (series, file rule) started violating (absent when none does). */
+  r?: Map<string, number>;
+  /** ifIndex → interface name learnt from polls (absent until a poll showed names). */
+  i?: DeviceChainState['ifNames'];
 }
 
 function sameKeys(a: string[], b: string[]): boolean {
@@ -135,7 +139,7 @@ function encode(key: string, state: DeviceChainState): ChangelogRecord[] {
     if (s?.episode) episodes.push([slot, s.episode]);
   });
   const a = state.analysis;
-  const head: HeadJson = { e: epoch, n: state.normalize, v: a ? a.version : null, h: a ? a.health : null, x: episodes, ...(state.traps?.size ? { t: state.traps } : {}) };
+  const head: HeadJson = { e: epoch, n: state.normalize, v: a ? a.version : null, h: a ? a.health : null, x: episodes, ...(state.traps?.size ? { t: state.traps } : {}), ...(a?.ruleSince?.size ? { r: a.ruleSince } : {}), ...(state.ifNames?.size ? { i: state.ifNames } : {}) };
   const json = Buffer.from(JSON.stringify(head, stateReplacer));
   const floatsAt = align8(5 + json.length);
   const bytes = new ArrayBuffer(floatsAt + 8 * (keys.length * SLOT_FLOATS + scored.length * packedHeadSize));
@@ -275,8 +279,9 @@ function decodeHead(key: string, value: Buffer, records: Map<string, Buffer>): D
   for (const { s, p } of packed) s.det = new LiveDetector(unpackDetectorFloats(p));
 
   const state: DeviceChainState = { normalize: head.n, liveEmitted };
-  if (head.v !== null) state.analysis = { version: head.v, series, health: head.h! };
+  if (head.v !== null) state.analysis = { version: head.v, series, health: head.h!, ...(head.r ? { ruleSince: head.r } : {}) };
   if (head.t) state.traps = head.t;
+  if (head.i) state.ifNames = head.i;
   written.set(state, { epoch: head.e, keys: catalogue.s.map((entry) => entry[0]) });
   return state;
 }

@@ -2,9 +2,10 @@
 // state, so the same code serves the live processor, replays and benchmarks: normalize → live
 // throttle → analysis (baselines, anomalies, health). The state is what the processor
 // checkpoints to its changelog (Maps, bigints and detectors survive its JSON codec).
-import type { AnomalyEvent, Baseline, HealthScore, LiveBatch, MetricBatch, RawTrap } from '../schemas/types.js';
+import type { AnomalyEvent, Baseline, HealthScore, LiveBatch, MetricBatch, RawSnmpPoll, RawTrap } from '../schemas/types.js';
 import { normalizeRaw, normalizeStateKey, type NormalizeState, type RawKind as ReadingKind } from './normalize/index.js';
 import { applyTrap, seenTrap } from './traps/trap-events.js';
+import { learnInterfaceNames } from './traps/interface-index.js';
 import { throttleLive } from './live/throttle.js';
 import { analyseBatch, type DeviceAnalysisState } from './anomaly/analyse.js';
 import { analysisConfig, type AnalysisConfig } from './anomaly/config.js';
@@ -21,6 +22,8 @@ export interface DeviceChainState {
   analysis?: DeviceAnalysisState;
   /** dedupKey → receivedAt of the device's notifications within the de-duplication window. */
   traps?: Map<string, number>;
+  /** ifIndex → interface name as polls showed them, for traps that carry only ifIndex. */
+  ifNames?: Map<string, string>;
 }
 
 export interface ChainOutput {
@@ -49,6 +52,7 @@ export function processRaw(state: DeviceChainState | undefined, kind: RawKind, r
     const t = applyTrap(s, trap, config);
     return { state: s, metrics: t.batch, live: throttleLive(s.liveEmitted, t.batch), baselines: [], anomalies: t.anomalies, health: null };
   }
+  if (kind === 'snmp') learnInterfaceNames(s, record as RawSnmpPoll);
   const key = normalizeStateKey(kind, record as never);
   const r = normalizeRaw(kind, key ? s.normalize.get(key) : undefined, record as never);
   if (r.stateKey && r.state) s.normalize.set(r.stateKey, r.state);

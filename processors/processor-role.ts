@@ -10,16 +10,19 @@ import { processorSettings } from './settings.js';
 import { processRaw, type DeviceChainState } from './chain.js';
 import { chainStateCodec } from './chain-codec.js';
 import { emitChainOutput, rawTopicKinds } from './emit-outputs.js';
-import { loadAnalysisConfig } from './analysis-config-file.js';
-import { registerProfileMetrics } from './normalize/profile-metrics.js';
+import { processorAnalysis } from './analysis-setup.js';
+import { followDeviceFacts, type DeviceFactsFollower } from './rules/device-facts.js';
+import type { DeviceFacts } from './rules/user-rules.js';
 
 export async function runProcessorRole(env: NodeJS.ProcessEnv = process.env) {
   const config = loadConfig(processorSettings, env);
-  const analysis = loadAnalysisConfig(config.analysisConfigFile);
   const logger = createLogger({ role: 'processor' });
-  const userProfiles = registerProfileMetrics(config.snmpProfilesDir);
-  if (userProfiles.length > 0) logger.info('metrics of user SNMP profiles', { dir: config.snmpProfilesDir, profiles: userProfiles });
+  // File rules hot-reload: the config object each record is analysed with is replaced, never
+  // changed, so a record sees one set of rules. Their role/site scopes read the inventory.
+  const devices = new Map<string, DeviceFacts>();
+  const analysis = processorAnalysis(config, logger, devices, true);
   let streams!: Streams;
+  let facts!: DeviceFactsFollower;
   let processor!: TransactionalProcessor;
   return runRole({ role: 'processor', opsHost: config.opsHost, opsPort: config.opsPort, logger }, [
     {
@@ -27,7 +30,18 @@ export async function runProcessorRole(env: NodeJS.ProcessEnv = process.env) {
       start: async () => {
         streams = await connectStreams({ config, clientId: 'processor', logger, writes: ['metrics', 'live', 'baselines', 'anomalies', 'health'] });
       },
-      stop: () => streams.close(),
+      stop: async () => {
+        analysis.stop();
+        await streams.close();
+      },
+    },
+    {
+      name: 'inventory',
+      start: async () => {
+        facts = await followDeviceFacts(streams, devices);
+      },
+      stop: () => facts.stop(),
+      ready: () => facts.isReady(),
     },
     {
       name: 'normalize',
@@ -44,7 +58,7 @@ export async function runProcessorRole(env: NodeJS.ProcessEnv = process.env) {
           stateCodec: chainStateCodec, // format 3: a few records per checkpoint (reads formats 1 and 2 too)
           transform: {
             apply: (state, record, emit) => {
-              const out = processRaw(state, kinds.get(record.topic)!, record.value, analysis);
+              const out = processRaw(state, kinds.get(record.topic)!, record.value, analysis.current());
               emitChainOutput(topics, emit, out, record.partition);
               return out.state;
             },

@@ -1,10 +1,12 @@
 import { defineSettings } from '../common/config.js';
 import { opsSettingsFor } from '../common/settings.js';
 import { streamSettings } from '../streams/settings.js';
+import { ruleFileSettings } from '../devices/rule-settings.js';
 
 export const processorSettings = defineSettings({
   ...streamSettings,
   ...opsSettingsFor('processor'),
+  ...ruleFileSettings,
   groupId: { kind: 'string', env: 'PROCESSOR_GROUP', default: 'processors', doc: 'consumer group of processor replicas' },
   analysisConfigFile: { kind: 'string', env: 'ANALYSIS_CONFIG_FILE', default: '', doc: 'YAML overriding the analysis defaults: scoring, lifecycle, rules (e.g. rules.opticalRxLow.sensitivityDbm), health' },
   snmpProfilesDir: { kind: 'string', env: 'SNMP_PROFILES_DIR', default: '', doc: 'the collectors\' directory of your own SNMP profile files: the metrics they declare (metric, unit) become series; validated at start' },

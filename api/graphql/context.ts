@@ -5,6 +5,7 @@
 
 import type pg from 'pg';
 import type { Logger } from '../../common/log.js';
+import type { UserRule } from '../../devices/rule-file.js';
 import type { CredentialStore } from '../../credentials/credential-store.js';
 import type { ApiKeyStore } from '../auth/api-keys.js';
 import type { Principal } from '../auth/principal.js';
@@ -35,6 +36,8 @@ export interface ApiServices {
   topology: TopologyStore;
   /** Silences, maintenance windows and acknowledgements on alarm.operations; null without Kafka. */
   alarms: AlarmOps | null;
+  /** The anomaly rules in force (built-in files and RULES_DIR), as last read. */
+  rules: () => readonly UserRule[];
 }
 
 export interface ApiContext {

@@ -8,6 +8,7 @@ import { devicesLoaders, devicesResolvers } from '../devices/devices-resolvers.j
 import { healthResolvers } from '../health/health-resolvers.js';
 import { liveResolvers } from '../live/live-resolvers.js';
 import { readingsResolvers } from '../readings/readings-resolvers.js';
+import { rulesResolvers } from '../rules/rules-resolvers.js';
 import { seriesLoaders, seriesResolvers } from '../series/series-resolvers.js';
 import { topologyResolvers } from '../topology/topology-resolvers.js';
 import { JsonScalar } from './schema.js';
@@ -29,7 +30,7 @@ function merge(...maps: ResolverMap[]): ResolverMap {
 
 export const resolvers = {
   JSON: JsonScalar,
-  ...merge(adminResolvers, devicesResolvers, seriesResolvers, readingsResolvers, anomaliesResolvers, healthResolvers, liveResolvers, topologyResolvers, alarmsResolvers),
+  ...merge(adminResolvers, devicesResolvers, seriesResolvers, readingsResolvers, anomaliesResolvers, healthResolvers, liveResolvers, topologyResolvers, alarmsResolvers, rulesResolvers),
 };
 
 export const loaders = merge(devicesLoaders, seriesLoaders, anomaliesLoaders, alarmsLoaders);

@@ -12,10 +12,11 @@ import { familiesSdl } from './sdl/families.js';
 import { healthSdl } from './sdl/health.js';
 import { liveSdl } from './sdl/live.js';
 import { readingsSdl } from './sdl/readings.js';
+import { rulesSdl } from './sdl/rules.js';
 import { seriesSdl } from './sdl/series.js';
 import { topologySdl } from './sdl/topology.js';
 
-export const typeDefs = [commonSdl, devicesSdl, seriesSdl, readingsSdl, baselinesSdl, anomaliesSdl, healthSdl, familiesSdl, adminSdl, liveSdl, topologySdl, alarmsSdl].join('\n');
+export const typeDefs = [commonSdl, devicesSdl, seriesSdl, readingsSdl, baselinesSdl, anomaliesSdl, healthSdl, familiesSdl, adminSdl, liveSdl, topologySdl, alarmsSdl, rulesSdl].join('\n');
 
 export const JsonScalar = new GraphQLScalarType({
   name: 'JSON',

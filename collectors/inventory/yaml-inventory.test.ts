@@ -16,8 +16,8 @@ test('snmp timeoutMs, retries and context are read; bad values are problems nami
     1_000,
   );
   assert.deepEqual(devices.map((d) => d.snmp), [
-    { version: 'v3', port: 161, credential: 'core-v3', profiles: ['system', 'interfaces'], timeoutMs: 5000, retries: 2, context: 'vrf-mgmt' },
-    { version: 'v2c', port: 161, credential: 'edge-v2', profiles: ['system', 'interfaces'], timeoutMs: null, retries: null, context: null },
+    { version: 'v3', port: 161, credential: 'core-v3', profiles: [], timeoutMs: 5000, retries: 2, context: 'vrf-mgmt' },
+    { version: 'v2c', port: 161, credential: 'edge-v2', profiles: [], timeoutMs: null, retries: null, context: null },
   ]);
   assert.deepEqual(problems.map((p) => [p.entry, p.deviceId, p.code]), [[2, 'c', 'INVENTORY_BAD_FIELD'], [3, 'd', 'INVENTORY_BAD_ADDRESS']]);
   assert.match(problems[0].message, /timeoutMs of c/);

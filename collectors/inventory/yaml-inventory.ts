@@ -44,7 +44,8 @@ export function parseInventory(text: string, now = Date.now()): { devices: Devic
       const port = Number(s.port ?? 161);
       if (!Number.isInteger(port) || port < 1 || port > 65_535) return problem(`snmp.port of ${deviceId} must be 1-65535`);
       if (!str(s.credential)) return problem(`snmp.credential of ${deviceId} is missing`);
-      const profiles = Array.isArray(s.profiles) ? s.profiles.map(String) : ['system', 'interfaces'];
+      // None listed: the collector chooses (system, interfaces, and those whose match fits the device).
+      const profiles = Array.isArray(s.profiles) ? s.profiles.map(String) : [];
       const optionalInt = (key: string, min: number, max: number): number | null | undefined => {
         if (s[key] === undefined || s[key] === null) return null;
         const n = Number(s[key]);

@@ -1,7 +1,8 @@
 // The OIDs a trap receiver must know by number: the notification's own header varbinds
 // (SNMPv2-MIB, RFC 3416), the standard traps of RFC 3418 / IF-MIB, the objects IF-MIB's linkDown
 // and linkUp carry (with the name columns devices append, so the processor labels an interface as
-// its polls do), and RFC 3584's v1-to-v2 conversion.
+// its polls do), the objects of the vendor alarms the processor acts on, and RFC 3584's v1-to-v2
+// conversion.
 
 export const SYS_UPTIME_0 = '1.3.6.1.2.1.1.3.0';
 export const SNMP_TRAP_OID_0 = '1.3.6.1.6.3.1.1.4.1.0';
@@ -28,6 +29,12 @@ const COLUMNS: Record<string, string> = {
   ifOperStatus: '1.3.6.1.2.1.2.2.1.8',
   ifName: '1.3.6.1.2.1.31.1.1.1.1',
   ifAlias: '1.3.6.1.2.1.31.1.1.1.18',
+  // The objects of the equipment and optical alarms the processor reads (processors/traps/alarm-traps.ts)
+  ciscoEnvMonFanStatusDescr: '1.3.6.1.4.1.9.9.13.1.4.1.2',
+  ciscoEnvMonFanState: '1.3.6.1.4.1.9.9.13.1.4.1.3',
+  ciscoEnvMonSupplyStatusDescr: '1.3.6.1.4.1.9.9.13.1.5.1.2',
+  ciscoEnvMonSupplyState: '1.3.6.1.4.1.9.9.13.1.5.1.3',
+  jnxDomCurrentAlarms: '1.3.6.1.4.1.2636.3.60.1.1.1.1.1',
 };
 const byOid = Object.entries(COLUMNS).map(([name, oid]) => ({ name, prefix: `${oid}.` }));
 

@@ -10,6 +10,15 @@ import { labSnmpCredentialName } from './lab-credentials.js';
 import { OPTICS_PROFILES } from './optics.js';
 
 export const LAB_PROFILES = ['system', 'interfaces'];
+/**
+ * The health profiles, listed for one device only (lab-r1, an IOS-XR box whose fan 4 the lab
+ * serves as failed: infra/lab/health-mibs.ts), so `npm start` shows CPU, memory, BGP and
+ * environment on the wall while every bench polls what it always did.
+ */
+export const LAB_HEALTH_DEVICE = 'lab-r1';
+export const LAB_HEALTH_PROFILES = ['host-resources', 'bgp4', 'env-cisco'];
+
+const profilesOf = (d: LabDevice) => [...LAB_PROFILES, ...OPTICS_PROFILES[d.platform], ...(d.deviceId === LAB_HEALTH_DEVICE && d.platform === 'cisco-iosxr' ? LAB_HEALTH_PROFILES : [])];
 
 export function labInventory(devices: LabDevice[], updatedAt: number, extraLabels: (deviceId: string) => Record<string, string> = () => ({})) {
   return {
@@ -24,7 +33,7 @@ export function labInventory(devices: LabDevice[], updatedAt: number, extraLabel
       status: 'active',
       tags: ['lab', d.platform],
       labels: { source: 'lab', ...extraLabels(d.deviceId) },
-      snmp: { version: 'v2c', port: d.port, credential: labSnmpCredentialName(d.deviceId), profiles: [...LAB_PROFILES, ...OPTICS_PROFILES[d.platform]] },
+      snmp: { version: 'v2c', port: d.port, credential: labSnmpCredentialName(d.deviceId), profiles: profilesOf(d) },
       updatedAt,
     })),
   };

@@ -8,7 +8,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../../common/log.js';
 import type { LabDevice } from './lab.js';
-import { linkVarbinds, sendNotification, type NotificationName, type TrapReceiverAddress } from './trap-sender.js';
+import type snmp from 'net-snmp';
+import { domAlarmVarbinds, envMonVarbinds, linkVarbinds, sendNotification, type NotificationName, type TrapReceiverAddress } from './trap-sender.js';
 
 /** "host:port" entries (LAB_TRAP_TARGETS) → receiver addresses; names the entry it cannot read. */
 export function parseTrapTargets(entries: readonly string[]): TrapReceiverAddress[] {
@@ -28,16 +29,34 @@ export interface LinkScenario {
   up: boolean;
 }
 
+/**
+ * An equipment or optical alarm, sent as the device's platform would: a fan or power supply of a
+ * cisco-iosxr device (ciscoEnvMonFanNotification / RedundantSupplyNotification; its agent serves
+ * the new state too), receive loss of signal on a juniper-junos interface (jnxDomAlarmSet, and
+ * jnxDomAlarmCleared when it ends).
+ */
+export interface AlarmScenario {
+  deviceId: string;
+  fan?: number;
+  supply?: number;
+  ifIndex?: number;
+  ifName?: string;
+  failed: boolean;
+}
+
 export interface LabTraps {
   coldStart(devices: LabDevice[]): Promise<number>;
   link(devices: LabDevice[], scenario: LinkScenario): Promise<{ applied: string[] }>;
+  alarm(devices: LabDevice[], scenario: AlarmScenario): Promise<{ applied: string[] }>;
 }
+
+const badScenario = (message: string) => Object.assign(new Error(message), { code: 'LAB_BAD_SCENARIO' });
 
 export function labTraps(opts: { targets: TrapReceiverAddress[]; recordsDir: string; logger: Logger }): LabTraps {
   const { targets, logger } = opts;
-  const send = async (d: LabDevice, name: NotificationName, vbs: Parameters<typeof linkVarbinds>[0] | null) => {
+  const send = async (d: LabDevice, name: NotificationName, vbs: Parameters<typeof linkVarbinds>[0] | snmp.Varbind[] | null) => {
     for (const to of targets) {
-      await sendNotification(to, { version: 'v2c', community: d.community }, name, vbs ? linkVarbinds(vbs) : []).catch((err: Error) =>
+      await sendNotification(to, { version: 'v2c', community: d.community }, name, vbs === null ? [] : Array.isArray(vbs) ? vbs : linkVarbinds(vbs)).catch((err: Error) =>
         logger.warn('lab trap not sent', { deviceId: d.deviceId, trap: name, to: `${to.address}:${to.port}`, err: err.message }),
       );
     }
@@ -59,15 +78,43 @@ export function labTraps(opts: { targets: TrapReceiverAddress[]; recordsDir: str
       logger.info('lab link scenario', { deviceId: d.deviceId, ifName: i.name, up: s.up, trapsTo: targets.length });
       return { applied: [`${d.deviceId} ${i.name} ${s.up ? 'up' : 'down'}${targets.length ? `, ${s.up ? 'linkUp' : 'linkDown'} sent to ${targets.length} receiver(s)` : ''}`] };
     },
+    async alarm(devices, s) {
+      const d = devices.find((x) => x.deviceId === s.deviceId);
+      if (!d) throw badScenario(`snmp alarm scenario: no lab device ${s.deviceId}`);
+      if (typeof s.failed !== 'boolean') throw badScenario('snmp alarm scenario: "failed" must be true or false');
+      const sent = targets.length ? `, sent to ${targets.length} receiver(s)` : '';
+      const what = s.fan !== undefined ? 'fan' : s.supply !== undefined ? 'supply' : null;
+      if (what !== null) {
+        if (d.platform !== 'cisco-iosxr') throw badScenario(`snmp alarm scenario: ${d.deviceId} (${d.platform}) serves no CISCO-ENVMON-MIB; fans and supplies are cisco-iosxr's`);
+        const index = (s.fan ?? s.supply)!;
+        await setServedInteger(path.join(opts.recordsDir, `${d.deviceId}.snmprec`), `1.3.6.1.4.1.9.9.13.1.${what === 'fan' ? 4 : 5}.1.3.${index}`, s.failed ? 3 : 1);
+        const name = what === 'fan' ? 'ciscoEnvMonFanNotification' : 'ciscoEnvMonRedundantSupplyNotification';
+        await send(d, name, envMonVarbinds(what, index, s.failed));
+        logger.info('lab alarm scenario', { deviceId: d.deviceId, [what]: index, failed: s.failed, trapsTo: targets.length });
+        return { applied: [`${d.deviceId} ${what} ${index} ${s.failed ? 'failed' : 'normal'}, ${name}${sent}`] };
+      }
+      const i = d.interfaces.find((x) => x.index === s.ifIndex || x.name === s.ifName);
+      if (!i) throw badScenario(`snmp alarm scenario: name a fan, a supply or an interface of ${d.deviceId} (ifIndex or ifName)`);
+      if (d.platform !== 'juniper-junos') throw badScenario(`snmp alarm scenario: ${d.deviceId} (${d.platform}) sends no DOM alarm notifications; loss of signal is juniper-junos's`);
+      const name = s.failed ? 'jnxDomAlarmSet' : 'jnxDomAlarmCleared';
+      await send(d, name, domAlarmVarbinds(i.index, i.name, s.failed));
+      logger.info('lab alarm scenario', { deviceId: d.deviceId, ifName: i.name, lossOfSignal: s.failed, trapsTo: targets.length });
+      return { applied: [`${d.deviceId} ${i.name} ${s.failed ? 'loss of signal' : 'signal back'}, ${name}${sent}`] };
+    },
   };
 }
 
-/** Rewrites ifOperStatus.<index> in a device's snmprec file (1 up, 2 down: same length). */
-async function setOperStatus(file: string, ifIndex: number, up: boolean): Promise<void> {
+/** Rewrites an Integer the device's agent serves (one digit to one digit: the file's index stays valid). */
+async function setServedInteger(file: string, oid: string, value: number): Promise<void> {
   const text = await readFile(file, 'utf8');
-  const prefix = `1.3.6.1.2.1.2.2.1.8.${ifIndex}|2|`;
+  const prefix = `${oid}|2|`;
   const line = text.startsWith(prefix) ? 0 : text.indexOf(`\n${prefix}`) + 1; // 0: not found (or first line)
-  if (line === 0 && !text.startsWith(prefix)) throw Object.assign(new Error(`${file} serves no ifOperStatus.${ifIndex}`), { code: 'LAB_BAD_SCENARIO' });
-  const valueAt = line + prefix.length;
-  await writeFile(file, text.slice(0, valueAt) + (up ? '1' : '2') + text.slice(valueAt + 1), 'utf8');
+  if (line === 0 && !text.startsWith(prefix)) throw badScenario(`${file} serves no ${oid}`);
+  const at = line + prefix.length;
+  await writeFile(file, text.slice(0, at) + String(value) + text.slice(at + 1), 'utf8');
+}
+
+/** Rewrites ifOperStatus.<index> in a device's snmprec file (1 up, 2 down: same length). */
+function setOperStatus(file: string, ifIndex: number, up: boolean): Promise<void> {
+  return setServedInteger(file, `1.3.6.1.2.1.2.2.1.8.${ifIndex}`, up ? 1 : 2);
 }

@@ -2,6 +2,7 @@
 // device, writes its inventory, and leaves no simulator process behind (close, SIGTERM, SIGKILL).
 
 import { OPTICS_PROFILES } from './optics.js';
+import { LAB_HEALTH_PROFILES } from './inventory-file.js';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -87,7 +88,8 @@ test('the lab serves its devices over SNMP and HTTP, writes its inventory, and c
     assert.equal(inventory.devices.length, 3);
     const first = inventory.devices[0];
     assert.equal(first.deviceId, lab.devices[0].deviceId);
-    assert.deepEqual(first.snmp, { version: 'v2c', port: lab.devices[0].port, credential: `lab/${lab.devices[0].deviceId}/snmp`, profiles: ['system', 'interfaces', ...OPTICS_PROFILES[lab.devices[0].platform]] });
+    assert.deepEqual(first.snmp, { version: 'v2c', port: lab.devices[0].port, credential: `lab/${lab.devices[0].deviceId}/snmp`, profiles: ['system', 'interfaces', ...OPTICS_PROFILES[lab.devices[0].platform], ...LAB_HEALTH_PROFILES] });
+    assert.deepEqual(inventory.devices.slice(1).map((d) => d.snmp.profiles.filter((p: string) => LAB_HEALTH_PROFILES.includes(p))), [[], []], 'the health profiles on one device only');
     // the inventory names credentials the lab sealed into its store, and imports without a problem
     const store = CredentialStore.open(lab.credentials.file, ensureKeyFile(lab.credentials.keyFile!));
     assert.deepEqual(store.get(first.snmp.credential), { kind: 'snmp-community', community: lab.devices[0].community });

@@ -27,7 +27,7 @@ import { startSnmpAgents, type SnmpAgentEngine } from './snmp-agents.js';
 import { portOptics, type PortOptics } from './optics.js';
 import { LAB_V3_USERS, type LabV3User } from './v3-users.js';
 import { startProtocolLabs, type ProtocolLabs } from './protocol-labs.js';
-import { labTraps, type LinkScenario } from './lab-traps.js';
+import { labTraps, type AlarmScenario, type LinkScenario } from './lab-traps.js';
 import type { TrapReceiverAddress } from './trap-sender.js';
 
 export interface LabOptions {
@@ -223,9 +223,10 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
       describe: () => protocols?.describe() ?? {},
       scenario: async (kind: string, body: unknown) => {
         if (kind === 'snmp') {
-          const b = body as { reboot?: unknown; link?: LinkScenario } | null;
+          const b = body as { reboot?: unknown; link?: LinkScenario; alarm?: AlarmScenario } | null;
           if (b?.link && typeof b.link === 'object') return traps.link(devices, b.link);
-          if (b?.reboot !== true) throw Object.assign(new Error('snmp scenario: {"reboot": true} or {"link": {"deviceId", "ifIndex" or "ifName", "up"}}'), { code: 'LAB_BAD_SCENARIO' });
+          if (b?.alarm && typeof b.alarm === 'object') return traps.alarm(devices, b.alarm);
+          if (b?.reboot !== true) throw Object.assign(new Error('snmp scenario: {"reboot": true}, {"link": {"deviceId", "ifIndex" or "ifName", "up"}} or {"alarm": {"deviceId", "fan" | "supply" | "ifIndex" | "ifName", "failed"}}'), { code: 'LAB_BAD_SCENARIO' });
           return rebootAgents();
         }
         if (!protocols) throw Object.assign(new Error(`no ${kind} lab is running`), { code: 'LAB_BAD_SCENARIO' });

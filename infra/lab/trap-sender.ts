@@ -5,12 +5,20 @@ import snmp from 'net-snmp';
 import type { SnmpV3Credential } from '../../credentials/credential-types.js';
 import { usmUserOf } from '../../collectors/snmp/session-pool.js';
 
-export type NotificationName = 'coldStart' | 'warmStart' | 'linkDown' | 'linkUp';
+type StandardNotification = 'coldStart' | 'warmStart' | 'linkDown' | 'linkUp';
+/** The vendor alarms the lab's platforms send (SNMPv2c / v3 only here). */
+export const VENDOR_NOTIFICATIONS = {
+  ciscoEnvMonFanNotification: '1.3.6.1.4.1.9.9.13.3.0.4',
+  ciscoEnvMonRedundantSupplyNotification: '1.3.6.1.4.1.9.9.13.3.0.5',
+  jnxDomAlarmSet: '1.3.6.1.4.1.2636.4.18.0.1',
+  jnxDomAlarmCleared: '1.3.6.1.4.1.2636.4.18.0.2',
+} as const;
+export type NotificationName = StandardNotification | keyof typeof VENDOR_NOTIFICATIONS;
 
 // SNMPv1 generic-trap numbers (RFC 1157) of the standard notifications
-const GENERIC: Record<NotificationName, number> = { coldStart: 0, warmStart: 1, linkDown: 2, linkUp: 3 };
+const GENERIC: Record<StandardNotification, number> = { coldStart: 0, warmStart: 1, linkDown: 2, linkUp: 3 };
 const SNMP_TRAPS = '1.3.6.1.6.3.1.1.5';
-export const notificationOid = (name: NotificationName) => `${SNMP_TRAPS}.${GENERIC[name] + 1}`;
+export const notificationOid = (name: NotificationName) => (name in GENERIC ? `${SNMP_TRAPS}.${GENERIC[name as StandardNotification] + 1}` : VENDOR_NOTIFICATIONS[name as keyof typeof VENDOR_NOTIFICATIONS]);
 
 export interface TrapReceiverAddress {
   address: string;
@@ -47,6 +55,24 @@ export function linkVarbinds(i: IfVarbindsInput): snmp.Varbind[] {
   return vbs;
 }
 
+/** CISCO-ENVMON-MIB objects of a fan or power supply notification: its description and state (normal 1, critical 3). */
+export function envMonVarbinds(what: 'fan' | 'supply', index: number, failed: boolean): snmp.Varbind[] {
+  const table = what === 'fan' ? 4 : 5;
+  return [
+    { oid: `1.3.6.1.4.1.9.9.13.1.${table}.1.2.${index}`, type: snmp.ObjectType.OctetString, value: what === 'fan' ? `Fan Tray ${index}` : `Power Supply ${index}` },
+    { oid: `1.3.6.1.4.1.9.9.13.1.${table}.1.3.${index}`, type: snmp.ObjectType.Integer, value: failed ? 3 : 1 },
+  ];
+}
+
+/** JUNIPER-DOM-MIB objects of jnxDomAlarmSet / Cleared: ifDescr and the alarm BITS (bit 0: receive loss of signal). */
+export function domAlarmVarbinds(ifIndex: number, ifName: string, lossOfSignal: boolean): snmp.Varbind[] {
+  const bits = Buffer.from([lossOfSignal ? 0x80 : 0, 0, 0]);
+  return [
+    { oid: `1.3.6.1.2.1.2.2.1.2.${ifIndex}`, type: snmp.ObjectType.OctetString, value: ifName },
+    { oid: `1.3.6.1.4.1.2636.3.60.1.1.1.1.1.${ifIndex}`, type: snmp.ObjectType.OctetString, value: bits },
+  ];
+}
+
 function session(to: TrapReceiverAddress, auth: SenderAuth, o: NotificationOptions): snmp.Session {
   const options = {
     trapPort: to.port,
@@ -79,7 +105,8 @@ export function sendNotification(to: TrapReceiverAddress, auth: SenderAuth, name
     const options = { ...(o.upTime === undefined ? {} : { upTime: o.upTime }), ...(auth.version === 'v3' ? { context: auth.context } : {}) };
     try {
       if (o.inform) s.inform(notificationOid(name), varbinds, options, done);
-      else if (auth.version === 'v1') s.trap(GENERIC[name], varbinds, { ...options, agentAddr: o.sourceAddress ?? to.address }, done);
+      else if (auth.version === 'v1' && !(name in GENERIC)) throw new Error(`${name}: the lab sends vendor notifications as SNMPv2c or v3 only`);
+      else if (auth.version === 'v1') s.trap(GENERIC[name as StandardNotification], varbinds, { ...options, agentAddr: o.sourceAddress ?? to.address }, done);
       else s.trap(notificationOid(name), varbinds, options, done);
     } catch (err) {
       done(err as Error);

@@ -10,9 +10,10 @@ import { seriesKey } from '../normalize/series-key.js';
 import { RX_THRESHOLD_KINDS, type RxThresholds } from '../../devices/optical-thresholds.js';
 import { OPTICAL_RX_THRESHOLDS } from '../normalize/optical-family.js';
 import { evaluateRules, isOpticalRx, NO_RULE_CONTEXT, rememberSample, type RuleContext } from '../rules/rules.js';
+import { evaluateUserRules, forgetRuleClocks, type RuleClock } from '../rules/user-rules.js';
 import { analysisDefaults, type AnalysisConfig } from './config.js';
 import { formatDuration, formatValue } from './format.js';
-import { stepAnomaly, type Episode } from './lifecycle.js';
+import { severityRank, stepAnomaly, type Episode } from './lifecycle.js';
 import { isScored, scoreSample, type ScoringState } from './score-series.js';
 
 export interface SeriesAnalysisState extends ScoringState {
@@ -32,7 +33,7 @@ export interface SeriesAnalysisState extends ScoringState {
   episode: Episode | null;
 }
 
-export interface DeviceAnalysisState {
+export interface DeviceAnalysisState extends RuleClock {
   version: 1;
   series: Map<string, SeriesAnalysisState>;
   health: HealthMemory;
@@ -75,7 +76,12 @@ export function analyseBatch(state: DeviceAnalysisState | undefined, batch: Metr
     const scored = isScored(sample.metric, config.scoring) ? scoreSample(s, deviceId, sample, ts, config.scoring, baselines) : null;
     const hit = evaluateRules(sample, s, config.rules, ruleContext(st, deviceId, sample, config));
     s.ruleStreak = hit ? s.ruleStreak + 1 : 0;
-    const rule = hit && s.ruleStreak >= hit.forPolls ? hit : null;
+    let rule = hit && s.ruleStreak >= hit.forPolls ? hit : null;
+    if (config.userRules) {
+      // The rules of files beside the built-in ones: the more severe of the two fires.
+      const user = evaluateUserRules(config.userRules, deviceId, sample, ts, s.ts === never ? null : s, st);
+      if (user && (rule === null || severityRank(user.severity) > severityRank(rule.severity))) rule = user;
+    }
     s.seenUp = rememberSample(s, sample).seenUp;
 
     // Most samples of a quiet series have nothing to step: no episode, no rule, no trigger (the
@@ -179,5 +185,6 @@ function forgetIdleSeries(st: DeviceAnalysisState, deviceId: string, ts: number,
       });
     }
     st.series.delete(key);
+    forgetRuleClocks(st, key);
   });
 }

@@ -6,6 +6,7 @@ import { OpsError } from '../../common/errors.js';
 import type { AnomalySeverity } from '../../schemas/types.js';
 import { healthDefaults, type HealthConfig } from '../health/settings.js';
 import { rulesDefaults, type RulesConfig } from '../rules/settings.js';
+import type { UserRules } from '../rules/user-rules.js';
 import { lifecycleDefaults, scoringDefaults, type LifecycleSettings, type ScoringSettings } from './settings.js';
 
 export interface AnalysisConfig {
@@ -17,6 +18,11 @@ export interface AnalysisConfig {
   seriesIdleMs: number;
   /** A notification with the dedupKey of one the device sent within this long (event time) is a copy: another receiver's, or a re-send. */
   trapDedupWindowMs: number;
+  /**
+   * Rules of files (built-in devices/rules/ and RULES_DIR) and the inventory facts they are scoped
+   * by; set by the processor, not by the analysis config file (they hot-reload on their own).
+   */
+  userRules?: UserRules;
 }
 
 export type DeepPartial<T> = { [K in keyof T]?: T[K] extends unknown[] ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K] };

@@ -10,7 +10,11 @@ import { randomUUID } from 'node:crypto';
 import { loadConfig } from '../../common/config.js';
 import { createLogger } from '../../common/log.js';
 import { OpsError } from '../../common/errors.js';
-import { connectStreams, prefixedTopics, streamSettings, type Emit, type OutRecord } from '../../streams/index.js';
+import { connectStreams, prefixedTopics, type Emit, type OutRecord } from '../../streams/index.js';
+import { readInventoryTopic } from '../../streams/inventory-topic.js';
+import { processorSettings } from '../settings.js';
+import { processorAnalysis } from '../analysis-setup.js';
+import type { DeviceFacts } from '../rules/user-rules.js';
 import { processRaw, type DeviceChainState } from '../chain.js';
 import { emitChainOutput, rawTopicKinds } from '../emit-outputs.js';
 
@@ -25,12 +29,15 @@ export async function runReplayCommand(argv: string[], env: NodeJS.ProcessEnv = 
   const { values } = parseArgs({ args: argv, options: { from: { type: 'string' }, to: { type: 'string' }, 'target-prefix': { type: 'string' } } });
   const from = timeArg('from', values.from, 0);
   const to = timeArg('to', values.to, Number.MAX_SAFE_INTEGER);
-  const config = loadConfig(streamSettings, env);
+  // The processor's settings: a replay judges with the same profiles, analysis file and rules.
+  const config = loadConfig(processorSettings, env);
   const logger = createLogger({ role: 'replay' });
   const target = prefixedTopics(values['target-prefix'] ?? config.topicPrefix);
   const streams = await connectStreams({ config, clientId: 'replay', logger, writes: [] });
   // The target deployment's topics and schemas (they may be another prefix's).
   const out = await connectStreams({ config: { ...config, topicPrefix: values['target-prefix'] ?? config.topicPrefix }, clientId: 'replay-out', logger, writes: ['metrics', 'live', 'baselines', 'anomalies', 'health'] });
+  const devices = new Map<string, DeviceFacts>([...(await readInventoryTopic(streams, logger))].map(([id, d]) => [id, { role: d.role, site: d.site }]));
+  const analysis = processorAnalysis(config, logger, devices, false).current();
   const { topics } = streams;
   const kinds = rawTopicKinds(topics);
   const ends = new Map<string, Map<number, bigint>>();
@@ -64,7 +71,7 @@ export async function runReplayCommand(argv: string[], env: NodeJS.ProcessEnv = 
         if (BigInt(r.offset) >= end) continue; // written after the replay started
         inputs++;
         const key = r.key ?? '';
-        const result = processRaw(states.get(key), kinds.get(r.topic)!, r.value);
+        const result = processRaw(states.get(key), kinds.get(r.topic)!, r.value, analysis);
         states.set(key, result.state);
         emitChainOutput(target, emit, result, r.partition);
         if (BigInt(r.offset) + 1n >= end) pending.delete(`${r.topic}:${r.partition}`);

@@ -7,6 +7,8 @@ import { processRaw, type DeviceChainState } from '../chain.js';
 import { analysisConfig } from '../anomaly/config.js';
 import { TRAP_OIDS } from './trap-events.js';
 import { chainStateCodec } from '../chain-codec.js';
+import { loadRuleSet } from '../../devices/rule-set.js';
+import { ALARM_TRAP_OIDS } from './alarm-traps.js';
 
 type Value = RawSnmpPoll['values'][number];
 const num = (name: string, index: string, n: number, kind: Value['kind'] = 'INTEGER'): Value => ({ name, oid: `1.3.6.${name}.${index}`, index, kind, counter: null, number: n, text: null });
@@ -26,8 +28,7 @@ const trap = (at: number, trapOid: string, values: RawTrap['values'] = [], versi
 const link = (at: number, up: boolean, withName = true) =>
   trap(at, up ? TRAP_OIDS.linkUp : TRAP_OIDS.linkDown, [num('ifIndex', '3', 3), num('ifAdminStatus', '3', 1), num('ifOperStatus', '3', up ? 1 : 2), ...(withName ? [text('ifName', '3', 'xe-0/0/3')] : [])]);
 
-function chain() {
-  const config = analysisConfig({ lifecycle: { closeQuietPolls: 2, closeQuietMs: 4_000 } });
+function chain(config = analysisConfig({ lifecycle: { closeQuietPolls: 2, closeQuietMs: 4_000 } })) {
   let state: DeviceChainState | undefined;
   const events: AnomalyEvent[] = [];
   const feed = (kind: 'snmp' | 'trap', record: RawSnmpPoll | RawTrap) => {
@@ -70,10 +71,21 @@ test('a linkDown the polls contradict is closed by them, by the usual hysteresis
   assert.match(events[1].reason, /back to normal/);
 });
 
-test('a link trap naming its interface by ifIndex only is labelled as polls label an unnamed interface', () => {
-  const { feed, events } = chain();
-  feed('trap', link(1_000, false, false));
-  assert.equal(events[0].seriesKey, 'r1/if_oper_up{ifName=ifIndex3}');
+test('a link trap naming its interface by ifIndex only is named as the polls named that index, also after a restore', () => {
+  const { feed, events, state } = chain();
+  feed('trap', link(500, false, false));
+  assert.equal(events[0].seriesKey, 'r1/if_oper_up{ifName=ifIndex3}', 'before any poll: the stand-in polls of an unnamed interface use');
+  feed('trap', link(600, true, false));
+  feed('snmp', poll(1_000, true));
+  feed('snmp', poll(2_000, true));
+  feed('trap', link(3_000, false, false));
+  const open = events.find((e) => e.state === 'OPEN' && e.ts === 3_000)!;
+  assert.equal(open.seriesKey, 'r1/if_oper_up{ifName=xe-0/0/3}', 'the series the polls report');
+  assert.match(open.reason, /^xe-0\/0\/3 operationally down/);
+  const restored = chainStateCodec.decode(new Map(chainStateCodec.encode('r1', state()).map((r) => [r.key, r.value!]))).get('r1')!;
+  assert.deepEqual(restored.ifNames, new Map([['3', 'xe-0/0/3']]));
+  const up = processRaw(restored, 'trap', link(4_000, true, false), analysisConfig({ lifecycle: { closeQuietPolls: 2, closeQuietMs: 4_000 } }));
+  assert.deepEqual(up.anomalies.map((e) => [e.state, e.anomalyId]), [['CLOSE', open.anomalyId]], 'a restored processor names it too');
 });
 
 test('a poll older than the trap does not undo it; v1 and v3 link traps act the same', () => {
@@ -121,4 +133,30 @@ test('a copy of a notification another receiver published is dropped, also after
   assert.equal(again.anomalies.length, 0, 'a restored processor still knows the copy');
   const later = processRaw(again.state, 'trap', { ...down, receivedAt: 61_000 + 1_000 }, analysisConfig());
   assert.equal(later.anomalies[0]?.state, 'UPDATE', 'past the window the same notification counts again (here: re-opening the anomaly)');
+});
+
+test('equipment and optical alarm traps raise and clear the anomaly of the series they speak of', () => {
+  const { feed, events } = chain({ ...analysisConfig(), userRules: { rules: loadRuleSet().rules, devices: new Map() } });
+  // Cisco: a fan fails and recovers, one notification type with the state in its varbinds.
+  const fan = (at: number, value: number) => trap(at, ALARM_TRAP_OIDS.ciscoEnvMonFanNotification, [text('ciscoEnvMonFanStatusDescr', '4', 'Fan Tray 4'), num('ciscoEnvMonFanState', '4', value)]);
+  const out = feed('trap', fan(1_000, 3));
+  assert.deepEqual(events.map((e) => [e.state, e.detector, e.severity, e.seriesKey]), [['OPEN', 'rule:fan-failed', 'MAJOR', 'r1/env_fan_state{sensor=4}']]);
+  assert.match(events[0].reason, /^Fan Tray 4 state 3 \(ciscoEnvMonFanNotification V2C trap\): env_fan_state on 4 3 state, one of 3, 4, 6: rule fan-failed/);
+  assert.deepEqual(out.metrics.samples.map((s) => [s.metric, s.value]), [['env_fan_state', 3]]);
+  feed('trap', fan(2_000, 1));
+  assert.deepEqual(events.map((e) => [e.state, e.anomalyId]), [['OPEN', events[0].anomalyId], ['CLOSE', events[0].anomalyId]]);
+  assert.match(events[1].reason, /Fan Tray 4 state 1: normal again/);
+
+  // Juniper: DOM loss of signal on a polled transceiver, then cleared.
+  const dom = (at: number): RawSnmpPoll => ({ deviceId: 'r1', collectorId: 'c1', profile: 'optics-juniper', polledAt: at, durationMs: 5, sysUpTime: null, values: [num('jnxDomCurrentRxLaserPower', '7', -350), text('ifName', '7', 'xe-1/0/7')], error: null });
+  feed('snmp', dom(3_000));
+  const los = (at: number, set: boolean, bits: string) => trap(at, set ? ALARM_TRAP_OIDS.jnxDomAlarmSet : ALARM_TRAP_OIDS.jnxDomAlarmCleared, [text('ifDescr', '7', 'xe-1/0/7'), text('jnxDomCurrentAlarms', '7', bits)]);
+  feed('trap', los(4_000, true, '0x200000')); // another alarm bit (Tx bias): not loss of signal
+  assert.equal(events.length, 2);
+  feed('trap', los(5_000, true, '0x800000'));
+  const open = events[2];
+  assert.deepEqual([open.state, open.detector, open.severity, open.seriesKey], ['OPEN', 'rule:optical-rx-low', 'CRITICAL', 'r1/optical_rx_dbm{direction=rx,ifName=xe-1/0/7}']);
+  assert.match(open.reason, /receive loss of signal \(jnxDomAlarmSet\)/);
+  feed('trap', los(6_000, false, '0x000000'));
+  assert.deepEqual(events.slice(3).map((e) => [e.state, e.anomalyId]), [['CLOSE', open.anomalyId]]);
 });

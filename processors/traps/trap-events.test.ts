@@ -148,7 +148,7 @@ test('equipment and optical alarm traps raise and clear the anomaly of the serie
   assert.match(events[1].reason, /Fan Tray 4 state 1: normal again/);
 
   // Juniper: DOM loss of signal on a polled transceiver, then cleared.
-  const dom = (at: number): RawSnmpPoll => ({ deviceId: 'r1', collectorId: 'c1', profile: 'optics-juniper', polledAt: at, durationMs: 5, sysUpTime: null, values: [num('jnxDomCurrentRxLaserPower', '7', -350), text('ifName', '7', 'xe-1/0/7')], error: null });
+  const dom = (at: number): RawSnmpPoll => ({ deviceId: 'r1', collectorId: 'c1', profile: 'optics-juniper', polledAt: at, durationMs: 5, sysUpTime: null, responseUpTimes: [], values: [num('jnxDomCurrentRxLaserPower', '7', -350), text('ifName', '7', 'xe-1/0/7')], error: null });
   feed('snmp', dom(3_000));
   const los = (at: number, set: boolean, bits: string) => trap(at, set ? ALARM_TRAP_OIDS.jnxDomAlarmSet : ALARM_TRAP_OIDS.jnxDomAlarmCleared, [text('ifDescr', '7', 'xe-1/0/7'), text('jnxDomCurrentAlarms', '7', bits)]);
   feed('trap', los(4_000, true, '0x200000')); // another alarm bit (Tx bias): not loss of signal

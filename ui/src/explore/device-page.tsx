@@ -10,7 +10,7 @@ import { healthTone } from '../data/health-store.js';
 import { hrefOf } from '../route.js';
 import { SEVERITY_COLORS } from '../wall/chart-overlays.js';
 import { describeSeries, formatValue } from '../wall/format.js';
-import { alignColumns } from './columns.js';
+import { alignColumns, gapSpans } from './columns.js';
 import { HistoryChart } from './history-chart.js';
 import { PageShell } from './page-shell.js';
 
@@ -55,6 +55,7 @@ function SeriesCharts(props: { title: string; series: SeriesInfo[]; fromMs: numb
     return [...byUnit.entries()].map(([unit, cols]) => ({
       unit,
       data: alignColumns(cols),
+      outages: gapSpans(cols),
       series: cols.map((c) => {
         const s = info.get(c.seriesId);
         const d = s ? describeSeries(s) : null;
@@ -68,7 +69,7 @@ function SeriesCharts(props: { title: string; series: SeriesInfo[]; fromMs: numb
       <h2>
         {props.title} <a className="dim small" href={hrefOf('explore', new URLSearchParams({ s: ids.slice(0, 8).join(','), range: '6h' }))}>open in explorer</a>
       </h2>
-      {view ? view.map((v) => <HistoryChart key={v.unit} data={v.data} series={v.series} fromMs={props.fromMs} toMs={props.toMs} height={220} />) : <p className="dim">Loading…</p>}
+      {view ? view.map((v) => <HistoryChart key={v.unit} data={v.data} series={v.series} outages={v.outages} fromMs={props.fromMs} toMs={props.toMs} height={220} />) : <p className="dim">Loading…</p>}
     </section>
   );
 }

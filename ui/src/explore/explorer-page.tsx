@@ -193,6 +193,11 @@ export function ExplorerPage(props: { session: Session; params: URLSearchParams 
           </div>
           {ids.length === 0 ? <p className="notice">Search for series on the left and add them here.</p> : null}
           {readings.error ? <p className="error">Could not load readings: {readings.error.message}</p> : null}
+          {cols && cols.length > 0 && cols.every((c) => c.timestamps.length === 0) ? (
+            <p className="notice" data-testid="explorer-empty">
+              No readings of {cols.length === 1 ? 'this series' : `these ${cols.length} series`} in this range: pick a longer range, or check the device is still polled (its page shows its last data).
+            </p>
+          ) : null}
           {view ? (
             <HistoryChart
               testId="explorer-chart"

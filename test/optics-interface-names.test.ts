@@ -3,7 +3,7 @@
 // platform's own word for the transceiver. Optics indexed by ifIndex (Juniper) are joined to the
 // interface names their profile walks; optics indexed by entPhysicalIndex (Cisco's sensors,
 // named "Optics0/0/0/0 Rx Power" in the lab as on IOS XR) reach their interface through
-// ENTITY-MIB's entAliasMappingTable. Collector and normaliser together, against both of the lab's
+// ENTITY-MIB's entAliasMappingTable; Ciena's port numbers are their ifIndex. Collector and normaliser together, against both of the lab's
 // SNMP agents (the in-process one, the default, and snmpsim): both serve the same records.
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -41,15 +41,15 @@ for (const snmpAgent of ['node', 'snmpsim'] as const) {
         assert.ok(rx.length > 0, `${device.deviceId} ${profile}: optical readings`);
         for (const s of rx) {
           const name = s.labels.ifName;
-          if (name === undefined) continue; // platforms that index optics by port number label them `port`
+          assert.ok(name !== undefined, `${device.deviceId} ${profile}: ${s.seriesKey} has no interface name`);
           assert.ok(!name.startsWith('ifIndex') && !name.startsWith('Optics'), `${device.deviceId} ${profile}: ${s.seriesKey} is not named by its interface`);
           assert.ok(names.has(name), `${device.deviceId} ${profile}: ${s.seriesKey} names no interface of the device (${[...names].join(', ')})`);
           checked.set(profile, (checked.get(profile) ?? 0) + 1);
         }
         // Every port's receiver, named: as many named Rx readings as the device has interfaces.
-        if (profile !== 'optics-ciena') assert.equal(rx.filter((s) => s.labels.ifName !== undefined).length, device.interfaces.length, `${device.deviceId} ${profile}`);
+        assert.equal(rx.length, device.interfaces.length, `${device.deviceId} ${profile}`);
       }
     }
-    for (const profile of ['optics-cisco', 'optics-entity-sensor', 'optics-juniper']) assert.ok((checked.get(profile) ?? 0) > 0, `${profile} names its optics by interface (checked: ${JSON.stringify([...checked])})`);
+    for (const profile of ['optics-cisco', 'optics-entity-sensor', 'optics-juniper', 'optics-ciena']) assert.ok((checked.get(profile) ?? 0) > 0, `${profile} names its optics by interface (checked: ${JSON.stringify([...checked])})`);
   });
 }

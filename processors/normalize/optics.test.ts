@@ -111,7 +111,7 @@ test('optics-entity-sensor: watts become dBm; 0 W is no light at the -40 dBm flo
   assert.equal(find(b, 'optical_rx_dbm', { ifName: 'Hu0/0/0/2', direction: 'rx' }).length, 0, 'nonoperational(3) sensor');
 });
 
-test('optics-juniper by ifIndex (named by an ifName column when the poll has one) and optics-ciena by port', () => {
+test('optics-juniper by ifIndex (named by an ifName column when the poll has one); optics-ciena by port, named when that ifIndex has a name', () => {
   const junos = normalizeSnmpOptics(poll('optics-juniper', [int('jnxDomCurrentRxLaserPower', '510', -712), int('jnxDomCurrentTxLaserOutputPower', '510', 105), int('jnxDomCurrentRxLaserPower', '511', -4000)]));
   assert.equal(one(junos, 'optical_rx_dbm', { ifName: 'ifIndex510', direction: 'rx' }).value, -7.12);
   assert.equal(one(junos, 'optical_tx_dbm', { ifName: 'ifIndex510', direction: 'tx' }).value, 1.05);
@@ -121,6 +121,9 @@ test('optics-juniper by ifIndex (named by an ifName column when the poll has one
   const saos = normalizeSnmpOptics(poll('optics-ciena', [int('wwpLeosPortXcvrRxDbmPower', '3', -10679), int('wwpLeosPortXcvrTxDbmPower', '3', 5000)]));
   assert.equal(one(saos, 'optical_rx_dbm', { port: '3', direction: 'rx' }).value, -1.0679);
   assert.equal(one(saos, 'optical_tx_dbm', { port: '3', direction: 'tx' }).value, 0.5);
+  const saosNamed = normalizeSnmpOptics(poll('optics-ciena', [int('wwpLeosPortXcvrRxDbmPower', '3', -10679), int('wwpLeosPortXcvrRxDbmPower', '4', -20000), { ...str('ifName', '3', '1/3'), oid: '1.3.6.1.2.1.31.1.1.1.1.3' }]));
+  assert.equal(one(saosNamed, 'optical_rx_dbm', { ifName: '1/3', direction: 'rx' }).value, -1.0679);
+  assert.equal(one(saosNamed, 'optical_rx_dbm', { port: '4', direction: 'rx' }).value, -2, 'a port no interface name covers keeps its number');
 });
 
 test('a failed poll is device_up 0 and nothing else; a bad scale row is left out, not the poll', () => {

@@ -91,13 +91,17 @@ function addRxThresholds(t: RxThresholds | undefined, labels: Record<string, str
 
 function addPerPort(poll: RawSnmpPoll, add: Add): void {
   // JUNIPER-DOM-MIB is indexed by ifIndex: the profile walks the interface names beside it, so
-  // the optics of et-0/0/5 carry the same name as its traffic (interface-names.ts).
+  // the optics of et-0/0/5 carry the same name as its traffic (interface-names.ts). The WWP
+  // transceiver table (Ciena) is indexed by port number, which is the port's ifIndex on SAOS and
+  // in the lab: named the same way when an interface of that index has a name, else `port=<n>`
+  // (the device's own number for it, not an invented name).
   const ifNameOf = interfaceNames(poll);
+  const knownName = knownInterfaceNames(poll);
   const juniper = poll.profile === 'optics-juniper';
-  const key: PortLabel = juniper ? 'ifName' : 'port';
   const thresholds = opticalRxThresholds(poll);
   for (const level of opticalLevels(poll)) {
-    const port = juniper ? ifNameOf(level.index) : level.index;
+    const name = juniper ? ifNameOf(level.index) : knownName(level.index);
+    const [key, port]: [PortLabel, string] = name === null ? ['port', level.index] : ['ifName', name];
     const family = level.direction === 'rx' ? OPTICAL.rx : OPTICAL.tx;
     const labels = powerLabels(key, port, null, level.direction);
     // Limits first: the rule reads them from the device's state when it judges the reading.

@@ -131,6 +131,7 @@ test('the dashboard on the live pipeline: charts advance, a lab optical drop rea
   const beside = await alphas(span.x0 > shading.left + 40 ? span.x0 - 20 : span.x1 + 20);
   const denser = inGap.filter((a, i) => a > beside[i]!).length;
   assert.ok(denser >= 0.8 * inGap.length, `the gap is shaded more than a column with readings in ${denser} of ${inGap.length} rows`);
+  await saveScreenshot(page, 'pipeline-explorer-outage');
 
   // The anomaly list as a viewer: the drop is listed, and there is no acknowledge button.
   await page.goto(`${pipeline.apiUrl}/#/anomalies?device=${device.deviceId}`);

@@ -106,7 +106,7 @@ test('the dashboard on the live pipeline: charts advance, a lab optical drop rea
   const breakAt = column.findIndex((v, i) => v === null && column.slice(0, i).some((x) => x !== null) && column.slice(i + 1).some((x) => x !== null));
   assert.ok(breakAt > 0, `the explorer joins the stretches: no null between readings in ${column.length} values`);
   // ... and shades it: a span from the last reading before the stop to the first after it,
-  // painted over the plot's whole height, where a column with readings is left clear.
+  // painted over the plot's whole height.
   const gaps = (await page.evaluate('window.opsconductorExplorer.gaps()')) as Array<{ fromMs: number; toMs: number }>;
   const gap = gaps.find((g) => g.fromMs <= stoppedAt + POLL_INTERVAL_MS && g.toMs >= stoppedAt + 6 * POLL_INTERVAL_MS);
   assert.ok(gap, `the explorer's gaps (${JSON.stringify(gaps)}) cover the collector's stop at ${stoppedAt}`);

@@ -6,7 +6,7 @@
 import { useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import { drawBand, drawMarkers, drawOutages, type BaselineBand, type ChartMarker, type OutageSpan } from '../wall/chart-overlays.js';
-import { formatAxisTime, formatAxisValue, formatValue } from '../wall/format.js';
+import { formatAxisTime, formatAxisValues, formatValue } from '../wall/format.js';
 import { MIN_RANGE_MS } from './time-range.js';
 import type { YValue } from './columns.js';
 
@@ -79,8 +79,8 @@ export function HistoryChart(props: HistoryChartProps) {
         ],
         axes: [
           { ...AXIS, space: 80, values: timeAxisValues(props.fromMs, props.toMs) },
-          { ...AXIS, scale: 'y', size: 64, values: (_u, splits) => splits.map(formatAxisValue), label: units[0] ?? '' },
-          ...(units[1] ? [{ ...AXIS, scale: 'y2', side: 1 as const, size: 64, grid: { show: false }, values: (_u: uPlot, splits: number[]) => splits.map(formatAxisValue), label: units[1] }] : []),
+          { ...AXIS, scale: 'y', size: 64, values: (_u, splits) => formatAxisValues(splits), label: units[0] ?? '' },
+          ...(units[1] ? [{ ...AXIS, scale: 'y2', side: 1 as const, size: 64, grid: { show: false }, values: (_u: uPlot, splits: number[]) => formatAxisValues(splits), label: units[1] }] : []),
         ],
         hooks: {
           drawClear: [

@@ -8,7 +8,8 @@
 // a loaded machine the later requests are answered hundreds of milliseconds late one poll and not
 // the next, which at a 2 s interval is such a jump. Timing each counter by the sysUpTime of its
 // own response (sysUpTime.0 as a non-repeater of every GetBulk) is the fix; until then this test
-// holds what a user sees. Runs in about 3 minutes.
+// holds what a user sees. The dark port is named end to end: the Kafka event, GraphQL, and the
+// device page in Chromium (its optics row and its open anomaly). Runs in about 3 minutes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
@@ -19,6 +20,7 @@ import { signToken } from '../api/auth/jwt.js';
 import { readAnomalies } from './anomaly-reader.js';
 import { eventually, uniquePrefix } from './env.js';
 import { startTestPipeline } from './pipeline-fixture.js';
+import { ensureDashboardBuilt, launchBrowser, saveScreenshot } from './browser/browser-fixture.js';
 
 const watchMs = 150_000;
 
@@ -73,4 +75,22 @@ test('a fresh pipeline on the quiet lab: only the dark ports\' static-rule anoma
     assert.ok(row, `${e.seriesKey} open through GraphQL`);
     assert.ok(row.reason.includes(nameOf(e.seriesKey)!), `GraphQL reason "${row.reason}" names the port`);
   }
+
+  // The device page of the device with the dark port: its interfaces table has the port by name
+  // with its no-light Rx reading, and its open anomalies name it.
+  const victim = dark[0]!;
+  const port = nameOf(victim.seriesKey)!;
+  const deviceId = victim.seriesKey.split('/')[0]!;
+  ensureDashboardBuilt();
+  const browser = await launchBrowser();
+  t.after(() => browser.close());
+  const page = await browser.newPage();
+  await page.goto(`${pipeline.apiUrl}/?token=${token}#/devices/${encodeURIComponent(deviceId)}`);
+  const row = page.locator('[data-testid=interfaces] tr').filter({ has: page.locator('td.mono', { hasText: new RegExp(`^${port.replace(/[/.]/g, '\\$&')}$`) }) });
+  await row.first().waitFor({ timeout: 20_000 });
+  assert.match(await row.first().innerText(), /-40\.0 dBm/, `the optics row of ${port} on ${deviceId}'s page reads no light`);
+  const open = page.locator('.plain-list li').filter({ hasText: port });
+  await open.first().waitFor({ timeout: 10_000 });
+  assert.match(await open.first().innerText(), /CRITICAL/);
+  await saveScreenshot(page, 'device-dark-port');
 });

@@ -20,8 +20,9 @@ const REPORTED: Record<string, Array<keyof typeof LIMITS>> = {
   'optics-entity-sensor': [],
 };
 
-const portOf = (labels: Record<string, string>) => labels.ifName ?? labels.port;
-const portName = (d: LabDevice, i: LabDevice['interfaces'][number]) => (d.platform === 'ciena-saos' ? String(i.index) : i.name);
+// Every platform's limits are labelled by the interface's name, as its reading is (Ciena's port
+// numbers are joined to the interface of that ifIndex).
+const portOf = (labels: Record<string, string>) => labels.ifName;
 
 for (const engine of ['node', 'snmpsim'] as const) {
   test(`${engine} agent: each transceiver's own Rx limits arrive beside its reading and the optical rule uses them`, { timeout: 60_000 }, async (t) => {
@@ -32,7 +33,7 @@ for (const engine of ['node', 'snmpsim'] as const) {
       for (const profile of OPTICS_PROFILES[device.platform]) {
         const batch = normalizeSnmpOptics(await poller.poll(targetOf(device), profile));
         for (const i of device.interfaces) {
-          const port = portName(device, i);
+          const port = i.name;
           const limit = (kind: keyof typeof LIMITS) => batch.samples.find((s) => s.metric === LIMITS[kind] && portOf(s.labels) === port && s.labels.direction === 'rx')?.value;
           for (const kind of Object.keys(LIMITS) as Array<keyof typeof LIMITS>) {
             const expected = REPORTED[profile].includes(kind) ? i.optics.rxLimits[kind] : undefined;

@@ -6,7 +6,8 @@
 // answer (responseUpTimes), this alarmed: the walk of a device takes several GetBulks, and on a
 // loaded machine the later ones went out hundreds of ms late one poll and not the next, so every
 // traffic rate of lab-r1 jumped 13–22 % at once while the lab's counters grow at constant rates.
-// Runs in about 6 minutes.
+// The dark port is named end to end: the Kafka event, GraphQL, and the device page in Chromium
+// (its optics row and its open anomaly). Runs in about 6 minutes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -17,6 +18,7 @@ import { signToken } from '../api/auth/jwt.js';
 import { readAnomalies } from './anomaly-reader.js';
 import { eventually, uniquePrefix } from './env.js';
 import { startTestPipeline } from './pipeline-fixture.js';
+import { ensureDashboardBuilt, launchBrowser, saveScreenshot } from './browser/browser-fixture.js';
 
 const watchMs = 300_000;
 const warmupMs = 60_000;
@@ -74,4 +76,22 @@ test('a fresh pipeline on the quiet lab: only the dark ports\' static-rule anoma
     assert.ok(row, `${e.seriesKey} open through GraphQL`);
     assert.ok(row.reason.includes(nameOf(e.seriesKey)!), `GraphQL reason "${row.reason}" names the port`);
   }
+
+  // The device page of the device with the dark port: its interfaces table has the port by name
+  // with its no-light Rx reading, and its open anomalies name it.
+  const victim = dark[0]!;
+  const port = nameOf(victim.seriesKey)!;
+  const deviceId = victim.seriesKey.split('/')[0]!;
+  ensureDashboardBuilt();
+  const browser = await launchBrowser();
+  t.after(() => browser.close());
+  const page = await browser.newPage();
+  await page.goto(`${pipeline.apiUrl}/?token=${token}#/devices/${encodeURIComponent(deviceId)}`);
+  const row = page.locator('[data-testid=interfaces] tr').filter({ has: page.locator('td.mono', { hasText: new RegExp(`^${port.replace(/[/.]/g, '\\$&')}$`) }) });
+  await row.first().waitFor({ timeout: 20_000 });
+  assert.match(await row.first().innerText(), /-40\.0 dBm/, `the optics row of ${port} on ${deviceId}'s page reads no light`);
+  const open = page.locator('.plain-list li').filter({ hasText: port });
+  await open.first().waitFor({ timeout: 10_000 });
+  assert.match(await open.first().innerText(), /CRITICAL/);
+  await saveScreenshot(page, 'device-dark-port');
 });

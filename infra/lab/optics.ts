@@ -2,7 +2,11 @@
 //   cisco-iosxr   CISCO-ENTITY-SENSOR-MIB entSensorValueTable (type dBm(14), scale units(9),
 //                 precision 1: tenths of dBm) and the same sensors in ENTITY-SENSOR-MIB
 //                 entPhySensorTable as watts(6), scale micro(7), precision 1 (tenths of µW);
-//                 sensors are entPhysical entries named "<ifName> Rx Power" / "<ifName> Tx Power"
+//                 sensors are entPhysical entries named as IOS XR names them, after the optics
+//                 controller ("Optics0/0/0/0 Rx Power"), not after the interface: the sensors sit in
+//                 the transceiver module, the module in the port entity, and ENTITY-MIB's
+//                 entAliasMappingTable maps the port entity to its ifIndex (the only way to the
+//                 interface's name, as on the real platform)
 //   juniper-junos JUNIPER-DOM-MIB jnxDomCurrentTable by ifIndex: Rx .5, Tx .7, 0.01 dBm
 //   ciena-saos    WWP-LEOS-PORT-XCVR-MIB wwpLeosPortXcvrTable by port: Rx .105, Tx .106, dBm × 10000
 // Each transceiver also reports its receive alarm and warning limits (the thresholds columns of the
@@ -22,6 +26,7 @@ export interface PortOptics {
   amplitudeDb: number; // the reading stays within baseline ± amplitude (plus the unit's rounding)
   ratePerSec: number; // radians per second of the sine
   sensorIndex: { rx: number; tx: number }; // entPhysicalIndex of the sensors (Cisco / ENTITY-SENSOR)
+  entityIndex: { port: number; module: number }; // entPhysicalIndex of the port and of its transceiver
   rxLimits: RxLimits; // the transceiver's own receive thresholds, dBm
 }
 
@@ -38,7 +43,10 @@ const LR_10G: RxLimits = { lowAlarm: -18.2, lowWarn: -14.4, highWarn: 0.5, highA
 
 export const NO_LIGHT_DBM = -40;
 export const OPTICS_OIDS = {
+  entPhysicalEntry: '1.3.6.1.2.1.47.1.1.1.1', // .2 descr .4 containedIn .5 class .7 name
   entPhysicalName: '1.3.6.1.2.1.47.1.1.1.1.7',
+  entAliasMappingIdentifier: '1.3.6.1.2.1.47.1.3.2.1.2', // by entPhysicalIndex.logicalIndex: a RowPointer to ifIndex.N
+  ifIndex: '1.3.6.1.2.1.2.2.1.1',
   entPhySensorEntry: '1.3.6.1.2.1.99.1.1.1', // .1 type .2 scale .3 precision .4 value .5 operStatus .6 unitsDisplay
   entSensorValueEntry: '1.3.6.1.4.1.9.9.91.1.1.1.1', // .1 type .2 scale .3 precision .4 value .5 status
   jnxDomCurrentEntry: '1.3.6.1.4.1.2636.3.60.1.1.1.1', // .5 RxLaserPower .7 TxLaserOutputPower
@@ -65,6 +73,7 @@ export function portOptics(deviceId: string, position: number, iface: InterfaceP
     amplitudeDb: 0.3,
     ratePerSec: 0.008 + random() * 0.004, // a period of 9 to 13 minutes
     sensorIndex: { rx: 10_000 + position * 100 + 1, tx: 10_000 + position * 100 + 2 },
+    entityIndex: { port: 10_000 + position * 100 + 10, module: 10_000 + position * 100 + 20 },
     rxLimits: iface.highSpeedMbps >= 100_000 ? LR4_100G : LR_10G,
   };
 }
@@ -88,11 +97,30 @@ function eachPort(d: DevicePlan, rows: (i: InterfacePlan, o: PortOptics) => Snmp
   return d.interfaces.flatMap((i, position) => rows(i, portOptics(d.deviceId, position, i)));
 }
 
+// The optics controller's name IOS XR gives a port's transceiver: "Optics" and the location.
+const opticsName = (ifName: string) => `Optics${ifName.replace(/^[A-Za-z]+/, '')}`;
+
+// entPhysicalClass: module(9), port(10), sensor(8)
+const ENTITY_CLASS = { sensor: 8, module: 9, port: 10 } as const;
+
 const entityNames: SnmprecSection = (d) =>
-  eachPort(d, (i, o) => [
-    { oid: `${OPTICS_OIDS.entPhysicalName}.${o.sensorIndex.rx}`, tag: '4', value: `${i.name} Rx Power` },
-    { oid: `${OPTICS_OIDS.entPhysicalName}.${o.sensorIndex.tx}`, tag: '4', value: `${i.name} Tx Power` },
-  ]);
+  eachPort(d, (i, o) => {
+    const entity = (index: number, name: string, containedIn: number, kind: keyof typeof ENTITY_CLASS): SnmprecRecord[] => [
+      { oid: `${OPTICS_OIDS.entPhysicalEntry}.2.${index}`, tag: '4', value: name },
+      { oid: `${OPTICS_OIDS.entPhysicalEntry}.4.${index}`, tag: '2', value: String(containedIn) },
+      { oid: `${OPTICS_OIDS.entPhysicalEntry}.5.${index}`, tag: '2', value: String(ENTITY_CLASS[kind]) },
+      { oid: `${OPTICS_OIDS.entPhysicalName}.${index}`, tag: '4', value: name },
+    ];
+    const optics = opticsName(i.name);
+    return [
+      ...entity(o.entityIndex.port, i.name, 0, 'port'),
+      ...entity(o.entityIndex.module, optics, o.entityIndex.port, 'module'),
+      ...entity(o.sensorIndex.rx, `${optics} Rx Power`, o.entityIndex.module, 'sensor'),
+      ...entity(o.sensorIndex.tx, `${optics} Tx Power`, o.entityIndex.module, 'sensor'),
+      // The port entity is the interface: logical index 0 (the mapping holds for every logical entity).
+      { oid: `${OPTICS_OIDS.entAliasMappingIdentifier}.${o.entityIndex.port}.0`, tag: '6', value: `${OPTICS_OIDS.ifIndex}.${i.index}` },
+    ];
+  });
 
 const ciscoEntitySensors: SnmprecSection = (d) =>
   eachPort(d, (i, o) =>

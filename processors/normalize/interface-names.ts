@@ -6,7 +6,8 @@ import type { RawSnmpPoll } from '../../schemas/types.js';
 
 const NAME_COLUMNS = ['ifName', 'ifDescr', 'ifAlias'] as const;
 
-export function interfaceNames(poll: RawSnmpPoll): (index: string) => string {
+/** The name of an interface by ifIndex from the poll's name columns, or null when none names it. */
+export function knownInterfaceNames(poll: RawSnmpPoll): (index: string) => string | null {
   const byColumn = new Map<string, Map<string, string>>(NAME_COLUMNS.map((c) => [c, new Map()]));
   for (const v of poll.values) {
     const column = byColumn.get(v.name);
@@ -19,6 +20,11 @@ export function interfaceNames(poll: RawSnmpPoll): (index: string) => string {
       const name = column.get(index);
       if (name) return name;
     }
-    return `ifIndex${index}`;
+    return null;
   };
+}
+
+export function interfaceNames(poll: RawSnmpPoll): (index: string) => string {
+  const known = knownInterfaceNames(poll);
+  return (index) => known(index) ?? `ifIndex${index}`;
 }

@@ -63,6 +63,43 @@ test('optics-cisco: dBm sensors per port and direction, bias and temperature of 
   assert.equal(one(b, 'optical_rx_dbm', { ifName: 'HundredGigE0/0/0/1', lane: '2', direction: 'rx' }).value, -7.1);
 });
 
+test('optics-cisco and optics-entity-sensor: a sensor named after the optics controller is named by the interface entAliasMappingTable maps its port to', () => {
+  const oid = (name: string, index: string, text: string): SnmpValue => ({ name, oid: `1.3.6.1.2.1.47.1.3.2.1.2.${index}`, index, kind: 'OID', counter: null, number: null, text });
+  const ifText = (name: string, index: string, text: string): SnmpValue => ({ ...str(name, index, text), oid: `1.3.6.1.2.1.31.1.1.1.1.${index}` });
+  // Optics0/0/0/0's sensors sit in its transceiver (10020), in port entity 10010 = ifIndex 17;
+  // Optics0/0/0/1's port maps to ifIndex 18, which has no ifXTable row: named by ifDescr.
+  // Optics0/0/0/2 has no mapping: named by the sensor's own word, as before.
+  const join = [
+    int('entPhysicalContainedIn', '10001', 10020), int('entPhysicalContainedIn', '10002', 10020), int('entPhysicalContainedIn', '10003', 10020), int('entPhysicalContainedIn', '10020', 10010),
+    int('entPhysicalContainedIn', '10101', 10110),
+    oid('entAliasMappingIdentifier', '10010.0', '1.3.6.1.2.1.2.2.1.1.17'), oid('entAliasMappingIdentifier', '10110.0', '1.3.6.1.2.1.2.2.1.1.18'),
+    ifText('ifName', '17', 'HundredGigE0/0/0/0'), ifText('ifDescr', '17', 'HundredGigE0/0/0/0'), ifText('ifDescr', '18', 'HundredGigE0/0/0/1'),
+  ];
+  const b = normalizeSnmpOptics(
+    poll('optics-cisco', [
+      ...cisco('10001', 14, 9, 1, -53, 'Optics0/0/0/0 Rx Power'),
+      ...cisco('10002', 14, 9, 1, 12, 'Optics0/0/0/0 Tx Power'),
+      ...cisco('10003', 8, 9, 0, 36, 'Optics0/0/0/0 Temperature'),
+      ...cisco('10101', 14, 9, 1, -61, 'Optics0/0/0/1 Rx Power'),
+      ...cisco('10201', 14, 9, 1, -62, 'Optics0/0/0/2 Rx Power'),
+      ...join,
+    ]),
+  );
+  assert.equal(one(b, 'optical_rx_dbm', { ifName: 'HundredGigE0/0/0/0', direction: 'rx' }).seriesKey, 'lab-xr1/optical_rx_dbm{direction=rx,ifName=HundredGigE0/0/0/0}');
+  assert.equal(one(b, 'optical_tx_dbm', { ifName: 'HundredGigE0/0/0/0', direction: 'tx' }).value, 1.2);
+  assert.equal(one(b, 'optical_temperature_c', { ifName: 'HundredGigE0/0/0/0' }).value, 36);
+  assert.equal(one(b, 'optical_rx_dbm', { ifName: 'HundredGigE0/0/0/1', direction: 'rx' }).value, -6.1);
+  assert.equal(one(b, 'optical_rx_dbm', { ifName: 'Optics0/0/0/2', direction: 'rx' }).value, -6.2);
+  assert.equal(b.samples.filter((s) => s.labels.ifName === 'Optics0/0/0/0' || s.labels.ifName === 'Optics0/0/0/1').length, 0, 'no reading keeps the controller name');
+
+  const row = (index: string, value: number, name: string) => [
+    int('entPhySensorType', index, 6), int('entPhySensorScale', index, 7), int('entPhySensorPrecision', index, 1),
+    int('entPhySensorValue', index, value), int('entPhySensorOperStatus', index, 1), str('entPhySensorUnitsDisplay', index, 'uW'), str('entPhysicalName', index, name),
+  ];
+  const e = normalizeSnmpOptics(poll('optics-entity-sensor', [...row('10001', 5012, 'Optics0/0/0/0 Rx Power'), ...join]));
+  assert.ok(Math.abs(one(e, 'optical_rx_dbm', { ifName: 'HundredGigE0/0/0/0', direction: 'rx' }).value - -3.0) < 1e-3);
+});
+
 test('optics-entity-sensor: watts become dBm; 0 W is no light at the -40 dBm floor; a sensor not ok is skipped', () => {
   const row = (index: string, value: number, name: string, status = 1) => [
     int('entPhySensorType', index, 6), int('entPhySensorScale', index, 7), int('entPhySensorPrecision', index, 1),
@@ -74,7 +111,7 @@ test('optics-entity-sensor: watts become dBm; 0 W is no light at the -40 dBm flo
   assert.equal(find(b, 'optical_rx_dbm', { ifName: 'Hu0/0/0/2', direction: 'rx' }).length, 0, 'nonoperational(3) sensor');
 });
 
-test('optics-juniper by ifIndex (named by an ifName column when the poll has one) and optics-ciena by port', () => {
+test('optics-juniper by ifIndex (named by an ifName column when the poll has one); optics-ciena by port, named when that ifIndex has a name', () => {
   const junos = normalizeSnmpOptics(poll('optics-juniper', [int('jnxDomCurrentRxLaserPower', '510', -712), int('jnxDomCurrentTxLaserOutputPower', '510', 105), int('jnxDomCurrentRxLaserPower', '511', -4000)]));
   assert.equal(one(junos, 'optical_rx_dbm', { ifName: 'ifIndex510', direction: 'rx' }).value, -7.12);
   assert.equal(one(junos, 'optical_tx_dbm', { ifName: 'ifIndex510', direction: 'tx' }).value, 1.05);
@@ -84,6 +121,9 @@ test('optics-juniper by ifIndex (named by an ifName column when the poll has one
   const saos = normalizeSnmpOptics(poll('optics-ciena', [int('wwpLeosPortXcvrRxDbmPower', '3', -10679), int('wwpLeosPortXcvrTxDbmPower', '3', 5000)]));
   assert.equal(one(saos, 'optical_rx_dbm', { port: '3', direction: 'rx' }).value, -1.0679);
   assert.equal(one(saos, 'optical_tx_dbm', { port: '3', direction: 'tx' }).value, 0.5);
+  const saosNamed = normalizeSnmpOptics(poll('optics-ciena', [int('wwpLeosPortXcvrRxDbmPower', '3', -10679), int('wwpLeosPortXcvrRxDbmPower', '4', -20000), { ...str('ifName', '3', '1/3'), oid: '1.3.6.1.2.1.31.1.1.1.1.3' }]));
+  assert.equal(one(saosNamed, 'optical_rx_dbm', { ifName: '1/3', direction: 'rx' }).value, -1.0679);
+  assert.equal(one(saosNamed, 'optical_rx_dbm', { port: '4', direction: 'rx' }).value, -2, 'a port no interface name covers keeps its number');
 });
 
 test('a failed poll is device_up 0 and nothing else; a bad scale row is left out, not the poll', () => {

@@ -2,11 +2,12 @@
 // direction, plus laser bias, module temperature and voltage where the sensor table has them.
 // Gauges only, so no state. The MIB arithmetic is devices/optical-dom.ts (opticalLevels);
 // this file decides series names and labels, and which readings are trustworthy enough to emit.
+import { entityInterfaces } from '../../devices/entity-interfaces.js';
 import { entitySensorValue, opticalLevels } from '../../devices/optical-dom.js';
 import { opticalRxThresholds, RX_THRESHOLD_KINDS, type RxThresholds } from '../../devices/optical-thresholds.js';
 import type { MetricBatch, RawSnmpPoll, SnmpValue } from '../../schemas/types.js';
 import { batchBuilder } from './batch-builder.js';
-import { interfaceNames } from './interface-names.js';
+import { interfaceNames, knownInterfaceNames } from './interface-names.js';
 import { NO_LIGHT_FLOOR_DBM, OPTICAL, OPTICAL_RX_THRESHOLDS, portLabels, powerLabels, type PortLabel } from './optical-family.js';
 
 const OPTICS_PROFILES = new Set(['optics-entity-sensor', 'optics-cisco', 'optics-juniper', 'optics-ciena']);
@@ -35,6 +36,27 @@ const sensorTable: Record<string, { prefix: SensorPrefix; status: string } | und
 export function portOfSensorName(name: string): string {
   const first = name.trim().split(/\s+/)[0] ?? '';
   return first.replace(/[-_](rx|tx|receive|transmit|lane\d*)$/i, '');
+}
+
+/**
+ * (sensor's entPhysicalIndex, its entPhysicalName) → the port it measures: the name of the
+ * interface ENTITY-MIB's entAliasMappingTable maps the sensor (or the transceiver and port it sits
+ * in) to, when the poll walked the mapping and the interface names; else the port in the sensor's
+ * own name (agents without the mapping table).
+ */
+function sensorPorts(poll: RawSnmpPoll): (index: string, sensorName: string) => string {
+  const containedIn = new Map<string, number>();
+  const aliasMapping = new Map<string, string>();
+  for (const v of poll.values) {
+    if (v.name === 'entPhysicalContainedIn' && v.number !== null) containedIn.set(v.index, v.number);
+    else if (v.name === 'entAliasMappingIdentifier' && v.text) aliasMapping.set(v.index, v.text);
+  }
+  const ifIndexOf = entityInterfaces({ containedIn, aliasMapping });
+  const nameOf = knownInterfaceNames(poll);
+  return (index, sensorName) => {
+    const ifIndex = ifIndexOf(index);
+    return (ifIndex === null ? null : nameOf(ifIndex)) ?? portOfSensorName(sensorName);
+  };
 }
 
 const laneOfSensorName = (name: string): string | null => /\blane\s*(\d+)/i.exec(name)?.[1] ?? null;
@@ -69,13 +91,17 @@ function addRxThresholds(t: RxThresholds | undefined, labels: Record<string, str
 
 function addPerPort(poll: RawSnmpPoll, add: Add): void {
   // JUNIPER-DOM-MIB is indexed by ifIndex: the profile walks the interface names beside it, so
-  // the optics of et-0/0/5 carry the same name as its traffic (interface-names.ts).
+  // the optics of et-0/0/5 carry the same name as its traffic (interface-names.ts). The WWP
+  // transceiver table (Ciena) is indexed by port number, which is the port's ifIndex on SAOS and
+  // in the lab: named the same way when an interface of that index has a name, else `port=<n>`
+  // (the device's own number for it, not an invented name).
   const ifNameOf = interfaceNames(poll);
+  const knownName = knownInterfaceNames(poll);
   const juniper = poll.profile === 'optics-juniper';
-  const key: PortLabel = juniper ? 'ifName' : 'port';
   const thresholds = opticalRxThresholds(poll);
   for (const level of opticalLevels(poll)) {
-    const port = juniper ? ifNameOf(level.index) : level.index;
+    const name = juniper ? ifNameOf(level.index) : knownName(level.index);
+    const [key, port]: [PortLabel, string] = name === null ? ['port', level.index] : ['ifName', name];
     const family = level.direction === 'rx' ? OPTICAL.rx : OPTICAL.tx;
     const labels = powerLabels(key, port, null, level.direction);
     // Limits first: the rule reads them from the device's state when it judges the reading.
@@ -95,11 +121,12 @@ function addSensorTable(poll: RawSnmpPoll, prefix: SensorPrefix, statusColumn: s
     return status === undefined || status === null || status === SENSOR_STATUS_OK;
   };
 
+  const portOf = sensorPorts(poll);
   const ports = new Set<string>();
   const thresholds = opticalRxThresholds(usable);
   for (const level of opticalLevels(usable)) {
     if (!ok(level.index) || !level.name) continue;
-    const port = portOfSensorName(level.name);
+    const port = portOf(level.index, level.name);
     if (!port) continue;
     ports.add(port);
     const family = level.direction === 'rx' ? OPTICAL.rx : OPTICAL.tx;
@@ -121,7 +148,7 @@ function addSensorTable(poll: RawSnmpPoll, prefix: SensorPrefix, statusColumn: s
     const precision = precisions.get(v.index)?.number;
     const name = names.get(v.index)?.text;
     if (scale == null || precision == null || !name) continue;
-    const port = portOfSensorName(name);
+    const port = portOf(v.index, name);
     if (!ports.has(port)) continue;
     const base = entitySensorValue(v.number, scale, precision);
     // × 1000 by raising the SI scale one step (milli → units), so the power of ten stays exact: 32.8, not 32.800000000000004

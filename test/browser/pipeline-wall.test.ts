@@ -4,7 +4,7 @@
 // anomaly ticker and as a marker on its chart within seconds of detection; the api role is
 // stopped and started again on its port, and the wall recovers by itself; the anomaly list shows
 // the drop to a viewer without an acknowledge button; polling stopped for several intervals breaks
-// the line on the wall and in the explorer; the explorer's tier changes on zoom.
+// the line on the wall and in the explorer (which shades the outage); the explorer's tier changes on zoom.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -105,6 +105,32 @@ test('the dashboard on the live pipeline: charts advance, a lab optical drop rea
   const column = await waitFor('the explorer\'s columns', async () => (await page.evaluate('window.opsconductorExplorer ? window.opsconductorExplorer.columns().data[1] : null')) as Array<number | null> | null, 15_000);
   const breakAt = column.findIndex((v, i) => v === null && column.slice(0, i).some((x) => x !== null) && column.slice(i + 1).some((x) => x !== null));
   assert.ok(breakAt > 0, `the explorer joins the stretches: no null between readings in ${column.length} values`);
+  // ... and shades it: a span from the last reading before the stop to the first after it,
+  // painted over the plot's whole height.
+  const gaps = (await page.evaluate('window.opsconductorExplorer.gaps()')) as Array<{ fromMs: number; toMs: number }>;
+  const gap = gaps.find((g) => g.fromMs <= stoppedAt + POLL_INTERVAL_MS && g.toMs >= stoppedAt + 6 * POLL_INTERVAL_MS);
+  assert.ok(gap, `the explorer's gaps (${JSON.stringify(gaps)}) cover the collector's stop at ${stoppedAt}`);
+  const shading = await waitFor('the outage shaded on the chart', async () => {
+    const drawn = JSON.parse((await page.getAttribute('[data-testid=explorer-chart]', 'data-outages')) ?? '{"spans":[]}') as { left: number; top: number; height: number; spans: Array<{ x0: number; x1: number }> };
+    return drawn.spans.length > 0 ? drawn : undefined;
+  }, 10_000);
+  const span = shading.spans[0]!;
+  // Alpha of every pixel down one column of the plot's canvas: none is transparent where shaded.
+  const alphas = (x: number) =>
+    page.evaluate(`(() => {
+      const c = document.querySelector('[data-testid=explorer-chart] canvas');
+      const d = c.getContext('2d').getImageData(${Math.round(x)}, ${Math.round(shading.top)}, 1, ${Math.floor(shading.height)}).data;
+      const a = [];
+      for (let i = 3; i < d.length; i += 4) a.push(d[i]);
+      return a;
+    })()`) as Promise<number[]>;
+  const inGap = await alphas((span.x0 + span.x1) / 2);
+  assert.ok(inGap.length > 10 && inGap.every((a) => a > 0), `the gap's column is shaded over the whole plot (${inGap.filter((a) => a === 0).length} of ${inGap.length} pixels clear)`);
+  // A column with readings beside it (under the same baseline band, if any) is less opaque in
+  // nearly every row: the shading is the gap's own, not something drawn across the whole chart.
+  const beside = await alphas(span.x0 > shading.left + 40 ? span.x0 - 20 : span.x1 + 20);
+  const denser = inGap.filter((a, i) => a > beside[i]!).length;
+  assert.ok(denser >= 0.8 * inGap.length, `the gap is shaded more than a column with readings in ${denser} of ${inGap.length} rows`);
   await saveScreenshot(page, 'pipeline-explorer-outage');
 
   // The anomaly list as a viewer: the drop is listed, and there is no acknowledge button.

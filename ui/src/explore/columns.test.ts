@@ -2,7 +2,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { alignColumns, toCsv } from './columns.js';
+import { alignColumns, gapSpans, toCsv } from './columns.js';
 import { rangeFromParams, withAbsolute, withPreset } from './time-range.js';
 
 test('series polled at different instants share one x axis; their holes are not outages', () => {
@@ -24,6 +24,20 @@ test('a stretch without points longer than three steps breaks the line one step 
   // A late poll (25 s instead of 10) is not an outage; a rollup bucket sets the step.
   assert.deepEqual(alignColumns([{ timestamps: [0, 10_000, 35_000, 45_000], values: [1, 2, 3, 4] }])[1], [1, 2, 3, 4]);
   assert.deepEqual(alignColumns([{ timestamps: [0, 300_000, 600_000], values: [1, 2, 3], bucketMs: 300_000 }])[1], [1, 2, 3]);
+});
+
+test('gap spans: each series\' outages from its last point before to its first after, for the chart to shade', () => {
+  const spans = gapSpans([
+    { timestamps: [0, 10_000, 20_000, 30_000, 630_000, 640_000] },
+    { timestamps: [5_000, 15_000, 25_000, 35_000] },
+    { timestamps: [0, 300_000, 1_500_000, 1_800_000], bucketMs: 300_000 },
+  ]);
+  assert.deepEqual(spans, [
+    { seriesIndex: 0, fromMs: 30_000, toMs: 630_000 },
+    { seriesIndex: 2, fromMs: 300_000, toMs: 1_500_000 },
+  ]);
+  assert.deepEqual(gapSpans([{ timestamps: [0, 10_000, 35_000, 45_000] }]), [], 'a late poll is no outage');
+  assert.deepEqual(gapSpans([{ timestamps: [0] }, { timestamps: [] }]), [], 'one point or none has no step to judge by');
 });
 
 test('CSV: one row per point, keys quoted when they hold commas, tier and bucket kept', () => {

@@ -1,6 +1,6 @@
 // Series columns as the explorer shows and exports them: several series on one time axis
 // (uPlot wants one x array; series polled at different instants are merged), outages shown as
-// breaks in the line, and the same data as CSV.
+// breaks in the line (and as spans the chart shades), and the same data as CSV.
 
 import type { SeriesColumns } from '../api/documents.js';
 
@@ -17,6 +17,32 @@ function typicalStep(ts: readonly number[]): number {
   return steps.length === 0 ? Infinity : steps[Math.floor(steps.length / 2)];
 }
 
+/** A stretch where a series had no reading for longer than GAP_STEPS of its steps: from its last
+ *  point before the outage to its first point after it (ms). */
+export interface GapSpan {
+  seriesIndex: number;
+  fromMs: number;
+  toMs: number;
+}
+
+type ColumnTimes = Pick<SeriesColumns, 'timestamps' | 'bucketMs'>;
+
+function stepOf(c: ColumnTimes): number {
+  return Math.max(typicalStep(c.timestamps), c.bucketMs ?? 0);
+}
+
+/** Every series' outages, in series order then time: what the explorer shades. */
+export function gapSpans(columns: readonly ColumnTimes[]): GapSpan[] {
+  return columns.flatMap((c, seriesIndex) => {
+    const step = stepOf(c);
+    const spans: GapSpan[] = [];
+    for (let i = 1; i < c.timestamps.length; i++) {
+      if (c.timestamps[i] - c.timestamps[i - 1] > GAP_STEPS * step) spans.push({ seriesIndex, fromMs: c.timestamps[i - 1], toMs: c.timestamps[i] });
+    }
+    return spans;
+  });
+}
+
 /**
  * [x seconds, ...one y array per series], x ascending and unique. Series polled at different
  * instants share the axis (holes `undefined`, drawn through); where a series has no point for more
@@ -24,11 +50,10 @@ function typicalStep(ts: readonly number[]): number {
  * the chart shows the outage instead of a straight line across it (draw with spanGaps: false).
  */
 export function alignColumns(columns: readonly Pick<SeriesColumns, 'timestamps' | 'values' | 'bucketMs'>[]): [number[], ...Array<YValue[]>] {
-  const breaks = columns.map((c) => {
-    const step = Math.max(typicalStep(c.timestamps), c.bucketMs ?? 0);
-    const at: number[] = [];
-    for (let i = 1; i < c.timestamps.length; i++) if (c.timestamps[i] - c.timestamps[i - 1] > GAP_STEPS * step) at.push(c.timestamps[i - 1] + step);
-    return at;
+  const gaps = gapSpans(columns);
+  const breaks = columns.map((c, k) => {
+    const step = stepOf(c);
+    return gaps.filter((g) => g.seriesIndex === k).map((g) => g.fromMs + step);
   });
   const xsMs = [...new Set([...columns.flatMap((c) => c.timestamps), ...breaks.flat()])].sort((a, b) => a - b);
   const index = new Map(xsMs.map((x, i) => [x, i]));

@@ -10,7 +10,7 @@ import { healthTone } from '../data/health-store.js';
 import { hrefOf } from '../route.js';
 import { SEVERITY_COLORS } from '../wall/chart-overlays.js';
 import { describeSeries, formatValue } from '../wall/format.js';
-import { alignColumns } from './columns.js';
+import { alignColumns, gapSpans } from './columns.js';
 import { HistoryChart } from './history-chart.js';
 import { PageShell } from './page-shell.js';
 
@@ -55,6 +55,7 @@ function SeriesCharts(props: { title: string; series: SeriesInfo[]; fromMs: numb
     return [...byUnit.entries()].map(([unit, cols]) => ({
       unit,
       data: alignColumns(cols),
+      outages: gapSpans(cols),
       series: cols.map((c) => {
         const s = info.get(c.seriesId);
         const d = s ? describeSeries(s) : null;
@@ -68,7 +69,11 @@ function SeriesCharts(props: { title: string; series: SeriesInfo[]; fromMs: numb
       <h2>
         {props.title} <a className="dim small" href={hrefOf('explore', new URLSearchParams({ s: ids.slice(0, 8).join(','), range: '6h' }))}>open in explorer</a>
       </h2>
-      {view ? view.map((v) => <HistoryChart key={v.unit} data={v.data} series={v.series} fromMs={props.fromMs} toMs={props.toMs} height={220} />) : <p className="dim">Loading…</p>}
+      {view && view.every((v) => v.data[0].length === 0) ? (
+        <p className="dim" data-testid={`${props.testId}-empty`}>
+          No readings of these {props.series.length} series in the last {Math.round((props.toMs - props.fromMs) / 3_600_000)} h: the device has not been polled for them since (is its collector running? see the last data of its interfaces above).
+        </p>
+      ) : view ? view.map((v) => <HistoryChart key={v.unit} data={v.data} series={v.series} outages={v.outages} fromMs={props.fromMs} toMs={props.toMs} height={220} />) : <p className="dim">Loading…</p>}
     </section>
   );
 }
@@ -157,11 +162,15 @@ export function DevicePage(props: { session: Session; deviceId: string }) {
               ))}
             </tbody>
           </table>
+          {d.interfaces.some((ifc) => ['if_in_bps', 'if_out_bps', 'if_in_errors_ps', 'if_oper_up', 'optical_rx_dbm'].some((m) => lastOf(ifc, m) === '—')) ? (
+            <p className="dim small" data-testid="interfaces-dash">— : no reading of that kind for the interface (not polled for it, or the platform has no such counter or optic).</p>
+          ) : null}
         </section>
         <SeriesCharts title="Optical levels, last 6 h" series={optical.slice(0, 8)} fromMs={range.from} toMs={range.now} testId="optics" />
         <SeriesCharts title="Latency and loss, last 6 h" series={path.slice(0, 8)} fromMs={range.from} toMs={range.now} testId="latency-loss" />
         <section className="card">
           <h2>Open anomalies ({d.openAnomalies.length})</h2>
+          {d.openAnomalies.length === 0 ? <p className="dim" data-testid="anomalies-empty">None open: no reading of this device is outside its baseline or breaks a rule right now.</p> : null}
           <ul className="plain-list">
             {d.openAnomalies.map((a) => (
               <li key={a.id}>

@@ -9,7 +9,7 @@ import type { Session } from '../app.js';
 import { ANOMALIES_QUERY, BASELINES_QUERY, SERIES_FIELDS, SERIES_SEARCH_QUERY, DEVICES_QUERY, toAnomaly, type ApiAnomaly, type BaselineBandColumns, type Connection, type DeviceRow, type SeriesColumns, type SeriesInfo } from '../api/documents.js';
 import { hrefOf, replaceParams } from '../route.js';
 import { describeSeries } from '../wall/format.js';
-import { alignColumns, toCsv } from './columns.js';
+import { alignColumns, gapSpans, toCsv, type GapSpan } from './columns.js';
 import { HistoryChart, SERIES_COLORS, type ChartSeries } from './history-chart.js';
 import { PageShell } from './page-shell.js';
 import { RANGE_PRESETS, rangeFromParams, withAbsolute, withPreset } from './time-range.js';
@@ -94,7 +94,7 @@ function SearchPanel(props: { params: URLSearchParams; selected: string[] }) {
 
 declare global {
   interface Window {
-    opsconductorExplorer?: { columns(): { labels: string[]; data: ReturnType<typeof alignColumns> } };
+    opsconductorExplorer?: { columns(): { labels: string[]; data: ReturnType<typeof alignColumns> }; gaps(): Array<GapSpan & { label: string }> };
   }
 }
 
@@ -124,14 +124,18 @@ export function ExplorerPage(props: { session: Session; params: URLSearchParams 
       return { label: c.series?.key ?? c.seriesId, unit: c.series?.unit ?? '', band: b ? { expected: b.expected, lower: b.lower, upper: b.upper } : null };
     });
     const markers = (anomalies.data?.anomalies.nodes ?? []).map(toAnomaly).map((a) => ({ startMs: a.startedAt, endMs: a.endedAt, severity: a.severity }));
-    return { data: alignColumns(cols), series, markers };
+    return { data: alignColumns(cols), series, markers, outages: gapSpans(cols) };
   }, [cols, baselines.data, anomalies.data]);
 
-  // A read-only look at the chart's columns (null: no reading, the line breaks), for people
-  // diagnosing a chart from the console and for the browser tests: window.opsconductorExplorer.
+  // A read-only look at the chart's columns (null: no reading, the line breaks) and its shaded
+  // outages, for people diagnosing a chart from the console and for the browser tests:
+  // window.opsconductorExplorer.
   useEffect(() => {
     if (!view) return;
-    window.opsconductorExplorer = { columns: () => ({ labels: view.series.map((s) => s.label), data: view.data }) };
+    window.opsconductorExplorer = {
+      columns: () => ({ labels: view.series.map((s) => s.label), data: view.data }),
+      gaps: () => view.outages.map((g) => ({ ...g, label: view.series[g.seriesIndex]?.label ?? '' })),
+    };
     return () => {
       delete window.opsconductorExplorer;
     };
@@ -189,12 +193,18 @@ export function ExplorerPage(props: { session: Session; params: URLSearchParams 
           </div>
           {ids.length === 0 ? <p className="notice">Search for series on the left and add them here.</p> : null}
           {readings.error ? <p className="error">Could not load readings: {readings.error.message}</p> : null}
+          {cols && cols.length > 0 && cols.every((c) => c.timestamps.length === 0) ? (
+            <p className="notice" data-testid="explorer-empty">
+              No readings of {cols.length === 1 ? 'this series' : `these ${cols.length} series`} in this range: pick a longer range, or check the device is still polled (its page shows its last data).
+            </p>
+          ) : null}
           {view ? (
             <HistoryChart
               testId="explorer-chart"
               data={view.data}
               series={view.series}
               markers={view.markers}
+              outages={view.outages}
               fromMs={range.fromMs}
               toMs={range.toMs}
               height={440}

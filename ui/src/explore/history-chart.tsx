@@ -1,12 +1,12 @@
 // A chart of history for the explorer and the device page: several series on one time axis
-// (one y scale per unit, at most two axes), each series' baseline band, anomaly markers, and
-// zoom by dragging across the time axis. Rebuilt when its data changes, which happens per query,
+// (one y scale per unit, at most two axes), each series' baseline band, anomaly markers, outages
+// shaded, and zoom by dragging across the time axis. Rebuilt when its data changes, which happens per query,
 // not per point.
 
 import { useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
-import { drawBand, drawMarkers, type BaselineBand, type ChartMarker } from '../wall/chart-overlays.js';
-import { formatAxisTime, formatAxisValue, formatValue } from '../wall/format.js';
+import { drawBand, drawMarkers, drawOutages, type BaselineBand, type ChartMarker, type OutageSpan } from '../wall/chart-overlays.js';
+import { formatAxisTime, formatAxisValues, formatValue } from '../wall/format.js';
 import { MIN_RANGE_MS } from './time-range.js';
 import type { YValue } from './columns.js';
 
@@ -24,6 +24,8 @@ export interface HistoryChartProps {
   fromMs: number;
   toMs: number;
   markers?: ChartMarker[];
+  /** Stretches without readings (columns.ts gapSpans), shaded beneath the lines. */
+  outages?: OutageSpan[];
   height?: number;
   onZoom?: (fromMs: number, toMs: number) => void;
   testId?: string;
@@ -77,12 +79,17 @@ export function HistoryChart(props: HistoryChartProps) {
         ],
         axes: [
           { ...AXIS, space: 80, values: timeAxisValues(props.fromMs, props.toMs) },
-          { ...AXIS, scale: 'y', size: 64, values: (_u, splits) => splits.map(formatAxisValue), label: units[0] ?? '' },
-          ...(units[1] ? [{ ...AXIS, scale: 'y2', side: 1 as const, size: 64, grid: { show: false }, values: (_u: uPlot, splits: number[]) => splits.map(formatAxisValue), label: units[1] }] : []),
+          { ...AXIS, scale: 'y', size: 64, values: (_u, splits) => formatAxisValues(splits), label: units[0] ?? '' },
+          ...(units[1] ? [{ ...AXIS, scale: 'y2', side: 1 as const, size: 64, grid: { show: false }, values: (_u: uPlot, splits: number[]) => formatAxisValues(splits), label: units[1] }] : []),
         ],
         hooks: {
           drawClear: [
             (u) => props.series.forEach((s, i) => drawBand(u, s.band ?? null, scaleOf(s.unit), `${SERIES_COLORS[i % SERIES_COLORS.length]}1f`)),
+            (u) => {
+              // Where the shading landed, in canvas pixels: tests sample the canvas there.
+              const spans = drawOutages(u, props.outages ?? []);
+              el.dataset.outages = JSON.stringify({ left: u.bbox.left, top: u.bbox.top, height: u.bbox.height, spans });
+            },
           ],
           draw: [(u) => drawMarkers(u, props.markers ?? [])],
           setSelect: [
@@ -107,7 +114,7 @@ export function HistoryChart(props: HistoryChartProps) {
     el.dataset.points = String(props.data[0].length);
     el.dataset.markers = String(props.markers?.length ?? 0);
     return () => plot.destroy();
-  }, [width, props.data, props.series, props.fromMs, props.toMs, props.markers, props.height]);
+  }, [width, props.data, props.series, props.fromMs, props.toMs, props.markers, props.outages, props.height]);
 
   return <div className="history-chart" ref={host} data-testid={props.testId} />;
 }

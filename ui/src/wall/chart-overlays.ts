@@ -1,6 +1,7 @@
 // What is painted over a chart's data, shared by the wall and the explorer: the baseline band
-// (expected value and its lower..upper spread) and anomaly markers (a line where an anomaly
-// started, a tinted span while it lasts), coloured by severity. Drawn on uPlot's canvas in its
+// (expected value and its lower..upper spread), anomaly markers (a line where an anomaly
+// started, a tinted span while it lasts), coloured by severity, and outages (a hatched span where
+// no reading arrived: the break in the line alone is easy to miss on a wide range). Drawn on uPlot's canvas in its
 // hooks, so an overlay costs a few canvas calls per redraw whatever else is on the page.
 
 import type uPlot from 'uplot';
@@ -95,4 +96,59 @@ export function drawMarkers(u: uPlot, markers: readonly ChartMarker[]): void {
     ctx.fill();
   }
   ctx.restore();
+}
+
+export interface OutageSpan {
+  fromMs: number; // the last reading before the outage
+  toMs: number; // the first reading after it
+}
+
+const OUTAGE_FILL = 'rgba(148, 163, 184, 0.13)';
+const OUTAGE_HATCH = 'rgba(148, 163, 184, 0.30)';
+const OUTAGE_LABEL = '#cbd5e1';
+const OUTAGE_LABEL_MIN_PX = 56; // narrower spans get no "no data" label: it would not fit
+
+/**
+ * Shades each outage over the plot's whole height (drawn beneath the lines). Returns the spans as
+ * drawn, in canvas pixels, clipped to the plot: the explorer reports them to tests and people.
+ */
+export function drawOutages(u: uPlot, spans: readonly OutageSpan[]): Array<{ x0: number; x1: number }> {
+  if (spans.length === 0) return [];
+  const { ctx, bbox } = u;
+  const right = bbox.left + bbox.width;
+  const drawn: Array<{ x0: number; x1: number }> = [];
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(bbox.left, bbox.top, bbox.width, bbox.height);
+  ctx.clip();
+  for (const s of spans) {
+    const x0 = Math.max(bbox.left, u.valToPos(s.fromMs / 1000, 'x', true));
+    const x1 = Math.min(right, u.valToPos(s.toMs / 1000, 'x', true));
+    if (x1 - x0 < 1) continue;
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(x0, bbox.top, x1 - x0, bbox.height);
+    ctx.clip();
+    ctx.fillStyle = OUTAGE_FILL;
+    ctx.fillRect(x0, bbox.top, x1 - x0, bbox.height);
+    // Diagonal hatching: reads as "nothing here" even where the fill is faint on a bright screen.
+    ctx.strokeStyle = OUTAGE_HATCH;
+    ctx.lineWidth = 1;
+    ctx.beginPath();
+    for (let x = x0 - bbox.height; x < x1; x += 10) {
+      ctx.moveTo(x, bbox.top + bbox.height);
+      ctx.lineTo(x + bbox.height, bbox.top);
+    }
+    ctx.stroke();
+    if (x1 - x0 >= OUTAGE_LABEL_MIN_PX) {
+      ctx.fillStyle = OUTAGE_LABEL;
+      ctx.font = '600 12px system-ui, sans-serif';
+      ctx.textAlign = 'center';
+      ctx.fillText('no data', (x0 + x1) / 2, bbox.top + 16);
+    }
+    ctx.restore();
+    drawn.push({ x0, x1 });
+  }
+  ctx.restore();
+  return drawn;
 }

@@ -34,6 +34,26 @@ export function formatAxisValue(value: number): string {
   return `${Number(scaled.toFixed(1))}${prefix}`;
 }
 
+const AXIS_MAX_DECIMALS = 4;
+
+/**
+ * A whole axis's ticks: short as formatAxisValue makes them, unless two would read the same (a
+ * narrow range such as 52.55M..52.95M read "52.6M, 52.6M"): then every tick takes the prefix of
+ * the largest one and as many decimals as it takes to tell them apart.
+ */
+export function formatAxisValues(splits: readonly number[]): string[] {
+  const short = splits.map(formatAxisValue);
+  if (new Set(short).size === short.length) return short;
+  const { prefix } = si(Math.max(0, ...splits.map((v) => Math.abs(v))));
+  const divisor = 1000 ** PREFIXES.indexOf(prefix);
+  let labels = short;
+  for (let decimals = 2; decimals <= AXIS_MAX_DECIMALS; decimals++) {
+    labels = splits.map((v) => `${Number((v / divisor).toFixed(decimals))}${prefix}`);
+    if (new Set(labels).size === labels.length) break;
+  }
+  return labels;
+}
+
 export function formatClockTime(date: Date, timeZone?: string): string {
   return date.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false, timeZone });
 }

@@ -7,7 +7,7 @@
 import uPlot from 'uplot';
 import { SeriesBuffer } from './series-buffer.js';
 import type { FrameScheduler } from './frame-scheduler.js';
-import { formatAxisTime, formatAxisValue, formatValue } from './format.js';
+import { formatAxisTime, formatAxisValues, formatValue } from './format.js';
 import { drawBand, drawMarkers, yRangeWith, type BaselineBand, type ChartMarker } from './chart-overlays.js';
 
 export interface LiveChartOptions {
@@ -65,7 +65,7 @@ export class LiveChart {
         ],
         axes: [
           { ...axis, space: 90, values: (_u, splits) => splits.map(formatAxisTime) },
-          { ...axis, size: 64, values: (_u, splits) => splits.map((v) => formatAxisValue(v)) },
+          { ...axis, size: 64, values: (_u, splits) => formatAxisValues(splits) },
         ],
         hooks: {
           drawClear: [(u) => drawBand(u, this.band)],

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 
 /** Roles configured only by the environment (bin/role-settings.ts holds their schemas). */
-const SCHEMA_ROLES = ['collector', 'traps', 'processor', 'sink', 'api', 'notifier', 'registry', 'lab'];
+const SCHEMA_ROLES = ['collector', 'traps', 'processor', 'sink', 'api', 'notifier', 'exporter', 'registry', 'lab'];
 
 const usage = `usage: opsconductor <command> [args]
 
@@ -15,6 +15,7 @@ roles (one process each, configured by environment variables, see README):
   sink          bulk-copy metrics into PostgreSQL / TimescaleDB
   api           GraphQL API, subscriptions and the dashboard
   notifier      deliver anomaly OPEN/CLOSE to webhooks and e-mail by route (NOTIFY_ROUTES_FILE)
+  exporter      serve the latest device metrics for Prometheus to scrape (OpenMetrics, EXPORTER_PORT)
   registry      Confluent-compatible schema registry backed by Kafka
   lab           simulated device network (snmpsim agents)
   stack         local Kafka, PostgreSQL and Redis  [--profile dev|test|cluster] [--brokers 1|3]
@@ -58,6 +59,7 @@ export async function main(argv: string[]): Promise<void> {
     sink: async () => (await import('../sinks/sink-role.js')).runSinkRole(),
     api: async () => (await import('../api/api-role.js')).runApiRole(),
     notifier: async () => (await import('../sinks/notify/notify-role.js')).runNotifierRole(),
+    exporter: async () => (await import('../sinks/prometheus/exporter-role.js')).runExporterRole(),
     registry: async () => (await import('../schemas/registry/registry-command.js')).runRegistryCommand(process.env),
     lab: async () => (await import('../infra/lab/lab-command.js')).runLabCommand(process.env),
     stack: async () => (await import('../infra/stack-command.js')).runStackCommand(rest),

@@ -7,6 +7,7 @@ import { trapSettings } from '../collectors/traps/settings.js';
 import { processorSettings } from '../processors/settings.js';
 import { sinkSettings } from '../sinks/settings.js';
 import { notifySettings } from '../sinks/notify/settings.js';
+import { exporterSettings } from '../sinks/prometheus/settings.js';
 import { apiSettings } from '../api/settings.js';
 import { registrySettings } from '../schemas/registry/settings.js';
 import { labSettings } from '../infra/lab/lab-settings.js';
@@ -18,12 +19,13 @@ export const ROLE_SETTINGS: Record<string, Record<string, Setting>> = {
   sink: sinkSettings,
   api: apiSettings,
   notifier: notifySettings,
+  exporter: exporterSettings,
   registry: registrySettings,
   lab: labSettings,
 };
 
 /** The roles of the pipeline proper; the registry shares their Kafka settings, not the rest. */
-const PIPELINE_ROLES = ['collector', 'traps', 'processor', 'sink', 'api', 'notifier'];
+const PIPELINE_ROLES = ['collector', 'traps', 'processor', 'sink', 'api', 'notifier', 'exporter'];
 
 export const SCHEMA_ROLES = Object.keys(ROLE_SETTINGS);
 

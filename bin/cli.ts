@@ -34,7 +34,7 @@ tools:
   test                     the whole test suite against a local stack (npm test)
   bench NAME               a benchmark (npm run bench -- NAME)
 
-  opsconductor ROLE --help   the role's settings (environment names, defaults, meaning)
+  opsconductor ROLE --help   the role's settings (environment names, defaults, meaning); also credentials --help
   opsconductor --version
 `;
 
@@ -42,11 +42,16 @@ function packageVersion(): string {
   return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 }
 
+/** Commands that are not roles but take their settings from a schema (bin/role-settings.ts COMMAND_SETTINGS). */
+const SCHEMA_COMMANDS = ['credentials'];
+
 async function roleHelp(role: string, out: NodeJS.WriteStream, exitCode: number): Promise<void> {
   const { helpSettings } = await import('../common/config.js');
-  const { ROLE_SETTINGS } = await import('./role-settings.js');
-  const line = usage.split('\n').find((l) => l.trimStart().startsWith(`${role} `))?.trim() ?? role;
-  out.write(`usage: opsconductor ${role}\n  ${line}\n\nsettings (environment, or keys of the YAML file named by OC_CONFIG; docs/configuration.md):\n${helpSettings(ROLE_SETTINGS[role])}\n`);
+  const { ROLE_SETTINGS, COMMAND_SETTINGS } = await import('./role-settings.js');
+  const lines = usage.split('\n').filter((l) => l.trimStart().startsWith(`${role} `)).map((l) => l.trim());
+  const command = role in COMMAND_SETTINGS;
+  const where = command ? 'environment only' : 'environment, or keys of the YAML file named by OC_CONFIG';
+  out.write(`usage: opsconductor ${role}${command ? ' ...' : ''}\n  ${lines.join('\n  ') || role}\n\nsettings (${where}; docs/configuration.md):\n${helpSettings(command ? COMMAND_SETTINGS[role]! : ROLE_SETTINGS[role]!)}\n`);
   process.exitCode = exitCode;
 }
 
@@ -77,7 +82,8 @@ export async function main(argv: string[]): Promise<void> {
     process.stdout.write(`opsconductor ${packageVersion()}\n`);
     return;
   }
-  if (command === 'help' && SCHEMA_ROLES.includes(rest[0])) return roleHelp(rest[0], process.stdout, 0);
+  if (command === 'help' && (SCHEMA_ROLES.includes(rest[0]) || SCHEMA_COMMANDS.includes(rest[0]))) return roleHelp(rest[0], process.stdout, 0);
+  if (SCHEMA_COMMANDS.includes(command) && (rest[0] === '--help' || rest[0] === '-h')) return roleHelp(command, process.stdout, 0);
   const run = command ? roles[command] : undefined;
   if (!run) {
     const known = !command || command === 'help' || command === '--help' || command === '-h';

@@ -2,6 +2,8 @@
 // local orchestration commands (demo, test, bench) start the others as child processes.
 
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { COMPILED, projectRoot } from '../common/project-root.js';
 
 /** Roles configured only by the environment (bin/role-settings.ts holds their schemas). */
 const SCHEMA_ROLES = ['collector', 'traps', 'processor', 'sink', 'api', 'notifier', 'exporter', 'registry', 'lab'];
@@ -39,7 +41,7 @@ tools:
 `;
 
 function packageVersion(): string {
-  return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  return (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
 /** Commands that are not roles but take their settings from a schema (bin/role-settings.ts COMMAND_SETTINGS). */
@@ -53,6 +55,13 @@ async function roleHelp(role: string, out: NodeJS.WriteStream, exitCode: number)
   const where = command ? 'environment only' : 'environment, or keys of the YAML file named by OC_CONFIG';
   out.write(`usage: opsconductor ${role}${command ? ' ...' : ''}\n  ${lines.join('\n  ') || role}\n\nsettings (${where}; docs/configuration.md):\n${helpSettings(command ? COMMAND_SETTINGS[role]! : ROLE_SETTINGS[role]!)}\n`);
   process.exitCode = exitCode;
+}
+
+/** Tests and benches are not part of the compiled build: imported by a computed name, so the
+ * build's tsc does not follow them into dist/, and refused there with a message. */
+async function fromCheckout(specifier: string): Promise<unknown> {
+  if (COMPILED) throw new Error('tests and benches run from a checkout (npm test, npm run bench), not from the compiled build');
+  return import(specifier);
 }
 
 export async function main(argv: string[]): Promise<void> {
@@ -74,9 +83,9 @@ export async function main(argv: string[]): Promise<void> {
     token: async () => (await import('./token-command.js')).runTokenCommand(rest),
     credentials: async () => (await import('../credentials/credentials-command.js')).runCredentialsCommand(rest),
     demo: async () => (await import('./demo.js')).runDemo(),
-    test: async () => process.exit(await (await import('../test/run.js')).runTests(rest)),
+    test: async () => process.exit(await ((await fromCheckout('../test/run.js')) as { runTests(a: string[]): Promise<number> }).runTests(rest)),
     config: async () => process.exit(await (await import('./config-command.js')).runConfigCommand(rest)),
-    bench: async () => (await import('../bench/run.js')).runBench(rest),
+    bench: async () => ((await fromCheckout('../bench/run.js')) as { runBench(a: string[]): Promise<void> }).runBench(rest),
   };
   if (command === '--version' || command === '-V' || command === 'version') {
     process.stdout.write(`opsconductor ${packageVersion()}\n`);

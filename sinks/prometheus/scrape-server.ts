@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
-import { OpsError } from '../../common/errors.js';
+import { listenOrExplain } from '../../common/ops-server.js';
 import type { LatestValues } from './latest-values.js';
 import { OPENMETRICS_CONTENT_TYPE } from './openmetrics-text.js';
 import { exporterMetrics } from './metrics.js';
@@ -39,14 +39,7 @@ export async function startScrapeServer(o: { host: string; port: number; latest:
       stop();
     }
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'EADDRINUSE' || err.code === 'EACCES')
-        reject(new OpsError('EXPORTER_PORT_IN_USE', `EXPORTER_PORT ${o.port} on EXPORTER_HOST ${o.host} cannot be bound (${err.code}): another process holds it; set EXPORTER_PORT to a free port, or 0 for any`, { cause: err }));
-      else reject(err);
-    });
-    server.listen(o.port, o.host, () => resolve());
-  });
+  await listenOrExplain(server, { host: o.host, port: o.port, setting: 'EXPORTER', code: 'EXPORTER_PORT_IN_USE' });
   return {
     port: (server.address() as AddressInfo).port,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),

@@ -13,7 +13,7 @@ export const exporterSettings = defineSettings({
   groupId: { kind: 'string', env: 'EXPORTER_GROUP', default: 'exporter-prometheus', doc: 'consumer group of exporter replicas (each exposes the devices of its partitions; scrape them all)' },
   sessionTimeoutMs: { kind: 'int', env: 'EXPORTER_SESSION_TIMEOUT_MS', default: 30_000, min: 6_000, max: 300_000, doc: 'Kafka group session timeout, ms' },
   prefix: { kind: 'string', env: 'EXPORTER_PREFIX', default: 'oc_device_', doc: 'prefix of every exposed metric name (oc_device_if_in_bps{device,ifName})' },
-  maxSeries: { kind: 'int', env: 'EXPORTER_MAX_SERIES', default: 200_000, min: 1, max: 10_000_000, doc: 'series held at most (about 200 bytes each); new series beyond it are refused and counted in oc_exporter_series_refused_total' },
+  maxSeries: { kind: 'int', env: 'EXPORTER_MAX_SERIES', default: 200_000, min: 1, max: 10_000_000, doc: 'series held at most (about 500 bytes each with their keys: 200,000 ≈ 100 MB); new series beyond it are refused and counted in oc_exporter_series_refused_total' },
   // Five minutes: five times the longest default poll interval (SSH and MCP, 60 s), so a late poll
   // does not flap a series, and short enough that a device gone from the inventory leaves soon.
   staleAfterMs: { kind: 'int', env: 'EXPORTER_STALE_AFTER_MS', default: 300_000, min: 10_000, doc: 'a series whose latest reading is older than this (event time, ms) is no longer exposed; Prometheus then marks it stale' },

@@ -43,7 +43,6 @@ test('Prometheus scrapes the exporter: hostile labels intact, stale devices leav
   const prefix = uniquePrefix('exporter');
   const dir = mkdtempSync(join(tmpdir(), 'oc-exporter-'));
   const streams = await connectStreams({ config: streamConfig(prefix), clientId: 'exporter-test', logger, writes: ['metrics'] });
-  t.after(() => streams.close());
   const exporterPort = await freePort();
   const exporter = await startRole({
     name: 'exporter',
@@ -92,9 +91,11 @@ test('Prometheus scrapes the exporter: hostile labels intact, stale devices leav
       await new Promise((r) => setTimeout(r, 500));
     }
   })();
+  // One hook, in this order: after hooks run first to last, and a send on a closed producer fails.
   t.after(async () => {
     polling = false;
     await poller;
+    await streams.close();
   });
 
   await eventually(`Prometheus ready (${tailFile(prom.logFile)})`, async () => ((await fetch(`${base}/-/ready`).catch(() => null))?.ok ? true : undefined), 60_000, 250);

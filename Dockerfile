@@ -1,14 +1,15 @@
 # One image for every role: `docker run IMAGE <role>` (collector, processor, sink, api, exporter,
 # lab, registry, inventory, token, credentials). It runs the compiled JavaScript (`npm run build`,
-# bin/build.mjs) with node: no TypeScript, tsx, tests or benches in it. The dashboard is built once
-# here. The image is not built on the development machines (no Docker engine there);
+# bin/build.mjs) with node: no TypeScript sources, tests or benches in it (tsx is in node_modules,
+# a production dependency of the checkout's entry, unused here). The dashboard is built once here.
+# The image is not built on the development machines (no Docker engine there);
 # test/compiled-build.test.ts runs the same build with plain node and checks this file's shape.
 
 # --- build: full dependencies (typescript, vite) to compile the roles and build the dashboard --
 FROM node:20-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN CKJS_LINKING=dynamic npm ci --no-audit --no-fund
+RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npm run build:ui && npm run build
 
@@ -22,7 +23,7 @@ RUN apt-get update \
 WORKDIR /app
 ENV NODE_ENV=production
 COPY package.json package-lock.json ./
-RUN CKJS_LINKING=dynamic npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY infra/python-requirements.txt infra/python-requirements.txt
 # Same venv place and marker as infra/install.ts, so nothing is reinstalled at run time.
 RUN python3 -m venv .cache/venv \

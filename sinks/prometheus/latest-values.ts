@@ -129,7 +129,7 @@ export class LatestValues {
   render(): string {
     let out = '';
     for (const [name, f] of this.families) {
-      out += `# TYPE ${name} gauge\n# HELP ${name} ${f.help.replace(/[\\\n]/g, '_')}\n`;
+      out += `# TYPE ${name} gauge\n# HELP ${name} ${f.help.replace(/[\\\n"]/g, '_')}\n`;
       for (const e of f.series.values()) out += `${name}${e.labels} ${sampleValue(e.value)}\n`;
     }
     if (this.devices.size > 0) {

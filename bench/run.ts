@@ -41,6 +41,7 @@ const benches: Record<string, () => Promise<Bench>> = {
   pipeline: () => import('./pipeline.js'),
   abuse: () => import('./abuse.js'),
   traps: () => import('./traps.js'),
+  'device-metrics': () => import('./device-metrics.js'),
 };
 
 /** Debian packages a bench needs beyond the stack's: its browser, its reference implementation. */

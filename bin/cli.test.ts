@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from './supervisor.js';
 import { configReference } from './config-command.js';
-import { ROLE_SETTINGS } from './role-settings.js';
+import { COMMAND_SETTINGS, ROLE_SETTINGS } from './role-settings.js';
 import { netboxSettings } from '../collectors/inventory/netbox-command.js';
 
 function cli(args: string[], env: Record<string, string> = {}) {
@@ -72,7 +72,7 @@ test('config check validates each role without starting it, naming what is wrong
 });
 
 test('every secret setting may come from a file (a mounted secret), and a short one read from a file is refused by name', { timeout: 40_000 }, () => {
-  const secrets = [...Object.values(ROLE_SETTINGS), netboxSettings].flatMap((settings) => Object.values(settings)).filter((s) => s.kind === 'secret');
+  const secrets = [...Object.values(ROLE_SETTINGS), ...Object.values(COMMAND_SETTINGS), netboxSettings].flatMap((settings) => Object.values(settings)).filter((s) => s.kind === 'secret');
   assert.ok(secrets.length >= 8, `found ${secrets.length} secret settings`);
   assert.deepEqual(secrets.filter((s) => !s.fromFile).map((s) => s.env), [], 'secret settings without a _FILE form');
   const dir = mkdtempSync(join(tmpdir(), 'oc-secret-file-'));
@@ -82,6 +82,37 @@ test('every secret setting may come from a file (a mounted secret), and a short 
     const r = cli(['config', 'check', '--role', 'api'], { API_JWT_SECRET_FILE: file });
     assert.equal(r.code, 1);
     assert.match(r.stdout, /jwtSecret \(file named by env API_JWT_SECRET_FILE\) must be at least 16 characters long/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the credentials command reads its settings through the schema: --help, config check, _FILE forms', { timeout: 60_000 }, () => {
+  const help = cli(['credentials', '--help']);
+  assert.equal(help.code, 0, help.stderr);
+  assert.match(help.stdout, /OC_CREDENTIALS_KEY \/ OC_CREDENTIALS_KEY_FILE {2}\(secret; default \(none\)\)/);
+  assert.match(help.stdout, /OC_CREDENTIALS_FILE {2}\(string; default \.run\/<OC_PROFILE or dev>\/credentials\.enc\.json\)/);
+
+  const dir = mkdtempSync(join(tmpdir(), 'oc-cred-settings-'));
+  try {
+    const keyFile = join(dir, 'key');
+    const store = join(dir, 'store.json');
+    writeFileSync(keyFile, `${cli(['credentials', 'keygen']).stdout.trim()}\n`);
+    const env = { OC_CREDENTIALS_KEY_FILE: keyFile, OC_CREDENTIALS_FILE: store };
+    assert.equal(cli(['config', 'check', '--role', 'credentials'], env).stdout, 'credentials: ok — settings valid\n');
+    const list = cli(['credentials', 'list'], env);
+    assert.equal(list.code, 0, list.stderr);
+
+    const notAKey = 'bm90LWEta2V5LWF0LWFsbA==';
+    const bad = cli(['config', 'check', '--role', 'credentials'], { OC_CREDENTIALS_KEY: notAKey });
+    assert.equal(bad.code, 1);
+    assert.match(bad.stdout, /^credentials: INVALID — \[CONFIG_INVALID\] credentialsKey \(env OC_CREDENTIALS_KEY or OC_CREDENTIALS_KEY_FILE\) must hold 32 bytes in base64/m);
+    assert.doesNotMatch(bad.stdout, new RegExp(notAKey), 'a secret value is never printed');
+    const both = cli(['credentials', 'list'], { ...env, OC_CREDENTIALS_KEY: notAKey });
+    assert.equal(both.code, 1);
+    assert.match(both.stderr, /\[CONFIG_INVALID\] credentialsKey: set OC_CREDENTIALS_KEY or OC_CREDENTIALS_KEY_FILE, not both/);
+    // Checked by default with the roles.
+    assert.match(cli(['config', 'check'], { OC_CREDENTIALS_KEY: notAKey }).stdout, /^credentials: INVALID/m);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -2,9 +2,11 @@
 // local orchestration commands (demo, test, bench) start the others as child processes.
 
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { COMPILED, projectRoot } from '../common/project-root.js';
 
 /** Roles configured only by the environment (bin/role-settings.ts holds their schemas). */
-const SCHEMA_ROLES = ['collector', 'traps', 'processor', 'sink', 'api', 'notifier', 'registry', 'lab'];
+const SCHEMA_ROLES = ['collector', 'traps', 'processor', 'sink', 'api', 'notifier', 'exporter', 'registry', 'lab'];
 
 const usage = `usage: opsconductor <command> [args]
 
@@ -15,6 +17,7 @@ roles (one process each, configured by environment variables, see README):
   sink          bulk-copy metrics into PostgreSQL / TimescaleDB
   api           GraphQL API, subscriptions and the dashboard
   notifier      deliver anomaly OPEN/CLOSE to webhooks and e-mail by route (NOTIFY_ROUTES_FILE)
+  exporter      serve the latest device metrics for Prometheus to scrape (OpenMetrics, EXPORTER_PORT)
   registry      Confluent-compatible schema registry backed by Kafka
   lab           simulated device network (snmpsim agents)
   stack         local Kafka, PostgreSQL and Redis  [--profile dev|test|cluster] [--brokers 1|3]
@@ -34,20 +37,32 @@ tools:
   test                     the whole test suite against a local stack (npm test)
   bench NAME               a benchmark (npm run bench -- NAME)
 
-  opsconductor ROLE --help   the role's settings (environment names, defaults, meaning)
+  opsconductor ROLE --help   the role's settings (environment names, defaults, meaning); also credentials --help
   opsconductor --version
 `;
 
 function packageVersion(): string {
-  return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  return (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
 }
+
+/** Commands that are not roles but take their settings from a schema (bin/role-settings.ts COMMAND_SETTINGS). */
+const SCHEMA_COMMANDS = ['credentials'];
 
 async function roleHelp(role: string, out: NodeJS.WriteStream, exitCode: number): Promise<void> {
   const { helpSettings } = await import('../common/config.js');
-  const { ROLE_SETTINGS } = await import('./role-settings.js');
-  const line = usage.split('\n').find((l) => l.trimStart().startsWith(`${role} `))?.trim() ?? role;
-  out.write(`usage: opsconductor ${role}\n  ${line}\n\nsettings (environment, or keys of the YAML file named by OC_CONFIG; docs/configuration.md):\n${helpSettings(ROLE_SETTINGS[role])}\n`);
+  const { ROLE_SETTINGS, COMMAND_SETTINGS } = await import('./role-settings.js');
+  const lines = usage.split('\n').filter((l) => l.trimStart().startsWith(`${role} `)).map((l) => l.trim());
+  const command = role in COMMAND_SETTINGS;
+  const where = command ? 'environment only' : 'environment, or keys of the YAML file named by OC_CONFIG';
+  out.write(`usage: opsconductor ${role}${command ? ' ...' : ''}\n  ${lines.join('\n  ') || role}\n\nsettings (${where}; docs/configuration.md):\n${helpSettings(command ? COMMAND_SETTINGS[role]! : ROLE_SETTINGS[role]!)}\n`);
   process.exitCode = exitCode;
+}
+
+/** Tests and benches are not part of the compiled build: imported by a computed name, so the
+ * build's tsc does not follow them into dist/, and refused there with a message. */
+async function fromCheckout(specifier: string): Promise<unknown> {
+  if (COMPILED) throw new Error('tests and benches run from a checkout (npm test, npm run bench), not from the compiled build');
+  return import(specifier);
 }
 
 export async function main(argv: string[]): Promise<void> {
@@ -59,6 +74,7 @@ export async function main(argv: string[]): Promise<void> {
     sink: async () => (await import('../sinks/sink-role.js')).runSinkRole(),
     api: async () => (await import('../api/api-role.js')).runApiRole(),
     notifier: async () => (await import('../sinks/notify/notify-role.js')).runNotifierRole(),
+    exporter: async () => (await import('../sinks/prometheus/exporter-role.js')).runExporterRole(),
     registry: async () => (await import('../schemas/registry/registry-command.js')).runRegistryCommand(process.env),
     lab: async () => (await import('../infra/lab/lab-command.js')).runLabCommand(process.env),
     stack: async () => (await import('../infra/stack-command.js')).runStackCommand(rest),
@@ -69,15 +85,16 @@ export async function main(argv: string[]): Promise<void> {
     token: async () => (await import('./token-command.js')).runTokenCommand(rest),
     credentials: async () => (await import('../credentials/credentials-command.js')).runCredentialsCommand(rest),
     demo: async () => (await import('./demo.js')).runDemo(),
-    test: async () => process.exit(await (await import('../test/run.js')).runTests(rest)),
+    test: async () => process.exit(await ((await fromCheckout('../test/run.js')) as { runTests(a: string[]): Promise<number> }).runTests(rest)),
     config: async () => process.exit(await (await import('./config-command.js')).runConfigCommand(rest)),
-    bench: async () => (await import('../bench/run.js')).runBench(rest),
+    bench: async () => ((await fromCheckout('../bench/run.js')) as { runBench(a: string[]): Promise<void> }).runBench(rest),
   };
   if (command === '--version' || command === '-V' || command === 'version') {
     process.stdout.write(`opsconductor ${packageVersion()}\n`);
     return;
   }
-  if (command === 'help' && SCHEMA_ROLES.includes(rest[0])) return roleHelp(rest[0], process.stdout, 0);
+  if (command === 'help' && (SCHEMA_ROLES.includes(rest[0]) || SCHEMA_COMMANDS.includes(rest[0]))) return roleHelp(rest[0], process.stdout, 0);
+  if (SCHEMA_COMMANDS.includes(command) && (rest[0] === '--help' || rest[0] === '-h')) return roleHelp(command, process.stdout, 0);
   const run = command ? roles[command] : undefined;
   if (!run) {
     const known = !command || command === 'help' || command === '--help' || command === '-h';

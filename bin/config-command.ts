@@ -5,11 +5,11 @@
 // same schema.
 import { parseArgs } from 'node:util';
 import { describeSettings, loadConfig } from '../common/config.js';
-import { ROLE_SETTINGS, SCHEMA_ROLES, splitSharedSettings } from './role-settings.js';
+import { COMMAND_SETTINGS, ROLE_SETTINGS, SCHEMA_ROLES, splitSharedSettings } from './role-settings.js';
 
 export const CONFIG_USAGE = `usage: opsconductor config check [--role ROLE[,ROLE]]   validate the settings of roles (default: all) without starting them
        opsconductor config reference                   print the configuration reference (Markdown)
-roles: ${SCHEMA_ROLES.join(', ')}`;
+roles: ${SCHEMA_ROLES.join(', ')}; commands: ${Object.keys(COMMAND_SETTINGS).join(', ')}`;
 
 export interface CheckResult {
   role: string;
@@ -20,7 +20,8 @@ export interface CheckResult {
 export function checkRoleConfigs(roles: string[], env: NodeJS.ProcessEnv): CheckResult[] {
   return roles.map((role) => {
     try {
-      loadConfig(ROLE_SETTINGS[role], env);
+      if (role in COMMAND_SETTINGS) loadConfig(COMMAND_SETTINGS[role]!, env, undefined);
+      else loadConfig(ROLE_SETTINGS[role]!, env);
       return { role, ok: true, message: 'settings valid' };
     } catch (err) {
       const e = err as { code?: string; message?: string };
@@ -43,12 +44,13 @@ export function configReference(): string {
     '`<key>File`). `opsconductor config check --role ROLE` validates a role\'s settings without',
     'starting it; `opsconductor ROLE --help` lists them.',
     '',
-    'Read outside this schema: `LOG_LEVEL` (every role: debug, info, warn, error), `OC_CONFIG`,',
-    '`OC_CREDENTIALS_KEY` / `OC_CREDENTIALS_KEY_FILE` and `OC_CREDENTIALS_FILE` (the credential store,',
-    'README "Security").',
+    'Read outside this schema: `LOG_LEVEL` (every role: debug, info, warn, error) and `OC_CONFIG`. The',
+    'credential store settings (last section) are read from the environment only, by the `credentials`',
+    'command and by every role that opens the store (collector, traps, api, lab, inventory commands).',
     '',
     section('Every role of the pipeline (the registry reads the Kafka and TLS/SASL ones too)', describeSettings(shared)),
     ...SCHEMA_ROLES.map((role) => section(role, describeSettings(own[role]))),
+    ...Object.entries(COMMAND_SETTINGS).map(([command, settings]) => section(`${command} (command; environment only)`, describeSettings(settings))),
   ].join('\n');
 }
 
@@ -62,7 +64,7 @@ export async function runConfigCommand(args: string[], env: NodeJS.ProcessEnv = 
     process.stderr.write(`${sub === undefined || sub === '--help' || sub === '-h' ? '' : `opsconductor config: unknown subcommand "${sub}"\n`}${CONFIG_USAGE}\n`);
     return sub === '--help' || sub === '-h' ? 0 : 2;
   }
-  let roles = SCHEMA_ROLES;
+  let roles = [...SCHEMA_ROLES, ...Object.keys(COMMAND_SETTINGS)];
   try {
     const { values } = parseArgs({ args: rest, options: { role: { type: 'string' } }, strict: true, allowPositionals: false });
     if (values.role !== undefined) roles = values.role.split(',').map((r) => r.trim());
@@ -70,7 +72,7 @@ export async function runConfigCommand(args: string[], env: NodeJS.ProcessEnv = 
     process.stderr.write(`opsconductor config check: ${(err as Error).message}\n${CONFIG_USAGE}\n`);
     return 2;
   }
-  const unknown = roles.filter((r) => !(r in ROLE_SETTINGS));
+  const unknown = roles.filter((r) => !(r in ROLE_SETTINGS) && !(r in COMMAND_SETTINGS));
   if (unknown.length > 0) {
     process.stderr.write(`opsconductor config check: unknown role ${unknown.map((r) => `"${r}"`).join(', ')}\n${CONFIG_USAGE}\n`);
     return 2;

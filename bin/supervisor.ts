@@ -3,15 +3,16 @@
 // in reverse order. A child that dies before it is ready fails the start with its log's tail.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { withParentDeathSignal } from '../infra/proc.js';
 import { servesMetrics } from '../common/settings.js';
+import { COMPILED, projectRoot } from '../common/project-root.js';
 import type { ScrapeTargets } from './scrape-targets.js';
 
-export const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
-const cli = join(projectRoot, 'bin', 'opsconductor.mjs');
+export { projectRoot };
+// The entry that runs here: the checkout's (installs packages, registers tsx) or the compiled build's.
+const cli = COMPILED ? join(projectRoot, 'bin', 'main.js') : join(projectRoot, 'bin', 'opsconductor.mjs');
 export const PROCESSOR_V8_FLAG = '--max-semi-space-size=32';
 
 export interface RoleProcess {

@@ -17,6 +17,7 @@ export const errorCodes = [
   'SINK_ROW_REJECTED',
   'STACK_COMPONENT_FAILED',
   'OPS_PORT_IN_USE', // another process holds the role's OPS_PORT (two roles of one kind on a host)
+  'EXPORTER_PORT_IN_USE', // another process holds the exporter role's EXPORTER_PORT
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

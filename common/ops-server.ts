@@ -22,6 +22,22 @@ export function collectProcessMetrics(role: string): void {
   client.collectDefaultMetrics({ prefix: 'oc_process_' });
 }
 
+/**
+ * Listens on host:port. Ports are fixed per role by default: a second replica on one host, or
+ * another program, holds it; the error says which settings (`<setting>_HOST`, `<setting>_PORT`)
+ * move it rather than Node's bare EADDRINUSE.
+ */
+export async function listenOrExplain(server: Server, o: { host: string; port: number; setting: string; code: string }): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EADDRINUSE' || err.code === 'EACCES')
+        reject(new OpsError(o.code, `${o.setting}_PORT ${o.port} on ${o.setting}_HOST ${o.host} cannot be bound (${err.code}): another process holds it; set ${o.setting}_PORT to a free port, or 0 for any`, { cause: err }));
+      else reject(err);
+    });
+    server.listen(o.port, o.host, () => resolve());
+  });
+}
+
 export async function startOpsServer(opts: { host: string; port: number; ready: ReadinessCheck }): Promise<OpsServer> {
   const server: Server = createServer(async (req, res) => {
     const path = (req.url ?? '/').split('?')[0];
@@ -41,16 +57,7 @@ export async function startOpsServer(opts: { host: string; port: number; ready: 
       res.writeHead(500, { 'content-type': 'text/plain' }).end(`error: ${(err as Error).message}\n`);
     }
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (err: NodeJS.ErrnoException) => {
-      // Ports are fixed per role by default: a second replica on one host, or another program,
-      // holds it. Say which setting moves it rather than Node's bare EADDRINUSE.
-      if (err.code === 'EADDRINUSE' || err.code === 'EACCES')
-        reject(new OpsError('OPS_PORT_IN_USE', `OPS_PORT ${opts.port} on OPS_HOST ${opts.host} cannot be bound (${err.code}): another process holds it; set OPS_PORT to a free port, or 0 for any`, { cause: err }));
-      else reject(err);
-    });
-    server.listen(opts.port, opts.host, () => resolve());
-  });
+  await listenOrExplain(server, { ...opts, setting: 'OPS', code: 'OPS_PORT_IN_USE' });
   return {
     port: (server.address() as AddressInfo).port,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),

@@ -11,6 +11,7 @@ export const DEFAULT_OPS_PORTS = {
   notifier: 9475,
   registry: 9476,
   traps: 9477,
+  exporter: 9478,
 } as const;
 
 /** The roles that serve /metrics (the keys above). */

@@ -8,7 +8,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import { generateCredentialKey, loadCredentialKey, parseKey } from './credential-key.js';
+import { generateCredentialKey, parseKey } from './credential-key.js';
+import { loadCredentialKey } from './settings.js';
 import { CredentialStore } from './credential-store.js';
 import { openCredentialStoreFromEnv } from './open-store.js';
 
@@ -87,7 +88,10 @@ test('keys: from OC_CREDENTIALS_KEY or a key file; bad or missing keys are coded
   assert.throws(() => loadCredentialKey({}), { code: 'CREDENTIAL_KEY_MISSING' });
   const notAKey = 'bm90LWEta2V5LWF0LWFsbA==';
   assert.throws(() => parseKey(notAKey, 'OC_CREDENTIALS_KEY'), (err: Error & { code?: string }) => err.code === 'CREDENTIAL_KEY_INVALID' && !err.message.includes(notAKey));
-  assert.throws(() => loadCredentialKey({ OC_CREDENTIALS_KEY_FILE: path.join(dir, 'nope') }), { code: 'CREDENTIAL_KEY_INVALID' });
+  // Read through the settings schema (settings.ts), as the roles read theirs: errors name the setting.
+  assert.throws(() => loadCredentialKey({ OC_CREDENTIALS_KEY_FILE: path.join(dir, 'nope') }), { code: 'CONFIG_INVALID', message: /\(env OC_CREDENTIALS_KEY_FILE\) names .*nope, which cannot be read \(ENOENT\)/ });
+  assert.throws(() => loadCredentialKey({ OC_CREDENTIALS_KEY: k, OC_CREDENTIALS_KEY_FILE: keyFile }), { code: 'CONFIG_INVALID', message: /set OC_CREDENTIALS_KEY or OC_CREDENTIALS_KEY_FILE, not both/ });
+  assert.throws(() => loadCredentialKey({ OC_CREDENTIALS_KEY: notAKey }), (err: Error & { code?: string }) => err.code === 'CONFIG_INVALID' && /OC_CREDENTIALS_KEY.*must hold 32 bytes in base64/.test(err.message) && !err.message.includes(notAKey));
   // a store file without a key is a start-up error; no file and no key runs without credentials
   assert.throws(() => openCredentialStoreFromEnv({ OC_CREDENTIALS_FILE: keyFile }), { code: 'CREDENTIAL_KEY_MISSING' });
   assert.equal(openCredentialStoreFromEnv({ OC_CREDENTIALS_FILE: path.join(dir, 'absent.json') }).enabled, false);

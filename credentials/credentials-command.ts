@@ -5,10 +5,13 @@
 //     | OC_CREDENTIALS_KEY=… node bin/opsconductor.mjs credentials put core-v3
 // `import-labels` moves the secrets an older inventory file holds in clear into the store and
 // rewrites the file to name them (import-labels.ts).
-// Output goes to stdout; nothing printed ever holds a secret.
+// Output goes to stdout; nothing printed ever holds a secret. Settings (OC_CREDENTIALS_KEY or its
+// _FILE, OC_CREDENTIALS_FILE) are read through credentials/settings.ts: `credentials --help` lists
+// them, `config check --role credentials` validates them.
 
 import { CredentialStore } from './credential-store.js';
-import { generateCredentialKey, loadCredentialKey } from './credential-key.js';
+import { generateCredentialKey } from './credential-key.js';
+import { loadCredentialKey } from './settings.js';
 import { CredentialError } from './credential-types.js';
 import { credentialFileFromEnv } from './open-store.js';
 import { formatImportReport, importLabelSecrets } from './import-labels.js';

@@ -7,11 +7,12 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { CredentialStore, type CredentialLookup } from './credential-store.js';
-import { loadCredentialKey } from './credential-key.js';
+import { loadCredentialKey, loadCredentialStoreConfig } from './settings.js';
 import { CredentialError } from './credential-types.js';
 
 export function credentialFileFromEnv(env: NodeJS.ProcessEnv = process.env, root = process.cwd()): string {
-  if (env.OC_CREDENTIALS_FILE) return path.resolve(root, env.OC_CREDENTIALS_FILE);
+  const { credentialsFile } = loadCredentialStoreConfig(env);
+  if (credentialsFile) return path.resolve(root, credentialsFile);
   return path.join(root, '.run', env.OC_PROFILE || 'dev', 'credentials.enc.json');
 }
 
@@ -19,7 +20,7 @@ export const NO_CREDENTIALS: CredentialLookup = { get: () => undefined };
 
 export function openCredentialStoreFromEnv(env: NodeJS.ProcessEnv = process.env, root = process.cwd()): { store: CredentialLookup; file: string; enabled: boolean } {
   const file = credentialFileFromEnv(env, root);
-  const haveKey = Boolean(env.OC_CREDENTIALS_KEY || env.OC_CREDENTIALS_KEY_FILE);
+  const haveKey = loadCredentialStoreConfig(env).credentialsKey !== '';
   if (!haveKey) {
     if (existsSync(file)) {
       throw new CredentialError('CREDENTIAL_KEY_MISSING', `credential store ${file} exists but neither OC_CREDENTIALS_KEY nor OC_CREDENTIALS_KEY_FILE is set`);

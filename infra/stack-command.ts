@@ -3,14 +3,11 @@
 // lines on stdout (so `eval`, `env -S` or a .env file can take them), runs until SIGINT/SIGTERM,
 // then stops everything it started and exits 0.
 
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createLogger } from '../common/log.js';
+import { projectRoot } from '../common/project-root.js';
 import { InfraError } from './errors.js';
 import { ensureInstalled } from './install.js';
 import { startStack, type StackProfile } from './stack.js';
-
-const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 export interface StackCommandArgs {
   profile: StackProfile;

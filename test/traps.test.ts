@@ -13,7 +13,7 @@ import type { AnomalyEvent, DeadLetter, Device, RawTrap } from '../schemas/types
 import { createLogger } from '../common/log.js';
 import { connectStreams } from '../streams/index.js';
 import { CredentialStore } from '../credentials/credential-store.js';
-import { loadCredentialKey } from '../credentials/credential-key.js';
+import { loadCredentialKey } from '../credentials/settings.js';
 import { linkVarbinds, sendNotification } from '../infra/lab/trap-sender.js';
 import { labV3User } from '../infra/lab/v3-users.js';
 import type { LabDevice } from '../infra/lab/lab.js';

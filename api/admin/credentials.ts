@@ -3,7 +3,7 @@
 // store and answers NOT_CONFIGURED.
 
 import { CredentialStore } from '../../credentials/credential-store.js';
-import { loadCredentialKey } from '../../credentials/credential-key.js';
+import { loadCredentialKey } from '../../credentials/settings.js';
 import { CredentialError } from '../../credentials/credential-types.js';
 import { credentialFileFromEnv } from '../../credentials/open-store.js';
 import { ApiError } from '../errors.js';

@@ -8,7 +8,8 @@
 
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { generateCredentialKey, loadCredentialKey, parseKey } from '../../credentials/credential-key.js';
+import { generateCredentialKey, parseKey } from '../../credentials/credential-key.js';
+import { loadCredentialKey } from '../../credentials/settings.js';
 import { CredentialStore } from '../../credentials/credential-store.js';
 import { credentialFileFromEnv } from '../../credentials/open-store.js';
 

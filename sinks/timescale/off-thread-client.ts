@@ -11,13 +11,15 @@ import { Worker } from 'node:worker_threads';
 import { EventEmitter } from 'node:events';
 import type { PointColumns } from './point-writer.js';
 import type { SerializedError, WorkerConfig, WorkerReply, WorkerRequest } from './pg-worker.js';
+import { COMPILED, siblingModule } from '../../common/project-root.js';
 
 type DistributiveOmit<T, K extends keyof T> = T extends unknown ? Omit<T, K> : never;
 type Request = DistributiveOmit<WorkerRequest, 'id'>;
 
 const END_WAIT_MS = 2_000; // then the thread is terminated, connection or not
-const BOOT = new URL('./pg-worker-boot.mjs', import.meta.url);
-const ENTRY = new URL('./pg-worker.ts', import.meta.url).href;
+// From a checkout the worker registers tsx first (pg-worker-boot.mjs); compiled, it is plain JS.
+const ENTRY = siblingModule('pg-worker', import.meta.url);
+const BOOT = COMPILED ? ENTRY : new URL('./pg-worker-boot.mjs', import.meta.url);
 
 function revive(e: SerializedError): Error {
   return Object.assign(new Error(e.message), e.fields);
@@ -39,7 +41,7 @@ export class OffThreadPgClient extends EventEmitter {
 
   constructor(config: WorkerConfig) {
     super();
-    this.worker = new Worker(BOOT, { workerData: { ...config, entry: ENTRY } });
+    this.worker = new Worker(BOOT, { workerData: { ...config, entry: ENTRY.href } });
     this.worker.on('message', (m: WorkerReply) => {
       if ('lost' in m) {
         // Nothing more can run on it: queries fail at once from here, and the thread goes (a

@@ -4,11 +4,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { OpsError } from '../../../common/errors.js';
+import { projectRoot } from '../../../common/project-root.js';
 
+// The script sits beside this module (the compiled build copies it); the venv is the project's.
 const SCRIPT = fileURLToPath(new URL('./tun_responder.py', import.meta.url));
-const VENV_PYTHON = fileURLToPath(new URL('../../../.cache/venv/bin/python', import.meta.url));
+const VENV_PYTHON = join(projectRoot, '.cache', 'venv', 'bin', 'python');
 const REPLY_TIMEOUT_MS = 5_000;
 
 export interface TunResponder {

@@ -35,6 +35,7 @@ test('the upstream by site; a root down cuts off all of its side; islands and un
   assert.equal(v.suppressorOf('cpe1'), 'core');
   assert.equal(v.suppressorOf('island2'), null);
   assert.equal(v.suppressorOf('nowhere'), null);
+  assert.deepEqual(['core', 'agg', 'island1', 'nowhere'].map((d) => v.dependent(d)), [false, true, false, false]);
 });
 
 test('nothing down, or a down device with nothing behind it: nothing suppressed', () => {

@@ -42,6 +42,8 @@ export interface ParentDownView {
   suppressorOf(deviceId: string): string | null;
   /** How many devices a root cause cuts off (0 when it is not one). */
   behind(deviceId: string): number;
+  /** Whether the device is reached from the upstream through another device: one a parent's outage can cut off. */
+  dependent(deviceId: string): boolean;
 }
 
 function adjacencyOf(links: ParentDownInput['links']): Map<string, string[]> {
@@ -73,15 +75,20 @@ function walk(adj: Map<string, string[]>, from: Iterable<string>, blocked: (d: s
 export function parentDown(input: ParentDownInput): ParentDownView {
   const suppressor = new Map<string, string>();
   const behind = new Map<string, number>();
-  const view: ParentDownView = { suppressorOf: (d) => suppressor.get(d) ?? null, behind: (d) => behind.get(d) ?? 0 };
-  if (input.down.size === 0) return view;
   const adj = adjacencyOf(input.links);
   const rootSites = new Set(input.upstream.sites);
   const roots = [...adj.keys()].filter((d) => input.upstream.devices.includes(d) || rootSites.has(input.siteOf(d) ?? '\0')).sort();
   const inScope = walk(adj, roots, () => false);
+  const rootSet = new Set(roots);
+  const view: ParentDownView = {
+    suppressorOf: (d) => suppressor.get(d) ?? null,
+    behind: (d) => behind.get(d) ?? 0,
+    dependent: (d) => inScope.has(d) && !rootSet.has(d),
+  };
+  if (input.down.size === 0) return view;
   const alive = walk(adj, roots, (d) => input.down.has(d));
   // A root cause: down, in scope, and next to the part still reached (or a root itself).
-  const rootCauses = [...input.down].filter((d) => inScope.has(d) && (roots.includes(d) || (adj.get(d) ?? []).some((n) => alive.has(n)))).sort();
+  const rootCauses = [...input.down].filter((d) => inScope.has(d) && (rootSet.has(d) || (adj.get(d) ?? []).some((n) => alive.has(n)))).sort();
   const causes = new Set(rootCauses);
   // Cut off = in scope, not reached any more; each is claimed by the first root cause (by id)
   // that reaches it without crossing the live part: dual-homed to two down parents names one.

@@ -10,7 +10,12 @@ export interface RouteMatch { severities?: string[]; sites?: string[]; deviceRol
 export interface Escalation { afterMs: number; to: string }
 export interface Route { name: string; match: RouteMatch; webhook?: WebhookTarget; email?: EmailTarget; escalation?: Escalation }
 /** What the inventory tells us about a device (unknown device: both undefined). */
-export interface DeviceFacts { site?: string; role?: string }
+export interface DeviceFacts {
+  site?: string;
+  role?: string;
+  /** Set on a down device's page: how many devices are reachable only through it (parent-down). */
+  suppressing?: number;
+}
 
 function bad(where: string, what: string): never {
   throw new OpsError('CONFIG_INVALID', `notify routes: ${where} ${what}`);

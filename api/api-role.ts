@@ -12,6 +12,7 @@ import { connectStreams, type Streams } from '../streams/index.js';
 import { kafkaInventoryPublisher } from './admin/inventory.js';
 import { kafkaAlarmOps } from './alarms/alarm-ops.js';
 import { followAlarmOperations, type AlarmFeed } from '../alarms/alarm-feed.js';
+import { parentDownOf } from '../alarms/parent-down-settings.js';
 import { openCredentialStore } from './admin/credentials.js';
 import { API_DEFAULTS } from './defaults.js';
 import { ApiError } from './errors.js';
@@ -77,6 +78,7 @@ export async function runApiRole(env: NodeJS.ProcessEnv = process.env) {
           redis: config.redisUrl === 'off' ? undefined : { url: config.redisUrl, keyPrefix: config.redisKeyPrefix, sinkKeyPrefix: config.sinkRedisKeyPrefix },
           inventory: kafkaInventoryPublisher(streams),
           alarms: kafkaAlarmOps(streams, alarmFeed!.book),
+          parentDown: parentDownOf({ ...config, parentDownSettleMs: 0 })?.upstream ?? null,
           credentials,
           readinessChecks: [{ name: 'kafka', check: () => feeds?.ready() ?? false }],
         });

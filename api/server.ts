@@ -31,6 +31,8 @@ import { registerCors } from './plugins/cors.js';
 import { healthPlugin, type ReadinessCheck } from './plugins/health.js';
 import { uiStaticPlugin } from './plugins/ui-static.js';
 import { TopologyStore } from './topology/topology-store.js';
+import type { Upstream } from '../alarms/parent-down.js';
+import { parentDownMarks } from './alarms/parent-down.js';
 
 export interface ApiServerOptions {
   pool: pg.Pool;
@@ -47,6 +49,8 @@ export interface ApiServerOptions {
   inventory?: InventoryPublisher | null;
   credentials?: CredentialStore | null;
   alarms?: AlarmOps | null;
+  /** Parent-down suppression's upstream (alarms/parent-down.ts); absent: off. */
+  parentDown?: Upstream | null;
   /** More /readyz conditions (the api role adds its Kafka consumers); PostgreSQL and Redis are built in. */
   readinessChecks?: ReadinessCheck[];
 }
@@ -79,7 +83,9 @@ export async function buildApiServer(opts: ApiServerOptions): Promise<ApiServer>
   const keyPrefix = opts.redis?.keyPrefix ?? API_DEFAULTS.redisKeyPrefix;
 
   const apiKeys = new ApiKeyStore(opts.pool, logger);
-  const fanout = new StateFanout(opts.pool, logger, opts.alarms?.book ?? null);
+  const topology = new TopologyStore();
+  const upstream = opts.parentDown ?? null;
+  const fanout = new StateFanout(opts.pool, logger, opts.alarms?.book ?? null, upstream ? (rows) => parentDownMarks(opts.pool, topology, upstream, rows) : null);
   const connections = new ConnectionWatch();
   const deliver = (msg: BusMessage) => {
     if (msg.kind === 'api-key-revoked') {
@@ -97,8 +103,9 @@ export async function buildApiServer(opts: ApiServerOptions): Promise<ApiServer>
     lastValues: redis ? new LastValuesReader(redis, opts.redis?.sinkKeyPrefix ?? API_DEFAULTS.sinkRedisKeyPrefix, logger) : null,
     inventory: opts.inventory ?? null,
     credentials: opts.credentials ?? null,
-    topology: new TopologyStore(),
+    topology,
     alarms: opts.alarms ?? null,
+    parentDown: upstream,
   };
   const rateLimiter = redis
     ? new RateLimiter(redis, { keyPrefix, requestsPerWindow: limits.requestsPerWindow, addressRequestsPerWindow: limits.addressRequestsPerWindow, windowMs: limits.rateWindowMs, logger })

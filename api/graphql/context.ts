@@ -16,6 +16,7 @@ import type { EventBus } from '../live/event-bus.js';
 import type { LastValuesReader } from '../live/last-values-reader.js';
 import type { SubscriptionCounter, PubSubLike } from '../live/subscriptions.js';
 import type { TopologyStore } from '../topology/topology-store.js';
+import type { Upstream } from '../../alarms/parent-down.js';
 
 export interface ClosableSocket {
   close(code?: number, reason?: string): void;
@@ -35,6 +36,8 @@ export interface ApiServices {
   topology: TopologyStore;
   /** Silences, maintenance windows and acknowledgements on alarm.operations; null without Kafka. */
   alarms: AlarmOps | null;
+  /** Where reachability starts for parent-down suppression; null: off. */
+  parentDown: Upstream | null;
 }
 
 export interface ApiContext {

@@ -11,6 +11,7 @@ import { silencedAt } from '../data/anomaly-store.js';
 import { hrefOf, replaceParams } from '../route.js';
 import { SEVERITY_COLORS } from '../wall/chart-overlays.js';
 import { formatValue } from '../wall/format.js';
+import { ParentDownBadges } from '../wall/parent-down-badges.js';
 import { PageShell } from './page-shell.js';
 
 const PAGE_SIZE = 50;
@@ -141,7 +142,7 @@ export function AnomaliesPage(props: { session: Session; params: URLSearchParams
             const unit = a.series?.unit ?? '';
             const silenced = silencedAt(a.silenced, Date.now());
             return (
-              <tr key={a.id} data-anomaly-id={a.id} className={silenced ? 'silenced' : undefined}>
+              <tr key={a.id} data-anomaly-id={a.id} className={silenced || a.suppressedBy ? 'silenced' : undefined}>
                 <td style={{ color: SEVERITY_COLORS[a.severity], fontWeight: 800 }}>{a.severity}</td>
                 <td>
                   {a.state}
@@ -150,6 +151,7 @@ export function AnomaliesPage(props: { session: Session; params: URLSearchParams
                       {silenced.kind === 'SILENCE' ? 'silenced' : 'maintenance'}
                     </span>
                   ) : null}
+                  <ParentDownBadges suppressedBy={a.suppressedBy} suppressing={a.suppressing} />
                 </td>
                 <td><a href={hrefOf('device', undefined, a.deviceId)}>{a.deviceId}</a></td>
                 <td className="mono">{link ? <a href={link}>{a.seriesKey}</a> : a.seriesKey}</td>

@@ -3,7 +3,8 @@
 // rebuild them) each hold a page back and stop doing so at their end time, with no restart (an
 // anomaly a silence held and still open then is paged; one opened in maintenance never is); an
 // acknowledged anomaly is not paged again; an unacknowledged one escalates to the second route,
-// also across a notifier restart (pending work in Redis), unless it closed meanwhile; so is an
+// also across a notifier restart (pending work in Redis), unless it closed meanwhile; the CLOSE of an
+// acknowledged anomaly goes only to a route that asks for it (closeAcknowledged); so is an
 // anomaly a silence held across a restart, paged when the silence ends.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -61,6 +62,10 @@ function escalatingRoutes(base: string, afterMinutes: number) {
 - name: oncall
   match: { severities: [critical] }
   webhook: { url: "${base}/oncall", secret: s }
+- name: tickets
+  match: { devices: [rtr-3] }
+  webhook: { url: "${base}/tickets", secret: s }
+  closeAcknowledged: true
 `);
 }
 
@@ -110,6 +115,10 @@ test('silences and maintenance hold pages until their end; acknowledged anomalie
     await new Promise((r) => setTimeout(r, 1_500)); // the acknowledged one's deadline has passed too
     assert.deepEqual(pagesOf('/oncall', acked.anomalyId), [], 'acknowledged: not re-paged');
     assert.equal(pagesOf('/primary', acked.anomalyId).length, 1);
+    // Its CLOSE: not paged to the on-call route, sent to the ticketing route that asks for it.
+    await sendEvents([{ ...acked, state: 'CLOSE', ts: now + 2, endedAt: now + 2 }]);
+    await eventually('the acknowledged CLOSE reached the route that asks for it', () => (pagesOf('/tickets', acked.anomalyId).some((p) => p.body.anomaly.state === 'CLOSE') ? true : undefined), 10_000);
+    assert.deepEqual(pagesOf('/primary', acked.anomalyId).map((p) => p.body.anomaly.state), ['OPEN'], 'acknowledged: its CLOSE is not paged');
     assert.deepEqual(pagesOf('/primary', silenced.anomalyId), [], 'silenced: neither OPEN nor CLOSE paged');
     assert.deepEqual(pagesOf('/primary', inWindow.anomalyId), [], 'opened in maintenance: not paged');
     assert.deepEqual(pagesOf('/primary', stillOpen.anomalyId), [], 'silenced, still open: not paged yet');

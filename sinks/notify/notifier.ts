@@ -224,8 +224,15 @@ export async function startNotifier(opts: NotifierOptions): Promise<Notifier> {
     } else if (quieted.get(ev.anomalyId)) {
       return void notifyMetrics.suppressed.inc({ reason: 'quiet' });
     }
-    const matched = opts.routes.filter((route) => routeMatches(route, ev, device));
+    let matched = opts.routes.filter((route) => routeMatches(route, ev, device));
     if (matched.length === 0) return void notifyMetrics.suppressed.inc({ reason: 'no-route' });
+    if (ev.state === 'CLOSE' && alarms.book.acknowledged(ev.anomalyId)) {
+      // routes.ts closeAcknowledged: the operator has it; only routes that ask get its resolution.
+      const asked = matched.filter((route) => route.closeAcknowledged);
+      if (asked.length < matched.length) notifyMetrics.suppressed.inc({ reason: 'acknowledged' }, matched.length - asked.length);
+      if (asked.length === 0) return;
+      matched = asked;
+    }
     const paged = withContext(ev, device);
     await Promise.all(matched.map((route) => pageOn(route, ev, paged)));
   }

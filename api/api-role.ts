@@ -13,6 +13,7 @@ import { kafkaInventoryPublisher } from './admin/inventory.js';
 import { kafkaAlarmOps } from './alarms/alarm-ops.js';
 import { followAlarmOperations, type AlarmFeed } from '../alarms/alarm-feed.js';
 import { parentDownOf } from '../alarms/parent-down-settings.js';
+import { scheduleAlarmCompaction } from './alarms/alarm-compaction.js';
 import { openCredentialStore } from './admin/credentials.js';
 import { API_DEFAULTS } from './defaults.js';
 import { ApiError } from './errors.js';
@@ -46,6 +47,7 @@ export async function runApiRole(env: NodeJS.ProcessEnv = process.env) {
   let streams!: Streams;
   let feeds: Feeds | undefined;
   let alarmFeed: AlarmFeed | undefined;
+  let stopCompaction: (() => void) | undefined;
   return runRole({ role: 'api', opsHost: config.opsHost, opsPort: config.opsPort, logger }, [
     {
       name: 'streams',
@@ -84,8 +86,10 @@ export async function runApiRole(env: NodeJS.ProcessEnv = process.env) {
         });
         const url = await server.app.listen({ host: config.host, port: config.port });
         logger.info('api listening', { url });
+        stopCompaction = scheduleAlarmCompaction(pool, streams, alarmFeed!.book, logger);
       },
       stop: async () => {
+        stopCompaction?.();
         await server.app.close();
         await pool.end();
       },

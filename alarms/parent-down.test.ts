@@ -20,6 +20,10 @@ test('a down aggregation cuts off everything behind it; it is the root cause, no
   assert.equal(v.suppressorOf('core'), null);
   assert.equal(v.behind('agg'), 3);
   assert.equal(v.behind('acc1'), 0, 'a down device behind the root cause is not one');
+  assert.equal(v.suppressedBy('acc2', 'rule:loss-high'), 'agg');
+  assert.equal(v.suppressedBy('agg', 'rule:loss-high'), 'agg', 'the down device\'s other anomalies are consequences of its outage');
+  assert.equal(v.suppressedBy('agg', 'rule:device-down'), null, 'its outage is the root cause');
+  assert.equal(v.suppressedBy('core', 'band'), null);
 });
 
 test('a second path keeps a device reachable: not suppressed', () => {

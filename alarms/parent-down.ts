@@ -44,6 +44,12 @@ export interface ParentDownView {
   behind(deviceId: string): number;
   /** Whether the device is reached from the upstream through another device: one a parent's outage can cut off. */
   dependent(deviceId: string): boolean;
+  /**
+   * The down device an anomaly is a consequence of, or null: its parent's outage (suppressorOf),
+   * or its own device's when that is down and the anomaly is not the outage itself (100 % loss,
+   * stale series of a device that does not answer say nothing new).
+   */
+  suppressedBy(deviceId: string, detector: string): string | null;
 }
 
 function adjacencyOf(links: ParentDownInput['links']): Map<string, string[]> {
@@ -84,6 +90,7 @@ export function parentDown(input: ParentDownInput): ParentDownView {
     suppressorOf: (d) => suppressor.get(d) ?? null,
     behind: (d) => behind.get(d) ?? 0,
     dependent: (d) => inScope.has(d) && !rootSet.has(d),
+    suppressedBy: (d, detector) => suppressor.get(d) ?? (input.down.has(d) && !DEVICE_DOWN_DETECTORS.has(detector) ? d : null),
   };
   if (input.down.size === 0) return view;
   const alive = walk(adj, roots, (d) => input.down.has(d));

@@ -37,7 +37,7 @@ export async function parentDownMarks(db: ApiServices['db'], topology: TopologyS
   const view = parentDown({ links: topology.links(), siteOf: (d) => sites.get(d), down: new Set(downAnomaly.keys()), upstream });
   for (const a of anomalies) {
     if (!a.isOpen) continue;
-    const cause = view.suppressorOf(a.deviceId);
+    const cause = view.suppressedBy(a.deviceId, a.detector);
     const suppressing = DEVICE_DOWN_DETECTORS.has(a.detector) ? view.behind(a.deviceId) : 0;
     if (cause || suppressing) marks.set(a.id, { suppressedBy: cause ? { deviceId: cause, anomalyId: downAnomaly.get(cause) ?? null } : null, suppressing });
   }

@@ -1,6 +1,7 @@
 // The anomaly list: filters (open or closed, least severity, device, acknowledged) kept in the
-// URL, newest first, paged by cursor; an operator acknowledges from here, a viewer never sees
-// the button (the API refuses a viewer anyway).
+// URL, newest first, paged by cursor; an operator acknowledges from here and silences (an anomaly's
+// device and rule prefilled, silences-panel.tsx), a viewer never sees the buttons (the API refuses
+// a viewer anyway).
 
 import { useEffect, useMemo, useState } from 'react';
 import { useClient } from 'urql';
@@ -13,6 +14,7 @@ import { SEVERITY_COLORS } from '../wall/chart-overlays.js';
 import { formatValue } from '../wall/format.js';
 import { ParentDownBadges } from '../wall/parent-down-badges.js';
 import { PageShell } from './page-shell.js';
+import { SilencesPanel, type MatcherDraft } from './silences-panel.js';
 
 const PAGE_SIZE = 50;
 const SEVERITIES = ['WARNING', 'MINOR', 'MAJOR', 'CRITICAL'] as const;
@@ -51,6 +53,7 @@ export function AnomaliesPage(props: { session: Session; params: URLSearchParams
   const [state, setState] = useState<'loading' | 'ready' | 'failed'>('loading');
   const [ackError, setAckError] = useState('');
   const mayAck = canAcknowledge(session.role);
+  const [silenceDraft, setSilenceDraft] = useState<MatcherDraft[] | null>(null);
 
   const load = async (after: string | null) => {
     setState('loading');
@@ -131,6 +134,7 @@ export function AnomaliesPage(props: { session: Session; params: URLSearchParams
         </label>
         <span className="dim" data-testid="anomaly-total">{state === 'failed' ? 'could not load' : `${page.total} anomalies`}</span>
       </div>
+      <SilencesPanel mayEdit={mayAck} prefill={silenceDraft} onPrefillUsed={() => setSilenceDraft(null)} onChanged={() => void load(null)} />
       {ackError ? <p className="error">{ackError}</p> : null}
       <table className="table" data-testid="anomaly-table">
         <thead>
@@ -164,6 +168,11 @@ export function AnomaliesPage(props: { session: Session; params: URLSearchParams
                     <span data-testid="ack-done">{a.acknowledgement.by}, {new Date(a.acknowledgement.at).toLocaleTimeString('en-GB')}</span>
                   ) : mayAck ? (
                     <button type="button" data-testid="ack-button" onClick={() => void acknowledge(a.id)}>Acknowledge</button>
+                  ) : null}
+                  {mayAck && a.state !== 'CLOSE' && !silenced ? (
+                    <button type="button" data-testid="silence-this" onClick={() => setSilenceDraft([{ field: 'DEVICE', value: a.deviceId, regex: false }, ...(a.detector ? [{ field: 'RULE' as const, value: a.detector, regex: false }] : [])])}>
+                      Silence this
+                    </button>
                   ) : null}
                 </td>
               </tr>

@@ -13,6 +13,9 @@ import { DEVICE_DOWN_DETECTORS, parentDown, type ParentDownView, type Upstream }
 export const PARENT_DOWN_FEED_DEFAULTS = {
   catchUpTimeoutMs: 120_000, // ms to read both topics up to their end at start (anomalies keep 30 days)
   siteRefreshMs: 5_000, // ms a view may lag a device moving site (site roots); topology and outages apply at once
+  // telemetry.anomalies is written in transactions: a partition whose last transaction aborted ends
+  // in records no reader is handed, so "read to the end" also means no record for this long.
+  outagesIdleMs: 5_000,
 };
 
 export interface ParentDownFeed {
@@ -33,7 +36,11 @@ export async function followParentDown(
   const down = new Map<string, Map<string, number>>(); // deviceId → open device-down anomalyId → startedAt
   let cached: { view: ParentDownView; at: number } | null = null;
   const timeout = { ms: opts.catchUpTimeoutMs ?? PARENT_DOWN_FEED_DEFAULTS.catchUpTimeoutMs, code: 'PARENT_DOWN_FEED_TIMEOUT' };
-  const [linksProgress, anomaliesProgress] = await Promise.all([catchUpTo(streams.admin, streams.topics.links, timeout), catchUpTo(streams.admin, streams.topics.anomalies, timeout)]);
+  const [linksProgress, anomaliesProgress] = await Promise.all([
+    catchUpTo(streams.admin, streams.topics.links, timeout),
+    catchUpTo(streams.admin, streams.topics.anomalies, timeout, { transactional: true }),
+  ]);
+  let lastOutageRecordAt = Date.now();
   const group = (what: string) => `${opts.groupPrefix}-${what}-${randomBytes(4).toString('hex')}`;
 
   const linksReader = streams.consumer({
@@ -59,6 +66,7 @@ export async function followParentDown(
     stateless: true,
     fromBeginning: true,
     handler: async (records) => {
+      lastOutageRecordAt = Date.now();
       for (const r of records) {
         const ev = r.value as AnomalyEvent | null;
         if (ev && DEVICE_DOWN_DETECTORS.has(ev.detector)) {
@@ -77,7 +85,12 @@ export async function followParentDown(
     },
   });
   await Promise.all([linksReader.start(), outages.start()]);
+  const idle = setInterval(() => {
+    if (outages.isReady() && Date.now() - lastOutageRecordAt > PARENT_DOWN_FEED_DEFAULTS.outagesIdleMs) anomaliesProgress.finish();
+  }, 1_000);
+  idle.unref();
   const caughtUp = Promise.all([linksProgress.caughtUp, anomaliesProgress.caughtUp]).then(() => undefined);
+  void anomaliesProgress.caughtUp.finally(() => clearInterval(idle)).catch(() => undefined);
   caughtUp.catch(() => undefined);
   let current = false;
   void caughtUp.then(() => (current = true), () => undefined);
@@ -97,6 +110,7 @@ export async function followParentDown(
     caughtUp,
     isReady: () => current && linksReader.isReady() && outages.isReady(),
     stop: async () => {
+      clearInterval(idle);
       await outages.stop();
       await linksReader.stop();
     },

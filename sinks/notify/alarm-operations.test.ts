@@ -8,17 +8,16 @@
 // anomaly a silence held across a restart, paged when the silence ends.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
 import { createHash, randomBytes } from 'node:crypto';
 import { register } from 'prom-client';
 import { createLogger } from '../../common/log.js';
 import { connectStreams, type Streams } from '../../streams/index.js';
-import { Redis } from 'ioredis';
 import { testEnv, uniquePrefix, streamConfig, eventually } from '../../test/env.js';
 import type { AlarmOperation, AnomalyEvent, Device } from '../../schemas/types.js';
 import { alarmOperationKey } from '../../alarms/alarm-book.js';
 import { startNotifier } from './notifier.js';
 import { parseRoutes } from './routes.js';
+import { dropTestState, webhookReceiver } from './notify-test-kit.js';
 
 function device(deviceId: string, site: string): Device {
   return { deviceId, hostname: deviceId, address: '192.0.2.1', site, role: 'core', platform: 'junos', vendor: 'juniper', status: 'active', tags: [], labels: {}, snmp: null, updatedAt: Date.now() };
@@ -35,22 +34,6 @@ function anomaly(seriesKey: string, state: AnomalyEvent['state'], startedAt: num
 
 function operation(over: Partial<AlarmOperation> & Pick<AlarmOperation, 'kind' | 'id'>): AlarmOperation {
   return { matchers: [], startsAt: Date.now() - 60_000, endsAt: null, recurrence: null, comment: 'test', createdBy: 'alice', createdAt: Date.now(), expiredBy: null, ...over };
-}
-
-/** An HTTP receiver that keeps every webhook it gets, by path. */
-async function webhookReceiver() {
-  const received: Array<{ path: string; body: any }> = [];
-  const http: Server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      received.push({ path: req.url!, body: JSON.parse(body) });
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
-  const base = `http://127.0.0.1:${(http.address() as { port: number }).port}`;
-  return { received, base, close: () => new Promise((r) => http.close(r)) };
 }
 
 /** primary pages every anomaly and escalates to oncall, which matches none of these (all MAJOR). */
@@ -181,12 +164,7 @@ test('pending escalations and silenced anomalies survive a notifier restart; clo
     assert.equal(received.filter((r) => r.body.anomaly.anomalyId === heldCloses.anomalyId).length, 0, 'closed under its silence, while the notifier was away: never paged');
   } finally {
     await notifier.stop();
-    await streams.admin.deleteTopics(Object.values(streams.topics).filter((t) => t.startsWith(prefix))).catch(() => undefined);
-    await streams.close();
-    const redis = new Redis(testEnv.redisUrl);
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length) await redis.del(...keys);
-    await redis.quit();
+    await dropTestState(streams, prefix);
     await closeReceiver();
   }
 });

@@ -6,17 +6,16 @@
 // and an anomaly of a device behind it that stays open after the parent is back is paged then.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
 import { createHash, randomBytes } from 'node:crypto';
 import { register } from 'prom-client';
 import { createLogger } from '../../common/log.js';
 import { connectStreams } from '../../streams/index.js';
-import { Redis } from 'ioredis';
 import { testEnv, uniquePrefix, streamConfig, eventually } from '../../test/env.js';
 import type { AnomalyEvent, Link } from '../../schemas/types.js';
 import { linkIdOf } from '../../devices/links.js';
 import { startNotifier } from './notifier.js';
 import { parseRoutes } from './routes.js';
+import { dropTestState, webhookReceiver } from './notify-test-kit.js';
 
 function anomaly(seriesKey: string, state: AnomalyEvent['state'], startedAt: number, detector: string, ts = startedAt): AnomalyEvent {
   const deviceId = seriesKey.split('/')[0]!;
@@ -32,25 +31,12 @@ function link(a: string, b: string): Link {
   return { linkId: linkIdOf({ deviceId: a, ifName: 'et-0' }, { deviceId: b, ifName: 'et-1' }), aDeviceId: a, aInterface: 'et-0', bDeviceId: b, bInterface: 'et-1', sources: ['lldp', 'netbox'], state: 'CONFIRMED', difference: null, speedBps: 1e10, netboxCableId: null, updatedAt: Date.now() };
 }
 
-async function webhookReceiver() {
-  const received: Array<{ body: any }> = [];
-  const http: Server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      received.push({ body: JSON.parse(body) });
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
-  return { received, url: `http://127.0.0.1:${(http.address() as { port: number }).port}/noc`, close: () => new Promise((r) => http.close(r)) };
-}
-
 test('a down parent: one page naming the devices behind it, theirs held, across a restart; restoring closes all', { timeout: 90_000 }, async () => {
   const logger = createLogger({ test: 'notify-parent-down' }, 'warn');
   const prefix = uniquePrefix('parentdown');
   const streams = await connectStreams({ config: streamConfig(prefix), clientId: 'parent-down-test', logger, writes: ['anomalies', 'links'] });
-  const { received, url, close: closeReceiver } = await webhookReceiver();
+  const { received, base, close: closeReceiver } = await webhookReceiver();
+  const url = `${base}/noc`;
   const routes = parseRoutes(`\n- name: noc\n  webhook: { url: "${url}", secret: s }\n`);
   const pages = (anomalyId: string, state?: string) => received.filter((r) => r.body.anomaly.anomalyId === anomalyId && (!state || r.body.anomaly.state === state));
   const send = (evs: AnomalyEvent[]) => streams.producer.send(streams.topics.anomalies, evs.map((v) => ({ key: v.deviceId, value: v, timestamp: v.ts })));
@@ -101,12 +87,7 @@ test('a down parent: one page naming the devices behind it, theirs held, across 
     assert.match(counters, /reason="parent-down"} [1-9]/);
   } finally {
     await notifier.stop();
-    await streams.admin.deleteTopics(Object.values(streams.topics).filter((t) => t.startsWith(prefix))).catch(() => undefined);
-    await streams.close();
-    const redis = new Redis(testEnv.redisUrl);
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length) await redis.del(...keys);
-    await redis.quit();
+    await dropTestState(streams, prefix);
     await closeReceiver();
   }
 });

@@ -94,19 +94,21 @@ export async function followParentDown(
   caughtUp.catch(() => undefined);
   let current = false;
   void caughtUp.then(() => (current = true), () => undefined);
+  /** The earliest open device-down anomaly of a device: the same answer whichever series said so first. */
+  function firstOutage(deviceId: string): string | undefined {
+    const open = down.get(deviceId);
+    return open ? [...open].sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1))[0]![0] : undefined;
+  }
   opts.logger.info('following topology and outages for parent-down suppression', { upstream: opts.upstream });
   return {
     view() {
       if (!cached || Date.now() - cached.at > PARENT_DOWN_FEED_DEFAULTS.siteRefreshMs) {
-        cached = { view: parentDown({ links: links.values(), siteOf: opts.siteOf, down: new Set(down.keys()), upstream: opts.upstream }), at: Date.now() };
+        const outages = new Map([...down.keys()].map((d) => [d, firstOutage(d)!]));
+        cached = { view: parentDown({ links: links.values(), siteOf: opts.siteOf, down: outages, upstream: opts.upstream }), at: Date.now() };
       }
       return cached.view;
     },
-    downAnomalyOf(deviceId) {
-      const open = down.get(deviceId);
-      // The earliest one: the same answer whichever series said so first.
-      return open ? [...open].sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1))[0]![0] : undefined;
-    },
+    downAnomalyOf: firstOutage,
     caughtUp,
     isReady: () => current && linksReader.isReady() && outages.isReady(),
     stop: async () => {

@@ -7,7 +7,7 @@ import { parentDown, parseUpstream, type Upstream } from './parent-down.js';
 const links = (...pairs: string[]) => pairs.map((p) => ({ aDeviceId: p.split('-')[0]!, bDeviceId: p.split('-')[1]! }));
 const sites: Record<string, string> = { core: 'nyc1', core2: 'nyc1' };
 const view = (l: ReturnType<typeof links>, down: string[], upstream: Upstream = { sites: [], devices: ['core'] }) =>
-  parentDown({ links: l, siteOf: (d) => sites[d], down: new Set(down), upstream });
+  parentDown({ links: l, siteOf: (d) => sites[d], down: new Map(down.map((d) => [d, `${d}-down`])), upstream });
 
 // core ─ agg ─ acc1 ─ cpe1
 //          └── acc2
@@ -20,10 +20,11 @@ test('a down aggregation cuts off everything behind it; it is the root cause, no
   assert.equal(v.suppressorOf('core'), null);
   assert.equal(v.behind('agg'), 3);
   assert.equal(v.behind('acc1'), 0, 'a down device behind the root cause is not one');
-  assert.equal(v.suppressedBy('acc2', 'rule:loss-high'), 'agg');
-  assert.equal(v.suppressedBy('agg', 'rule:loss-high'), 'agg', 'the down device\'s other anomalies are consequences of its outage');
-  assert.equal(v.suppressedBy('agg', 'rule:device-down'), null, 'its outage is the root cause');
-  assert.equal(v.suppressedBy('core', 'band'), null);
+  assert.equal(v.suppressedBy('acc2', 'rule:loss-high', 'x'), 'agg');
+  assert.equal(v.suppressedBy('agg', 'rule:loss-high', 'x'), 'agg', 'the down device\'s other anomalies are consequences of its outage');
+  assert.equal(v.suppressedBy('agg', 'rule:device-down', 'agg-down'), null, 'its outage is the root cause');
+  assert.equal(v.suppressedBy('agg', 'rule:device-down', 'agg-snmp-down'), 'agg', 'a second availability series of the same outage is not paged again');
+  assert.equal(v.suppressedBy('core', 'band', 'x'), null);
 });
 
 test('a second path keeps a device reachable: not suppressed', () => {

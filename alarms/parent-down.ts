@@ -32,8 +32,8 @@ export interface ParentDownInput {
   links: Iterable<Pick<Link, 'aDeviceId' | 'bDeviceId'>>;
   /** The site of a device of the topology (for site roots); undefined when unknown. */
   siteOf: (deviceId: string) => string | undefined;
-  /** Devices with an open device-down anomaly. */
-  down: ReadonlySet<string>;
+  /** Devices with an open device-down anomaly → the earliest of them (its outage). */
+  down: ReadonlyMap<string, string>;
   upstream: Upstream;
 }
 
@@ -47,9 +47,10 @@ export interface ParentDownView {
   /**
    * The down device an anomaly is a consequence of, or null: its parent's outage (suppressorOf),
    * or its own device's when that is down and the anomaly is not the outage itself (100 % loss,
-   * stale series of a device that does not answer say nothing new).
+   * stale series, a second availability series, SNMP after ICMP, of a device that does not
+   * answer say nothing new).
    */
-  suppressedBy(deviceId: string, detector: string): string | null;
+  suppressedBy(deviceId: string, detector: string, anomalyId: string): string | null;
 }
 
 function adjacencyOf(links: ParentDownInput['links']): Map<string, string[]> {
@@ -90,12 +91,15 @@ export function parentDown(input: ParentDownInput): ParentDownView {
     suppressorOf: (d) => suppressor.get(d) ?? null,
     behind: (d) => behind.get(d) ?? 0,
     dependent: (d) => inScope.has(d) && !rootSet.has(d),
-    suppressedBy: (d, detector) => suppressor.get(d) ?? (input.down.has(d) && !DEVICE_DOWN_DETECTORS.has(detector) ? d : null),
+    suppressedBy: (d, detector, anomalyId) => {
+      const outage = input.down.get(d);
+      return suppressor.get(d) ?? (outage !== undefined && (!DEVICE_DOWN_DETECTORS.has(detector) || outage !== anomalyId) ? d : null);
+    },
   };
   if (input.down.size === 0) return view;
   const alive = walk(adj, roots, (d) => input.down.has(d));
   // A root cause: down, in scope, and next to the part still reached (or a root itself).
-  const rootCauses = [...input.down].filter((d) => inScope.has(d) && (rootSet.has(d) || (adj.get(d) ?? []).some((n) => alive.has(n)))).sort();
+  const rootCauses = [...input.down.keys()].filter((d) => inScope.has(d) && (rootSet.has(d) || (adj.get(d) ?? []).some((n) => alive.has(n)))).sort();
   const causes = new Set(rootCauses);
   // Cut off = in scope, not reached any more; each is claimed by the first root cause (by id)
   // that reaches it without crossing the live part: dual-homed to two down parents names one.

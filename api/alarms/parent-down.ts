@@ -34,11 +34,11 @@ export async function parentDownMarks(db: ApiServices['db'], topology: TopologyS
   for (const a of anomalies) if (a.isOpen && DEVICE_DOWN_DETECTORS.has(a.detector) && !downAnomaly.has(a.deviceId)) downAnomaly.set(a.deviceId, a.id);
   if (downAnomaly.size === 0) return marks;
   const sites = new Map(siteRows.rows.map((r) => [r.deviceId, r.site]));
-  const view = parentDown({ links: topology.links(), siteOf: (d) => sites.get(d), down: new Set(downAnomaly.keys()), upstream });
+  const view = parentDown({ links: topology.links(), siteOf: (d) => sites.get(d), down: downAnomaly, upstream });
   for (const a of anomalies) {
     if (!a.isOpen) continue;
-    const cause = view.suppressedBy(a.deviceId, a.detector);
-    const suppressing = DEVICE_DOWN_DETECTORS.has(a.detector) ? view.behind(a.deviceId) : 0;
+    const cause = view.suppressedBy(a.deviceId, a.detector, a.id);
+    const suppressing = downAnomaly.get(a.deviceId) === a.id ? view.behind(a.deviceId) : 0;
     if (cause || suppressing) marks.set(a.id, { suppressedBy: cause ? { deviceId: cause, anomalyId: downAnomaly.get(cause) ?? null } : null, suppressing });
   }
   return marks;

@@ -87,7 +87,7 @@ export async function startNotifier(opts: NotifierOptions): Promise<Notifier> {
   function heldByParent(ev: AnomalyEvent): boolean {
     if (!parents) return false;
     const now = Date.now();
-    if (parents.view().suppressedBy(ev.deviceId, ev.detector)) return parentHeld.set(ev.anomalyId, now), true;
+    if (parents.view().suppressedBy(ev.deviceId, ev.detector, ev.anomalyId)) return parentHeld.set(ev.anomalyId, now), true;
     // The parent is back: the devices behind it answer again within a poll or two and close their
     // anomalies; only one still open after that is a problem of its own, worth a page.
     const last = parentHeld.get(ev.anomalyId);
@@ -201,7 +201,7 @@ export async function startNotifier(opts: NotifierOptions): Promise<Notifier> {
       }
       if (parents) {
         const view = parents.view();
-        const cause = view.suppressedBy(ev.deviceId, ev.detector);
+        const cause = view.suppressedBy(ev.deviceId, ev.detector, ev.anomalyId);
         // A device behind another may see its OPEN read before its parent's (other partitions,
         // other poll phases): it waits settleMs of event time to learn whether a parent is down.
         if (cause || (view.dependent(ev.deviceId) && Date.now() - ev.ts < settleMs)) {

@@ -17,7 +17,7 @@ import type { AlarmOperation, AnomalyEvent, Device } from '../../schemas/types.j
 import { alarmOperationKey } from '../../alarms/alarm-book.js';
 import { startNotifier } from './notifier.js';
 import { parseRoutes } from './routes.js';
-import { dropTestState, webhookReceiver } from './notify-test-kit.js';
+import { dropTestState, webhookReceiver } from '../../test/notify-kit.js';
 
 function device(deviceId: string, site: string): Device {
   return { deviceId, hostname: deviceId, address: '192.0.2.1', site, role: 'core', platform: 'junos', vendor: 'juniper', status: 'active', tags: [], labels: {}, snmp: null, updatedAt: Date.now() };

@@ -15,7 +15,7 @@ import type { AnomalyEvent, Link } from '../../schemas/types.js';
 import { linkIdOf } from '../../devices/links.js';
 import { startNotifier } from './notifier.js';
 import { parseRoutes } from './routes.js';
-import { dropTestState, webhookReceiver } from './notify-test-kit.js';
+import { dropTestState, webhookReceiver } from '../../test/notify-kit.js';
 
 function anomaly(seriesKey: string, state: AnomalyEvent['state'], startedAt: number, detector: string, ts = startedAt): AnomalyEvent {
   const deviceId = seriesKey.split('/')[0]!;

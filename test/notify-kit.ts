@@ -2,8 +2,8 @@
 // and the teardown of a test's topics and Redis keys.
 import { createServer, type Server } from 'node:http';
 import { Redis } from 'ioredis';
-import type { Streams } from '../../streams/index.js';
-import { testEnv } from '../../test/env.js';
+import type { Streams } from '../streams/index.js';
+import { testEnv } from './env.js';
 
 /** An HTTP receiver that keeps every webhook it gets, by path. */
 export async function webhookReceiver() {

@@ -12,6 +12,8 @@ import { connectStreams, type Streams } from '../streams/index.js';
 import { kafkaInventoryPublisher } from './admin/inventory.js';
 import { kafkaAlarmOps } from './alarms/alarm-ops.js';
 import { followAlarmOperations, type AlarmFeed } from '../alarms/alarm-feed.js';
+import { parentDownOf } from '../alarms/parent-down-settings.js';
+import { scheduleAlarmCompaction } from './alarms/alarm-compaction.js';
 import { openCredentialStore } from './admin/credentials.js';
 import { API_DEFAULTS } from './defaults.js';
 import { ApiError } from './errors.js';
@@ -47,6 +49,7 @@ export async function runApiRole(env: NodeJS.ProcessEnv = process.env) {
   let streams!: Streams;
   let feeds: Feeds | undefined;
   let alarmFeed: AlarmFeed | undefined;
+  let stopCompaction: (() => void) | undefined;
   return runRole({ role: 'api', opsHost: config.opsHost, opsPort: config.opsPort, logger }, [
     {
       name: 'streams',
@@ -79,15 +82,18 @@ export async function runApiRole(env: NodeJS.ProcessEnv = process.env) {
           redis: config.redisUrl === 'off' ? undefined : { url: config.redisUrl, keyPrefix: config.redisKeyPrefix, sinkKeyPrefix: config.sinkRedisKeyPrefix },
           inventory: kafkaInventoryPublisher(streams),
           alarms: kafkaAlarmOps(streams, alarmFeed!.book),
+          parentDown: parentDownOf({ ...config, parentDownSettleMs: 0 })?.upstream ?? null,
           credentials,
           rules: () => rules.current().rules,
           readinessChecks: [{ name: 'kafka', check: () => feeds?.ready() ?? false }],
         });
         const url = await server.app.listen({ host: config.host, port: config.port });
         logger.info('api listening', { url });
+        stopCompaction = scheduleAlarmCompaction(pool, streams, alarmFeed!.book, logger);
       },
       stop: async () => {
         rules.stop();
+        stopCompaction?.();
         await server.app.close();
         await pool.end();
       },

@@ -35,6 +35,8 @@ import type { UserRule } from '../devices/rule-file.js';
 import { loadRuleSet } from '../devices/rule-set.js';
 
 const builtinRules = loadRuleSet().rules;
+import type { Upstream } from '../alarms/parent-down.js';
+import { parentDownMarks } from './alarms/parent-down.js';
 
 export interface ApiServerOptions {
   pool: pg.Pool;
@@ -53,6 +55,8 @@ export interface ApiServerOptions {
   alarms?: AlarmOps | null;
   /** The anomaly rules in force; by default the built-in files. */
   rules?: () => readonly UserRule[];
+  /** Parent-down suppression's upstream (alarms/parent-down.ts); absent: off. */
+  parentDown?: Upstream | null;
   /** More /readyz conditions (the api role adds its Kafka consumers); PostgreSQL and Redis are built in. */
   readinessChecks?: ReadinessCheck[];
 }
@@ -85,7 +89,9 @@ export async function buildApiServer(opts: ApiServerOptions): Promise<ApiServer>
   const keyPrefix = opts.redis?.keyPrefix ?? API_DEFAULTS.redisKeyPrefix;
 
   const apiKeys = new ApiKeyStore(opts.pool, logger);
-  const fanout = new StateFanout(opts.pool, logger, opts.alarms?.book ?? null);
+  const topology = new TopologyStore();
+  const upstream = opts.parentDown ?? null;
+  const fanout = new StateFanout(opts.pool, logger, opts.alarms?.book ?? null, upstream ? (rows) => parentDownMarks(opts.pool, topology, upstream, rows) : null);
   const connections = new ConnectionWatch();
   const deliver = (msg: BusMessage) => {
     if (msg.kind === 'api-key-revoked') {
@@ -103,9 +109,10 @@ export async function buildApiServer(opts: ApiServerOptions): Promise<ApiServer>
     lastValues: redis ? new LastValuesReader(redis, opts.redis?.sinkKeyPrefix ?? API_DEFAULTS.sinkRedisKeyPrefix, logger) : null,
     inventory: opts.inventory ?? null,
     credentials: opts.credentials ?? null,
-    topology: new TopologyStore(),
+    topology,
     alarms: opts.alarms ?? null,
     rules: opts.rules ?? (() => builtinRules),
+    parentDown: upstream,
   };
   const rateLimiter = redis
     ? new RateLimiter(redis, { keyPrefix, requestsPerWindow: limits.requestsPerWindow, addressRequestsPerWindow: limits.addressRequestsPerWindow, windowMs: limits.rateWindowMs, logger })

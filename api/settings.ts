@@ -9,6 +9,7 @@ import { streamSettings } from '../streams/index.js';
 import { JWT_DEFAULTS } from './auth/jwt.js';
 import { IDP_DEFAULTS, type JwtSettings } from './auth/token-verifier.js';
 import { API_DEFAULTS, DEFAULT_LIMITS, type ApiLimits } from './defaults.js';
+import { parentDownSettings } from '../alarms/parent-down-settings.js';
 
 export const apiSettings = defineSettings({
   ...streamSettings,
@@ -28,6 +29,7 @@ export const apiSettings = defineSettings({
   jwtAudience: { kind: 'list', env: 'API_JWT_AUDIENCE', default: [], doc: 'the "aud" (one of these, comma separated) the identity provider\'s tokens for this API carry; required with an identity provider' },
   jwtRoleClaim: { kind: 'string', env: 'API_JWT_ROLE_CLAIM', default: IDP_DEFAULTS.roleClaim, doc: 'claim of identity-provider tokens holding the role: a name or a dotted path (realm_access.roles); a list gives its highest known role' },
   jwtMaxLifetimeS: { kind: 'int', env: 'API_JWT_MAX_LIFETIME_S', default: IDP_DEFAULTS.maxLifetimeS, min: 60, doc: 'longest lifetime (exp − iat) of an identity-provider token, seconds' },
+  parentDownUpstream: parentDownSettings.parentDownUpstream,
   uiDir: { kind: 'string', env: 'API_UI_DIR', default: API_DEFAULTS.uiDir, doc: 'folder of the built dashboard' },
   corsOrigins: { kind: 'list', env: 'API_CORS_ORIGINS', default: [], doc: 'browser origins allowed to call the API (comma separated)' },
   replicaId: { kind: 'string', env: 'API_REPLICA_ID', default: `${hostname()}-${process.pid}`, defaultText: '<host>-<pid>', doc: 'name of this replica (its consumer groups)' },

@@ -10,9 +10,16 @@ export interface CatchUp {
   caughtUp: Promise<void>;
   /** Call for every record read (tombstones and records without key too). */
   seen(r: { partition: number; offset: string }): void;
+  /** Declares the rest read (a transactional topic whose tail holds no record a reader is handed). */
+  finish(): void;
 }
 
-export async function catchUpTo(admin: Pick<TopicAdmin, 'endOffsets'>, topic: string, timeout: { ms: number; code: string }): Promise<CatchUp> {
+/**
+ * transactional: the topic is written in transactions, so each ends in a commit marker, an offset
+ * no reader is handed: a partition is read once a record within one offset of its end is.
+ */
+export async function catchUpTo(admin: Pick<TopicAdmin, 'endOffsets'>, topic: string, timeout: { ms: number; code: string }, opts: { transactional?: boolean } = {}): Promise<CatchUp> {
+  const slack = opts.transactional ? 2n : 1n;
   const ends = await admin.endOffsets(topic);
   const pending = new Set([...ends].filter(([, end]) => end > 0n).map(([p]) => p));
   let done!: () => void;
@@ -31,8 +38,12 @@ export async function catchUpTo(admin: Pick<TopicAdmin, 'endOffsets'>, topic: st
     empty: pending.size === 0,
     caughtUp,
     seen(r) {
-      if (BigInt(r.offset) + 1n >= (ends.get(r.partition) ?? 0n)) pending.delete(r.partition);
+      if (BigInt(r.offset) + slack >= (ends.get(r.partition) ?? 0n)) pending.delete(r.partition);
       if (pending.size === 0) done();
+    },
+    finish() {
+      pending.clear();
+      done();
     },
   };
 }

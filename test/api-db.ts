@@ -110,14 +110,14 @@ export async function insertDevice(pool: pg.Pool, d: { id: string; site?: string
 /** An anomaly_events row as the sink merges it. */
 export async function insertAnomaly(
   pool: pg.Pool,
-  a: { id: string; deviceId: string; seriesKey: string; startedMs: number; state?: string; severity?: string; peakSeverity?: string; endedMs?: number | null; metric?: string },
+  a: { id: string; deviceId: string; seriesKey: string; startedMs: number; state?: string; severity?: string; peakSeverity?: string; endedMs?: number | null; metric?: string; detector?: string },
 ): Promise<void> {
   await pool.query(
     `insert into anomaly_events (anomaly_id, state, series_key, device_id, metric, labels, started_at, updated_at, ended_at, severity, peak_severity,
        score, peak_score, observed, expected, lower, upper, detector, reason, events)
      values ($1, $2, $3, $4, $5, '{}', to_timestamp($6::float8 / 1000), to_timestamp($6::float8 / 1000), to_timestamp($7::float8 / 1000), $8, $9,
-       4, 5, 150, 100, 80, 120, 'zscore', 'above the band', 3)`,
-    [a.id, a.state ?? 'OPEN', a.seriesKey, a.deviceId, a.metric ?? 'if_in_bps', a.startedMs, a.endedMs ?? null, a.severity ?? 'MAJOR', a.peakSeverity ?? a.severity ?? 'MAJOR'],
+       4, 5, 150, 100, 80, 120, $10, 'above the band', 3)`,
+    [a.id, a.state ?? 'OPEN', a.seriesKey, a.deviceId, a.metric ?? 'if_in_bps', a.startedMs, a.endedMs ?? null, a.severity ?? 'MAJOR', a.peakSeverity ?? a.severity ?? 'MAJOR', a.detector ?? 'zscore'],
   );
 }
 

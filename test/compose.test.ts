@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { projectRoot } from '../bin/supervisor.js';
 import { ROLE_SETTINGS, SCHEMA_ROLES } from '../bin/role-settings.js';
+import { linksSettings } from '../collectors/inventory/links-command.js';
 
 interface Service { command?: string[]; environment?: Record<string, unknown>; stop_grace_period?: string; networks?: unknown; image?: string; build?: unknown }
 const read = (file: string) => readFileSync(join(projectRoot, file), 'utf8');
@@ -17,7 +18,8 @@ const appServices = Object.entries(compose.services).filter(([, s]) => s.build !
 
 // Read outside the settings schema (docs/configuration.md): the logger, the credential store.
 const OUTSIDE_SCHEMA = /^(LOG_LEVEL|OC_CONFIG|OC_CREDENTIALS_(FILE|KEY|KEY_FILE))$/;
-const known = new Set(Object.values(ROLE_SETTINGS).flatMap((settings) => Object.values(settings).flatMap((s) => (s.fromFile ? [s.env, `${s.env}_FILE`] : [s.env]))));
+// The roles' settings, and those of the one long-running command compose runs (inventory sync-links).
+const known = new Set([...Object.values(ROLE_SETTINGS), linksSettings].flatMap((settings) => Object.values(settings).flatMap((s) => (s.fromFile ? [s.env, `${s.env}_FILE`] : [s.env]))));
 
 test('every role has a service running it', () => {
   // Compose runs Confluent's schema registry in place of the project's registry role.

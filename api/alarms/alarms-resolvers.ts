@@ -12,6 +12,7 @@ import { guarded, openSubscription } from '../live/subscriptions.js';
 import { listLimit } from '../paging.js';
 import type { AnomalyRow } from '../anomalies/anomalies-query.js';
 import { suppressionsOf } from './suppressions.js';
+import { parentDownMarks, type ParentDownMark } from './parent-down.js';
 import { expired, maintenanceFromInput, silenceFromInput, type AlarmOps, type MaintenanceInput, type SilenceInput } from './alarm-ops.js';
 
 type Kind = 'SILENCE' | 'MAINTENANCE';
@@ -99,5 +100,13 @@ export const alarmsLoaders = {
       const found = ctx.svc.alarms && need.length > 0 ? await suppressionsOf(ctx.db, ctx.svc.alarms.book, need) : new Map<string, Suppression | null>();
       return queries.map((q) => (q.obj.silenced !== undefined ? q.obj.silenced : (found.get(q.obj.id) ?? null)));
     },
+    suppressedBy: async (queries: Array<{ obj: AnomalyRow }>, ctx: ApiContext) => (await parentDownOf(queries, ctx)).map((m) => m.suppressedBy),
+    suppressing: async (queries: Array<{ obj: AnomalyRow }>, ctx: ApiContext) => (await parentDownOf(queries, ctx)).map((m) => m.suppressing),
   },
 };
+
+async function parentDownOf(queries: Array<{ obj: AnomalyRow }>, ctx: ApiContext): Promise<ParentDownMark[]> {
+  const need = queries.filter((q) => q.obj.parentDown === undefined).map((q) => q.obj);
+  const found = need.length > 0 ? await parentDownMarks(ctx.db, ctx.svc.topology, ctx.svc.parentDown, need) : new Map<string, ParentDownMark>();
+  return queries.map((q) => q.obj.parentDown ?? found.get(q.obj.id) ?? { suppressedBy: null, suppressing: 0 });
+}

@@ -4,6 +4,7 @@
 
 import type pg from 'pg';
 import type { Suppression } from '../../alarms/alarm-book.js';
+import type { ParentDownMark } from '../alarms/parent-down.js';
 import { ApiError } from '../errors.js';
 import { decodeCursor, page, pageSize, type PageInfo } from '../paging.js';
 
@@ -59,6 +60,8 @@ export interface AnomalyRow {
   annotations?: Annotation[];
   /** What holds its page back now (alarms/); preloaded like the above, else the loader finds it. */
   silenced?: Suppression | null;
+  /** Parent-down suppression (api/alarms/parent-down.ts); preloaded like the above. */
+  parentDown?: ParentDownMark;
 }
 
 export interface AnomalyFilter {

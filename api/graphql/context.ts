@@ -17,6 +17,7 @@ import type { EventBus } from '../live/event-bus.js';
 import type { LastValuesReader } from '../live/last-values-reader.js';
 import type { SubscriptionCounter, PubSubLike } from '../live/subscriptions.js';
 import type { TopologyStore } from '../topology/topology-store.js';
+import type { Upstream } from '../../alarms/parent-down.js';
 
 export interface ClosableSocket {
   close(code?: number, reason?: string): void;
@@ -38,6 +39,8 @@ export interface ApiServices {
   alarms: AlarmOps | null;
   /** The anomaly rules in force (built-in files and RULES_DIR), as last read. */
   rules: () => readonly UserRule[];
+  /** Where reachability starts for parent-down suppression; null: off. */
+  parentDown: Upstream | null;
 }
 
 export interface ApiContext {

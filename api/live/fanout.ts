@@ -10,6 +10,7 @@ import { API_DEFAULTS } from '../defaults.js';
 import { acknowledgementsOf, annotationsOf, severityRank, type AnomalyRow } from '../anomalies/anomalies-query.js';
 import type { AlarmBook } from '../../alarms/alarm-book.js';
 import { suppressionsOf } from '../alarms/suppressions.js';
+import type { ParentDownMark } from '../alarms/parent-down.js';
 import { eventsFannedOut } from '../metrics.js';
 import type { AnomalyUpdatePayload } from './event-bus.js';
 import type { LivePublisher } from './live-hub.js';
@@ -75,6 +76,8 @@ export class StateFanout {
     private readonly logger: Logger,
     /** Silences and maintenance windows, when this replica follows alarm.operations. */
     private readonly alarms: AlarmBook | null = null,
+    /** Parent-down marks of anomalies, when suppression is on (api/alarms/parent-down.ts). */
+    private readonly parentDown: ((rows: AnomalyRow[]) => Promise<Map<string, ParentDownMark>>) | null = null,
   ) {}
 
   attach(publisher: LivePublisher): void {
@@ -85,14 +88,16 @@ export class StateFanout {
   async publishAnomalyEvent(e: AnomalyEvent): Promise<void> {
     const row = anomalyRowFromEvent(e);
     try {
-      const [acks, notes, held] = await Promise.all([
+      const [acks, notes, held, parents] = await Promise.all([
         acknowledgementsOf(this.db, [e.anomalyId]),
         annotationsOf(this.db, [e.anomalyId], API_DEFAULTS.lists.annotations.max),
         this.alarms ? suppressionsOf(this.db, this.alarms, [row]) : null,
+        this.parentDown ? this.parentDown([row]) : null,
       ]);
       row.acknowledgement = acks.get(e.anomalyId) ?? null;
       row.annotations = notes.get(e.anomalyId) ?? [];
       row.silenced = held?.get(e.anomalyId) ?? null;
+      if (parents) row.parentDown = parents.get(e.anomalyId);
     } catch (err) {
       this.logger.warn('looking up acknowledgements of an anomaly event failed; sent without them', { err });
       row.acknowledgement = null;

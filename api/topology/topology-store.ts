@@ -53,6 +53,11 @@ export class TopologyStore {
     return this.sorted.slice(start, start + limit);
   }
 
+  /** Every link, in no particular order (parent-down suppression walks them). */
+  links(): IterableIterator<Link> {
+    return this.byId.values();
+  }
+
   get size(): number {
     return this.byId.size;
   }

@@ -4,7 +4,8 @@
 // changed, plus a tombstone for every link no source sees any more. A changed record whose
 // `difference` is set is the difference event ("cable in NetBox, no LLDP neighbour"); it is also
 // logged and counted. Like the device sync, a failed NetBox read publishes nothing: without the
-// intended state every observed link would look undocumented.
+// intended state every observed link would look undocumented. Likewise a device whose LLDP table
+// cannot be read keeps the observed links last seen through it (lastSeenThrough).
 //
 // The Ciena MCP is a third source in the design (its links API); the MCP simulator has no links
 // yet, so no MCP sightings are read here.
@@ -99,6 +100,25 @@ async function observeLldp(devices: Device[], opts: LinksSyncOptions, report: Li
   return sightings;
 }
 
+/**
+ * The observed links of the topic that touch a device whose LLDP table was not read this time,
+ * as they were last seen. A device that does not answer (down, or cut off behind a down one) is
+ * not a cable pulled out: its far ends soon age it out of their own tables, and without this the
+ * links around an outage would vanish (or turn NETBOX_ONLY) exactly when parent-down suppression
+ * needs them. A link goes only once a device that answers stops reporting it, or NetBox drops it.
+ */
+export function lastSeenThrough(current: ReadonlyMap<string, Link>, unread: ReadonlySet<string>): LinkSighting[] {
+  const kept: LinkSighting[] = [];
+  for (const l of current.values()) {
+    if (!unread.has(l.aDeviceId) && !unread.has(l.bDeviceId)) continue;
+    for (const source of l.sources) {
+      if (source === 'netbox') continue; // read afresh from NetBox
+      kept.push({ source, a: { deviceId: l.aDeviceId, ifName: l.aInterface }, b: { deviceId: l.bDeviceId, ifName: l.bInterface }, speedBps: l.speedBps });
+    }
+  }
+  return kept;
+}
+
 export async function syncLinks(opts: LinksSyncOptions): Promise<LinksReport> {
   const logger = opts.logger.child({ component: 'links-sync' });
   const now = opts.now ?? Date.now();
@@ -114,8 +134,9 @@ export async function syncLinks(opts: LinksSyncOptions): Promise<LinksReport> {
   }
   const devices = [...(await readInventoryTopic(opts.streams, logger)).values()];
   const observed = await observeLldp(devices, opts, report);
-  const links = mergeLinks([...cables, ...observed], { netboxRead: opts.netbox !== null, now });
   const current = await readCompactedTopic<Link>(opts.streams, opts.streams.topics.links, logger);
+  const kept = lastSeenThrough(current, new Set(report.walkFailures.map((f) => f.deviceId)));
+  const links = mergeLinks([...cables, ...observed, ...kept], { netboxRead: opts.netbox !== null, now });
   const changed = links.filter((l) => {
     const have = current.get(l.linkId);
     return !have || !sameLink(have, l);
@@ -128,7 +149,7 @@ export async function syncLinks(opts: LinksSyncOptions): Promise<LinksReport> {
   linksMetrics.published.inc({ kind: 'tombstone' }, gone.length);
   for (const state of ['CONFIRMED', 'NETBOX_ONLY', 'UNDOCUMENTED', 'OBSERVED']) linksMetrics.links.set({ state }, links.filter((l) => l.state === state).length);
   for (const l of changed) if (l.difference) logger.warn('link difference', { linkId: l.linkId, state: l.state, difference: l.difference, sources: l.sources });
-  for (const f of report.walkFailures) logger.warn('LLDP neighbours not read; links seen only from this device are missing', { deviceId: f.deviceId, reason: f.message });
+  for (const f of report.walkFailures) logger.warn('LLDP neighbours not read; the links last seen through this device are kept', { deviceId: f.deviceId, reason: f.message });
   report.links = links.length;
   report.published = changed.length;
   report.tombstoned = gone.length;

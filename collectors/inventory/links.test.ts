@@ -140,3 +140,17 @@ test('a cable removed in NetBox while LLDP still sees it is the difference event
   assert.equal(after.get(id)!.state, 'CONFIRMED');
   assert.equal(after.size, lab.cables.length);
 });
+
+test('a device that does not answer keeps the links last seen through it: an outage is not a pulled cable', { timeout: 60_000 }, async () => {
+  const devices = labInventory(lab.devices, Date.now()).devices as Device[];
+  const silent = devices.find((d) => d.deviceId === 'lab-r2')!;
+  const mute = (d: Device): Device => ({ ...d, snmp: { ...d.snmp!, port: 9 } }); // nothing answers on the discard port
+  await streams.producer.send(streams.topics.inventory, [{ key: silent.deviceId, value: mute(silent) }]);
+  try {
+    const report = await syncLinks({ streams, logger, netbox: { url: sim.url, token: TOKEN }, credentials: store, lldp: { timeoutMs: 300, retries: 0 } });
+    assert.deepEqual(report.walkFailures.map((f) => f.deviceId), ['lab-r2']);
+    assert.equal(report.published + report.tombstoned, 0, 'nothing changed: its links are still CONFIRMED');
+  } finally {
+    await streams.producer.send(streams.topics.inventory, [{ key: silent.deviceId, value: silent }]);
+  }
+});

@@ -3,21 +3,21 @@
 // rebuild them) each hold a page back and stop doing so at their end time, with no restart (an
 // anomaly a silence held and still open then is paged; one opened in maintenance never is); an
 // acknowledged anomaly is not paged again; an unacknowledged one escalates to the second route,
-// also across a notifier restart (pending work in Redis), unless it closed meanwhile; so is an
+// also across a notifier restart (pending work in Redis), unless it closed meanwhile; the CLOSE of an
+// acknowledged anomaly goes only to a route that asks for it (closeAcknowledged); so is an
 // anomaly a silence held across a restart, paged when the silence ends.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
 import { createHash, randomBytes } from 'node:crypto';
 import { register } from 'prom-client';
 import { createLogger } from '../../common/log.js';
 import { connectStreams, type Streams } from '../../streams/index.js';
-import { Redis } from 'ioredis';
 import { testEnv, uniquePrefix, streamConfig, eventually } from '../../test/env.js';
 import type { AlarmOperation, AnomalyEvent, Device } from '../../schemas/types.js';
 import { alarmOperationKey } from '../../alarms/alarm-book.js';
 import { startNotifier } from './notifier.js';
 import { parseRoutes } from './routes.js';
+import { dropTestState, webhookReceiver } from '../../test/notify-kit.js';
 
 function device(deviceId: string, site: string): Device {
   return { deviceId, hostname: deviceId, address: '192.0.2.1', site, role: 'core', platform: 'junos', vendor: 'juniper', status: 'active', tags: [], labels: {}, snmp: null, updatedAt: Date.now() };
@@ -36,22 +36,6 @@ function operation(over: Partial<AlarmOperation> & Pick<AlarmOperation, 'kind' |
   return { matchers: [], startsAt: Date.now() - 60_000, endsAt: null, recurrence: null, comment: 'test', createdBy: 'alice', createdAt: Date.now(), expiredBy: null, ...over };
 }
 
-/** An HTTP receiver that keeps every webhook it gets, by path. */
-async function webhookReceiver() {
-  const received: Array<{ path: string; body: any }> = [];
-  const http: Server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      received.push({ path: req.url!, body: JSON.parse(body) });
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
-  const base = `http://127.0.0.1:${(http.address() as { port: number }).port}`;
-  return { received, base, close: () => new Promise((r) => http.close(r)) };
-}
-
 /** primary pages every anomaly and escalates to oncall, which matches none of these (all MAJOR). */
 function escalatingRoutes(base: string, afterMinutes: number) {
   return parseRoutes(`
@@ -61,6 +45,10 @@ function escalatingRoutes(base: string, afterMinutes: number) {
 - name: oncall
   match: { severities: [critical] }
   webhook: { url: "${base}/oncall", secret: s }
+- name: tickets
+  match: { devices: [rtr-3] }
+  webhook: { url: "${base}/tickets", secret: s }
+  closeAcknowledged: true
 `);
 }
 
@@ -110,6 +98,10 @@ test('silences and maintenance hold pages until their end; acknowledged anomalie
     await new Promise((r) => setTimeout(r, 1_500)); // the acknowledged one's deadline has passed too
     assert.deepEqual(pagesOf('/oncall', acked.anomalyId), [], 'acknowledged: not re-paged');
     assert.equal(pagesOf('/primary', acked.anomalyId).length, 1);
+    // Its CLOSE: not paged to the on-call route, sent to the ticketing route that asks for it.
+    await sendEvents([{ ...acked, state: 'CLOSE', ts: now + 2, endedAt: now + 2 }]);
+    await eventually('the acknowledged CLOSE reached the route that asks for it', () => (pagesOf('/tickets', acked.anomalyId).some((p) => p.body.anomaly.state === 'CLOSE') ? true : undefined), 10_000);
+    assert.deepEqual(pagesOf('/primary', acked.anomalyId).map((p) => p.body.anomaly.state), ['OPEN'], 'acknowledged: its CLOSE is not paged');
     assert.deepEqual(pagesOf('/primary', silenced.anomalyId), [], 'silenced: neither OPEN nor CLOSE paged');
     assert.deepEqual(pagesOf('/primary', inWindow.anomalyId), [], 'opened in maintenance: not paged');
     assert.deepEqual(pagesOf('/primary', stillOpen.anomalyId), [], 'silenced, still open: not paged yet');
@@ -172,12 +164,7 @@ test('pending escalations and silenced anomalies survive a notifier restart; clo
     assert.equal(received.filter((r) => r.body.anomaly.anomalyId === heldCloses.anomalyId).length, 0, 'closed under its silence, while the notifier was away: never paged');
   } finally {
     await notifier.stop();
-    await streams.admin.deleteTopics(Object.values(streams.topics).filter((t) => t.startsWith(prefix))).catch(() => undefined);
-    await streams.close();
-    const redis = new Redis(testEnv.redisUrl);
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length) await redis.del(...keys);
-    await redis.quit();
+    await dropTestState(streams, prefix);
     await closeReceiver();
   }
 });

@@ -5,7 +5,8 @@ import type { DeviceFacts } from './routes.js';
 /** escalatedFrom: the route whose page stayed unacknowledged (an escalation), else undefined. */
 export function webhookPayload(ev: AnomalyEvent, route: string, device: DeviceFacts, escalatedFrom?: string) {
   const deliveryId = `${ev.anomalyId}:${escalatedFrom ? 'ESCALATED' : ev.state}`;
-  return { kind: 'opsconductor.anomaly', route, deliveryId, ...(escalatedFrom ? { escalatedFrom } : {}), device: { id: ev.deviceId, ...device }, anomaly: ev };
+  const { suppressing, ...facts } = device;
+  return { kind: 'opsconductor.anomaly', route, deliveryId, ...(escalatedFrom ? { escalatedFrom } : {}), ...(suppressing ? { suppressing } : {}), device: { id: ev.deviceId, ...facts }, anomaly: ev };
 }
 
 export function mailOf(ev: AnomalyEvent, device: DeviceFacts, escalatedFrom?: string): { subject: string; text: string } {
@@ -18,6 +19,7 @@ export function mailOf(ev: AnomalyEvent, device: DeviceFacts, escalatedFrom?: st
     `Reason:   ${ev.reason}`,
     `Started:  ${new Date(ev.startedAt).toISOString()}`,
   ];
+  if (device.suppressing) lines.push(`Behind:   ${device.suppressing} device(s) reachable only through ${ev.deviceId}: their anomalies are not paged`);
   if (ev.endedAt !== null) lines.push(`Ended:    ${new Date(ev.endedAt).toISOString()}`);
   lines.push(`Anomaly:  ${ev.anomalyId}`);
   return { subject, text: lines.join('\n') + '\n' };

@@ -1,4 +1,5 @@
-// Anomalies whose OPEN a silence held back, waiting for the silence to be over. A silence stops at
+// Anomalies whose OPEN a silence (or a parent down, alarms/parent-down.ts) held back, waiting for
+// it to be over. A silence stops at
 // its end time (or when an operator expires it), and an anomaly still open then must not stay
 // unpaged for ever: a sweep every few seconds pages it as if it had just opened, unless it was
 // acknowledged (dropped) or something still holds it (another silence; the maintenance window it
@@ -34,8 +35,10 @@ export class HeldBySilence {
     this.timer.unref();
   }
 
-  hold(ev: AnomalyEvent, device: DeviceFacts): void {
+  /** notBefore: ms epoch before which it is not even looked at (a parent-down settle time). */
+  hold(ev: AnomalyEvent, device: DeviceFacts, notBefore?: number): void {
     this.held.set(ev.anomalyId, { ev, device });
+    if (notBefore !== undefined) this.notBefore.set(ev.anomalyId, notBefore);
     void this.store?.save(ev.anomalyId, { ev, device });
   }
 

@@ -2,7 +2,8 @@
 // (UPDATEs, including flapping re-opens, never page), at most once per (anomalyId, state, route,
 // channel), and a series that paged within the quiet period does not page again. Operators'
 // decisions (alarm.operations) hold pages back: a silence in force at the event's time, a
-// maintenance window the anomaly opened in; an acknowledgement stops its escalation. Delivery happens
+// maintenance window the anomaly opened in, a parent down (alarms/parent-down.ts: the device is
+// reachable only through a down one); an acknowledgement stops its escalation. Delivery happens
 // inside the batch handler, so offsets are committed only once this batch was delivered or given up.
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../../common/log.js';
@@ -18,6 +19,8 @@ import { followAlarmOperations, type AlarmFeed } from '../../alarms/alarm-feed.j
 import { Escalations, RESTORE_DEFAULTS, type EscalationDue, type StoredEscalation } from './escalation.js';
 import { createPendingStores } from './pending-store.js';
 import { HeldBySilence, type HeldAnomaly } from './held-by-silence.js';
+import { followParentDown, type ParentDownFeed } from '../../alarms/parent-down-feed.js';
+import { DEVICE_DOWN_DETECTORS, type Upstream } from '../../alarms/parent-down.js';
 
 export interface NotifierOptions {
   streams: Streams;
@@ -38,6 +41,8 @@ export interface NotifierOptions {
   restoreGraceMs?: number;
   /** ms between checks for anomalies whose silence is over (held-by-silence.ts); tests shorten it. */
   silenceSweepMs?: number;
+  /** Parent-down suppression: absent, off. settleMs: how long a dependent device's OPEN waits for its parent's outage to be read. */
+  parentDown?: { upstream: Upstream; settleMs: number };
 }
 
 export interface Notifier {
@@ -49,8 +54,10 @@ export interface Notifier {
   alarms: AlarmFeed;
   /** Escalations waiting for their deadline. */
   pendingEscalations(): number;
-  /** Open anomalies a silence holds back, to page when it is over. */
+  /** Open anomalies a silence or a parent down holds back, to page when it is over. */
   heldBySilence(): number;
+  /** Topology and outages, when parent-down suppression is on. */
+  parents: ParentDownFeed | null;
 }
 
 export async function startNotifier(opts: NotifierOptions): Promise<Notifier> {
@@ -72,12 +79,38 @@ export async function startNotifier(opts: NotifierOptions): Promise<Notifier> {
     },
   });
 
+  const parents = opts.parentDown ? await followParentDown(streams, { groupPrefix: opts.groupId, logger, upstream: opts.parentDown.upstream, siteOf: (d) => devices.get(d)?.site }) : null;
+  const settleMs = opts.parentDown?.settleMs ?? 0;
+  const parentHeld = new Map<string, number>(); // anomalyId → last ms epoch a down parent held its page
+
+  /** Held by a down parent now, or was until less than settleMs ago. */
+  function heldByParent(ev: AnomalyEvent): boolean {
+    if (!parents) return false;
+    const now = Date.now();
+    if (parents.view().suppressedBy(ev.deviceId, ev.detector, ev.anomalyId)) return parentHeld.set(ev.anomalyId, now), true;
+    // The parent is back: the devices behind it answer again within a poll or two and close their
+    // anomalies; only one still open after that is a problem of its own, worth a page.
+    const last = parentHeld.get(ev.anomalyId);
+    return last !== undefined && now - last < settleMs;
+  }
+
+  /** The page of a down device names how many devices are reachable only through it. */
+  function withContext(ev: AnomalyEvent, device: DeviceFacts): DeviceFacts {
+    const behind = parents && ev.state === 'OPEN' && DEVICE_DOWN_DETECTORS.has(ev.detector) ? parents.view().behind(ev.deviceId) : 0;
+    return behind > 0 ? { ...device, suppressing: behind } : device;
+  }
+
   const held = new HeldBySilence(
-    (ev, device) => (alarms.book.acknowledged(ev.anomalyId) ? 'drop' : alarms.book.suppressionOf(factsOf(ev, device), Date.now(), ev.startedAt) ? 'hold' : 'page'),
-    async (ev, device) => {
+    (ev, device) => {
+      if (alarms.book.acknowledged(ev.anomalyId)) return parentHeld.delete(ev.anomalyId), 'drop';
+      return alarms.book.suppressionOf(factsOf(ev, device), Date.now(), ev.startedAt) || heldByParent(ev) ? 'hold' : 'page';
+    },
+    async (ev, heldDevice) => {
       if (stopping) return;
       quieted.delete(ev.anomalyId); // paged now, so its CLOSE will be too
-      logger.info('silence over, anomaly still open: paging', { anomalyId: ev.anomalyId, deviceId: ev.deviceId });
+      parentHeld.delete(ev.anomalyId);
+      logger.info('no longer held back, anomaly still open: paging', { anomalyId: ev.anomalyId, deviceId: ev.deviceId });
+      const device = withContext(ev, heldDevice);
       const matched = opts.routes.filter((route) => routeMatches(route, ev, device));
       await Promise.all(matched.map((route) => pageOn(route, ev, device)));
     },
@@ -148,8 +181,9 @@ export async function startNotifier(opts: NotifierOptions): Promise<Notifier> {
     const device = devices.get(ev.deviceId) ?? {};
     if (ev.state === 'CLOSE') {
       escalations.cancel(ev.anomalyId);
-      // Held by a silence (known here, or reloaded after a restart): its CLOSE is held too.
-      if (held.release(ev.anomalyId)) return void notifyMetrics.suppressed.inc({ reason: 'silenced' });
+      // Held by a silence or a parent (known here, or reloaded after a restart): its CLOSE is held too.
+      const byParent = parentHeld.delete(ev.anomalyId);
+      if (held.release(ev.anomalyId) || byParent) return void notifyMetrics.suppressed.inc({ reason: byParent ? 'parent-down' : 'silenced' });
     }
     if (ev.state === 'OPEN') {
       if (alarms.book.acknowledged(ev.anomalyId)) {
@@ -165,6 +199,22 @@ export async function startNotifier(opts: NotifierOptions): Promise<Notifier> {
         logger.info('page held back', { anomalyId: ev.anomalyId, deviceId: ev.deviceId, by: holder.kind, id: holder.id });
         return void notifyMetrics.suppressed.inc({ reason: holder.kind === 'SILENCE' ? 'silenced' : 'maintenance' });
       }
+      if (parents) {
+        const view = parents.view();
+        const cause = view.suppressedBy(ev.deviceId, ev.detector, ev.anomalyId);
+        // A device behind another may see its OPEN read before its parent's (other partitions,
+        // other poll phases): it waits settleMs of event time to learn whether a parent is down.
+        if (cause || (view.dependent(ev.deviceId) && Date.now() - ev.ts < settleMs)) {
+          quieted.set(ev.anomalyId, true);
+          if (cause) parentHeld.set(ev.anomalyId, Date.now());
+          held.hold(ev, device, cause ? undefined : ev.ts + settleMs);
+          if (cause) {
+            logger.info('page held back', { anomalyId: ev.anomalyId, deviceId: ev.deviceId, by: 'PARENT_DOWN', parent: cause, parentAnomalyId: parents.downAnomalyOf(cause) });
+            notifyMetrics.suppressed.inc({ reason: 'parent-down' });
+          }
+          return;
+        }
+      }
       const last = lastPage.get(ev.seriesKey);
       if (last && last.anomalyId !== ev.anomalyId && ev.ts - last.ts >= 0 && ev.ts - last.ts < opts.quietMs) {
         quieted.set(ev.anomalyId, true);
@@ -174,9 +224,17 @@ export async function startNotifier(opts: NotifierOptions): Promise<Notifier> {
     } else if (quieted.get(ev.anomalyId)) {
       return void notifyMetrics.suppressed.inc({ reason: 'quiet' });
     }
-    const matched = opts.routes.filter((route) => routeMatches(route, ev, device));
+    let matched = opts.routes.filter((route) => routeMatches(route, ev, device));
     if (matched.length === 0) return void notifyMetrics.suppressed.inc({ reason: 'no-route' });
-    await Promise.all(matched.map((route) => pageOn(route, ev, device)));
+    if (ev.state === 'CLOSE' && alarms.book.acknowledged(ev.anomalyId)) {
+      // routes.ts closeAcknowledged: the operator has it; only routes that ask get its resolution.
+      const asked = matched.filter((route) => route.closeAcknowledged);
+      if (asked.length < matched.length) notifyMetrics.suppressed.inc({ reason: 'acknowledged' }, matched.length - asked.length);
+      if (asked.length === 0) return;
+      matched = asked;
+    }
+    const paged = withContext(ev, device);
+    await Promise.all(matched.map((route) => pageOn(route, ev, paged)));
   }
 
   const anomalies = streams.consumer({
@@ -199,6 +257,7 @@ export async function startNotifier(opts: NotifierOptions): Promise<Notifier> {
 
   await inventory.start();
   await alarms.caughtUp; // silences that exist now must hold back the first pages too
+  await parents?.caughtUp; // so must a device that was down before this notifier started
   // Reloaded before the first anomaly is read, so a CLOSE that came while away finds its entry.
   const restored = { escalations: await escalations.restore(), heldBySilence: await held.restore(opts.restoreGraceMs ?? RESTORE_DEFAULTS.graceMs) };
   if (restored.escalations + restored.heldBySilence > 0) logger.info('pending work reloaded', restored);
@@ -208,13 +267,15 @@ export async function startNotifier(opts: NotifierOptions): Promise<Notifier> {
     alarms,
     pendingEscalations: () => escalations.pending(),
     heldBySilence: () => held.size(),
-    ready: () => inventory.isReady() && alarms.isReady() && anomalies.isReady(),
+    parents,
+    ready: () => inventory.isReady() && alarms.isReady() && anomalies.isReady() && (parents?.isReady() ?? true),
     async stop() {
       stopping = true;
       escalations.stop();
       held.stop();
       await anomalies.stop();
       await alarms.stop();
+      await parents?.stop();
       await inventory.stop();
       await deliveries.close();
       await pendingWork?.close();

@@ -24,6 +24,8 @@ test('routes: a bad file fails with CONFIG_INVALID naming the route', { timeout:
   assert.throws(() => parseRoutes('- name: r1\n  match: {}\n'), { code: 'CONFIG_INVALID', message: /route 0 \(r1\) needs a webhook or an email/ });
   assert.throws(() => parseRoutes('- name: r2\n  webhook: { url: nope, secret: s }\n'), { code: 'CONFIG_INVALID', message: /r2.*not a URL/ });
   assert.throws(() => parseRoutes('{ foo: 1 }'), { code: 'CONFIG_INVALID' });
+  assert.throws(() => parseRoutes('- name: r3\n  webhook: { url: "http://h/", secret: s }\n  closeAcknowledged: yes please\n'), { code: 'CONFIG_INVALID', message: /r3.*closeAcknowledged must be true or false/ });
+  assert.equal(parseRoutes('- name: r4\n  webhook: { url: "http://h/", secret: s }\n')[0]!.closeAcknowledged, false, 'an acknowledged CLOSE is not sent unless asked for');
 });
 
 test('routes: an escalation names another route and a delay in minutes', { timeout: 5_000 }, () => {

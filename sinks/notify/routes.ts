@@ -8,9 +8,26 @@ export interface EmailTarget { smtpHost: string; smtpPort: number; from: string;
 export interface RouteMatch { severities?: string[]; sites?: string[]; deviceRoles?: string[]; devices?: string[] }
 /** Re-page to another route when an OPEN page stays unacknowledged (and the anomaly open) this long. */
 export interface Escalation { afterMs: number; to: string }
-export interface Route { name: string; match: RouteMatch; webhook?: WebhookTarget; email?: EmailTarget; escalation?: Escalation }
+export interface Route {
+  name: string;
+  match: RouteMatch;
+  webhook?: WebhookTarget;
+  email?: EmailTarget;
+  escalation?: Escalation;
+  /**
+   * Send the CLOSE of an anomaly an operator acknowledged. Off by default: whoever acknowledged it
+   * is on it and sees it close in the dashboard, and a resolution page for it only wakes the rest
+   * of the rota. A ticketing or chat-ops webhook that closes its own incident on the CLOSE sets it.
+   */
+  closeAcknowledged: boolean;
+}
 /** What the inventory tells us about a device (unknown device: both undefined). */
-export interface DeviceFacts { site?: string; role?: string }
+export interface DeviceFacts {
+  site?: string;
+  role?: string;
+  /** Set on a down device's page: how many devices are reachable only through it (parent-down). */
+  suppressing?: number;
+}
 
 function bad(where: string, what: string): never {
   throw new OpsError('CONFIG_INVALID', `notify routes: ${where} ${what}`);
@@ -36,7 +53,8 @@ export function parseRoutes(text: string): Route[] {
       deviceRoles: strList(m.deviceRoles, `${where} match.deviceRoles`),
       devices: strList(m.devices, `${where} match.devices`),
     };
-    const route: Route = { name: r.name, match };
+    if (r.closeAcknowledged !== undefined && typeof r.closeAcknowledged !== 'boolean') bad(where, 'closeAcknowledged must be true or false');
+    const route: Route = { name: r.name, match, closeAcknowledged: r.closeAcknowledged === true };
     if (r.webhook) {
       const w = r.webhook as Record<string, unknown>;
       if (typeof w.url !== 'string' || typeof w.secret !== 'string' || !w.secret) bad(where, 'webhook needs url and secret');

@@ -4,6 +4,7 @@ import { defineSettings, type ConfigOf } from '../../common/config.js';
 import { OpsError } from '../../common/errors.js';
 import { opsSettingsFor } from '../../common/settings.js';
 import { streamSettings } from '../../streams/settings.js';
+import { parentDownSettings } from '../../alarms/parent-down-settings.js';
 import type { SmtpOptions } from './smtp.js';
 
 export const notifySettings = defineSettings({
@@ -18,6 +19,7 @@ export const notifySettings = defineSettings({
   smtpPassword: { kind: 'secret', env: 'NOTIFY_SMTP_PASSWORD', default: '', fromFile: true, doc: 'SMTP AUTH password (with NOTIFY_SMTP_USER)' },
   smtpAuthMechanism: { kind: 'string', env: 'NOTIFY_SMTP_AUTH', default: 'auto', choices: ['auto', 'plain', 'login'], doc: 'SMTP AUTH mechanism: auto takes PLAIN, else LOGIN, as the relay offers' },
   smtpTimeoutMs: { kind: 'int', env: 'NOTIFY_SMTP_TIMEOUT_MS', default: 10_000, min: 500, max: 120_000, doc: 'ms an SMTP relay may stay silent before the delivery fails' },
+  ...parentDownSettings,
   quietMs: { kind: 'int', env: 'NOTIFY_QUIET_MS', default: 15 * 60_000, min: 0, doc: 'ms of event time after a page (OPEN) during which the same series does not page again' },
 });
 

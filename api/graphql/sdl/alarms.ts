@@ -108,9 +108,20 @@ export const alarmsSdl = /* GraphQL */ `
     endsAt: Float
   }
 
+  "The down device an anomaly is a consequence of (parent-down suppression): a parent its device is reachable only through, or its own device."
+  type ParentDown {
+    deviceId: ID!
+    "its open device-down anomaly, the root cause"
+    anomalyId: ID
+  }
+
   extend type Anomaly {
     "what holds its page back now; null when nothing does"
     silenced: AlarmSuppression
+    "open and reachable only through a down device, or a consequence of its own device being down (not the outage itself): not paged, shown dimmed; null otherwise (or when PARENT_DOWN_UPSTREAM is not set)"
+    suppressedBy: ParentDown
+    "on the open device-down anomaly of a root cause: how many devices are reachable only through its device; else 0"
+    suppressing: Int!
   }
 
   extend type Query {

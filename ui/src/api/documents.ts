@@ -1,7 +1,7 @@
 // Every GraphQL document the dashboard sends, in one place, with the shapes they return
 // (the API's schema: api/SCHEMA.md, from api/graphql/sdl/).
 
-import type { Anomaly, Silenced } from '../data/anomaly-store.js';
+import type { Anomaly, ParentDown, Silenced } from '../data/anomaly-store.js';
 
 export interface SeriesInfo {
   id: string;
@@ -65,6 +65,8 @@ export interface ApiAnomaly {
   reason?: string;
   acknowledgement?: { by: string; at: number; note: string | null } | null;
   silenced?: Silenced | null;
+  suppressedBy?: ParentDown | null;
+  suppressing?: number;
 }
 
 export function toAnomaly(a: ApiAnomaly): Anomaly {
@@ -89,11 +91,13 @@ export function toAnomaly(a: ApiAnomaly): Anomaly {
     acknowledgedAt: a.acknowledgement?.at ?? null,
     acknowledgedBy: a.acknowledgement?.by ?? null,
     silenced: a.silenced,
+    suppressedBy: a.suppressedBy,
+    suppressing: a.suppressing,
   };
 }
 
 export const SERIES_FIELDS = 'id key deviceId metric labels unit';
-const ANOMALY_FIELDS = 'id state seriesKey deviceId metric labels startedAt updatedAt endedAt severity peakSeverity score observed expected lower upper detector reason acknowledgement { by at note } silenced { kind id comment endsAt }';
+const ANOMALY_FIELDS = 'id state seriesKey deviceId metric labels startedAt updatedAt endedAt severity peakSeverity score observed expected lower upper detector reason acknowledgement { by at note } silenced { kind id comment endsAt } suppressedBy { deviceId anomalyId } suppressing';
 
 /** One field per search term, aliased t0, t1...: the series a wall layout asks for. */
 export function wallSeriesQuery(terms: number): string {

@@ -24,6 +24,16 @@ export interface Anomaly {
   acknowledgedBy?: string | null;
   /** What holds its page back, as the API said with the latest event or query; undefined: not asked. */
   silenced?: Silenced | null;
+  /** The down device it is reachable only through (parent-down suppression): not paged. */
+  suppressedBy?: ParentDown | null;
+  /** On a root cause's device-down anomaly: how many devices it cuts off. */
+  suppressing?: number;
+}
+
+/** Anomaly.suppressedBy in the API. */
+export interface ParentDown {
+  deviceId: string;
+  anomalyId: string | null;
 }
 
 /** A silence or the maintenance window the anomaly opened in (Anomaly.silenced in the API). */
@@ -80,6 +90,8 @@ export class AnomalyStore {
         acknowledgedAt: a.acknowledgedAt ?? known?.acknowledgedAt ?? null,
         acknowledgedBy: a.acknowledgedBy ?? known?.acknowledgedBy ?? null,
         silenced: a.silenced !== undefined ? a.silenced : known?.silenced,
+        suppressedBy: a.suppressedBy !== undefined ? a.suppressedBy : known?.suppressedBy,
+        suppressing: a.suppressing ?? known?.suppressing,
       });
       changed = true;
     }

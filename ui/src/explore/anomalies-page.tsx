@@ -1,6 +1,7 @@
 // The anomaly list: filters (open or closed, least severity, device, acknowledged) kept in the
-// URL, newest first, paged by cursor; an operator acknowledges from here, a viewer never sees
-// the button (the API refuses a viewer anyway).
+// URL, newest first, paged by cursor; an operator acknowledges from here and silences (an anomaly's
+// device and rule prefilled, silences-panel.tsx), a viewer never sees the buttons (the API refuses
+// a viewer anyway).
 
 import { useEffect, useMemo, useState } from 'react';
 import { useClient } from 'urql';
@@ -11,7 +12,9 @@ import { silencedAt } from '../data/anomaly-store.js';
 import { hrefOf, replaceParams } from '../route.js';
 import { SEVERITY_COLORS } from '../wall/chart-overlays.js';
 import { formatValue } from '../wall/format.js';
+import { ParentDownBadges } from '../wall/parent-down-badges.js';
 import { PageShell } from './page-shell.js';
+import { SilencesPanel, type MatcherDraft } from './silences-panel.js';
 
 const PAGE_SIZE = 50;
 const SEVERITIES = ['WARNING', 'MINOR', 'MAJOR', 'CRITICAL'] as const;
@@ -50,6 +53,7 @@ export function AnomaliesPage(props: { session: Session; params: URLSearchParams
   const [state, setState] = useState<'loading' | 'ready' | 'failed'>('loading');
   const [ackError, setAckError] = useState('');
   const mayAck = canAcknowledge(session.role);
+  const [silenceDraft, setSilenceDraft] = useState<MatcherDraft[] | null>(null);
 
   const load = async (after: string | null) => {
     setState('loading');
@@ -130,6 +134,7 @@ export function AnomaliesPage(props: { session: Session; params: URLSearchParams
         </label>
         <span className="dim" data-testid="anomaly-total">{state === 'failed' ? 'could not load' : `${page.total} anomalies`}</span>
       </div>
+      <SilencesPanel mayEdit={mayAck} prefill={silenceDraft} onPrefillUsed={() => setSilenceDraft(null)} onChanged={() => void load(null)} />
       {ackError ? <p className="error">{ackError}</p> : null}
       <table className="table" data-testid="anomaly-table">
         <thead>
@@ -141,7 +146,7 @@ export function AnomaliesPage(props: { session: Session; params: URLSearchParams
             const unit = a.series?.unit ?? '';
             const silenced = silencedAt(a.silenced, Date.now());
             return (
-              <tr key={a.id} data-anomaly-id={a.id} className={silenced ? 'silenced' : undefined}>
+              <tr key={a.id} data-anomaly-id={a.id} className={silenced || a.suppressedBy ? 'silenced' : undefined}>
                 <td style={{ color: SEVERITY_COLORS[a.severity], fontWeight: 800 }}>{a.severity}</td>
                 <td>
                   {a.state}
@@ -150,6 +155,7 @@ export function AnomaliesPage(props: { session: Session; params: URLSearchParams
                       {silenced.kind === 'SILENCE' ? 'silenced' : 'maintenance'}
                     </span>
                   ) : null}
+                  <ParentDownBadges suppressedBy={a.suppressedBy} suppressing={a.suppressing} />
                 </td>
                 <td><a href={hrefOf('device', undefined, a.deviceId)}>{a.deviceId}</a></td>
                 <td className="mono">{link ? <a href={link}>{a.seriesKey}</a> : a.seriesKey}</td>
@@ -162,6 +168,11 @@ export function AnomaliesPage(props: { session: Session; params: URLSearchParams
                     <span data-testid="ack-done">{a.acknowledgement.by}, {new Date(a.acknowledgement.at).toLocaleTimeString('en-GB')}</span>
                   ) : mayAck ? (
                     <button type="button" data-testid="ack-button" onClick={() => void acknowledge(a.id)}>Acknowledge</button>
+                  ) : null}
+                  {mayAck && a.state !== 'CLOSE' && !silenced ? (
+                    <button type="button" data-testid="silence-this" onClick={() => setSilenceDraft([{ field: 'DEVICE', value: a.deviceId, regex: false }, ...(a.detector ? [{ field: 'RULE' as const, value: a.detector, regex: false }] : [])])}>
+                      Silence this
+                    </button>
                   ) : null}
                 </td>
               </tr>

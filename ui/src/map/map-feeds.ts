@@ -38,6 +38,7 @@ export const MAP_FEED_DEFAULTS = {
 
 const RATE_METRICS: Record<string, 'Out' | 'In'> = { if_out_bps: 'Out', if_in_bps: 'In' };
 const RX_METRIC = 'optical_rx_dbm';
+const RX_LOW_METRIC = 'optical_rx_low_alarm_dbm'; // the transceiver's own threshold, labelled as its Rx reading
 
 function chunks<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];
@@ -119,20 +120,20 @@ export class MapFeeds {
       const a = this.model.indexOf(r.aDeviceId);
       const b = this.model.indexOf(r.bDeviceId);
       if (a === undefined || b === undefined) continue; // an end the inventory no longer has
-      const link: MapLink = { id: r.id, a, b, aInterface: r.aInterface, bInterface: r.bInterface, speedBps: r.speedBps, state: r.state, difference: r.difference, aOut: NaN, aIn: NaN, bOut: NaN, bIn: NaN, aRx: NaN, bRx: NaN, ts: 0, offset: 0, colour: STALE_COLOUR, outline: null };
+      const link: MapLink = { id: r.id, a, b, aInterface: r.aInterface, bInterface: r.bInterface, speedBps: r.speedBps, state: r.state, difference: r.difference, aOut: NaN, aIn: NaN, bOut: NaN, bIn: NaN, aRx: NaN, bRx: NaN, aRxLow: NaN, bRxLow: NaN, ts: 0, offset: 0, colour: STALE_COLOUR, outline: null };
       links.push(link);
       byEnd.set(`${r.aDeviceId}\u0000${r.aInterface}`, { link, end: 'a' });
       byEnd.set(`${r.bDeviceId}\u0000${r.bInterface}`, { link, end: 'b' });
     }
     this.model.setLinks(links);
     const ids: string[] = [];
-    for (const metric of [...Object.keys(RATE_METRICS), RX_METRIC]) {
+    for (const metric of [...Object.keys(RATE_METRICS), RX_METRIC, RX_LOW_METRIC]) {
       const series = await this.paged<SeriesInfo>(SERIES_BY_METRIC_QUERY, 'series', { metric }, MAP_FEED_DEFAULTS.seriesPage);
       for (const s of series) {
         const ifName = s.labels?.ifName;
         const hit = ifName ? byEnd.get(`${s.deviceId}\u0000${ifName}`) : undefined;
         if (!hit) continue;
-        const slot = (metric === RX_METRIC ? `${hit.end}Rx` : `${hit.end}${RATE_METRICS[metric]}`) as RateSlot;
+        const slot = (metric === RX_METRIC ? `${hit.end}Rx` : metric === RX_LOW_METRIC ? `${hit.end}RxLow` : `${hit.end}${RATE_METRICS[metric]}`) as RateSlot;
         this.model.feed(s.id, hit.link, slot);
         ids.push(s.id);
       }

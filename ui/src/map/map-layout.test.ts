@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { autoLayout, placeDevices, readSavedPositions, writeSavedPositions } from './map-layout.js';
-import { linkColour, MapModel, opticalOutline, STALE_COLOUR, utilisation, type MapLink } from './map-model.js';
+import { linkColour, MapModel, opticalMarginDb, opticalOutline, STALE_COLOUR, utilisation, type MapLink } from './map-model.js';
 
 const devices = [
   { deviceId: 'r3', site: 'nyc1', role: 'edge' },
@@ -27,7 +27,7 @@ test('layout: sites are columns by name, core above edge, stable whatever the in
 });
 
 function link(over: Partial<MapLink> = {}): MapLink {
-  return { id: 'l', a: 0, b: 1, aInterface: 'x', bInterface: 'y', speedBps: 10e9, state: 'CONFIRMED', difference: null, aOut: NaN, aIn: NaN, bOut: NaN, bIn: NaN, aRx: NaN, bRx: NaN, ts: 0, offset: 0, colour: STALE_COLOUR, outline: null, ...over };
+  return { id: 'l', a: 0, b: 1, aInterface: 'x', bInterface: 'y', speedBps: 10e9, state: 'CONFIRMED', difference: null, aOut: NaN, aIn: NaN, bOut: NaN, bIn: NaN, aRx: NaN, bRx: NaN, aRxLow: NaN, bRxLow: NaN, ts: 0, offset: 0, colour: STALE_COLOUR, outline: null, ...over };
 }
 
 test('model: the busier direction colours the link, the other end’s in-rate stands in, stale greys it; weak optics outline it', () => {
@@ -62,4 +62,20 @@ test('model: the busier direction colours the link, the other end’s in-rate st
   assert.equal(opticalOutline(l), null, 'a lane that recovered clears the outline');
   assert.equal(l.outline, null);
   assert.deepEqual(model.seriesOf('l'), ['s1', 'rx1', 'rx2']);
+});
+
+test("the transceiver's own low-alarm threshold, when reported, judges the link instead of the rule's sensitivity", () => {
+  const model = new MapModel();
+  const l = link({});
+  model.setLinks([l]);
+  model.feed('rx', l, 'bRx');
+  model.feed('low1', l, 'bRxLow');
+  model.feed('low2', l, 'bRxLow');
+  model.point('rx', 1_000, -11);
+  assert.equal(l.outline, null, '3 dB over the default -14 dBm sensitivity: healthy');
+  model.point('low1', 1_000, -12);
+  assert.equal(l.outline, '#eab308', '1 dB over its own -12 dBm alarm: amber');
+  model.point('low2', 1_000, -10);
+  assert.equal(l.outline, '#ef4444', 'under the strictest lane threshold (-10 dBm): red');
+  assert.equal(opticalMarginDb(l), -1);
 });

@@ -37,6 +37,10 @@ export interface MapLink {
   // Lowest optical Rx power (dBm) of each end's lanes; NaN when the port reports none.
   aRx: number;
   bRx: number;
+  // The transceiver's own low-alarm Rx threshold at each end (optical_rx_low_alarm_dbm), the
+  // highest of its lanes'; NaN when the port does not report one (the rule's sensitivity stands in).
+  aRxLow: number;
+  bRxLow: number;
   /** Parallel links between the same two devices are drawn side by side: this one's shift, in line widths from the centre. */
   offset: number;
   /** The colour it is drawn in (linkColour), kept so that only a change of colour redraws the map. */
@@ -44,21 +48,25 @@ export interface MapLink {
   outline: string | null;
 }
 
-export type RateSlot = 'aOut' | 'aIn' | 'bOut' | 'bIn' | 'aRx' | 'bRx';
+export type RateSlot = 'aOut' | 'aIn' | 'bOut' | 'bIn' | 'aRx' | 'bRx' | 'aRxLow' | 'bRxLow';
 
 export const MAP_DEFAULTS = {
   staleMs: 20_000, // as the wall's charts: a few poll intervals without a point
   // The processor's opticalRxLow rule defaults (processors/rules/settings.ts): the receiver's
-  // sensitivity and the margin under which it warns. The transceiver's own low alarm is not
-  // polled yet; this is the threshold the anomaly rule uses.
+  // sensitivity and the margin under which it warns. A port whose transceiver reports its own
+  // low-alarm threshold is judged by that instead (a 100G-LR4 and a ZR optic differ by 10 dB).
   rxSensitivityDbm: -14,
   rxWarnMarginDb: 2,
 } as const;
 
-/** Optical margin of the link (its weaker end's Rx over the sensitivity), dB; NaN when no optics. */
+/**
+ * Optical margin of the link, dB: the smaller of its ends' Rx over that end's transceiver low-alarm
+ * threshold (or the rule's sensitivity when the port reports none); NaN when no optics.
+ */
 export function opticalMarginDb(l: MapLink, sensitivityDbm: number = MAP_DEFAULTS.rxSensitivityDbm): number {
-  const rx = Math.min(Number.isFinite(l.aRx) ? l.aRx : Infinity, Number.isFinite(l.bRx) ? l.bRx : Infinity);
-  return Number.isFinite(rx) ? rx - sensitivityDbm : NaN;
+  const margin = (rx: number, low: number) => (Number.isFinite(rx) ? rx - (Number.isFinite(low) ? low : sensitivityDbm) : Infinity);
+  const m = Math.min(margin(l.aRx, l.aRxLow), margin(l.bRx, l.bRxLow));
+  return Number.isFinite(m) ? m : NaN;
 }
 
 /** The outline a link gets for its optics: none when healthy or unknown. */
@@ -163,11 +171,12 @@ export class MapModel {
     if (!f) return false;
     f.lane.value = value;
     const link = f.link;
-    if (f.slot === 'aRx' || f.slot === 'bRx') {
-      // Several lanes feed one end's Rx: the weakest lane's latest value decides.
-      let min = NaN;
-      for (const l of f.lanes) if (Number.isFinite(l.value) && !(l.value >= min)) min = l.value;
-      link[f.slot] = min;
+    if (f.slot === 'aRx' || f.slot === 'bRx' || f.slot === 'aRxLow' || f.slot === 'bRxLow') {
+      // Several lanes feed one end: the weakest lane's Rx, against the strictest lane's threshold.
+      const low = f.slot.endsWith('Low');
+      let pick = NaN;
+      for (const l of f.lanes) if (Number.isFinite(l.value) && !(low ? l.value <= pick : l.value >= pick)) pick = l.value;
+      link[f.slot] = pick;
       const outline = opticalOutline(link);
       if (outline !== link.outline) {
         // An outline going away must be erased, which only a whole redraw does.

@@ -5,6 +5,7 @@ import { useEffect, useState, useSyncExternalStore } from 'react';
 import { silencedAt, type AnomalyStore } from '../data/anomaly-store.js';
 import { SEVERITY_COLORS } from './chart-overlays.js';
 import { describeSeries, formatAge } from './format.js';
+import { ParentDownBadges } from './parent-down-badges.js';
 
 const TICKER_MAX = 30; // rows; more would not fit a column anyway
 
@@ -26,7 +27,7 @@ export function AnomalyTicker(props: { store: AnomalyStore }) {
           const { device, detail } = describeSeries({ deviceId: a.deviceId, metric: a.metric, labels: a.labels ?? null });
           const silenced = silencedAt(a.silenced, now);
           return (
-            <li key={a.anomalyId} className={silenced ? 'ticker-item ticker-item-silenced' : 'ticker-item'} data-anomaly-id={a.anomalyId} data-series-key={a.seriesKey} style={{ borderLeftColor: SEVERITY_COLORS[a.severity] ?? '#facc15' }}>
+            <li key={a.anomalyId} className={silenced || a.suppressedBy ? 'ticker-item ticker-item-silenced' : 'ticker-item'} data-anomaly-id={a.anomalyId} data-series-key={a.seriesKey} style={{ borderLeftColor: SEVERITY_COLORS[a.severity] ?? '#facc15' }}>
               <div className="ticker-line">
                 <span className="ticker-sev" style={{ color: SEVERITY_COLORS[a.severity] }}>{a.severity}</span>
                 <span className="ticker-age">{formatAge(now - a.startedAt)}</span>
@@ -37,6 +38,11 @@ export function AnomalyTicker(props: { store: AnomalyStore }) {
               {a.reason ? <div className="ticker-reason">{a.reason}</div> : null}
               {a.acknowledgedBy ? <div className="ticker-ack">ack {a.acknowledgedBy}</div> : null}
               {silenced ? <div className="ticker-silenced" data-testid="ticker-silenced" title={silenced.comment}>{silenced.kind === 'SILENCE' ? 'silenced' : 'maintenance'}: {silenced.comment}</div> : null}
+              {a.suppressedBy || a.suppressing ? (
+                <div className="ticker-silenced" data-testid="ticker-parent-down">
+                  <ParentDownBadges suppressedBy={a.suppressedBy} suppressing={a.suppressing} />
+                </div>
+              ) : null}
             </li>
           );
         })}

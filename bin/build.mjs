@@ -18,6 +18,7 @@ export const BUILD_ASSETS = [
   'package.json', // the version, the module type, and how the code finds its root (common/project-root.ts)
   'schemas', // *.avsc, read beside schemas/index.js
   'devices/snmp-profiles', // the built-in SNMP profiles
+  'devices/rules', // the built-in anomaly rules
   'infra/lab/icmp/tun_responder.py', // the lab's ICMP path responder
   'infra/python-requirements.txt', // the lab's snmpsim venv (its marker compares this file)
 ];

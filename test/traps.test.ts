@@ -1,7 +1,7 @@
 // Traps end to end on the lab: notification → traps role → telemetry.raw.trap → processor →
-// anomaly event, for each SNMP version; an inform whose acknowledgement is lost is re-sent by its
-// sender until acknowledged and arrives once; a trap from an unknown source is counted and
-// dead-lettered with the reason.
+// anomaly event → the api's `anomalies` subscription, for each SNMP version; an inform whose
+// acknowledgement is lost is re-sent by its sender until acknowledged and arrives once; a trap from
+// an unknown source is counted and dead-lettered with the reason.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';
@@ -19,13 +19,19 @@ import { labV3User } from '../infra/lab/v3-users.js';
 import type { LabDevice } from '../infra/lab/lab.js';
 import { eventually, streamConfig } from './env.js';
 import { startTestPipeline } from './pipeline-fixture.js';
+import { subscribeAnomalies } from './anomaly-subscriber.js';
+
+/** Trap sent → subscription message, on this loaded 2-core machine; the issue's goal is 2 s, checked in the bench-like diagnostic. */
+const SCREEN_LATENCY_BOUND_MS = 10_000;
 
 test('traps of every version become anomalies; a lost inform ack is re-sent and counted once; an unknown source is dead-lettered', { timeout: 300_000 }, async (t) => {
   const runDir = mkdtempSync(join(tmpdir(), 'oc-traps-'));
   const analysisFile = join(runDir, 'analysis.yaml');
   writeFileSync(analysisFile, 'lifecycle:\n  closeQuietPolls: 2\n  closeQuietMs: 4000\n');
-  const { pipeline, topicPrefix } = await startTestPipeline(t, 'traps', { runDir, labDevices: 2, traps: true, processorEnv: { ANALYSIS_CONFIG_FILE: analysisFile } });
+  const { pipeline, topicPrefix, jwtSecret } = await startTestPipeline(t, 'traps', { runDir, labDevices: 2, traps: true, processorEnv: { ANALYSIS_CONFIG_FILE: analysisFile } });
   const to = { address: '127.0.0.1', port: pipeline.trapPort! };
+  // What an operator's screen gets: the anomalies subscription of the api role.
+  const screen = await subscribeAnomalies(t, pipeline.apiUrl, jwtSecret, { states: ['OPEN'] });
 
   // One reader of the three topics the traps touch, filling while the test runs.
   const streams = await connectStreams({ config: streamConfig(topicPrefix), clientId: 'traps-test', logger: createLogger({ test: 'traps' }, 'error'), writes: ['inventory'] });
@@ -56,10 +62,10 @@ test('traps of every version become anomalies; a lost inform ack is re-sent and 
   // down too) and the device sends linkDown; then up again, and linkUp.
   const if1 = d1.interfaces[0];
   const scenario = (link: object) => fetch(`${pipeline.labUrl}/scenarios/snmp`, { method: 'POST', body: JSON.stringify({ link }) });
-  let sentAt = Date.now();
+  const v2SentAt = Date.now();
   assert.equal((await scenario({ deviceId: d1.deviceId, ifIndex: if1.index, up: false })).status, 200);
   const v2 = await eventually('an OPEN from the v2c linkDown', opened(d1.deviceId, if1.name), 30_000, 50);
-  const v2LatencyMs = Date.now() - sentAt;
+  const v2LatencyMs = Date.now() - v2SentAt;
   assert.match(v2.reason, /linkDown V2C trap/);
   assert.equal((await scenario({ deviceId: d1.deviceId, ifIndex: if1.index, up: true })).status, 200);
   const closed = await eventually('a CLOSE from the linkUp', opened(d1.deviceId, if1.name, 'CLOSE'), 30_000, 50);
@@ -67,10 +73,10 @@ test('traps of every version become anomalies; a lost inform ack is re-sent and 
 
   // SNMPv1, as a device with the lab's community sends it (RFC 3584 conversion in the receiver).
   const if2 = d2.interfaces[1];
-  sentAt = Date.now();
+  const v1SentAt = Date.now();
   await sendNotification(to, { version: 'v1', community: d2.community }, 'linkDown', linkVarbinds({ ifIndex: if2.index, ifName: if2.name, up: false }));
   const v1 = await eventually('an OPEN from the v1 linkDown', opened(d2.deviceId, if2.name), 30_000, 50);
-  const v1LatencyMs = Date.now() - sentAt;
+  const v1LatencyMs = Date.now() - v1SentAt;
   assert.match(v1.reason, /linkDown V1 trap/);
 
   // SNMPv3: a device of its own address (another loopback address) with a stored v3 credential.
@@ -86,15 +92,18 @@ test('traps of every version become anomalies; a lost inform ack is re-sent and 
   ]);
   const v3Auth = { version: 'v3' as const, credential: v3, context: 'trap-v3' };
   // The receiver learns the device (and its user) from the inventory topic: re-send until it does.
-  sentAt = Date.now();
+  let v3SentAt = 0; // the attempt that was acknowledged
   await eventually(
     'the v3 inform acknowledged',
-    () => sendNotification(to, v3Auth, 'linkDown', linkVarbinds({ ifIndex: 7, ifName: 'ge-0/0/7', up: false }), { inform: true, sourceAddress: '127.0.0.2', timeoutMs: 500, retries: 0 }).then(() => true, () => undefined),
+    () => {
+      v3SentAt = Date.now();
+      return sendNotification(to, v3Auth, 'linkDown', linkVarbinds({ ifIndex: 7, ifName: 'ge-0/0/7', up: false }), { inform: true, sourceAddress: '127.0.0.2', timeoutMs: 500, retries: 0 }).then(() => true, () => undefined);
+    },
     30_000,
     200,
   );
   const v3Open = await eventually('an OPEN from the v3 inform', opened('trap-v3', 'ge-0/0/7'), 30_000, 50);
-  const v3LatencyMs = Date.now() - sentAt;
+  const v3LatencyMs = Date.now() - v3SentAt;
   assert.match(v3Open.reason, /linkDown V3 inform/);
   await sendNotification(to, v3Auth, 'linkDown', [], { sourceAddress: '127.0.0.2' }); // a v3 trap too (linkDown without objects names no interface)
   await eventually('the v3 trap on telemetry.raw.trap', () => seen.traps.find((r) => r.deviceId === 'trap-v3' && r.version === 'V3' && r.pduType === 'TRAP' && r.user === 'lab-sha-aes'), 30_000, 50);
@@ -141,6 +150,17 @@ test('traps of every version become anomalies; a lost inform ack is re-sent and 
   assert.match(metrics, /oc_traps_dead_lettered_total\{code="TRAP_UNKNOWN_SOURCE"[^}]*\} 1/);
   assert.equal(seen.traps.filter((r) => r.source.startsWith('127.0.0.9')).length, 0, 'nothing of it on telemetry.raw.trap');
 
-  t.diagnostic(`trap → anomaly latency: v2c ${v2LatencyMs} ms, v1 ${v1LatencyMs} ms, v3 inform ${v3LatencyMs} ms (with the receiver learning the device)`);
+  t.diagnostic(`trap → anomaly event on Kafka: v2c ${v2LatencyMs} ms, v1 ${v1LatencyMs} ms, v3 inform ${v3LatencyMs} ms (from the acknowledged attempt)`);
   for (const [what, ms] of [['v2c', v2LatencyMs], ['v1', v1LatencyMs]] as const) assert.ok(ms < 2_000, `${what} trap to anomaly in ${ms} ms (goal: under 2 s)`);
+
+  // Each version's linkDown reached the subscriber as the anomaly it opened: trap sent → message.
+  const shown = async (version: string, anomalyId: string, sentAt: number) => {
+    const arrived = () => screen.arrived.find((a) => a.kind === 'EVENT' && a.anomaly.id === anomalyId);
+    const m = await eventually(`the ${version} linkDown's anomaly on the subscription (errors: ${JSON.stringify(screen.errors)})`, arrived, SCREEN_LATENCY_BOUND_MS, 50);
+    assert.equal(m.anomaly.detector, 'rule:interface-down');
+    return m.at - sentAt;
+  };
+  const latencies = { v2c: await shown('v2c', v2.anomalyId, v2SentAt), v1: await shown('v1', v1.anomalyId, v1SentAt), 'v3 inform': await shown('v3 inform', v3Open.anomalyId, v3SentAt) };
+  t.diagnostic(`trap sent → api subscription message: ${Object.entries(latencies).map(([v, ms]) => `${v} ${ms} ms`).join(', ')} (goal 2 s; v2c from the lab scenario's request)`);
+  for (const [version, ms] of Object.entries(latencies)) assert.ok(ms < SCREEN_LATENCY_BOUND_MS, `${version} trap to the subscriber in ${ms} ms (bound ${SCREEN_LATENCY_BOUND_MS} ms)`);
 });

@@ -6,7 +6,7 @@
 // --platformatic-dir may be given more than once (one run per install: versions side by side);
 // without it OC_PLATFORMATIC_DIR is used. The broker's CPU is reported when its process is on this
 // machine (the one listening on the first broker's port, or --broker-pid). A secured cluster: the
-// KAFKA_SECURITY_PROTOCOL, KAFKA_SSL_* and KAFKA_SASL_* settings of the environment (README).
+// KAFKA_SECURITY_PROTOCOL, KAFKA_SSL_* and KAFKA_SASL_* settings of the environment (docs/security.md).
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';

@@ -52,7 +52,7 @@ export async function runDemo(): Promise<void> {
     });
     const token = signToken({ sub: 'wall', role: 'viewer', expiresInS: 30 * 24 * 3600 }, secret);
     say(`logs: ${join(projectRoot, '.run', 'dev', 'logs')}`);
-    say(`Prometheus targets: ${pipeline.scrapeTargets.file} (infra/monitoring/prometheus-local.yml reads it; README "Monitoring the pipeline")`);
+    say(`Prometheus targets: ${pipeline.scrapeTargets.file} (infra/monitoring/prometheus-local.yml reads it; docs/monitoring.md)`);
     const e = stack.endpoints;
     process.stdout.write(
       [
@@ -61,7 +61,7 @@ export async function runDemo(): Promise<void> {
         `API token (viewer): ${token}`,
         '',
         'For downstream consumers and tools (plaintext, this machine only):',
-        `  Kafka brokers     ${e.kafkaBrokers.join(',')}   (README "Topics and contracts"; anomalies on telemetry.anomalies)`,
+        `  Kafka brokers     ${e.kafkaBrokers.join(',')}   (docs/topics.md; anomalies on telemetry.anomalies)`,
         `  Schema registry   ${pipeline.registryUrl}${pipeline.registryUrl.endsWith(`:${DEMO_REGISTRY_PORT}`) ? '' : `   (${DEMO_REGISTRY_PORT} was taken)`}`,
         `  PostgreSQL        ${e.databaseUrl}`,
         `  Redis             ${e.redisUrl}`,

@@ -13,7 +13,7 @@ export const collectorSettings = defineSettings({
   concurrency: { kind: 'int', env: 'POLL_CONCURRENCY', default: 200, min: 1, max: 10_000, doc: 'polls in flight at once per collector' },
   snmpTimeoutMs: { kind: 'int', env: 'SNMP_TIMEOUT_MS', default: 2_000, min: 100, max: 60_000, doc: 'SNMP request timeout' },
   snmpRetries: { kind: 'int', env: 'SNMP_RETRIES', default: 1, min: 0, max: 10, doc: 'SNMP retries after a timeout' },
-  snmpProfilesDir: { kind: 'string', env: 'SNMP_PROFILES_DIR', default: '', doc: 'directory of your own SNMP profile files (*.yaml, format in README "Devices and profiles"), added to the built-in ones; validated at start' },
+  snmpProfilesDir: { kind: 'string', env: 'SNMP_PROFILES_DIR', default: '', doc: 'directory of your own SNMP profile files (*.yaml, format in docs/profiles.md), added to the built-in ones; validated at start' },
   snmpMaxRepetitions: { kind: 'int', env: 'SNMP_MAX_REPETITIONS', default: 25, min: 1, max: 200, doc: 'GetBulk max-repetitions for table walks' },
   icmpEnabled: { kind: 'bool', env: 'ICMP_ENABLED', default: true, doc: 'ping every inventory device with fping' },
   icmpIntervalMs: { kind: 'int', env: 'ICMP_INTERVAL_MS', default: 10_000, min: 1_000, max: 3_600_000, doc: 'ICMP probe interval per device' },

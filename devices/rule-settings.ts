@@ -3,6 +3,6 @@
 import { defineSettings } from '../common/config.js';
 
 export const ruleFileSettings = defineSettings({
-  rulesDir: { kind: 'string', env: 'RULES_DIR', default: '', doc: 'directory of your own anomaly rule files (*.yaml, format in README "Rules"), beside the built-in ones; validated at start, re-read when they change (a bad edit keeps the rules before it); set the same on processors and api' },
+  rulesDir: { kind: 'string', env: 'RULES_DIR', default: '', doc: 'directory of your own anomaly rule files (*.yaml, format in docs/rules.md), beside the built-in ones; validated at start, re-read when they change (a bad edit keeps the rules before it); set the same on processors and api' },
   rulesReloadMs: { kind: 'int', env: 'RULES_RELOAD_MS', default: 2_000, min: 100, max: 600_000, doc: 'how often RULES_DIR is checked for changed files (ms)' },
 });

@@ -6,6 +6,11 @@
 // answer (responseUpTimes), this alarmed: the walk of a device takes several GetBulks, and on a
 // loaded machine the later ones went out hundreds of ms late one poll and not the next, so every
 // traffic rate of lab-r1 jumped 13–22 % at once while the lab's counters grow at constant rates.
+// The lab's SNMP agent is the in-process one, which reads one clock per answer for sysUpTime and
+// every counter, as a router's agent does: snmpsim (Python) computes each varbind when it reaches
+// it, and on a machine loaded to ~25 it read one interface's four counters ~180 ms after the
+// answer's sysUpTime once (CI of 2026-12-07 19:30: +9 % for one sample, a MAJOR on a lab whose
+// rates are flat to a fraction of a percent), which is the simulator's clock, not the network's.
 // The dark port is named end to end: the Kafka event, GraphQL, and the device page in Chromium
 // (its optics row and its open anomaly). Runs in about 6 minutes.
 import { test } from 'node:test';
@@ -28,7 +33,7 @@ test('a fresh pipeline on the quiet lab: only the dark ports\' static-rule anoma
   const prefix = uniquePrefix('startup');
   const analysisFile = join(runDir, 'analysis.yaml');
   writeFileSync(analysisFile, `scoring:\n  detector:\n    detect:\n      warmupMs: ${warmupMs}\n`);
-  const { pipeline, client, jwtSecret } = await startTestPipeline(t, 'startup', { runDir, topicPrefix: prefix, processorEnv: { ANALYSIS_CONFIG_FILE: analysisFile } });
+  const { pipeline, client, jwtSecret } = await startTestPipeline(t, 'startup', { runDir, topicPrefix: prefix, processorEnv: { ANALYSIS_CONFIG_FILE: analysisFile }, labEnv: { LAB_SNMP_AGENT: 'node' } });
   const events = await readAnomalies(t, prefix, 'startup');
   assert.ok(pipeline.labUrl);
 

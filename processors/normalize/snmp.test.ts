@@ -171,6 +171,14 @@ test('each counter is timed by the clock of its own answer: a walk whose later a
     { ...poll(4_000, 1_400, perSecond * 4n), values: [text('ifName', '4', 'xe-0/0/4'), counter('ifHCInOctets', '4', perSecond * 4n)] },
   ]);
   assert.equal(third.samples.find((x) => x.metric === 'if_in_bps')?.value, 100_000_000, '1,350 → 1,400 cs: the 0.5 s since that counter was last read');
+  // An answer clock that jumped is not believed beyond a factor of eight of the poll interval: a
+  // later answer claiming 10 ms since the last reading would make a ×200 spike.
+  const [, , jumped] = run([
+    walk(0, 1_000, 1_100, 0n, perSecond),
+    walk(2_000, 1_200, 1_399, perSecond * 2n, perSecond * 3n),
+    { ...poll(4_000, 1_400, perSecond * 4n), values: [text('ifName', '4', 'xe-0/0/4'), counter('ifHCInOctets', '4', perSecond * 5n)] },
+  ]);
+  assert.equal(jumped.samples.find((x) => x.metric === 'if_in_bps')?.value, 100_000_000, 'the collector\'s 2 s');
 });
 
 test('utilisation in and out is the octet rate as a percent of ifHighSpeed', () => {

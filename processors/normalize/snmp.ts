@@ -122,7 +122,9 @@ export function normalizeSnmp(prev: SnmpDeviceState | undefined, poll: RawSnmpPo
     if (ticksNow !== poll.sysUpTime) (upTimes ??= new Map()).set(id, ticksNow!);
     if (!agentClock) return wallMs;
     const ms = ticksBetween(prev!.upTimes?.get(id) ?? prev!.upTime!, ticksNow!) * 10;
-    return ms > 0 ? ms : wallMs;
+    // A later answer differs from the poll by at most the walk's duration; an answer clock that
+    // jumped (a buggy agent, a forged record) must not turn into a rate spike without bound.
+    return ms >= wallMs / 8 && ms <= wallMs * 8 ? ms : wallMs;
   };
 
   const declared = declaredMetrics(poll.profile);

@@ -126,11 +126,13 @@ test('the dashboard on the live pipeline: charts advance, a lab optical drop rea
     })()`) as Promise<number[]>;
   const inGap = await alphas((span.x0 + span.x1) / 2);
   assert.ok(inGap.length > 10 && inGap.every((a) => a > 0), `the gap's column is shaded over the whole plot (${inGap.filter((a) => a === 0).length} of ${inGap.length} pixels clear)`);
-  // A column with readings beside it (under the same baseline band, if any) is less opaque in
-  // nearly every row: the shading is the gap's own, not something drawn across the whole chart.
+  // A column with readings beside it (under the same baseline band, if any) is less opaque on
+  // average: the shading is the gap's own, not something drawn across the whole chart. Row by
+  // row the hatching and a young baseline band (which can cover the plot's height) interleave, so
+  // a per-row majority failed on correct drawings (231 of 373 rows denser, CI of 2026-12-07 20:07).
   const beside = await alphas(span.x0 > shading.left + 40 ? span.x0 - 20 : span.x1 + 20);
-  const denser = inGap.filter((a, i) => a > beside[i]!).length;
-  assert.ok(denser >= 0.8 * inGap.length, `the gap is shaded more than a column with readings in ${denser} of ${inGap.length} rows`);
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+  assert.ok(mean(inGap) > mean(beside) + 10, `the gap's column (mean alpha ${mean(inGap).toFixed(0)}) is more opaque than a column with readings (${mean(beside).toFixed(0)})`);
   await saveScreenshot(page, 'pipeline-explorer-outage');
 
   // The anomaly list as a viewer: the drop is listed, and there is no acknowledge button.

@@ -119,3 +119,24 @@ test('a tail no reader is handed (an aborted transaction): the caller\'s code, u
     await one.close();
   }
 });
+
+test('an undecodable record at the end of a partition is dead-lettered and still counts as read', { timeout: 120_000 }, async () => {
+  // One partition, so the bad record is that partition's last.
+  const one = await connectStreams({ config: { ...streamConfig(uniquePrefix('follow-bad')), partitions: 1 }, clientId: 'follow-compacted-bad-test', logger, writes: ['links'] });
+  const topic = one.topics.links;
+  try {
+    await one.producer.send(topic, [{ key: 'good', value: link('good') }]);
+    await one.producer.sendRaw(topic, [{ key: 'bad', value: Buffer.from('not an Avro frame') }]);
+    const held = new Map<string, Link>();
+    const follower = await followCompacted<Link>(one, topic, { group: 'bad-test', catchUp: { ms: 20_000, code: 'FOLLOW_TEST_TIMEOUT' }, onRecord: intoMap(held) });
+    try {
+      await follower.caughtUp; // before onPassed: timed out, the bad record never reached the handler
+      assert.deepEqual([...held.keys()], ['good']);
+    } finally {
+      await follower.stop();
+    }
+  } finally {
+    await one.admin.deleteTopics(Object.values(one.topics)).catch(() => undefined);
+    await one.close();
+  }
+});

@@ -80,6 +80,8 @@ async function follow<T>(streams: FollowStreams, topic: string, opts: FollowOpti
       }
       opts.onBatch?.();
     },
+    // A record dead-lettered (undecodable) at the end of a partition never reaches the handler.
+    onPassed: (_topic, partition, offset) => progress.seen({ partition, offset }),
   });
   await consumer.start();
   let idle: NodeJS.Timeout | undefined;

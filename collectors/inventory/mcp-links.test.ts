@@ -5,59 +5,36 @@
 // without end, down) changes nothing on the topic; a link MCP stops reporting loses its source.
 
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { createLogger } from '../../common/log.js';
-import { CredentialStore } from '../../credentials/credential-store.js';
+import type { CredentialStore } from '../../credentials/credential-store.js';
 import { DIFFERENCE, linkIdOf } from '../../devices/links.js';
 import type { CienaScenario } from '../../infra/lab/ciena/scenarios.js';
 import type { SimLink } from '../../infra/lab/ciena/mcp-simulator.js';
-import { labInventory } from '../../infra/lab/inventory-file.js';
-import { labNetboxCables } from '../../infra/lab/lab-command.js';
-import { ensureKeyFile } from '../../infra/lab/lab-credentials.js';
-import { startLab, type Lab } from '../../infra/lab/lab.js';
-import { startNetboxSim, type NetboxSim } from '../../infra/lab/netbox-sim.js';
-import { findFreeUdpPort } from '../../infra/lab/ports.js';
+import type { Lab } from '../../infra/lab/lab.js';
+import type { NetboxSim } from '../../infra/lab/netbox-sim.js';
 import type { LabCable } from '../../infra/lab/lab-links.js';
-import { projectRoot } from '../../bin/supervisor.js';
-import type { Device, Link } from '../../schemas/types.js';
-import { connectStreams, type Streams } from '../../streams/index.js';
+import type { Link } from '../../schemas/types.js';
+import type { Streams } from '../../streams/index.js';
+import { LINKS_LAB_NETBOX_TOKEN, startLinksLab } from '../../test/links-lab.js';
 import { readCompactedTopic } from '../../streams/inventory-topic.js';
-import { streamConfig, uniquePrefix } from '../../test/env.js';
 import { syncLinks } from './links-sync.js';
 
 const logger = createLogger({ test: 'mcp-links-sync' }, 'error');
-const TOKEN = '0123456789abcdef0123456789abcdef01234567';
+const TOKEN = LINKS_LAB_NETBOX_TOKEN;
+let fixture: Awaited<ReturnType<typeof startLinksLab>>;
 let lab: Lab;
 let netbox: NetboxSim;
 let streams: Streams;
 let store: CredentialStore;
-let dataDir: string;
-const prefix = uniquePrefix('mcplinks');
 
 before(async () => {
-  dataDir = await mkdtemp(path.join(os.tmpdir(), 'oc-mcp-links-'));
-  lab = await startLab({
-    root: projectRoot, dataDir, devices: 4, interfaces: 8, snmpPort: await findFreeUdpPort(), httpPort: 0, venvBin: path.join(projectRoot, '.cache/venv/bin'), recordedWalks: [], snmpAgent: 'node',
-    protocols: { ssh: false, mcp: true, icmpPaths: 0 }, logger,
-  });
-  store = CredentialStore.open(lab.credentials.file, ensureKeyFile(lab.credentials.keyFile!));
-  netbox = await startNetboxSim({ token: TOKEN, cables: labNetboxCables(lab.cables) });
-  streams = await connectStreams({ config: streamConfig(prefix), clientId: 'mcp-links-test', logger, writes: ['inventory', 'links'] });
-  const devices = labInventory(lab.devices, Date.now()).devices as Device[];
-  await streams.producer.send(streams.topics.inventory, devices.map((d) => ({ key: d.deviceId, value: d })));
+  fixture = await startLinksLab('mcplinks', { mcp: true, logger });
+  ({ lab, netbox, streams, store } = fixture);
 }, { timeout: 60_000 });
 
 after(async () => {
-  await netbox?.close();
-  await lab?.close();
-  if (streams) {
-    await streams.admin.deleteTopics(Object.values(streams.topics)).catch(() => undefined);
-    await streams.close();
-  }
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  await fixture?.close();
 });
 
 const mcp = (over: { maxBodyBytes?: number; baseUrl?: string } = {}) => ({ baseUrl: lab.mcp!.url, username: lab.mcp!.username, password: lab.mcp!.password, timeoutMs: 10_000, ...over });

@@ -187,7 +187,9 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
     // The links syncer has no ops port: it is up once spawned, and says what it found in its log.
     if (netboxPort) {
       const netbox = { NETBOX_URL: `http://127.0.0.1:${netboxPort}`, NETBOX_TOKEN: LAB_NETBOX_TOKEN, LINKS_SYNC_INTERVAL_MS: String(LINKS_SYNC_EVERY_MS) };
-      await start('links', 'inventory', netbox, async () => true, ['sync-links']);
+      // MCP's links too, when the lab's MCP simulator runs: the Ciena devices' links show source "mcp".
+      const mcpLinks: Record<string, string> = mcp ? { MCP_URL: mcp.url, MCP_USERNAME: mcp.username, MCP_PASSWORD: mcp.password } : {};
+      await start('links', 'inventory', { ...netbox, ...mcpLinks }, async () => true, ['sync-links']);
     }
     const apiPort = o.apiPort ?? (await freePort());
     const apiUrl = `http://127.0.0.1:${apiPort}`;

@@ -17,6 +17,7 @@ import { createSshPoller } from './ssh/poller.js';
 import { createSshTargetResolver } from './ssh/target.js';
 import { createCienaPoller } from './ciena/poller.js';
 import { cienaTargetOf } from './ciena/target.js';
+import { mcpClientOptionsOf } from './ciena/settings.js';
 import type { collectorSettings } from './settings.js';
 
 export interface Reading {
@@ -100,9 +101,10 @@ export function buildProtocolPlans(config: Config, deps: { logger: Logger; crede
     close: () => ssh.close(),
   });
 
-  if (config.mcpUrl) {
+  const mcp = mcpClientOptionsOf(config);
+  if (mcp) {
     const ciena = createCienaPoller({
-      mcp: { baseUrl: config.mcpUrl, username: config.mcpUsername, password: config.mcpPassword, maxBodyBytes: config.mcpMaxBodyBytes },
+      mcp,
       pm: config.mcpPmAdapterFile ? JSON.parse(readFileSync(config.mcpPmAdapterFile, 'utf8')) : undefined,
       collectorId,
       logger,

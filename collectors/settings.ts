@@ -3,6 +3,7 @@ import { defineSettings } from '../common/config.js';
 import { opsSettingsFor } from '../common/settings.js';
 import { streamSettings } from '../streams/settings.js';
 import { HOUR_MS } from '../common/time-units.js';
+import { mcpAccountSettings } from './ciena/settings.js';
 
 export const collectorSettings = defineSettings({
   ...streamSettings,
@@ -24,10 +25,7 @@ export const collectorSettings = defineSettings({
   sshKnownHostsFile: { kind: 'string', env: 'SSH_KNOWN_HOSTS_FILE', default: '.run/ssh_known_hosts', doc: 'host keys pinned on first use' },
   // 1 MiB holds Junos optics of ~380 ports (~2.7 KB a port); raise it for larger chassis.
   sshMaxOutputBytes: { kind: 'int', env: 'SSH_MAX_OUTPUT_BYTES', default: 1_048_576, min: 65_536, max: 67_108_864, doc: 'longest reply to one CLI command; a longer one ends the poll with SSH_OUTPUT_TOO_LARGE' },
-  mcpUrl: { kind: 'string', env: 'MCP_URL', default: '', doc: 'Ciena MCP base URL (empty: MCP collection off)' },
-  mcpUsername: { kind: 'string', env: 'MCP_USERNAME', default: 'admin', doc: 'MCP account' },
-  mcpPassword: { kind: 'secret', env: 'MCP_PASSWORD', default: '', fromFile: true, doc: 'MCP password' },
+  ...mcpAccountSettings,
   mcpPmAdapterFile: { kind: 'string', env: 'MCP_PM_ADAPTER_FILE', default: '', doc: 'JSON file describing the PM API of this MCP release (default: the lab simulator’s)' },
-  mcpMaxBodyBytes: { kind: 'int', env: 'MCP_MAX_BODY_BYTES', default: 33_554_432, min: 65_536, max: 1_073_741_824, doc: 'largest MCP answer read; a larger one ends that reading with MCP_TOO_LARGE' },
   mcpIntervalMs: { kind: 'int', env: 'MCP_INTERVAL_MS', default: 60_000, min: 5_000, max: HOUR_MS, doc: 'MCP PM and alarm collection interval' },
 });

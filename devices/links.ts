@@ -22,6 +22,7 @@ export interface LinkSighting {
 export const DIFFERENCE = {
   cableNotObserved: 'cable in NetBox, no LLDP neighbour',
   observedNotCabled: 'LLDP neighbour not in NetBox',
+  mcpNotCabled: 'MCP link not in NetBox',
 } as const;
 
 const endKey = (e: LinkEnd) => `${e.deviceId}:${e.ifName}`;
@@ -48,7 +49,7 @@ function stateOf(sources: Set<LinkSource>, netboxRead: boolean): { state: LinkSt
   if (cabled && observed) return { state: 'CONFIRMED', difference: null };
   if (cabled) return { state: 'NETBOX_ONLY', difference: DIFFERENCE.cableNotObserved };
   if (!netboxRead) return { state: 'OBSERVED', difference: null };
-  return { state: 'UNDOCUMENTED', difference: DIFFERENCE.observedNotCabled };
+  return { state: 'UNDOCUMENTED', difference: sources.has('lldp') ? DIFFERENCE.observedNotCabled : DIFFERENCE.mcpNotCabled };
 }
 
 /** Every sighting folded into one Link per pair of ends, sorted by linkId. */

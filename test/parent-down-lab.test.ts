@@ -9,34 +9,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { randomBytes } from 'node:crypto';
-import { signToken } from '../api/auth/jwt.js';
-import { createLogger } from '../common/log.js';
-import { connectStreams } from '../streams/index.js';
-import { linkIdOf } from '../devices/links.js';
-import type { Link } from '../schemas/types.js';
 import { startNotifier } from '../sinks/notify/notifier.js';
 import { parseRoutes } from '../sinks/notify/routes.js';
-import { eventually, streamConfig } from './env.js';
-import { startTestPipeline } from './pipeline-fixture.js';
-
-const needsRoot = process.getuid?.() === 0 ? false : 'needs root for the lab\'s ICMP namespaces';
-const GATEWAY = 'collector-gw'; // the collector's side of the network: where reachability starts
-const OUTAGE = new Set(['rule:device-down', 'rule:loss-high']);
-
-function link(a: string, b: string): Link {
-  return { linkId: linkIdOf({ deviceId: a, ifName: 'up' }, { deviceId: b, ifName: 'down' }), aDeviceId: a, aInterface: 'up', bDeviceId: b, bInterface: 'down', sources: ['lldp'], state: 'OBSERVED', difference: null, speedBps: null, netboxCableId: null, updatedAt: Date.now() };
-}
+import { eventually } from './env.js';
+import { GATEWAY, OUTAGE, needsRoot, startParentDownLab } from './parent-down-lab.js';
 
 test('an upstream device cut off in the lab: one page for the root cause, the devices behind it suppressed; restoring closes all', { timeout: 420_000, skip: needsRoot }, async (t) => {
-  const logger = createLogger({ test: 'parent-down-lab' }, 'warn');
-  const { pipeline, client, jwtSecret, topicPrefix } = await startTestPipeline(t, 'parentdown', { labDevices: 3, labIcmpPaths: 3, apiEnv: { PARENT_DOWN_UPSTREAM: GATEWAY } });
-  const lab = (await (await fetch(`${pipeline.labUrl}/devices`)).json()) as { devices?: Array<{ deviceId: string }> } | Array<{ deviceId: string }>;
-  const devices = (Array.isArray(lab) ? lab : lab.devices ?? []).map((d) => d.deviceId);
-  assert.equal(devices.length, 3);
-  const [upstream, ...behind] = devices as [string, ...string[]];
-  const streams = await connectStreams({ config: streamConfig(topicPrefix), clientId: 'parent-down-lab', logger, writes: ['links'] });
-  t.after(() => streams.close());
-  await streams.producer.send(streams.topics.links, [link(GATEWAY, upstream), ...behind.map((d) => link(upstream, d))].map((l) => ({ key: l.linkId, value: l })));
+  const { streams, logger, upstream, behind, openAnomalies, devicesAnswer, cut, restore, everyDeviceDown } = await startParentDownLab(t, 'parentdown');
 
   const pages: any[] = [];
   const receiver = createServer((req, res) => {
@@ -53,25 +32,10 @@ test('an upstream device cut off in the lab: one page for the root cause, the de
   });
   t.after(() => notifier.stop());
   const outagePages = () => pages.filter((p) => OUTAGE.has(p.anomaly.detector)).map((p) => `${p.anomaly.deviceId} ${p.anomaly.detector} ${p.anomaly.state}`);
-  const token = signToken({ sub: 'parent-down-test', role: 'viewer', expiresInS: 3600 }, jwtSecret);
-  const openAnomalies = async () => {
-    const res = await fetch(`${pipeline.apiUrl}/graphql`, {
-      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ query: '{ anomalies(filter: { open: true }, first: 100) { nodes { deviceId detector suppressedBy { deviceId anomalyId } suppressing } } }' }),
-    });
-    const body = (await res.json()) as { data?: { anomalies: { nodes: Array<{ deviceId: string; detector: string; suppressedBy: { deviceId: string } | null; suppressing: number }> } }; errors?: unknown };
-    assert.equal(body.errors, undefined, JSON.stringify(body.errors));
-    return body.data!.anomalies.nodes.filter((a) => OUTAGE.has(a.detector));
-  };
-  await eventually('the devices answer ICMP', async () => ((await client.query(`SELECT 1 FROM series s JOIN metric_points p USING (series_id) WHERE s.metric = 'device_reachable' AND p.value = 1 LIMIT 1`)).rowCount ? true : undefined), 120_000, 1_000);
+  await devicesAnswer();
 
-  const cut = await fetch(`${pipeline.labUrl}/scenarios/icmp`, { method: 'POST', body: JSON.stringify({ loss: 1 }) });
-  assert.equal(cut.status, 200, await cut.text());
-  const marked = await eventually('every device down, marked in GraphQL', async () => {
-    const open = await openAnomalies();
-    const down = new Set(open.filter((a) => a.detector === 'rule:device-down').map((a) => a.deviceId));
-    return devices.every((d) => down.has(d)) ? open : undefined;
-  }, 150_000, 2_000);
+  await cut();
+  const marked = await everyDeviceDown();
   for (const a of marked) {
     if (a.deviceId === upstream && a.detector === 'rule:device-down') assert.deepEqual([a.suppressedBy, a.suppressing], [null, behind.length], 'the root cause counts the devices behind it');
     else assert.equal(a.suppressedBy?.deviceId, upstream, `${a.deviceId} ${a.detector} is suppressed by ${upstream}`);
@@ -81,8 +45,7 @@ test('an upstream device cut off in the lab: one page for the root cause, the de
   await new Promise((r) => setTimeout(r, 12_000)); // past the settle time of anything read last
   assert.deepEqual(outagePages(), [`${upstream} rule:device-down OPEN`], 'one page for the outage');
 
-  const restore = await fetch(`${pipeline.labUrl}/scenarios/icmp`, { method: 'POST', body: JSON.stringify({ loss: 0 }) });
-  assert.equal(restore.status, 200, await restore.text());
+  await restore();
   await eventually('every outage anomaly closed', async () => ((await openAnomalies()).length === 0 ? true : undefined), 150_000, 2_000);
   await eventually('the root cause CLOSE paged', () => (outagePages().includes(`${upstream} rule:device-down CLOSE`) ? true : undefined), 60_000);
   await new Promise((r) => setTimeout(r, 12_000));

@@ -1,7 +1,8 @@
 // The two MCP collections the poller reads: network elements from the NSI search API and active
-// alarms from the NSA alarm API. Both are JSON:API-style pages ({ data: [], links: { next },
-// meta }); pages are followed by `links.next` when MCP gives it, else by offset until the total
-// MCP announced (`meta.total`, `meta["query-total"]` for alarms) is reached.
+// alarms from the NSA alarm API (links, FREs, in mcp-links.ts). All are JSON:API-style pages
+// ({ data: [], included: [], links: { next }, meta }); pages are followed by `links.next` when MCP
+// gives it, else by offset until the total MCP announced (`meta.total`, `meta["query-total"]` for
+// alarms) is reached.
 
 import { McpError } from './errors.js';
 import type { McpClient } from './mcp-client.js';
@@ -9,22 +10,32 @@ import type { CienaAlarm, NetworkElement } from './types.js';
 
 export const MCP_PAGING = { pageSize: 200, maxPages: 500 };
 
+/** A JSON:API resource as MCP sends it; nothing in it is trusted until a reader checks it. */
+export type McpResource = { id?: unknown; type?: unknown; attributes?: Record<string, unknown>; relationships?: Record<string, unknown> };
+
 interface Page {
-  data: Array<{ id?: unknown; attributes?: Record<string, unknown> }>;
+  data: McpResource[];
+  included: McpResource[];
   next: string | null;
   total: number | null;
 }
 
 function asPage(body: unknown, what: string): Page {
-  const b = body as { data?: unknown; links?: { next?: unknown }; meta?: Record<string, unknown> } | null;
+  const b = body as { data?: unknown; included?: unknown; links?: { next?: unknown }; meta?: Record<string, unknown> } | null;
   if (!b || !Array.isArray(b.data)) throw new McpError('MCP_SHAPE', `${what}: the reply has no "data" array`);
+  if (b.included !== undefined && !Array.isArray(b.included)) throw new McpError('MCP_SHAPE', `${what}: "included" is a ${typeof b.included}, not an array`);
   const total = b.meta?.total ?? b.meta?.['query-total'];
-  return { data: b.data, next: typeof b.links?.next === 'string' && b.links.next ? b.links.next : null, total: typeof total === 'number' ? total : null };
+  return { data: b.data, included: b.included ?? [], next: typeof b.links?.next === 'string' && b.links.next ? b.links.next : null, total: typeof total === 'number' ? total : null };
 }
 
-/** Follows `links.next` (a path or a full URL on the MCP host) or offsets, whichever MCP offers. */
 async function readAll(client: McpClient, path: string, query: Record<string, string | string[]>, sizeParam: 'limit' | 'pageSize', what: string) {
+  return (await readPages(client, path, query, sizeParam, what)).data;
+}
+
+/** Every page's data and included resources. Follows `links.next` (a path or a full URL on the MCP host) or offsets, whichever MCP offers. */
+export async function readPages(client: McpClient, path: string, query: Record<string, string | string[]>, sizeParam: 'limit' | 'pageSize', what: string) {
   const items: Page['data'] = [];
+  const included: Page['included'] = [];
   let next: string | null = null;
   for (let page = 0; page < MCP_PAGING.maxPages; page++) {
     const body = next
@@ -32,9 +43,10 @@ async function readAll(client: McpClient, path: string, query: Record<string, st
       : await client.request('GET', path, { query: { ...query, offset: String(items.length), [sizeParam]: String(MCP_PAGING.pageSize) }, what });
     const p = asPage(body, what);
     items.push(...p.data);
-    if (p.data.length === 0 || (p.total !== null && items.length >= p.total)) return items;
+    included.push(...p.included);
+    if (p.data.length === 0 || (p.total !== null && items.length >= p.total)) return { data: items, included };
     if (p.next) next = p.next;
-    else if (p.total === null && p.data.length < MCP_PAGING.pageSize) return items;
+    else if (p.total === null && p.data.length < MCP_PAGING.pageSize) return { data: items, included };
     else next = null;
   }
   throw new McpError('MCP_SHAPE', `${what}: more than ${MCP_PAGING.maxPages} pages; paging does not end`);

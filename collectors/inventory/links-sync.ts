@@ -1,14 +1,13 @@
-// NetBox cables + LLDP neighbours → inventory.links. A sync reads the inventory, NetBox's cables
-// (intended) and every SNMP device's LLDP table (observed), merges them into one link per pair of
+// NetBox cables + LLDP neighbours + Ciena MCP's links → inventory.links. A sync reads the
+// inventory, NetBox's cables (intended), every SNMP device's LLDP table and, when an MCP is
+// configured, MCP's links (observed), merges them into one link per pair of
 // interfaces (devices/links.ts), reads the topic's current links back and publishes only what
 // changed, plus a tombstone for every link no source sees any more. A changed record whose
 // `difference` is set is the difference event ("cable in NetBox, no LLDP neighbour"); it is also
 // logged and counted. Like the device sync, a failed NetBox read publishes nothing: without the
 // intended state every observed link would look undocumented. Likewise a device whose LLDP table
-// cannot be read keeps the observed links last seen through it (lastSeenThrough).
-//
-// The Ciena MCP is a third source in the design (its links API); the MCP simulator has no links
-// yet, so no MCP sightings are read here.
+// cannot be read keeps the observed links last seen through it, and an MCP that cannot be read
+// (down, or a reply of the wrong shape) keeps every link it last reported (lastSeenThrough).
 
 import client from 'prom-client';
 import type { Logger } from '../../common/log.js';
@@ -23,6 +22,8 @@ import type { CredentialLookup } from '../../credentials/credential-store.js';
 import { deviceResolver, lldpSightings, walkLldp } from './lldp-neighbours.js';
 import { fetchNetboxCables, type NetboxClientOptions } from './netbox-client.js';
 import { mapNetboxCable } from './netbox-cables.js';
+import type { McpClientOptions } from '../ciena/mcp-client.js';
+import { observeMcp } from './mcp-sightings.js';
 
 export const LINKS_SYNC_DEFAULTS = {
   concurrency: 20, // devices walked at once
@@ -33,7 +34,7 @@ export const LINKS_SYNC_DEFAULTS = {
 
 export const linksMetrics = {
   links: once('oc_topology_links', () => new client.Gauge({ name: 'oc_topology_links', help: 'Links of the last links sync, by state (CONFIRMED, NETBOX_ONLY, UNDOCUMENTED, OBSERVED).', labelNames: ['state'] })),
-  skipped: once('oc_topology_skipped_total', () => new client.Counter({ name: 'oc_topology_skipped_total', help: 'Sightings a links sync could not use, by source and reason (cable not between interfaces, neighbour not in the inventory, LLDP walk failed).', labelNames: ['source', 'reason'] })),
+  skipped: once('oc_topology_skipped_total', () => new client.Counter({ name: 'oc_topology_skipped_total', help: 'Sightings a links sync could not use, by source and reason (cable or FRE not between two interfaces, neighbour not in the inventory, LLDP walk or MCP read failed).', labelNames: ['source', 'reason'] })),
   published: once('oc_topology_published_total', () => new client.Counter({ name: 'oc_topology_published_total', help: 'inventory.links records published, by kind (upsert|tombstone).', labelNames: ['kind'] })),
 };
 
@@ -43,6 +44,8 @@ export interface LinksSyncOptions {
   /** null: NetBox not configured; links are then OBSERVED, never differences. */
   netbox: NetboxClientOptions | null;
   credentials: CredentialLookup;
+  /** null or absent: no MCP; no link has the "mcp" source then. */
+  mcp?: McpClientOptions | null;
   lldp?: Partial<typeof LINKS_SYNC_DEFAULTS>;
   now?: number;
 }
@@ -55,6 +58,10 @@ export interface LinksReport {
   walkFailures: { deviceId: string; message: string }[];
   skippedCables: string[];
   unknownNeighbours: string[];
+  /** FREs MCP reported that are not a link between two ports. */
+  skippedFres: string[];
+  /** Why MCP's links were not read this time (its last links are kept); null when read or not configured. */
+  mcpError: { code: string; message: string } | null;
 }
 
 async function inParallel<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
@@ -101,28 +108,47 @@ async function observeLldp(devices: Device[], opts: LinksSyncOptions, report: Li
 }
 
 /**
- * The observed links of the topic that touch a device whose LLDP table was not read this time,
- * as they were last seen. A device that does not answer (down, or cut off behind a down one) is
+ * The observed sightings of the topic's links that were not read afresh this time, as they were
+ * last seen: LLDP's of a link touching a device whose LLDP table was not read, and every MCP one
+ * when MCP was not read. A device that does not answer (down, or cut off behind a down one) is
  * not a cable pulled out: its far ends soon age it out of their own tables, and without this the
  * links around an outage would vanish (or turn NETBOX_ONLY) exactly when parent-down suppression
- * needs them. A link goes only once a device that answers stops reporting it, or NetBox drops it.
+ * needs them. Likewise an MCP that is down or sends a broken reply has not seen the links go. A
+ * link goes only once a source that was read stops reporting it, or NetBox drops it.
  */
-export function lastSeenThrough(current: ReadonlyMap<string, Link>, unread: ReadonlySet<string>): LinkSighting[] {
+export function lastSeenThrough(current: ReadonlyMap<string, Link>, unread: ReadonlySet<string>, mcpUnread = false): LinkSighting[] {
   const kept: LinkSighting[] = [];
   for (const l of current.values()) {
-    if (!unread.has(l.aDeviceId) && !unread.has(l.bDeviceId)) continue;
+    const touchesUnread = unread.has(l.aDeviceId) || unread.has(l.bDeviceId);
     for (const source of l.sources) {
-      if (source === 'netbox') continue; // read afresh from NetBox
+      if (source === 'netbox') continue; // read afresh from NetBox, or nothing is published
+      if (source === 'lldp' ? !touchesUnread : !mcpUnread) continue;
       kept.push({ source, a: { deviceId: l.aDeviceId, ifName: l.aInterface }, b: { deviceId: l.bDeviceId, ifName: l.bInterface }, speedBps: l.speedBps });
     }
   }
   return kept;
 }
 
+async function observeMcpInto(devices: Device[], mcp: McpClientOptions, report: LinksReport): Promise<LinkSighting[]> {
+  try {
+    const r = await observeMcp(devices, mcp);
+    report.skippedFres.push(...r.skipped);
+    report.unknownNeighbours.push(...r.unknownEnds.map((e) => `mcp: ${e}`));
+    if (r.skipped.length > 0) linksMetrics.skipped.inc({ source: 'mcp', reason: 'not_an_interface_link' }, r.skipped.length);
+    if (r.unknownEnds.length > 0) linksMetrics.skipped.inc({ source: 'mcp', reason: 'neighbour_not_in_inventory' }, r.unknownEnds.length);
+    return r.sightings;
+  } catch (err) {
+    const e = err as { code?: string; message?: string };
+    report.mcpError = { code: e.code ?? 'MCP_SHAPE', message: e.message ?? String(err) };
+    linksMetrics.skipped.inc({ source: 'mcp', reason: 'read_failed' });
+    return [];
+  }
+}
+
 export async function syncLinks(opts: LinksSyncOptions): Promise<LinksReport> {
   const logger = opts.logger.child({ component: 'links-sync' });
   const now = opts.now ?? Date.now();
-  const report: LinksReport = { links: 0, published: 0, tombstoned: 0, differences: [], walkFailures: [], skippedCables: [], unknownNeighbours: [] };
+  const report: LinksReport = { links: 0, published: 0, tombstoned: 0, differences: [], walkFailures: [], skippedCables: [], unknownNeighbours: [], skippedFres: [], mcpError: null };
   const cables: LinkSighting[] = [];
   if (opts.netbox) {
     for (const raw of await fetchNetboxCables(opts.netbox)) {
@@ -134,9 +160,10 @@ export async function syncLinks(opts: LinksSyncOptions): Promise<LinksReport> {
   }
   const devices = [...(await readInventoryTopic(opts.streams, logger)).values()];
   const observed = await observeLldp(devices, opts, report);
+  const fromMcp = opts.mcp ? await observeMcpInto(devices, opts.mcp, report) : [];
   const current = await readCompactedTopic<Link>(opts.streams, opts.streams.topics.links, logger);
-  const kept = lastSeenThrough(current, new Set(report.walkFailures.map((f) => f.deviceId)));
-  const links = mergeLinks([...cables, ...observed, ...kept], { netboxRead: opts.netbox !== null, now });
+  const kept = lastSeenThrough(current, new Set(report.walkFailures.map((f) => f.deviceId)), report.mcpError !== null);
+  const links = mergeLinks([...cables, ...observed, ...fromMcp, ...kept], { netboxRead: opts.netbox !== null, now });
   const changed = links.filter((l) => {
     const have = current.get(l.linkId);
     return !have || !sameLink(have, l);
@@ -150,10 +177,12 @@ export async function syncLinks(opts: LinksSyncOptions): Promise<LinksReport> {
   for (const state of ['CONFIRMED', 'NETBOX_ONLY', 'UNDOCUMENTED', 'OBSERVED']) linksMetrics.links.set({ state }, links.filter((l) => l.state === state).length);
   for (const l of changed) if (l.difference) logger.warn('link difference', { linkId: l.linkId, state: l.state, difference: l.difference, sources: l.sources });
   for (const f of report.walkFailures) logger.warn('LLDP neighbours not read; the links last seen through this device are kept', { deviceId: f.deviceId, reason: f.message });
+  if (report.mcpError) logger.warn('MCP links not read; the links MCP last reported are kept', report.mcpError);
+  for (const reason of report.skippedFres) logger.info('MCP FRE skipped', { reason });
   report.links = links.length;
   report.published = changed.length;
   report.tombstoned = gone.length;
   report.differences = links.filter((l) => l.difference !== null);
-  logger.info('links sync done', { links: links.length, published: changed.length, tombstoned: gone.length, differences: report.differences.length, walkFailures: report.walkFailures.length, skippedCables: report.skippedCables.length });
+  logger.info('links sync done', { links: links.length, published: changed.length, tombstoned: gone.length, differences: report.differences.length, walkFailures: report.walkFailures.length, skippedCables: report.skippedCables.length, skippedFres: report.skippedFres.length, mcpRead: opts.mcp ? report.mcpError === null : null });
   return report;
 }

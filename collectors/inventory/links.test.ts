@@ -5,29 +5,22 @@
 // the other difference; a link no source sees is tombstoned.
 
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { createLogger } from '../../common/log.js';
-import { CredentialStore } from '../../credentials/credential-store.js';
+import type { CredentialStore } from '../../credentials/credential-store.js';
 import { DIFFERENCE, linkIdOf, mergeLinks } from '../../devices/links.js';
-import { labInventory } from '../../infra/lab/inventory-file.js';
 import { labNetboxCables } from '../../infra/lab/lab-command.js';
-import { ensureKeyFile } from '../../infra/lab/lab-credentials.js';
-import { startLab, type Lab } from '../../infra/lab/lab.js';
-import { startNetboxSim, type NetboxSim } from '../../infra/lab/netbox-sim.js';
-import { findFreeUdpPort } from '../../infra/lab/ports.js';
-import { projectRoot } from '../../bin/supervisor.js';
+import type { Lab } from '../../infra/lab/lab.js';
+import type { NetboxSim } from '../../infra/lab/netbox-sim.js';
 import type { Device, Link } from '../../schemas/types.js';
-import { connectStreams, type Streams } from '../../streams/index.js';
+import type { Streams } from '../../streams/index.js';
+import { LINKS_LAB_NETBOX_TOKEN, startLinksLab } from '../../test/links-lab.js';
 import { readCompactedTopic } from '../../streams/inventory-topic.js';
-import { streamConfig, uniquePrefix } from '../../test/env.js';
 import { syncLinks } from './links-sync.js';
 import { mapNetboxCable } from './netbox-cables.js';
 
 const logger = createLogger({ test: 'links' }, 'error');
-const TOKEN = '0123456789abcdef0123456789abcdef01234567';
+const TOKEN = LINKS_LAB_NETBOX_TOKEN;
 
 test('merge: a cable and the LLDP rows of both its ends are one CONFIRMED link, whichever end is named first', () => {
   const r1 = { deviceId: 'r1', ifName: 'Hu0/0/0/0' };
@@ -61,31 +54,19 @@ test('NetBox cables that are not one interface to one interface, or not connecte
   assert.ok(!breakout.ok && /breakout/.test(breakout.reason));
 });
 
+let fixture: Awaited<ReturnType<typeof startLinksLab>>;
 let lab: Lab;
 let sim: NetboxSim;
 let streams: Streams;
 let store: CredentialStore;
-let dataDir: string;
-const prefix = uniquePrefix('links');
 
 before(async () => {
-  dataDir = await mkdtemp(path.join(os.tmpdir(), 'oc-links-'));
-  lab = await startLab({ root: projectRoot, dataDir, devices: 4, interfaces: 8, snmpPort: await findFreeUdpPort(), httpPort: 0, venvBin: path.join(projectRoot, '.cache/venv/bin'), recordedWalks: [], snmpAgent: 'node', logger });
-  store = CredentialStore.open(lab.credentials.file, ensureKeyFile(lab.credentials.keyFile!));
-  sim = await startNetboxSim({ token: TOKEN, cables: labNetboxCables(lab.cables) });
-  streams = await connectStreams({ config: streamConfig(prefix), clientId: 'links-test', logger, writes: ['inventory', 'links'] });
-  const devices = labInventory(lab.devices, Date.now()).devices as Device[];
-  await streams.producer.send(streams.topics.inventory, devices.map((d) => ({ key: d.deviceId, value: d })));
+  fixture = await startLinksLab('links', { mcp: false, logger });
+  ({ lab, netbox: sim, streams, store } = fixture);
 });
 
 after(async () => {
-  await sim?.close();
-  await lab?.close();
-  if (streams) {
-    await streams.admin.deleteTopics(Object.values(streams.topics)).catch(() => undefined);
-    await streams.close();
-  }
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  await fixture?.close();
 });
 
 const sync = () => syncLinks({ streams, logger, netbox: { url: sim.url, token: TOKEN }, credentials: store });
@@ -142,7 +123,7 @@ test('a cable removed in NetBox while LLDP still sees it is the difference event
 });
 
 test('a device that does not answer keeps the links last seen through it: an outage is not a pulled cable', { timeout: 60_000 }, async () => {
-  const devices = labInventory(lab.devices, Date.now()).devices as Device[];
+  const devices = fixture.devices;
   const silent = devices.find((d) => d.deviceId === 'lab-r2')!;
   const mute = (d: Device): Device => ({ ...d, snmp: { ...d.snmp!, port: 9 } }); // nothing answers on the discard port
   await streams.producer.send(streams.topics.inventory, [{ key: silent.deviceId, value: mute(silent) }]);

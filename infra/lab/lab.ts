@@ -218,7 +218,7 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
   let api: ControlApi;
   let protocols: ProtocolLabs | undefined;
   try {
-    if (opts.protocols) protocols = await startProtocolLabs(devices, { ...opts.protocols, logger });
+    if (opts.protocols) protocols = await startProtocolLabs(devices, { ...opts.protocols, cables, logger });
     const scenarios = {
       describe: () => protocols?.describe() ?? {},
       scenario: async (kind: string, body: unknown) => {

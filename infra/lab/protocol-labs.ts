@@ -12,11 +12,14 @@ import { applyCienaScenario, type CienaScenario } from './ciena/scenarios.js';
 import { startIcmpLab, type IcmpLab } from './icmp/icmp-lab.js';
 import { applyIcmpScenario, type IcmpScenario } from './icmp/scenarios.js';
 import { labSshCredentialName } from './lab-credentials.js';
+import type { LabCable } from './lab-links.js';
 
 export interface ProtocolLabOptions {
   ssh: boolean;
   mcp: boolean;
   icmpPaths: number; // 0: none (namespaces need root)
+  /** The lab's cabling: MCP reports the cables of its Ciena elements as links. */
+  cables?: LabCable[];
   logger: Logger;
 }
 
@@ -52,7 +55,12 @@ export async function startProtocolLabs(devices: LabDeviceRef[], opts: ProtocolL
   try {
     if (opts.ssh) ssh = await startSshLab({ devices: devices.map((d) => ({ deviceId: d.deviceId, platform: d.platform })), logger: opts.logger });
     const ciena = devices.filter((d) => d.vendor.toLowerCase() === 'ciena');
-    if (opts.mcp && ciena.length > 0) mcp = await startMcpSimulator({ elements: ciena.map((d) => ({ name: d.hostname, ipAddress: d.address })), logger: opts.logger });
+    if (opts.mcp && ciena.length > 0) {
+      const managed = new Set(ciena.map((d) => d.deviceId));
+      // A Ciena switch's LLDP tells MCP its neighbours, so MCP knows every cable a Ciena port ends.
+      const links = (opts.cables ?? []).filter((c) => managed.has(c.a.deviceId) || managed.has(c.b.deviceId)).map((c) => ({ a: { name: c.a.hostname, port: c.a.ifName }, b: { name: c.b.hostname, port: c.b.ifName } }));
+      mcp = await startMcpSimulator({ elements: ciena.map((d) => ({ name: d.hostname, ipAddress: d.address })), links, logger: opts.logger });
+    }
     if (opts.icmpPaths > 0) icmp = await startIcmpLab({ paths: opts.icmpPaths, logger: opts.logger });
   } catch (err) {
     await close();
@@ -79,7 +87,7 @@ export async function startProtocolLabs(devices: LabDeviceRef[], opts: ProtocolL
     },
     describe: () => ({
       ssh: ssh?.devices.map((d) => ({ deviceId: d.deviceId, platform: d.platform, port: d.port, ports: d.ports })) ?? [],
-      mcp: mcp ? { url: mcp.url, elements: mcp.elements.map((e) => ({ name: e.name, ports: e.ports.map((p) => p.port) })) } : null,
+      mcp: mcp ? { url: mcp.url, elements: mcp.elements.map((e) => ({ name: e.name, ports: e.ports.map((p) => p.port) })), links: mcp.links } : null,
       icmp: icmp?.paths.map((p) => ({ path: p.name, routerAddress: p.routerAddress, delayedAddress: p.delayedAddress(0), ...p.state() })) ?? [],
     }),
     close,

@@ -1,8 +1,9 @@
 // A small Ciena MCP for the lab (node:http on loopback): tokens, network constructs, active
-// alarms and optical power per port in the shapes the MCP collector reads. Scenarios (callable
-// from the lab's HTTP API): degrade a port's receive power, raise and clear alarms, and faults
-// for the bad-input tests (expire every token once, refuse every token, HTTP 500, garbage JSON,
-// an answer that does not end).
+// alarms, optical power per port and links (FREs, mcp-fres.ts) in the shapes the MCP collector
+// reads. Scenarios (callable from the lab's HTTP API): degrade a port's receive power, raise and
+// clear alarms, add and remove links, and faults for the bad-input tests (expire every token
+// once, refuse every token, HTTP 500, garbage JSON, an answer that does not end, FREs whose
+// fields have the wrong types).
 
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -10,8 +11,15 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from '../../../common/log.js';
 import { OpsError } from '../../../common/errors.js';
 import { streamEndlessJson } from '../endless-body.js';
+import { freDocuments, selectFres, type SimConstruct, type SimLink, type SimLinkEnd } from './mcp-fres.js';
 
-export type McpFault = 'none' | 'expire-tokens-once' | 'refuse-tokens' | 'http-500' | 'garbage-json' | 'endless-body';
+export type { SimLink, SimLinkEnd } from './mcp-fres.js';
+
+export type McpFault = 'none' | 'expire-tokens-once' | 'refuse-tokens' | 'http-500' | 'garbage-json' | 'endless-body' | 'fres-wrong-types';
+export const MCP_FAULTS: McpFault[] = ['none', 'expire-tokens-once', 'refuse-tokens', 'http-500', 'garbage-json', 'endless-body', 'fres-wrong-types'];
+
+/** A link as a scenario or the lab gives it: the FRE id and the states are filled in. */
+export type SimLinkInput = { a: SimLinkEnd; b: SimLinkEnd } & Partial<Pick<SimLink, 'freId' | 'serviceClass' | 'resourceState'>>;
 
 export interface SimAlarm {
   alarmId: string;
@@ -40,6 +48,10 @@ export interface McpSimulator {
   degrade(name: string, port: string, db: number): void;
   raiseAlarm(name: string, alarm: Partial<SimAlarm> & { condition: string; resource: string }): SimAlarm;
   clearAlarms(name: string): void;
+  /** The links MCP reports (FREs), in the order added. */
+  links: SimLink[];
+  addLink(link: SimLinkInput): SimLink;
+  removeLink(freId: string): boolean;
   setFault(fault: McpFault): void;
   /** Logins, requests, and bytes sent by the endless-body fault. */
   stats(): { logins: number; requests: number; endlessBytes: number };
@@ -61,6 +73,8 @@ async function readBody(req: IncomingMessage): Promise<string> {
 export async function startMcpSimulator(opts: {
   elements?: number | Array<{ name: string; ipAddress: string }>;
   portsPerElement?: number;
+  /** Links between element ports, or from one to a device MCP does not manage (by its name). */
+  links?: SimLinkInput[];
   pageSize?: number;
   port?: number;
   logger: Logger;
@@ -82,6 +96,22 @@ export async function startMcpSimulator(opts: {
     alarms: [],
   }));
   const find = (name: string) => elements.find((e) => e.name === name);
+  const manual = new Map<string, SimConstruct>();
+  const constructOf = (name: string): SimConstruct => {
+    const e = find(name);
+    if (e) return { id: e.id, name: e.name, type: 'networkElement' };
+    let m = manual.get(name);
+    if (!m) manual.set(name, (m = { id: `nc-manual-${manual.size + 1}`, name, type: 'manual' }));
+    return m;
+  };
+  const links: SimLink[] = [];
+  let freSeq = 0;
+  const addLink = (l: SimLinkInput): SimLink => {
+    const link: SimLink = { serviceClass: 'LLDP', resourceState: 'discovered', ...l, freId: l.freId ?? `fre-${(++freSeq).toString().padStart(6, '0')}` };
+    links.push(link);
+    return link;
+  };
+  for (const l of opts.links ?? []) addLink(l);
   const must = (name: string) => find(name) ?? (() => { throw new OpsError('LAB_BAD_SCENARIO', `mcp simulator: no element "${name}"`); })();
 
   const page = (url: URL, all: unknown[], sizeParam: string, totalKey: string) => {
@@ -92,6 +122,18 @@ export async function startMcpSimulator(opts: {
     nextUrl.searchParams.set('offset', String(offset + size));
     const next = offset + size < all.length ? nextUrl.pathname + nextUrl.search : undefined;
     return { data, links: { self: url.pathname + url.search, ...(next ? { next } : {}) }, meta: { [totalKey]: all.length } };
+  };
+
+  const fres = (url: URL) => {
+    const selected = selectFres(links, constructOf, url.searchParams);
+    const p = page(url, selected, 'limit', 'total');
+    const docs = freDocuments(p.data as SimLink[], constructOf, (url.searchParams.get('include') ?? '').split(','));
+    if (fault === 'fres-wrong-types') {
+      // What a broken proxy or a changed release could send: ids as numbers, a relationship as an object.
+      for (const d of docs.data) Object.assign(d, { id: 7, relationships: { endPoints: { data: { type: 'endPoints', id: `${d.id}:1` } } } });
+      for (const d of docs.included) if (d.type === 'tpes') d.attributes = { nativeName: 42 };
+    }
+    return { ...p, data: docs.data, included: docs.included };
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
@@ -131,6 +173,7 @@ export async function startMcpSimulator(opts: {
       }));
       return json(res, 200, page(url, all, 'limit', 'total'));
     }
+    if (req.method === 'GET' && url.pathname === '/nsi/api/v2/search/fres') return json(res, 200, fres(url));
     if (req.method === 'GET' && url.pathname === '/nsa/api/v2_0/alarms/filter/filteredAlarms') {
       const names = url.searchParams.getAll('filter[deviceName][]');
       const states = url.searchParams.getAll('filter[state][]');
@@ -200,6 +243,13 @@ export async function startMcpSimulator(opts: {
       return alarm;
     },
     clearAlarms: (name) => void (must(name).alarms = []),
+    links,
+    addLink,
+    removeLink(freId) {
+      const i = links.findIndex((l) => l.freId === freId);
+      if (i >= 0) links.splice(i, 1);
+      return i >= 0;
+    },
     setFault: (f) => void (fault = f),
     stats: () => ({ ...counts, endlessBytes: endless.sent }),
     close: () =>

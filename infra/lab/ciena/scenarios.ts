@@ -2,9 +2,11 @@
 //   { "element": "lab-waveserver-1", "port": "1-2", "degradeDb": 8 }    OPR lowered (0 restores)
 //   { "element": "...", "raiseAlarm": { "condition": "LOS", "resource": "1-2", "severity": "CRITICAL" } }
 //   { "element": "...", "clearAlarms": true }
-//   { "fault": "none" | "expire-tokens-once" | "refuse-tokens" | "http-500" | "garbage-json" | "endless-body" }
+//   { "addLink": { "a": { "name": "<element>", "port": "1/3" }, "b": { "name": "<element or other device>", "port": "…" } } }
+//   { "removeLink": "<freId>" }                                       a link MCP stops reporting
+//   { "fault": "none" | "expire-tokens-once" | "refuse-tokens" | "http-500" | "garbage-json" | "endless-body" | "fres-wrong-types" }
 import { OpsError } from '../../../common/errors.js';
-import type { McpFault, McpSimulator, SimAlarm } from './mcp-simulator.js';
+import { MCP_FAULTS, type McpFault, type McpSimulator, type SimAlarm, type SimLinkInput } from './mcp-simulator.js';
 
 export interface CienaScenario {
   element?: string;
@@ -12,10 +14,12 @@ export interface CienaScenario {
   degradeDb?: number;
   raiseAlarm?: Partial<SimAlarm> & { condition: string; resource: string };
   clearAlarms?: boolean;
+  addLink?: SimLinkInput;
+  removeLink?: string;
   fault?: McpFault;
 }
 
-const FAULTS: McpFault[] = ['none', 'expire-tokens-once', 'refuse-tokens', 'http-500', 'garbage-json', 'endless-body'];
+const isEnd = (e: unknown) => typeof (e as { name?: unknown })?.name === 'string' && typeof (e as { port?: unknown })?.port === 'string';
 
 export function applyCienaScenario(sim: McpSimulator, s: CienaScenario): { applied: string[] } {
   const applied: string[] = [];
@@ -33,8 +37,16 @@ export function applyCienaScenario(sim: McpSimulator, s: CienaScenario): { appli
     sim.clearAlarms(needElement());
     applied.push('alarms cleared');
   }
+  if (s.addLink !== undefined) {
+    if (!isEnd(s.addLink?.a) || !isEnd(s.addLink?.b)) throw new OpsError('LAB_BAD_SCENARIO', 'ciena scenario: addLink needs "a" and "b", each { "name": string, "port": string }');
+    applied.push(`link ${sim.addLink(s.addLink).freId} added`);
+  }
+  if (s.removeLink !== undefined) {
+    if (!sim.removeLink(String(s.removeLink))) throw new OpsError('LAB_BAD_SCENARIO', `ciena scenario: no link "${s.removeLink}"; links: ${sim.links.map((l) => l.freId).join(', ') || 'none'}`);
+    applied.push(`link ${s.removeLink} removed`);
+  }
   if (s.fault !== undefined) {
-    if (!FAULTS.includes(s.fault)) throw new OpsError('LAB_BAD_SCENARIO', `ciena scenario: fault must be one of ${FAULTS.join(', ')}`);
+    if (!MCP_FAULTS.includes(s.fault)) throw new OpsError('LAB_BAD_SCENARIO', `ciena scenario: fault must be one of ${MCP_FAULTS.join(', ')}`);
     sim.setFault(s.fault);
     applied.push(`fault ${s.fault}`);
   }

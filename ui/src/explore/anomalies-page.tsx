@@ -155,7 +155,7 @@ export function AnomaliesPage(props: { session: Session; params: URLSearchParams
                       {silenced.kind === 'SILENCE' ? 'silenced' : 'maintenance'}
                     </span>
                   ) : null}
-                  <ParentDownBadges suppressedBy={a.suppressedBy} suppressing={a.suppressing} />
+                  <ParentDownBadges deviceId={a.deviceId} suppressedBy={a.suppressedBy} suppressing={a.suppressing} />
                 </td>
                 <td><a href={hrefOf('device', undefined, a.deviceId)}>{a.deviceId}</a></td>
                 <td className="mono">{link ? <a href={link}>{a.seriesKey}</a> : a.seriesKey}</td>

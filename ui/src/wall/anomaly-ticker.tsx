@@ -40,7 +40,7 @@ export function AnomalyTicker(props: { store: AnomalyStore }) {
               {silenced ? <div className="ticker-silenced" data-testid="ticker-silenced" title={silenced.comment}>{silenced.kind === 'SILENCE' ? 'silenced' : 'maintenance'}: {silenced.comment}</div> : null}
               {a.suppressedBy || a.suppressing ? (
                 <div className="ticker-silenced" data-testid="ticker-parent-down">
-                  <ParentDownBadges suppressedBy={a.suppressedBy} suppressing={a.suppressing} />
+                  <ParentDownBadges deviceId={a.deviceId} suppressedBy={a.suppressedBy} suppressing={a.suppressing} />
                 </div>
               ) : null}
             </li>

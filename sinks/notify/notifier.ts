@@ -7,7 +7,7 @@
 // inside the batch handler, so offsets are committed only once this batch was delivered or given up.
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../../common/log.js';
-import type { Streams, StreamConsumer, InRecord } from '../../streams/index.js';
+import type { Streams, InRecord } from '../../streams/index.js';
 import type { AnomalyEvent, Device } from '../../schemas/types.js';
 import { routeMatches, type DeviceFacts, type Route } from './routes.js';
 import { postSigned, type webhookDefaults } from './webhook.js';

@@ -72,9 +72,19 @@ function adjacencyOf(links: ParentDownInput['links']): Map<string, string[]> {
 function walk(adj: Map<string, string[]>, from: Iterable<string>, blocked: (d: string) => boolean): Set<string> {
   const seen = new Set<string>();
   const queue: string[] = [];
-  for (const d of from) if (!blocked(d) && !seen.has(d)) seen.add(d), queue.push(d);
+  for (const d of from) {
+    if (!blocked(d) && !seen.has(d)) {
+      seen.add(d);
+      queue.push(d);
+    }
+  }
   for (let i = 0; i < queue.length; i++) {
-    for (const n of adj.get(queue[i]!) ?? []) if (!seen.has(n) && !blocked(n)) seen.add(n), queue.push(n);
+    for (const n of adj.get(queue[i]!) ?? []) {
+      if (!seen.has(n) && !blocked(n)) {
+        seen.add(n);
+        queue.push(n);
+      }
+    }
   }
   return seen;
 }

@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { register } from 'prom-client';
 import type { ApiServer } from './server.js';
-import { as, collect, disposeClients, gql, testServer, tokenFor, waitFor, wsClient } from '../test/api-harness.js';
+import { as, collect, disposeClients, gql, testServer, tokenFor, wsClient } from '../test/api-harness.js';
 import { createTestDatabase, insertSeries, type TestDatabase } from '../test/api-db.js';
 
 let db: TestDatabase;

@@ -133,7 +133,7 @@ export async function buildApiServer(opts: ApiServerOptions): Promise<ApiServer>
     bodyLimit: limits.bodyBytes,
   });
   app.addHook('onClose', async () => {
-    await Promise.all([redis, redisSub].map((r) => r?.quit().catch(() => r.disconnect())));
+    await Promise.all([redis, redisSub].map(async (r) => r?.quit().catch(() => r.disconnect())));
   });
 
   // Errors outside GraphQL (static files, health): a code and a message, never a stack.

@@ -106,7 +106,10 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
       for (const b of r)
         for (const s of b.samples) {
           const c = changed.get(s.seriesKey);
-          if (c) (c.value = s.value), (c.ts = b.ts);
+          if (c) {
+          c.value = s.value;
+          c.ts = b.ts;
+        }
           else changed.set(s.seriesKey, { labels: labelBytes.get(s.seriesKey)!, value: s.value, ts: b.ts });
         }
   };

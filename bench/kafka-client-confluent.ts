@@ -3,7 +3,6 @@
 import Kafka from '@confluentinc/kafka-javascript';
 import type { LibrdKafkaError } from '@confluentinc/kafka-javascript';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { librdkafkaSecurity } from '../common/kafka-security.js';
 import { call } from '../streams/kafka-client.js';

@@ -198,7 +198,10 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
     let firstAt = 0n;
     for (;;) {
       const n = await consumedMessages();
-      if (n > 0 && firstAt === 0n) (first = n), (firstAt = process.hrtime.bigint());
+      if (n > 0 && firstAt === 0n) {
+        first = n;
+        firstAt = process.hrtime.bigint();
+      }
       if (n >= inTopic) break;
       await new Promise((r) => setTimeout(r, 25));
     }

@@ -5,6 +5,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import client from 'prom-client';
 import { OpsError } from './errors.js';
+import { guarded } from './http-handler.js';
 
 export type ReadinessCheck = () => Promise<boolean> | boolean;
 
@@ -39,7 +40,7 @@ export async function listenOrExplain(server: Server, o: { host: string; port: n
 }
 
 export async function startOpsServer(opts: { host: string; port: number; ready: ReadinessCheck }): Promise<OpsServer> {
-  const server: Server = createServer(async (req, res) => {
+  const server: Server = createServer(guarded(async (req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     try {
       if (path === '/healthz') {
@@ -56,7 +57,7 @@ export async function startOpsServer(opts: { host: string; port: number; ready: 
     } catch (err) {
       res.writeHead(500, { 'content-type': 'text/plain' }).end(`error: ${(err as Error).message}\n`);
     }
-  });
+  }, (err) => process.emitWarning(`ops endpoint failed: ${String(err)}`)));
   await listenOrExplain(server, { ...opts, setting: 'OPS', code: 'OPS_PORT_IN_USE' });
   return {
     port: (server.address() as AddressInfo).port,

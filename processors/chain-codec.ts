@@ -157,13 +157,25 @@ function encode(key: string, state: DeviceChainState): ChangelogRecord[] {
     if (s) {
       flags |= IN_ANALYSIS | (s.det ? SCORED : 0) | (s.seenUp ? SEEN_UP : 0);
       f[at + 2] = s.baselineAt;
-      if (s.baselineExpected !== undefined) (flags |= HAS_BAND_EXPECTED), (f[at + 3] = s.baselineExpected);
-      if (s.baselineSpread !== undefined) (flags |= HAS_BAND_SPREAD), (f[at + 4] = s.baselineSpread);
+      if (s.baselineExpected !== undefined) {
+      flags |= HAS_BAND_EXPECTED;
+      f[at + 3] = s.baselineExpected;
+    }
+      if (s.baselineSpread !== undefined) {
+      flags |= HAS_BAND_SPREAD;
+      f[at + 4] = s.baselineSpread;
+    }
       if (s.baselineSeasonal !== undefined) flags |= HAS_BAND_SEASONAL | (s.baselineSeasonal ? BAND_SEASONAL : 0);
       f[at + 5] = s.ts;
       f[at + 6] = s.value;
-      if (s.expected !== null) (flags |= HAS_EXPECTED), (f[at + 7] = s.expected);
-      if (s.upper !== null) (flags |= HAS_UPPER), (f[at + 8] = s.upper);
+      if (s.expected !== null) {
+      flags |= HAS_EXPECTED;
+      f[at + 7] = s.expected;
+    }
+      if (s.upper !== null) {
+      flags |= HAS_UPPER;
+      f[at + 8] = s.upper;
+    }
       f[at + 9] = s.ruleStreak;
     }
     f[at] = flags;

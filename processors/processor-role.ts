@@ -5,7 +5,7 @@
 import { loadConfig } from '../common/config.js';
 import { createLogger } from '../common/log.js';
 import { runRole } from '../common/role.js';
-import { connectStreams, createTransactionalProcessor, type Streams, type TransactionalProcessor } from '../streams/index.js';
+import { connectStreams, type Streams, type TransactionalProcessor } from '../streams/index.js';
 import { processorSettings } from './settings.js';
 import { processRaw, type DeviceChainState } from './chain.js';
 import { chainStateCodec } from './chain-codec.js';

@@ -139,7 +139,12 @@ export async function connectAdmin(opts: { brokers: string[]; security?: KafkaSe
     async groupOffsets(groupId, topic) {
       const count = await partitionCount(topic);
       const partitions = Array.from({ length: count }, (_, partition) => ({ topic, partition }));
-      const committed = await retriable(async () => call<{ partition: number; offset: number }[]>(async (cb) => (await offsetReader(groupId)).committed(partitions, 10_000, cb as never)));
+      // The reader first, then the call: a reader that fails to connect rejects here instead of
+      // leaving the call's callback never called.
+      const committed = await retriable(async () => {
+        const reader = await offsetReader(groupId);
+        return call<{ partition: number; offset: number }[]>((cb) => reader.committed(partitions, 10_000, cb as never));
+      });
       // No commit yet: librdkafka's invalid offset (-1001), reported as -1 like the group's absence.
       return new Map(committed.map((c) => [c.partition, BigInt(c.offset >= 0 ? c.offset : -1)]));
     },

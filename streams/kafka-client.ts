@@ -68,6 +68,7 @@ export const KEY_PARTITIONER = 'murmur2_random';
 const retriedByClient = /Disconnected|Connection refused|Connect to .* failed|Broker transport failure|all brokers are down|timed out|COORDINATOR_LOAD_IN_PROGRESS|NOT_COORDINATOR|CONCURRENT_TRANSACTIONS|Receive failed/i;
 
 /** Routes a client's own log lines and errors to the role's logger. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- librdkafka's clients type each event's argument apart
 export function attachLogger(client: { on(event: string, fn: (arg: any) => void): unknown }, logger: Logger): void {
   const log = logger.child({ component: 'librdkafka' });
   client.on('event.log', (e: { severity: number; fac: string; message: string }) => {
@@ -82,7 +83,9 @@ export function attachLogger(client: { on(event: string, fn: (arg: any) => void)
   });
 }
 
-/** librdkafka's callback style as a promise. */
+/** librdkafka's callback style as a promise. Its errors are plain objects ({ code, isRetriable…})
+ * that callers read as they are, hence no Error wrapping (and the lint rule off here). */
+/* eslint-disable @typescript-eslint/prefer-promise-reject-errors */
 export function call<T = void>(fn: (cb: (err: LibrdKafkaError | null | undefined, value?: T) => void) => void): Promise<T> {
   return new Promise<T>((resolve, reject) => fn((err, value) => (err ? reject(err) : resolve(value as T))));
 }
@@ -102,6 +105,7 @@ export function connectClient<C extends { connect(o: unknown, cb: (err: LibrdKaf
     client.connect({ timeout: timeoutMs }, (err) => (err ? reject(err) : resolve(client)));
   });
 }
+/* eslint-enable @typescript-eslint/prefer-promise-reject-errors */
 
 /** A message's headers (librdkafka gives a list of one-key objects) as one record of strings. */
 export function headersOf(list: Record<string, string | Buffer>[] | undefined): Record<string, string> {

@@ -4,11 +4,12 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAvroSerde } from './serde.js';
 import { testEnv } from '../test/env.js';
+import { guarded } from '../common/http-handler.js';
 
 /** An HTTP proxy in front of the real registry that counts the schema-id lookups it passes on. */
 async function countingProxy(target: string) {
   const lookups = new Map<string, number>();
-  const server = createServer(async (req, res) => {
+  const server = createServer(guarded(async (req, res) => {
     const m = /^\/schemas\/ids\/(\d+)/.exec(req.url ?? '');
     if (m) lookups.set(m[1], (lookups.get(m[1]) ?? 0) + 1);
     const chunks: Buffer[] = [];
@@ -16,7 +17,7 @@ async function countingProxy(target: string) {
     const upstream = await fetch(new URL(req.url ?? '/', target), { method: req.method, headers: { 'content-type': req.headers['content-type'] ?? 'application/json' }, body: chunks.length ? Buffer.concat(chunks) : undefined });
     res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' });
     res.end(Buffer.from(await upstream.arrayBuffer()));
-  });
+  }, (err) => process.emitWarning(`counting proxy: ${String(err)}`)));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, lookups, close: () => new Promise((r) => server.close(r)) };
 }

@@ -70,7 +70,7 @@ export function wsClient(url: string, connectionParams: Record<string, unknown>,
   return client;
 }
 export async function disposeClients(): Promise<void> {
-  await Promise.all(clients.splice(0).map((c) => c.dispose()));
+  await Promise.all(clients.splice(0).map(async (c) => c.dispose()));
 }
 
 export function collect<T>(client: Client, query: string, variables: Record<string, unknown>) {

@@ -54,7 +54,11 @@ function parse(res: Buffer, topic: string): Map<string, string | null> {
       configs.set(name, string());
       at += 3; // read only, source, sensitive
       const synonyms = int32();
-      for (let s = 0; s < synonyms; s++) (string(), string(), int8());
+      for (let s = 0; s < synonyms; s++) {
+        string();
+        string();
+        int8();
+      }
     }
   }
   return configs;

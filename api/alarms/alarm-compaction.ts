@@ -29,8 +29,8 @@ export function scheduleAlarmCompaction(db: ApiServices['db'], streams: Pick<Str
       (keys) => keys.length > 0 && logger.info('alarm operations past their retention tombstoned', { count: keys.length }),
       (err) => logger.warn('tombstoning old alarm operations failed; tried again later', { err }),
     );
-  const first = setTimeout(run, every.firstAfterMs);
-  const timer = setInterval(run, every.everyMs);
+  const first = setTimeout(() => void run(), every.firstAfterMs);
+  const timer = setInterval(() => void run(), every.everyMs);
   first.unref();
   timer.unref();
   return () => {

@@ -89,7 +89,7 @@ before(async () => {
 }, { timeout: 30_000 });
 
 after(async () => {
-  await Promise.all(clients.map((c) => c.dispose()));
+  await Promise.all(clients.map(async (c) => c.dispose()));
   for (const s of rawSockets) s.terminate();
   await server?.app.close();
   await limited?.app.close();

@@ -49,11 +49,13 @@ const readyTimer = setInterval(() => {
 }, 100);
 
 process.stdin.resume();
-process.stdin.on('end', async () => {
+process.stdin.on('end', () => void finish());
+
+async function finish(): Promise<void> {
   measuring = false;
   latencies.sort((a, b) => a - b);
   const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN;
   process.stdout.write(JSON.stringify({ delivered, started: started.size, p50: q(0.5), p95: q(0.95), p99: q(0.99), max: latencies[latencies.length - 1] ?? NaN }) + '\n');
-  await Promise.all(clients.map((c) => c.dispose()));
+  await Promise.all(clients.map(async (c) => c.dispose()));
   process.exit(0);
-});
+}

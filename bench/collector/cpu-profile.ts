@@ -68,8 +68,14 @@ export function summarize(file: string): { totalMs: number; functions: ProfileEn
       const n = byId.get(id)!;
       const f = label(n);
       const p = partOf(n.callFrame.url, n.callFrame.functionName);
-      if (!seenFn.has(f)) (seenFn.add(f), (entry(fn, f).inclusiveMs += ms));
-      if (!seenPart.has(p)) (seenPart.add(p), (entry(part, p).inclusiveMs += ms));
+      if (!seenFn.has(f)) {
+        seenFn.add(f);
+        entry(fn, f).inclusiveMs += ms;
+      }
+      if (!seenPart.has(p)) {
+        seenPart.add(p);
+        entry(part, p).inclusiveMs += ms;
+      }
     }
   }
   const bySelf = (a: ProfileEntry, b: ProfileEntry) => b.selfMs - a.selfMs;

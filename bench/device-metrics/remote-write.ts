@@ -5,12 +5,18 @@
 
 function varintLen(n: number): number {
   let len = 1;
-  while (n >= 0x80) (n = Math.floor(n / 128)), len++;
+  while (n >= 0x80) {
+    n = Math.floor(n / 128);
+    len++;
+  }
   return len;
 }
 
 function writeVarint(buf: Buffer, o: number, n: number): number {
-  while (n >= 0x80) (buf[o++] = (n % 128) | 0x80), (n = Math.floor(n / 128));
+  while (n >= 0x80) {
+    buf[o++] = (n % 128) | 0x80;
+    n = Math.floor(n / 128);
+  }
   buf[o++] = n;
   return o;
 }

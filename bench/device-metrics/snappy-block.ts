@@ -7,7 +7,10 @@ const BLOCK = 65_536;
 const HASH_BITS = 14;
 
 function varint(n: number, out: number[]): void {
-  while (n >= 0x80) out.push((n & 0x7f) | 0x80), (n >>>= 7);
+  while (n >= 0x80) {
+    out.push((n & 0x7f) | 0x80);
+    n >>>= 7;
+  }
   out.push(n);
 }
 
@@ -24,8 +27,15 @@ export function snappyCompress(input: Buffer): Buffer {
     if (n <= 0) return;
     n -= 1;
     if (n < 60) out[o++] = n << 2;
-    else if (n < 256) (out[o++] = 60 << 2), (out[o++] = n);
-    else (out[o++] = 61 << 2), (out[o++] = n & 0xff), (out[o++] = n >> 8);
+    else if (n < 256) {
+      out[o++] = 60 << 2;
+      out[o++] = n;
+    }
+    else {
+      out[o++] = 61 << 2;
+      out[o++] = n & 0xff;
+      out[o++] = n >> 8;
+    }
     input.copy(out, o, from, to);
     o += to - from;
   };

@@ -48,7 +48,7 @@ export function periodic(run: () => Promise<unknown>, everyMs: number, logger: L
   let stopped = false;
   const tick = async () => {
     await run().catch((err) => logger.error('sync failed; next try at the next interval', { err }));
-    if (!stopped) timer = setTimeout(tick, everyMs);
+    if (!stopped) timer = setTimeout(() => void tick(), everyMs);
   };
   void tick();
   return () => {

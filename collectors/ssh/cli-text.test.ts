@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { cleanTerminal, endsWithMore, extractOutput } from './cli-text.js';
 import { TerminalText } from './terminal-text.js';
 
-const prompt = /^[\w.@\-]+[>#] ?$/;
+const prompt = /^[\w.@-]+[>#] ?$/;
 
 test('echo, CRLF, colours and the closing prompt are removed', () => {
   const received = 'show version\r\n\x1b[1mModel: mx204\x1b[0m\r\nJunos: 23.2R1\r\n\r\nlab@r1> ';

@@ -35,7 +35,7 @@ export interface Platform {
 
 const junos: Platform = {
   name: 'junos',
-  prompt: /^[\w.@\-]+[>#%] ?$/,
+  prompt: /^[\w.@-]+[>#%] ?$/,
   setupCommands: ['set cli screen-length 0', 'set cli screen-width 0'],
   cliError: /^[ \t]*(syntax error|unknown command|error: )/m,
   needsPorts: false,
@@ -49,7 +49,7 @@ const junos: Platform = {
 
 const iosXr: Platform = {
   name: 'ios-xr',
-  prompt: /^(RP\/\d+\/[\w]+\/CPU\d+:)?[\w.\-]+[>#] ?$/,
+  prompt: /^(RP\/\d+\/[\w]+\/CPU\d+:)?[\w.-]+[>#] ?$/,
   setupCommands: ['terminal length 0', 'terminal width 0'],
   cliError: /^[ \t]*% ?(Invalid input|Incomplete command|Ambiguous command|Bad hostname|Unknown command)/m,
   needsPorts: true,
@@ -61,7 +61,7 @@ const iosXr: Platform = {
 
 const saos: Platform = {
   name: 'saos',
-  prompt: /^[\w.\-]+\*?[>#] ?$/,
+  prompt: /^[\w.-]+\*?[>#] ?$/,
   setupCommands: ['system shell session set more off'],
   cliError: /SHELL PARSER FAILURE|^[ \t]*ERROR: /m,
   needsPorts: true,

@@ -100,7 +100,9 @@ export async function listenForTraps(opts: {
   await Promise.race([once(socket, 'listening'), new Promise((_, reject) => socket.once('error', reject))]).catch((err) => {
     throw Object.assign(new Error(`trap receiver cannot listen on UDP ${opts.host}:${opts.port}: ${(err as Error).message}`), { code: 'TRAP_PORT_UNAVAILABLE', canRetry: false });
   });
-  if (failedToBind) throw failedToBind;
+  // Set by the callback above: TypeScript's narrowing cannot see that and takes it for null.
+  const bindError = failedToBind as Error | null;
+  if (bindError) throw bindError;
   if (opts.recvBufferBytes) socket.setRecvBufferSize(opts.recvBufferBytes);
   const authorizer = receiver.getAuthorizer();
   return {

@@ -5,6 +5,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../../common/log.js';
+import { guarded } from '../../common/http-handler.js';
 
 export interface ControlApiOptions {
   host: string;
@@ -28,7 +29,7 @@ function sendJson(res: import('node:http').ServerResponse, status: number, body:
 }
 
 export async function startControlApi(opts: ControlApiOptions): Promise<ControlApi> {
-  const server: Server = createServer(async (req, res) => {
+  const server: Server = createServer(guarded(async (req, res) => {
     const route = `${req.method} ${(req.url ?? '/').split('?')[0]}`;
     if (route === 'GET /devices') return sendJson(res, 200, opts.devices());
     if (route === 'GET /protocols') return sendJson(res, 200, opts.protocols?.describe() ?? {});
@@ -56,7 +57,7 @@ export async function startControlApi(opts: ControlApiOptions): Promise<ControlA
       return sendJson(res, ok ? 200 : 503, { status: ok ? 'ok' : 'snmpsim not running' });
     }
     sendJson(res, 404, { error: `no route ${route}` });
-  });
+  }, (err, req) => opts.logger.error('lab control API request failed', { err, url: req.url })));
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err) =>
       reject(Object.assign(new Error(`lab control API cannot listen on ${opts.host}:${opts.port}: ${err.message}`), { code: 'LAB_HTTP_LISTEN', canRetry: false })),

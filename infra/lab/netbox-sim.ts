@@ -7,6 +7,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { streamEndlessJson } from './endless-body.js';
+import { guarded } from '../../common/http-handler.js';
 
 export interface NetboxSimDevice {
   id: number;
@@ -135,7 +136,7 @@ export async function startNetboxSim(opts: NetboxSimOptions): Promise<NetboxSim>
     return Buffer.concat(chunks).toString('utf8');
   }
 
-  const server = createServer(async (req, res) => {
+  const server = createServer(guarded(async (req, res) => {
     const url = new URL(req.url ?? '/', baseUrl);
     if (url.pathname === '/_sim/devices' && req.method === 'POST') {
       sim.upsert(JSON.parse(await body(req)) as NetboxSimDevice);
@@ -167,7 +168,7 @@ export async function startNetboxSim(opts: NetboxSimOptions): Promise<NetboxSim>
       return u.toString();
     };
     send(res, 200, JSON.stringify({ count: all.length, next: offset + limit < all.length ? link(offset + limit) : null, previous: offset > 0 ? link(Math.max(0, offset - limit)) : null, results: page.map(render) }));
-  });
+  }, (err, req) => process.emitWarning(`NetBox simulator: ${req.method} ${req.url}: ${String(err)}`)));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());

@@ -94,7 +94,7 @@ async function promQuery(base: string, query: string): Promise<{ status: string;
 /** Prometheus on the local config, its file_sd pointed at `targetsFile`, scraping every second. */
 async function startPrometheus(t: { after(fn: () => Promise<void>): void }, targetsFile: string): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'oc-prometheus-'));
-  const config = parseYaml(readFileSync(localConfig, 'utf8')) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const config = parseYaml(readFileSync(localConfig, 'utf8')) as Record<string, any>;
   config.global = { scrape_interval: '1s', evaluation_interval: '1s' };
   config.rule_files = [join(monitoringDir, 'alerts.yml')];
   config.scrape_configs[0].file_sd_configs[0] = { files: [targetsFile], refresh_interval: '1s' };

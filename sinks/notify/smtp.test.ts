@@ -55,7 +55,10 @@ async function startRelay(o: { tls: boolean; auth: boolean; port?: number; impli
         const e = JSON.parse(buf.slice(0, i)) as Record<string, unknown>;
         buf = buf.slice(i + 1);
         events.push(e);
-        if (e.event === 'ready') clearTimeout(timer), resolve();
+        if (e.event === 'ready') {
+          clearTimeout(timer);
+          resolve();
+        }
       }
     });
   });

@@ -73,7 +73,10 @@ export class LatestValues {
           this.byKey.set(s.seriesKey, e);
         }
         accepted = true;
-        if (e.ts <= b.ts) (e.ts = b.ts), (e.value = s.value);
+        if (e.ts <= b.ts) {
+          e.ts = b.ts;
+          e.value = s.value;
+        }
       }
       if (accepted) {
         const d = this.devices.get(b.deviceId);
@@ -106,7 +109,12 @@ export class LatestValues {
   expire(now: number): number {
     const oldest = now - this.opts.staleAfterMs;
     let gone = 0;
-    for (const [key, e] of this.byKey) if (e.ts < oldest) this.byKey.delete(key), gone++;
+    for (const [key, e] of this.byKey) {
+      if (e.ts < oldest) {
+        this.byKey.delete(key);
+        gone++;
+      }
+    }
     for (const [name, f] of this.families) {
       for (const [text, e] of f.series) if (e.ts < oldest) f.series.delete(text);
       if (f.series.size === 0) this.families.delete(name);
@@ -117,7 +125,12 @@ export class LatestValues {
 
   /** Forgets the devices of partitions this replica no longer owns (their new owner exposes them). */
   forgetDevices(owned: (deviceId: string) => boolean): void {
-    for (const [key, e] of this.byKey) if (!owned(e.device)) this.byKey.delete(key), (e.ts = -Infinity);
+    for (const [key, e] of this.byKey) {
+      if (!owned(e.device)) {
+        this.byKey.delete(key);
+        e.ts = -Infinity;
+      }
+    }
     for (const [name, f] of this.families) {
       for (const [text, e] of f.series) if (e.ts === -Infinity) f.series.delete(text);
       if (f.series.size === 0) this.families.delete(name);

@@ -9,6 +9,7 @@ import { listenOrExplain } from '../../common/ops-server.js';
 import type { LatestValues } from './latest-values.js';
 import { OPENMETRICS_CONTENT_TYPE } from './openmetrics-text.js';
 import { exporterMetrics } from './metrics.js';
+import { guarded } from '../../common/http-handler.js';
 
 const gzipAsync = promisify(gzip);
 
@@ -18,7 +19,7 @@ export interface ScrapeServer {
 }
 
 export async function startScrapeServer(o: { host: string; port: number; latest: LatestValues; gzipLevel: number; expire: () => void }): Promise<ScrapeServer> {
-  const server: Server = createServer(async (req, res) => {
+  const server: Server = createServer(guarded(async (req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path !== '/metrics') return void res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: the device metrics are at /metrics\n');
     if (req.method !== 'GET' && req.method !== 'HEAD') return void res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain' }).end('method not allowed\n');
@@ -38,7 +39,7 @@ export async function startScrapeServer(o: { host: string; port: number; latest:
     } finally {
       stop();
     }
-  });
+  }, (err) => process.emitWarning(`device metrics scrape failed: ${String(err)}`)));
   await listenOrExplain(server, { host: o.host, port: o.port, setting: 'EXPORTER', code: 'EXPORTER_PORT_IN_USE' });
   return {
     port: (server.address() as AddressInfo).port,

@@ -75,7 +75,10 @@ function fold(into: Pending, batches: MetricBatch[]): void {
       const cur = m.get(s.seriesKey);
       // In place: at sink rates a fresh pair per sample is most of this process's garbage.
       if (!cur) m.set(s.seriesKey, [b.ts, s.value]);
-      else if (cur[0] <= b.ts) (cur[0] = b.ts), (cur[1] = s.value);
+      else if (cur[0] <= b.ts) {
+          cur[0] = b.ts;
+          cur[1] = s.value;
+        }
     }
   }
 }
@@ -93,7 +96,7 @@ export function createLastValues(opts: { url: string; prefix: string; logger: Lo
     try {
       const results = (await p.exec()) ?? [];
       const failed = results.find(([err]) => err);
-      if (failed) throw failed[0];
+      if (failed?.[0]) throw failed[0];
       redisWrites.inc({ kind, result: 'ok' });
     } catch (err) {
       redisWrites.inc({ kind, result: 'error' });
@@ -108,7 +111,7 @@ export function createLastValues(opts: { url: string; prefix: string; logger: Lo
       for (const [deviceId, series] of perDevice) {
         const args: (string | number)[] = [];
         for (const [key, [ts, value]] of series) args.push(key, ts, value);
-        if (args.length > 0) p.ocSetNewer(keys.last(deviceId), ...args);
+        if (args.length > 0) void p.ocSetNewer(keys.last(deviceId), ...args); // queued: exec() reports the outcome
       }
     });
   };
@@ -139,7 +142,7 @@ export function createLastValues(opts: { url: string; prefix: string; logger: Lo
       if (scores.length === 0) return;
       await exec('health', (p) => {
         p.sadd(keys.devices, ...new Set(scores.map((s) => s.deviceId)));
-        for (const s of scores) p.ocSetHealth(keys.health(s.deviceId), s.ts, s.score, JSON.stringify(s.components));
+        for (const s of scores) void p.ocSetHealth(keys.health(s.deviceId), s.ts, s.score, JSON.stringify(s.components));
       });
     },
     async close() {

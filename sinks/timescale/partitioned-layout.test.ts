@@ -32,7 +32,13 @@ async function write(db: pg.Client, guard: PartitionGuard, cols: Cols): Promise<
 
 function points(fromMs: number, n: number, everyMs: number, series: number[], value: (i: number, s: number) => number): Cols {
   const cols: Cols = { ts: [], seriesIds: [], values: [] };
-  for (let i = 0; i < n; i++) for (const s of series) cols.ts.push(fromMs + i * everyMs), cols.seriesIds.push(s), cols.values.push(value(i, s));
+  for (let i = 0; i < n; i++) {
+    for (const s of series) {
+      cols.ts.push(fromMs + i * everyMs);
+      cols.seriesIds.push(s);
+      cols.values.push(value(i, s));
+    }
+  }
   return cols;
 }
 

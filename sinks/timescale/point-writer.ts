@@ -91,7 +91,12 @@ export async function lockStoredOffsets(client: PointsClient, groupId: string, p
 export async function readStoredOffsets(client: Pick<pg.ClientBase, 'query'>, groupId: string, assigned: Map<string, number[]>): Promise<{ topic: string; partition: number; offset: string }[]> {
   const topics: string[] = [];
   const partitions: number[] = [];
-  for (const [topic, ps] of assigned) for (const p of ps) topics.push(topic), partitions.push(p);
+  for (const [topic, ps] of assigned) {
+    for (const p of ps) {
+      topics.push(topic);
+      partitions.push(p);
+    }
+  }
   const res = await client.query<{ topic: string; partition: number; next_offset: string }>(
     `SELECT topic, partition, next_offset FROM sink_offsets
       WHERE group_id = $1 AND (topic, partition) IN (SELECT * FROM unnest($2::text[], $3::int[]))`,

@@ -11,11 +11,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
 import { signToken } from '../../api/auth/jwt.js';
 import { projectRoot, startRole, type RoleProcess } from '../../bin/supervisor.js';
 import { startTestPipeline } from '../pipeline-fixture.js';
-import { ensureDashboardBuilt, launchBrowser, saveScreenshot, wallCharts, waitFor, type ChartState } from './browser-fixture.js';
+import { ensureDashboardBuilt, launchBrowser, saveScreenshot, wallCharts, waitFor } from './browser-fixture.js';
 
 const charts = wallCharts;
 const POLL_INTERVAL_MS = 2_000; // test/pipeline-fixture.ts

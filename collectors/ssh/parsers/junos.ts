@@ -10,7 +10,7 @@ import { dbm, num, requireSome, shown, value } from './common.js';
 
 const IFACE = /^Physical interface:\s*(\S+?),?\s*$/;
 const LANE = /^\s+Lane\s+(\d+)\s*$/;
-const LABEL = /^[A-Za-z][A-Za-z .\/-]*$/;
+const LABEL = /^[A-Za-z][A-Za-z ./-]*$/;
 
 /**
  * "<indent><label> : <value>" split at the first colon. By hand, because the pattern it

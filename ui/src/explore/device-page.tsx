@@ -83,6 +83,8 @@ export function DevicePage(props: { session: Session; deviceId: string }) {
   const range = useMemo(() => {
     const now = Date.now();
     return { now, from: now - DEVICE_DEFAULTS.chartRangeMs, healthFrom: now - DEVICE_DEFAULTS.healthRangeMs };
+    // A new device starts a new range: the page's "now" is when the device was opened.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [props.deviceId]);
   const [device] = useQuery<{ device: DeviceDetail | null }>({ query: DEVICE_QUERY, variables: { id: props.deviceId } });
   const [health] = useQuery<{ healthHistory: Array<{ deviceId: string; timestamps: number[]; scores: number[]; tier: string }> }>({

@@ -9,7 +9,7 @@ import { ApiError } from '../errors.js';
 import type { Acknowledgement, Annotation, Anomaly, AnomalyFilter, AnomalyState, QueryAnomaliesArgs, Severity } from '../graphql/schema-types.js';
 import { decodeCursor, page, pageSize, type PageInfo } from '../paging.js';
 
-export type { Acknowledgement, Annotation, AnomalyFilter, Severity };
+export type { Annotation };
 
 type Queryable = Pick<pg.Pool, 'query'>;
 

@@ -3,12 +3,15 @@
 // BENCH_KAFKA_BROKERS runs the Kafka side against a cluster of yours instead of the stack's
 // (plaintext) Kafka, with the KAFKA_SECURITY_PROTOCOL, KAFKA_SSL_* and KAFKA_SASL_* settings of the
 // environment: every client a bench makes, kcat and the roles it starts use them.
+// The last line is also appended to bench/results/<NAME>.jsonl with the date, commit and machine
+// (bench/results.ts); BENCH_NOTE=text adds a note to it.
 import { loadConfig } from '../common/config.js';
 import { kafkaSecurityEnv, kafkaSecurityOf, kafkaSecuritySettings, type KafkaSecurityConfig } from '../common/kafka-security.js';
 import { createLogger } from '../common/log.js';
 import { DEFAULT_APT_PACKAGES, ensureInstalled } from '../infra/install.js';
 import { startStack } from '../infra/stack.js';
 import { freePort, projectRoot, startRole } from '../bin/supervisor.js';
+import { recordRun } from './results.js';
 import { join } from 'node:path';
 
 export interface BenchContext {
@@ -47,6 +50,12 @@ const benches: Record<string, () => Promise<Bench>> = {
 /** Debian packages a bench needs beyond the stack's: its browser, its reference implementation. */
 const BENCH_APT_PACKAGES: Record<string, string[]> = { ui: ['chromium'], traps: ['snmptrapd'] };
 
+/** Prints the run's last line and keeps it in bench/results/. */
+function finish(name: string, figures: Record<string, unknown>): void {
+  process.stdout.write(JSON.stringify({ bench: name, ...figures }) + '\n');
+  process.stderr.write(`recorded in ${recordRun(projectRoot, name, figures)}\n`);
+}
+
 export async function runBench(argv: string[]): Promise<void> {
   const [name, ...args] = argv;
   const load = name ? benches[name] : undefined;
@@ -57,7 +66,7 @@ export async function runBench(argv: string[]): Promise<void> {
   const plaintext = loadConfig(kafkaSecuritySettings, {}, undefined);
   if (bench.needsStack === false) {
     const figures = await bench.run({ kafkaBrokers: [], kafkaSecurity: plaintext, databaseUrl: '', redisUrl: '', registryUrl: '', args, say });
-    process.stdout.write(JSON.stringify({ bench: name, ...figures }) + '\n');
+    finish(name, figures);
     return;
   }
   const external = process.env.BENCH_KAFKA_BROKERS?.split(',').map((b) => b.trim()).filter(Boolean);
@@ -79,7 +88,7 @@ export async function runBench(argv: string[]): Promise<void> {
   });
   try {
     const figures = await bench.run({ ...stack.endpoints, kafkaBrokers, kafkaSecurity, registryUrl, args, say });
-    process.stdout.write(JSON.stringify({ bench: name, ...figures }) + '\n');
+    finish(name, figures);
   } finally {
     await registry.stop();
     await stack.stop();

@@ -7,7 +7,8 @@ import { API_DEFAULTS } from '../defaults.js';
 import { requireAuth, type ApiContext } from '../graphql/context.js';
 import { listLimit } from '../paging.js';
 import { deleteCredential, listCredentials, setCredential } from './credentials.js';
-import { deviceFromInput, deviceRowOf, type DeviceInput } from './inventory.js';
+import type { MutationUpsertDeviceArgs } from '../graphql/schema-types.js';
+import { deviceFromInput, deviceRowOf } from './inventory.js';
 
 function requireInventory(ctx: ApiContext) {
   if (!ctx.svc.inventory) throw new ApiError('NOT_CONFIGURED', 'this API replica does not publish to Kafka, so it cannot change the inventory');
@@ -35,7 +36,7 @@ export const adminResolvers = {
       await ctx.svc.events.publish({ kind: 'api-key-revoked', id: record.id });
       return record;
     },
-    upsertDevice: async (_: unknown, args: { input: DeviceInput }, ctx: ApiContext) => {
+    upsertDevice: async (_: unknown, args: MutationUpsertDeviceArgs, ctx: ApiContext) => {
       const device = deviceFromInput(args.input);
       await requireInventory(ctx).publish(device.deviceId, device);
       ctx.logger.info('inventory device published', { deviceId: device.deviceId, by: requireAuth(ctx).sub });

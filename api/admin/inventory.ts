@@ -5,7 +5,9 @@
 import type { Device, SnmpAccess } from '../../schemas/types.js';
 import { inventorySecretProblem } from '../../credentials/credential-refs.js';
 import type { Streams } from '../../streams/index.js';
+import type { DeviceRow } from '../devices/devices-query.js';
 import { ApiError } from '../errors.js';
+import type { DeviceInput } from '../graphql/schema-types.js';
 
 export interface InventoryPublisher {
   /** device null: a tombstone. Resolves once Kafka acknowledged the record. */
@@ -19,28 +21,6 @@ export function kafkaInventoryPublisher(streams: Pick<Streams, 'producer' | 'top
       else await streams.producer.send(streams.topics.inventory, [{ key: deviceId, value: device, timestamp: device.updatedAt }]);
     },
   };
-}
-
-export interface DeviceInput {
-  id: string;
-  hostname: string;
-  address: string;
-  site: string;
-  role: string;
-  platform: string;
-  vendor: string;
-  status?: string | null;
-  tags?: string[] | null;
-  labels?: unknown;
-  snmp?: {
-    version: string;
-    port?: number | null;
-    credential: string;
-    profiles: string[];
-    timeoutMs?: number | null;
-    retries?: number | null;
-    context?: string | null;
-  } | null;
 }
 
 const DEVICE_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
@@ -90,7 +70,7 @@ export function deviceFromInput(input: DeviceInput, nowMs: number = Date.now()):
 }
 
 /** The GraphQL Device of a record just published (the table follows when the sink applies it). */
-export function deviceRowOf(d: Device) {
+export function deviceRowOf(d: Device): DeviceRow {
   return {
     id: d.deviceId,
     hostname: d.hostname,

@@ -6,55 +6,28 @@ import type pg from 'pg';
 import type { Suppression } from '../../alarms/alarm-book.js';
 import type { ParentDownMark } from '../alarms/parent-down.js';
 import { ApiError } from '../errors.js';
+import type { Acknowledgement, Annotation, Anomaly, AnomalyFilter, AnomalyState, QueryAnomaliesArgs, Severity } from '../graphql/schema-types.js';
 import { decodeCursor, page, pageSize, type PageInfo } from '../paging.js';
+
+export type { Annotation };
 
 type Queryable = Pick<pg.Pool, 'query'>;
 
-export const SEVERITIES = ['INFO', 'WARNING', 'MINOR', 'MAJOR', 'CRITICAL'] as const;
-export type Severity = (typeof SEVERITIES)[number];
-export const STATES = ['OPEN', 'UPDATE', 'CLOSE'] as const;
-export type State = (typeof STATES)[number];
+// The schema's enums at run time, in their order (severities from the least).
+export const SEVERITIES = ['INFO', 'WARNING', 'MINOR', 'MAJOR', 'CRITICAL'] as const satisfies readonly Severity[];
+export const STATES = ['OPEN', 'UPDATE', 'CLOSE'] as const satisfies readonly AnomalyState[];
 
 export function severityRank(s: string): number {
   return SEVERITIES.indexOf(s as Severity);
 }
 
-export interface Acknowledgement {
-  by: string;
-  at: number;
-  note: string | null;
-}
+/** The fields of Anomaly that its resolvers and loaders compute from a row rather than read from it. */
+type ResolvedAnomalyFields = 'series' | 'device' | 'acknowledgement' | 'annotations' | 'silenced' | 'suppressedBy' | 'suppressing';
 
-export interface Annotation {
-  id: string;
-  anomalyId: string;
-  by: string;
-  at: number;
-  text: string;
-}
-
-export interface AnomalyRow {
-  id: string;
-  state: State;
-  isOpen: boolean;
-  seriesKey: string;
-  deviceId: string;
-  metric: string;
+/** A row of anomaly_events: the schema's Anomaly without the fields resolved apart (some may be
+ *  preloaded, below), its labels as the sink stores them (string values). */
+export type AnomalyRow = Omit<Anomaly, ResolvedAnomalyFields | 'labels'> & {
   labels: Record<string, string>;
-  startedAt: number;
-  updatedAt: number;
-  endedAt: number | null;
-  severity: Severity;
-  peakSeverity: Severity;
-  score: number;
-  peakScore: number;
-  observed: number;
-  expected: number;
-  lower: number;
-  upper: number;
-  detector: string;
-  reason: string;
-  events: number | null;
   /** Preloaded by subscription payloads so a fan-out never queries per subscriber. */
   acknowledgement?: Acknowledgement | null;
   annotations?: Annotation[];
@@ -62,20 +35,7 @@ export interface AnomalyRow {
   silenced?: Suppression | null;
   /** Parent-down suppression (api/alarms/parent-down.ts); preloaded like the above. */
   parentDown?: ParentDownMark;
-}
-
-export interface AnomalyFilter {
-  states?: State[] | null;
-  open?: boolean | null;
-  severities?: Severity[] | null;
-  minSeverity?: Severity | null;
-  deviceIds?: string[] | null;
-  seriesKeys?: string[] | null;
-  metric?: string | null;
-  from?: number | null;
-  to?: number | null;
-  acknowledged?: boolean | null;
-}
+};
 
 const ms = (col: string) => `(extract(epoch from ${col}) * 1000)::float8`;
 
@@ -118,7 +78,7 @@ export interface AnomalyPage {
   countAll(): Promise<number>;
 }
 
-export async function listAnomalies(db: Queryable, args: { filter?: AnomalyFilter | null; first?: number | null; after?: string | null }): Promise<AnomalyPage> {
+export async function listAnomalies(db: Queryable, args: QueryAnomaliesArgs): Promise<AnomalyPage> {
   const first = pageSize(args.first);
   const after = decodeCursor(args.after, ['number', 'string']);
   const params = filterParams(args.filter);

@@ -14,23 +14,23 @@ import {
   annotate,
   annotationsOf,
   listAnomalies,
-  type AnomalyFilter,
   type AnomalyPage,
   type AnomalyRow,
 } from './anomalies-query.js';
+import type { MutationAcknowledgeAnomalyArgs, QueryAnomaliesArgs, QueryAnomalyArgs } from '../graphql/schema-types.js';
 
 type Query = { obj: AnomalyRow };
 
 export const anomaliesResolvers = {
   Query: {
-    anomalies: (_: unknown, args: { filter?: AnomalyFilter | null; first?: number | null; after?: string | null }, ctx: ApiContext) => listAnomalies(ctx.db, args),
-    anomaly: async (_: unknown, args: { id: string }, ctx: ApiContext) => (await anomaliesByIds(ctx.db, [args.id])).get(args.id) ?? null,
+    anomalies: (_: unknown, args: QueryAnomaliesArgs, ctx: ApiContext): Promise<AnomalyPage> => listAnomalies(ctx.db, args),
+    anomaly: async (_: unknown, args: QueryAnomalyArgs, ctx: ApiContext): Promise<AnomalyRow | null> => (await anomaliesByIds(ctx.db, [args.id])).get(args.id) ?? null,
   },
   AnomalyConnection: {
     totalCount: (page: AnomalyPage) => page.countAll(),
   },
   Mutation: {
-    acknowledgeAnomaly: async (_: unknown, args: { id: string; note?: string | null }, ctx: ApiContext) => {
+    acknowledgeAnomaly: async (_: unknown, args: MutationAcknowledgeAnomalyArgs, ctx: ApiContext) => {
       const who = requireAuth(ctx);
       const note = args.note?.trim() || null;
       if (note && note.length > API_DEFAULTS.annotationMaxChars) throw new ApiError('BAD_USER_INPUT', `note must have at most ${API_DEFAULTS.annotationMaxChars} characters`);

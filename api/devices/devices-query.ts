@@ -2,34 +2,17 @@
 // lookups by id for the loaders.
 
 import type pg from 'pg';
+import type { Device, DeviceFilter, QueryDevicesArgs } from '../graphql/schema-types.js';
 import { decodeCursor, page, pageSize, type PageInfo } from '../paging.js';
 
 type Queryable = Pick<pg.Pool, 'query'>;
 
-export interface DeviceRow {
-  id: string;
-  hostname: string;
-  address: string;
-  site: string;
-  role: string;
-  platform: string;
-  vendor: string;
-  status: string;
-  tags: string[];
-  labels: Record<string, string>;
-  snmp: unknown;
-  updatedAt: number;
-  deleted: boolean;
-}
+/** The fields of Device that its resolvers and loaders compute from a row rather than read from it. */
+type ResolvedDeviceFields = 'interfaces' | 'series' | 'health' | 'openAnomalies' | 'lastValues';
 
-export interface DeviceFilter {
-  site?: string | null;
-  role?: string | null;
-  platform?: string | null;
-  status?: string | null;
-  text?: string | null;
-  includeDeleted?: boolean | null;
-}
+/** A row of the devices table as DEVICE_COLUMNS reads it: the schema's Device without the fields
+ *  resolved apart, its labels as the sink stores them (string values). */
+export type DeviceRow = Omit<Device, ResolvedDeviceFields | 'labels'> & { labels: Record<string, string> };
 
 export const DEVICE_COLUMNS = `device_id as id, hostname, address, site, role, platform, vendor, status, tags, labels, snmp,
   (extract(epoch from updated_at) * 1000)::float8 as "updatedAt", deleted`;
@@ -57,7 +40,7 @@ export interface DevicePage {
   countAll(): Promise<number>;
 }
 
-export async function listDevices(db: Queryable, args: { filter?: DeviceFilter | null; first?: number | null; after?: string | null }): Promise<DevicePage> {
+export async function listDevices(db: Queryable, args: QueryDevicesArgs): Promise<DevicePage> {
   const first = pageSize(args.first);
   const after = decodeCursor(args.after, ['string']);
   const params = filterParams(args.filter);

@@ -8,7 +8,8 @@ import { listLimit } from '../paging.js';
 import { latestHealth } from '../health/health-query.js';
 import { openAnomaliesOfDevices } from '../anomalies/anomalies-query.js';
 import { seriesOfDevices, type SeriesRow } from '../series/series-query.js';
-import { devicesByIds, listDevices, type DeviceFilter, type DeviceRow, type DevicePage } from './devices-query.js';
+import type { QueryDeviceArgs, QueryDevicesArgs } from '../graphql/schema-types.js';
+import { devicesByIds, listDevices, type DeviceRow, type DevicePage } from './devices-query.js';
 
 type Query<P = Record<string, unknown>> = { obj: DeviceRow; params: P };
 type Limited = { limit?: number | null };
@@ -29,8 +30,8 @@ function interfacesOf(series: SeriesRow[]): Array<{ name: string; series: Series
 
 export const devicesResolvers = {
   Query: {
-    devices: (_: unknown, args: { filter?: DeviceFilter | null; first?: number | null; after?: string | null }, ctx: ApiContext) => listDevices(ctx.db, args),
-    device: async (_: unknown, args: { id: string }, ctx: ApiContext) => (await devicesByIds(ctx.db, [args.id])).get(args.id) ?? null,
+    devices: (_: unknown, args: QueryDevicesArgs, ctx: ApiContext): Promise<DevicePage> => listDevices(ctx.db, args),
+    device: async (_: unknown, args: QueryDeviceArgs, ctx: ApiContext): Promise<DeviceRow | null> => (await devicesByIds(ctx.db, [args.id])).get(args.id) ?? null,
   },
   DeviceConnection: {
     totalCount: (page: DevicePage) => page.countAll(),

@@ -4,20 +4,14 @@
 
 import type pg from 'pg';
 import type { HealthComponent, HealthScore } from '../../schemas/types.js';
+import type { HealthHistory as GqlHealthHistory } from '../graphql/schema-types.js';
 import type { LastValuesReader } from '../live/last-values-reader.js';
 import { bucketPlan } from '../readings/tiers.js';
 
 type Queryable = Pick<pg.Pool, 'query'>;
 
-export interface HealthHistory {
-  deviceId: string;
-  tier: 'raw' | 'bucketed';
-  timestamps: number[];
-  scores: number[];
-  min: number[] | null;
-  max: number[] | null;
-  bucketMs: number | null;
-}
+/** The schema's HealthHistory, its tier one of the two this query produces. */
+export type HealthHistory = Omit<GqlHealthHistory, 'tier'> & { tier: 'raw' | 'bucketed' };
 
 const ms = (col: string) => `(extract(epoch from ${col}) * 1000)::float8`;
 

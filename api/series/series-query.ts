@@ -4,15 +4,11 @@
 import type pg from 'pg';
 import { ApiError } from '../errors.js';
 import { API_DEFAULTS } from '../defaults.js';
+import type { Series } from '../graphql/schema-types.js';
 
-export interface SeriesRow {
-  id: string;
-  key: string;
-  deviceId: string;
-  metric: string;
-  labels: Record<string, string>;
-  unit: string;
-}
+/** A row of the series catalogue: the schema's Series without its device (a loader's), its labels
+ *  as the sink stores them (string values). */
+export type SeriesRow = Omit<Series, 'device' | 'labels'> & { labels: Record<string, string> };
 
 type Queryable = Pick<pg.Pool, 'query'>;
 

@@ -1,73 +1,20 @@
-// Every GraphQL document the dashboard sends, in one place, with the shapes they return
-// (the API's schema: api/SCHEMA.md, from api/graphql/sdl/).
+// Every GraphQL document the dashboard sends, in one place, with the shapes they return. The
+// shapes are generated from the API's schema (api/graphql/sdl/) and these documents into
+// ./operation-types.ts (`npm run graphql-types`); the names below are what the pages use.
 
-import type { Anomaly, ParentDown, Silenced } from '../data/anomaly-store.js';
+import type { Anomaly } from '../data/anomaly-store.js';
+import type * as Op from './operation-types.js';
 
-export interface SeriesInfo {
-  id: string;
-  key: string;
-  deviceId: string;
-  metric: string;
-  labels: Record<string, string> | null;
-  unit: string;
-}
-
-export interface SeriesColumns {
-  seriesId: string;
-  tier?: string;
-  timestamps: number[];
-  values: Array<number | null>;
-  min?: Array<number | null> | null;
-  max?: Array<number | null> | null;
-  bucketMs?: number | null;
-}
-
-export interface BaselineBandColumns {
-  seriesId: string;
-  baseline: { expected: number; lower: number; upper: number; ts: number } | null;
-}
-
-export interface DeviceRow {
-  id: string;
-  hostname: string;
-  site: string;
-  role: string;
-  platform: string;
-  status: string;
-  health: { score: number; ts: number } | null;
-}
-
-export interface HealthScoreRow {
-  deviceId: string;
-  ts: number;
-  score: number;
-}
-
-/** An anomaly as the API returns it. */
-export interface ApiAnomaly {
-  id: string;
-  state: 'OPEN' | 'UPDATE' | 'CLOSE';
-  seriesKey: string;
-  deviceId: string;
-  metric: string;
-  labels?: Record<string, string> | null;
-  startedAt: number;
-  updatedAt: number;
-  endedAt: number | null;
-  severity: string;
-  peakSeverity?: string;
-  score?: number;
-  observed?: number;
-  expected?: number;
-  lower?: number;
-  upper?: number;
-  detector?: string;
-  reason?: string;
-  acknowledgement?: { by: string; at: number; note: string | null } | null;
-  silenced?: Silenced | null;
-  suppressedBy?: ParentDown | null;
-  suppressing?: number;
-}
+/** A series as every document selects it (SERIES_FIELDS). */
+export type SeriesInfo = Op.SeriesInfoFragment;
+/** An anomaly as every document selects it (ANOMALY_FIELDS). */
+export type ApiAnomaly = Op.ApiAnomalyFragment;
+/** A device of the devices list (DEVICES_QUERY). */
+export type DeviceRow = Op.DevicesQuery['devices']['nodes'][number];
+/** A series' readings as columns (READINGS_QUERY). */
+export type SeriesColumns = Op.ReadingsQuery['readings'][number];
+/** A link of the topology (inventory.links), as the map draws it. */
+export type TopologyLinkRow = Op.TopologyQuery['topology'][number];
 
 export function toAnomaly(a: ApiAnomaly): Anomaly {
   return {
@@ -97,7 +44,13 @@ export function toAnomaly(a: ApiAnomaly): Anomaly {
 }
 
 export const SERIES_FIELDS = 'id key deviceId metric labels unit';
-const ANOMALY_FIELDS = 'id state seriesKey deviceId metric labels startedAt updatedAt endedAt severity peakSeverity score observed expected lower upper detector reason acknowledgement { by at note } silenced { kind id comment endsAt } suppressedBy { deviceId anomalyId } suppressing';
+export const ANOMALY_FIELDS = 'id state seriesKey deviceId metric labels startedAt updatedAt endedAt severity peakSeverity score observed expected lower upper detector reason acknowledgement { by at note } silenced { kind id comment endsAt } suppressedBy { deviceId anomalyId } suppressing';
+
+/** The selections the documents share, typed as fragments of these names (never sent as such). */
+export const SELECTIONS = {
+  SeriesInfo: { on: 'Series', fields: SERIES_FIELDS },
+  ApiAnomaly: { on: 'Anomaly', fields: ANOMALY_FIELDS },
+} as const;
 
 /** One field per search term, aliased t0, t1...: the series a wall layout asks for. */
 export function wallSeriesQuery(terms: number): string {
@@ -111,11 +64,6 @@ export const TOP_SERIES_QUERY = `
   query TopSeries($search: [String!]!, $order: RankOrder, $limit: Int, $deviceIds: [String!]) {
     topSeries(search: $search, order: $order, limit: $limit, deviceIds: $deviceIds) { value series { ${SERIES_FIELDS} } }
   }`;
-
-export interface RankedSeries {
-  value: number;
-  series: SeriesInfo;
-}
 
 export const DEVICES_QUERY = `
   query Devices($filter: DeviceFilter, $first: Int, $after: String) {
@@ -184,18 +132,6 @@ export const ANOMALIES_SUBSCRIPTION = `
 export const HEALTH_SUBSCRIPTION = `
   subscription HealthFeed($ids: [ID!]!) { health(deviceIds: $ids) { deviceId ts score } }`;
 
-/** A link of the topology (inventory.links), as the map draws it. */
-export interface TopologyLinkRow {
-  id: string;
-  aDeviceId: string;
-  aInterface: string;
-  bDeviceId: string;
-  bInterface: string;
-  state: string;
-  difference: string | null;
-  speedBps: number | null;
-}
-
 export const TOPOLOGY_QUERY = `
   query Topology($after: ID, $limit: Int) { topology(after: $after, limit: $limit) { id aDeviceId aInterface bDeviceId bInterface state difference speedBps } }`;
 
@@ -207,12 +143,6 @@ export const SERIES_BY_METRIC_QUERY = `
     series(metric: $metric, limit: $limit, after: $after) { id key deviceId metric labels }
   }`;
 
-export interface Connection<T> {
-  totalCount: number;
-  pageInfo: { endCursor: string | null; hasNextPage: boolean };
-  nodes: T[];
-}
-
 /** The anomaly list: with the series id and unit, for the explorer link and the values. */
 export const ANOMALY_LIST_QUERY = `
   query AnomalyList($filter: AnomalyFilter, $first: Int, $after: String) {
@@ -221,3 +151,15 @@ export const ANOMALY_LIST_QUERY = `
       nodes { ${ANOMALY_FIELDS} series { id unit } }
     }
   }`;
+
+/** The explorer's readings: with each series' key and unit. */
+export const EXPLORER_READINGS_QUERY = `
+  query ExplorerReadings($ids: [ID!]!, $from: Float!, $to: Float!, $maxPoints: Int!) {
+    readings(seriesIds: $ids, from: $from, to: $to, maxPoints: $maxPoints) {
+      seriesId tier bucketMs timestamps values min max series { ${SERIES_FIELDS} }
+    }
+  }`;
+
+export const SILENCES_QUERY = 'query Silences { silences { id matchers { field value regex } endsAt comment createdBy } }';
+export const CREATE_SILENCE_MUTATION = 'mutation CreateSilence($input: SilenceInput!) { createSilence(input: $input) { id } }';
+export const EXPIRE_SILENCE_MUTATION = 'mutation ExpireSilence($id: ID!) { expireSilence(id: $id) { id } }';

@@ -3,6 +3,8 @@
 // charts get their markers through `markersBySeries`, never through React.
 import { HOUR_MS } from '../../../common/time-units.js';
 
+import type { ApiAnomalyFragment } from '../api/operation-types.js';
+
 export interface Anomaly {
   anomalyId: string;
   state: 'OPEN' | 'UPDATE' | 'CLOSE';
@@ -32,18 +34,10 @@ export interface Anomaly {
 }
 
 /** Anomaly.suppressedBy in the API. */
-export interface ParentDown {
-  deviceId: string;
-  anomalyId: string | null;
-}
+export type ParentDown = NonNullable<ApiAnomalyFragment['suppressedBy']>;
 
 /** A silence or the maintenance window the anomaly opened in (Anomaly.silenced in the API). */
-export interface Silenced {
-  kind: 'SILENCE' | 'MAINTENANCE';
-  id: string;
-  comment: string;
-  endsAt: number | null;
-}
+export type Silenced = NonNullable<ApiAnomalyFragment['silenced']>;
 
 /**
  * Whether to show the anomaly as silenced at `nowMs`: a silence only until its end time (the page

@@ -6,7 +6,15 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useClient } from 'urql';
 import type { Session } from '../app.js';
-import { ACKNOWLEDGE_MUTATION, ANOMALIES_SUBSCRIPTION, ANOMALY_LIST_QUERY, type ApiAnomaly, type Connection } from '../api/documents.js';
+import { ACKNOWLEDGE_MUTATION, ANOMALIES_SUBSCRIPTION, ANOMALY_LIST_QUERY, type ApiAnomaly } from '../api/documents.js';
+import type {
+  AcknowledgeMutation,
+  AcknowledgeMutationVariables,
+  AnomalyFeedSubscription,
+  AnomalyFeedSubscriptionVariables,
+  AnomalyListQuery,
+  AnomalyListQueryVariables,
+} from '../api/operation-types.js';
 import { canAcknowledge } from '../auth/token.js';
 import { silencedAt } from '../data/anomaly-store.js';
 import { hrefOf, replaceParams } from '../route.js';
@@ -19,7 +27,8 @@ import { SilencesPanel, type MatcherDraft } from './silences-panel.js';
 const PAGE_SIZE = 50;
 const SEVERITIES = ['WARNING', 'MINOR', 'MAJOR', 'CRITICAL'] as const;
 
-type ListedAnomaly = ApiAnomaly & { series?: { id: string; unit: string } | null };
+/** A row of the list: an anomaly, with its series when the list query brought it (not a live update). */
+type ListedAnomaly = ApiAnomaly & Partial<Pick<AnomalyListQuery['anomalies']['nodes'][number], 'series'>>;
 
 export function filterFromParams(params: URLSearchParams): Record<string, unknown> {
   const f: Record<string, unknown> = {};
@@ -57,7 +66,7 @@ export function AnomaliesPage(props: { session: Session; params: URLSearchParams
 
   const load = async (after: string | null) => {
     setState('loading');
-    const r = await client.query<{ anomalies: Connection<ListedAnomaly> }>(ANOMALY_LIST_QUERY, { filter, first: PAGE_SIZE, after }).toPromise();
+    const r = await client.query<AnomalyListQuery, AnomalyListQueryVariables>(ANOMALY_LIST_QUERY, { filter, first: PAGE_SIZE, after }).toPromise();
     if (!r.data) return setState('failed');
     const c = r.data.anomalies;
     setRows((prev) => (after ? [...prev, ...c.nodes] : c.nodes));
@@ -73,7 +82,7 @@ export function AnomaliesPage(props: { session: Session; params: URLSearchParams
   useEffect(() => {
     const devices = filter.deviceIds as string[] | undefined;
     const sub = client
-      .subscription<{ anomalies: { kind: string; anomaly: ListedAnomaly } }>(ANOMALIES_SUBSCRIPTION, { filter: devices ? { deviceIds: devices } : null })
+      .subscription<AnomalyFeedSubscription, AnomalyFeedSubscriptionVariables>(ANOMALIES_SUBSCRIPTION, { filter: devices ? { deviceIds: devices } : null })
       .subscribe((r) => {
         const a = r.data?.anomalies.anomaly;
         if (!a) return;
@@ -88,7 +97,7 @@ export function AnomaliesPage(props: { session: Session; params: URLSearchParams
 
   const acknowledge = async (id: string) => {
     setAckError('');
-    const r = await client.mutation<{ acknowledgeAnomaly: ListedAnomaly }>(ACKNOWLEDGE_MUTATION, { id, note: null }).toPromise();
+    const r = await client.mutation<AcknowledgeMutation, AcknowledgeMutationVariables>(ACKNOWLEDGE_MUTATION, { id, note: null }).toPromise();
     if (r.error || !r.data) return setAckError(`Acknowledge failed: ${r.error?.graphQLErrors[0]?.message ?? r.error?.message ?? 'no answer'}`);
     const done = r.data.acknowledgeAnomaly;
     setRows((prev) => prev.map((a) => (a.id === id ? { ...a, acknowledgement: done.acknowledgement } : a)));

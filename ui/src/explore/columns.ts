@@ -25,7 +25,8 @@ export interface GapSpan {
   toMs: number;
 }
 
-type ColumnTimes = Pick<SeriesColumns, 'timestamps' | 'bucketMs'>;
+/** What the alignment reads of a series' columns: a bucket size only where the API gave one. */
+type ColumnTimes = Pick<SeriesColumns, 'timestamps'> & Partial<Pick<SeriesColumns, 'bucketMs'>>;
 
 function stepOf(c: ColumnTimes): number {
   return Math.max(typicalStep(c.timestamps), c.bucketMs ?? 0);
@@ -49,7 +50,7 @@ export function gapSpans(columns: readonly ColumnTimes[]): GapSpan[] {
  * than GAP_STEPS of its own steps (or buckets) a `null` is placed one step after its last point, so
  * the chart shows the outage instead of a straight line across it (draw with spanGaps: false).
  */
-export function alignColumns(columns: readonly Pick<SeriesColumns, 'timestamps' | 'values' | 'bucketMs'>[]): [number[], ...Array<YValue[]>] {
+export function alignColumns(columns: readonly (ColumnTimes & Pick<SeriesColumns, 'values'>)[]): [number[], ...Array<YValue[]>] {
   const gaps = gapSpans(columns);
   const breaks = columns.map((c, k) => {
     const step = stepOf(c);

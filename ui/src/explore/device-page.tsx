@@ -5,7 +5,8 @@
 import { useMemo } from 'react';
 import { useQuery } from 'urql';
 import type { Session } from '../app.js';
-import { DEVICE_QUERY, HEALTH_HISTORY_QUERY, READINGS_QUERY, type ApiAnomaly, type SeriesColumns, type SeriesInfo } from '../api/documents.js';
+import { DEVICE_QUERY, HEALTH_HISTORY_QUERY, READINGS_QUERY, type SeriesColumns, type SeriesInfo } from '../api/documents.js';
+import type { DeviceQuery, DeviceQueryVariables, HealthHistoryQuery, HealthHistoryQueryVariables, ReadingsQuery, ReadingsQueryVariables } from '../api/operation-types.js';
 import { healthTone } from '../data/health-store.js';
 import { hrefOf } from '../route.js';
 import { SEVERITY_COLORS } from '../wall/chart-overlays.js';
@@ -24,26 +25,9 @@ const DEVICE_DEFAULTS = {
 const OPTICAL = ['optical_rx_dbm', 'optical_tx_dbm'];
 const PATH = ['path_rtt_ms_avg', 'path_loss_ratio'];
 
-interface DeviceDetail {
-  id: string;
-  hostname: string;
-  address: string;
-  site: string;
-  role: string;
-  platform: string;
-  vendor: string;
-  status: string;
-  tags: string[];
-  health: { score: number; ts: number; components: Array<{ name: string; score: number; weight: number; detail: string | null }> } | null;
-  interfaces: Array<{ name: string; series: SeriesInfo[] }>;
-  series: SeriesInfo[];
-  openAnomalies: ApiAnomaly[];
-  lastValues: Array<{ seriesKey: string; ts: number; value: number }>;
-}
-
 function SeriesCharts(props: { title: string; series: SeriesInfo[]; fromMs: number; toMs: number; testId: string }) {
   const ids = props.series.map((s) => s.id);
-  const [r] = useQuery<{ readings: SeriesColumns[] }>({ query: READINGS_QUERY, variables: { ids, from: props.fromMs, to: props.toMs, maxPoints: DEVICE_DEFAULTS.maxPoints }, pause: ids.length === 0 });
+  const [r] = useQuery<ReadingsQuery, ReadingsQueryVariables>({ query: READINGS_QUERY, variables: { ids, from: props.fromMs, to: props.toMs, maxPoints: DEVICE_DEFAULTS.maxPoints }, pause: ids.length === 0 });
   const view = useMemo(() => {
     if (!r.data) return null;
     const info = new Map(props.series.map((s) => [s.id, s]));
@@ -86,8 +70,8 @@ export function DevicePage(props: { session: Session; deviceId: string }) {
     // A new device starts a new range: the page's "now" is when the device was opened.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [props.deviceId]);
-  const [device] = useQuery<{ device: DeviceDetail | null }>({ query: DEVICE_QUERY, variables: { id: props.deviceId } });
-  const [health] = useQuery<{ healthHistory: Array<{ deviceId: string; timestamps: number[]; scores: number[]; tier: string }> }>({
+  const [device] = useQuery<DeviceQuery, DeviceQueryVariables>({ query: DEVICE_QUERY, variables: { id: props.deviceId } });
+  const [health] = useQuery<HealthHistoryQuery, HealthHistoryQueryVariables>({
     query: HEALTH_HISTORY_QUERY,
     variables: { ids: [props.deviceId], from: range.healthFrom, to: range.now, maxPoints: DEVICE_DEFAULTS.maxPoints },
   });

@@ -6,7 +6,19 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useQuery } from 'urql';
 import type { Session } from '../app.js';
-import { ANOMALIES_QUERY, BASELINES_QUERY, SERIES_FIELDS, SERIES_SEARCH_QUERY, DEVICES_QUERY, toAnomaly, type ApiAnomaly, type BaselineBandColumns, type Connection, type DeviceRow, type SeriesColumns, type SeriesInfo } from '../api/documents.js';
+import { ANOMALIES_QUERY, BASELINES_QUERY, EXPLORER_READINGS_QUERY, SERIES_SEARCH_QUERY, DEVICES_QUERY, toAnomaly } from '../api/documents.js';
+import type {
+  AnomaliesQuery,
+  AnomaliesQueryVariables,
+  BaselinesQuery,
+  BaselinesQueryVariables,
+  DevicesQuery,
+  DevicesQueryVariables,
+  ExplorerReadingsQuery,
+  ExplorerReadingsQueryVariables,
+  SeriesSearchQuery,
+  SeriesSearchQueryVariables,
+} from '../api/operation-types.js';
 import { hrefOf, replaceParams } from '../route.js';
 import { describeSeries } from '../wall/format.js';
 import { alignColumns, gapSpans, toCsv, type GapSpan } from './columns.js';
@@ -20,15 +32,6 @@ export const EXPLORER_DEFAULTS = {
   searchLimit: 30,
   searchDebounceMs: 250,
 } as const;
-
-const EXPLORER_READINGS = `
-  query ExplorerReadings($ids: [ID!]!, $from: Float!, $to: Float!, $maxPoints: Int!) {
-    readings(seriesIds: $ids, from: $from, to: $to, maxPoints: $maxPoints) {
-      seriesId tier bucketMs timestamps values min max series { ${SERIES_FIELDS} }
-    }
-  }`;
-
-type ReadingsWithSeries = SeriesColumns & { series: SeriesInfo | null };
 
 function selectedIds(params: URLSearchParams): string[] {
   return (params.get('s') ?? '').split(',').filter(Boolean).slice(0, EXPLORER_DEFAULTS.maxSeries);
@@ -57,8 +60,8 @@ function download(name: string, text: string): void {
 function SearchPanel(props: { params: URLSearchParams; selected: string[] }) {
   const [text, setText] = useState('');
   const q = useDebounced(text.trim(), EXPLORER_DEFAULTS.searchDebounceMs);
-  const [series] = useQuery<{ series: SeriesInfo[] }>({ query: SERIES_SEARCH_QUERY, variables: { search: q, limit: EXPLORER_DEFAULTS.searchLimit }, pause: q.length < 2 });
-  const [devices] = useQuery<{ devices: Connection<DeviceRow> }>({ query: DEVICES_QUERY, variables: { filter: { text: q }, first: 10 }, pause: q.length < 2 });
+  const [series] = useQuery<SeriesSearchQuery, SeriesSearchQueryVariables>({ query: SERIES_SEARCH_QUERY, variables: { search: q, limit: EXPLORER_DEFAULTS.searchLimit }, pause: q.length < 2 });
+  const [devices] = useQuery<DevicesQuery, DevicesQueryVariables>({ query: DEVICES_QUERY, variables: { filter: { text: q }, first: 10 }, pause: q.length < 2 });
   const add = (id: string) => {
     const p = new URLSearchParams(props.params);
     p.set('s', [...props.selected.filter((x) => x !== id), id].slice(-EXPLORER_DEFAULTS.maxSeries).join(','));
@@ -106,11 +109,11 @@ export function ExplorerPage(props: { session: Session; params: URLSearchParams 
   const [refreshes, setRefreshes] = useState(0); // picking the current preset again reads up to now
   const range = useMemo(() => rangeFromParams(params, Date.now()), [paramKey, refreshes]); // eslint-disable-line react-hooks/exhaustive-deps
   const vars = { ids, from: Math.round(range.fromMs), to: Math.round(range.toMs) };
-  const [readings] = useQuery<{ readings: ReadingsWithSeries[] }>({ query: EXPLORER_READINGS, variables: { ...vars, maxPoints: EXPLORER_DEFAULTS.maxPoints }, pause: ids.length === 0 });
-  const [baselines] = useQuery<{ baselines: BaselineBandColumns[] }>({ query: BASELINES_QUERY, variables: vars, pause: ids.length === 0 });
+  const [readings] = useQuery<ExplorerReadingsQuery, ExplorerReadingsQueryVariables>({ query: EXPLORER_READINGS_QUERY, variables: { ...vars, maxPoints: EXPLORER_DEFAULTS.maxPoints }, pause: ids.length === 0 });
+  const [baselines] = useQuery<BaselinesQuery, BaselinesQueryVariables>({ query: BASELINES_QUERY, variables: vars, pause: ids.length === 0 });
   const cols = readings.data?.readings;
   const keys = useMemo(() => (cols ?? []).map((c) => c.series?.key).filter((k): k is string => Boolean(k)), [cols]);
-  const [anomalies] = useQuery<{ anomalies: Connection<ApiAnomaly> }>({
+  const [anomalies] = useQuery<AnomaliesQuery, AnomaliesQueryVariables>({
     query: ANOMALIES_QUERY,
     variables: { filter: { seriesKeys: keys, from: vars.from, to: vars.to }, first: 200 },
     pause: keys.length === 0,

@@ -6,15 +6,14 @@
 import { useEffect, useState } from 'react';
 import { useClient } from 'urql';
 import { HOUR_MS } from '../../../common/time-units.js';
+import { CREATE_SILENCE_MUTATION, EXPIRE_SILENCE_MUTATION, SILENCES_QUERY } from '../api/documents.js';
+import type { AlarmMatcherField, CreateSilenceMutation, CreateSilenceMutationVariables, ExpireSilenceMutation, ExpireSilenceMutationVariables, SilencesQuery } from '../api/operation-types.js';
 
-export type MatcherField = 'DEVICE' | 'SITE' | 'ROLE' | 'RULE' | 'SEVERITY';
+export type MatcherField = AlarmMatcherField;
 export interface MatcherDraft { field: MatcherField; value: string; regex: boolean }
-interface SilenceRow { id: string; matchers: MatcherDraft[]; endsAt: number; comment: string; createdBy: string }
+type SilenceRow = SilencesQuery['silences'][number];
 
 const FIELDS: MatcherField[] = ['DEVICE', 'SITE', 'ROLE', 'RULE', 'SEVERITY'];
-const SILENCES_QUERY = '{ silences { id matchers { field value regex } endsAt comment createdBy } }';
-const CREATE_SILENCE = 'mutation CreateSilence($input: SilenceInput!) { createSilence(input: $input) { id } }';
-const EXPIRE_SILENCE = 'mutation ExpireSilence($id: ID!) { expireSilence(id: $id) { id } }';
 const DEFAULT_HOURS = 2;
 
 /** A datetime-local input's value for an instant, in the browser's time zone. */
@@ -33,7 +32,7 @@ export function SilencesPanel(props: { mayEdit: boolean; prefill: MatcherDraft[]
   const [error, setError] = useState('');
 
   const reload = async () => {
-    const r = await client.query<{ silences: SilenceRow[] }>(SILENCES_QUERY, {}, { requestPolicy: 'network-only' }).toPromise();
+    const r = await client.query<SilencesQuery>(SILENCES_QUERY, {}, { requestPolicy: 'network-only' }).toPromise();
     if (r.data) setSilences(r.data.silences);
   };
   useEffect(() => {
@@ -53,7 +52,7 @@ export function SilencesPanel(props: { mayEdit: boolean; prefill: MatcherDraft[]
     const end = new Date(endsAt).getTime();
     if (!Number.isFinite(end)) return setError('Give an end time.');
     const input = { matchers: matchers.filter((m) => m.value.trim()).map((m) => ({ field: m.field, value: m.value.trim(), regex: m.regex })), endsAt: end, comment };
-    const r = await client.mutation(CREATE_SILENCE, { input }).toPromise();
+    const r = await client.mutation<CreateSilenceMutation, CreateSilenceMutationVariables>(CREATE_SILENCE_MUTATION, { input }).toPromise();
     if (r.error) return setError(`Not silenced: ${r.error.graphQLErrors[0]?.message ?? r.error.message}`);
     setOpen(false);
     setComment('');
@@ -62,7 +61,7 @@ export function SilencesPanel(props: { mayEdit: boolean; prefill: MatcherDraft[]
   };
   const expire = async (id: string) => {
     setError('');
-    const r = await client.mutation(EXPIRE_SILENCE, { id }).toPromise();
+    const r = await client.mutation<ExpireSilenceMutation, ExpireSilenceMutationVariables>(EXPIRE_SILENCE_MUTATION, { id }).toPromise();
     if (r.error) return setError(`Not expired: ${r.error.graphQLErrors[0]?.message ?? r.error.message}`);
     await reload();
     props.onChanged();

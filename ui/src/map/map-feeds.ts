@@ -16,13 +16,23 @@ import {
   TOPOLOGY_QUERY,
   TOPOLOGY_SUBSCRIPTION,
   toAnomaly,
-  type ApiAnomaly,
-  type Connection,
   type DeviceRow,
-  type HealthScoreRow,
   type SeriesInfo,
   type TopologyLinkRow,
 } from '../api/documents.js';
+import type {
+  AnomaliesQuery,
+  AnomaliesQueryVariables,
+  AnomalyFeedSubscription,
+  AnomalyFeedSubscriptionVariables,
+  DevicesQuery,
+  DevicesQueryVariables,
+  HealthFeedSubscription,
+  HealthFeedSubscriptionVariables,
+  HealthQuery,
+  HealthQueryVariables,
+  SeriesByMetricQuery,
+} from '../api/operation-types.js';
 import { AnomalyStore } from '../data/anomaly-store.js';
 import { placeDevices, type Positions } from './map-layout.js';
 import { STALE_COLOUR, type MapLink, type MapModel, type RateSlot } from './map-model.js';
@@ -87,7 +97,7 @@ export class MapFeeds {
   private async loadDevices(): Promise<void> {
     const rows: DeviceRow[] = [];
     for (let after: string | null = null; ; ) {
-      const r = await this.api.urql.query<{ devices: Connection<DeviceRow> }>(DEVICES_QUERY, { first: MAP_FEED_DEFAULTS.devicesPage, after }).toPromise();
+      const r = await this.api.urql.query<DevicesQuery, DevicesQueryVariables>(DEVICES_QUERY, { first: MAP_FEED_DEFAULTS.devicesPage, after }).toPromise();
       if (!r.data) this.fail(r.error);
       rows.push(...r.data.devices.nodes);
       if (!r.data.devices.pageInfo.hasNextPage) break;
@@ -128,7 +138,7 @@ export class MapFeeds {
     this.model.setLinks(links);
     const ids: string[] = [];
     for (const metric of [...Object.keys(RATE_METRICS), RX_METRIC, RX_LOW_METRIC]) {
-      const series = await this.paged<SeriesInfo>(SERIES_BY_METRIC_QUERY, 'series', { metric }, MAP_FEED_DEFAULTS.seriesPage);
+      const series = await this.paged<SeriesByMetricQuery['series'][number]>(SERIES_BY_METRIC_QUERY, 'series', { metric }, MAP_FEED_DEFAULTS.seriesPage);
       for (const s of series) {
         const ifName = s.labels?.ifName;
         const hit = ifName ? byEnd.get(`${s.deviceId}\u0000${ifName}`) : undefined;
@@ -177,7 +187,7 @@ export class MapFeeds {
   }
 
   private async loadAnomalies(): Promise<void> {
-    const r = await this.api.urql.query<{ anomalies: Connection<ApiAnomaly> }>(ANOMALIES_QUERY, { filter: { open: true }, first: 500 }).toPromise();
+    const r = await this.api.urql.query<AnomaliesQuery, AnomaliesQueryVariables>(ANOMALIES_QUERY, { filter: { open: true }, first: 500 }).toPromise();
     if (this.stopped || !r.data) return;
     this.anomalies.upsert(r.data.anomalies.nodes.map(toAnomaly));
     this.countOpen();
@@ -185,7 +195,7 @@ export class MapFeeds {
 
   private subscribeAnomalies(): void {
     this.subs.push(
-      this.api.urql.subscription<{ anomalies: { anomaly: ApiAnomaly } }>(ANOMALIES_SUBSCRIPTION, { filter: null }).subscribe((r) => {
+      this.api.urql.subscription<AnomalyFeedSubscription, AnomalyFeedSubscriptionVariables>(ANOMALIES_SUBSCRIPTION, { filter: null }).subscribe((r) => {
         const a = r.data?.anomalies.anomaly;
         if (!a) return;
         this.anomalies.upsert([toAnomaly(a)]);
@@ -198,12 +208,12 @@ export class MapFeeds {
     const ids = this.model.devices.map((d) => d.id);
     for (const chunk of chunks(ids, MAP_FEED_DEFAULTS.idsPerSubscription)) {
       this.subs.push(
-        this.api.urql.subscription<{ health: HealthScoreRow }>(HEALTH_SUBSCRIPTION, { ids: chunk }).subscribe((r) => {
+        this.api.urql.subscription<HealthFeedSubscription, HealthFeedSubscriptionVariables>(HEALTH_SUBSCRIPTION, { ids: chunk }).subscribe((r) => {
           const h = r.data?.health;
           if (h) this.model.setHealth(h.deviceId, h.score);
         }),
       );
-      const r = await this.api.urql.query<{ health: HealthScoreRow[] }>(HEALTH_QUERY, { ids: chunk }).toPromise();
+      const r = await this.api.urql.query<HealthQuery, HealthQueryVariables>(HEALTH_QUERY, { ids: chunk }).toPromise();
       if (this.stopped) return;
       for (const h of r.data?.health ?? []) this.model.setHealth(h.deviceId, h.score);
     }

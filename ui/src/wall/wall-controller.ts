@@ -4,7 +4,8 @@
 // Live points go straight from the subscription to the chart buffers.
 
 import { authFailureOf, type ApiClients } from '../api/clients.js';
-import { BASELINES_QUERY, LIVE_SUBSCRIPTION, READINGS_QUERY, type BaselineBandColumns, type SeriesColumns, type SeriesInfo } from '../api/documents.js';
+import { BASELINES_QUERY, LIVE_SUBSCRIPTION, READINGS_QUERY, type SeriesInfo } from '../api/documents.js';
+import type { BaselinesQuery, BaselinesQueryVariables, ReadingsQuery, ReadingsQueryVariables } from '../api/operation-types.js';
 import type { AnomalyStore } from '../data/anomaly-store.js';
 import type { ChartMarker } from './chart-overlays.js';
 import type { LiveChart } from './live-chart.js';
@@ -145,7 +146,7 @@ export class WallController {
     const to = Date.now();
     const results = await Promise.all(
       this.chunks().map((ids) =>
-        this.api.urql.query<{ readings: SeriesColumns[] }>(READINGS_QUERY, { ids, from: fromMs, to, maxPoints: WALL_DEFAULTS.historyMaxPoints }).toPromise(),
+        this.api.urql.query<ReadingsQuery, ReadingsQueryVariables>(READINGS_QUERY, { ids, from: fromMs, to, maxPoints: WALL_DEFAULTS.historyMaxPoints }).toPromise(),
       ),
     );
     if (this.stopped) return;
@@ -173,7 +174,7 @@ export class WallController {
     if (this.charts.size === 0 || this.stopped) return;
     const now = Date.now();
     for (const ids of this.chunks()) {
-      const result = await this.api.urql.query<{ baselines: BaselineBandColumns[] }>(BASELINES_QUERY, { ids, from: now - this.windowMs, to: now }).toPromise();
+      const result = await this.api.urql.query<BaselinesQuery, BaselinesQueryVariables>(BASELINES_QUERY, { ids, from: now - this.windowMs, to: now }).toPromise();
       if (this.stopped || !result.data) return; // the band is decoration: the next round tries again
       for (const band of result.data.baselines) {
         const b = band.baseline;

@@ -4,16 +4,17 @@
 // down are not replayed by the API.
 
 import { authFailureOf, type ApiClients } from '../api/clients.js';
-import {
-  ANOMALIES_QUERY,
-  ANOMALIES_SUBSCRIPTION,
-  HEALTH_QUERY,
-  HEALTH_SUBSCRIPTION,
-  toAnomaly,
-  type ApiAnomaly,
-  type Connection,
-  type HealthScoreRow,
-} from '../api/documents.js';
+import { ANOMALIES_QUERY, ANOMALIES_SUBSCRIPTION, HEALTH_QUERY, HEALTH_SUBSCRIPTION, toAnomaly } from '../api/documents.js';
+import type {
+  AnomaliesQuery,
+  AnomaliesQueryVariables,
+  AnomalyFeedSubscription,
+  AnomalyFeedSubscriptionVariables,
+  HealthFeedSubscription,
+  HealthFeedSubscriptionVariables,
+  HealthQuery,
+  HealthQueryVariables,
+} from '../api/operation-types.js';
 import type { AnomalyStore } from '../data/anomaly-store.js';
 import type { HealthStore } from '../data/health-store.js';
 
@@ -80,7 +81,7 @@ export class WallFeeds {
   private async loadAnomalies(): Promise<void> {
     const now = Date.now();
     const filter = { from: now - this.opts.windowMs, ...(this.opts.deviceIds ? { deviceIds: this.opts.deviceIds } : {}) };
-    const r = await this.api.urql.query<{ anomalies: Connection<ApiAnomaly> }>(ANOMALIES_QUERY, { filter, first: FEED_DEFAULTS.anomaliesPage }).toPromise();
+    const r = await this.api.urql.query<AnomaliesQuery, AnomaliesQueryVariables>(ANOMALIES_QUERY, { filter, first: FEED_DEFAULTS.anomaliesPage }).toPromise();
     if (this.stopped) return;
     if (!r.data) return this.failed(r.error, () => void this.loadAnomalies());
     this.anomalies.upsert(r.data.anomalies.nodes.map(toAnomaly));
@@ -89,7 +90,7 @@ export class WallFeeds {
   private async loadHealth(): Promise<void> {
     const ids = this.opts.healthDeviceIds;
     if (ids.length === 0) return;
-    const r = await this.api.urql.query<{ health: HealthScoreRow[] }>(HEALTH_QUERY, { ids }).toPromise();
+    const r = await this.api.urql.query<HealthQuery, HealthQueryVariables>(HEALTH_QUERY, { ids }).toPromise();
     if (this.stopped) return;
     if (!r.data) return this.failed(r.error, () => void this.loadHealth());
     for (const h of r.data.health) this.health.update(h.deviceId, h.score, h.ts);
@@ -98,7 +99,7 @@ export class WallFeeds {
   private subscribeAnomalies(): void {
     const filter = this.opts.deviceIds ? { deviceIds: this.opts.deviceIds } : null;
     const sub = this.api.urql
-      .subscription<{ anomalies: { kind: string; anomaly: ApiAnomaly } }>(ANOMALIES_SUBSCRIPTION, { filter })
+      .subscription<AnomalyFeedSubscription, AnomalyFeedSubscriptionVariables>(ANOMALIES_SUBSCRIPTION, { filter })
       .subscribe((result) => {
         if (result.error) return this.failed(result.error, () => this.subscribeAnomalies());
         const update = result.data?.anomalies;
@@ -110,7 +111,7 @@ export class WallFeeds {
   private subscribeHealth(): void {
     const ids = this.opts.healthDeviceIds;
     if (ids.length === 0) return;
-    const sub = this.api.urql.subscription<{ health: HealthScoreRow }>(HEALTH_SUBSCRIPTION, { ids }).subscribe((result) => {
+    const sub = this.api.urql.subscription<HealthFeedSubscription, HealthFeedSubscriptionVariables>(HEALTH_SUBSCRIPTION, { ids }).subscribe((result) => {
       if (result.error) return this.failed(result.error, () => this.subscribeHealth());
       const h = result.data?.health;
       if (h) this.health.update(h.deviceId, h.score, h.ts);

@@ -5,7 +5,8 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useQuery } from 'urql';
 import { authFailureOf, type ApiClients } from '../api/clients.js';
-import { DEVICES_QUERY, TOP_SERIES_QUERY, wallSeriesQuery, type Connection, type DeviceRow, type RankedSeries, type SeriesInfo } from '../api/documents.js';
+import { DEVICES_QUERY, TOP_SERIES_QUERY, wallSeriesQuery, type SeriesInfo } from '../api/documents.js';
+import type { DevicesQuery, DevicesQueryVariables, TopSeriesQuery, TopSeriesQueryVariables } from '../api/operation-types.js';
 import { AnomalyStore } from '../data/anomaly-store.js';
 import { HealthStore } from '../data/health-store.js';
 import { Notice } from '../notice.js';
@@ -69,7 +70,7 @@ function LayoutView(props: { api: ApiClients; layout: WallLayout; freshness: Dat
   // A ranked layout asks for the top of the catalogue instead (explicit devices filtered by the
   // API; sites are resolved here, so the API is asked for more).
   const rankVars = useMemo(
-    () => ({
+    (): TopSeriesQueryVariables => ({
       search: layout.series,
       order: layout.rank === 'lowest' ? 'LOWEST' : 'HIGHEST',
       limit: Math.min(RANKED_MAX, (layout.sites.length > 0 ? 4 : 2) * layout.charts + RANKED_EXTRA),
@@ -77,10 +78,10 @@ function LayoutView(props: { api: ApiClients; layout: WallLayout; freshness: Dat
     }),
     [layout],
   );
-  const [rankedResult, refetchRanked] = useQuery<{ topSeries: RankedSeries[] }>({ query: TOP_SERIES_QUERY, variables: rankVars, pause: layout.rank === null });
+  const [rankedResult, refetchRanked] = useQuery<TopSeriesQuery, TopSeriesQueryVariables>({ query: TOP_SERIES_QUERY, variables: rankVars, pause: layout.rank === null });
   const seriesResult = layout.rank ? rankedResult : catalogueResult;
   const refetchSeries = layout.rank ? refetchRanked : refetchCatalogue;
-  const [devicesResult, refetchDevices] = useQuery<{ devices: Connection<DeviceRow> }>({ query: DEVICES_QUERY, variables: { first: DEVICES_MAX } });
+  const [devicesResult, refetchDevices] = useQuery<DevicesQuery, DevicesQueryVariables>({ query: DEVICES_QUERY, variables: { first: DEVICES_MAX } });
 
   const selection = useMemo(() => {
     const devices = devicesResult.data?.devices.nodes ?? [];

@@ -159,6 +159,7 @@ function kcatLibrdkafka(): string {
 }
 
 type Admin = ReturnType<typeof Kafka.AdminClient.create>;
+// eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- librdkafka's errors are plain objects, read as they are
 const adminCall = (fn: (cb: (err: unknown) => void) => void) => new Promise<void>((resolve, reject) => fn((err) => (err ? reject(err) : resolve())));
 
 async function main(): Promise<void> {

@@ -60,6 +60,7 @@ export async function restorePartitions<S>(opts: {
     while (pending.size > 0) {
       if (Date.now() > deadline) throw new OpsError('KAFKA_UNAVAILABLE', `restore of ${opts.topic} partitions ${[...pending].join(',')} did not reach their end within ${timeoutMs} ms`, { canRetry: true });
       const messages = await new Promise<{ partition: number; key?: unknown; value: Buffer | null }[]>((resolve, reject) =>
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- librdkafka's errors are plain objects, read as they are
         consumer.consume(RESTORE_BATCH, (err, m) => (err ? reject(err) : resolve((m ?? []) as never))),
       );
       for (const m of messages) {

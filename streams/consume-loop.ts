@@ -59,6 +59,7 @@ export function createGroupConsumer(o: GroupConsumerOptions): NativeConsumer {
 
 /** Up to `max` records: returns as soon as one is there, with all that are fetched already. */
 export function consumeBatch(consumer: NativeConsumer, max: number): Promise<NativeMessage[]> {
+  // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- librdkafka's errors are plain objects, read as they are
   return new Promise((resolve, reject) => consumer.consume(max, (err, messages) => (err ? reject(err) : resolve(messages ?? []))));
 }
 

@@ -202,7 +202,7 @@ export function createMetricsSink(opts: MetricsSinkOptions): MetricsSink {
   };
 
   let underWay: Promise<unknown> = Promise.resolve();
-  let failure: unknown;
+  let failure: Error | undefined;
   return {
     async write(records, ctx) {
       await underWay;
@@ -213,7 +213,7 @@ export function createMetricsSink(opts: MetricsSinkOptions): MetricsSink {
       await underWay;
       if (failure) throw failure;
       underWay = write(next, ctx).catch((err) => {
-        failure ??= err;
+        failure ??= err instanceof Error ? err : new Error(String(err));
         if (!opts.shouldStop?.()) opts.onFatal?.(err);
       });
     },

@@ -35,7 +35,7 @@ export async function followParentDown(
   const links = new Map<string, Link>();
   const down = new Map<string, Map<string, number>>(); // deviceId → open device-down anomalyId → startedAt
   let cached: { view: ParentDownView; at: number } | null = null;
-  const timeout = { ms: opts.catchUpTimeoutMs ?? PARENT_DOWN_FEED_DEFAULTS.catchUpTimeoutMs, code: 'PARENT_DOWN_FEED_TIMEOUT' };
+  const timeout = { ms: opts.catchUpTimeoutMs ?? PARENT_DOWN_FEED_DEFAULTS.catchUpTimeoutMs, code: 'PARENT_DOWN_FEED_TIMEOUT' } as const;
   const [linksProgress, anomaliesProgress] = await Promise.all([
     catchUpTo(streams.admin, streams.topics.links, timeout),
     catchUpTo(streams.admin, streams.topics.anomalies, timeout, { transactional: true }),

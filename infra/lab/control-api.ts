@@ -5,6 +5,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../../common/log.js';
+import { OpsError } from '../../common/errors.js';
 
 export interface ControlApiOptions {
   host: string;
@@ -59,7 +60,7 @@ export async function startControlApi(opts: ControlApiOptions): Promise<ControlA
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err) =>
-      reject(Object.assign(new Error(`lab control API cannot listen on ${opts.host}:${opts.port}: ${err.message}`), { code: 'LAB_HTTP_LISTEN', canRetry: false })),
+      reject(new OpsError('LAB_HTTP_LISTEN', `lab control API cannot listen on ${opts.host}:${opts.port}: ${err.message}`)),
     );
     server.listen(opts.port, opts.host, () => resolve());
   });

@@ -13,7 +13,7 @@ export interface DeviceFactsFollower {
   stop(): Promise<void>;
 }
 
-const CATCH_UP = { ms: 60_000, code: 'INVENTORY_READ_TIMEOUT' };
+const CATCH_UP = { ms: 60_000, code: 'INVENTORY_READ_TIMEOUT' } as const;
 
 /** Keeps `facts` (changed in place) equal to the inventory topic's devices, from now on. */
 export async function followDeviceFacts(streams: Streams, facts: Map<string, DeviceFacts>): Promise<DeviceFactsFollower> {

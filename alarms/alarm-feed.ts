@@ -2,11 +2,10 @@
 // notifier and of the API reads the whole topic (a group of its own, never committed, from the
 // start). `caughtUp` resolves once the records that existed at start are applied, so a notifier
 // does not page an anomaly that an existing silence covers just because it had not read it yet.
-import { randomBytes } from 'node:crypto';
 import type { Logger } from '../common/log.js';
 import type { AlarmOperation } from '../schemas/types.js';
 import type { Streams } from '../streams/index.js';
-import { catchUpTo } from '../streams/catch-up.js';
+import { followCompacted } from '../streams/follow-compacted.js';
 import { AlarmBook } from './alarm-book.js';
 
 export const ALARM_FEED_DEFAULTS = { catchUpTimeoutMs: 60_000 }; // ms to apply what the topic held at start
@@ -23,35 +22,15 @@ export async function followAlarmOperations(
   streams: Pick<Streams, 'consumer' | 'admin' | 'topics'>,
   opts: { groupPrefix: string; logger: Logger; onChange?: (key: string, op: AlarmOperation | null) => void; catchUpTimeoutMs?: number },
 ): Promise<AlarmFeed> {
-  const topic = streams.topics.alarmOperations;
   const book = new AlarmBook();
-  const timeoutMs = opts.catchUpTimeoutMs ?? ALARM_FEED_DEFAULTS.catchUpTimeoutMs;
-  const progress = await catchUpTo(streams.admin, topic, { ms: timeoutMs, code: 'ALARM_FEED_TIMEOUT' });
-  const consumer = streams.consumer({
-    groupId: `${opts.groupPrefix}-alarms-${randomBytes(4).toString('hex')}`,
-    topics: [topic],
-    stateless: true,
-    fromBeginning: true,
-    handler: async (records) => {
-      for (const r of records) {
-        if (r.key) {
-          const op = r.value as AlarmOperation | null;
-          // Avro guarantees the shape, not the sense (a regex that no longer compiles…): skip, say so.
-          if (!book.apply(r.key, op)) opts.logger.warn('alarm operation skipped: not usable', { key: r.key, offset: r.offset });
-          else opts.onChange?.(r.key, op);
-        }
-        progress.seen(r);
-      }
+  const follower = await followCompacted<AlarmOperation>(streams, streams.topics.alarmOperations, {
+    group: `${opts.groupPrefix}-alarms`,
+    catchUp: { ms: opts.catchUpTimeoutMs ?? ALARM_FEED_DEFAULTS.catchUpTimeoutMs, code: 'ALARM_FEED_TIMEOUT' },
+    onRecord: (key, op, r) => {
+      // Avro guarantees the shape, not the sense (a regex that no longer compiles…): skip, say so.
+      if (!book.apply(key, op)) opts.logger.warn('alarm operation skipped: not usable', { key, offset: r.offset });
+      else opts.onChange?.(key, op);
     },
   });
-  await consumer.start();
-  const { caughtUp } = progress;
-  let current = false;
-  void caughtUp.then(() => (current = true), () => undefined);
-  return {
-    book,
-    caughtUp,
-    isReady: () => current && consumer.isReady(),
-    stop: () => consumer.stop(),
-  };
+  return { book, ...follower };
 }

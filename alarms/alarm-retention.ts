@@ -5,12 +5,12 @@
 // older than telemetry.anomalies keeps its events: no replay can bring the anomaly back then.
 import type { AlarmOperation } from '../schemas/types.js';
 import { alarmOperationKey } from './alarm-book.js';
+import { DAY_MS } from '../common/time-units.js';
 
-const DAY = 86_400_000;
 
 export const ALARM_RETENTION_DEFAULTS = {
-  endedKeepMs: 7 * DAY, // ended silences and windows stay listed (includeEnded) this long
-  ackKeepMs: 35 * DAY, // telemetry.anomalies keeps 30 days (streams/topics.ts), plus a margin
+  endedKeepMs: 7 * DAY_MS, // ended silences and windows stay listed (includeEnded) this long
+  ackKeepMs: 35 * DAY_MS, // telemetry.anomalies keeps 30 days (streams/topics.ts), plus a margin
 };
 
 /** Keys of the operations to tombstone now. stillOpen: whether an anomaly is open (its ack stays). */

@@ -3,11 +3,10 @@
 // telemetry.anomalies). Both are read from the beginning by a group of their own, never committed,
 // so a restarted notifier knows a device that went down before it started, and a replay rebuilds
 // the same state. `caughtUp` resolves once what both topics held at start is applied.
-import { randomBytes } from 'node:crypto';
 import type { Logger } from '../common/log.js';
 import type { AnomalyEvent, Link } from '../schemas/types.js';
 import type { Streams } from '../streams/index.js';
-import { catchUpTo } from '../streams/catch-up.js';
+import { followCompacted, intoMap } from '../streams/follow-compacted.js';
 import { DEVICE_DOWN_DETECTORS, parentDown, type ParentDownView, type Upstream } from './parent-down.js';
 
 export const PARENT_DOWN_FEED_DEFAULTS = {
@@ -35,65 +34,38 @@ export async function followParentDown(
   const links = new Map<string, Link>();
   const down = new Map<string, Map<string, number>>(); // deviceId → open device-down anomalyId → startedAt
   let cached: { view: ParentDownView; at: number } | null = null;
-  const timeout = { ms: opts.catchUpTimeoutMs ?? PARENT_DOWN_FEED_DEFAULTS.catchUpTimeoutMs, code: 'PARENT_DOWN_FEED_TIMEOUT' } as const;
-  const [linksProgress, anomaliesProgress] = await Promise.all([
-    catchUpTo(streams.admin, streams.topics.links, timeout),
-    catchUpTo(streams.admin, streams.topics.anomalies, timeout, { transactional: true }),
+  const catchUp = { ms: opts.catchUpTimeoutMs ?? PARENT_DOWN_FEED_DEFAULTS.catchUpTimeoutMs, code: 'PARENT_DOWN_FEED_TIMEOUT' } as const;
+  const setLink = intoMap(links);
+  const [linksReader, outages] = await Promise.all([
+    followCompacted<Link>(streams, streams.topics.links, {
+      group: `${opts.groupPrefix}-links`,
+      catchUp,
+      onRecord: (key, link) => {
+        setLink(key, link);
+        cached = null;
+      },
+    }),
+    // Not compacted (anomalies keep 30 days), but read the same way: whole, then followed.
+    followCompacted<AnomalyEvent>(streams, streams.topics.anomalies, {
+      group: `${opts.groupPrefix}-outages`,
+      catchUp,
+      transactional: { idleMs: PARENT_DOWN_FEED_DEFAULTS.outagesIdleMs },
+      onRecord: (_key, ev) => {
+        if (!ev || !DEVICE_DOWN_DETECTORS.has(ev.detector)) return;
+        let open = down.get(ev.deviceId);
+        if (ev.state === 'CLOSE') {
+          open?.delete(ev.anomalyId);
+          if (open?.size === 0) down.delete(ev.deviceId);
+        } else {
+          if (!open) down.set(ev.deviceId, (open = new Map()));
+          open.set(ev.anomalyId, ev.startedAt);
+        }
+        cached = null;
+      },
+    }),
   ]);
-  let lastOutageRecordAt = Date.now();
-  const group = (what: string) => `${opts.groupPrefix}-${what}-${randomBytes(4).toString('hex')}`;
-
-  const linksReader = streams.consumer({
-    groupId: group('links'),
-    topics: [streams.topics.links],
-    stateless: true,
-    fromBeginning: true,
-    handler: async (records) => {
-      for (const r of records) {
-        if (r.key) {
-          const l = r.value as Link | null;
-          if (l === null) links.delete(r.key);
-          else links.set(r.key, l);
-          cached = null;
-        }
-        linksProgress.seen(r);
-      }
-    },
-  });
-  const outages = streams.consumer({
-    groupId: group('outages'),
-    topics: [streams.topics.anomalies],
-    stateless: true,
-    fromBeginning: true,
-    handler: async (records) => {
-      lastOutageRecordAt = Date.now();
-      for (const r of records) {
-        const ev = r.value as AnomalyEvent | null;
-        if (ev && DEVICE_DOWN_DETECTORS.has(ev.detector)) {
-          let open = down.get(ev.deviceId);
-          if (ev.state === 'CLOSE') {
-            open?.delete(ev.anomalyId);
-            if (open?.size === 0) down.delete(ev.deviceId);
-          } else {
-            if (!open) down.set(ev.deviceId, (open = new Map()));
-            open.set(ev.anomalyId, ev.startedAt);
-          }
-          cached = null;
-        }
-        anomaliesProgress.seen(r);
-      }
-    },
-  });
-  await Promise.all([linksReader.start(), outages.start()]);
-  const idle = setInterval(() => {
-    if (outages.isReady() && Date.now() - lastOutageRecordAt > PARENT_DOWN_FEED_DEFAULTS.outagesIdleMs) anomaliesProgress.finish();
-  }, 1_000);
-  idle.unref();
-  const caughtUp = Promise.all([linksProgress.caughtUp, anomaliesProgress.caughtUp]).then(() => undefined);
-  void anomaliesProgress.caughtUp.finally(() => clearInterval(idle)).catch(() => undefined);
+  const caughtUp = Promise.all([linksReader.caughtUp, outages.caughtUp]).then(() => undefined);
   caughtUp.catch(() => undefined);
-  let current = false;
-  void caughtUp.then(() => (current = true), () => undefined);
   /** The earliest open device-down anomaly of a device: the same answer whichever series said so first. */
   function firstOutage(deviceId: string): string | undefined {
     const open = down.get(deviceId);
@@ -110,9 +82,8 @@ export async function followParentDown(
     },
     downAnomalyOf: firstOutage,
     caughtUp,
-    isReady: () => current && linksReader.isReady() && outages.isReady(),
+    isReady: () => linksReader.isReady() && outages.isReady(),
     stop: async () => {
-      clearInterval(idle);
       await outages.stop();
       await linksReader.stop();
     },

@@ -13,6 +13,7 @@ import { assertListsBounded } from './auth/document-check.js';
 import { chargePoints, type ApiContext } from './graphql/context.js';
 import { typeDefs } from './graphql/schema.js';
 import { createTestDatabase, insertDevice, insertHealth, insertSeries, insertWave, type TestDatabase } from '../test/api-db.js';
+import { HOUR_MS, DAY_MS } from '../common/time-units.js';
 
 let db: TestDatabase;
 let a: ApiServer;
@@ -32,7 +33,7 @@ before(async () => {
   // A big device: 150 series on 3 interfaces, more than a nested list returns by default.
   await insertDevice(db.pool, { id: 'big-1' });
   for (let i = 0; i < 150; i++) await insertSeries(db.pool, { deviceId: 'big-1', metric: `m${String(i).padStart(3, '0')}`, labels: { ifName: `eth${i % 3}` }, unit: 'bps' });
-  await insertWave(db.pool, seriesId, { startMs: Date.now() - 3_600_000, count: 60, stepMs: 60_000 });
+  await insertWave(db.pool, seriesId, { startMs: Date.now() - HOUR_MS, count: 60, stepMs: 60_000 });
   await insertHealth(db.pool, 'core-1', Date.now() - 60_000, 90);
   const redis = { url: REDIS_URL, keyPrefix: uniqueRedisPrefix('limits') };
   a = await testServer(db, { redis, limits: LIMITS });
@@ -176,16 +177,16 @@ test('family(limit: -1000000) cannot buy points: arguments are checked before an
 
 test('a raw-tier query over years is refused (LIMIT_RANGE); an automatic one moves to a tier that may serve it', { timeout: 10_000 }, async () => {
   const now = Date.now();
-  const YEAR = 365 * 86_400_000;
+  const YEAR = 365 * DAY_MS;
   const doc = 'query R($ids: [ID!]!, $from: Float!, $to: Float!, $tier: String, $max: Int) { readings(seriesIds: $ids, from: $from, to: $to, tier: $tier, maxPoints: $max) { tier bucketMs } }';
   const forced = await gql(a, doc, { ids: [seriesId], from: now - 3 * YEAR, to: now, tier: 'raw' }, who('range'));
   assert.deepEqual([forced.status, forced.errors?.[0]?.extensions.code], [400, 'LIMIT_RANGE'], forced.raw.slice(0, 300));
   assert.deepEqual([(forced.errors?.[0]?.extensions as Record<string, unknown>).tier, (forced.errors?.[0]?.extensions as Record<string, unknown>).limitDays], ['raw', 7]);
   // 30 days at 10,000 points would be 259 s buckets, raw; past the raw tier's 7 days it is 5m.
-  const auto = await gql<{ readings: Array<{ tier: string; bucketMs: number }> }>(a, doc, { ids: [seriesId], from: now - 30 * 86_400_000, to: now, max: 10_000 }, who('range'));
+  const auto = await gql<{ readings: Array<{ tier: string; bucketMs: number }> }>(a, doc, { ids: [seriesId], from: now - 30 * DAY_MS, to: now, max: 10_000 }, who('range'));
   assert.equal(auto.status, 200, auto.raw.slice(0, 300));
   assert.deepEqual(auto.data!.readings.map((r) => [r.tier, r.bucketMs]), [['5m', 300_000]]);
-  const recent = await gql<{ readings: Array<{ tier: string }> }>(a, doc, { ids: [seriesId], from: now - 3_600_000, to: now }, who('range'));
+  const recent = await gql<{ readings: Array<{ tier: string }> }>(a, doc, { ids: [seriesId], from: now - HOUR_MS, to: now }, who('range'));
   assert.deepEqual(recent.data?.readings.map((r) => r.tier), ['raw'], 'an hour is still raw');
   const epoch = await gql(a, doc, { ids: [seriesId], from: 0, to: now }, who('range'));
   assert.equal(epoch.errors?.[0]?.extensions.code, 'LIMIT_RANGE', 'past the coarsest tier (1d, ten years)');

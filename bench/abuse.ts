@@ -24,6 +24,7 @@ import { insertDevice, insertSeries, insertWave } from '../test/api-db.js';
 import { migrate } from '../storage/migrations.js';
 import { createTestDatabase } from '../test/pg-db.js';
 import type { BenchContext } from './run.js';
+import { HOUR_MS, DAY_MS } from '../common/time-units.js';
 
 const ISSUER = 'https://idp.bench.example/realms/noc';
 const AUDIENCE = 'opsconductor-api';
@@ -147,7 +148,7 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
     await insertDevice(pool, { id: 'abuse-1' });
     const ids: string[] = [];
     for (let i = 0; i < 150; i++) ids.push((await insertSeries(pool, { deviceId: 'abuse-1', metric: `if_in_bps`, labels: { ifName: `eth${i}` }, unit: 'bps' })).id);
-    await insertWave(pool, ids[0]!, { startMs: Date.now() - 3_600_000, count: 60, stepMs: 60_000 });
+    await insertWave(pool, ids[0]!, { startMs: Date.now() - HOUR_MS, count: 60, stepMs: 60_000 });
     await pool.end();
 
     // ---- the identity provider: keys made here, JWKS on loopback ----
@@ -235,19 +236,19 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
         const idsJson = JSON.stringify(ids.slice(0, 10));
         const readings = Array.from({ length: 6 }, (_, i) => `r${i}: readings(seriesIds: ${idsJson}, from: 0, to: ${now()}, maxPoints: 10000) { tier }`).join(' ');
         const analyst = await idpToken({ sub: 'a6-2', role: 'analyst' });
-        const a = await gqlAs(`{ f: family(family: INTERFACE_TRAFFIC, from: ${now() - 3_600_000}, to: ${now()}, limit: -1000000) { family } ${readings} }`, analyst);
+        const a = await gqlAs(`{ f: family(family: INTERFACE_TRAFFIC, from: ${now() - HOUR_MS}, to: ${now()}, limit: -1000000) { family } ${readings} }`, analyst);
         return refusedWith(a, 400, 'BAD_USER_INPUT', a.body?.data == null);
       } },
       { item: '6', name: 'devices(first: -5)', run: async () => refusedWith(await gqlAs('{ devices(first: -5) { nodes { id } } }', await viewer('a6-3')), 400, 'BAD_USER_INPUT') },
       { item: '6', name: 'raw tier forced over three years', run: async () =>
-        refusedWith(await gqlAs(`{ readings(seriesIds: ["${ids[0]}"], from: ${now() - 3 * 365 * 86_400_000}, to: ${now()}, tier: "raw", maxPoints: 10000) { tier } }`, await viewer('a6-4')), 400, 'LIMIT_RANGE') },
+        refusedWith(await gqlAs(`{ readings(seriesIds: ["${ids[0]}"], from: ${now() - 3 * 365 * DAY_MS}, to: ${now()}, tier: "raw", maxPoints: 10000) { tier } }`, await viewer('a6-4')), 400, 'LIMIT_RANGE') },
       { item: '6', name: 'readings since 1970 (past every tier)', run: async () =>
         refusedWith(await gqlAs(`{ readings(seriesIds: ["${ids[0]}"], from: 0, to: ${now()}) { tier } }`, await viewer('a6-5')), 400, 'LIMIT_RANGE') },
       { item: '6', name: 'healthHistory since 1970', run: async () =>
         refusedWith(await gqlAs(`{ healthHistory(deviceIds: ["abuse-1"], from: 0, to: ${now()}) { tier } }`, await viewer('a6-6')), 400, 'LIMIT_RANGE') },
       { item: '6', name: 'aliases multiplying points (6 × 100 series × 10,000)', run: async () => {
         const idsJson = JSON.stringify(ids.slice(0, 100));
-        const fields = Array.from({ length: 6 }, (_, i) => `r${i}: readings(seriesIds: ${idsJson}, from: ${now() - 86_400_000}, to: ${now()}, maxPoints: 10000) { tier }`).join(' ');
+        const fields = Array.from({ length: 6 }, (_, i) => `r${i}: readings(seriesIds: ${idsJson}, from: ${now() - DAY_MS}, to: ${now()}, maxPoints: 10000) { tier }`).join(' ');
         const a = await gqlAs(`{ ${fields} }`, await viewer('a6-7'));
         return { refused: a.body?.errors?.some((e) => e.extensions?.code === 'LIMIT_POINTS_BUDGET' || e.extensions?.code === 'LIMIT_COST') === true, detail: `HTTP ${a.status} ${codeOf(a)}` };
       } },

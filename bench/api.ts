@@ -26,6 +26,7 @@ import { migrate } from '../storage/migrations.js';
 import { hoursOf, logInvalidations, refreshRollups } from '../storage/rollups.js';
 import { projectRoot } from '../bin/supervisor.js';
 import type { BenchContext } from './run.js';
+import { HOUR_MS, DAY_MS } from '../common/time-units.js';
 
 const DEFAULTS = {
   dashboardSeries: 100,
@@ -41,7 +42,6 @@ const DEFAULTS = {
   seconds: 20,
 };
 const SECRET = 'bench-api-secret-0123456789abcdef';
-const DAY = 86_400_000;
 
 function argValue(args: string[], name: string): number | undefined {
   const i = args.indexOf(name);
@@ -65,7 +65,7 @@ async function fill(url: string, ctx: BenchContext, t0: number): Promise<{ dashb
       [DEFAULTS.dashboardSeries],
     );
     const dashboardIds = dash.rows.map((r) => r.id);
-    if (layout === 'partitioned') await client.query(`select oc_metric_partition(d::date) from generate_series($1::timestamptz, $2::timestamptz, interval '1 day') d`, [new Date(t0), new Date(t0 + DEFAULTS.days * DAY)]);
+    if (layout === 'partitioned') await client.query(`select oc_metric_partition(d::date) from generate_series($1::timestamptz, $2::timestamptz, interval '1 day') d`, [new Date(t0), new Date(t0 + DEFAULTS.days * DAY_MS)]);
     const t = performance.now();
     await client.query(
       `insert into metric_points (ts, series_id, value)
@@ -74,12 +74,12 @@ async function fill(url: string, ctx: BenchContext, t0: number): Promise<{ dashb
       [dashboardIds, t0, DEFAULTS.days * 1440],
     );
     const hours: number[] = [];
-    for (let h = t0; h < t0 + DEFAULTS.days * DAY; h += 3_600_000) hours.push(h);
+    for (let h = t0; h < t0 + DEFAULTS.days * DAY_MS; h += HOUR_MS) hours.push(h);
     if (layout === 'partitioned') {
       await logInvalidations(client, hoursOf(hours));
       while ((await refreshRollups(client, { maxHours: 24 * 8 })).hours > 0);
     } else {
-      await client.query(`CALL refresh_continuous_aggregate('metric_points_5m', $1::timestamptz, $2::timestamptz)`, [new Date(t0), new Date(t0 + DEFAULTS.days * DAY)]);
+      await client.query(`CALL refresh_continuous_aggregate('metric_points_5m', $1::timestamptz, $2::timestamptz)`, [new Date(t0), new Date(t0 + DEFAULTS.days * DAY_MS)]);
     }
     ctx.say(`dashboard data: ${dashboardIds.length} series × ${DEFAULTS.days} days at 1/min, rollups built (${Math.round(performance.now() - t)} ms)`);
     const live = await client.query<{ id: string; key: string; deviceId: string }>(
@@ -98,9 +98,9 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
   const iterations = argValue(ctx.args, '--iterations') ?? DEFAULTS.iterations;
   const subscribers = argValue(ctx.args, '--subscribers') ?? DEFAULTS.subscribers;
   const seconds = argValue(ctx.args, '--seconds') ?? DEFAULTS.seconds;
-  const t0 = Math.floor(Date.now() / DAY - DEFAULTS.days - 1) * DAY;
+  const t0 = Math.floor(Date.now() / DAY_MS - DEFAULTS.days - 1) * DAY_MS;
   const from = t0 + 1_234;
-  const to = t0 + DEFAULTS.days * DAY - 1;
+  const to = t0 + DEFAULTS.days * DAY_MS - 1;
   const db = await createTestDatabase('api_bench', ctx.databaseUrl);
   const pool = new pg.Pool({ connectionString: db.url, max: 10 });
   const sqlPool = new pg.Pool({ connectionString: db.url, max: 2 });

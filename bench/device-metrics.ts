@@ -26,6 +26,7 @@ import { findOnPath, startProcess, stopProcess, tailFile } from '../infra/proc.j
 import { freePort } from '../bin/supervisor.js';
 import { createLogger } from '../common/log.js';
 import { eventually } from '../test/env.js';
+import { HOUR_MS } from '../common/time-units.js';
 
 export const needsStack = false;
 
@@ -73,7 +74,7 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
   say(`device-metrics: ${series} series (${devices} devices × ${IFACES} interfaces × in/out), ${updates} updates per measure; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 
   // ---- exposition ----
-  const latest = new LatestValues({ prefix: 'oc_device_', maxSeries: series * 2, staleAfterMs: 3_600_000, maxLabelBytes: 1024 });
+  const latest = new LatestValues({ prefix: 'oc_device_', maxSeries: series * 2, staleAfterMs: HOUR_MS, maxLabelBytes: 1024 });
   latest.offer(rounds[0]!); // admission (names, labels) happens once per series, not per update
   rounds.forEach((r) => latest.offer(r));
   const expRounds = fresh(10);

@@ -16,6 +16,7 @@ import { parseArgs } from 'node:util';
 import Kafka from '@confluentinc/kafka-javascript';
 import { kafkaSecurityFromEnv, librdkafkaSecurity } from '../common/kafka-security.js';
 import { kcatSecurityArgs, measureClient, pidCpuSeconds, recordsInTopic, type BenchMessage, type Measurement } from './kafka-clients.js';
+import { HOUR_MS } from '../common/time-units.js';
 
 const KEYS = 1_000;
 const VALUE_BYTES = 600;
@@ -80,7 +81,7 @@ function findBrokerPid(): number | undefined {
 
 function buildMessages(): { messages: BenchMessage[]; kcatInput: Buffer } {
   const values = randomBytes(n * VALUE_BYTES);
-  const t0 = Date.now() - 3_600_000; // ms: recent event times, inside any retention
+  const t0 = Date.now() - HOUR_MS; // ms: recent event times, inside any retention
   const messages: BenchMessage[] = new Array(n);
   const parts: Buffer[] = [];
   for (let i = 0; i < n; i++) {

@@ -17,6 +17,7 @@ import { connectStreams, prefixedTopics, type Streams } from '../streams/index.j
 import type { MetricBatch } from '../schemas/types.js';
 import type { BenchContext } from './run.js';
 import { kcatSecurityArgs, measureClient } from './kafka-clients.js';
+import { DAY_MS } from '../common/time-units.js';
 
 const CLIENTS = ['streams', 'confluent', 'platformatic'] as const;
 type Client = (typeof CLIENTS)[number];
@@ -37,7 +38,7 @@ function parseArgs(args: string[]): { n: number; client: Client } {
 }
 
 // Recent event times: topics delete records older than their retention by timestamp.
-const RECENT_MS = Math.floor((Date.now() - 24 * 3600 * 1000) / 1000) * 1000;
+const RECENT_MS = Math.floor((Date.now() - DAY_MS) / 1000) * 1000;
 
 // kcat splits its input on this byte string. No NUL in it: kcat parses the option as a C string.
 const DELIMITER_BYTES = Buffer.from([0x1e, 0x1f, 0x1c, 0x1e, 0x1f, 0x1c, 0x07, 0x1e]);

@@ -13,9 +13,10 @@ import { emitChainOutput } from '../processors/emit-outputs.js';
 import { chainStateCodec } from '../processors/chain-codec.js';
 import { transactionMetrics } from '../streams/transactional-metrics.js';
 import type { BenchContext } from './run.js';
+import { DAY_MS } from '../common/time-units.js';
 
 // Recent event times: topics delete records older than their retention by timestamp.
-const RECENT_MS = Math.floor((Date.now() - 24 * 3600 * 1000) / 1000) * 1000;
+const RECENT_MS = Math.floor((Date.now() - DAY_MS) / 1000) * 1000;
 
 const INTERFACES = 8;
 

@@ -25,6 +25,7 @@ import type { MetricBatch } from '../schemas/types.js';
 import { migrate } from '../storage/migrations.js';
 import { ensurePartitions } from '../storage/partitions.js';
 import type { BenchContext } from './run.js';
+import { DAY_MS } from '../common/time-units.js';
 
 const DEFAULTS = {
   rows: 2_000_000,
@@ -33,7 +34,7 @@ const DEFAULTS = {
   partitions: 6,
 };
 // Event times from yesterday's UTC midnight: inside the raw retention, so every row has a place.
-const T0 = Math.floor(Date.now() / 86_400_000 - 1) * 86_400_000;
+const T0 = Math.floor(Date.now() / DAY_MS - 1) * DAY_MS;
 
 function argValue(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);

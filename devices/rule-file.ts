@@ -4,6 +4,7 @@
 // once as `file:line: what`, so a user fixes a file in one pass.
 import { LineCounter, parseDocument, isMap, isSeq, type Node, type YAMLMap } from 'yaml';
 import { OpsError } from '../common/errors.js';
+import { SECOND_MS, MINUTE_MS, HOUR_MS, DAY_MS } from '../common/time-units.js';
 
 export const RULE_SEVERITIES = ['INFO', 'WARNING', 'MINOR', 'MAJOR', 'CRITICAL'] as const;
 export type RuleSeverity = (typeof RULE_SEVERITIES)[number];
@@ -53,7 +54,7 @@ const METRIC_NAME = /^[a-z_][a-z0-9_]*$/;
 const RULE_KEYS = new Set(['name', 'description', 'metric', 'scope', 'condition', 'for', 'severity']);
 const SCOPE_KEYS = new Set(['device', 'role', 'site', 'interface']);
 const CONDITION_KEYS = new Set(['above', 'below', 'in', 'rateAbove', 'rateBelow', 'per']);
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+const UNIT_MS: Record<string, number> = { ms: 1, s: SECOND_MS, m: MINUTE_MS, h: HOUR_MS, d: DAY_MS };
 
 /** `90s`, `5m`, `1h`, `0`: a duration in ms, or null when it is none. */
 export function parseDuration(text: string): number | null {

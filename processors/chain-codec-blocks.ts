@@ -6,6 +6,7 @@ import type { PackedLayout } from './anomaly/detector-codec.js';
 import type { LiveDetector } from './anomaly/score-series.js';
 import type { DetectorState } from './detect/detect.js';
 import { OpsError } from '../common/errors.js';
+import { DAY_MS } from '../common/time-units.js';
 
 export const blockBuckets = 4;
 /** Separates a device's id from the rest of a record key (ids never hold it). */
@@ -34,7 +35,7 @@ const scratchPos: Position = { lo: 0, hi: 0, frac: 0.5 };
  * samples not newer than the last), so the span covers every bucket written in between.
  */
 function touchedBuckets(g: Group, st: DetectorState, n: number, from: number, to: number): [number, number] | null {
-  const periodMs = g === 'd' ? st.baseline.daily.periodMs : g === 'w' ? st.baseline.weekly.periodMs : 86_400_000;
+  const periodMs = g === 'd' ? st.baseline.daily.periodMs : g === 'w' ? st.baseline.weekly.periodMs : DAY_MS;
   // Near a whole period the walk could wrap onto itself: write everything instead.
   if (to - from >= periodMs - (2 * periodMs) / n) return null;
   let first: number;

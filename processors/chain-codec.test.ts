@@ -7,6 +7,7 @@ import { chainStateCodec, chainStateFormat, seriesFields } from './chain-codec.j
 import { chainStateCodecV2 } from './chain-codec-v2.js';
 import { gaussian } from './anomaly/test-signals.js';
 import { analysisConfig, type AnalysisConfig } from './anomaly/config.js';
+import { DAY_MS } from '../common/time-units.js';
 
 const t0 = 1_795_000_000_000;
 
@@ -21,7 +22,7 @@ function polls(devices: number, count: number, intervalMs: number, extra?: { fro
       const values: RawSnmpPoll['values'] = [];
       for (let i = 1; i <= 4; i++) {
         if (i === 4 && !(extra && n >= extra.from && n < extra.to)) continue; // a port that comes and goes
-        const daily = 1 + 0.5 * Math.sin((2 * Math.PI * (ts % 86_400_000)) / 86_400_000);
+        const daily = 1 + 0.5 * Math.sin((2 * Math.PI * (ts % DAY_MS)) / DAY_MS);
         const burst = n % 97 === 40 && i === 2 ? 30 : 1;
         const bytes = BigInt(Math.max(0, Math.round((1e6 * daily + 5e4 * noise()) * i * burst * (intervalMs / 1000))));
         const key = `${d}.${i}`;
@@ -72,7 +73,7 @@ test('state restored from format 3 checkpoints continues exactly as the one in m
   // hours (a few buckets), and of more than a day (every bucket). A fourth port appears on day 2
   // and stops reporting on day 5: its series are added, then forgotten a day later (new catalogues).
   const input = polls(3, 9 * 288, 300_000, { from: 2 * 288, to: 5 * 288 });
-  const config = analysisConfig({ seriesIdleMs: 86_400_000 });
+  const config = analysisConfig({ seriesIdleMs: DAY_MS });
   const reference = run(input, input.length + 1, false, config).outputs;
   assert.ok(reference.some((o) => o.includes('ifName=eth4')) && !reference.at(-1)!.includes('ifName=eth4'), 'the fourth port comes and goes');
   for (const every of [3, 3 * 37, 3 * 400]) {

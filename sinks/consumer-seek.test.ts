@@ -7,9 +7,10 @@ import { createLogger } from '../common/log.js';
 import { connectStreams, type InRecord } from '../streams/index.js';
 import { streamConfig, uniquePrefix, eventually } from '../test/env.js';
 import { metricBatch } from '../test/sink-fixtures.js';
+import { DAY_MS } from '../common/time-units.js';
 
 // Recent event times: topics delete records older than their retention by timestamp.
-const RECENT_MS = Math.floor((Date.now() - 24 * 3600 * 1000) / 1000) * 1000;
+const RECENT_MS = Math.floor((Date.now() - DAY_MS) / 1000) * 1000;
 
 test('a consumer with storedOffsets starts each partition at the stored offset, never before', { timeout: 60_000 }, async () => {
   const logger = createLogger({ test: 'consumer-seek' }, 'error');

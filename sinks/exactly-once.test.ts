@@ -15,6 +15,7 @@ import { startRole, type RoleProcess } from '../bin/supervisor.js';
 import { streamConfig, uniquePrefix, eventually, testEnv } from '../test/env.js';
 import { createTestDatabase } from '../test/pg-db.js';
 import { metricBatch, sinkEnv } from '../test/sink-fixtures.js';
+import { HOUR_MS } from '../common/time-units.js';
 
 const MESSAGES = 2_400; // metric batches, at least
 const SAMPLES = 10; // per batch
@@ -32,7 +33,7 @@ test('SIGKILL the sink mid-stream repeatedly: every sample lands exactly once', 
   const redis = new Redis(testEnv.redisUrl);
   let sink: RoleProcess | undefined;
   let run = 0;
-  const t0 = Date.now() - 2 * 3_600_000;
+  const t0 = Date.now() - 2 * HOUR_MS;
   const start = async () => (sink = await startRole({ name: `sink-${run++}`, role: 'sink', env, logDir, timeoutMs: 60_000 }));
   try {
     await db.connect();

@@ -16,6 +16,7 @@ import { startPostgres, type PostgresServer } from '../infra/postgres.js';
 import { streamConfig, uniquePrefix, eventually } from '../test/env.js';
 import type { MetricBatch } from '../schemas/types.js';
 import { metricBatch, sinkEnv } from '../test/sink-fixtures.js';
+import { HOUR_MS } from '../common/time-units.js';
 
 const ROUNDS = 30;
 const PER_ROUND = 20; // metric batches
@@ -37,7 +38,7 @@ test('PostgreSQL restarting under load: nothing lost; refused rows go to the dea
   try {
     sink = await startRole({ name: 'sink', role: 'sink', env: sinkEnv({ prefix, databaseUrl: server.databaseUrl }), logDir: dataDir, timeoutMs: 60_000 });
     await dlqReader.start();
-    const t0 = Date.now() - 3_600_000;
+    const t0 = Date.now() - HOUR_MS;
     let good = 0;
     const send = (batches: MetricBatch[]) => streams.producer.send(streams.topics.metrics, batches.map((b) => ({ key: b.deviceId, value: b, timestamp: b.ts < Date.now() ? b.ts : undefined }))); // Kafka refuses record times far ahead
     const producing = (async () => {

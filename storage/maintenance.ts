@@ -6,8 +6,8 @@ import type { Queryable } from './migrations.js';
 import type { StoragePolicy } from './storage-policy.js';
 import { dropExpiredPartitions, ensurePartitions } from './partitions.js';
 import { refreshRollups } from './rollups.js';
+import { DAY_MS } from '../common/time-units.js';
 
-const DAY_MS = 86_400_000;
 
 export interface MaintenanceReport {
   created: string[];

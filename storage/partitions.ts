@@ -2,8 +2,8 @@
 // time and on demand for the days a batch touches, dropped once past retention. Time is a
 // parameter everywhere so tests drive it without waiting.
 import type { Queryable } from './migrations.js';
+import { DAY_MS } from '../common/time-units.js';
 
-const DAY_MS = 86_400_000;
 
 export function utcDay(ms: number): string {
   return new Date(Math.floor(ms / DAY_MS) * DAY_MS).toISOString().slice(0, 10);

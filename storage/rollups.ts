@@ -5,9 +5,8 @@
 // what keeps rollups right under replays, late points and retries: the result depends only on
 // the rows, never on how often they were written.
 import type { Queryable } from './migrations.js';
+import { HOUR_MS, DAY_MS } from '../common/time-units.js';
 
-const HOUR_MS = 3_600_000;
-const DAY_MS = 86_400_000;
 const REFRESH_LOCK = 7_324_002; // advisory lock: one refresher at a time across sink replicas
 /**
  * Where every rollup bucket starts counting (SQL): UTC-aligned buckets, as time_bucket's. The API

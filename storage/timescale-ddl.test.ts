@@ -9,8 +9,8 @@ import { hypertablePolicySql } from './ddl-hypertable.js';
 import { openTimescalePGlite } from '../test/pglite-queryable.js';
 import { STORAGE_POLICY_DEFAULTS } from './storage-policy.js';
 import { assertRollupsMatchRaw, tiers } from '../test/rollup-check.js';
+import { DAY_MS } from '../common/time-units.js';
 
-const DAY_MS = 86_400_000;
 
 test('TimescaleDB layout: hypertables, compression, policies, continuous aggregates that agree with raw data', { timeout: 60_000 }, async () => {
   const { db, close } = await openTimescalePGlite();

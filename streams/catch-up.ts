@@ -13,6 +13,8 @@ export interface CatchUp {
   seen(r: { partition: number; offset: string }): void;
   /** Declares the rest read (a transactional topic whose tail holds no record a reader is handed). */
   finish(): void;
+  /** Every partition read up to its mark, even after `caughtUp` timed out (a late catch-up still counts). */
+  reached(): boolean;
 }
 
 /**
@@ -46,5 +48,6 @@ export async function catchUpTo(admin: Pick<TopicAdmin, 'endOffsets'>, topic: st
       pending.clear();
       done();
     },
+    reached: () => pending.size === 0,
   };
 }

@@ -51,6 +51,11 @@ export interface ConsumerOptions {
   maxBytesPerPartition?: number;
   onAssignment?: AssignmentListener;
   /**
+   * After each batch of a partition, its last offset, whether or not a record reached the handler:
+   * a reader catching up to an end offset must count a dead-lettered last record as read.
+   */
+  onPassed?(topic: string, partition: number, offset: string): void;
+  /**
    * Where to resume, asked on every assignment: the consumer seeks each listed partition to the
    * returned offset before any batch of the assigned partitions reaches the handler (they stay
    * paused until the answer is applied; a failing lookup is retried with backoff). For sinks that
@@ -177,6 +182,7 @@ export function createStreamConsumer(opts: ConsumerOptions): StreamConsumer {
       heartbeat: async () => undefined,
     };
     if (good.length > 0) await opts.handler(good, ctx);
+    opts.onPassed?.(topic, partition, String(last));
     if (!opts.stateless) toCommit.set(`${topic}:${partition}`, { topic, partition, offset: last + 1 });
     streamMetrics.handlerSeconds.observe({ group: opts.groupId }, Number(process.hrtime.bigint() - t0) / 1e9);
   };

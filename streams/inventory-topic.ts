@@ -5,13 +5,14 @@
 // was away. Here, beside the topics, because the collectors' NetBox sync and the API's admin tests
 // both read the inventory this way.
 
-import { randomBytes } from 'node:crypto';
 import type { Logger } from '../common/log.js';
 import type { Device } from '../schemas/types.js';
 import type { Streams } from './index.js';
-import { catchUpTo } from './catch-up.js';
+import { readCompacted } from './follow-compacted.js';
 
 export const INVENTORY_READ_DEFAULTS = { timeoutMs: 60_000 }; // ms to reach the end offsets
+/** The catch-up of every reader of inventory.devices: its time and the code of its error. */
+export const INVENTORY_CATCH_UP = { ms: INVENTORY_READ_DEFAULTS.timeoutMs, code: 'INVENTORY_READ_TIMEOUT' };
 
 export function readInventoryTopic(streams: Streams, logger: Logger, timeoutMs = INVENTORY_READ_DEFAULTS.timeoutMs): Promise<Map<string, Device>> {
   return readCompactedTopic<Device>(streams, streams.topics.inventory, logger, timeoutMs);
@@ -19,30 +20,8 @@ export function readInventoryTopic(streams: Streams, logger: Logger, timeoutMs =
 
 /** Any compacted topic (inventory.devices, inventory.links) as its latest value per key. */
 export async function readCompactedTopic<T>(streams: Streams, topic: string, logger: Logger, timeoutMs = INVENTORY_READ_DEFAULTS.timeoutMs): Promise<Map<string, T>> {
-  const current = new Map<string, T>();
-  const progress = await catchUpTo(streams.admin, topic, { ms: timeoutMs, code: 'INVENTORY_READ_TIMEOUT' });
-  if (progress.empty) return current;
-  const consumer = streams.consumer({
-    groupId: `compacted-reader-${randomBytes(4).toString('hex')}`, // never committed: a throwaway member
-    topics: [topic],
-    stateless: true,
-    fromBeginning: true,
-    handler: async (records) => {
-      for (const r of records) {
-        if (r.key) {
-          if (r.value === null) current.delete(r.key);
-          else current.set(r.key, r.value as T);
-        }
-        progress.seen(r);
-      }
-    },
-  });
-  await consumer.start();
-  try {
-    await progress.caughtUp;
-  } finally {
-    await consumer.stop();
-  }
+  // A throwaway member of a group of its own, never committed.
+  const current = await readCompacted<T>(streams, topic, { group: 'compacted-reader', catchUp: { ...INVENTORY_CATCH_UP, ms: timeoutMs } });
   logger.debug('compacted topic read back', { topic, keys: current.size });
   return current;
 }

@@ -1,6 +1,7 @@
 // Every topic of the pipeline, declared once: partitions, compaction, retention. Telemetry topics
 // are keyed by deviceId and share one partition count so a device's data is co-partitioned end to
 // end (a processor that owns partition p of telemetry.raw.* owns partition p of every output).
+import { DAY_MS } from '../common/time-units.js';
 
 export const telemetryTopics = {
   inventory: 'inventory.devices',
@@ -37,13 +38,12 @@ export interface TopicSpec {
   config: Record<string, string>;
 }
 
-const day = 24 * 3600 * 1000; // ms
 const compacted = { 'cleanup.policy': 'compact', 'min.compaction.lag.ms': String(60_000) };
 
 /** The declarations, sized by the partition count the deployment chose. */
 export function topicSpecs(partitions: number, prefix = ''): TopicSpec[] {
   const t = prefixedTopics(prefix);
-  const log = (retentionDays: number) => ({ 'cleanup.policy': 'delete', 'retention.ms': String(retentionDays * day) });
+  const log = (retentionDays: number) => ({ 'cleanup.policy': 'delete', 'retention.ms': String(retentionDays * DAY_MS) });
   return [
     { name: t.inventory, partitions, config: compacted },
     // Keyed by linkId, not deviceId: nothing is co-partitioned with it; readers take it whole.

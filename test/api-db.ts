@@ -8,8 +8,8 @@ import { createTestDatabase as createScratchDatabase } from './pg-db.js';
 import { migrate } from '../storage/migrations.js';
 import { hoursOf, logInvalidations, refreshRollups } from '../storage/rollups.js';
 import { testEnv } from './env.js';
+import { HOUR_MS, DAY_MS } from '../common/time-units.js';
 
-const DAY_MS = 86_400_000;
 
 export interface TestDatabase {
   name: string;
@@ -84,7 +84,7 @@ export async function insertWave(pool: pg.Pool, seriesId: string, opts: { startM
     [seriesId, opts.startMs, opts.count, opts.stepMs, opts.base ?? 100, opts.amplitude ?? 40],
   );
   const hours: number[] = [];
-  for (let h = Math.floor(opts.startMs / 3_600_000) * 3_600_000; h <= endMs; h += 3_600_000) hours.push(h);
+  for (let h = Math.floor(opts.startMs / HOUR_MS) * HOUR_MS; h <= endMs; h += HOUR_MS) hours.push(h);
   await logInvalidations(pool, hoursOf(hours));
 }
 

@@ -11,6 +11,7 @@ import { createLogger } from '../common/log.js';
 import { signToken } from '../api/auth/jwt.js';
 import { buildApiServer } from '../api/server.js';
 import { createTestDatabase, ensurePartitions, insertSeries } from './api-db.js';
+import { DAY_MS } from '../common/time-units.js';
 
 const HISTORY_S = 20 * 60;
 const DEVICES = ['core-r1', 'core-r2', 'edge-r7'];
@@ -34,7 +35,7 @@ async function main() {
     }
   }
   const nowS = Math.floor(Date.now() / 1000);
-  await ensurePartitions(db.pool, Date.now() - 86_400_000, Date.now() + 2 * 86_400_000); // a wall left running over midnight keeps writing
+  await ensurePartitions(db.pool, Date.now() - DAY_MS, Date.now() + 2 * DAY_MS); // a wall left running over midnight keeps writing
   for (const s of series) {
     const ts: number[] = [];
     const values: number[] = [];

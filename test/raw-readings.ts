@@ -1,11 +1,12 @@
 // Synthetic raw SNMP polls for stream tests: a device's in-octets grow at (device + 1) Mbit/s,
 // one poll every 10 s of event time; `failing` makes a poll a timeout (availability 0).
 import type { RawSnmpPoll } from '../schemas/types.js';
+import { DAY_MS } from '../common/time-units.js';
 
 export const POLL_EVERY_MS = 10_000;
 // Recent event times: the raw topics keep 7 days by record timestamp, and the broker deletes a
 // rolled segment of older records at once — a test log dated years ago would vanish under it.
-const T0 = Math.floor((Date.now() - 24 * 3600 * 1000) / 1000) * 1000;
+const T0 = Math.floor((Date.now() - DAY_MS) / 1000) * 1000;
 
 export function snmpReading(device: number, n: number, failing = false): RawSnmpPoll {
   const at = T0 + n * POLL_EVERY_MS;

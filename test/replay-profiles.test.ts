@@ -10,6 +10,7 @@ import { connectStreams } from '../streams/index.js';
 import { runReplayCommand } from '../processors/replay/replay-command.js';
 import type { AnomalyEvent, MetricBatch, RawSnmpPoll } from '../schemas/types.js';
 import { eventually, streamConfig, testEnv, uniquePrefix } from './env.js';
+import { HOUR_MS } from '../common/time-units.js';
 
 const PROFILE = `name: my-ups
 index: [upsPhase]
@@ -41,7 +42,7 @@ test('a replay honours SNMP_PROFILES_DIR and RULES_DIR', { timeout: 120_000 }, a
     await b.close();
   });
 
-  const at = Date.now() - 3_600_000;
+  const at = Date.now() - HOUR_MS;
   const poll = (n: number, load: number): RawSnmpPoll => ({ deviceId: 'ups-1', collectorId: 'test', profile: 'my-ups', polledAt: at + n * 10_000, durationMs: 3, sysUpTime: null, responseUpTimes: [], values: [{ name: 'upsPhaseLoad', oid: '1.3.6.1.4.1.99999.1.1.1', index: '1', kind: 'GAUGE32', counter: null, number: load, text: null }], error: null });
   await a.producer.send(a.topics.rawSnmp, [poll(0, 40), poll(1, 95)].map((value) => ({ key: 'ups-1', value })));
   const env = { KAFKA_BROKERS: testEnv.kafkaBrokers.join(','), SCHEMA_REGISTRY_URL: testEnv.registryUrl, KAFKA_TOPIC_PREFIX: source, KAFKA_PARTITIONS: '3', SNMP_PROFILES_DIR: join(dir, 'profiles'), RULES_DIR: join(dir, 'rules') };

@@ -7,8 +7,9 @@ import type { AlarmBook } from '../../alarms/alarm-book.js';
 import type { Logger } from '../../common/log.js';
 import type { Streams } from '../../streams/index.js';
 import type { ApiServices } from '../graphql/context.js';
+import { HOUR_MS } from '../../common/time-units.js';
 
-export const ALARM_COMPACTION_DEFAULTS = { everyMs: 3_600_000, firstAfterMs: 60_000 }; // hourly; first a minute after start
+export const ALARM_COMPACTION_DEFAULTS = { everyMs: HOUR_MS, firstAfterMs: 60_000 }; // hourly; first a minute after start
 
 export async function compactAlarmOperations(db: ApiServices['db'], streams: Pick<Streams, 'producer' | 'topics'>, book: AlarmBook, now = Date.now()): Promise<string[]> {
   const acks = book.list('ACKNOWLEDGEMENT').map((op) => op.id);

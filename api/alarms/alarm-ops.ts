@@ -8,6 +8,7 @@ import { alarmOperationKey, alarmOperationProblem } from '../../alarms/alarm-boo
 import type { AlarmMatcher, AlarmOperation, AlarmRecurrence } from '../../schemas/types.js';
 import type { Streams } from '../../streams/index.js';
 import { ApiError } from '../errors.js';
+import { DAY_MS } from '../../common/time-units.js';
 
 export interface AlarmOps {
   book: AlarmBook;
@@ -51,7 +52,7 @@ export function silenceFromInput(input: SilenceInput, by: string, now = Date.now
   const startsAt = input.startsAt ?? now;
   if ((input.endsAt == null) === (input.durationMinutes == null)) throw new ApiError('BAD_USER_INPUT', 'give the silence either endsAt or durationMinutes');
   const endsAt = input.endsAt ?? startsAt + input.durationMinutes! * 60_000;
-  if (endsAt - startsAt > ALARM_INPUT_LIMITS.maxSilenceDays * 86_400_000) throw new ApiError('BAD_USER_INPUT', `a silence lasts at most ${ALARM_INPUT_LIMITS.maxSilenceDays} days: use a maintenance window for what recurs`);
+  if (endsAt - startsAt > ALARM_INPUT_LIMITS.maxSilenceDays * DAY_MS) throw new ApiError('BAD_USER_INPUT', `a silence lasts at most ${ALARM_INPUT_LIMITS.maxSilenceDays} days: use a maintenance window for what recurs`);
   if (endsAt <= now) throw new ApiError('BAD_USER_INPUT', 'the silence would already be over: endsAt must be in the future');
   return checked({ kind: 'SILENCE', id: newId('sil'), matchers: matchersOf(input.matchers), startsAt, endsAt, recurrence: null, comment: comment(input.comment), createdBy: by, createdAt: now, expiredBy: null });
 }

@@ -11,6 +11,7 @@ import { SignJWT } from 'jose';
 import type { ApiServer } from '../server.js';
 import { as, countingPool, gql, REDIS_URL, testServer, uniqueRedisPrefix } from '../../test/api-harness.js';
 import { createTestDatabase, type TestDatabase } from '../../test/api-db.js';
+import { HOUR_MS } from '../../common/time-units.js';
 
 let db: TestDatabase;
 let a: ApiServer;
@@ -106,7 +107,7 @@ test('RS256 tokens: accepted with the configured public key (PEM), refused when 
   const noKey = await gql(b, ME, {}, { authorization: `Bearer ${good}` });
   assert.deepEqual([noKey.status, noKey.errors?.[0]?.extensions.reason], [401, 'TOKEN_INVALID'], 'b has no public key: RS256 is not an algorithm it accepts');
 
-  const expired = await signTokenRs256({ sub: 'idp-user', role: 'analyst', expiresInS: 60 }, trusted.privateKey, Date.now() - 3_600_000);
+  const expired = await signTokenRs256({ sub: 'idp-user', role: 'analyst', expiresInS: 60 }, trusted.privateKey, Date.now() - HOUR_MS);
   assert.equal((await gql(a, ME, {}, { authorization: `Bearer ${expired}` })).errors?.[0]?.extensions.reason, 'TOKEN_EXPIRED');
 });
 

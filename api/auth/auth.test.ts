@@ -15,6 +15,7 @@ import { signToken, TokenError } from './jwt.js';
 import { jwtConfigOf, TokenVerifier } from './token-verifier.js';
 import { buildApiServer, type ApiServer } from '../server.js';
 import { createTestDatabase, insertSeries, type TestDatabase } from '../../test/api-db.js';
+import { HOUR_MS } from '../../common/time-units.js';
 
 const SECRET = 'auth-test-secret-0123456789abcdef';
 const SERIES_QUERY = '{ series { id key deviceId metric labels unit } }';
@@ -81,7 +82,7 @@ test('forged tokens: TOKEN_INVALID', { timeout: 10_000 }, async () => {
 });
 
 test('expired token: TOKEN_EXPIRED', { timeout: 10_000 }, async () => {
-  const anHourAgo = Date.now() - 3_600_000;
+  const anHourAgo = Date.now() - HOUR_MS;
   const expired = signToken({ sub: 'viewer-1', role: 'viewer', expiresInS: 60 }, SECRET, anHourAgo);
   assertRefused(await post(SERIES_QUERY, `Bearer ${expired}`), 'TOKEN_EXPIRED');
 });

@@ -9,6 +9,7 @@ import type { Role } from './jwt.js';
 import type { ApiServer } from '../server.js';
 import { as, gql, testServer } from '../../test/api-harness.js';
 import { createTestDatabase, insertAnomaly, insertDevice, insertSeries, insertWave, type TestDatabase } from '../../test/api-db.js';
+import { HOUR_MS } from '../../common/time-units.js';
 
 const T0 = Date.UTC(2026, 10, 20, 10);
 let db: TestDatabase;
@@ -26,7 +27,7 @@ const DOCUMENTS: Array<[string, Role, string]> = [
   ['createSilence', 'operator', 'mutation { createSilence(input: { matchers: [{ field: DEVICE, value: "core-1" }], durationMinutes: 60, comment: "x" }) { id } }'],
   ['expireMaintenance', 'operator', 'mutation { expireMaintenance(id: "mw-1") { id } }'],
   ['annotate', 'operator', 'mutation { annotateAnomaly(id: "a-1", text: "fibre cut") { id by text } }'],
-  ['family', 'analyst', `{ family(family: INTERFACE_TRAFFIC, from: ${T0}, to: ${T0 + 3_600_000}) { series { item readings { tier } } } }`],
+  ['family', 'analyst', `{ family(family: INTERFACE_TRAFFIC, from: ${T0}, to: ${T0 + HOUR_MS}) { series { item readings { tier } } } }`],
   ['device snmp', 'admin', '{ device(id: "core-1") { id snmp } }'],
   ['apiKeys', 'admin', '{ apiKeys { id name } }'],
   ['credentials', 'admin', '{ credentials { name } }'],

@@ -9,9 +9,9 @@ import type pg from 'pg';
 import type { ApiServer } from '../server.js';
 import { as, gql, testServer } from '../../test/api-harness.js';
 import { createTestDatabase, insertAnomaly, insertBaseline, insertDevice, insertHealth, insertSeries, insertWave, type TestDatabase } from '../../test/api-db.js';
+import { HOUR_MS } from '../../common/time-units.js';
 
 const T0 = Date.UTC(2026, 10, 20, 0);
-const HOUR = 3_600_000;
 let db: TestDatabase;
 let server: ApiServer;
 let statements = 0;
@@ -40,7 +40,7 @@ before(async () => {
       if (ifName === 'eth0') inIf[id] = s;
     }
     await insertHealth(db.pool, id, T0, 90 - i);
-    await insertHealth(db.pool, id, T0 + HOUR, 80 - i);
+    await insertHealth(db.pool, id, T0 + HOUR_MS, 80 - i);
   }
   await insertDevice(db.pool, { id: 'gone-1', deleted: true });
   const rx = await insertSeries(db.pool, { deviceId: 'dev-00', metric: 'optical_rx_dbm', labels: { port: '1/1/1', lane: '1', direction: 'rx' }, unit: 'dBm' });
@@ -50,9 +50,9 @@ before(async () => {
   const sev = ['INFO', 'WARNING', 'MINOR', 'MAJOR', 'CRITICAL'];
   for (let i = 0; i < 30; i++) {
     const dev = `dev-${String(i % 10).padStart(2, '0')}`;
-    await insertAnomaly(db.pool, { id: `an-${String(i).padStart(2, '0')}`, deviceId: dev, seriesKey: inIf[dev]!.key, startedMs: T0 + (i % 7) * 60_000, state: i % 4 === 0 ? 'CLOSE' : 'OPEN', severity: sev[i % 5], endedMs: i % 4 === 0 ? T0 + HOUR : null });
+    await insertAnomaly(db.pool, { id: `an-${String(i).padStart(2, '0')}`, deviceId: dev, seriesKey: inIf[dev]!.key, startedMs: T0 + (i % 7) * 60_000, state: i % 4 === 0 ? 'CLOSE' : 'OPEN', severity: sev[i % 5], endedMs: i % 4 === 0 ? T0 + HOUR_MS : null });
   }
-  await insertBaseline(db.pool, { seriesKey: inIf['dev-00']!.key, deviceId: 'dev-00', metric: 'if_in_bps', tsMs: T0 + HOUR, expected: 100, spread: 10 });
+  await insertBaseline(db.pool, { seriesKey: inIf['dev-00']!.key, deviceId: 'dev-00', metric: 'if_in_bps', tsMs: T0 + HOUR_MS, expected: 100, spread: 10 });
   server = await testServer({ ...db, pool: counting(db.pool) });
 }, { timeout: 60_000 });
 
@@ -91,7 +91,7 @@ test('a device with its interfaces, series, latest health and open anomalies', {
   assert.equal(d.hostname, 'dev-01.noc.example');
   assert.deepEqual(d.interfaces.map((i: { name: string }) => i.name), ['eth0', 'eth1']);
   assert.equal(d.series.length, 2);
-  assert.deepEqual([d.health.score, d.health.ts, d.health.components[0].name], [79, T0 + HOUR, 'reachability']);
+  assert.deepEqual([d.health.score, d.health.ts, d.health.components[0].name], [79, T0 + HOUR_MS, 'reachability']);
   assert.ok(d.openAnomalies.length > 0 && d.openAnomalies.every((a: { state: string; device: { id: string } }) => a.state !== 'CLOSE' && a.device.id === 'dev-01'));
   assert.equal((await gql<{ device: null }>(server, '{ device(id: "nope") { id } }', {}, as('viewer'))).data!.device, null);
 });
@@ -114,7 +114,7 @@ test('anomalies: filters, newest first, cursor pages without gaps or repeats', {
   assert.deepEqual(seen, rows.map((r) => r.id));
   const byDevice: any = await gql(server, doc, { f: { deviceIds: ['dev-03'], states: ['CLOSE'] } }, as('viewer'));
   assert.ok(byDevice.data.anomalies.nodes.every((n: { deviceId: string; state: string }) => n.deviceId === 'dev-03' && n.state === 'CLOSE'));
-  const window: any = await gql(server, doc, { f: { from: T0 + 2 * HOUR, to: T0 + 3 * HOUR } }, as('viewer'));
+  const window: any = await gql(server, doc, { f: { from: T0 + 2 * HOUR_MS, to: T0 + 3 * HOUR_MS } }, as('viewer'));
   assert.ok(window.data.anomalies.nodes.every((n: { state: string }) => n.state !== 'CLOSE'), 'closed ones ended before the window');
 });
 
@@ -124,14 +124,14 @@ test('baselines, health history and the optical family', { timeout: 10_000 }, as
     baselines(seriesIds: $ids, from: $from, to: $to) { seriesId timestamps expected lower upper baseline { expected spread sampleCount } }
     healthHistory(deviceIds: ["dev-00", "dev-05"], from: $from, to: $to) { deviceId tier timestamps scores }
     family(family: OPTICAL_POWER, from: $from, to: $to) { family series { deviceId metric item lane direction readings { tier timestamps } } }
-  }`, { ids: [id, '999999'], from: T0, to: T0 + 2 * HOUR }, as('analyst'));
+  }`, { ids: [id, '999999'], from: T0, to: T0 + 2 * HOUR_MS }, as('analyst'));
   assert.equal(r.status, 200, JSON.stringify(r.errors));
   const [band, none] = r.data.baselines;
-  assert.deepEqual(band, { seriesId: id, timestamps: [T0, T0 + 2 * HOUR], expected: [100, 100], lower: [70, 70], upper: [130, 130], baseline: { expected: 100, spread: 10, sampleCount: 500 } });
+  assert.deepEqual(band, { seriesId: id, timestamps: [T0, T0 + 2 * HOUR_MS], expected: [100, 100], lower: [70, 70], upper: [130, 130], baseline: { expected: 100, spread: 10, sampleCount: 500 } });
   assert.deepEqual(none.timestamps, []);
   assert.deepEqual(r.data.healthHistory.map((h: any) => [h.deviceId, h.tier, h.timestamps, h.scores]), [
-    ['dev-00', 'raw', [T0, T0 + HOUR], [90, 80]],
-    ['dev-05', 'raw', [T0, T0 + HOUR], [85, 75]],
+    ['dev-00', 'raw', [T0, T0 + HOUR_MS], [90, 80]],
+    ['dev-05', 'raw', [T0, T0 + HOUR_MS], [85, 75]],
   ]);
   const optics = r.data.family.series;
   assert.equal(optics.length, 1);

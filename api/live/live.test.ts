@@ -14,6 +14,7 @@ import { signToken } from '../auth/jwt.js';
 import type { LivePoint } from './live-hub.js';
 import { buildApiServer, type ApiServer } from '../server.js';
 import { createTestDatabase, insertSeries, type TestDatabase } from '../../test/api-db.js';
+import { HOUR_MS } from '../../common/time-units.js';
 
 // Node 20 has no global WebSocket; `ws` is what @fastify/websocket itself runs on.
 const WebSocketImpl = createRequire(import.meta.url)('ws') as unknown;
@@ -143,7 +144,7 @@ test('a connection without a token is refused: UNAUTHENTICATED, then close 4401'
 
   // A socket with an expired token that never subscribes is closed too, after a short grace.
   let closedIdle: { code: number; reason: string } | undefined;
-  const expired = signToken({ sub: 'old-wall', role: 'viewer', expiresInS: 60 }, SECRET, Date.now() - 3_600_000);
+  const expired = signToken({ sub: 'old-wall', role: 'viewer', expiresInS: 60 }, SECRET, Date.now() - HOUR_MS);
   const idle = connect({ token: expired }, (e) => (closedIdle = e), false);
   await waitFor(() => closedIdle !== undefined, 'the close of an idle unauthenticated socket');
   assert.equal(closedIdle!.code, 4401);

@@ -7,11 +7,10 @@
 import type pg from 'pg';
 import { TIER_TABLE, type RollupTier } from './tiers.js';
 import { BUCKET_ORIGIN } from '../../storage/rollups.js';
+import { HOUR_MS, DAY_MS } from '../../common/time-units.js';
 
 type Queryable = Pick<pg.Pool, 'query'>;
 
-const HOUR_MS = 3_600_000;
-const DAY_MS = 86_400_000;
 const WIDTH_SQL: Record<RollupTier, string> = { '5m': '5 minutes', '1h': '1 hour', '1d': '1 day' };
 
 const hasLog = new WeakMap<object, Promise<boolean>>();

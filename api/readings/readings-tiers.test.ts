@@ -8,8 +8,8 @@ import type { ApiServer } from '../server.js';
 import { chooseTier } from './tiers.js';
 import { as, gql, testServer } from '../../test/api-harness.js';
 import { createTestDatabase, insertSeries, insertWave, refreshTestRollups, type TestDatabase } from '../../test/api-db.js';
+import { HOUR_MS, DAY_MS } from '../../common/time-units.js';
 
-const DAY = 86_400_000;
 const START = Date.UTC(2026, 10, 1); // 20 days of one point a minute
 const DAYS = 20;
 
@@ -61,13 +61,13 @@ after(async () => {
 
 test('the tier follows range and point budget: zooming from weeks to minutes goes 1d → 1h → 5m → raw', { timeout: 20_000 }, async () => {
   const cases: Array<[number, number, string]> = [
-    [20 * DAY, 10, '1d'],
-    [7 * DAY, 1_000, '5m'], // 605 s buckets: 5-minute rows fit, hours do not
-    [7 * DAY, 100, '1h'],
-    [DAY, 200, '5m'], // 432 s buckets
-    [DAY, 1_000, 'raw'], // 86.4 s buckets, bucketed from raw points
+    [20 * DAY_MS, 10, '1d'],
+    [7 * DAY_MS, 1_000, '5m'], // 605 s buckets: 5-minute rows fit, hours do not
+    [7 * DAY_MS, 100, '1h'],
+    [DAY_MS, 200, '5m'], // 432 s buckets
+    [DAY_MS, 1_000, 'raw'], // 86.4 s buckets, bucketed from raw points
     [15 * 60_000, 1_000, 'raw'],
-    [6 * 3_600_000, 1_000, 'raw'], // 21.6 s buckets: only raw points are fine enough
+    [6 * HOUR_MS, 1_000, 'raw'], // 21.6 s buckets: only raw points are fine enough
   ];
   for (const [range, max, tier] of cases) {
     assert.equal(chooseTier(START, START + range, max), tier, `range ${range} ms, ${max} points`);
@@ -80,14 +80,14 @@ test('the tier follows range and point budget: zooming from weeks to minutes goe
 
 test('rollup buckets equal the same buckets computed by SQL over the raw rows', { timeout: 30_000 }, async () => {
   // Bounds off every grid, so buckets straddle rollup rows and the last bucket is short.
-  const from = START + 3 * DAY + 123_456;
-  const to = START + 17 * DAY + 7_654_321;
+  const from = START + 3 * DAY_MS + 123_456;
+  const to = START + 17 * DAY_MS + 7_654_321;
   for (const [max, tier] of [[1_000, '5m'], [200, '1h'], [10, '1d']] as const) {
     const got = await readings([a.id, b.id], from, to, max, tier);
     for (const cols of got) {
       assert.equal(cols.tier, tier);
       const bucketMs = cols.bucketMs!;
-      assert.equal(bucketMs, Math.max({ '5m': 300_000, '1h': 3_600_000, '1d': DAY }[tier], Math.ceil((to - from) / max)));
+      assert.equal(bucketMs, Math.max({ '5m': 300_000, '1h': HOUR_MS, '1d': DAY_MS }[tier], Math.ceil((to - from) / max)));
       const expected = await expectedFromRaw(cols.seriesId, from, to, bucketMs, Math.ceil((to - from) / bucketMs), tier);
       assert.equal(cols.timestamps.length, expected.length, `bucket count, ${tier}`);
       expected.forEach((row, i) => {
@@ -101,7 +101,7 @@ test('rollup buckets equal the same buckets computed by SQL over the raw rows', 
 });
 
 test('a dashboard-sized request (2 series × 7 days → 1000 points) is served from 5m with about maxPoints buckets', { timeout: 20_000 }, async () => {
-  const got = await readings([a.id, b.id], START + DAY, START + 8 * DAY, 1_000);
+  const got = await readings([a.id, b.id], START + DAY_MS, START + 8 * DAY_MS, 1_000);
   for (const cols of got) {
     assert.equal(cols.tier, '5m');
     assert.ok(cols.timestamps.length > 900 && cols.timestamps.length <= 1_000, `${cols.timestamps.length} buckets`);
@@ -110,17 +110,17 @@ test('a dashboard-sized request (2 series × 7 days → 1000 points) is served f
 });
 
 test('an unknown tier is BAD_USER_INPUT', { timeout: 10_000 }, async () => {
-  const r = await gql(server, READINGS, { ids: [a.id], from: START, to: START + DAY, max: 10, tier: '10m' }, as('viewer'));
+  const r = await gql(server, READINGS, { ids: [a.id], from: START, to: START + DAY_MS, max: 10, tier: '10m' }, as('viewer'));
   assert.equal(r.errors?.[0]?.extensions.code, 'BAD_USER_INPUT');
 });
 
 test('points written after the last rollup refresh are read raw, merged into the same buckets', { timeout: 30_000 }, async () => {
   // Three more hours of points between the existing ones (30 s offsets) on day 10; the sink has
   // logged the hours but not refreshed the rollups yet.
-  await insertWave(db.pool, a.id, { startMs: START + 10 * DAY + 30_000, count: 180, stepMs: 60_000, base: 1_000, amplitude: 10 });
+  await insertWave(db.pool, a.id, { startMs: START + 10 * DAY_MS + 30_000, count: 180, stepMs: 60_000, base: 1_000, amplitude: 10 });
   assert.ok((await db.pool.query('select count(*)::int as n from rollup_invalidations')).rows[0].n > 0);
-  const from = START + 3 * DAY + 123_456;
-  const to = START + 17 * DAY + 7_654_321;
+  const from = START + 3 * DAY_MS + 123_456;
+  const to = START + 17 * DAY_MS + 7_654_321;
   for (const [max, tier] of [[1_000, '5m'], [200, '1h'], [10, '1d']] as const) {
     const [cols] = await readings([a.id], from, to, max, tier);
     const bucketMs = cols!.bucketMs!;

@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { migrate } from '../../storage/migrations.js';
 import { openTimescalePGlite } from '../../test/pglite-queryable.js';
 import { queryReadings } from './readings-query.js';
+import { DAY_MS } from '../../common/time-units.js';
 
-const DAY = 86_400_000;
 const START = Date.UTC(2026, 10, 1);
 
 test('TimescaleDB layout: each tier served from its continuous aggregate agrees with raw data', { timeout: 120_000 }, async () => {
@@ -30,10 +30,10 @@ test('TimescaleDB layout: each tier served from its continuous aggregate agrees 
       [id, START],
     );
     for (const view of ['metric_points_5m', 'metric_points_1h', 'metric_points_1d']) {
-      await db.query(`CALL refresh_continuous_aggregate('${view}', $1::timestamptz, $2::timestamptz)`, [new Date(START - DAY).toISOString(), new Date(START + 11 * DAY).toISOString()]);
+      await db.query(`CALL refresh_continuous_aggregate('${view}', $1::timestamptz, $2::timestamptz)`, [new Date(START - DAY_MS).toISOString(), new Date(START + 11 * DAY_MS).toISOString()]);
     }
-    const from = START + DAY + 12_345;
-    const to = START + 9 * DAY - 1;
+    const from = START + DAY_MS + 12_345;
+    const to = START + 9 * DAY_MS - 1;
     for (const [maxPoints, tier, width] of [[1_000, '5m', '5 minutes'], [100, '1h', '1 hour'], [5, '1d', '1 day']] as const) {
       const [cols] = await queryReadings(api as never, { seriesIds: [id], fromMs: from, toMs: to, maxPoints });
       assert.equal(cols!.tier, tier);

@@ -7,15 +7,15 @@
 
 import type { ApiLimits } from '../defaults.js';
 import { ApiError } from '../errors.js';
+import { HOUR_MS, DAY_MS } from '../../common/time-units.js';
 
 export const TIERS = ['raw', '5m', '1h', '1d'] as const;
 export type Tier = (typeof TIERS)[number];
 export type RollupTier = Exclude<Tier, 'raw'>;
 
-export const TIER_WIDTH_MS: Record<RollupTier, number> = { '5m': 300_000, '1h': 3_600_000, '1d': 86_400_000 };
+export const TIER_WIDTH_MS: Record<RollupTier, number> = { '5m': 300_000, '1h': HOUR_MS, '1d': DAY_MS };
 export const TIER_TABLE: Record<RollupTier, string> = { '5m': 'metric_points_5m', '1h': 'metric_points_1h', '1d': 'metric_points_1d' };
 
-const DAY_MS = 86_400_000;
 
 /** The longest from..to each tier may serve, ms, from the limits. */
 export function tierRanges(limits: Pick<ApiLimits, 'rangeRawDays' | 'range5mDays' | 'range1hDays' | 'range1dDays'>): Record<Tier, number> {

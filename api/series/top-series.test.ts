@@ -7,6 +7,7 @@ import { createLogger } from '../../common/log.js';
 import { signToken } from '../auth/jwt.js';
 import { buildApiServer, type ApiServer } from '../server.js';
 import { createTestDatabase, insertSeries, insertWave, type TestDatabase } from '../../test/api-db.js';
+import { HOUR_MS } from '../../common/time-units.js';
 
 const SECRET = 'top-series-test-secret-0123456789';
 const token = signToken({ sub: 'top-series-test', role: 'viewer', expiresInS: 600 }, SECRET);
@@ -38,7 +39,7 @@ before(async () => {
   await add('r1', 'if_out_bps', 'et-0', 1e9);
   await add('r2', 'if_in_bps', 'xe-1', 8e9);
   await add('r3', 'if_in_bps', 'ge-2', 2e6);
-  await add('r4', 'if_in_bps', 'ge-9', 9e10, now - 3 * 3_600_000); // silent for the last 2 h 50 min
+  await add('r4', 'if_in_bps', 'ge-9', 9e10, now - 3 * HOUR_MS); // silent for the last 2 h 50 min
   await add('r1', 'optical_rx_dbm', 'et-0', -3);
   await add('r2', 'optical_rx_dbm', 'xe-1', -40);
   await add('r3', 'optical_rx_dbm', 'ge-2', -12.5);

@@ -6,13 +6,13 @@
 // the fold being scored too. Small on purpose: a larger grid chosen on four categories overfits them.
 import { detectorDefaults, type DetectorSettings } from '../../processors/detect/detect.js';
 import type { DetectSettings } from '../../processors/detect/settings.js';
+import { MINUTE_MS } from '../../common/time-units.js';
 
 export interface NamedSettings {
   name: string;
   settings: DetectorSettings;
 }
 
-const minute = 60_000;
 
 function variant(detect: Partial<DetectSettings>): NamedSettings {
   const name = Object.entries(detect).map(([k, v]) => `${k}=${v}`).join(',') || 'shipped';
@@ -24,7 +24,7 @@ export function cvCandidates(): NamedSettings[] {
   const out: NamedSettings[] = [variant({})];
   const tails: Array<[number, number]> = [[0.998, 0], [0.995, 0.02], [0.998, 0.01], [0.998, 0.02], [0.998, 0.05], [0.999, 0.02]];
   for (const minEvidence of [5, 7, 9])
-    for (const shortTauMs of [15 * minute, 30 * minute, 60 * minute])
+    for (const shortTauMs of [15 * MINUTE_MS, 30 * MINUTE_MS, 60 * MINUTE_MS])
       for (const [tailQuantile, tailRate] of tails) {
         if (minEvidence === d.minEvidence && shortTauMs === d.shortTauMs && tailQuantile === d.tailQuantile && tailRate === d.tailRate) continue; // = shipped
         out.push(variant({ minEvidence, shortTauMs, tailQuantile, tailRate }));

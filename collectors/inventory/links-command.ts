@@ -9,10 +9,11 @@ import { connectStreams } from '../../streams/index.js';
 import { openCredentialStoreFromEnv } from '../../credentials/open-store.js';
 import { netboxSettings, periodic, untilSignal } from './netbox-command.js';
 import { LINKS_SYNC_DEFAULTS, syncLinks } from './links-sync.js';
+import { DAY_MS } from '../../common/time-units.js';
 
 export const linksSettings = defineSettings({
   ...netboxSettings,
-  linksSyncIntervalMs: { kind: 'int', env: 'LINKS_SYNC_INTERVAL_MS', default: 0, min: 0, max: 86_400_000, doc: 'links sync period (NetBox cables and LLDP neighbours); 0 syncs once' },
+  linksSyncIntervalMs: { kind: 'int', env: 'LINKS_SYNC_INTERVAL_MS', default: 0, min: 0, max: DAY_MS, doc: 'links sync period (NetBox cables and LLDP neighbours); 0 syncs once' },
   lldpConcurrency: { kind: 'int', env: 'LLDP_CONCURRENCY', default: LINKS_SYNC_DEFAULTS.concurrency, min: 1, max: 1_000, doc: 'devices whose LLDP table is walked at once' },
   lldpTimeoutMs: { kind: 'int', env: 'LLDP_TIMEOUT_MS', default: LINKS_SYNC_DEFAULTS.timeoutMs, min: 100, max: 60_000, doc: 'SNMP timeout per attempt of an LLDP walk (a device’s own snmp.timeoutMs wins)' },
 });

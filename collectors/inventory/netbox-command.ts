@@ -14,6 +14,7 @@ import { openCredentialStoreFromEnv } from '../../credentials/open-store.js';
 import { syncNetbox } from './netbox-sync.js';
 import { assertWebhookSecured, startNetboxWebhook } from './netbox-webhook.js';
 import { OpsError } from '../../common/errors.js';
+import { DAY_MS } from '../../common/time-units.js';
 
 export const netboxSettings = defineSettings({
   ...streamSettings,
@@ -22,7 +23,7 @@ export const netboxSettings = defineSettings({
   netboxPageSize: { kind: 'int', env: 'NETBOX_PAGE_SIZE', default: 200, min: 1, max: 1_000, doc: 'devices per NetBox page' },
   netboxMaxBodyBytes: { kind: 'int', env: 'NETBOX_MAX_BODY_BYTES', default: 33_554_432, min: 65_536, max: 1_073_741_824, doc: 'largest NetBox answer read (a page of devices); a larger one fails the sync with NETBOX_TOO_LARGE' },
   netboxFilter: { kind: 'string', env: 'NETBOX_FILTER', default: '', doc: 'extra query for /api/dcim/devices/, e.g. status=active&site=nyc1' },
-  syncIntervalMs: { kind: 'int', env: 'NETBOX_SYNC_INTERVAL_MS', default: 0, min: 0, max: 86_400_000, doc: 'full sync period; 0 syncs once' },
+  syncIntervalMs: { kind: 'int', env: 'NETBOX_SYNC_INTERVAL_MS', default: 0, min: 0, max: DAY_MS, doc: 'full sync period; 0 syncs once' },
   webhookHost: { kind: 'string', env: 'NETBOX_WEBHOOK_HOST', default: '127.0.0.1', doc: 'address the webhook endpoint listens on' },
   webhookPort: { kind: 'int', env: 'NETBOX_WEBHOOK_PORT', default: 18_091, min: 0, max: 65_535, doc: 'port of the webhook endpoint' },
   webhookSecret: { kind: 'secret', env: 'NETBOX_WEBHOOK_SECRET', default: '', fromFile: true, doc: 'HMAC-SHA512 secret of the NetBox webhook (X-Hook-Signature); serve-webhook refuses to start without it' },

@@ -7,9 +7,10 @@ import type { Logger } from '../../common/log.js';
 import { matchingProfiles, type SnmpProfile } from '../../devices/snmp-profile.js';
 import type { Device } from '../../schemas/types.js';
 import type { SnmpPoller, SnmpTarget } from './poller.js';
+import { HOUR_MS } from '../../common/time-units.js';
 
 export const GENERIC_PROFILES = ['system', 'interfaces'];
-const REFRESH_MS = 3_600_000; // a device replaced behind the same id and address shows within the hour
+const REFRESH_MS = HOUR_MS; // a device replaced behind the same id and address shows within the hour
 
 export type ProfileChooser = (device: Device, target: SnmpTarget) => Promise<string[]>;
 

@@ -2,12 +2,13 @@
 // device: a trap may come from any of them) → the UDP listener → match, de-duplicate, publish
 // to telemetry.raw.trap keyed by the device → only then acknowledge an inform. A notification
 // that matches no device (or several) goes to telemetry.dlq with the reason, and is counted.
-import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../../common/config.js';
 import { createLogger } from '../../common/log.js';
 import { runRole, type Component } from '../../common/role.js';
 import { messageOf, OpsError, type ErrorCode } from '../../common/errors.js';
-import { connectStreams, type Streams, type StreamConsumer } from '../../streams/index.js';
+import { connectStreams, type Streams } from '../../streams/index.js';
+import { followCompacted, type Follower } from '../../streams/follow-compacted.js';
+import { INVENTORY_CATCH_UP } from '../../streams/inventory-topic.js';
 import type { Device, RawTrap } from '../../schemas/types.js';
 import { openCredentialStoreFromEnv } from '../../credentials/open-store.js';
 import type { CredentialLookup } from '../../credentials/credential-store.js';
@@ -52,11 +53,10 @@ export async function runTrapsRole(env: NodeJS.ProcessEnv = process.env) {
   const recent = new RecentNotifications(config.dedupWindowMs);
   const inflight = new Map<string, Promise<boolean>>(); // dedup key → published?
   let streams!: Streams;
-  let inventory!: StreamConsumer;
+  let inventory!: Follower;
   let listener!: TrapListener;
   let authShown = '';
   let authTimer: NodeJS.Timeout | undefined;
-  const behind = new Map<number, bigint>(); // inventory partition → end offset not yet reached
 
   const refreshAuth = () => {
     const { communities, users } = trapAuthOf([...sources.credentialNames(), ...config.extraCredentials], credentials);
@@ -137,29 +137,18 @@ export async function runTrapsRole(env: NodeJS.ProcessEnv = process.env) {
       name: 'inventory',
       start: async () => {
         // Ready once the inventory as it was at start is read: a trap before that would be
-        // dead-lettered as from an unknown source.
-        const ends = await streams.admin.endOffsets(streams.topics.inventory);
-        for (const [p, end] of ends) if (end > 0n) behind.set(p, end);
-        inventory = streams.consumer({
-          // A group of its own per process, never committed: every receiver reads every partition.
-          groupId: `traps-${config.receiverId}-${randomBytes(4).toString('hex')}`,
-          topics: [streams.topics.inventory],
-          stateless: true,
-          fromBeginning: true,
-          handler: async (records) => {
-            for (const r of records) {
-              if (BigInt(r.offset) + 1n >= (behind.get(r.partition) ?? 0n)) behind.delete(r.partition);
-              if (!r.key) continue;
-              if (r.value === null) sources.remove(r.key);
-              else sources.upsert(r.value as Device);
-            }
-            refreshAuth();
-          },
+        // dead-lettered as from an unknown source. Every receiver reads every partition.
+        inventory = await followCompacted<Device>(streams, streams.topics.inventory, {
+          group: `traps-${config.receiverId}`,
+          catchUp: INVENTORY_CATCH_UP,
+          onRecord: (key, device) => (device === null ? sources.remove(key) : sources.upsert(device)),
+          onBatch: refreshAuth,
         });
-        await inventory.start();
+        // Not awaited: the receiver stays unready until then, and becomes ready when it gets there.
+        inventory.caughtUp.catch((err: unknown) => logger.warn('inventory not read up to its end in time; not ready until it is', { err }));
       },
       stop: () => inventory.stop(),
-      ready: () => inventory.isReady() && behind.size === 0,
+      ready: () => inventory.isReady(),
     },
     {
       name: 'listener',

@@ -4,7 +4,8 @@ import type { AnomalyEvent, Baseline, HealthScore, MetricBatch } from '../../sch
 import { encodeState, stateReviver } from '../../streams/state-codec.js';
 import { analyseBatch, type DeviceAnalysisState } from './analyse.js';
 import { analysisConfig } from './config.js';
-import { day, gaussian, minute, polls, sample, t0 } from './test-signals.js';
+import { gaussian, polls, sample, t0 } from './test-signals.js';
+import { MINUTE_MS, DAY_MS } from '../../common/time-units.js';
 
 interface Run {
   state: DeviceAnalysisState | undefined;
@@ -27,7 +28,7 @@ function run(batches: MetricBatch[], state?: DeviceAnalysisState, config = analy
 }
 
 const step = 30_000; // 30 s polls
-const dropAt = day / step; // a day of history first
+const dropAt = DAY_MS / step; // a day of history first
 
 function opticalDrop(seed = 7): MetricBatch[] {
   const n = gaussian(seed);
@@ -59,7 +60,7 @@ test('an optical power drop of 6 dB for 10 minutes: one OPEN, one CLOSE, same id
   assert.match(open.reason, /above receiver sensitivity -14\.00 dBm/, 'the warning-margin rule is in the reason too');
   assert.equal(close.startedAt, dropTs);
   assert.equal(close.endedAt, recoverTs, 'ends at the first normal sample');
-  assert.ok(close.ts - recoverTs >= 2 * minute && close.ts - recoverTs <= 3 * minute, `closed ${(close.ts - recoverTs) / 1000} s after recovery`);
+  assert.ok(close.ts - recoverTs >= 2 * MINUTE_MS && close.ts - recoverTs <= 3 * MINUTE_MS, `closed ${(close.ts - recoverTs) / 1000} s after recovery`);
   assert.match(close.reason, /back to normal .* lasted 10 min, extreme -13\.\d\d dBm/);
 });
 
@@ -89,26 +90,26 @@ test('baselines: the first at once, then only when the band moved (at most one a
   const t0 = batches[0].ts;
   // A steady optic (noise below its 0.3 dB spread floor): its band never moves, only heartbeats.
   const rx = baselines.filter((b) => b.metric === 'rx_power');
-  assert.deepEqual(rx.map((b) => (b.ts - t0) / minute), Array.from({ length: 14 }, (_, i) => 15 * i), 'at once, then every 15 min');
+  assert.deepEqual(rx.map((b) => (b.ts - t0) / MINUTE_MS), Array.from({ length: 14 }, (_, i) => 15 * i), 'at once, then every 15 min');
   const last = rx[rx.length - 1];
   assert.ok(Math.abs(last.expected + 7.2) < 0.05 && last.lower < last.expected && last.upper > last.expected && last.spread > 0, JSON.stringify(last));
   assert.equal(last.deviceId, 'lab-r1');
   assert.equal(last.sampleCount, 391, 'the sample count as of the record');
   // Traffic: the band moves while the spread is being learnt (one a minute at most), then settles.
   const bps = baselines.filter((b) => b.metric === 'if_in_bps');
-  for (let i = 1; i < bps.length; i++) assert.ok(bps[i].ts - bps[i - 1].ts >= minute && bps[i].ts - bps[i - 1].ts <= 15 * minute, `gap ${(bps[i].ts - bps[i - 1].ts) / minute} min`);
+  for (let i = 1; i < bps.length; i++) assert.ok(bps[i].ts - bps[i - 1].ts >= MINUTE_MS && bps[i].ts - bps[i - 1].ts <= 15 * MINUTE_MS, `gap ${(bps[i].ts - bps[i - 1].ts) / MINUTE_MS} min`);
   assert.ok(bps.length > rx.length && bps.length < 30, `${bps.length} if_in_bps baselines in 200 min`);
   assert.ok(!baselines.some((b) => b.metric === 'device_up' || b.metric === 'if_oper_up'), 'availability is left to the rules');
 });
 
 test('a noisy but normal series with a daily pattern raises nothing over several days', { timeout: 60_000 }, () => {
   const n = gaussian(31);
-  const five = 5 * minute;
-  const daily = (ts: number) => Math.sin((2 * Math.PI * (ts % day)) / day);
+  const five = 5 * MINUTE_MS;
+  const daily = (ts: number) => Math.sin((2 * Math.PI * (ts % DAY_MS)) / DAY_MS);
   const batches = polls('lab-r2', 6 * 288, five, (_i, ts) => [
     sample('lab-r2', 'device_up', 'ratio', 1),
     sample('lab-r2', 'if_in_bps', 'bps', 5e8 + 3e8 * daily(ts) + 3e7 * n(), { ifName: 'eth0' }),
-    sample('lab-r2', 'if_out_bps', 'bps', 2e8 + 1e8 * daily(ts + day / 4) + 2e7 * n(), { ifName: 'eth0' }),
+    sample('lab-r2', 'if_out_bps', 'bps', 2e8 + 1e8 * daily(ts + DAY_MS / 4) + 2e7 * n(), { ifName: 'eth0' }),
     sample('lab-r2', 'rx_power', 'dBm', -6 + 0.3 * daily(ts) + 0.1 * n(), { ifName: 'eth0' }),
     sample('lab-r2', 'icmp_rtt_ms', 'ms', 20 + 5 * daily(ts) + 2 * n(), { target: 'core' }),
   ]);

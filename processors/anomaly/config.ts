@@ -8,6 +8,7 @@ import { healthDefaults, type HealthConfig } from '../health/settings.js';
 import { rulesDefaults, type RulesConfig } from '../rules/settings.js';
 import type { UserRules } from '../rules/user-rules.js';
 import { lifecycleDefaults, scoringDefaults, type LifecycleSettings, type ScoringSettings } from './settings.js';
+import { DAY_MS } from '../../common/time-units.js';
 
 export interface AnalysisConfig {
   scoring: ScoringSettings;
@@ -32,7 +33,7 @@ export const analysisDefaults: AnalysisConfig = {
   lifecycle: lifecycleDefaults,
   rules: rulesDefaults,
   health: healthDefaults,
-  seriesIdleMs: 7 * 86_400_000, // 7 days
+  seriesIdleMs: 7 * DAY_MS,
   trapDedupWindowMs: 60_000, // the receivers' TRAP_DEDUP_WINDOW_MS default
 };
 

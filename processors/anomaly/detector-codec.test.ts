@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { detect, type DetectorState } from '../detect/detect.js';
 import { packDetectorFloats, packDetectorState, packedEmittedBand, setPackedEmittedBand, unpackDetectorFloats, unpackDetectorState } from './detector-codec.js';
-import { gaussian, minute } from './test-signals.js';
+import { gaussian } from './test-signals.js';
+import { MINUTE_MS } from '../../common/time-units.js';
 
 test('scores through pack/unpack on every point equal the plain detector, bit for bit', { timeout: 30_000 }, () => {
   const n = gaussian(21);
@@ -11,7 +12,7 @@ test('scores through pack/unpack on every point equal the plain detector, bit fo
   let plain: DetectorState | undefined;
   let packed: string | null = null;
   for (let i = 0; i < values.length; i++) {
-    const p = { ts: 1_762_000_000_000 + i * 10 * minute, value: values[i] };
+    const p = { ts: 1_762_000_000_000 + i * 10 * MINUTE_MS, value: values[i] };
     const a = detect(plain, p);
     plain = a.state;
     const b = detect(packed === null ? undefined : unpackDetectorState(packed), p);
@@ -45,7 +46,7 @@ test('the spare scalars carry a series\' last emitted band (model as the sign of
 test('a state packed before the tail quantile existed (18 scalars) unpacks, its estimate starting afresh', () => {
   const n = gaussian(22);
   let state: DetectorState | undefined;
-  for (let i = 0; i < 500; i++) state = detect(state, { ts: i * 10 * minute, value: 50 + n() }).state;
+  for (let i = 0; i < 500; i++) state = detect(state, { ts: i * 10 * MINUTE_MS, value: 50 + n() }).state;
   const f = packDetectorFloats(state!);
   // The legacy layout: the same header and first 18 scalars, then the arrays.
   const legacy = new Float64Array(f.length - 1);

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatDuration, formatValue } from './format.js';
+import { HOUR_MS } from '../../common/time-units.js';
 
 test('values print with their unit, SI prefixes for rates, two decimals for dBm', () => {
   assert.equal(formatValue(9.1e8, 'bps'), '910 Mbps');
@@ -15,5 +16,5 @@ test('values print with their unit, SI prefixes for rates, two decimals for dBm'
 test('durations read naturally', () => {
   assert.equal(formatDuration(90_000), '90 s');
   assert.equal(formatDuration(600_000), '10 min');
-  assert.equal(formatDuration(6 * 3_600_000), '6 h');
+  assert.equal(formatDuration(6 * HOUR_MS), '6 h');
 });

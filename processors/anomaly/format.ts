@@ -1,6 +1,7 @@
 // Numbers in human text (anomaly reasons, health details): a few significant digits with the
 // unit, SI prefixes for rates (9.1 Gbps rather than 9100000000 bps). Deterministic: the same value
 // always prints the same, so replayed events are byte-identical.
+import { SECOND_MS, MINUTE_MS, HOUR_MS } from '../../common/time-units.js';
 
 const siUnits = new Set(['bps', 'pps', 'B', 'bytes', 'Bps']);
 
@@ -25,7 +26,7 @@ export function formatValue(value: number, unit: string): string {
 }
 
 export function formatDuration(ms: number): string {
-  if (ms < 120_000) return `${Math.round(ms / 1000)} s`;
-  if (ms < 7_200_000) return `${trim(ms / 60_000, 3)} min`;
-  return `${trim(ms / 3_600_000, 3)} h`;
+  if (ms < 2 * MINUTE_MS) return `${Math.round(ms / SECOND_MS)} s`;
+  if (ms < 2 * HOUR_MS) return `${trim(ms / MINUTE_MS, 3)} min`;
+  return `${trim(ms / HOUR_MS, 3)} h`;
 }

@@ -5,11 +5,12 @@ import assert from 'node:assert/strict';
 import type { AnomalyEvent, Baseline } from '../../schemas/types.js';
 import { analyseBatch, type DeviceAnalysisState } from './analyse.js';
 import { analysisConfig, type AnalysisConfig } from './config.js';
-import { gaussian, minute, polls, sample } from './test-signals.js';
+import { gaussian, polls, sample } from './test-signals.js';
+import { HOUR_MS } from '../../common/time-units.js';
 
 function run(config: AnalysisConfig): { anomalies: AnomalyEvent[]; baselines: Baseline[] } {
   const n = gaussian(51);
-  const slowAt = (60 * minute) / 10_000; // an hour of 10 s polls, then the collector slows down
+  const slowAt = HOUR_MS / 10_000; // an hour of 10 s polls, then the collector slows down
   const batches = polls('lab-op', slowAt + 30, 10_000, (i) => [
     sample('lab-op', 'device_up', 'ratio', 1),
     sample('lab-op', 'snmp_poll_ms', 'ms', (i >= slowAt ? 400 : 36) + 2 * n()),

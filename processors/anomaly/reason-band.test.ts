@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import type { AnomalyEvent, MetricSample } from '../../schemas/types.js';
 import { analyseBatch, type DeviceAnalysisState } from './analyse.js';
 import { analysisDefaults } from './config.js';
-import { gaussian, minute, polls, sample } from './test-signals.js';
+import { gaussian, polls, sample } from './test-signals.js';
+import { DAY_MS } from '../../common/time-units.js';
 
 const siFactor: Record<string, number> = { '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12 };
 
@@ -25,7 +26,7 @@ function parseDetectorText(reason: string, unit: string): { observed: number; ex
 function noisyDevice() {
   const step = 30_000;
   const n = gaussian(77);
-  const count = (2 * 24 * 60 * minute) / step;
+  const count = (2 * DAY_MS) / step;
   const at = (i: number, from: number, len: number) => i >= from && i < from + len;
   return polls('lab-rb', count, step, (i): MetricSample[] => [
     // Latency a few ms above 0: an unclipped band would reach below 0 ms.

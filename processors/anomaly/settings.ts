@@ -1,5 +1,6 @@
 // Settings of the per-series scoring and the anomaly lifecycle. Durations are event time.
 import { detectorDefaults, type DetectorSettings } from '../detect/detect.js';
+import { HOUR_MS } from '../../common/time-units.js';
 
 export interface LifecycleSettings {
   /** A detector score at or above this opens an anomaly (NAB-optimal alarm level is ~0.08 since the learnt tail, ~0.23 before: this pages on clearer cases). */
@@ -39,7 +40,7 @@ export const lifecycleDefaults: LifecycleSettings = {
   flapQuietMs: 15 * 60_000, // 15 min
   updateMinIntervalMs: 60_000, // 1 min
   extremeGrowth: 0.25,
-  detectorMaxOpenMs: 6 * 3_600_000, // 6 h
+  detectorMaxOpenMs: 6 * HOUR_MS,
   minorScore: 0.75,
   majorScore: 0.9,
 };

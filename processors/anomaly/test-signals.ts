@@ -3,8 +3,6 @@
 import type { MetricBatch, MetricSample } from '../../schemas/types.js';
 import { seriesKey } from '../normalize/series-key.js';
 
-export const minute = 60_000;
-export const day = 86_400_000;
 export const t0 = Date.UTC(2026, 10, 2); // a Monday, 00:00 UTC
 
 export function gaussian(seed: number): () => number {

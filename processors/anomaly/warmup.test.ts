@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import type { AnomalyEvent, MetricBatch } from '../../schemas/types.js';
 import { analyseBatch, type DeviceAnalysisState } from './analyse.js';
 import { analysisConfig, type AnalysisConfig } from './config.js';
-import { gaussian, minute, polls, sample } from './test-signals.js';
+import { gaussian, polls, sample } from './test-signals.js';
+import { MINUTE_MS } from '../../common/time-units.js';
 
 function anomaliesOf(batches: MetricBatch[], config: AnalysisConfig): AnomalyEvent[] {
   let state: DeviceAnalysisState | undefined;
@@ -27,7 +28,7 @@ function startUp(seed: number, count: number, burstAt: number, burstMs: number):
 }
 
 test('a start-up transient 80 s in raises nothing with the default warm-up; without the time condition it would open', { timeout: 30_000 }, () => {
-  const batches = startUp(41, 10 * minute / step, 40, 95);
+  const batches = startUp(41, 10 * MINUTE_MS / step, 40, 95);
   assert.deepEqual(anomaliesOf(batches, analysisConfig()), [], 'no anomaly while the series warms up');
   // The same series judged after 30 samples only (the old warm-up): the burst is an anomaly. This
   // is what the default's time condition prevents, and proves the test above can fail.
@@ -36,7 +37,7 @@ test('a start-up transient 80 s in raises nothing with the default warm-up; with
 });
 
 test('after the warm-up the same burst opens an anomaly', { timeout: 30_000 }, () => {
-  const burstAt = (40 * minute) / step; // 40 min: past the 30 min default
+  const burstAt = (40 * MINUTE_MS) / step; // 40 min: past the 30 min default
   const batches = startUp(42, burstAt + 60, burstAt, 200);
   const events = anomaliesOf(batches, analysisConfig());
   const open = events.find((a) => a.state === 'OPEN');

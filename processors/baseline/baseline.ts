@@ -11,6 +11,7 @@
 // baseline, while a lasting level shift is still followed as the clipped residuals widen the band.
 import { baselineDefaults, type BaselineSettings } from './settings.js';
 import { learnAt, newProfile, positionInto, predict, predictInto, type Position, type SeasonalPrediction, type SeasonalProfile } from './seasonal.js';
+import { DAY_MS, WEEK_MS } from '../../common/time-units.js';
 
 export interface Point {
   ts: number; // ms, event time
@@ -48,7 +49,6 @@ export interface BaselineOutput {
   sampleCount: number;
 }
 
-const dayMs = 86_400_000;
 const warmupSamples = 10; // no clipping before this many points: the spread is not known yet
 
 export function decayRate(dtMs: number, tauMs: number): number {
@@ -76,8 +76,8 @@ export function newBaselineState(p: Point, s: BaselineSettings = baselineDefault
     mean: p.value,
     variance: 0,
     level: p.value,
-    daily: newProfile(dayMs, s.dailyBuckets),
-    weekly: newProfile(7 * dayMs, 168),
+    daily: newProfile(DAY_MS, s.dailyBuckets),
+    weekly: newProfile(WEEK_MS, 168),
     errRolling: 0,
     errDaily: Number.POSITIVE_INFINITY,
     errWeekly: Number.POSITIVE_INFINITY,

@@ -3,6 +3,7 @@
 // time is interpolated linearly between the two nearest bucket centres, and a point updates those
 // two buckets in proportion, so a steep daily ramp is not flattened into steps.
 // Arrays of plain numbers: the profile is part of the JSON state checkpointed to the changelog.
+import { DAY_MS } from '../../common/time-units.js';
 
 export interface SeasonalProfile {
   periodMs: number;
@@ -25,7 +26,7 @@ export interface Position {
 }
 
 // Monday 00:00 UTC is the weekly origin (1970-01-05); a daily period is aligned on midnight UTC either way.
-const weekOrigin = 4 * 86_400_000;
+const weekOrigin = 4 * DAY_MS;
 
 /** Where `ts` falls in the profile, written into `out` (the per-sample path allocates nothing). */
 export function positionInto(p: SeasonalProfile, ts: number, out: Position): Position {

@@ -1,6 +1,7 @@
 // Defaults of the per-series baseline. Time constants are event-time durations; each is floored
 // at a number of typical poll intervals so that a slowly polled series (hourly) still averages
 // over enough samples for its estimates to mean something.
+import { DAY_MS, WEEK_MS } from '../../common/time-units.js';
 
 export interface BaselineSettings {
   /** Rolling (non-seasonal) mean/variance time constant. */
@@ -39,15 +40,15 @@ export interface BaselineSettings {
 }
 
 export const baselineDefaults: BaselineSettings = {
-  rollingTauMs: 86_400_000, // 1 day
+  rollingTauMs: DAY_MS,
   rollingMinSamples: 100,
-  errTauMs: 86_400_000, // 1 day
+  errTauMs: DAY_MS,
   errMinSamples: 100,
-  levelTauMs: 3 * 86_400_000, // 3 days
+  levelTauMs: 3 * DAY_MS,
   levelMinSamples: 200,
   seasonalBucketVisits: 6, // ~6 days (daily) / 6 weeks (weekly) of memory per bucket
-  dailyAfterMs: 2 * 86_400_000, // 2 days
-  weeklyAfterMs: 14 * 86_400_000, // 2 weeks
+  dailyAfterMs: 2 * DAY_MS,
+  weeklyAfterMs: 2 * WEEK_MS,
   dailyBuckets: 48,
   clipSpreads: 4,
   bandSpreads: 3,

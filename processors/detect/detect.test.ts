@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { detect, type DetectorState } from './detect.js';
 import { decodeDetectorState, encodeDetectorState } from './checkpoint.js';
+import { MINUTE_MS } from '../../common/time-units.js';
 
-const minute = 60_000;
 
 function noise(seed: number): () => number {
   let s = seed;
@@ -11,7 +11,7 @@ function noise(seed: number): () => number {
   return () => Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u());
 }
 
-function scores(values: number[], stepMs = 5 * minute): number[] {
+function scores(values: number[], stepMs = 5 * MINUTE_MS): number[] {
   let state: DetectorState | undefined;
   return values.map((value, i) => {
     const out = detect(state, { ts: 1_700_000_000_000 + i * stepMs, value });
@@ -65,11 +65,11 @@ test('deterministic: same input, same scores; a JSON-restored state continues id
   const values = Array.from({ length: 1500 }, (_, i) => 10 + n() + (i > 1200 ? 8 : 0));
   assert.deepEqual(scores(values), scores(values));
   let state: DetectorState | undefined;
-  for (let i = 0; i < 1000; i++) state = detect(state, { ts: i * minute, value: values[i] }).state;
+  for (let i = 0; i < 1000; i++) state = detect(state, { ts: i * MINUTE_MS, value: values[i] }).state;
   const restored: DetectorState = JSON.parse(JSON.stringify(state));
   for (let i = 1000; i < 1500; i++) {
-    const a = detect(state, { ts: i * minute, value: values[i] });
-    const b = detect(restored, { ts: i * minute, value: values[i] });
+    const a = detect(state, { ts: i * MINUTE_MS, value: values[i] });
+    const b = detect(restored, { ts: i * MINUTE_MS, value: values[i] });
     assert.equal(a.score, b.score);
     state = a.state;
   }
@@ -79,14 +79,14 @@ test('checkpoint encoding is lossless and compact', () => {
   const n = noise(17);
   let state: DetectorState | undefined;
   // Three weeks at 5 min: every profile is in use.
-  for (let i = 0; i < 6048; i++) state = detect(state, { ts: i * 5 * minute, value: 50 + 20 * Math.sin((2 * Math.PI * i) / 288) + n() }).state;
+  for (let i = 0; i < 6048; i++) state = detect(state, { ts: i * 5 * MINUTE_MS, value: 50 + 20 * Math.sin((2 * Math.PI * i) / 288) + n() }).state;
   const encoded = encodeDetectorState(state!);
   assert.ok(encoded.length < 0.7 * JSON.stringify(state).length, `${encoded.length} vs ${JSON.stringify(state).length}`);
   assert.ok(encoded.length < 10_000, `${encoded.length} bytes`);
   const restored = decodeDetectorState(encoded);
   assert.deepEqual(restored, JSON.parse(JSON.stringify(state)));
-  const a = detect(state, { ts: 6048 * 5 * minute, value: 90 });
-  const b = detect(restored, { ts: 6048 * 5 * minute, value: 90 });
+  const a = detect(state, { ts: 6048 * 5 * MINUTE_MS, value: 90 });
+  const b = detect(restored, { ts: 6048 * 5 * MINUTE_MS, value: 90 });
   assert.equal(a.score, b.score);
   assert.equal(a.expected, b.expected);
 });
@@ -97,12 +97,12 @@ test('a point inside the band never scores, whatever the short mean of residuals
   const n = noise(18);
   let state: DetectorState | undefined;
   let i = 0;
-  for (; i < 500; i++) state = detect(state, { ts: i * 5 * minute, value: 100 + 5 * n() }).state;
+  for (; i < 500; i++) state = detect(state, { ts: i * 5 * MINUTE_MS, value: 100 + 5 * n() }).state;
   state!.shortResidual = 10; // as if the last half hour had been far above expected
-  const inside = detect(structuredClone(state), { ts: i * 5 * minute, value: 110 });
+  const inside = detect(structuredClone(state), { ts: i * 5 * MINUTE_MS, value: 110 });
   assert.ok(110 < inside.upper, `110 is inside ${inside.lower}..${inside.upper}`);
   assert.ok(inside.shortZ > 20, `the short mean alone would alarm: ${inside.shortZ} spreads`);
   assert.equal(inside.score, 0);
-  const outside = detect(state, { ts: i * 5 * minute, value: inside.upper + 1 });
+  const outside = detect(state, { ts: i * 5 * MINUTE_MS, value: inside.upper + 1 });
   assert.ok(outside.score > 0.5, `just outside the band with the same short mean: ${outside.score}`);
 });

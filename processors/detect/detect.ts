@@ -19,6 +19,7 @@
 import { decayRate, newBaselineOutput, updateBaselineInto, type BaselineState, type Point } from '../baseline/baseline.js';
 import { baselineDefaults, type BaselineSettings } from '../baseline/settings.js';
 import { detectDefaults, type DetectSettings } from './settings.js';
+import { DAY_MS } from '../../common/time-units.js';
 
 export interface DetectorState {
   version: 1;
@@ -137,11 +138,10 @@ export function detectInto(prev: DetectorState | undefined, point: Point, settin
   return out;
 }
 
-const dayMs = 86_400_000;
 
 /** The time-of-day bucket of `ts` among `n` (the only dailyMax bucket a point at `ts` writes). */
 export function dailyMaxBucket(ts: number, n: number): number {
-  return Math.floor((((ts % dayMs) + dayMs) % dayMs) / (dayMs / n));
+  return Math.floor((((ts % DAY_MS) + DAY_MS) % DAY_MS) / (DAY_MS / n));
 }
 
 /** The largest decayed evidence seen at this time of day (this bucket and its neighbours); then learns this point. */

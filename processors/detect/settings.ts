@@ -2,6 +2,7 @@
 // typical poll intervals (a slowly polled series still needs a few samples per estimate).
 // Chosen on the NAB development corpus as one global set (no per-series tuning), with values that
 // read sensibly for NOC series polled every 10 s to 1 h.
+import { HOUR_MS, DAY_MS } from '../../common/time-units.js';
 
 export interface DetectSettings {
   /** Short EW mean of residuals: a level shift shows there within a few points, even when noisy. */
@@ -56,24 +57,24 @@ export interface DetectSettings {
 }
 
 export const detectDefaults: DetectSettings = {
-  shortTauMs: 60 * 60_000, // 60 min: chosen by cross-validation on NAB (was 30 min)
+  shortTauMs: HOUR_MS, // chosen by cross-validation on NAB (was 30 min)
   shortMinSamples: 4,
-  recentMaxTauMs: 86_400_000, // 1 day
+  recentMaxTauMs: DAY_MS,
   recentMaxMinSamples: 100,
   minEvidence: 7, // spreads
   warmupSamples: 30,
   // 30 min: 180 polls at 10 s, 30 at 1 min; far past a collector's start-up transient. NAB's
   // 5-minute series reach it before their 30th sample, so the corpus score does not move.
   warmupMs: 30 * 60_000,
-  episodeMs: 12 * 3_600_000, // 12 h
+  episodeMs: 12 * HOUR_MS,
   episodeMinSamples: 12,
   alarmScore: 0.2,
   episodeEscalation: 0.1, // ln units: ~10 % more evidence
   dailyMaxBuckets: 48, // half hours
   dailyMaxSpread: 3, // ±1.5 h: batch jobs drift
-  dailyMaxMinAgeMs: 12 * 3_600_000, // 12 h: only earlier days
-  dailyMaxHoldMs: 86_400_000, // 1 day
-  dailyMaxTauMs: 3 * 86_400_000, // 3 days
+  dailyMaxMinAgeMs: 12 * HOUR_MS, // only earlier days
+  dailyMaxHoldMs: DAY_MS,
+  dailyMaxTauMs: 3 * DAY_MS,
   dailyMargin: 1.1,
   // One point in 500 (under two a day at 5 min) may exceed it; at a rate of 0.02, about 35
   // exceedances in a row double it. Chosen by cross-validation over NAB's categories (bench/README.md).

@@ -18,6 +18,7 @@ import { alarmOperationKey } from '../../alarms/alarm-book.js';
 import { startNotifier } from './notifier.js';
 import { parseRoutes } from './routes.js';
 import { dropTestState, webhookReceiver } from '../../test/notify-kit.js';
+import { HOUR_MS } from '../../common/time-units.js';
 
 function device(deviceId: string, site: string): Device {
   return { deviceId, hostname: deviceId, address: '192.0.2.1', site, role: 'core', platform: 'junos', vendor: 'juniper', status: 'active', tags: [], labels: {}, snmp: null, updatedAt: Date.now() };
@@ -71,7 +72,7 @@ test('silences and maintenance hold pages until their end; acknowledged anomalie
     operation({ kind: 'SILENCE', id: 'sil-1', matchers: [{ field: 'DEVICE', regex: true, value: 'rtr-1' }, { field: 'RULE', regex: false, value: 'band' }], endsAt: silenceEnds }),
     operation({ kind: 'MAINTENANCE', id: 'mw-1', matchers: [{ field: 'SITE', regex: false, value: 'lab-b' }], endsAt: windowEnds }),
     // Silences rtr-3 only in the past: long over, it must not hold anything.
-    operation({ kind: 'SILENCE', id: 'sil-old', matchers: [{ field: 'DEVICE', regex: false, value: 'rtr-3' }], startsAt: Date.now() - 7_200_000, endsAt: Date.now() - 3_600_000 }),
+    operation({ kind: 'SILENCE', id: 'sil-old', matchers: [{ field: 'DEVICE', regex: false, value: 'rtr-3' }], startsAt: Date.now() - 2 * HOUR_MS, endsAt: Date.now() - HOUR_MS }),
   ]);
 
   const notifier = await startNotifier({ streams, groupId: 'alarm-ops-' + randomBytes(3).toString('hex'), routes, quietMs: 0, logger, webhook: { baseDelayMs: 50 }, silenceSweepMs: 300 });

@@ -2,6 +2,7 @@
 // or a replay of the log does not page twice. A key is written only after a delivery succeeded.
 import { Redis } from 'ioredis';
 import type { Logger } from '../../common/log.js';
+import { WEEK_MS } from '../../common/time-units.js';
 
 export class Lru<V> {
   private map = new Map<string, V>();
@@ -27,7 +28,7 @@ export interface DeliveryLog {
   close(): Promise<void>;
 }
 
-export const dedupDefaults = { lruSize: 50_000, redisTtlMs: 7 * 24 * 3_600_000 /* ms: longer than any replay window */ };
+export const dedupDefaults = { lruSize: 50_000, redisTtlMs: WEEK_MS /* ms: longer than any replay window */ };
 
 export function createDeliveryLog(opts: { redisUrl?: string; keyPrefix?: string; logger: Logger }): DeliveryLog {
   const lru = new Lru<true>(dedupDefaults.lruSize);

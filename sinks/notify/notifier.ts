@@ -5,9 +5,10 @@
 // maintenance window the anomaly opened in, a parent down (alarms/parent-down.ts: the device is
 // reachable only through a down one); an acknowledgement stops its escalation. Delivery happens
 // inside the batch handler, so offsets are committed only once this batch was delivered or given up.
-import { randomBytes } from 'node:crypto';
 import type { Logger } from '../../common/log.js';
-import type { Streams, StreamConsumer, InRecord } from '../../streams/index.js';
+import type { Streams, InRecord } from '../../streams/index.js';
+import { followCompacted, intoMap } from '../../streams/follow-compacted.js';
+import { INVENTORY_CATCH_UP } from '../../streams/inventory-topic.js';
 import type { AnomalyEvent, Device } from '../../schemas/types.js';
 import { routeMatches, type DeviceFacts, type Route } from './routes.js';
 import { postSigned, type webhookDefaults } from './webhook.js';
@@ -117,22 +118,6 @@ export async function startNotifier(opts: NotifierOptions): Promise<Notifier> {
     opts.silenceSweepMs,
     pendingWork?.of<HeldAnomaly>('held-by-silence'),
   );
-
-  // Every replica needs every device: a group of its own, never committed, read from the start.
-  const inventory = streams.consumer({
-    groupId: `${opts.groupId}-inventory-${randomBytes(4).toString('hex')}`,
-    topics: [streams.topics.inventory],
-    stateless: true,
-    fromBeginning: true,
-    handler: async (records) => {
-      for (const r of records) {
-        if (!r.key) continue;
-        const d = r.value as Device | null;
-        if (d === null) devices.delete(r.key);
-        else devices.set(r.key, { site: d.site || undefined, role: d.role || undefined });
-      }
-    },
-  });
 
   /** True when this call delivered (not a duplicate, not given up). */
   async function deliver(ev: AnomalyEvent, route: Route, channel: 'webhook' | 'email', device: DeviceFacts, escalatedFrom?: string): Promise<boolean> {
@@ -255,7 +240,13 @@ export async function startNotifier(opts: NotifierOptions): Promise<Notifier> {
     },
   });
 
-  await inventory.start();
+  // Every replica needs every device: read whole, then followed (streams/follow-compacted.ts).
+  const inventory = await followCompacted<Device>(streams, streams.topics.inventory, {
+    group: `${opts.groupId}-inventory`,
+    catchUp: INVENTORY_CATCH_UP,
+    onRecord: intoMap(devices, (d) => ({ site: d.site || undefined, role: d.role || undefined })),
+  });
+  await inventory.caughtUp; // a route scoped by site or role must know the device of the first page
   await alarms.caughtUp; // silences that exist now must hold back the first pages too
   await parents?.caughtUp; // so must a device that was down before this notifier started
   // Reloaded before the first anomaly is read, so a CLOSE that came while away finds its entry.

@@ -14,8 +14,8 @@ import { listPartitions, PartitionGuard } from '../../storage/partitions.js';
 import { runMaintenance } from '../../storage/maintenance.js';
 import { STORAGE_POLICY_DEFAULTS } from '../../storage/storage-policy.js';
 import { assertRollupsMatchRaw } from '../../test/rollup-check.js';
+import { DAY_MS } from '../../common/time-units.js';
 
-const DAY_MS = 86_400_000;
 const NOW = Date.UTC(2026, 10, 23, 10, 0, 0); // the test's clock
 type Cols = { ts: number[]; seriesIds: number[]; values: number[] };
 const day = (ms: number) => `metric_points_p${new Date(ms).toISOString().slice(0, 10).replace(/-/g, '')}`;

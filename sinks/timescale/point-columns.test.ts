@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fillColumns } from './point-columns.js';
 import { metricBatch } from '../../test/sink-fixtures.js';
+import { DAY_MS } from '../../common/time-units.js';
 
 const T = Date.UTC(2026, 10, 23, 10);
 
@@ -31,12 +32,12 @@ test('an unknown series makes the columns wait for its id; a refused one is repo
 
 test('NaN is dropped, a time with no partition or out of range is refused, stored records are skipped', () => {
   const nan = metricBatch('a', T, 2, (k) => (k === 0 ? NaN : 7));
-  const late = metricBatch('a', T - 400 * 86_400_000, 1);
+  const late = metricBatch('a', T - 400 * DAY_MS, 1);
   const absurd = metricBatch('a', 1e16, 1); // past what int64 µs can hold
   const stored = metricBatch('a', T - 10_000, 2);
   const batches = [stored, nan, late, absurd];
   const ids = new Map(batches.flatMap((b) => b.samples.map((s) => s.seriesKey)).map((k, i) => [k, i + 1]));
-  const c = fillColumns({ batches, ids, tsRefusal: (t) => (t < T - 30 * 86_400_000 ? 'no partition' : undefined), skip: (i) => i === 0 })!;
+  const c = fillColumns({ batches, ids, tsRefusal: (t) => (t < T - 30 * DAY_MS ? 'no partition' : undefined), skip: (i) => i === 0 })!;
   assert.deepEqual([...c.cols.values], [7]);
   assert.equal(c.dropped, 1);
   assert.equal(c.rejected, 2);

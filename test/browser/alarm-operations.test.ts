@@ -11,6 +11,7 @@ import { kafkaAlarmOps } from '../../api/alarms/alarm-ops.js';
 import { eventually, streamConfig, testEnv, uniquePrefix } from '../env.js';
 import { ensureDashboardBuilt, launchBrowser, saveScreenshot, type BrowserSession } from './browser-fixture.js';
 import { startSyntheticWall, type SyntheticWall } from './synthetic-wall.js';
+import { HOUR_MS } from '../../common/time-units.js';
 
 const logger = createLogger({ test: 'browser-alarms' }, 'warn');
 let wall: SyntheticWall;
@@ -106,7 +107,7 @@ test('an operator silences an anomaly from its row (device and rule prefilled) a
     const { silences } = await asOperator<{ silences: Array<{ id: string; matchers: Array<{ field: string; value: string }>; endsAt: number }> }>('{ silences { id matchers { field value } endsAt } }');
     assert.equal(silences.length, 1);
     assert.deepEqual(silences[0]!.matchers.map((m) => m.field), ['DEVICE', 'RULE']);
-    assert.ok(Math.abs(silences[0]!.endsAt - (Date.now() + 2 * 3_600_000)) < 5 * 60_000, 'ends at the default two hours');
+    assert.ok(Math.abs(silences[0]!.endsAt - (Date.now() + 2 * HOUR_MS)) < 5 * 60_000, 'ends at the default two hours');
     await saveScreenshot(page, 'anomalies-silence-form');
 
     await page.locator('[data-testid=silence-expire]').first().click();

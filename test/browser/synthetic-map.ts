@@ -19,6 +19,7 @@ import { ensurePartitions } from '../../storage/partitions.js';
 import { mergeLinks, type LinkSighting } from '../../devices/links.js';
 import { planDevice } from '../../infra/lab/device-plan.js';
 import { labCables } from '../../infra/lab/lab-links.js';
+import { DAY_MS } from '../../common/time-units.js';
 
 export interface SyntheticMapOptions {
   databaseUrl: string;
@@ -106,7 +107,7 @@ export async function startSyntheticMap(opts: SyntheticMapOptions): Promise<Synt
     const client = await pool.connect();
     try {
       await migrate(client, { layout: 'partitioned' });
-      await ensurePartitions(client, Date.now() - 86_400_000, Date.now() + 2 * 86_400_000);
+      await ensurePartitions(client, Date.now() - DAY_MS, Date.now() + 2 * DAY_MS);
     } finally {
       client.release();
     }

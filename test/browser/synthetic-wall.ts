@@ -18,6 +18,7 @@ import { projectRoot } from '../../bin/supervisor.js';
 import { migrate } from '../../storage/migrations.js';
 import { ensurePartitions } from '../../storage/partitions.js';
 import { hoursOf, logInvalidations, refreshRollups } from '../../storage/rollups.js';
+import { DAY_MS } from '../../common/time-units.js';
 
 export const SYNTHETIC_IF_NAMES = ['HundredGigE0/0/0/0', 'TenGigE0/0/0/15/3'];
 
@@ -73,7 +74,7 @@ async function fill(pool: pg.Pool, charts: number, historyMin: number, nowMs: nu
   const client = await pool.connect();
   try {
     await migrate(client, { layout: 'partitioned' });
-    await ensurePartitions(client, nowMs - historyMin * 60_000 - 86_400_000, nowMs + 2 * 86_400_000);
+    await ensurePartitions(client, nowMs - historyMin * 60_000 - DAY_MS, nowMs + 2 * DAY_MS);
   } finally {
     client.release();
   }

@@ -1,6 +1,7 @@
 // The anomalies a page knows about, merged by id from a query and the live subscription, as a
 // small external store (useSyncExternalStore): the ticker re-renders when the set changes, and
 // charts get their markers through `markersBySeries`, never through React.
+import { HOUR_MS } from '../../../common/time-units.js';
 
 export interface Anomaly {
   anomalyId: string;
@@ -64,7 +65,7 @@ export class AnomalyStore {
   private readonly listeners = new Set<() => void>();
   private openSorted: Anomaly[] = [];
 
-  constructor(private readonly keepClosedMs = 60 * 60_000) {}
+  constructor(private readonly keepClosedMs = HOUR_MS) {}
 
   subscribe = (listener: () => void): (() => void) => {
     this.listeners.add(listener);

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { alignColumns, gapSpans, toCsv } from './columns.js';
 import { rangeFromParams, withAbsolute, withPreset } from './time-range.js';
+import { HOUR_MS } from '../../../common/time-units.js';
 
 test('series polled at different instants share one x axis; their holes are not outages', () => {
   const [xs, a, b] = alignColumns([
@@ -50,7 +51,7 @@ test('CSV: one row per point, keys quoted when they hold commas, tier and bucket
 
 test('ranges: preset by default, absolute after a zoom, back to a preset', () => {
   const now = 10_000_000_000;
-  assert.deepEqual(rangeFromParams(new URLSearchParams(''), now), { fromMs: now - 3_600_000, toMs: now, preset: '1h' });
+  assert.deepEqual(rangeFromParams(new URLSearchParams(''), now), { fromMs: now - HOUR_MS, toMs: now, preset: '1h' });
   const zoomed = withAbsolute(new URLSearchParams('range=7d&s=1'), 1_000_000, 2_000_000);
   assert.deepEqual(rangeFromParams(zoomed, now), { fromMs: 1_000_000, toMs: 2_000_000, preset: null });
   assert.equal(zoomed.get('s'), '1');

@@ -13,10 +13,11 @@ import { describeSeries, formatValue } from '../wall/format.js';
 import { alignColumns, gapSpans } from './columns.js';
 import { HistoryChart } from './history-chart.js';
 import { PageShell } from './page-shell.js';
+import { HOUR_MS, DAY_MS } from '../../../common/time-units.js';
 
 const DEVICE_DEFAULTS = {
-  chartRangeMs: 6 * 3_600_000,
-  healthRangeMs: 24 * 3_600_000,
+  chartRangeMs: 6 * HOUR_MS,
+  healthRangeMs: DAY_MS,
   maxPoints: 600,
 } as const;
 
@@ -71,7 +72,7 @@ function SeriesCharts(props: { title: string; series: SeriesInfo[]; fromMs: numb
       </h2>
       {view && view.every((v) => v.data[0].length === 0) ? (
         <p className="dim" data-testid={`${props.testId}-empty`}>
-          No readings of these {props.series.length} series in the last {Math.round((props.toMs - props.fromMs) / 3_600_000)} h: the device has not been polled for them since (is its collector running? see the last data of its interfaces above).
+          No readings of these {props.series.length} series in the last {Math.round((props.toMs - props.fromMs) / HOUR_MS)} h: the device has not been polled for them since (is its collector running? see the last data of its interfaces above).
         </p>
       ) : view ? view.map((v) => <HistoryChart key={v.unit} data={v.data} series={v.series} outages={v.outages} fromMs={props.fromMs} toMs={props.toMs} height={220} />) : <p className="dim">Loading…</p>}
     </section>

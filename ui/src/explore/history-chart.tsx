@@ -9,6 +9,7 @@ import { drawBand, drawMarkers, drawOutages, type BaselineBand, type ChartMarker
 import { formatAxisTime, formatAxisValues, formatValue } from '../wall/format.js';
 import { MIN_RANGE_MS } from './time-range.js';
 import type { YValue } from './columns.js';
+import { DAY_MS } from '../../../common/time-units.js';
 
 export const SERIES_COLORS = ['#38bdf8', '#f59e0b', '#a3e635', '#c084fc', '#f472b6', '#2dd4bf', '#fb7185', '#facc15'];
 
@@ -34,7 +35,7 @@ export interface HistoryChartProps {
 const AXIS = { stroke: '#9fb0c0', font: '600 13px system-ui, sans-serif', grid: { stroke: 'rgba(159,176,192,0.12)', width: 1 }, ticks: { stroke: 'rgba(159,176,192,0.12)', width: 1 } };
 
 function timeAxisValues(fromMs: number, toMs: number) {
-  const long = toMs - fromMs > 2 * 86_400_000;
+  const long = toMs - fromMs > 2 * DAY_MS;
   return (_u: uPlot, splits: number[]) =>
     splits.map((s) => (long ? new Date(s * 1000).toLocaleDateString('en-GB', { day: '2-digit', month: 'short' }) : formatAxisTime(s)));
 }

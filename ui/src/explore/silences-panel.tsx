@@ -5,6 +5,7 @@
 // shown as it says it.
 import { useEffect, useState } from 'react';
 import { useClient } from 'urql';
+import { HOUR_MS } from '../../../common/time-units.js';
 
 export type MatcherField = 'DEVICE' | 'SITE' | 'ROLE' | 'RULE' | 'SEVERITY';
 export interface MatcherDraft { field: MatcherField; value: string; regex: boolean }
@@ -27,7 +28,7 @@ export function SilencesPanel(props: { mayEdit: boolean; prefill: MatcherDraft[]
   const [silences, setSilences] = useState<SilenceRow[]>([]);
   const [open, setOpen] = useState(false);
   const [matchers, setMatchers] = useState<MatcherDraft[]>([{ field: 'DEVICE', value: '', regex: false }]);
-  const [endsAt, setEndsAt] = useState(localInput(Date.now() + DEFAULT_HOURS * 3_600_000));
+  const [endsAt, setEndsAt] = useState(localInput(Date.now() + DEFAULT_HOURS * HOUR_MS));
   const [comment, setComment] = useState('');
   const [error, setError] = useState('');
 
@@ -41,7 +42,7 @@ export function SilencesPanel(props: { mayEdit: boolean; prefill: MatcherDraft[]
   useEffect(() => {
     if (!props.prefill) return;
     setMatchers(props.prefill);
-    setEndsAt(localInput(Date.now() + DEFAULT_HOURS * 3_600_000));
+    setEndsAt(localInput(Date.now() + DEFAULT_HOURS * HOUR_MS));
     setOpen(true);
     props.onPrefillUsed();
   }, [props.prefill]); // eslint-disable-line react-hooks/exhaustive-deps

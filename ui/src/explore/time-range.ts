@@ -1,14 +1,15 @@
 // The explorer's time range: presets relative to now, or an absolute range after a zoom, kept
 // in the page's URL parameters (from/to in ms, or preset) so a view can be shared.
+import { MINUTE_MS, HOUR_MS, DAY_MS } from '../../../common/time-units.js';
 
 export const RANGE_PRESETS = [
-  { id: '15m', label: '15 min', ms: 15 * 60_000 },
-  { id: '1h', label: '1 h', ms: 3_600_000 },
-  { id: '6h', label: '6 h', ms: 6 * 3_600_000 },
-  { id: '24h', label: '24 h', ms: 86_400_000 },
-  { id: '7d', label: '7 d', ms: 7 * 86_400_000 },
-  { id: '30d', label: '30 d', ms: 30 * 86_400_000 },
-  { id: '90d', label: '90 d', ms: 90 * 86_400_000 },
+  { id: '15m', label: '15 min', ms: 15 * MINUTE_MS },
+  { id: '1h', label: '1 h', ms: HOUR_MS },
+  { id: '6h', label: '6 h', ms: 6 * HOUR_MS },
+  { id: '24h', label: '24 h', ms: DAY_MS },
+  { id: '7d', label: '7 d', ms: 7 * DAY_MS },
+  { id: '30d', label: '30 d', ms: 30 * DAY_MS },
+  { id: '90d', label: '90 d', ms: 90 * DAY_MS },
 ] as const;
 
 export const DEFAULT_PRESET = '1h';

@@ -22,6 +22,7 @@ export const streamErrors = {
   SCHEMA_UNKNOWN_TOPIC: { canRetry: false, meaning: 'a topic has no Avro contract in schemas/' },
   PROCESSING_FAILED: { canRetry: false, meaning: 'a message was dead-lettered by an error that carried no code of its own' },
   INVENTORY_READ_TIMEOUT: { canRetry: true, meaning: 'reading the inventory topic did not reach its end offsets in time' },
+  TOPOLOGY_READ_TIMEOUT: { canRetry: true, meaning: 'the API reading the links topic (the topology) did not reach its end offsets in time' },
   ALARM_FEED_TIMEOUT: { canRetry: true, meaning: 'reading the alarm operations topic did not reach its end offsets in time' },
   PARENT_DOWN_FEED_TIMEOUT: { canRetry: true, meaning: "reading the parents' health for parent-down suppression did not reach its end offsets in time" },
 } as const satisfies Record<string, ErrorSpec>;

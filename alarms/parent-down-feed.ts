@@ -34,7 +34,7 @@ export async function followParentDown(
   const links = new Map<string, Link>();
   const down = new Map<string, Map<string, number>>(); // deviceId → open device-down anomalyId → startedAt
   let cached: { view: ParentDownView; at: number } | null = null;
-  const catchUp = { ms: opts.catchUpTimeoutMs ?? PARENT_DOWN_FEED_DEFAULTS.catchUpTimeoutMs, code: 'PARENT_DOWN_FEED_TIMEOUT' };
+  const catchUp = { ms: opts.catchUpTimeoutMs ?? PARENT_DOWN_FEED_DEFAULTS.catchUpTimeoutMs, code: 'PARENT_DOWN_FEED_TIMEOUT' } as const;
   const setLink = intoMap(links);
   const [linksReader, outages] = await Promise.all([
     followCompacted<Link>(streams, streams.topics.links, {

@@ -15,6 +15,7 @@ import { lifecycleDefaults } from '../processors/anomaly/settings.js';
 import { crossValidate, type CrossValidation } from './nab/cross-validate.js';
 import { cvCandidates } from './nab/cv-candidates.js';
 import { windowedGaussianScores } from './nab/windowed-gaussian.js';
+import { OpsError } from '../common/errors.js';
 
 export const needsStack = false;
 
@@ -30,7 +31,7 @@ function parseArgs(args: string[]): NabOptions {
   for (let i = 0; i < args.length; i++) {
     const value = args[i + 1];
     const need = () => {
-      if (value === undefined) throw Object.assign(new Error(`bench nab: ${args[i]} needs a value`), { code: 'CONFIG_INVALID', canRetry: false });
+      if (value === undefined) throw new OpsError('CONFIG_INVALID', `bench nab: ${args[i]} needs a value`);
       i++;
       return resolve(value);
     };
@@ -38,7 +39,7 @@ function parseArgs(args: string[]): NabOptions {
     else if (args[i] === '--windows') opts.windows = need();
     else if (args[i] === '--out') opts.out = need();
     else if (args[i] === '--cv') opts.cv = true;
-    else throw Object.assign(new Error(`bench nab: unknown option ${args[i]} (use --data DIR, --windows FILE, --out DIR, --cv)`), { code: 'CONFIG_UNKNOWN_KEY', canRetry: false });
+    else throw new OpsError('CONFIG_UNKNOWN_KEY', `bench nab: unknown option ${args[i]} (use --data DIR, --windows FILE, --out DIR, --cv)`);
   }
   return opts;
 }

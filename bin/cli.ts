@@ -24,6 +24,7 @@ roles (one process each, configured by environment variables, see README):
 
 tools:
   config check [--role R] | reference   validate settings without starting anything; the settings reference
+  errors                   the error codes: meaning and whether retrying helps (docs/errors.md)
   profiles check FILE... | list [--dir DIR]   validate SNMP profile files; the profiles a collector knows
   rules check FILE... | list [--dir DIR]      validate anomaly rule files; the rules a processor fires
   inventory import FILE    publish a YAML inventory to inventory.devices
@@ -87,6 +88,7 @@ export async function main(argv: string[]): Promise<void> {
     demo: async () => (await import('./demo.js')).runDemo(),
     test: async () => process.exit(await ((await fromCheckout('../test/run.js')) as { runTests(a: string[]): Promise<number> }).runTests(rest)),
     config: async () => process.exit(await (await import('./config-command.js')).runConfigCommand(rest)),
+    errors: async () => process.exit((await import('./errors-command.js')).runErrorsCommand(rest)),
     bench: async () => ((await fromCheckout('../bench/run.js')) as { runBench(a: string[]): Promise<void> }).runBench(rest),
   };
   if (command === '--version' || command === '-V' || command === 'version') {

@@ -4,7 +4,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import client from 'prom-client';
-import { OpsError } from './errors.js';
+import { OpsError, type ErrorCode } from './errors.js';
 import { guarded } from './http-handler.js';
 
 export type ReadinessCheck = () => Promise<boolean> | boolean;
@@ -28,7 +28,7 @@ export function collectProcessMetrics(role: string): void {
  * another program, holds it; the error says which settings (`<setting>_HOST`, `<setting>_PORT`)
  * move it rather than Node's bare EADDRINUSE.
  */
-export async function listenOrExplain(server: Server, o: { host: string; port: number; setting: string; code: string }): Promise<void> {
+export async function listenOrExplain(server: Server, o: { host: string; port: number; setting: string; code: ErrorCode }): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => {
       if (err.code === 'EADDRINUSE' || err.code === 'EACCES')

@@ -1,6 +1,8 @@
 // What a stored credential is. Inventory records name a credential; only the collector that polls
 // the device resolves the name to one of these, in memory. Validation errors name the credential
 // and the field, never a secret value.
+import { OpsError } from '../common/errors.js';
+import type { credentialErrors } from '../common/error-codes/inventory.js';
 
 export const SNMP_V3_AUTH_PROTOCOLS = ['none', 'md5', 'sha', 'sha224', 'sha256', 'sha384', 'sha512'] as const;
 // AES only: DES needs OpenSSL's legacy provider, which Node 20 does not load (net-snmp fails with
@@ -46,16 +48,14 @@ export type Credential = SnmpCommunityCredential | SnmpV3Credential | SshPasswor
 export type CredentialKind = Credential['kind'];
 export const CREDENTIAL_KINDS: CredentialKind[] = ['snmp-community', 'snmp-v3', 'ssh-password', 'ssh-key', 'mcp-account'];
 
-export class CredentialError extends Error {
-  readonly canRetry: boolean;
-  constructor(
-    readonly code: string,
-    message: string,
-    canRetry = false,
-  ) {
-    super(message);
+export type CredentialErrorCode = keyof typeof credentialErrors;
+
+/** An OpsError of the store's codes; callers tell the store's failures apart with instanceof. */
+export class CredentialError extends OpsError {
+  declare readonly code: CredentialErrorCode;
+  constructor(code: CredentialErrorCode, message: string, canRetry?: boolean) {
+    super(code, message, { canRetry });
     this.name = 'CredentialError';
-    this.canRetry = canRetry;
   }
 }
 

@@ -3,6 +3,7 @@
 // them, the API shows them. Like the SNMP profile files, every problem of a file is reported at
 // once as `file:line: what`, so a user fixes a file in one pass.
 import { LineCounter, parseDocument, isMap, isSeq, type Node, type YAMLMap } from 'yaml';
+import { OpsError } from '../common/errors.js';
 import { SECOND_MS, MINUTE_MS, HOUR_MS, DAY_MS } from '../common/time-units.js';
 
 export const RULE_SEVERITIES = ['INFO', 'WARNING', 'MINOR', 'MAJOR', 'CRITICAL'] as const;
@@ -40,11 +41,11 @@ export interface UserRule {
   source: string;
 }
 
-export class RuleFileError extends Error {
-  readonly code = 'RULES_INVALID';
-  readonly canRetry = false;
+export class RuleFileError extends OpsError {
+  declare readonly code: 'RULES_INVALID';
   constructor(readonly problems: string[]) {
-    super(problems.length === 1 ? problems[0] : `${problems.length} problems in rule files:\n  ${problems.join('\n  ')}`);
+    super('RULES_INVALID', problems.length === 1 ? problems[0] : `${problems.length} problems in rule files:\n  ${problems.join('\n  ')}`);
+    this.name = 'RuleFileError';
   }
 }
 

@@ -4,6 +4,7 @@
 // the collector polls what a profile lists, the processor may name the metrics a profile declares.
 // Every problem is reported with the file and line it is on, all of them at once.
 import { LineCounter, parseDocument, isMap, isSeq, type Node } from 'yaml';
+import { OpsError } from '../common/errors.js';
 
 /** SMI types a profile may declare; the wire type of each value is what the agent sends. */
 export const SNMP_OBJECT_TYPES = ['Integer', 'Gauge32', 'Counter32', 'Counter64', 'TimeTicks', 'DisplayString', 'OctetString', 'OID', 'IpAddress', 'Opaque'] as const;
@@ -43,11 +44,11 @@ export interface SnmpProfile {
   source?: string;
 }
 
-export class ProfileError extends Error {
-  readonly code = 'SNMP_PROFILE_INVALID';
-  readonly canRetry = false;
+export class ProfileError extends OpsError {
+  declare readonly code: 'SNMP_PROFILE_INVALID';
   constructor(readonly problems: string[]) {
-    super(problems.length === 1 ? problems[0] : `${problems.length} problems in SNMP profiles:\n  ${problems.join('\n  ')}`);
+    super('SNMP_PROFILE_INVALID', problems.length === 1 ? problems[0] : `${problems.length} problems in SNMP profiles:\n  ${problems.join('\n  ')}`);
+    this.name = 'ProfileError';
   }
 }
 

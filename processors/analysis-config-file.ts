@@ -17,6 +17,6 @@ export function loadAnalysisConfig(file: string): AnalysisConfig {
   try {
     return analysisConfig(overrides as DeepPartial<AnalysisConfig>);
   } catch (err) {
-    throw new OpsError((err as OpsError).code ?? 'CONFIG_INVALID', `ANALYSIS_CONFIG_FILE ${file}: ${(err as Error).message}`, { cause: err });
+    throw new OpsError(err instanceof OpsError ? err.code : 'CONFIG_INVALID', `ANALYSIS_CONFIG_FILE ${file}: ${(err as Error).message}`, { cause: err });
   }
 }

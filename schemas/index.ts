@@ -3,6 +3,7 @@
 
 import { readFileSync } from 'node:fs';
 import type { TopicRecords } from './types.js';
+import { OpsError } from '../common/errors.js';
 
 export const topicNames = [
   'inventory.devices',
@@ -58,10 +59,7 @@ export function isTopicName(topic: string): topic is TopicName {
 /** The Avro schema of a topic; throws SCHEMA_UNKNOWN_TOPIC for a topic without a contract. */
 export function schemaFor(topic: string): object {
   if (!isTopicName(topic)) {
-    throw Object.assign(new Error(`no Avro schema for topic "${topic}"; known topics: ${topicNames.join(', ')}`), {
-      code: 'SCHEMA_UNKNOWN_TOPIC',
-      canRetry: false,
-    });
+    throw new OpsError('SCHEMA_UNKNOWN_TOPIC', `no Avro schema for topic "${topic}"; known topics: ${topicNames.join(', ')}`);
   }
   return topicSchemas[topic];
 }

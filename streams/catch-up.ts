@@ -3,6 +3,7 @@
 // rejects with `timeoutCode` after timeoutMs). Compacted topics read whole at start use it: the
 // inventory a sync diffs against, the alarm operations a notifier must know before its first page.
 import type { TopicAdmin } from './admin.js';
+import { OpsError, type ErrorCode } from '../common/errors.js';
 
 export interface CatchUp {
   /** Nothing to read: the topic was empty at start. */
@@ -20,7 +21,7 @@ export interface CatchUp {
  * transactional: the topic is written in transactions, so each ends in a commit marker, an offset
  * no reader is handed: a partition is read once a record within one offset of its end is.
  */
-export async function catchUpTo(admin: Pick<TopicAdmin, 'endOffsets'>, topic: string, timeout: { ms: number; code: string }, opts: { transactional?: boolean } = {}): Promise<CatchUp> {
+export async function catchUpTo(admin: Pick<TopicAdmin, 'endOffsets'>, topic: string, timeout: { ms: number; code: ErrorCode }, opts: { transactional?: boolean } = {}): Promise<CatchUp> {
   const slack = opts.transactional ? 2n : 1n;
   const ends = await admin.endOffsets(topic);
   const pending = new Set([...ends].filter(([, end]) => end > 0n).map(([p]) => p));
@@ -31,7 +32,7 @@ export async function catchUpTo(admin: Pick<TopicAdmin, 'endOffsets'>, topic: st
   const caughtUp = Promise.race([
     reached,
     new Promise<void>((_, reject) => {
-      timer = setTimeout(() => reject(Object.assign(new Error(`reading ${topic} did not reach its end offsets within ${timeout.ms} ms`), { code: timeout.code, canRetry: true })), timeout.ms);
+      timer = setTimeout(() => reject(new OpsError(timeout.code, `reading ${topic} did not reach its end offsets within ${timeout.ms} ms`, { canRetry: true })), timeout.ms);
       timer.unref();
     }),
   ]).finally(() => clearTimeout(timer));

@@ -43,7 +43,7 @@ test('caught up means every record the topic held at start is applied; then it f
   await streams.producer.send(topic, [{ key: 'l1', value: link('l1', 'xe-1/0/0') }]); // the later value wins
   await streams.producer.sendRaw(topic, [{ key: 'l2', value: null }]); // a tombstone deletes
   const held = new Map<string, Link>();
-  const follower = await followCompacted<Link>(streams, topic, { group: 'follow-test', catchUp: { ms: 60_000, code: 'FOLLOW_TEST_TIMEOUT' }, onRecord: intoMap(held) });
+  const follower = await followCompacted<Link>(streams, topic, { group: 'follow-test', catchUp: { ms: 60_000, code: 'INVENTORY_READ_TIMEOUT' }, onRecord: intoMap(held) });
   try {
     await follower.caughtUp;
     assert.equal(held.size, KEYS - 1, 'every key written before the start, less the tombstoned one');
@@ -51,7 +51,7 @@ test('caught up means every record the topic held at start is applied; then it f
     assert.equal(held.has('l2'), false);
     assert.equal(follower.isReady(), true, 'caught up and holding its partitions');
 
-    const once = await readCompacted<Link>(streams, topic, { group: 'read-test', catchUp: { ms: 60_000, code: 'FOLLOW_TEST_TIMEOUT' } });
+    const once = await readCompacted<Link>(streams, topic, { group: 'read-test', catchUp: { ms: 60_000, code: 'INVENTORY_READ_TIMEOUT' } });
     assert.deepEqual(once, held, 'a one-off read holds the same');
 
     await streams.producer.send(topic, [{ key: 'l-new', value: link('l-new') }]);
@@ -64,12 +64,12 @@ test('caught up means every record the topic held at start is applied; then it f
 
 test('an empty topic: caught up at once, and ready once the member holds its partitions', { timeout: 60_000 }, async () => {
   const held = new Map<string, unknown>();
-  const follower = await followCompacted(streams, streams.topics.inventory, { group: 'empty-test', catchUp: { ms: 60_000, code: 'FOLLOW_TEST_TIMEOUT' }, onRecord: intoMap(held) });
+  const follower = await followCompacted(streams, streams.topics.inventory, { group: 'empty-test', catchUp: { ms: 60_000, code: 'INVENTORY_READ_TIMEOUT' }, onRecord: intoMap(held) });
   try {
     await follower.caughtUp;
     await eventually('ready', () => (follower.isReady() ? true : undefined), 30_000);
     assert.equal(held.size, 0);
-    assert.equal((await readCompacted(streams, streams.topics.inventory, { group: 'empty-read', catchUp: { ms: 60_000, code: 'FOLLOW_TEST_TIMEOUT' } })).size, 0);
+    assert.equal((await readCompacted(streams, streams.topics.inventory, { group: 'empty-read', catchUp: { ms: 60_000, code: 'INVENTORY_READ_TIMEOUT' } })).size, 0);
   } finally {
     await follower.stop();
   }
@@ -96,16 +96,16 @@ test('a tail no reader is handed (an aborted transaction): the caller\'s code, u
     open = false;
     assert.equal((await one.admin.endOffsets(topic)).get(0), 5n, 'a, b, commit marker, c, abort marker');
 
-    const plain = await followCompacted(one, topic, { group: 'plain-test', catchUp: { ms: 3_000, code: 'FOLLOW_TEST_TIMEOUT' }, onRecord: () => undefined });
+    const plain = await followCompacted(one, topic, { group: 'plain-test', catchUp: { ms: 3_000, code: 'INVENTORY_READ_TIMEOUT' }, onRecord: () => undefined });
     try {
-      await assert.rejects(plain.caughtUp, (err: Error & { code?: string }) => err.code === 'FOLLOW_TEST_TIMEOUT' && err.message.includes(topic));
+      await assert.rejects(plain.caughtUp, (err: Error & { code?: string }) => err.code === 'INVENTORY_READ_TIMEOUT' && err.message.includes(topic));
       assert.equal(plain.isReady(), false, 'never caught up, so never ready');
     } finally {
       await plain.stop();
     }
 
     const held = new Map<string, Link>();
-    const tx = await followCompacted<Link>(one, topic, { group: 'tx-test', catchUp: { ms: 60_000, code: 'FOLLOW_TEST_TIMEOUT' }, transactional: { idleMs: 1_000 }, onRecord: intoMap(held) });
+    const tx = await followCompacted<Link>(one, topic, { group: 'tx-test', catchUp: { ms: 60_000, code: 'INVENTORY_READ_TIMEOUT' }, transactional: { idleMs: 1_000 }, onRecord: intoMap(held) });
     try {
       await tx.caughtUp; // the quiet after the last committed record ends it
       assert.deepEqual([...held.keys()].sort(), ['a', 'b'], 'the aborted record is never applied');
@@ -128,7 +128,7 @@ test('an undecodable record at the end of a partition is dead-lettered and still
     await one.producer.send(topic, [{ key: 'good', value: link('good') }]);
     await one.producer.sendRaw(topic, [{ key: 'bad', value: Buffer.from('not an Avro frame') }]);
     const held = new Map<string, Link>();
-    const follower = await followCompacted<Link>(one, topic, { group: 'bad-test', catchUp: { ms: 20_000, code: 'FOLLOW_TEST_TIMEOUT' }, onRecord: intoMap(held) });
+    const follower = await followCompacted<Link>(one, topic, { group: 'bad-test', catchUp: { ms: 20_000, code: 'INVENTORY_READ_TIMEOUT' }, onRecord: intoMap(held) });
     try {
       await follower.caughtUp; // before onPassed: timed out, the bad record never reached the handler
       assert.deepEqual([...held.keys()], ['good']);

@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import type { InRecord, Streams } from './index.js';
 import { catchUpTo, type CatchUp } from './catch-up.js';
+import type { ErrorCode } from '../common/errors.js';
 
 export interface FollowOptions<T> {
   /** The group's name; a random suffix makes it this process's own. */
@@ -16,7 +17,7 @@ export interface FollowOptions<T> {
   /** After each batch's records (work worth doing once a batch, not once a record). */
   onBatch?(): void;
   /** How long reading what the topic held at start may take, and the code of the error when longer. */
-  catchUp: { ms: number; code: string };
+  catchUp: { ms: number; code: ErrorCode };
   /**
    * The topic is written in transactions: a partition whose last transaction aborted ends in
    * records no reader is handed, so "read to the end" also means no record for idleMs.

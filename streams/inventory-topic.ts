@@ -12,7 +12,7 @@ import { readCompacted } from './follow-compacted.js';
 
 export const INVENTORY_READ_DEFAULTS = { timeoutMs: 60_000 }; // ms to reach the end offsets
 /** The catch-up of every reader of inventory.devices: its time and the code of its error. */
-export const INVENTORY_CATCH_UP = { ms: INVENTORY_READ_DEFAULTS.timeoutMs, code: 'INVENTORY_READ_TIMEOUT' };
+export const INVENTORY_CATCH_UP = { ms: INVENTORY_READ_DEFAULTS.timeoutMs, code: 'INVENTORY_READ_TIMEOUT' } as const;
 
 export function readInventoryTopic(streams: Streams, logger: Logger, timeoutMs = INVENTORY_READ_DEFAULTS.timeoutMs): Promise<Map<string, Device>> {
   return readCompactedTopic<Device>(streams, streams.topics.inventory, logger, timeoutMs);

@@ -77,7 +77,7 @@ export async function createTransactionProducer(o: { brokers: string[]; security
   // the producer, whose successor's init fences whatever this one left open).
   const retrying = async (what: string, fn: (timeoutMs: number, cb: (err: LibrdKafkaError | null | undefined) => void) => void) => {
     const deadline = Date.now() + COMMIT_DEADLINE_MS;
-    const givenUp = (cause: unknown) => Object.assign(new Error(`${what} did not complete within ${COMMIT_DEADLINE_MS} ms: ${(cause as Error)?.message ?? cause}`), { isFatal: true, code: 'KAFKA_COMMIT_DEADLINE', cause });
+    const givenUp = (cause: unknown) => Object.assign(new OpsError('KAFKA_COMMIT_DEADLINE', `${what} did not complete within ${COMMIT_DEADLINE_MS} ms: ${(cause as Error)?.message ?? cause}`, { cause }), { isFatal: true });
     for (let attempt = 1; ; attempt++) {
       const left = deadline - Date.now();
       try {

@@ -4,6 +4,7 @@
 
 import { createHmac } from 'node:crypto';
 import type { AuthFailureReason } from '../errors.js';
+import { OpsError } from '../../common/errors.js';
 
 export const ROLES = ['viewer', 'operator', 'analyst', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -20,13 +21,11 @@ export const JWT_DEFAULTS = {
   minSecretLength: 16, // characters; HS256 with a short secret can be brute-forced offline
 } as const;
 
-export class TokenError extends Error {
-  readonly code: AuthFailureReason;
-  readonly canRetry = false;
+export class TokenError extends OpsError {
+  declare readonly code: AuthFailureReason;
   constructor(code: AuthFailureReason, message: string) {
-    super(message);
+    super(code, message);
     this.name = 'TokenError';
-    this.code = code;
   }
 }
 

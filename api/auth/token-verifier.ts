@@ -12,6 +12,7 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { createRemoteJWKSet, decodeProtectedHeader, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { ApiError } from '../errors.js';
+import { OpsError } from '../../common/errors.js';
 import { isRole, JWT_DEFAULTS, ROLES, TokenError, type Role, type TokenClaims } from './jwt.js';
 import { higherRole } from './principal.js';
 
@@ -125,7 +126,12 @@ export function roleFromClaim(payload: JWTPayload, claim: string): Role | undefi
 }
 
 // A failure of the JWKS fetch itself (the identity provider down or slow): not the token's fault.
-class KeysUnavailable extends Error {}
+class KeysUnavailable extends OpsError {
+  constructor(cause: unknown) {
+    super('AUTH_UNAVAILABLE', 'JWKS fetch failed', { cause });
+    this.name = 'KeysUnavailable';
+  }
+}
 
 function tokenErrorOf(err: unknown): Error {
   if (err instanceof TokenError || err instanceof ApiError) return err;
@@ -154,7 +160,7 @@ export class TokenVerifier {
           return await remote(header, token);
         } catch (err) {
           if (err instanceof errors.JWKSNoMatchingKey || err instanceof errors.JWKSMultipleMatchingKeys || err instanceof errors.JOSENotSupported) throw err;
-          throw new KeysUnavailable('JWKS fetch failed', { cause: err });
+          throw new KeysUnavailable(err);
         }
       };
     } else if (idp) {

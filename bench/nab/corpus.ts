@@ -3,6 +3,7 @@
 // inclusive row-index ranges so the scorer never compares timestamps again.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { OpsError } from '../../common/errors.js';
 
 export interface NabSeries {
   /** `<category>/<file>.csv`, the key NAB's label files use. */
@@ -22,7 +23,7 @@ export function parseNabTime(text: string): number {
   const t = text.trim();
   const iso = t.length > 19 ? `${t.slice(0, 10)}T${t.slice(11, 23)}Z` : `${t.slice(0, 10)}T${t.slice(11)}Z`;
   const ms = Date.parse(iso);
-  if (Number.isNaN(ms)) throw Object.assign(new Error(`NAB timestamp "${text}" cannot be parsed`), { code: 'NAB_BAD_TIMESTAMP', canRetry: false });
+  if (Number.isNaN(ms)) throw new OpsError('NAB_BAD_TIMESTAMP', `NAB timestamp "${text}" cannot be parsed`);
   return ms;
 }
 
@@ -32,7 +33,7 @@ export function readCsvColumns(text: string, columns: string[]): { timestampsTex
   const header = lines[0].split(',');
   const picks = columns.map((c) => {
     const at = header.indexOf(c);
-    if (at < 0) throw Object.assign(new Error(`CSV has no column "${c}" (header: ${lines[0]})`), { code: 'NAB_BAD_CSV', canRetry: false });
+    if (at < 0) throw new OpsError('NAB_BAD_CSV', `CSV has no column "${c}" (header: ${lines[0]})`);
     return at;
   });
   const timestampsText: string[] = [];

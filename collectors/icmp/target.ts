@@ -3,8 +3,9 @@
 import { isIP } from 'node:net';
 import type { Device } from '../../schemas/types.js';
 import type { IcmpTarget } from './types.js';
+import type { ErrorCode } from '../../common/errors.js';
 
-export type IcmpTargetResult = { ok: true; target: IcmpTarget } | { ok: false; code: string; message: string };
+export type IcmpTargetResult = { ok: true; target: IcmpTarget } | { ok: false; code: ErrorCode; message: string };
 
 export function icmpTargetOf(device: Device): IcmpTargetResult {
   const address = device.labels?.['icmp.address'] ?? device.address;

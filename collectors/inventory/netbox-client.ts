@@ -6,6 +6,8 @@
 // appears in a message.
 
 import { readCappedText } from '../../common/http-body.js';
+import { OpsError } from '../../common/errors.js';
+import type { netboxErrors } from '../../common/error-codes/inventory.js';
 
 export interface NetboxClientOptions {
   url: string; // base, e.g. http://netbox.example:8000
@@ -24,13 +26,10 @@ export const NETBOX_CLIENT_DEFAULTS = {
   maxBodyBytes: 33_554_432, // 32 MiB
 };
 
-export class NetboxError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly canRetry: boolean,
-  ) {
-    super(message);
+export class NetboxError extends OpsError {
+  declare readonly code: keyof typeof netboxErrors;
+  constructor(code: keyof typeof netboxErrors, message: string, canRetry?: boolean) {
+    super(code, message, { canRetry });
     this.name = 'NetboxError';
   }
 }

@@ -13,6 +13,7 @@ import { connectStreams, streamSettings, type Streams } from '../../streams/inde
 import { openCredentialStoreFromEnv } from '../../credentials/open-store.js';
 import { syncNetbox } from './netbox-sync.js';
 import { assertWebhookSecured, startNetboxWebhook } from './netbox-webhook.js';
+import { OpsError } from '../../common/errors.js';
 import { DAY_MS } from '../../common/time-units.js';
 
 export const netboxSettings = defineSettings({
@@ -60,7 +61,7 @@ export function periodic(run: () => Promise<unknown>, everyMs: number, logger: L
 export async function runNetboxCommand(verb: 'sync-netbox' | 'serve-webhook', env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const config = loadConfig(netboxSettings, env);
   const logger = createLogger({ role: 'inventory', command: verb });
-  if (verb === 'sync-netbox' && (!config.netboxUrl || !config.netboxToken)) throw Object.assign(new Error('inventory sync-netbox needs NETBOX_URL and NETBOX_TOKEN'), { code: 'CONFIG_MISSING' });
+  if (verb === 'sync-netbox' && (!config.netboxUrl || !config.netboxToken)) throw new OpsError('CONFIG_MISSING', 'inventory sync-netbox needs NETBOX_URL and NETBOX_TOKEN');
   if (verb === 'serve-webhook') assertWebhookSecured({ secret: config.webhookSecret, insecure: config.webhookInsecure }); // before anything connects
   const credentials = openCredentialStoreFromEnv(env);
   const knownCredential = credentials.enabled ? (name: string) => credentials.store.get(name) !== undefined : undefined;

@@ -12,6 +12,7 @@
 import { isIP } from 'node:net';
 import type { Device } from '../../schemas/types.js';
 import { credentialRefProblem, inventorySecretProblem } from '../../credentials/credential-refs.js';
+import type { ErrorCode } from '../../common/errors.js';
 
 export interface NetboxMappingOptions {
   defaultProfiles: string[];
@@ -24,7 +25,7 @@ export const NETBOX_MAPPING_DEFAULTS: NetboxMappingOptions = {
   profileTagPrefix: 'snmp-profile-',
 };
 
-export type MapResult = { ok: true; device: Device } | { ok: false; code: string; deviceId: string; message: string };
+export type MapResult = { ok: true; device: Device } | { ok: false; code: ErrorCode; deviceId: string; message: string };
 
 type Json = Record<string, unknown>;
 const obj = (v: unknown): Json | null => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : null);
@@ -56,7 +57,7 @@ export function mapNetboxDevice(raw: unknown, opts: NetboxMappingOptions = NETBO
   const nb = obj(raw);
   if (!nb || (nb.id === undefined && !nb.name)) return { ok: false, code: 'NETBOX_BAD_ENTRY', deviceId: '(unknown)', message: 'NetBox device entry is not an object with an id or a name' };
   const deviceId = netboxDeviceId(nb);
-  const fail = (code: string, message: string): MapResult => ({ ok: false, code, deviceId, message: `NetBox device ${deviceId} (id ${String(nb.id)}): ${message}` });
+  const fail = (code: ErrorCode, message: string): MapResult => ({ ok: false, code, deviceId, message: `NetBox device ${deviceId} (id ${String(nb.id)}): ${message}` });
   const ip = obj(nb.primary_ip4) ?? obj(nb.primary_ip6) ?? obj(nb.primary_ip);
   const rawAddress = str(ip?.address);
   if (!rawAddress) return fail('INVENTORY_NO_ADDRESS', 'has no primary IP address');

@@ -11,11 +11,12 @@ import { parse } from 'yaml';
 import type { Device } from '../../schemas/types.js';
 import { inventorySecretProblem } from '../../credentials/credential-refs.js';
 import { sshPortsOf } from '../ssh/target.js';
+import type { ErrorCode } from '../../common/errors.js';
 
 export interface InventoryProblem {
   entry: number;
   deviceId?: string;
-  code: string; // INVENTORY_BAD_FIELD, INVENTORY_BAD_ADDRESS, INVENTORY_DUPLICATE, INVENTORY_BAD_INTERFACE, INVENTORY_SECRET_LITERAL…
+  code: ErrorCode; // INVENTORY_BAD_FIELD, INVENTORY_BAD_ADDRESS, INVENTORY_DUPLICATE, INVENTORY_BAD_INTERFACE, INVENTORY_SECRET_LITERAL…
   message: string;
 }
 
@@ -31,7 +32,7 @@ export function parseInventory(text: string, now = Date.now()): { devices: Devic
   list.forEach((raw, entry) => {
     const e = (raw ?? {}) as Record<string, unknown>;
     const deviceId = str(e.deviceId ?? e.id);
-    const problem = (message: string, code = 'INVENTORY_BAD_FIELD') => problems.push({ entry, deviceId: deviceId || undefined, code, message });
+    const problem = (message: string, code: ErrorCode = 'INVENTORY_BAD_FIELD') => problems.push({ entry, deviceId: deviceId || undefined, code, message });
     if (!deviceId) return problem('deviceId is missing');
     if (seen.has(deviceId)) return problem(`deviceId ${deviceId} appears twice`, 'INVENTORY_DUPLICATE');
     const address = str(e.address);

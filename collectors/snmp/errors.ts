@@ -1,4 +1,5 @@
-// The poller's error catalogue. A device-level failure never throws out of poll(): it becomes
+// The poller's errors (codes, meanings and canRetry in the one catalogue,
+// common/error-codes/collectors.ts). A device-level failure never throws out of poll(): it becomes
 // RawSnmpPoll.error with one of these codes, because a failed poll is itself telemetry
 // (availability). Codes are stable; messages name the device and the endpoint, never the
 // community.
@@ -14,16 +15,10 @@
 // and surfaces as SNMP_TIMEOUT; the message says so.
 
 import snmp from 'net-snmp';
+import type { snmpErrors } from '../../common/error-codes/collectors.js';
 
-export const SNMP_POLL_ERROR_CODES = [
-  'SNMP_TIMEOUT', // no answer within timeout × (retries + 1)
-  'SNMP_AUTH', // v3 only, see above
-  'SNMP_UNREACHABLE', // the network or host said no: ICMP port/host unreachable, local send failure
-  'SNMP_MALFORMED', // the agent answered with something that is not a usable SNMP response
-  'SNMP_ERROR_STATUS', // a well-formed response with error-status set (genErr, tooBig...)
-  'SNMP_CANCELLED', // the poller was closed while this poll was in flight
-] as const;
-export type SnmpPollErrorCode = (typeof SNMP_POLL_ERROR_CODES)[number];
+/** The codes a poll's error carries (SNMP_CONFIG and SNMP_PROFILE_INVALID stop the poller at start instead). */
+export type SnmpPollErrorCode = Exclude<keyof typeof snmpErrors, 'SNMP_CONFIG' | 'SNMP_PROFILE_INVALID'>;
 
 export interface PollError {
   code: SnmpPollErrorCode;

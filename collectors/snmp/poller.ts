@@ -16,6 +16,7 @@ import { SessionPool, type PooledSession } from './session-pool.js';
 import type { RawSnmpPoll, SnmpTarget } from './types.js';
 import { getScalars, walkColumns, WALK_LIMITS, type ReadSink } from './walk.js';
 import { pollOutcomeLogger } from '../poll-outcome.js';
+import { OpsError } from '../../common/errors.js';
 
 export type { RawSnmpPoll, SnmpTarget, SnmpV2cTarget, SnmpV3Target, SnmpValue } from './types.js';
 
@@ -42,7 +43,7 @@ export const SNMP_POLLER_DEFAULTS = {
 };
 
 function configError(message: string): Error {
-  return Object.assign(new Error(message), { code: 'SNMP_CONFIG', canRetry: false });
+  return new OpsError('SNMP_CONFIG', message);
 }
 
 export function createSnmpPoller(opts: SnmpPollerOptions): SnmpPoller {

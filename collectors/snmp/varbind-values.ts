@@ -4,6 +4,7 @@
 
 import type { Varbind } from 'net-snmp';
 import type { SnmpValue, SnmpValueKind } from './types.js';
+import { OpsError } from '../../common/errors.js';
 
 // SMI tags as net-snmp reports them (snmp.ObjectType), inlined for the switch below.
 export const TAG = {
@@ -25,9 +26,12 @@ export const TAG = {
 
 export type SkipReason = 'noSuchObject' | 'noSuchInstance' | 'endOfMibView' | 'unsupportedType';
 
-export class MalformedValueError extends Error {
-  readonly code = 'SNMP_MALFORMED';
-  readonly canRetry = true;
+export class MalformedValueError extends OpsError {
+  declare readonly code: 'SNMP_MALFORMED';
+  constructor(message: string) {
+    super('SNMP_MALFORMED', message);
+    this.name = 'MalformedValueError';
+  }
 }
 
 // net-snmp hands Counter64 over as the raw big-endian BER content (up to 9 bytes: a leading 0x00

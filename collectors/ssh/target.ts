@@ -20,19 +20,21 @@ import { credentialRefProblem } from '../../credentials/credential-refs.js';
 import { platformOf, refusedPortName } from './platforms.js';
 import type { SshTarget } from './types.js';
 import { once } from '../../common/metrics.js';
+import type { ErrorCode } from '../../common/errors.js';
 
-export const SSH_TARGET_CODES = [
-  'INVENTORY_NO_SSH', // no ssh.credential label
-  'INVENTORY_BAD_ADDRESS', // the device address is not an IP literal
-  'INVENTORY_BAD_PORT', // ssh.port is not a TCP port
-  'INVENTORY_BAD_INTERFACE', // an ssh.ports entry is not an interface name of the platform
-  'INVENTORY_SECRET_LITERAL', // ssh.credential holds a secret instead of a credential name
-  'INVENTORY_BAD_CREDENTIAL_NAME', // ssh.credential is not a credential name
-  'CREDENTIAL_UNKNOWN', // ssh.credential names no stored credential
-  'CREDENTIAL_MISMATCH', // it names a credential of another kind (an SNMP community…)
-  'CREDENTIAL_UNREADABLE', // the store could not open it (wrong key, damaged file): the store's code is logged
-] as const;
-export type SshTargetCode = (typeof SSH_TARGET_CODES)[number];
+// Why a device cannot be polled over SSH: inventory and credential codes of the catalogue.
+export type SshTargetCode = Extract<
+  ErrorCode,
+  | 'INVENTORY_NO_SSH'
+  | 'INVENTORY_BAD_ADDRESS'
+  | 'INVENTORY_BAD_PORT'
+  | 'INVENTORY_BAD_INTERFACE'
+  | 'INVENTORY_SECRET_LITERAL'
+  | 'INVENTORY_BAD_CREDENTIAL_NAME'
+  | 'CREDENTIAL_UNKNOWN'
+  | 'CREDENTIAL_MISMATCH'
+  | 'CREDENTIAL_UNREADABLE'
+>;
 
 export type SshTargetResult = { ok: true; target: SshTarget } | { ok: false; code: SshTargetCode; message: string };
 

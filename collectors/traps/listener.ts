@@ -9,6 +9,7 @@ import { once } from 'node:events';
 import type { Socket } from 'node:dgram';
 import { isIP } from 'node:net';
 import snmp from 'net-snmp';
+import { OpsError } from '../../common/errors.js';
 import type { ReceivedFrom, ReceivedPdu } from './notification.js';
 
 const GET_RESPONSE = 162; // net-snmp PduType.GetResponse, the type an inform's answer is sent with
@@ -98,7 +99,7 @@ export async function listenForTraps(opts: {
     version = VERSION[versionOf(buf)] ?? 'V2C';
   });
   await Promise.race([once(socket, 'listening'), new Promise((_, reject) => socket.once('error', reject))]).catch((err) => {
-    throw Object.assign(new Error(`trap receiver cannot listen on UDP ${opts.host}:${opts.port}: ${(err as Error).message}`), { code: 'TRAP_PORT_UNAVAILABLE', canRetry: false });
+    throw new OpsError('TRAP_PORT_UNAVAILABLE', `trap receiver cannot listen on UDP ${opts.host}:${opts.port}: ${(err as Error).message}`);
   });
   // Set by the callback above: TypeScript's narrowing cannot see that and takes it for null.
   const bindError = failedToBind as Error | null;

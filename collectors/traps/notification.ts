@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { Varbind } from 'net-snmp';
 import type { RawTrap, TrapValue } from '../../schemas/types.js';
+import { OpsError } from '../../common/errors.js';
 import { TAG, toSnmpValue } from '../snmp/varbind-values.js';
 import { nameOf, SNMP_TRAP_ADDRESS_0, SNMP_TRAP_ENTERPRISE_0, SNMP_TRAP_OID_0, SYS_UPTIME_0, v1TrapOid } from './trap-oids.js';
 
@@ -34,13 +35,11 @@ export interface ReceivedFrom {
   family?: string;
 }
 
-export class NotificationError extends Error {
-  readonly canRetry = false;
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
+/** A notification that cannot be read (TRAP_MALFORMED): dead-lettered, never retried. */
+export class NotificationError extends OpsError {
+  constructor(code: 'TRAP_MALFORMED', message: string) {
+    super(code, message);
+    this.name = 'NotificationError';
   }
 }
 

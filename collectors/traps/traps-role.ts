@@ -5,7 +5,7 @@
 import { loadConfig } from '../../common/config.js';
 import { createLogger } from '../../common/log.js';
 import { runRole, type Component } from '../../common/role.js';
-import { messageOf } from '../../common/errors.js';
+import { messageOf, OpsError, type ErrorCode } from '../../common/errors.js';
 import { connectStreams, type Streams } from '../../streams/index.js';
 import { followCompacted, type Follower } from '../../streams/follow-compacted.js';
 import { INVENTORY_CATCH_UP } from '../../streams/inventory-topic.js';
@@ -44,7 +44,7 @@ export async function runTrapsRole(env: NodeJS.ProcessEnv = process.env) {
   const config = loadConfig(trapSettings, env);
   // RFC 3411 snmpEngineID: 5 to 32 octets. net-snmp would take any other text as some bytes.
   if (config.engineId && !/^(0x)?([0-9a-fA-F]{2}){5,32}$/.test(config.engineId)) {
-    throw Object.assign(new Error(`TRAP_ENGINE_ID must be 5 to 32 bytes in hex, e.g. 8000b98380…, got "${config.engineId}"`), { code: 'CONFIG_INVALID', canRetry: false });
+    throw new OpsError('CONFIG_INVALID', `TRAP_ENGINE_ID must be 5 to 32 bytes in hex, e.g. 8000b98380…, got "${config.engineId}"`);
   }
   const logger = createLogger({ role: 'traps', receiverId: config.receiverId });
   const credentials = openCredentialStoreFromEnv(env).store;
@@ -68,8 +68,8 @@ export async function runTrapsRole(env: NodeJS.ProcessEnv = process.env) {
     metrics.sources.set(sources.size);
   };
 
-  const deadLetter = async (source: string, value: Buffer, err: { code: string; message: string }) => {
-    await streams.deadLetters.send({ topic: streams.topics.rawTrap, partition: -1, offset: '-1', key: Buffer.from(source), value }, 'traps.receive', Object.assign(new Error(err.message), { code: err.code }));
+  const deadLetter = async (source: string, value: Buffer, err: { code: ErrorCode; message: string }) => {
+    await streams.deadLetters.send({ topic: streams.topics.rawTrap, partition: -1, offset: '-1', key: Buffer.from(source), value }, 'traps.receive', new OpsError(err.code, err.message));
     metrics.deadLettered.inc({ code: err.code });
   };
 

@@ -5,6 +5,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../../common/log.js';
+import { OpsError } from '../../common/errors.js';
 import { guarded } from '../../common/http-handler.js';
 
 export interface ControlApiOptions {
@@ -60,7 +61,7 @@ export async function startControlApi(opts: ControlApiOptions): Promise<ControlA
   }, (err, req) => opts.logger.error('lab control API request failed', { err, url: req.url })));
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err) =>
-      reject(Object.assign(new Error(`lab control API cannot listen on ${opts.host}:${opts.port}: ${err.message}`), { code: 'LAB_HTTP_LISTEN', canRetry: false })),
+      reject(new OpsError('LAB_HTTP_LISTEN', `lab control API cannot listen on ${opts.host}:${opts.port}: ${err.message}`)),
     );
     server.listen(opts.port, opts.host, () => resolve());
   });

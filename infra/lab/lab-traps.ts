@@ -10,13 +10,14 @@ import type { Logger } from '../../common/log.js';
 import type { LabDevice } from './lab.js';
 import type snmp from 'net-snmp';
 import { domAlarmVarbinds, envMonVarbinds, linkVarbinds, sendNotification, type NotificationName, type TrapReceiverAddress } from './trap-sender.js';
+import { OpsError } from '../../common/errors.js';
 
 /** "host:port" entries (LAB_TRAP_TARGETS) → receiver addresses; names the entry it cannot read. */
 export function parseTrapTargets(entries: readonly string[]): TrapReceiverAddress[] {
   return entries.map((e) => {
     const m = /^\[?([^\]]+?)\]?:(\d{1,5})$/.exec(e.trim());
     const port = m ? Number(m[2]) : NaN;
-    if (!m || port < 1 || port > 65_535) throw Object.assign(new Error(`LAB_TRAP_TARGETS entry "${e}" is not host:port`), { code: 'CONFIG_INVALID' });
+    if (!m || port < 1 || port > 65_535) throw new OpsError('CONFIG_INVALID', `LAB_TRAP_TARGETS entry "${e}" is not host:port`);
     return { address: m[1], port };
   });
 }
@@ -50,7 +51,7 @@ export interface LabTraps {
   alarm(devices: LabDevice[], scenario: AlarmScenario): Promise<{ applied: string[] }>;
 }
 
-const badScenario = (message: string) => Object.assign(new Error(message), { code: 'LAB_BAD_SCENARIO' });
+const badScenario = (message: string) => new OpsError('LAB_BAD_SCENARIO', message);
 
 export function labTraps(opts: { targets: TrapReceiverAddress[]; recordsDir: string; logger: Logger }): LabTraps {
   const { targets, logger } = opts;
@@ -68,10 +69,10 @@ export function labTraps(opts: { targets: TrapReceiverAddress[]; recordsDir: str
     },
     async link(devices, s) {
       const d = devices.find((x) => x.deviceId === s.deviceId);
-      if (!d) throw Object.assign(new Error(`snmp link scenario: no lab device ${s.deviceId}`), { code: 'LAB_BAD_SCENARIO' });
+      if (!d) throw new OpsError('LAB_BAD_SCENARIO', `snmp link scenario: no lab device ${s.deviceId}`);
       const i = d.interfaces.find((x) => x.index === s.ifIndex || x.name === s.ifName);
-      if (!i) throw Object.assign(new Error(`snmp link scenario: device ${s.deviceId} has no interface ${s.ifName ?? s.ifIndex}`), { code: 'LAB_BAD_SCENARIO' });
-      if (typeof s.up !== 'boolean') throw Object.assign(new Error('snmp link scenario: "up" must be true or false'), { code: 'LAB_BAD_SCENARIO' });
+      if (!i) throw new OpsError('LAB_BAD_SCENARIO', `snmp link scenario: device ${s.deviceId} has no interface ${s.ifName ?? s.ifIndex}`);
+      if (typeof s.up !== 'boolean') throw new OpsError('LAB_BAD_SCENARIO', 'snmp link scenario: "up" must be true or false');
       i.operStatus = s.up ? 'up' : 'down';
       await setOperStatus(path.join(opts.recordsDir, `${d.deviceId}.snmprec`), i.index, s.up);
       await send(d, s.up ? 'linkUp' : 'linkDown', { ifIndex: i.index, ifName: i.name, up: s.up });

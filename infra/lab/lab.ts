@@ -29,6 +29,7 @@ import { LAB_V3_USERS, type LabV3User } from './v3-users.js';
 import { startProtocolLabs, type ProtocolLabs } from './protocol-labs.js';
 import { labTraps, type AlarmScenario, type LinkScenario } from './lab-traps.js';
 import type { TrapReceiverAddress } from './trap-sender.js';
+import { OpsError } from '../../common/errors.js';
 
 export interface LabOptions {
   root: string; // project root: relative dataDir / venvBin resolve from here
@@ -148,7 +149,7 @@ function toLabDevice(plan: DevicePlan, address: string, port: number): LabDevice
 
 function validate(opts: LabOptions): void {
   const bad = (key: string, why: string) => {
-    throw Object.assign(new Error(`lab option ${key} ${why}`), { code: 'LAB_CONFIG', canRetry: false });
+    throw new OpsError('LAB_CONFIG', `lab option ${key} ${why}`);
   };
   if (!Number.isInteger(opts.devices) || opts.devices < 1 || opts.devices > LAB_DEFAULTS.maxDevices) bad('devices', `must be an integer from 1 to ${LAB_DEFAULTS.maxDevices}, got ${opts.devices}`);
   if (opts.interfaces !== undefined && (!Number.isInteger(opts.interfaces) || opts.interfaces < 1 || opts.interfaces > 1_000)) bad('interfaces', `must be an integer from 1 to 1000, got ${opts.interfaces}`);
@@ -226,10 +227,10 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
           const b = body as { reboot?: unknown; link?: LinkScenario; alarm?: AlarmScenario } | null;
           if (b?.link && typeof b.link === 'object') return traps.link(devices, b.link);
           if (b?.alarm && typeof b.alarm === 'object') return traps.alarm(devices, b.alarm);
-          if (b?.reboot !== true) throw Object.assign(new Error('snmp scenario: {"reboot": true}, {"link": {"deviceId", "ifIndex" or "ifName", "up"}} or {"alarm": {"deviceId", "fan" | "supply" | "ifIndex" | "ifName", "failed"}}'), { code: 'LAB_BAD_SCENARIO' });
+          if (b?.reboot !== true) throw new OpsError('LAB_BAD_SCENARIO', 'snmp scenario: {"reboot": true}, {"link": {"deviceId", "ifIndex" or "ifName", "up"}} or {"alarm": {"deviceId", "fan" | "supply" | "ifIndex" | "ifName", "failed"}}');
           return rebootAgents();
         }
-        if (!protocols) throw Object.assign(new Error(`no ${kind} lab is running`), { code: 'LAB_BAD_SCENARIO' });
+        if (!protocols) throw new OpsError('LAB_BAD_SCENARIO', `no ${kind} lab is running`);
         return protocols.scenario(kind, body);
       },
     };
@@ -280,7 +281,7 @@ async function copyRecordedWalks(venvBin: string, recordsDir: string, names: str
     try {
       await copyFile(path.join(source, `${name}.snmprec`), path.join(recordsDir, 'recorded', `${name}.snmprec`));
     } catch (err) {
-      throw Object.assign(new Error(`snmpsim recorded walk ${name} is not in ${source} (${(err as NodeJS.ErrnoException).code})`), { code: 'LAB_CONFIG', canRetry: false });
+      throw new OpsError('LAB_CONFIG', `snmpsim recorded walk ${name} is not in ${source} (${(err as NodeJS.ErrnoException).code})`);
     }
     agents.push({ name, address, port, community: `recorded/${name}` });
   }

@@ -16,6 +16,7 @@ import type { Socket } from 'node:dgram';
 import type { Logger } from '../../common/log.js';
 import type { ServedObject } from './served-objects.js';
 import type { LabV3User } from './v3-users.js';
+import { OpsError } from '../../common/errors.js';
 
 export interface NodeAgentOptions {
   host: string;
@@ -159,7 +160,7 @@ export async function startNodeAgent(opts: NodeAgentOptions): Promise<NodeAgent>
   await new Promise<void>((resolve, reject) => {
     const failed = (err: NodeJS.ErrnoException) => {
       agent.close();
-      reject(Object.assign(new Error(`UDP ${opts.host}:${opts.port} for the lab's SNMP agent is not available (${err.code}); is another lab running? Set LAB_SNMP_PORT to another port`), { code: 'LAB_SNMP_PORT_IN_USE', canRetry: false }));
+      reject(new OpsError('LAB_SNMP_PORT_IN_USE', `UDP ${opts.host}:${opts.port} for the lab's SNMP agent is not available (${err.code}); is another lab running? Set LAB_SNMP_PORT to another port`));
     };
     socket.once('error', failed);
     socket.once('listening', () => {

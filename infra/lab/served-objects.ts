@@ -6,6 +6,7 @@
 
 import snmp from 'net-snmp';
 import { compareOids, type SnmprecRecord } from './snmprec.js';
+import { OpsError } from '../../common/errors.js';
 
 export interface ServedObject {
   oid: string;
@@ -16,7 +17,7 @@ export interface ServedObject {
 }
 
 function badRecord(record: SnmprecRecord, why: string): Error {
-  return Object.assign(new Error(`snmprec record ${record.oid}|${record.tag}: ${why}`), { code: 'LAB_SNMPREC_VALUE', canRetry: false });
+  return new OpsError('LAB_SNMPREC_VALUE', `snmprec record ${record.oid}|${record.tag}: ${why}`);
 }
 
 // snmprec's type tags (the BER tag numbers); an `x` suffix means the value is hex.
@@ -124,7 +125,7 @@ export function parseSnmprec(text: string): SnmprecRecord[] {
     if (!line.trim() || line.startsWith('#')) continue;
     const first = line.indexOf('|');
     const second = line.indexOf('|', first + 1);
-    if (first < 0 || second < 0) throw Object.assign(new Error(`snmprec line is not OID|TAG|VALUE: ${line.slice(0, 80)}`), { code: 'LAB_SNMPREC_VALUE', canRetry: false });
+    if (first < 0 || second < 0) throw new OpsError('LAB_SNMPREC_VALUE', `snmprec line is not OID|TAG|VALUE: ${line.slice(0, 80)}`);
     records.push({ oid: line.slice(0, first), tag: line.slice(first + 1, second), value: line.slice(second + 1).replace(/\r$/, '') });
   }
   return records;

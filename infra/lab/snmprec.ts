@@ -14,6 +14,7 @@ import type { PlatformId } from './platforms.js';
 import { HEALTH_SECTIONS } from './health-mibs.js';
 import { OPTICS_SECTIONS } from './optics.js';
 import { lldpSection } from './lldp.js';
+import { OpsError } from '../../common/errors.js';
 
 export interface SnmprecRecord {
   oid: string;
@@ -111,10 +112,7 @@ export function compareOids(a: string, b: string): number {
 
 function assertRecordIsWritable(r: SnmprecRecord): void {
   if (/[|\r\n]/.test(r.oid + r.value)) {
-    throw Object.assign(new Error(`snmprec record ${r.oid} has a '|' or a line break in its value`), {
-      code: 'LAB_SNMPREC_VALUE',
-      canRetry: false,
-    });
+    throw new OpsError('LAB_SNMPREC_VALUE', `snmprec record ${r.oid} has a '|' or a line break in its value`);
   }
 }
 

@@ -10,6 +10,7 @@ import snmp from 'net-snmp';
 import type { Logger } from '../../common/log.js';
 import { spawnSync } from 'node:child_process';
 import { snmpsimV3Args, type LabV3User } from './v3-users.js';
+import { OpsError, type ErrorCode } from '../../common/errors.js';
 
 export interface SnmpsimOptions {
   venvBin: string; // folder holding python3 and snmpsim-command-responder
@@ -70,8 +71,8 @@ export function venvHasPythonModule(venvBin: string, module: string): boolean {
   return moduleChecks.get(key)!;
 }
 
-function labError(code: string, message: string, canRetry = false): Error {
-  return Object.assign(new Error(message), { code, canRetry });
+function labError(code: ErrorCode, message: string, canRetry = false): Error {
+  return new OpsError(code, message, { canRetry });
 }
 
 function logTail(file: string, lines = 15): string {

@@ -5,6 +5,7 @@
 // scores the next points exactly as the one that wrote it would have.
 import type { DetectorState } from './detect.js';
 import { detectDefaults } from './settings.js';
+import { OpsError } from '../../common/errors.js';
 
 const arrayTag = 'f64:';
 
@@ -24,7 +25,7 @@ export function encodeDetectorState(state: DetectorState): string {
 
 export function decodeDetectorState(text: string): DetectorState {
   const state = JSON.parse(text, (_key, value) => (typeof value === 'string' && value.startsWith(arrayTag) ? decodeArray(value) : value)) as DetectorState;
-  if (state.version !== 1) throw Object.assign(new Error(`detector state version ${String(state.version)} is not supported`), { code: 'TRANSFORM_FAILED', canRetry: false });
+  if (state.version !== 1) throw new OpsError('TRANSFORM_FAILED', `detector state version ${String(state.version)} is not supported`);
   // Checkpointed before the detector learnt its tail quantile: that estimate starts afresh.
   state.tailLog ??= Math.log(detectDefaults.tailInitial);
   return state;

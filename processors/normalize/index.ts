@@ -8,6 +8,7 @@ import { normalizeIcmp } from './icmp.js';
 import { isOpticsProfile, normalizeSnmpOptics } from './optics.js';
 import { normalizeSnmp, type SnmpDeviceState } from './snmp.js';
 import { normalizeSsh } from './ssh.js';
+import { OpsError } from '../../common/errors.js';
 
 export { normalizeCiena } from './ciena.js';
 export { normalizeIcmp } from './icmp.js';
@@ -56,6 +57,6 @@ export function normalizeRaw<K extends RawKind>(kind: K, state: NormalizeState |
     case 'ciena':
       return { batch: normalizeCiena(record as RawCienaReading), stateKey: null, state: undefined };
     default:
-      throw Object.assign(new Error(`normalize: unknown raw topic kind "${String(kind)}" (expected snmp, icmp, ssh or ciena)`), { code: 'NORMALIZE_UNKNOWN_KIND', canRetry: false });
+      throw new OpsError('NORMALIZE_UNKNOWN_KIND', `normalize: unknown raw topic kind "${String(kind)}" (expected snmp, icmp, ssh or ciena)`);
   }
 }

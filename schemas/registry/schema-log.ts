@@ -10,6 +10,7 @@ import type { KafkaSecurity } from '../../common/kafka-security.js';
 import type { Logger } from '../../common/log.js';
 import type { LogWrite } from './log-records.js';
 import { REGISTRY_TOPIC_BEFORE, REGISTRY_TOPIC_DEFAULT } from './settings.js';
+import { OpsError } from '../../common/errors.js';
 
 export interface SchemaLogRecord {
   offset: number;
@@ -74,10 +75,7 @@ async function ensureTopic(admin: KafkaJS.Admin, opts: SchemaLogOptions, logger:
   const meta = await admin.fetchTopicMetadata({ topics: [topic], timeout: defaults.adminTimeout });
   const partitions = meta[0]?.partitions.length ?? 0;
   if (partitions !== 1) {
-    throw Object.assign(new Error(`schema log topic ${topic} has ${partitions} partitions; the registry needs exactly 1`), {
-      code: 'REGISTRY_TOPIC_PARTITIONS',
-      canRetry: false,
-    });
+    throw new OpsError('REGISTRY_TOPIC_PARTITIONS', `schema log topic ${topic} has ${partitions} partitions; the registry needs exactly 1`);
   }
   // Not checked: that a topic made by someone else is compacted (under "delete" it would lose old
   // schemas after retention.ms). The client has no describeConfigs to read cleanup.policy with.

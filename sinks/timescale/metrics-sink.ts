@@ -159,7 +159,7 @@ export function createMetricsSink(opts: MetricsSinkOptions): MetricsSink {
           // replay). Records of a partition come in offset order, so its first one tells.
           const anyBelow = stored.size > 0 && spans.some((p) => below(p.firstIndex));
           const c = ahead && !anyBelow ? ahead : fillColumns({ batches, ids, badSeries, tsRefusal, skip: anyBelow ? below : undefined });
-          if (!c) throw new OpsError('SINK_WRITE_FAILED', 'a series of this batch has no id after resolving (a bug): the batch is retried from its stored offsets after a restart');
+          if (!c) throw new OpsError('SINK_WRITE_FAILED', 'a series of this batch has no id after resolving (a bug): the batch is retried from its stored offsets after a restart', { canRetry: false });
           const { cols, rowRecord, rowSample, freshTs } = c;
           // A copy: PostgreSQL's refusals are added per attempt, and an attempt may be retried.
           const refused = new Map([...c.refused].map(([i, reasons]) => [i, [...reasons]]));

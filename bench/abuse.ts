@@ -18,7 +18,7 @@ import { exportJWK, SignJWT } from 'jose';
 import pg from 'pg';
 import { WebSocket } from 'ws';
 import { kafkaSecurityEnv } from '../common/kafka-security.js';
-import { freePort, projectRoot, startRole, type RoleProcess } from '../bin/supervisor.js';
+import { freePort, projectRoot, startRole, type RoleProcess } from '../infra/supervisor.js';
 import { signToken } from '../api/auth/jwt.js';
 import { insertDevice, insertSeries, insertWave } from '../test/api-db.js';
 import { migrate } from '../storage/migrations.js';

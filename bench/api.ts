@@ -24,7 +24,7 @@ import { bucketPlan } from '../api/readings/tiers.js';
 import { buildApiServer } from '../api/server.js';
 import { migrate } from '../storage/migrations.js';
 import { hoursOf, logInvalidations, refreshRollups } from '../storage/rollups.js';
-import { projectRoot } from '../bin/supervisor.js';
+import { projectRoot } from '../infra/supervisor.js';
 import type { BenchContext } from './run.js';
 import { HOUR_MS, DAY_MS } from '../common/time-units.js';
 

@@ -23,7 +23,7 @@ import { OPENMETRICS_CONTENT_TYPE, seriesLabels } from '../sinks/prometheus/open
 import { encodeLabels, encodeWriteRequest, type ChangedSample } from './device-metrics/remote-write.js';
 import { snappyCompress } from './device-metrics/snappy-block.js';
 import { findOnPath, startProcess, stopProcess, tailFile } from '../infra/proc.js';
-import { freePort } from '../bin/supervisor.js';
+import { freePort } from '../infra/supervisor.js';
 import { createLogger } from '../common/log.js';
 import { eventually } from '../test/env.js';
 import { HOUR_MS } from '../common/time-units.js';

@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { projectRoot } from '../bin/supervisor.js';
+import { projectRoot } from '../infra/supervisor.js';
 
 export async function runJsonChild<T>(script: string, spec: unknown, specFile: string): Promise<T> {
   await writeFile(specFile, JSON.stringify(spec));

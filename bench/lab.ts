@@ -11,7 +11,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createLogger } from '../common/log.js';
-import { projectRoot } from '../bin/supervisor.js';
+import { projectRoot } from '../infra/supervisor.js';
 import { startLab, type Lab } from '../infra/lab/lab.js';
 import { OPTICS_PROFILES } from '../infra/lab/optics.js';
 import { findFreeUdpPort } from '../infra/lab/ports.js';

@@ -20,7 +20,7 @@ import pg from 'pg';
 import { kafkaSecurityEnv, type KafkaSecurityConfig } from '../common/kafka-security.js';
 import { createLogger } from '../common/log.js';
 import { connectStreams, type StreamConsumer, type Streams } from '../streams/index.js';
-import { freePort, projectRoot, startRole, type RoleProcess } from '../bin/supervisor.js';
+import { freePort, projectRoot, startRole, type RoleProcess } from '../infra/supervisor.js';
 import { startStack } from '../infra/stack.js';
 import { createTestDatabase } from '../test/pg-db.js';
 import { WallClient, percentile } from '../test/resilience/wall-client.js';

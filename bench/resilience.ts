@@ -12,7 +12,7 @@
 // The cluster profile is started here (or reused when another process holds it); the test
 // profile the bench runner brings up is not used.
 import { createLogger } from '../common/log.js';
-import { projectRoot } from '../bin/supervisor.js';
+import { projectRoot } from '../infra/supervisor.js';
 import { startStack } from '../infra/stack.js';
 import { FAULTS } from '../test/resilience/faults.js';
 import { runSuite, type FaultResult, type SuiteResult } from '../test/resilience/suite.js';

@@ -2,7 +2,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { projectRoot } from '../bin/supervisor.js';
+import { projectRoot } from '../infra/supervisor.js';
 import { runRecord } from './results.js';
 
 test('a run record carries the date to the minute, the checkout commit, the machine and the figures', () => {

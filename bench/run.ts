@@ -10,7 +10,7 @@ import { kafkaSecurityEnv, kafkaSecurityOf, kafkaSecuritySettings, type KafkaSec
 import { createLogger } from '../common/log.js';
 import { DEFAULT_APT_PACKAGES, ensureInstalled } from '../infra/install.js';
 import { startStack } from '../infra/stack.js';
-import { freePort, projectRoot, startRole } from '../bin/supervisor.js';
+import { freePort, projectRoot, startRole } from '../infra/supervisor.js';
 import { recordRun } from './results.js';
 import { join } from 'node:path';
 

@@ -20,7 +20,7 @@ import { Redis } from 'ioredis';
 import { kafkaSecurityEnv } from '../common/kafka-security.js';
 import { createLogger } from '../common/log.js';
 import { connectStreams } from '../streams/index.js';
-import { projectRoot, startRole } from '../bin/supervisor.js';
+import { projectRoot, startRole } from '../infra/supervisor.js';
 import type { MetricBatch } from '../schemas/types.js';
 import { migrate } from '../storage/migrations.js';
 import { ensurePartitions } from '../storage/partitions.js';

@@ -15,7 +15,7 @@ import { startLab } from '../infra/lab/lab.js';
 import { findFreeTcpPort, findFreeUdpPort } from '../infra/lab/ports.js';
 import { SNMP_AGENT_ENGINES, type SnmpAgentEngine } from '../infra/lab/snmp-agents.js';
 import { PROFILES } from '../collectors/snmp/profiles.js';
-import { projectRoot } from '../bin/supervisor.js';
+import { projectRoot } from '../infra/supervisor.js';
 import { runJsonChild } from './json-child.js';
 import type { BenchContext } from './run.js';
 import { ensureSnmpExporter, snmpExporterConfig, startSnmpExporter, SNMP_EXPORTER_VERSION } from './snmp/snmp-exporter.js';

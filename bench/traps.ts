@@ -21,7 +21,7 @@ import { CredentialStore } from '../credentials/credential-store.js';
 import { ensureKeyFile } from '../infra/lab/lab-credentials.js';
 import { findFreeUdpPort } from '../infra/lab/ports.js';
 import { linkVarbinds, sendNotification } from '../infra/lab/trap-sender.js';
-import { startRole } from '../bin/supervisor.js';
+import { startRole } from '../infra/supervisor.js';
 import type { Device, RawTrap } from '../schemas/types.js';
 import type { BenchContext } from './run.js';
 

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { projectRoot } from './supervisor.js';
+import { projectRoot } from '../infra/supervisor.js';
 import { configReference } from './config-command.js';
 import { COMMAND_SETTINGS, ROLE_SETTINGS } from './role-settings.js';
 import { netboxSettings } from '../collectors/inventory/netbox-command.js';

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { projectRoot } from './supervisor.js';
+import { projectRoot } from '../infra/supervisor.js';
 import { errorsReference } from './errors-command.js';
 import { errorCodes } from '../common/errors.js';
 

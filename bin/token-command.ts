@@ -2,7 +2,7 @@
 // secret. Prints only the token, so `TOKEN=$(opsconductor token)` works.
 import { parseArgs } from 'node:util';
 import { signToken } from '../api/auth/jwt.js';
-import { localJwtSecret } from './local-secret.js';
+import { localJwtSecret } from '../infra/local-secret.js';
 import { loadConfig } from '../common/config.js';
 import { apiSettings } from '../api/settings.js';
 

@@ -11,7 +11,7 @@ import pg from 'pg';
 import { Redis } from 'ioredis';
 import { createLogger } from '../common/log.js';
 import { connectStreams } from '../streams/index.js';
-import { startRole, type RoleProcess } from '../bin/supervisor.js';
+import { startRole, type RoleProcess } from '../infra/supervisor.js';
 import { streamConfig, uniquePrefix, eventually, testEnv } from '../test/env.js';
 import { createTestDatabase } from '../test/pg-db.js';
 import { metricBatch, sinkEnv } from '../test/sink-fixtures.js';

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { createLogger } from '../common/log.js';
 import { connectStreams, deadLetterHeaders, type InRecord } from '../streams/index.js';
-import { freePort, startRole, type RoleProcess } from '../bin/supervisor.js';
+import { freePort, startRole, type RoleProcess } from '../infra/supervisor.js';
 import { startPostgres, type PostgresServer } from '../infra/postgres.js';
 import { streamConfig, uniquePrefix, eventually } from '../test/env.js';
 import type { MetricBatch } from '../schemas/types.js';

@@ -24,7 +24,7 @@ import { kafkaLibsDir } from '../infra/install.js';
 import { portOffset } from '../infra/stack.js';
 import { startKafka, type KafkaCluster } from '../infra/kafka.js';
 import { makeKafkaPki, type KafkaPki } from '../infra/kafka-pki.js';
-import { projectRoot, startRole, type RoleProcess } from '../bin/supervisor.js';
+import { projectRoot, startRole, type RoleProcess } from '../infra/supervisor.js';
 import { startRegistry } from '../schemas/registry/server.js';
 import { snmpReading } from '../test/raw-readings.js';
 import { eventually, uniquePrefix } from '../test/env.js';

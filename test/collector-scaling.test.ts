@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '../common/log.js';
 import { connectStreams } from '../streams/index.js';
-import { freePort, startRole, type RoleProcess } from '../bin/supervisor.js';
+import { freePort, startRole, type RoleProcess } from '../infra/supervisor.js';
 import { ensureKeyFile } from '../infra/lab/lab-credentials.js';
 import type { RawSnmpPoll } from '../schemas/types.js';
 import { eventually, streamConfig, testEnv, uniquePrefix } from './env.js';

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { createLogger } from '../common/log.js';
 import { connectStreams } from '../streams/index.js';
-import { freePort, projectRoot } from '../bin/supervisor.js';
+import { freePort, projectRoot } from '../infra/supervisor.js';
 import { eventually, streamConfig, testEnv, uniquePrefix } from './env.js';
 import { createTestDatabase } from './pg-db.js';
 import { metricBatch, sinkEnv } from './sink-fixtures.js';

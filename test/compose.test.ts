@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { projectRoot } from '../bin/supervisor.js';
+import { projectRoot } from '../infra/supervisor.js';
 import { ROLE_SETTINGS, SCHEMA_ROLES } from '../bin/role-settings.js';
 import { linksSettings } from '../collectors/inventory/links-command.js';
 

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { projectRoot } from '../bin/supervisor.js';
+import { projectRoot } from '../infra/supervisor.js';
 
 const docPages = readdirSync(join(projectRoot, 'docs')).filter((f) => f.endsWith('.md'));
 const checkedFiles = ['README.md', 'bench/README.md', ...docPages.map((f) => `docs/${f}`)];

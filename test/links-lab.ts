@@ -13,7 +13,7 @@ import { ensureKeyFile } from '../infra/lab/lab-credentials.js';
 import { startLab } from '../infra/lab/lab.js';
 import { startNetboxSim } from '../infra/lab/netbox-sim.js';
 import { findFreeUdpPort } from '../infra/lab/ports.js';
-import { projectRoot } from '../bin/supervisor.js';
+import { projectRoot } from '../infra/supervisor.js';
 import type { Device } from '../schemas/types.js';
 import { connectStreams } from '../streams/index.js';
 import { streamConfig, uniquePrefix } from './env.js';

@@ -14,7 +14,7 @@ import { createLogger } from '../common/log.js';
 import { startLab } from '../infra/lab/lab.js';
 import { OPTICS_PROFILES } from '../infra/lab/optics.js';
 import { findFreeUdpPort } from '../infra/lab/ports.js';
-import { projectRoot } from '../bin/supervisor.js';
+import { projectRoot } from '../infra/supervisor.js';
 import { createSnmpPoller } from '../collectors/snmp/poller.js';
 import { normalizeSnmp } from '../processors/normalize/snmp.js';
 import { normalizeSnmpOptics } from '../processors/normalize/optics.js';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { TestContext } from 'node:test';
 import pg from 'pg';
-import { startPipeline, type PipelineOptions } from '../bin/pipeline.js';
+import { startPipeline, type PipelineOptions } from '../infra/pipeline.js';
 import { testEnv, uniquePrefix } from './env.js';
 import { createTestDatabase } from './pg-db.js';
 

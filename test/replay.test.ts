@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '../common/log.js';
 import { connectStreams, type Streams } from '../streams/index.js';
-import { startRole, type RoleProcess } from '../bin/supervisor.js';
+import { startRole, type RoleProcess } from '../infra/supervisor.js';
 import { runReplayCommand } from '../processors/replay/replay-command.js';
 import type { AnomalyEvent, MetricBatch } from '../schemas/types.js';
 import { snmpReading } from './raw-readings.js';

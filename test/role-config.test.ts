@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { projectRoot } from '../bin/supervisor.js';
+import { projectRoot } from '../infra/supervisor.js';
 
 function runRole(role: string, env: Record<string, string>) {
   const r = spawnSync(process.execPath, [join(projectRoot, 'bin', 'opsconductor.mjs'), role], { env: { ...process.env, ...env, OC_CONFIG: '' }, encoding: 'utf8', timeout: 30_000 });

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TestContext } from 'node:test';
 import { createLogger } from '../common/log.js';
-import { projectRoot } from '../bin/supervisor.js';
+import { projectRoot } from '../infra/supervisor.js';
 import { startLab, type Lab, type LabDevice } from '../infra/lab/lab.js';
 import { findFreeUdpPort } from '../infra/lab/ports.js';
 import type { SnmpAgentEngine } from '../infra/lab/snmp-agents.js';

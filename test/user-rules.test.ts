@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '../common/log.js';
 import { connectStreams } from '../streams/index.js';
-import { startRole, type RoleProcess } from '../bin/supervisor.js';
+import { startRole, type RoleProcess } from '../infra/supervisor.js';
 import type { AnomalyEvent, Device, MetricBatch } from '../schemas/types.js';
 import { snmpReading } from './raw-readings.js';
 import { eventually, streamConfig, testEnv, uniquePrefix } from './env.js';

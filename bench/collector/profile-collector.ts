@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, openSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLogger } from '../../common/log.js';
-import { freePort, projectRoot, startRole, type RoleProcess } from '../../bin/supervisor.js';
+import { freePort, projectRoot, startRole, type RoleProcess } from '../../infra/supervisor.js';
 import { startStack } from '../../infra/stack.js';
 import { ensureKeyFile } from '../../infra/lab/lab-credentials.js';
 import os from 'node:os';

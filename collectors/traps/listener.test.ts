@@ -3,7 +3,7 @@
 // the caller says so (and re-sent by its sender until then), and refused datagrams are reported.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { freePort } from '../../bin/supervisor.js';
+import { freePort } from '../../infra/supervisor.js';
 import { linkVarbinds, sendNotification } from '../../infra/lab/trap-sender.js';
 import { labV3User } from '../../infra/lab/v3-users.js';
 import { listenForTraps, type Received } from './listener.js';

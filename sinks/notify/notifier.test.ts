@@ -9,7 +9,7 @@ import { createServer as createNetServer, connect } from 'node:net';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { projectRoot } from '../../bin/supervisor.js';
+import { projectRoot } from '../../infra/supervisor.js';
 import { createLogger } from '../../common/log.js';
 import { connectStreams } from '../../streams/index.js';
 import { testEnv, uniquePrefix, streamConfig, eventually } from '../../test/env.js';

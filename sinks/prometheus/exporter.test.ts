@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { createLogger } from '../../common/log.js';
 import { connectStreams } from '../../streams/index.js';
 import type { MetricBatch } from '../../schemas/types.js';
-import { freePort, startRole } from '../../bin/supervisor.js';
+import { freePort, startRole } from '../../infra/supervisor.js';
 import { findOnPath, startProcess, stopProcess, tailFile } from '../../infra/proc.js';
 import { eventually, streamConfig, testEnv, uniquePrefix } from '../../test/env.js';
 

@@ -6,8 +6,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { projectRoot } from '../../bin/supervisor.js';
-import { ensureUiBuilt } from '../../bin/ui-build.js';
+import { projectRoot } from '../../infra/supervisor.js';
+import { ensureUiBuilt } from '../../infra/ui-build.js';
 
 export const BROWSER_DEFAULTS = {
   executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',

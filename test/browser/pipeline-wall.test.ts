@@ -12,7 +12,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { signToken } from '../../api/auth/jwt.js';
-import { projectRoot, startRole, type RoleProcess } from '../../bin/supervisor.js';
+import { projectRoot, startRole, type RoleProcess } from '../../infra/supervisor.js';
 import { startTestPipeline } from '../pipeline-fixture.js';
 import { ensureDashboardBuilt, launchBrowser, saveScreenshot, wallCharts, waitFor } from './browser-fixture.js';
 
@@ -69,7 +69,7 @@ test('the dashboard on the live pipeline: charts advance, a lab optical drop rea
   await waitFor('the wall noticing the outage', async () => (await page.getAttribute('[data-testid=link-state]', 'data-state')) === 'reconnecting', 20_000);
   await page.locator('[data-testid=stale-banner]').waitFor({ timeout: 10_000 });
   // The pipeline's own restart (same settings, stopped with the pipeline) when it has one; else
-  // the api role started by hand with the settings bin/pipeline.ts gives it.
+  // the api role started by hand with the settings infra/pipeline.ts gives it.
   const withRestart = pipeline as unknown as { restartRole?: (name: string) => Promise<RoleProcess> };
   if (typeof withRestart.restartRole === 'function') await withRestart.restartRole('api');
   else {

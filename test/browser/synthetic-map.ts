@@ -13,7 +13,7 @@ import { createTestDatabase } from '../pg-db.js';
 import { createLogger } from '../../common/log.js';
 import { signToken } from '../../api/auth/jwt.js';
 import { buildApiServer, type ApiServer } from '../../api/server.js';
-import { projectRoot } from '../../bin/supervisor.js';
+import { projectRoot } from '../../infra/supervisor.js';
 import { migrate } from '../../storage/migrations.js';
 import { ensurePartitions } from '../../storage/partitions.js';
 import { mergeLinks, type LinkSighting } from '../../devices/links.js';

@@ -14,7 +14,7 @@ import { createLogger } from '../../common/log.js';
 import { signToken } from '../../api/auth/jwt.js';
 import type { AlarmOps } from '../../api/alarms/alarm-ops.js';
 import { buildApiServer, type ApiServer } from '../../api/server.js';
-import { projectRoot } from '../../bin/supervisor.js';
+import { projectRoot } from '../../infra/supervisor.js';
 import { migrate } from '../../storage/migrations.js';
 import { ensurePartitions } from '../../storage/partitions.js';
 import { hoursOf, logInvalidations, refreshRollups } from '../../storage/rollups.js';

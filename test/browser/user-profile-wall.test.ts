@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { signToken } from '../../api/auth/jwt.js';
-import { startRole } from '../../bin/supervisor.js';
+import { startRole } from '../../infra/supervisor.js';
 import type { LabDevice } from '../../infra/lab/lab.js';
 import { startTestPipeline } from '../pipeline-fixture.js';
 import { ensureDashboardBuilt, launchBrowser, saveScreenshot, wallCharts, waitFor } from './browser-fixture.js';

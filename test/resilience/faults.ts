@@ -1,6 +1,6 @@
 // The faults of the resilience suite. Each one breaks something (inject), leaves it broken for a
 // while when that means something (a service down), and repairs it; the suite measures around it.
-import type { Pipeline } from '../../bin/pipeline.js';
+import type { Pipeline } from '../../infra/pipeline.js';
 import type { ClusterServices, ServiceName } from './cluster-services.js';
 import type { KafkaWatch } from './kafka-watch.js';
 

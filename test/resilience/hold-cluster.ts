@@ -2,7 +2,7 @@
 // SIGINT/SIGTERM, so resilience runs during development reuse it instead of starting their own:
 //   node --import tsx test/resilience/hold-cluster.ts
 import { createLogger } from '../../common/log.js';
-import { projectRoot } from '../../bin/supervisor.js';
+import { projectRoot } from '../../infra/supervisor.js';
 import { startStack } from '../../infra/stack.js';
 
 const logger = createLogger({ role: 'hold-cluster' });

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createLogger } from '../../common/log.js';
-import { projectRoot } from '../../bin/supervisor.js';
+import { projectRoot } from '../../infra/supervisor.js';
 import { killProfileServices, startStack } from '../../infra/stack.js';
 import { runSuite } from './suite.js';
 

@@ -3,7 +3,7 @@
 // session timeout plus one interval; and outside a rebalance no device is polled by two
 // collectors. Polls are read from telemetry.raw.snmp (the ledger), with their collector's name.
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Pipeline } from '../../bin/pipeline.js';
+import type { Pipeline } from '../../infra/pipeline.js';
 import type { Ledger } from './ledger.js';
 
 export interface ScalingOptions {

@@ -3,8 +3,8 @@
 // stops everything it started.
 import { join } from 'node:path';
 import { createLogger } from '../common/log.js';
-import { ensureInstalled } from '../infra/install.js';
-import { startStack } from '../infra/stack.js';
+import { ensureInstalled } from './install.js';
+import { startStack } from './stack.js';
 import { startPipeline } from './pipeline.js';
 import { preferredPort, projectRoot } from './supervisor.js';
 import { ensureUiBuilt } from './ui-build.js';

@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
-import { withParentDeathSignal } from '../infra/proc.js';
+import { withParentDeathSignal } from './proc.js';
 import { servesMetrics } from '../common/settings.js';
 import { COMPILED, projectRoot } from '../common/project-root.js';
 import type { ScrapeTargets } from './scrape-targets.js';

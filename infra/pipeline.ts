@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { kafkaSecurityEnv, type KafkaSecurityConfig } from '../common/kafka-security.js';
-import { ensureKeyFile } from '../infra/lab/lab-credentials.js';
+import { ensureKeyFile } from './lab/lab-credentials.js';
 import { ScrapeTargets, SCRAPE_TARGETS_FILE } from './scrape-targets.js';
 import { freePort, startRole, type RoleProcess } from './supervisor.js';
 import { projectRoot } from './supervisor.js';

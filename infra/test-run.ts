@@ -5,10 +5,10 @@ import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { createLogger } from '../common/log.js';
-import { DEFAULT_APT_PACKAGES, ensureInstalled } from '../infra/install.js';
-import { startStack } from '../infra/stack.js';
-import { freePort, projectRoot, startRole } from '../bin/supervisor.js';
-import { ensureUiBuilt } from '../bin/ui-build.js';
+import { DEFAULT_APT_PACKAGES, ensureInstalled } from './install.js';
+import { startStack } from './stack.js';
+import { freePort, projectRoot, startRole } from './supervisor.js';
+import { ensureUiBuilt } from './ui-build.js';
 
 // Only the suite needs these: Chromium for the dashboard's browser tests (playwright-core),
 // Prometheus (and promtool) for the monitoring pack's tests (infra/monitoring).

@@ -31,6 +31,7 @@ test('saos: the port number is the ifIndex; junos: the CLI prints the ifName; mc
   assert.equal(interfaceOfPort('saos', '9', saos), '3/1');
   assert.equal(interfaceOfPort('saos', '12', saos), null);
   assert.equal(interfaceOfPort('saos', 'LAG1', saos), null);
+  assert.equal(interfaceOfPort('saos', '3/1', saos), '3/1', 'SAOS 10 names its ports as its interfaces');
   assert.equal(interfaceOfPort('junos', 'xe-0/0/1', new Map()), 'xe-0/0/1');
   assert.equal(interfaceOfPort('mcp', '1-1', saos), '1/1');
   assert.equal(interfaceOfPort('mcp', '3-1', saos), '3/1');

@@ -49,7 +49,9 @@ export function interfaceOfPort(scheme: PortScheme, port: string, names: Readonl
     case 'ios-xr':
       return iosXrInterface(port, names.values());
     case 'saos':
-      return /^\d+$/.test(port) ? (names.get(port) ?? null) : null;
+      // SAOS 6 numbers ports as their ifIndex (the WWP tables' index, as the SNMP optics are named);
+      // SAOS 10 names them "1/9", as its interfaces are named
+      return (/^\d+$/.test(port) ? names.get(port) : undefined) ?? ([...names.values()].includes(port) ? port : null);
     case 'mcp':
       return mcpInterface(port, names.values());
   }

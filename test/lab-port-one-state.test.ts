@@ -1,8 +1,8 @@
 // One physical port, one state, one series: the lab's SSH CLIs serve the SNMP agent's interfaces
 // (IOS-XR controllers at their locations, SAOS numbers as ifIndex, Junos names) at the levels the
 // agent serves; the processor names the CLI's ports by the interfaces the SNMP polls reported, so
-// both readings of a port land on one series with values that agree; and an SSH scenario's drop
-// and link-down show over SNMP too, on both SNMP engines. Collectors, lab and processor chain
+// both readings of a port land on one series with values that agree (MCP's too, on the Ciena
+// device); and an SSH scenario's drop and link-down show over SNMP and MCP too, on both SNMP engines. Collectors, lab and processor chain
 // together, against the real agents and SSH servers.
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -13,6 +13,7 @@ import { createLogger } from '../common/log.js';
 import { projectRoot } from '../bin/supervisor.js';
 import { createSnmpPoller } from '../collectors/snmp/poller.js';
 import { createSshPoller } from '../collectors/ssh/poller.js';
+import { createCienaPoller } from '../collectors/ciena/poller.js';
 import { startLab } from '../infra/lab/lab.js';
 import { labSshCredentialName, openLabCredentialStore } from '../infra/lab/lab-credentials.js';
 import { OPTICS_PROFILES } from '../infra/lab/optics.js';
@@ -24,14 +25,15 @@ const logger = createLogger({ test: 'lab-port-one-state' }, 'error');
 const rxOf = (samples: MetricSample[]) => new Map(samples.filter((s) => s.metric === 'optical_rx_dbm' && !s.labels.lane).map((s) => [s.seriesKey, s.value]));
 
 for (const snmpAgent of ['node', 'snmpsim'] as const) {
-  test(`${snmpAgent} agent: SSH and SNMP readings of a lab port are one series that agrees; an SSH scenario's drop and link-down show over SNMP too`, { timeout: 120_000 }, async (t) => {
+  test(`${snmpAgent} agent: SSH and SNMP readings of a lab port are one series that agrees; an SSH scenario's drop and link-down show over SNMP and MCP too`, { timeout: 120_000 }, async (t) => {
     const dataDir = await mkdtemp(path.join(os.tmpdir(), 'oc-port-state-'));
     t.after(() => rm(dataDir, { recursive: true, force: true }));
-    const lab = await startLab({ root: projectRoot, dataDir, devices: 3, interfaces: 4, snmpPort: await findFreeUdpPort(), httpPort: 0, venvBin: path.join(projectRoot, '.cache/venv/bin'), recordedWalks: [], snmpAgent, protocols: { ssh: true, mcp: false, icmpPaths: 0 }, logger });
+    const lab = await startLab({ root: projectRoot, dataDir, devices: 3, interfaces: 4, snmpPort: await findFreeUdpPort(), httpPort: 0, venvBin: path.join(projectRoot, '.cache/venv/bin'), recordedWalks: [], snmpAgent, protocols: { ssh: true, mcp: true, icmpPaths: 0 }, logger });
     t.after(() => lab.close());
     const snmp = createSnmpPoller({ timeoutMs: 1_500, retries: 1, maxRepetitions: 25, collectorId: 'test', logger });
     const ssh = createSshPoller({ collectorId: 'test', logger, knownHostsFile: path.join(dataDir, 'known_hosts'), connectTimeoutMs: 3_000, commandTimeoutMs: 3_000 });
-    t.after(() => (snmp.close(), ssh.close()));
+    const mcp = createCienaPoller({ mcp: { baseUrl: lab.mcp!.url, username: lab.mcp!.username, password: lab.mcp!.password, timeoutMs: 2_000 }, collectorId: 'test', logger });
+    t.after(() => (snmp.close(), ssh.close(), mcp.close()));
     const credentials = openLabCredentialStore({}, dataDir).store;
     const described = (await (await fetch(`${lab.url}/protocols`)).json()) as { ssh: { deviceId: string; platform: string; port: number; ports: string[]; interfaces: (string | null)[] }[] };
 
@@ -42,7 +44,7 @@ for (const snmpAgent of ['node', 'snmpsim'] as const) {
       const sshTarget = { deviceId: device.deviceId, address: '127.0.0.1', port: cli.port, platform: cli.platform, username: cred.username, password: cred.password, ports: cli.ports };
       const snmpTarget = { deviceId: device.deviceId, address: device.address, port: device.port, version: 'v2c' as const, community: device.community };
       let state: DeviceChainState | undefined;
-      const run = (kind: 'snmp' | 'ssh', record: unknown) => {
+      const run = (kind: 'snmp' | 'ssh' | 'ciena', record: unknown) => {
         const out = processRaw(state, kind, record);
         state = out.state;
         return out;
@@ -62,6 +64,17 @@ for (const snmpAgent of ['node', 'snmpsim'] as const) {
         }
         return out;
       };
+      const viaMcp = async () => {
+        if (device.vendor !== 'ciena') return new Map<string, number>();
+        const r = run('ciena', await mcp.poll({ deviceId: device.deviceId, name: device.hostname }, 'PM'));
+        assert.deepEqual(r.unnamedPorts, [], `${device.deviceId}: every MCP facility named`);
+        return rxOf(r.metrics.samples);
+      };
+      /** MCP's PM drifts on its own small wave: it agrees with the CLI within that. */
+      const mcpAgrees = async (key: string, level: number, what: string) => {
+        const byMcp = await viaMcp();
+        if (device.vendor === 'ciena') assert.ok(Math.abs(byMcp.get(key)! - level) <= 0.5, `${device.deviceId}: ${key} over MCP ${byMcp.get(key)} dBm, SSH ${level} dBm (${what})`);
+      };
       const snmpOf = (readings: Map<string, number>, key: string) => [...readings].filter(([k]) => k.startsWith(`${key} `)).map(([, v]) => v);
 
       await operUp(device.interfaces[0].name); // the names the processor learns the CLI's ports from
@@ -72,6 +85,7 @@ for (const snmpAgent of ['node', 'snmpsim'] as const) {
         const agent = snmpOf(bySnmp, key);
         assert.ok(agent.length > 0, `${device.deviceId}: ${key} read over SSH is no SNMP series (${[...bySnmp.keys()].join(', ')})`);
         for (const v of agent) assert.ok(Math.abs(v - value) <= 0.2, `${device.deviceId}: ${key} SSH ${value} dBm, SNMP ${v} dBm: one port, one level`);
+        await mcpAgrees(key, value, 'healthy');
       }
 
       // The drop on the first port (never dark in the plan), through the lab's API as the tests do.
@@ -83,18 +97,21 @@ for (const snmpAgent of ['node', 'snmpsim'] as const) {
       const [sshLow, snmpLow] = [(await viaSsh()).get(key)!, snmpOf(await viaSnmp(), key)];
       assert.ok(sshLow < before - 13, `${device.deviceId}: SSH shows the drop (${before} → ${sshLow} dBm)`);
       for (const v of snmpLow) assert.ok(Math.abs(v - sshLow) <= 0.5, `${device.deviceId}: SNMP shows the drop too (${v} dBm, SSH ${sshLow} dBm)`);
+      await mcpAgrees(key, sshLow, 'the drop');
       const other = [...bySsh.keys()].find((k) => k !== key && (bySsh.get(k) ?? -40) > -40);
       if (other) for (const v of snmpOf(await viaSnmp(), other)) assert.ok(v > -14, `${device.deviceId}: ${other} untouched (${v} dBm)`);
 
       await scenario({ linkDown: true });
       assert.deepEqual(snmpOf(await viaSnmp(), key).map((v) => v <= -40), OPTICS_PROFILES[device.platform].map(() => true), `${device.deviceId}: no light over SNMP`);
       assert.equal(await operUp(victim.name), 0, `${device.deviceId}: ${victim.name} down over SNMP`);
+      await mcpAgrees(key, -40, 'link down');
 
       await scenario({ linkDown: false, degradeDb: 0 });
       assert.equal(await operUp(victim.name), 1);
       const [sshBack, snmpBack] = [(await viaSsh()).get(key)!, snmpOf(await viaSnmp(), key)];
       assert.ok(Math.abs(sshBack - before) <= 0.7, `${device.deviceId}: SSH back (${sshBack} dBm, was ${before})`);
       for (const v of snmpBack) assert.ok(Math.abs(v - sshBack) <= 0.2, `${device.deviceId}: SNMP back with SSH (${v} dBm, SSH ${sshBack} dBm)`);
+      await mcpAgrees(key, sshBack, 'restored');
     }
   });
 }

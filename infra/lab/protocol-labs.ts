@@ -72,12 +72,15 @@ export async function startProtocolLabs(devices: LabDeviceRef[], opts: ProtocolL
     const iface = d && s.port ? d.interfaces?.find((i) => cliPortOf(d.platform, i) === s.port) : undefined;
     if (iface && plannedDark(iface) && s.linkDown === false) throw new OpsError('LAB_BAD_SCENARIO', `ssh scenario: ${s.port} of ${s.deviceId} is dark in the lab's plan (${iface.name} has no light to bring back)`);
     const result = await applySshScenario(lab, s);
-    const port = iface && lab.device(d!.deviceId)?.state.port(s.port!);
-    if (!iface || !port || (s.degradeDb === undefined && s.linkDown === undefined)) return result;
+    const port = d && iface ? lab.device(d.deviceId)?.state.port(s.port!) : undefined;
+    if (!d || !iface || !port || (s.degradeDb === undefined && s.linkDown === undefined)) return result;
     const light = { degradeDb: port.degradeDb, linkDown: port.linkDown };
-    const facility = mcp && d!.vendor.toLowerCase() === 'ciena' ? mcp.element(d!.hostname)?.ports.find((p) => p.port === mcpPortOf(iface)) : undefined;
-    if (facility) Object.assign(facility, { degradeDb: light.degradeDb, dark: light.linkDown || plannedDark(iface) });
-    await opts.onPortLight?.(d!.deviceId, iface, light);
+    const facility = mcp && d.vendor.toLowerCase() === 'ciena' && mcp.element(d.hostname)?.ports.some((p) => p.port === mcpPortOf(iface)) ? mcpPortOf(iface) : null;
+    if (facility) {
+      mcp!.degrade(d.hostname, facility, light.degradeDb);
+      mcp!.setDark(d.hostname, facility, light.linkDown || plannedDark(iface));
+    }
+    await opts.onPortLight?.(d.deviceId, iface, light);
     return { ...result, applied: [...result.applied, `${iface.name} over SNMP${facility ? ' and MCP' : ''} too`] };
   };
   /** The SNMP interface name of an SSH port (null: the port is the CLI's own, not an interface of the plan). */

@@ -15,6 +15,7 @@ import { normalizeSsh } from '../processors/normalize/ssh.js';
 import { normalizeCiena } from '../processors/normalize/ciena.js';
 import { processRaw, type DeviceChainState } from '../processors/chain.js';
 import { chainStateCodec } from '../processors/chain-codec.js';
+import { PORT_NAMES_GRACE_MS } from '../processors/normalize/port-names.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../collectors/ssh/fixtures/${name}`, import.meta.url), 'utf8');
 function capture(platform: string, command: string, values: ParsedValue[], error: RawSshCapture['error'] = null): RawSshCapture {
@@ -115,8 +116,8 @@ test('SNMP and SSH readings of one IOS-XR port are one series: the optics contro
   const xr = chain('lab-r1');
   const sshOf = (port: string) => capture('cisco-iosxr', `show controllers optics ${port}`, parseXrOptics(fixture('iosxr-controllers-optics-sr.txt'), port));
   const before = xr.run('ssh', { ...sshOf('0/0/0/1'), deviceId: 'lab-r1' });
-  assert.equal(rxKey(before.metrics), 'lab-r1/optical_rx_dbm{direction=rx,port=0/0/0/1}', 'before any SNMP poll: the number, not a guess');
-  assert.deepEqual(before.unnamedPorts, ['0/0/0/1']);
+  assert.deepEqual([rxKey(before.metrics), before.unnamedPorts], [undefined, []], 'before the first SNMP names: held back, no series that the named one would replace');
+  assert.ok(before.metrics.samples.some((s) => s.metric === 'ssh_collect_ok'), 'the capture itself is still reported');
   xr.run('snmp', namesPoll('lab-r1', { 3: 'HundredGigE0/0/0/0', 4: 'HundredGigE0/0/0/1', 5: 'TenGigE0/1/0/2', 40: 'Optics0/0/0/1' }));
   // The sensor is named after the controller; ENTITY-MIB's alias mapping leads it to ifIndex 4.
   const viaSnmp = xr.run('snmp', snmpPoll('lab-r1', 'optics-cisco', [
@@ -136,6 +137,16 @@ test('SNMP and SSH readings of one IOS-XR port are one series: the optics contro
   assert.equal(rxKey(xr.run('ssh', { ...sshOf('0/0/0/1'), deviceId: 'lab-r1' }).metrics), rxKey(viaSnmp.metrics), 'the names survive a restart (checkpointed)');
   const other = xr.run('ssh', { ...sshOf('0/0/0/7'), deviceId: 'lab-r1' });
   assert.deepEqual([rxKey(other.metrics), other.unnamedPorts], ['lab-r1/optical_rx_dbm{direction=rx,port=0/0/0/7}', ['0/0/0/7']], 'no interface there: the number stays');
+});
+
+test('a device whose polls never name interfaces: its numbered ports wait PORT_NAMES_GRACE_MS of event time, then keep their numbers (reported), also across a restart', () => {
+  const saos = chain('lab-x');
+  const at = (ts: number) => ({ ...capture('ciena-saos', 'port xcvr show port 9 diagnostics', parseSaosXcvrDiagnostics(fixture('saos-xcvr-diagnostics.txt'), '9')), deviceId: 'lab-x', capturedAt: ts });
+  assert.equal(rxKey(saos.run('ssh', at(1_000)).metrics), undefined);
+  saos.restart();
+  assert.equal(rxKey(saos.run('ssh', at(1_000 + PORT_NAMES_GRACE_MS - 1)).metrics), undefined, 'still waiting after a restart: the wait is checkpointed');
+  const late = saos.run('ssh', at(1_000 + PORT_NAMES_GRACE_MS));
+  assert.deepEqual([rxKey(late.metrics), late.unnamedPorts], ['lab-x/optical_rx_dbm{direction=rx,port=9}', ['9']]);
 });
 
 test('SNMP, SSH and MCP readings of one SAOS port are one series: CLI port 9 is ifIndex 9, MCP facility 1-9 is the port 1/9', () => {

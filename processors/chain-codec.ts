@@ -11,7 +11,7 @@
 // Records (all in the input's partition):
 // - `<deviceId>` (head): byte 0 is the format (3; 2 and 1 are still read), bytes 1-4 the length
 //   of a JSON part (u32 LE) {e: epoch, n: normalize state, v: analysis version, h: health memory, t: recent notifications,
-//   x: [[slot, episode]…], r: file rules' violation start times, i: ifIndex → name} (Maps and bigints tagged as in streams/state-codec.ts), zeros to a
+//   x: [[slot, episode]…], r: file rules' violation start times, i: ifIndex → name, w: since when numbered ports wait for names} (Maps and bigints tagged as in streams/state-codec.ts), zeros to a
 //   multiple of 8, then float64s per slot of the catalogue: SLOT_FLOATS fields (flags below, the
 //   live throttle's last time, the series' scalars) and, for a scored series, its detector's
 //   header and scalars (detector-codec.ts).
@@ -80,6 +80,8 @@ interface HeadJson {
   r?: Map<string, number>;
   /** ifIndex → interface name learnt from polls (absent until a poll showed names). */
   i?: DeviceChainState['ifNames'];
+  /** Since when the device's numbered ports wait for names (absent once names are known or never waited). */
+  w?: number;
 }
 
 function sameKeys(a: string[], b: string[]): boolean {
@@ -139,7 +141,7 @@ function encode(key: string, state: DeviceChainState): ChangelogRecord[] {
     if (s?.episode) episodes.push([slot, s.episode]);
   });
   const a = state.analysis;
-  const head: HeadJson = { e: epoch, n: state.normalize, v: a ? a.version : null, h: a ? a.health : null, x: episodes, ...(state.traps?.size ? { t: state.traps } : {}), ...(a?.ruleSince?.size ? { r: a.ruleSince } : {}), ...(state.ifNames?.size ? { i: state.ifNames } : {}) };
+  const head: HeadJson = { e: epoch, n: state.normalize, v: a ? a.version : null, h: a ? a.health : null, x: episodes, ...(state.traps?.size ? { t: state.traps } : {}), ...(a?.ruleSince?.size ? { r: a.ruleSince } : {}), ...(state.ifNames?.size ? { i: state.ifNames } : {}), ...(state.portNamesWaitSince !== undefined && !state.ifNames?.size ? { w: state.portNamesWaitSince } : {}) };
   const json = Buffer.from(JSON.stringify(head, stateReplacer));
   const floatsAt = align8(5 + json.length);
   const bytes = new ArrayBuffer(floatsAt + 8 * (keys.length * SLOT_FLOATS + scored.length * packedHeadSize));
@@ -294,6 +296,7 @@ function decodeHead(key: string, value: Buffer, records: Map<string, Buffer>): D
   if (head.v !== null) state.analysis = { version: head.v, series, health: head.h!, ...(head.r ? { ruleSince: head.r } : {}) };
   if (head.t) state.traps = head.t;
   if (head.i) state.ifNames = head.i;
+  if (head.w !== undefined) state.portNamesWaitSince = head.w;
   written.set(state, { epoch: head.e, keys: catalogue.s.map((entry) => entry[0]) });
   return state;
 }

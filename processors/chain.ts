@@ -4,6 +4,7 @@
 // checkpoints to its changelog (Maps, bigints and detectors survive its JSON codec).
 import type { AnomalyEvent, Baseline, HealthScore, LiveBatch, MetricBatch, RawSnmpPoll, RawTrap } from '../schemas/types.js';
 import { normalizeRaw, normalizeStateKey, type NormalizeState, type RawKind as ReadingKind } from './normalize/index.js';
+import { withholdUntilNamed } from './normalize/port-names.js';
 import { applyTrap, seenTrap } from './traps/trap-events.js';
 import { learnInterfaceNames } from './traps/interface-index.js';
 import { throttleLive } from './live/throttle.js';
@@ -22,8 +23,10 @@ export interface DeviceChainState {
   analysis?: DeviceAnalysisState;
   /** dedupKey → receivedAt of the device's notifications within the de-duplication window. */
   traps?: Map<string, number>;
-  /** ifIndex → interface name as polls showed them, for traps that carry only ifIndex. */
+  /** ifIndex → interface name as polls showed them, for traps that carry only ifIndex and the ports CLIs number. */
   ifNames?: Map<string, string>;
+  /** Event time since which the device's numbered ports wait for its first names (normalize/port-names.ts). */
+  portNamesWaitSince?: number;
 }
 
 export interface ChainOutput {
@@ -33,6 +36,8 @@ export interface ChainOutput {
   baselines: Baseline[];
   anomalies: AnomalyEvent[];
   health: HealthScore | null;
+  /** Ports an SSH or MCP reading labelled by the platform's number: no interface name known for them (yet). */
+  unnamedPorts: string[];
 }
 
 const defaultAnalysis = analysisConfig();
@@ -48,15 +53,18 @@ export function processRaw(state: DeviceChainState | undefined, kind: RawKind, r
     const trap = record as RawTrap;
     // Receivers de-duplicate what each one got; a copy that reached another receiver behind the
     // same address is dropped here, where all of a device's notifications meet (its partition).
-    if (seenTrap(s, trap, config.trapDedupWindowMs)) return { state: s, metrics: { deviceId: trap.deviceId, source: 'trap', ts: trap.receivedAt, samples: [] }, live: null, baselines: [], anomalies: [], health: null };
+    if (seenTrap(s, trap, config.trapDedupWindowMs)) return { state: s, metrics: { deviceId: trap.deviceId, source: 'trap', ts: trap.receivedAt, samples: [] }, live: null, baselines: [], anomalies: [], health: null, unnamedPorts: [] };
     const t = applyTrap(s, trap, config);
-    return { state: s, metrics: t.batch, live: throttleLive(s.liveEmitted, t.batch), baselines: [], anomalies: t.anomalies, health: null };
+    return { state: s, metrics: t.batch, live: throttleLive(s.liveEmitted, t.batch), baselines: [], anomalies: t.anomalies, health: null, unnamedPorts: [] };
   }
+  // The names polls showed also name the ports SSH CLIs and MCP number (a device's readings of
+  // every protocol share its partition, so its SNMP polls reach this state too, checkpointed).
   if (kind === 'snmp') learnInterfaceNames(s, record as RawSnmpPoll);
   const key = normalizeStateKey(kind, record as never);
-  const r = normalizeRaw(kind, key ? s.normalize.get(key) : undefined, record as never);
+  const r = normalizeRaw(kind, key ? s.normalize.get(key) : undefined, record as never, s.ifNames);
   if (r.stateKey && r.state) s.normalize.set(r.stateKey, r.state);
+  const unnamedPorts = withholdUntilNamed(s, r.batch, r.unnamedPorts);
   const a = analyseBatch(s.analysis, r.batch, config);
   s.analysis = a.deviceState;
-  return { state: s, metrics: r.batch, live: throttleLive(s.liveEmitted, r.batch), baselines: a.baselines, anomalies: a.anomalies, health: a.health };
+  return { state: s, metrics: r.batch, live: throttleLive(s.liveEmitted, r.batch), baselines: a.baselines, anomalies: a.anomalies, health: a.health, unnamedPorts: [...unnamedPorts] };
 }

@@ -13,6 +13,7 @@ import { emitChainOutput, rawTopicKinds } from './emit-outputs.js';
 import { processorAnalysis } from './analysis-setup.js';
 import { followDeviceFacts, type DeviceFactsFollower } from './rules/device-facts.js';
 import type { DeviceFacts } from './rules/user-rules.js';
+import { unnamedPortReporter } from './normalize/unnamed-ports.js';
 
 export async function runProcessorRole(env: NodeJS.ProcessEnv = process.env) {
   const config = loadConfig(processorSettings, env);
@@ -48,6 +49,7 @@ export async function runProcessorRole(env: NodeJS.ProcessEnv = process.env) {
       start: async () => {
         const { topics } = streams;
         const kinds = rawTopicKinds(topics);
+        const reportUnnamed = unnamedPortReporter(logger);
         processor = streams.transactional<DeviceChainState>({
           groupId: config.groupId,
           sessionTimeoutMs: config.sessionTimeoutMs,
@@ -60,6 +62,7 @@ export async function runProcessorRole(env: NodeJS.ProcessEnv = process.env) {
             apply: (state, record, emit) => {
               const out = processRaw(state, kinds.get(record.topic)!, record.value, analysis.current());
               emitChainOutput(topics, emit, out, record.partition);
+              reportUnnamed(out.metrics.deviceId, out.metrics.source, out.unnamedPorts);
               return out.state;
             },
           },

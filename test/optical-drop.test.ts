@@ -20,17 +20,19 @@ test('an optical power drop in the lab opens one anomaly and its recovery closes
   const { pipeline, client } = await startTestPipeline(t, 'optical', { runDir, topicPrefix: prefix, labDevices: 1, processorEnv: { ANALYSIS_CONFIG_FILE: analysisFile } });
   const events = await readAnomalies(t, prefix, 'optical');
 
-  const protocols = (await (await fetch(`${pipeline.labUrl}/protocols`)).json()) as { ssh: { deviceId: string; ports: string[] }[] };
+  const protocols = (await (await fetch(`${pipeline.labUrl}/protocols`)).json()) as { ssh: { deviceId: string; ports: string[]; interfaces: string[] }[] };
   const device = protocols.ssh[0];
   const port = device.ports[0];
+  // The CLI's port (an IOS-XR controller "0/0/0/0") is one series with the interface's SNMP optics, named by the interface.
+  const ifName = device.interfaces[0];
   const scenario = (body: object) => fetch(`${pipeline.labUrl}/scenarios/ssh`, { method: 'POST', body: JSON.stringify({ deviceId: device.deviceId, port, ...body }) });
-  const ofPort = (e: AnomalyEvent) => e.deviceId === device.deviceId && e.seriesKey.includes('optical_rx_dbm') && e.seriesKey.includes(port);
+  const ofPort = (e: AnomalyEvent) => e.deviceId === device.deviceId && e.seriesKey.includes('optical_rx_dbm') && e.seriesKey.includes(`ifName=${ifName}}`);
 
   // The port's receive power must be flowing (a few SSH polls) before the drop.
   await eventually(
-    'three SSH optics readings of the port in metric_points',
+    'three optics readings of the port in metric_points',
     async () => {
-      const r = await client.query(`SELECT count(*)::int AS n FROM metric_points p JOIN series s USING (series_id) WHERE s.device_id = $1 AND s.metric = 'optical_rx_dbm' AND s.series_key LIKE $2`, [device.deviceId, `%${port}%`]);
+      const r = await client.query(`SELECT count(*)::int AS n FROM metric_points p JOIN series s USING (series_id) WHERE s.device_id = $1 AND s.metric = 'optical_rx_dbm' AND s.series_key LIKE $2`, [device.deviceId, `%ifName=${ifName}}`]);
       return r.rows[0].n >= 3 ? true : undefined;
     },
     90_000,

@@ -1,12 +1,10 @@
 // The lab's devices tell trap receivers what its scenarios do to them, as real ones would:
 // a reboot sends a coldStart from every device, a link scenario a linkDown or linkUp (IF-MIB
 // objects plus ifName) from its device, each SNMPv2c with the device's own community. The link
-// scenario also changes the ifOperStatus the device's agent serves (snmpsim reads its data file
-// per request; the value keeps its length, so the file's index stays valid), so the next poll
-// confirms the trap.
-import { readFile, writeFile } from 'node:fs/promises';
-import path from 'node:path';
+// scenario also changes the ifOperStatus the device's agent serves (either engine:
+// served-values.ts), so the next poll confirms the trap.
 import type { Logger } from '../../common/log.js';
+import type { ServedInteger } from './served-values.js';
 import type { LabDevice } from './lab.js';
 import type snmp from 'net-snmp';
 import { domAlarmVarbinds, envMonVarbinds, linkVarbinds, sendNotification, type NotificationName, type TrapReceiverAddress } from './trap-sender.js';
@@ -53,7 +51,10 @@ export interface LabTraps {
 
 const badScenario = (message: string) => new OpsError('LAB_BAD_SCENARIO', message);
 
-export function labTraps(opts: { targets: TrapReceiverAddress[]; recordsDir: string; logger: Logger }): LabTraps {
+/** What the device of `community` serves from now on (SnmpAgents.serve). */
+export type ServeIntegers = (community: string, changes: readonly ServedInteger[]) => Promise<void>;
+
+export function labTraps(opts: { targets: TrapReceiverAddress[]; serve: ServeIntegers; logger: Logger }): LabTraps {
   const { targets, logger } = opts;
   const send = async (d: LabDevice, name: NotificationName, vbs: Parameters<typeof linkVarbinds>[0] | snmp.Varbind[] | null) => {
     for (const to of targets) {
@@ -74,7 +75,7 @@ export function labTraps(opts: { targets: TrapReceiverAddress[]; recordsDir: str
       if (!i) throw new OpsError('LAB_BAD_SCENARIO', `snmp link scenario: device ${s.deviceId} has no interface ${s.ifName ?? s.ifIndex}`);
       if (typeof s.up !== 'boolean') throw new OpsError('LAB_BAD_SCENARIO', 'snmp link scenario: "up" must be true or false');
       i.operStatus = s.up ? 'up' : 'down';
-      await setOperStatus(path.join(opts.recordsDir, `${d.deviceId}.snmprec`), i.index, s.up);
+      await opts.serve(d.community, [operStatus(i.index, s.up)]);
       await send(d, s.up ? 'linkUp' : 'linkDown', { ifIndex: i.index, ifName: i.name, up: s.up });
       logger.info('lab link scenario', { deviceId: d.deviceId, ifName: i.name, up: s.up, trapsTo: targets.length });
       return { applied: [`${d.deviceId} ${i.name} ${s.up ? 'up' : 'down'}${targets.length ? `, ${s.up ? 'linkUp' : 'linkDown'} sent to ${targets.length} receiver(s)` : ''}`] };
@@ -88,7 +89,7 @@ export function labTraps(opts: { targets: TrapReceiverAddress[]; recordsDir: str
       if (what !== null) {
         if (d.platform !== 'cisco-iosxr') throw badScenario(`snmp alarm scenario: ${d.deviceId} (${d.platform}) serves no CISCO-ENVMON-MIB; fans and supplies are cisco-iosxr's`);
         const index = (s.fan ?? s.supply)!;
-        await setServedInteger(path.join(opts.recordsDir, `${d.deviceId}.snmprec`), `1.3.6.1.4.1.9.9.13.1.${what === 'fan' ? 4 : 5}.1.3.${index}`, s.failed ? 3 : 1);
+        await opts.serve(d.community, [{ oid: `1.3.6.1.4.1.9.9.13.1.${what === 'fan' ? 4 : 5}.1.3.${index}`, value: s.failed ? 3 : 1 }]);
         const name = what === 'fan' ? 'ciscoEnvMonFanNotification' : 'ciscoEnvMonRedundantSupplyNotification';
         await send(d, name, envMonVarbinds(what, index, s.failed));
         logger.info('lab alarm scenario', { deviceId: d.deviceId, [what]: index, failed: s.failed, trapsTo: targets.length });
@@ -105,17 +106,7 @@ export function labTraps(opts: { targets: TrapReceiverAddress[]; recordsDir: str
   };
 }
 
-/** Rewrites an Integer the device's agent serves (one digit to one digit: the file's index stays valid). */
-async function setServedInteger(file: string, oid: string, value: number): Promise<void> {
-  const text = await readFile(file, 'utf8');
-  const prefix = `${oid}|2|`;
-  const line = text.startsWith(prefix) ? 0 : text.indexOf(`\n${prefix}`) + 1; // 0: not found (or first line)
-  if (line === 0 && !text.startsWith(prefix)) throw badScenario(`${file} serves no ${oid}`);
-  const at = line + prefix.length;
-  await writeFile(file, text.slice(0, at) + String(value) + text.slice(at + 1), 'utf8');
-}
-
-/** Rewrites ifOperStatus.<index> in a device's snmprec file (1 up, 2 down: same length). */
-function setOperStatus(file: string, ifIndex: number, up: boolean): Promise<void> {
-  return setServedInteger(file, `1.3.6.1.2.1.2.2.1.8.${ifIndex}`, up ? 1 : 2);
+/** ifOperStatus.<index>: 1 up, 2 down. */
+export function operStatus(ifIndex: number, up: boolean): ServedInteger {
+  return { oid: `1.3.6.1.2.1.2.2.1.8.${ifIndex}`, value: up ? 1 : 2 };
 }

@@ -28,6 +28,7 @@ import { portOptics, type PortOptics } from './optics.js';
 import { LAB_V3_USERS, type LabV3User } from './v3-users.js';
 import { startProtocolLabs, type ProtocolLabs } from './protocol-labs.js';
 import { labTraps, type AlarmScenario, type LinkScenario } from './lab-traps.js';
+import { snmpPortLight, type PortLight, type SharedInterface } from './shared-ports.js';
 import type { TrapReceiverAddress } from './trap-sender.js';
 import { OpsError } from '../../common/errors.js';
 
@@ -194,6 +195,7 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
     v3Users = v3Users.filter((u) => u.level !== 'authPriv');
   }
 
+  const snmpSinceMs = Date.now(); // the agents' `numeric` drift counts from about now
   const agents = await startSnmpAgents({
     engine,
     venvBin,
@@ -209,7 +211,7 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
   });
   // The SNMP agents' reboot scenario: every counter restarts from its initial value and sysUpTime
   // with it, as a power cycle of the simulated devices would.
-  const traps = labTraps({ targets: opts.trapTargets ?? [], recordsDir, logger });
+  const traps = labTraps({ targets: opts.trapTargets ?? [], serve: (community, changes) => agents.serve(community, changes), logger });
   const rebootAgents = async () => {
     await agents.reboot();
     logger.info('snmp agents rebooted (counters and sysUpTime restarted)', { engine, pid: agents.pid });
@@ -219,7 +221,12 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
   let api: ControlApi;
   let protocols: ProtocolLabs | undefined;
   try {
-    if (opts.protocols) protocols = await startProtocolLabs(devices, { ...opts.protocols, cables, logger });
+    // A port's light is one state for every protocol: what an SSH scenario does to it, the SNMP agent serves too.
+    const onPortLight = async (deviceId: string, iface: SharedInterface, light: PortLight) => {
+      const d = devices.find((x) => x.deviceId === deviceId)!;
+      await agents.serve(d.community, snmpPortLight(d.platform, iface, light));
+    };
+    if (opts.protocols) protocols = await startProtocolLabs(devices, { ...opts.protocols, cables, snmpSinceMs, onPortLight, logger });
     const scenarios = {
       describe: () => protocols?.describe() ?? {},
       scenario: async (kind: string, body: unknown) => {

@@ -208,3 +208,23 @@ export const OPTICS_PROFILES: Record<DevicePlan['platform'], string[]> = {
   'juniper-junos': ['optics-juniper'],
   'ciena-saos': ['optics-ciena'],
 };
+
+/**
+ * The objects serving a port's received power on its platform, each with the conversion of a
+ * level to its MIB's unit (null: no light), so a scenario can lower what SNMP reports for the
+ * port as it lowers what the CLI prints (lab.ts).
+ */
+export function rxObjects(platform: DevicePlan['platform'], ifIndex: number, o: PortOptics): Array<{ oid: string; units(dbm: number | null): number }> {
+  const dbm = (per: number) => (level: number | null) => Math.round(Math.max(level ?? NO_LIGHT_DBM, NO_LIGHT_DBM) * per);
+  switch (platform) {
+    case 'cisco-iosxr':
+      return [
+        { oid: `${OPTICS_OIDS.entSensorValueEntry}.4.${o.sensorIndex.rx}`, units: dbm(10) },
+        { oid: `${OPTICS_OIDS.entPhySensorEntry}.4.${o.sensorIndex.rx}`, units: (level) => (level === null || level <= NO_LIGHT_DBM ? 0 : tenthsOfMicrowatts(level)) },
+      ];
+    case 'juniper-junos':
+      return [{ oid: `${OPTICS_OIDS.jnxDomCurrentEntry}.5.${ifIndex}`, units: dbm(100) }];
+    case 'ciena-saos':
+      return [{ oid: `${OPTICS_OIDS.wwpLeosPortXcvrEntry}.105.${ifIndex}`, units: dbm(10_000) }];
+  }
+}

@@ -9,7 +9,9 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../../common/log.js';
 import { startNodeAgent } from './node-agent.js';
-import { parseSnmprec, servedTable } from './served-objects.js';
+import { compareOids } from './snmprec.js';
+import { parseSnmprec, servedObject, servedTable, type ServedObject } from './served-objects.js';
+import { servedValues, type ServedInteger } from './served-values.js';
 import { startSnmpsim } from './snmpsim-process.js';
 import type { LabV3User } from './v3-users.js';
 
@@ -36,8 +38,12 @@ export interface SnmpAgents {
   running(): boolean;
   /** A power cycle of every simulated device: counters and sysUpTime restart from their initial values. */
   reboot(): Promise<void>;
+  /** Integers the device of `community` serves from now on (a scenario changed it); null: as at start. */
+  serve(community: string, changes: readonly ServedInteger[]): Promise<void>;
   stop(): Promise<void>;
 }
+
+const dataFile = (opts: SnmpAgentsOptions, community: string) => path.join(opts.recordsDir, `${community}.snmprec`);
 
 async function startSnmpsimAgents(opts: SnmpAgentsOptions): Promise<SnmpAgents> {
   const start = () =>
@@ -54,6 +60,7 @@ async function startSnmpsimAgents(opts: SnmpAgentsOptions): Promise<SnmpAgents> 
       logger: opts.logger,
     });
   let snmpsim = await start();
+  const values = servedValues();
   return {
     engine: 'snmpsim',
     get pid() {
@@ -65,6 +72,8 @@ async function startSnmpsimAgents(opts: SnmpAgentsOptions): Promise<SnmpAgents> 
       await snmpsim.stop();
       snmpsim = await start();
     },
+    // snmpsim reads each answer from the file: the rewritten line is what it serves next
+    serve: async (community, changes) => void (await values.apply(dataFile(opts, community), changes)),
     stop: () => snmpsim.stop(),
   };
 }
@@ -72,16 +81,36 @@ async function startSnmpsimAgents(opts: SnmpAgentsOptions): Promise<SnmpAgents> 
 async function startNodeAgents(opts: SnmpAgentsOptions): Promise<SnmpAgents> {
   const agents = new Map<string, ReturnType<typeof servedTable>>();
   for (const community of opts.communities) {
-    agents.set(community, servedTable(parseSnmprec(await readFile(path.join(opts.recordsDir, `${community}.snmprec`), 'utf8'))));
+    agents.set(community, servedTable(parseSnmprec(await readFile(dataFile(opts, community), 'utf8'))));
   }
   const agent = await startNodeAgent({ host: opts.host, port: opts.port, agents, v3Users: opts.v3Users, logger: opts.logger });
+  const values = servedValues();
   return {
     engine: 'node',
     pid: null,
     running: () => agent.running(),
     reboot: async () => agent.reboot(),
+    // The file too, so both engines' data files say what is served; the agent answers from memory.
+    async serve(community, changes) {
+      const objects = agents.get(community);
+      if (!objects) throw Object.assign(new Error(`snmp agents: no device "${community}"`), { code: 'LAB_BAD_SCENARIO' });
+      for (const record of await values.apply(dataFile(opts, community), changes)) replaceObject(objects, servedObject(record));
+    },
     stop: () => agent.stop(),
   };
+}
+
+/** Swaps the object of the same OID (the agent looks its objects up per request). */
+function replaceObject(objects: ServedObject[], next: ServedObject): void {
+  let lo = 0;
+  let hi = objects.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (compareOids(objects[mid].oid, next.oid) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  if (objects[lo]?.oid !== next.oid) throw Object.assign(new Error(`snmp agents: ${next.oid} is not served`), { code: 'LAB_BAD_SCENARIO' });
+  objects[lo] = next;
 }
 
 export function startSnmpAgents(opts: SnmpAgentsOptions): Promise<SnmpAgents> {

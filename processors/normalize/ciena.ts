@@ -5,6 +5,7 @@ import { wattsToDbm } from '../../devices/optical-dom.js';
 import type { MetricBatch, RawCienaReading } from '../../schemas/types.js';
 import { batchBuilder } from './batch-builder.js';
 import { NO_LIGHT_FLOOR_DBM, OPTICAL, powerLabels } from './optical-family.js';
+import { NO_INTERFACE_NAMES, portNamer } from './port-names.js';
 
 export const CIENA_METRICS = {
   collectOk: 'ciena_collect_ok',
@@ -30,17 +31,23 @@ function toDbm(value: number, unit: string): number | null {
   return null;
 }
 
-export function normalizeCiena(reading: RawCienaReading): MetricBatch {
+/**
+ * `names`: the element's interface names by ifIndex (its SNMP polls): a PM facility "1-2" is
+ * labelled by the interface "1/2" it is (devices/port-interfaces.ts), else `port` and listed in `unnamed`.
+ */
+export function normalizeCiena(reading: RawCienaReading, names: ReadonlyMap<string, string> = NO_INTERFACE_NAMES, unnamed = new Set<string>()): MetricBatch {
   const b = batchBuilder(reading.deviceId, 'ciena', reading.readAt);
   b.add(CIENA_METRICS.collectOk, 'ratio', reading.error ? 0 : 1, { kind: reading.kind });
   if (reading.error) return b.batch;
 
   if (reading.kind === 'PM') {
+    const name = portNamer('mcp', names, unnamed);
     for (const v of reading.values) {
       const direction = PM_DIRECTION[v.name];
       if (!direction || v.port === '' || !Number.isFinite(v.value)) continue;
       const family = direction === 'rx' ? OPTICAL.rx : OPTICAL.tx;
-      b.add(family.metric, family.unit, toDbm(v.value, v.unit), powerLabels('port', v.port, null, direction));
+      const named = name(v.port);
+      b.add(family.metric, family.unit, toDbm(v.value, v.unit), powerLabels(named.key, named.port, null, direction));
     }
   } else if (reading.kind === 'ALARM') {
     if (reading.alarms === null) return b.batch; // no list read: counts unknown, not zero

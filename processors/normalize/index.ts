@@ -9,6 +9,7 @@ import { isOpticsProfile, normalizeSnmpOptics } from './optics.js';
 import { normalizeSnmp, type SnmpDeviceState } from './snmp.js';
 import { normalizeSsh } from './ssh.js';
 import { OpsError } from '../../common/errors.js';
+import { NO_INTERFACE_NAMES } from './port-names.js';
 
 export { normalizeCiena } from './ciena.js';
 export { normalizeIcmp } from './icmp.js';
@@ -33,6 +34,8 @@ export interface NormalizeResult {
   stateKey: string | null;
   /** The state to store under stateKey (undefined: keep nothing / leave what is stored). */
   state: NormalizeState | undefined;
+  /** Ports of an SSH or MCP reading no interface name was found for (labelled `port`); empty otherwise. */
+  unnamedPorts: string[];
 }
 
 /** The state key of a record, so the caller can look its state up before calling normalizeRaw. */
@@ -42,20 +45,29 @@ export function normalizeStateKey<K extends RawKind>(kind: K, record: RawRecords
   return isOpticsProfile(profile) ? null : `snmp:${profile}`;
 }
 
-export function normalizeRaw<K extends RawKind>(kind: K, state: NormalizeState | undefined, record: RawRecords[K]): NormalizeResult {
+/**
+ * `names`: the device's interface names by ifIndex as its SNMP polls reported them, which name
+ * the ports SSH CLIs and MCP number (port-names.ts).
+ */
+export function normalizeRaw<K extends RawKind>(kind: K, state: NormalizeState | undefined, record: RawRecords[K], names: ReadonlyMap<string, string> = NO_INTERFACE_NAMES): NormalizeResult {
+  const stateless = (batch: MetricBatch, unnamed?: Set<string>): NormalizeResult => ({ batch, stateKey: null, state: undefined, unnamedPorts: unnamed ? [...unnamed] : [] });
   switch (kind) {
     case 'snmp': {
       const poll = record as RawSnmpPoll;
-      if (isOpticsProfile(poll.profile)) return { batch: normalizeSnmpOptics(poll), stateKey: null, state: undefined };
+      if (isOpticsProfile(poll.profile)) return stateless(normalizeSnmpOptics(poll));
       const r = normalizeSnmp(state, poll);
-      return { batch: r.batch, stateKey: `snmp:${poll.profile}`, state: r.state };
+      return { batch: r.batch, stateKey: `snmp:${poll.profile}`, state: r.state, unnamedPorts: [] };
     }
     case 'icmp':
-      return { batch: normalizeIcmp(record as RawIcmpProbe), stateKey: null, state: undefined };
-    case 'ssh':
-      return { batch: normalizeSsh(record as RawSshCapture), stateKey: null, state: undefined };
-    case 'ciena':
-      return { batch: normalizeCiena(record as RawCienaReading), stateKey: null, state: undefined };
+      return stateless(normalizeIcmp(record as RawIcmpProbe));
+    case 'ssh': {
+      const unnamed = new Set<string>();
+      return stateless(normalizeSsh(record as RawSshCapture, names, unnamed), unnamed);
+    }
+    case 'ciena': {
+      const unnamed = new Set<string>();
+      return stateless(normalizeCiena(record as RawCienaReading, names, unnamed), unnamed);
+    }
     default:
       throw new OpsError('NORMALIZE_UNKNOWN_KIND', `normalize: unknown raw topic kind "${String(kind)}" (expected snmp, icmp, ssh or ciena)`);
   }

@@ -5,8 +5,10 @@
 //   optical_temperature_c             celsius  {ifName | port}
 //   optical_voltage_v                 V        {ifName | port}
 //   optical_rx_{low,high}_{alarm,warn}_dbm  dBm  the Rx series' labels: the transceiver's own limits
-// `ifName` when the device names the port as an interface (xe-0/0/0, Hu0/0/0/0), `port` when it
-// numbers it (SAOS "9", Ciena "1-2", an IOS-XR optics controller "0/0/0/1"). The direction label
+// `ifName` whenever the port's interface is known: the SNMP tables by ifIndex or entity mapping,
+// Junos CLIs by name, and the ports other CLIs and MCP number (SAOS "9", MCP "1-2", an IOS-XR
+// optics controller "0/0/0/1") through the device's interface names (port-names.ts). `port`, the
+// platform's own number, only when no interface is known for it. The direction label
 // is what processors/rules recognises as a receiver (isOpticalRx).
 import { NO_LIGHT_DBM } from '../../devices/no-light.js';
 

@@ -32,10 +32,11 @@ test('the dashboard on the live pipeline: charts advance, a lab optical drop rea
     await restartedApi?.stop();
   });
 
-  const protocols = (await (await fetch(`${pipeline.labUrl}/protocols`)).json()) as { ssh: { deviceId: string; ports: string[] }[] };
+  const protocols = (await (await fetch(`${pipeline.labUrl}/protocols`)).json()) as { ssh: { deviceId: string; ports: string[]; interfaces: string[] }[] };
   const device = protocols.ssh[0]!;
-  const port = device.ports[0]!;
-  const isVictim = (key: string) => key.includes('/optical_rx_dbm') && key.includes(`=${port}`);
+  const cliPort = device.ports[0]!; // what the scenario names (an IOS-XR controller "0/0/0/0")
+  const port = device.interfaces[0]!; // what the wall shows: the interface, one series over SSH and SNMP
+  const isVictim = (key: string) => key.includes('/optical_rx_dbm') && key.includes(`ifName=${port}}`);
   const token = signToken({ sub: 'wall-test', role: 'viewer', expiresInS: 3600 }, jwtSecret);
 
   const page = await browser.newPage();
@@ -50,7 +51,7 @@ test('the dashboard on the live pipeline: charts advance, a lab optical drop rea
 
   // The drop: the port's receive power below the receiver's sensitivity.
   const injectedAt = Date.now();
-  const drop = await fetch(`${pipeline.labUrl}/scenarios/ssh`, { method: 'POST', body: JSON.stringify({ deviceId: device.deviceId, port, degradeDb: 14 }) });
+  const drop = await fetch(`${pipeline.labUrl}/scenarios/ssh`, { method: 'POST', body: JSON.stringify({ deviceId: device.deviceId, port: cliPort, degradeDb: 14 }) });
   assert.equal(drop.status, 200);
   const row = page.locator('.ticker-item').filter({ hasText: port });
   await waitFor('the drop in the anomaly ticker', async () => {
@@ -156,6 +157,6 @@ test('the dashboard on the live pipeline: charts advance, a lab optical drop rea
   t.diagnostic(`explorer tier ${wide} at 7 days, raw after the zoom`);
   await saveScreenshot(page, 'pipeline-explorer');
 
-  await fetch(`${pipeline.labUrl}/scenarios/ssh`, { method: 'POST', body: JSON.stringify({ deviceId: device.deviceId, port, degradeDb: 0 }) });
+  await fetch(`${pipeline.labUrl}/scenarios/ssh`, { method: 'POST', body: JSON.stringify({ deviceId: device.deviceId, port: cliPort, degradeDb: 0 }) });
   await page.close();
 });

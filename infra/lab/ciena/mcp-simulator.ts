@@ -35,7 +35,7 @@ export interface SimElement {
   id: string;
   name: string;
   ipAddress: string;
-  ports: Array<{ port: string; baseOprDbm: number; baseOptDbm: number; degradeDb: number }>;
+  ports: Array<{ port: string; baseOprDbm: number; baseOptDbm: number; degradeDb: number; dark: boolean }>;
   alarms: SimAlarm[];
 }
 
@@ -46,6 +46,8 @@ export interface McpSimulator {
   elements: SimElement[];
   element(name: string): SimElement | undefined;
   degrade(name: string, port: string, db: number): void;
+  /** No light at the port (a fibre cut, the far end down): OPR at the receiver floor. */
+  setDark(name: string, port: string, dark: boolean): void;
   raiseAlarm(name: string, alarm: Partial<SimAlarm> & { condition: string; resource: string }): SimAlarm;
   clearAlarms(name: string): void;
   /** The links MCP reports (FREs), in the order added. */
@@ -69,9 +71,19 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return body;
 }
 
-/** `elements`: how many to invent (lab-waveserver-N), or the lab's own Ciena devices by name and address. */
+/** A port of a given element: its facility name and the levels its SNMP agent serves, so both report one port alike. */
+export interface SimPortSpec {
+  port: string;
+  oprDbm: number;
+  optDbm: number;
+  dark: boolean;
+}
+
+const NO_LIGHT_DBM = -40;
+
+/** `elements`: how many to invent (lab-waveserver-N), or the lab's own Ciena devices by name and address (and ports). */
 export async function startMcpSimulator(opts: {
-  elements?: number | Array<{ name: string; ipAddress: string }>;
+  elements?: number | Array<{ name: string; ipAddress: string; ports?: SimPortSpec[] }>;
   portsPerElement?: number;
   /** Links between element ports, or from one to a device MCP does not manage (by its name). */
   links?: SimLinkInput[];
@@ -87,12 +99,14 @@ export async function startMcpSimulator(opts: {
   const maxPage = opts.pageSize ?? 2; // small on purpose: the collector must page
   let fault: McpFault = 'none';
   let alarmSeq = 1000;
-  const given = Array.isArray(opts.elements) ? opts.elements : Array.from({ length: opts.elements ?? 3 }, (_, i) => ({ name: `lab-waveserver-${i + 1}`, ipAddress: `127.0.1.${i + 1}` }));
-  const elements: SimElement[] = given.map(({ name, ipAddress }, i) => ({
+  const given: Array<{ name: string; ipAddress: string; ports?: SimPortSpec[] }> = Array.isArray(opts.elements) ? opts.elements : Array.from({ length: opts.elements ?? 3 }, (_, i) => ({ name: `lab-waveserver-${i + 1}`, ipAddress: `127.0.1.${i + 1}` }));
+  const elements: SimElement[] = given.map(({ name, ipAddress, ports }, i) => ({
     id: `nc-${(0x5a00 + i).toString(16)}-${i}`,
     name,
     ipAddress,
-    ports: Array.from({ length: opts.portsPerElement ?? 4 }, (_, p) => ({ port: `1-${p + 1}`, baseOprDbm: -6 - ((i + p) % 4) * 0.5, baseOptDbm: 0.5 + (p % 2) * 0.2, degradeDb: 0 })),
+    ports:
+      ports?.map((p) => ({ port: p.port, baseOprDbm: p.oprDbm, baseOptDbm: p.optDbm, degradeDb: 0, dark: p.dark })) ??
+      Array.from({ length: opts.portsPerElement ?? 4 }, (_, p) => ({ port: `1-${p + 1}`, baseOprDbm: -6 - ((i + p) % 4) * 0.5, baseOptDbm: 0.5 + (p % 2) * 0.2, degradeDb: 0, dark: false })),
     alarms: [],
   }));
   const find = (name: string) => elements.find((e) => e.name === name);
@@ -113,6 +127,7 @@ export async function startMcpSimulator(opts: {
   };
   for (const l of opts.links ?? []) addLink(l);
   const must = (name: string) => find(name) ?? (() => { throw new OpsError('LAB_BAD_SCENARIO', `mcp simulator: no element "${name}"`); })();
+  const mustPort = (name: string, port: string) => must(name).ports.find((x) => x.port === port) ?? (() => { throw new OpsError('LAB_BAD_SCENARIO', `mcp simulator: element ${name} has no port ${port}`); })();
 
   const page = (url: URL, all: unknown[], sizeParam: string, totalKey: string) => {
     const offset = Number(url.searchParams.get('offset') ?? 0);
@@ -207,7 +222,7 @@ export async function startMcpSimulator(opts: {
       const binEnd = new Date(Math.floor(now / 900_000) * 900_000).toISOString(); // 15-minute bins
       const wave = (p: number) => 0.15 * Math.sin(now / 20_000 + p);
       const data = e.ports.flatMap((p, i) => [
-        { id: `${e.id}-${p.port}-OPR`, attributes: { facility: p.port, parameter: 'OPR', value: +(p.baseOprDbm + wave(i) - p.degradeDb).toFixed(2), unit: 'dBm', binEnd } },
+        { id: `${e.id}-${p.port}-OPR`, attributes: { facility: p.port, parameter: 'OPR', value: p.dark ? NO_LIGHT_DBM : +Math.max(NO_LIGHT_DBM, p.baseOprDbm + wave(i) - p.degradeDb).toFixed(2), unit: 'dBm', binEnd } },
         { id: `${e.id}-${p.port}-OPT`, attributes: { facility: p.port, parameter: 'OPT', value: +(p.baseOptDbm + wave(i) / 3).toFixed(2), unit: 'dBm', binEnd } },
         { id: `${e.id}-${p.port}-TEMP`, attributes: { facility: p.port, parameter: 'TEMP', value: 41, unit: 'celsius', binEnd } },
       ]);
@@ -232,11 +247,8 @@ export async function startMcpSimulator(opts: {
     password,
     elements,
     element: find,
-    degrade(name, port, db) {
-      const p = must(name).ports.find((x) => x.port === port);
-      if (!p) throw new OpsError('LAB_BAD_SCENARIO', `mcp simulator: element ${name} has no port ${port}`);
-      p.degradeDb = db;
-    },
+    degrade: (name, port, db) => void (mustPort(name, port).degradeDb = db),
+    setDark: (name, port, dark) => void (mustPort(name, port).dark = dark),
     raiseAlarm(name, a) {
       const alarm: SimAlarm = { alarmId: String(++alarmSeq), severity: 'MAJOR', serviceAffecting: true, raisedAt: Date.now(), text: null, ...a };
       must(name).alarms.push(alarm);

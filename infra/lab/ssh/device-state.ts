@@ -9,6 +9,18 @@ export interface PortState {
   phase: number; // radians, so ports do not move in step
   degradeDb: number; // scenario: subtracted from rx
   linkDown: boolean; // scenario: no light, oper down
+  wave?: PortWave; // the SNMP agent's drift, when the port is one of its interfaces
+}
+
+/**
+ * The drift the SNMP lab serves for the port (optics.ts: baseline + amplitude × sin(rate × t), t
+ * from the agents' start), so the CLI prints what SNMP reports and the two readings of one port
+ * make one smooth series rather than two interleaved ones.
+ */
+export interface PortWave {
+  amplitudeDb: number;
+  ratePerSec: number;
+  sinceMs: number; // epoch ms the SNMP agents count t from
 }
 
 export interface DomReading {
@@ -29,6 +41,7 @@ export interface PortBaseline {
   rxDbm: number;
   txDbm: number;
   down?: boolean;
+  wave?: PortWave;
 }
 
 export class DeviceState {
@@ -44,6 +57,7 @@ export class DeviceState {
         phase: (seed * 1.7 + i * 0.9) % (2 * Math.PI),
         degradeDb: 0,
         linkDown: given?.down ?? false,
+        ...(given?.wave ? { wave: given.wave } : {}),
       };
     });
   }
@@ -54,11 +68,13 @@ export class DeviceState {
 
   read(port: PortState, now = Date.now()): DomReading {
     const wave = Math.sin((2 * Math.PI * now) / WAVE_PERIOD_MS + port.phase);
-    const noise = (Math.random() - 0.5) * 0.04;
     const round = (x: number, d: number) => Math.round(x * 10 ** d) / 10 ** d;
+    const w = port.wave;
+    const drift = w ? w.amplitudeDb * Math.sin((w.ratePerSec * (now - w.sinceMs)) / 1000) : null;
+    const noise = w ? 0 : (Math.random() - 0.5) * 0.04;
     return {
-      rxDbm: port.linkDown ? NO_LIGHT_DBM : round(port.baseRxDbm + 0.2 * wave + noise - port.degradeDb, 2),
-      txDbm: round(port.baseTxDbm + 0.05 * wave, 2),
+      rxDbm: port.linkDown ? NO_LIGHT_DBM : Math.max(NO_LIGHT_DBM, round(port.baseRxDbm + (drift ?? 0.2 * wave) + noise - port.degradeDb, 2)),
+      txDbm: round(port.baseTxDbm + (drift ?? 0.05 * wave), 2),
       biasMa: round(34 + 0.5 * wave, 3),
       temperatureC: round(36 + 2 * wave, 1),
       voltageV: round(3.29 + 0.01 * wave, 3),

@@ -69,7 +69,7 @@ export async function followParentDown(
   /** The earliest open device-down anomaly of a device: the same answer whichever series said so first. */
   function firstOutage(deviceId: string): string | undefined {
     const open = down.get(deviceId);
-    return open ? [...open].sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1))[0]![0] : undefined;
+    return open ? [...open].sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1))[0][0] : undefined;
   }
   opts.logger.info('following topology and outages for parent-down suppression', { upstream: opts.upstream });
   return {

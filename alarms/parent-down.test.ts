@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parentDown, parseUpstream, type Upstream } from './parent-down.js';
 
-const links = (...pairs: string[]) => pairs.map((p) => ({ aDeviceId: p.split('-')[0]!, bDeviceId: p.split('-')[1]! }));
+const links = (...pairs: string[]) => pairs.map((p) => ({ aDeviceId: p.split('-')[0], bDeviceId: p.split('-')[1] }));
 const sites: Record<string, string> = { core: 'nyc1', core2: 'nyc1' };
 const view = (l: ReturnType<typeof links>, down: string[], upstream: Upstream = { sites: [], devices: ['core'] }) =>
   parentDown({ links: l, siteOf: (d) => sites[d], down: new Map(down.map((d) => [d, `${d}-down`])), upstream });

@@ -79,7 +79,7 @@ function walk(adj: Map<string, string[]>, from: Iterable<string>, blocked: (d: s
     }
   }
   for (let i = 0; i < queue.length; i++) {
-    for (const n of adj.get(queue[i]!) ?? []) {
+    for (const n of adj.get(queue[i]) ?? []) {
       if (!seen.has(n) && !blocked(n)) {
         seen.add(n);
         queue.push(n);

@@ -51,7 +51,7 @@ function adapt(logger: Logger, level: 'error' | 'warn' | 'info' | 'debug'): LogF
   const demoted = (err: unknown) => (level === 'error' && (isClientError(err) || isClientGone(err)) ? 'info' : level);
   return (objOrMsg, msg) => {
     if (Array.isArray(objOrMsg) && objOrMsg.every((e) => e instanceof Error)) {
-      const errors = objOrMsg as Error[];
+      const errors = objOrMsg;
       const lvl = errors.every(isClientError) ? demoted(errors[0]) : level;
       logger[lvl](typeof msg === 'string' ? msg : 'graphql errors', { errors: errors.map((e) => e.message) });
     } else if (objOrMsg instanceof Error) {

@@ -67,9 +67,9 @@ test('a record on each topic reaches the subscribers of both replicas', { timeou
     await new Promise((r) => setTimeout(r, 500));
   }
   for (const w of watch) {
-    assert.deepEqual(w.anomalies.items[0]!.anomalies, { kind: 'EVENT', anomaly: { id: 'kafka-an-1', severity: 'MAJOR' } });
-    assert.equal(w.health.items[0]!.health.score, 42);
-    assert.equal(w.live.items[0]!.live.value, 3.5);
+    assert.deepEqual(w.anomalies.items[0].anomalies, { kind: 'EVENT', anomaly: { id: 'kafka-an-1', severity: 'MAJOR' } });
+    assert.equal(w.health.items[0].health.score, 42);
+    assert.equal(w.live.items[0].live.value, 3.5);
     assert.deepEqual([w.anomalies.errors, w.health.errors, w.live.errors], [[], [], []]);
   }
 });

@@ -104,7 +104,7 @@ test('a connection may hold only so many subscriptions (LIMIT_SUBSCRIPTIONS); cl
   const third = collect(client, doc, { ids: [seriesId] });
   await waitFor(() => third.errors.length > 0, 'the third subscription to be refused');
   const [errors] = third.errors as Array<Array<{ extensions?: { code?: string } }>>;
-  assert.equal(errors![0]!.extensions?.code, 'LIMIT_SUBSCRIPTIONS');
+  assert.equal(errors[0].extensions?.code, 'LIMIT_SUBSCRIPTIONS');
   assert.deepEqual([first.errors, second.errors], [[], []]);
   first.stop();
   await new Promise((r) => setTimeout(r, 300));
@@ -206,7 +206,7 @@ test('an unauthenticated flood from one address is refused with 429 before any c
       const key = `ock_${i.toString(16).padStart(16, '0')}_${'B'.repeat(43)}`;
       const res = await flood.app.inject({ method: 'POST', url: '/graphql', remoteAddress: '10.9.9.9', headers: { 'x-api-key': key }, payload: { query: '{ me { subject } }' } });
       statuses.push(res.statusCode);
-      if (res.statusCode === 429) assert.equal((res.json() as { errors: Array<{ extensions: { code: string } }> }).errors[0]!.extensions.code, 'LIMIT_RATE');
+      if (res.statusCode === 429) assert.equal((res.json() as { errors: Array<{ extensions: { code: string } }> }).errors[0].extensions.code, 'LIMIT_RATE');
     }
     assert.deepEqual(statuses, [401, 401, 401, 401, 401, 429, 429, 429]);
     assert.equal(lookups.statements(), 5, 'the refused requests looked nothing up');

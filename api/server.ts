@@ -4,7 +4,7 @@
 // the pool, the Kafka consumers and the listener: the api role (api-role.ts) listens, tests
 // listen on port 0 or inject(). Redis connections are the server's and close with app.close().
 
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import type pg from 'pg';
 import type { Logger } from '../common/log.js';
@@ -127,7 +127,7 @@ export async function buildApiServer(opts: ApiServerOptions): Promise<ApiServer>
 
   // Typed as a plain FastifyInstance: the adapter logger is pino-shaped, not a pino instance.
   const app = Fastify({
-    loggerInstance: fastifyLoggerFrom(logger) as unknown as FastifyBaseLogger,
+    loggerInstance: fastifyLoggerFrom(logger),
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: false,
     bodyLimit: limits.bodyBytes,

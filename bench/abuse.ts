@@ -148,7 +148,7 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
     await insertDevice(pool, { id: 'abuse-1' });
     const ids: string[] = [];
     for (let i = 0; i < 150; i++) ids.push((await insertSeries(pool, { deviceId: 'abuse-1', metric: `if_in_bps`, labels: { ifName: `eth${i}` }, unit: 'bps' })).id);
-    await insertWave(pool, ids[0]!, { startMs: Date.now() - HOUR_MS, count: 60, stepMs: 60_000 });
+    await insertWave(pool, ids[0], { startMs: Date.now() - HOUR_MS, count: 60, stepMs: 60_000 });
     await pool.end();
 
     // ---- the identity provider: keys made here, JWKS on loopback ----

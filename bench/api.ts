@@ -49,7 +49,7 @@ function argValue(args: string[], name: string): number | undefined {
   return v === undefined ? undefined : Number(v);
 }
 
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
 const round = (n: number, d = 2) => Math.round(n * 10 ** d) / 10 ** d;
 
 async function fill(url: string, ctx: BenchContext, t0: number): Promise<{ dashboardIds: string[]; live: Array<{ id: string; key: string; deviceId: string }> }> {
@@ -157,7 +157,7 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
     ctx.say(`subscriptions: ${subscribers} subscribers × ${DEFAULTS.seriesPerSubscriber} series of ${live.length}, ${DEFAULTS.pointsPerSecond} points/s for ${seconds} s`);
     const job = { url: base.replace(/^http/, 'ws') + '/graphql', token, subscribers, seriesIds: live.map((s) => s.id), perSubscriber: DEFAULTS.seriesPerSubscriber, warmupMs: 2_000 };
     const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'bench', 'api', 'ws-subscribers.ts'), JSON.stringify(job)], { stdio: ['pipe', 'pipe', 'inherit'], cwd: projectRoot });
-    const lines = createInterface({ input: child.stdout! });
+    const lines = createInterface({ input: child.stdout });
     const nextLine = () => new Promise<string>((resolve, reject) => {
       lines.once('line', resolve);
       child.once('exit', (code) => reject(new Error(`subscriber process exited with ${code}`)));
@@ -179,7 +179,7 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
       const ts = performance.timeOrigin + performance.now();
       const due = Math.floor((performance.now() - scheduleStart) / deviceEveryMs);
       for (; cursor < due; cursor++) {
-        const [deviceId, series] = devices[cursor % devices.length]!;
+        const [deviceId, series] = devices[cursor % devices.length];
         published += series.length;
         void server!.publishLive({ deviceId, ts, points: series.map((s, k) => ({ seriesKey: s.key, value: k })) });
       }
@@ -198,7 +198,7 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
     const publishedInWindow = published - published0;
     clearInterval(timer);
     const result = nextLine();
-    child.stdin!.end();
+    child.stdin.end();
     const subs = JSON.parse(await result) as { delivered: number; started: number; p50: number; p95: number; p99: number; max: number };
     await once(child, 'exit').catch(() => undefined);
     const cpuPct = round(((cpu.user + cpu.system) / 1e6 / wallS) * 100, 1);

@@ -75,7 +75,7 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
 
   // ---- exposition ----
   const latest = new LatestValues({ prefix: 'oc_device_', maxSeries: series * 2, staleAfterMs: HOUR_MS, maxLabelBytes: 1024 });
-  latest.offer(rounds[0]!); // admission (names, labels) happens once per series, not per update
+  latest.offer(rounds[0]); // admission (names, labels) happens once per series, not per update
   rounds.forEach((r) => latest.offer(r));
   const expRounds = fresh(10);
   const foldExp = cpuSeconds(() => expRounds.forEach((r) => latest.offer(r))) / (updates / 10_000);
@@ -99,7 +99,7 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
 
   // ---- remote-write ----
   const labelBytes = new Map<string, Buffer>();
-  for (const b of rounds[0]!) for (const s of b.samples) labelBytes.set(s.seriesKey, encodeLabels(`rw_${s.metric}`, seriesLabels(b.deviceId, s.labels)));
+  for (const b of rounds[0]) for (const s of b.samples) labelBytes.set(s.seriesKey, encodeLabels(`rw_${s.metric}`, seriesLabels(b.deviceId, s.labels)));
   const changed = new Map<string, ChangedSample>();
   const foldChanged = (batches: MetricBatch[][]) => {
     for (const r of batches)
@@ -152,7 +152,7 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
     remote_write_snappy_bytes: snappy.length,
     ratio_cpu_rw_over_exposition: r4(rwPer10k / expPer10k),
     ...prom,
-    load1: Number(loadavg()[0]!.toFixed(2)),
+    load1: Number(loadavg()[0].toFixed(2)),
   };
 }
 

@@ -32,7 +32,7 @@ export function runRecord(root: string, figures: Record<string, unknown>, now = 
   return {
     date: now.toISOString().slice(0, 16) + 'Z',
     commit: commitOf(root),
-    machine: { cpu: cpus()[0]?.model.trim() ?? 'unknown', cores: cpus().length, memory_gib: Math.round(totalmem() / 2 ** 30), load1: Number(loadavg()[0]!.toFixed(2)) },
+    machine: { cpu: cpus()[0]?.model.trim() ?? 'unknown', cores: cpus().length, memory_gib: Math.round(totalmem() / 2 ** 30), load1: Number(loadavg()[0].toFixed(2)) },
     ...(note ? { note } : {}),
     ...figures,
   };

@@ -88,7 +88,7 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
       ctx.say(describe('reference, empty page', floor));
       await blank.close();
       const map = await measureMap(ctx, browser, mapSeconds);
-      const load = loadavg()[0]!;
+      const load = loadavg()[0];
       ctx.say(`machine load average ${load.toFixed(2)} (2 cores shared with other work: figures are noisy)`);
       return { ...map, ref_blank_frame_p95_ms: floor.frame_p95_ms, load_avg: Number(load.toFixed(2)) };
     } finally {
@@ -97,7 +97,7 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
   }
   ctx.say(`ui bench: ${charts} live charts, one point per chart per second, ${seconds} s in headless Chromium`);
   ensureDashboardBuilt();
-  const load0 = loadavg()[0]!;
+  const load0 = loadavg()[0];
   const wall = await startSyntheticWall({ databaseUrl: ctx.databaseUrl, charts, historyMin: 15 });
   const browser = await launchBrowser();
   try {
@@ -127,7 +127,7 @@ export async function run(ctx: BenchContext): Promise<Record<string, unknown>> {
     ctx.say(describe('reference, empty page', floor));
     await blank.close();
     const map = await measureMap(ctx, browser, mapSeconds);
-    const load1 = loadavg()[0]!;
+    const load1 = loadavg()[0];
     ctx.say(`machine load average ${load0.toFixed(2)} → ${load1.toFixed(2)} (2 cores shared with other work: figures are noisy)`);
     if (liveErrors.length > 0) ctx.say(`page errors while live: ${liveErrors.slice(0, 5).join(' | ')}`);
     return {

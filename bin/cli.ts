@@ -55,7 +55,7 @@ async function roleHelp(role: string, out: NodeJS.WriteStream, exitCode: number)
   const lines = usage.split('\n').filter((l) => l.trimStart().startsWith(`${role} `)).map((l) => l.trim());
   const command = role in COMMAND_SETTINGS;
   const where = command ? 'environment only' : 'environment, or keys of the YAML file named by OC_CONFIG';
-  out.write(`usage: opsconductor ${role}${command ? ' ...' : ''}\n  ${lines.join('\n  ') || role}\n\nsettings (${where}; docs/configuration.md):\n${helpSettings(command ? COMMAND_SETTINGS[role]! : ROLE_SETTINGS[role]!)}\n`);
+  out.write(`usage: opsconductor ${role}${command ? ' ...' : ''}\n  ${lines.join('\n  ') || role}\n\nsettings (${where}; docs/configuration.md):\n${helpSettings(command ? COMMAND_SETTINGS[role] : ROLE_SETTINGS[role])}\n`);
   process.exitCode = exitCode;
 }
 

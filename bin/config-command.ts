@@ -20,8 +20,8 @@ export interface CheckResult {
 export function checkRoleConfigs(roles: string[], env: NodeJS.ProcessEnv): CheckResult[] {
   return roles.map((role) => {
     try {
-      if (role in COMMAND_SETTINGS) loadConfig(COMMAND_SETTINGS[role]!, env, undefined);
-      else loadConfig(ROLE_SETTINGS[role]!, env);
+      if (role in COMMAND_SETTINGS) loadConfig(COMMAND_SETTINGS[role], env, undefined);
+      else loadConfig(ROLE_SETTINGS[role], env);
       return { role, ok: true, message: 'settings valid' };
     } catch (err) {
       const e = err as { code?: string; message?: string };

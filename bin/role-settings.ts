@@ -41,7 +41,7 @@ const same = (a: Setting, b: Setting) => a.env === b.env && a.doc === b.doc && J
 
 /** Settings every pipeline role has, identically (Kafka, registry, TLS/SASL, ops host), and the rest per role. */
 export function splitSharedSettings(): { shared: Record<string, Setting>; own: Record<string, Record<string, Setting>> } {
-  const [first, ...others] = PIPELINE_ROLES.map((r) => ROLE_SETTINGS[r]!);
+  const [first, ...others] = PIPELINE_ROLES.map((r) => ROLE_SETTINGS[r]);
   const shared = Object.fromEntries(Object.entries(first).filter(([k, s]) => others.every((o) => o[k] !== undefined && same(o[k], s))));
   const own = Object.fromEntries(Object.entries(ROLE_SETTINGS).map(([role, settings]) => [role, Object.fromEntries(Object.entries(settings).filter(([k]) => !(k in shared)))]));
   return { shared, own };

@@ -19,5 +19,5 @@ export async function runTokenCommand(argv: string[]): Promise<void> {
   if (!Number.isInteger(ttl) || ttl <= 0) throw new Error(`--ttl must be a positive number of seconds, got "${values.ttl}"`);
   // The api's own setting (API_JWT_SECRET or API_JWT_SECRET_FILE), validated the same way.
   const secret = loadConfig({ jwtSecret: apiSettings.jwtSecret }, process.env, undefined).jwtSecret || localJwtSecret(values.profile);
-  process.stdout.write(signToken({ sub: values.sub!, role, expiresInS: ttl }, secret) + '\n');
+  process.stdout.write(signToken({ sub: values.sub, role, expiresInS: ttl }, secret) + '\n');
 }

@@ -8,7 +8,7 @@ import { pollOutcomeLogger } from './poll-outcome.js';
 test('logs changes of outcome only, per key, with the fields and the failure', () => {
   const lines: Array<Record<string, unknown>> = [];
   const write = process.stderr.write.bind(process.stderr);
-  process.stderr.write = ((chunk: string | Uint8Array) => (lines.push(JSON.parse(String(chunk))), true)) as typeof process.stderr.write;
+  process.stderr.write = ((chunk: string | Uint8Array) => (lines.push(JSON.parse(String(chunk))), true));
   try {
     const note = pollOutcomeLogger(createLogger({ test: 'poll-outcome' }, 'info'), 'snmp poll');
     const timeout = { code: 'SNMP_TIMEOUT', message: 'no response' };

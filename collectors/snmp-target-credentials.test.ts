@@ -41,7 +41,7 @@ test('snmpTargetOf resolves names (v2c, v3 with context and per-device timing), 
   process.stderr.write = ((chunk: string | Uint8Array) => {
     lines.push(String(chunk));
     return true;
-  }) as typeof process.stderr.write;
+  });
   try {
     const logger = createLogger({ test: 'credentials' }, 'debug');
     const v2 = snmpTargetOf(device('lab-community'), store);

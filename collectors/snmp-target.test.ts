@@ -15,7 +15,7 @@ function device(deviceId: string, credential: string, address = '127.0.0.1'): De
 test('resolver: counted every poll, logged once per change, secrets never logged', async () => {
   const lines: string[] = [];
   const write = process.stderr.write.bind(process.stderr);
-  process.stderr.write = ((chunk: string | Uint8Array) => (lines.push(String(chunk)), true)) as typeof process.stderr.write;
+  process.stderr.write = ((chunk: string | Uint8Array) => (lines.push(String(chunk)), true));
   try {
     const resolve = createSnmpTargetResolver({ credentials: { get: (n) => (n === 'known' ? { kind: 'snmp-community', community: 'hidden-community-123' } : undefined) }, logger: createLogger({ test: 'resolver' }, 'info') });
     for (let i = 0; i < 3; i++) {

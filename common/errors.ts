@@ -56,7 +56,7 @@ export function mergeErrorGroups(groups: readonly { component: string; codes: Re
       all[code] = spec;
     }
   }
-  return all as Record<ErrorCode, ErrorSpec>;
+  return all;
 }
 
 export const errorCatalogue: Readonly<Record<ErrorCode, ErrorSpec>> = Object.freeze(mergeErrorGroups(errorGroups));

@@ -107,8 +107,8 @@ test("librdkafka's refusals become coded errors naming the setting; other failur
   const expect = (line: string, code: string, re: RegExp) => {
     const e = securityFailure(line, sasl);
     assert.equal(e?.code, code, line);
-    assert.match(e!.message, re);
-    assert.equal(e!.canRetry, false);
+    assert.match(e.message, re);
+    assert.equal(e.canRetry, false);
   };
   expect(lines.password, 'KAFKA_AUTH_FAILED', /broker at 127\.0\.0\.1:32094 refused the SASL SCRAM-SHA-512 login of user "alice": check KAFKA_SASL_PASSWORD/);
   expect(lines.ca, 'KAFKA_TLS_FAILED', /certificate of the broker at 127\.0\.0\.1:32094 does not verify against the CA\(s\) of KAFKA_SSL_CA.*check KAFKA_SSL_CA/);

@@ -7,7 +7,7 @@ import { createLogger, REDACTED } from './log.js';
 function captured(fn: () => void): Record<string, unknown>[] {
   const lines: string[] = [];
   const write = process.stderr.write;
-  process.stderr.write = ((chunk: string | Uint8Array) => (lines.push(String(chunk)), true)) as typeof process.stderr.write;
+  process.stderr.write = ((chunk: string | Uint8Array) => (lines.push(String(chunk)), true));
   try {
     fn();
   } finally {
@@ -34,7 +34,7 @@ test('one JSON line per event: level, ISO time, bound fields, fields, message; b
 test('a key bound twice appears once in the line, the innermost value', () => {
   const raw: string[] = [];
   const write = process.stderr.write;
-  process.stderr.write = ((chunk: string | Uint8Array) => (raw.push(String(chunk)), true)) as typeof process.stderr.write;
+  process.stderr.write = ((chunk: string | Uint8Array) => (raw.push(String(chunk)), true));
   try {
     createLogger({ role: 'registry', topic: 'a' }, 'info').child({ role: 'registry', component: 'log' }).info('created', { topic: 'b' });
   } finally {

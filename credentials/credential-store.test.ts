@@ -143,7 +143,7 @@ test('store lock: a live holder makes a writer wait (coded after the timeout); a
   const store = CredentialStore.open(file, key, { lock: { timeoutMs: 300 } });
   writeFileSync(`${file}.lock`, JSON.stringify({ host: os.hostname(), pid: process.ppid, token: 'live', at: Date.now() }));
   await assert.rejects(store.put('x', { kind: 'snmp-community', community: 'c' }), (err: Error & { code?: string; canRetry?: boolean }) => err.code === 'CREDENTIAL_STORE_LOCKED' && err.canRetry === true);
-  const dead = spawnSync(process.execPath, ['-e', '0']).pid!; // a pid that has exited
+  const dead = spawnSync(process.execPath, ['-e', '0']).pid; // a pid that has exited
   writeFileSync(`${file}.lock`, JSON.stringify({ host: os.hostname(), pid: dead, token: 'dead', at: Date.now() }));
   await store.put('x', { kind: 'snmp-community', community: 'c' });
   writeFileSync(`${file}.lock`, JSON.stringify({ host: 'another-host', pid: 1, token: 'old', at: Date.now() - 60_000 }));

@@ -75,7 +75,7 @@ export function parseProfile(text: string, file: string): SnmpProfile {
   const value = (map: { get(key: unknown, keepScalar: true): unknown }, key: string) => map.get(key, true) as Node | undefined;
   for (const pair of root.items) {
     const key = String((pair.key as { value?: unknown })?.value ?? pair.key);
-    if (!TOP_KEYS.has(key)) fail(pair.key as Node, `unknown key "${key}" (allowed: ${[...TOP_KEYS].join(', ')})`);
+    if (!TOP_KEYS.has(key)) fail(pair.key, `unknown key "${key}" (allowed: ${[...TOP_KEYS].join(', ')})`);
   }
   const str = (node: Node | undefined, what: string, pattern?: RegExp, hint?: string): string | undefined => {
     const v = (node as { value?: unknown } | undefined)?.value;

@@ -196,7 +196,7 @@ async function startOwned(opts: StartStackOptions & { brokers: 1 | 3 }, dir: str
  *  process (a bench holds the test and the cluster profiles) are not "the program's own": counting
  *  them, each stack left the signal to the other and Ctrl-C stopped nothing. */
 const stackSignalHandlers = new Set<(...args: never[]) => unknown>();
-const programHandles = (signal: NodeJS.Signals) => process.listeners(signal).some((l) => !stackSignalHandlers.has(l as never));
+const programHandles = (signal: NodeJS.Signals) => process.listeners(signal).some((l) => !stackSignalHandlers.has(l));
 
 function installSignalHandlers(stop: () => Promise<void>, isStopping: () => boolean, logger: Logger): () => void {
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];

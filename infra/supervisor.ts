@@ -87,8 +87,8 @@ export async function startRole(opts: {
     env: { ...process.env, ...opts.env, OPS_PORT: String(opsPort) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  child.stdout!.pipe(log);
-  child.stderr!.pipe(log);
+  child.stdout.pipe(log);
+  child.stderr.pipe(log);
   const proc: RoleProcess = {
     name: opts.name,
     child,

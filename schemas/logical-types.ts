@@ -161,7 +161,7 @@ Object.defineProperty(projectOptions, 'registry', {
 
 /** avsc `Type.forSchema` options of the project (the uint64 logical type). Safe to pass as is,
  * any number of times, and to spread into other options. */
-export const avroOptions: Partial<avro.ForSchemaOptions> = projectOptions as unknown as Partial<avro.ForSchemaOptions>;
+export const avroOptions: Partial<avro.ForSchemaOptions> = projectOptions;
 
 /** Parses an Avro schema (object or JSON text) with the project's logical types. */
 export function avroTypeFor(schema: object | string): avro.Type {

@@ -38,7 +38,7 @@ export async function connectAdmin(opts: { brokers: string[]; security?: KafkaSe
   const admin = kafka.admin({
     ...commonConfig({ brokers: opts.brokers, security: opts.security, clientId: opts.clientId ?? 'opsconductor-admin', logger: opts.logger }),
     kafkaJS: { logLevel: Kafka.KafkaJS.logLevel.NOTHING },
-  } as never);
+  });
   try {
     await admin.connect();
   } catch (err) {

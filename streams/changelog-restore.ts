@@ -61,7 +61,7 @@ export async function restorePartitions<S>(opts: {
       if (Date.now() > deadline) throw new OpsError('KAFKA_UNAVAILABLE', `restore of ${opts.topic} partitions ${[...pending].join(',')} did not reach their end within ${timeoutMs} ms`, { canRetry: true });
       const messages = await new Promise<{ partition: number; key?: unknown; value: Buffer | null }[]>((resolve, reject) =>
         // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- librdkafka's errors are plain objects, read as they are
-        consumer.consume(RESTORE_BATCH, (err, m) => (err ? reject(err) : resolve((m ?? []) as never))),
+        consumer.consume(RESTORE_BATCH, (err, m) => (err ? reject(err) : resolve((m ?? [])))),
       );
       for (const m of messages) {
         const records = raw.get(m.partition);

@@ -82,7 +82,7 @@ export function byPartition(messages: NativeMessage[]): PartitionBatch[] {
 }
 
 /** The headers of a record that has none (shared, never written to). */
-export const NO_HEADERS: Record<string, string> = Object.freeze({}) as Record<string, string>;
+export const NO_HEADERS: Record<string, string> = Object.freeze({});
 
 /** The group's lag on a partition after its record `last`, from the watermark the client already
  * holds (no request). */

@@ -173,7 +173,7 @@ export function createStreamConsumer(opts: ConsumerOptions): StreamConsumer {
         key: keyText(m.key),
         value: d.ok ? d.value : null,
         timestamp: Number(m.timestamp ?? 0),
-        headers: m.headers ? headersOf(m.headers as never) : NO_HEADERS,
+        headers: m.headers ? headersOf(m.headers) : NO_HEADERS,
         raw: { key: keyBytes(m.key), value: m.value },
       });
     }

@@ -66,7 +66,7 @@ export async function createStreamProducer(opts: ProducerOptions): Promise<Strea
     partitioner: KEY_PARTITIONER,
     'message.timeout.ms': 0, // never give a record up: see the file comment
     dr_cb: true,
-  } as never);
+  });
   attachLogger(producer, opts.logger);
   producer.on('delivery-report', (err, report) => {
     const p = report.opaque as Pending | undefined;

@@ -8,7 +8,7 @@ import { OpsError } from '../common/errors.js';
 import { avroOptions, schemaRegistryOptions } from '../schemas/logical-types.js';
 import { schemaFor, subjectFor } from '../schemas/index.js';
 
-const { SchemaRegistry, SchemaType } = SchemaRegistryModule as unknown as typeof import('@kafkajs/confluent-schema-registry');
+const { SchemaRegistry, SchemaType } = SchemaRegistryModule;
 type AvroType = avsc.Type;
 const MAGIC = 0;
 const HEADER = 5; // bytes: magic + schema id

@@ -59,7 +59,7 @@ export async function createTransactionProducer(o: { brokers: string[]; security
     partitioner: KEY_PARTITIONER,
     'queue.buffering.max.messages': 500_000,
     dr_cb: false,
-  } as never);
+  });
   attachLogger(producer, o.logger);
   await connectClient(producer);
   producer.setPollInterval(100); // ms: serves the client's log and error events

@@ -57,7 +57,7 @@ export async function insertSeries(
     `insert into series (series_key, device_id, metric, labels, unit) values ($1, $2, $3, $4, $5) returning series_id::text as id`,
     [key, s.deviceId, s.metric, JSON.stringify(labels), s.unit],
   );
-  return { id: result.rows[0]!.id, key };
+  return { id: result.rows[0].id, key };
 }
 
 /** Creates the day partitions of metric_points covering [fromMs, toMs]. */

@@ -76,7 +76,7 @@ export async function disposeClients(): Promise<void> {
 export function collect<T>(client: Client, query: string, variables: Record<string, unknown>) {
   const items: T[] = [];
   const errors: unknown[] = [];
-  const stop = client.subscribe<T>({ query, variables }, { next: (r) => r.data && items.push(r.data as T), error: (e) => errors.push(e), complete: () => {} });
+  const stop = client.subscribe<T>({ query, variables }, { next: (r) => r.data && items.push(r.data), error: (e) => errors.push(e), complete: () => {} });
   return { items, errors, stop };
 }
 

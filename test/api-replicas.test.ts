@@ -64,14 +64,14 @@ test('an acknowledgement and a note made on replica A reach matching subscribers
   const ack = await gql(a, 'mutation { acknowledgeAnomaly(id: "an-core", note: "looking") { id } }', {}, as('operator'));
   assert.equal(ack.status, 200, JSON.stringify(ack.errors));
   await waitFor(() => core.items.length >= 1, 'the ACKNOWLEDGED update on replica B');
-  const first = core.items[0]!.anomalies;
+  const first = core.items[0].anomalies;
   assert.equal(first.kind, 'ACKNOWLEDGED');
   assert.deepEqual(first.anomaly.acknowledgement, { by: 'operator-user', note: 'looking' });
   assert.equal(first.anomaly.events, 3, 'the merged row, not the bare event');
 
   await gql(a, 'mutation { annotateAnomaly(id: "an-core", text: "fibre cut, ticket 42") { id } }', {}, as('operator'));
   await waitFor(() => core.items.length >= 2, 'the ANNOTATED update on replica B');
-  const second = core.items[1]!.anomalies;
+  const second = core.items[1].anomalies;
   assert.deepEqual([second.kind, second.annotation], ['ANNOTATED', { text: 'fibre cut, ticket 42', by: 'operator-user' }]);
   assert.deepEqual(second.anomaly.annotations, [{ text: 'fibre cut, ticket 42' }]);
 
@@ -94,7 +94,7 @@ test('an anomaly event from the topic carries what people already noted, and fil
   await b.publishAnomaly(event('MINOR'));
   await b.publishAnomaly(event('CRITICAL'));
   await waitFor(() => major.items.length >= 1, 'the CRITICAL event');
-  const got = major.items[0]!.anomalies;
+  const got = major.items[0].anomalies;
   assert.deepEqual([got.kind, got.anomaly.state, got.anomaly.severity, got.anomaly.events], ['EVENT', 'UPDATE', 'CRITICAL', null]);
   assert.equal(got.anomaly.acknowledgement?.by, 'operator-user', 'the earlier acknowledgement travels with the event');
   await new Promise((r) => setTimeout(r, 200));
@@ -111,14 +111,14 @@ test('a live subscriber gets the cached latest values first, then the stream', {
   type P = { live: { seriesId: string; ts: number; value: number; snapshot: boolean } };
   const watcher = collect<P>(client, 'subscription L($ids: [ID!]!) { live(seriesIds: $ids) { seriesId ts value snapshot } }', { ids: [ifIn.id] });
   await waitFor(() => watcher.items.length >= 1, 'the snapshot');
-  assert.deepEqual(watcher.items[0]!.live, { seriesId: ifIn.id, ts: T0 + 5_000, value: 1234.5, snapshot: true });
+  assert.deepEqual(watcher.items[0].live, { seriesId: ifIn.id, ts: T0 + 5_000, value: 1234.5, snapshot: true });
   let tick = 0;
   while (watcher.items.length < 2) {
     await b.publishLive({ deviceId: 'core-1', ts: T0 + 10_000 + tick++, points: [{ seriesKey: ifIn.key, value: 7 }] });
     await new Promise((r) => setTimeout(r, 50));
     assert.ok(tick < 100, 'no streamed point arrived');
   }
-  assert.deepEqual({ ...watcher.items[1]!.live, ts: 0 }, { seriesId: ifIn.id, ts: 0, value: 7, snapshot: false });
+  assert.deepEqual({ ...watcher.items[1].live, ts: 0 }, { seriesId: ifIn.id, ts: 0, value: 7, snapshot: false });
   assert.ok(watcher.items.every((p) => p.live.seriesId === ifIn.id), 'only the series asked for');
   watcher.stop();
 });
@@ -129,12 +129,12 @@ test('a health subscriber gets the cached score first, then new scores of its de
   type H = { health: { deviceId: string; ts: number; score: number; components: Array<{ name: string }> } };
   const tiles = collect<H>(client, 'subscription H($ids: [ID!]!) { health(deviceIds: $ids) { deviceId ts score components { name } } }', { ids: ['core-1'] });
   await waitFor(() => tiles.items.length >= 1, 'the cached score');
-  assert.deepEqual(tiles.items[0]!.health, { deviceId: 'core-1', ts: T0, score: 88, components: [{ name: 'reachability' }] });
+  assert.deepEqual(tiles.items[0].health, { deviceId: 'core-1', ts: T0, score: 88, components: [{ name: 'reachability' }] });
   await new Promise((r) => setTimeout(r, 200));
   b.publishHealth({ deviceId: 'edge-2', ts: T0 + 1, score: 10, components: [] });
   b.publishHealth({ deviceId: 'core-1', ts: T0 + 2, score: 55, components: [] });
   await waitFor(() => tiles.items.length >= 2, 'the new score');
-  assert.deepEqual([tiles.items[1]!.health.deviceId, tiles.items[1]!.health.score], ['core-1', 55]);
+  assert.deepEqual([tiles.items[1].health.deviceId, tiles.items[1].health.score], ['core-1', 55]);
   await new Promise((r) => setTimeout(r, 100));
   assert.equal(tiles.items.length, 2, 'edge-2 was not delivered');
   tiles.stop();

@@ -68,7 +68,7 @@ async function main() {
       ])
       .catch((err) => logger.warn('synthetic insert failed', { err }));
     for (const deviceId of DEVICES) {
-      const points = series.flatMap((s, i) => (s.deviceId === deviceId ? [{ seriesKey: s.key, value: values[i]! }] : []));
+      const points = series.flatMap((s, i) => (s.deviceId === deviceId ? [{ seriesKey: s.key, value: values[i] }] : []));
       void server.publishLive({ deviceId, ts: t, points });
     }
   }, 1_000);

@@ -19,10 +19,10 @@ test('every document the dashboard sends is typed, with the shared selections as
   for (const [name, value] of Object.entries(documents)) {
     const op = typeof value === 'string' ? /^\s*(query|mutation|subscription)\s+(\w+)/.exec(value) : null;
     if (!op) continue;
-    const typeName = op[2] + op[1][0]!.toUpperCase() + op[1].slice(1);
-    assert.match(ui!.text, new RegExp(`export type ${typeName} = `), `${name} (${typeName})`);
+    const typeName = op[2] + op[1][0].toUpperCase() + op[1].slice(1);
+    assert.match(ui.text, new RegExp(`export type ${typeName} = `), `${name} (${typeName})`);
   }
-  assert.match(ui!.text, /export type SeriesInfoFragment = \{ id: string, key: string, deviceId: string, metric: string, labels: Record<string, string> \| null, unit: string \}/);
+  assert.match(ui.text, /export type SeriesInfoFragment = \{ id: string, key: string, deviceId: string, metric: string, labels: Record<string, string> \| null, unit: string \}/);
 });
 
 test('a dashboard document selecting what the schema does not have is refused, naming the field', async () => {

@@ -61,11 +61,11 @@ test('a processor fenced out of its static membership replaces its clients and g
   let impostorFenced = false;
   impostor = new Kafka.KafkaConsumer({ 'bootstrap.servers': testEnv.kafkaBrokers.join(','), 'group.id': `${prefix}processors`, 'group.instance.id': INSTANCE, 'enable.auto.commit': false, 'session.timeout.ms': 6_000, 'partition.assignment.strategy': 'range', 'isolation.level': 'read_committed' } as never, {});
   impostor.setDefaultConsumeTimeout(100);
-  await call((cb) => impostor!.connect({ timeout: 10_000 }, cb as never));
+  await call((cb) => impostor.connect({ timeout: 10_000 }, cb as never));
   impostor.subscribe([topics.rawSnmp, topics.rawIcmp, topics.rawSsh, topics.rawCiena]);
   // Polled so it joins the group (its records are never committed); a fenced consumer's every
   // call fails with librdkafka's fatal error.
-  const pump = setInterval(() => impostor!.consume(100, (err: LibrdKafkaError | null) => {
+  const pump = setInterval(() => impostor.consume(100, (err: LibrdKafkaError | null) => {
     if (err && (err.isFatal || err.code === -150)) impostorFenced = true;
   }), 200);
   t.after(() => clearInterval(pump));
@@ -73,7 +73,7 @@ test('a processor fenced out of its static membership replaces its clients and g
   // The processor's new consumer took the instance back: the impostor is fenced in turn.
   await eventually('the impostor is fenced by the new consumer', () => (impostorFenced ? true : undefined), 30_000, 200);
   clearInterval(pump);
-  await call((cb) => impostor!.disconnect(cb as never)).catch(() => undefined);
+  await call((cb) => impostor.disconnect(cb as never)).catch(() => undefined);
 
   await produce(POLLS / 2, POLLS);
   await eventually('every reading processed after the fence', () => (seen.size === DEVICES * POLLS ? true : undefined), 90_000, 200);

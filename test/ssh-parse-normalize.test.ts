@@ -32,7 +32,7 @@ test('junos optics: the optical family labelled by ifName, lanes labelled, no li
   assert.equal(b.source, 'ssh');
   assert.equal(b.ts, 1_763_900_000_000);
   assert.equal(at(b, 'ssh_collect_ok', { command: 'show interfaces diagnostics optics | no-more' })?.value, 1);
-  const rx = at(b, 'optical_rx_dbm', { ifName: 'xe-0/0/0', direction: 'rx' })!;
+  const rx = at(b, 'optical_rx_dbm', { ifName: 'xe-0/0/0', direction: 'rx' });
   assert.deepEqual([rx.value, rx.unit, rx.seriesKey], [-3.84, 'dBm', 'lab-j1/optical_rx_dbm{direction=rx,ifName=xe-0/0/0}']);
   assert.ok(isOpticalRx(rx));
   assert.equal(at(b, 'optical_tx_dbm', { ifName: 'xe-0/0/0', direction: 'tx' })?.value, -2.5);

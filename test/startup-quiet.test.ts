@@ -84,9 +84,9 @@ test('a fresh pipeline on the quiet lab: only the dark ports\' static-rule anoma
 
   // The device page of the device with the dark port: its interfaces table has the port by name
   // with its no-light Rx reading, and its open anomalies name it.
-  const victim = dark[0]!;
+  const victim = dark[0];
   const port = nameOf(victim.seriesKey)!;
-  const deviceId = victim.seriesKey.split('/')[0]!;
+  const deviceId = victim.seriesKey.split('/')[0];
   ensureDashboardBuilt();
   const browser = await launchBrowser();
   t.after(() => browser.close());

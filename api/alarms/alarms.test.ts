@@ -98,7 +98,7 @@ test('an operator silences a site; a viewer sees it and the anomaly marked, on a
 });
 
 test('bad silences and windows are refused with the reason; a weekly window per device is kept', { timeout: 30_000 }, async () => {
-  const server = servers[0]!;
+  const server = servers[0];
   const create = `mutation($input: SilenceInput!) { createSilence(input: $input) { id } }`;
   const bad = async (input: Record<string, unknown>) => (await gql(server, create, { input }, as('operator'))).errors?.[0];
   assert.match((await bad({ matchers: [{ field: 'DEVICE', value: '(', regex: true }], durationMinutes: 5, comment: 'x' }))!.message, /matchers\[0\]\.value is not a valid regular expression/);
@@ -108,9 +108,9 @@ test('bad silences and windows are refused with the reason; a weekly window per 
 
   const mw = `mutation($input: MaintenanceInput!) { createMaintenance(input: $input) { id active recurrence { timeZone days startMinute durationMinutes } } }`;
   const role = await gql(server, mw, { input: { matchers: [{ field: 'ROLE', value: 'core' }], endsAt: Date.now() + 60_000, comment: 'x' } }, as('operator'));
-  assert.match(role.errors![0]!.message, /DEVICE or SITE only/);
+  assert.match(role.errors![0].message, /DEVICE or SITE only/);
   const zone = await gql(server, mw, { input: { matchers: [{ field: 'SITE', value: 'ams1' }], recurrence: { timeZone: 'Nowhere/Land', days: [2], startMinute: 120, durationMinutes: 60 }, comment: 'x' } }, as('operator'));
-  assert.match(zone.errors![0]!.message, /not an IANA time zone/);
+  assert.match(zone.errors![0].message, /not an IANA time zone/);
   const recurrence = { timeZone: 'Europe/Amsterdam', days: [2], startMinute: 120, durationMinutes: 240 };
   const weekly = await gql<{ createMaintenance: { id: string; recurrence: unknown } }>(server, mw, { input: { matchers: [{ field: 'DEVICE', value: 'fra1-edge-1' }], recurrence, comment: 'Tuesday patching' } }, as('operator'));
   assert.deepEqual(weekly.errors, undefined);
@@ -120,7 +120,7 @@ test('bad silences and windows are refused with the reason; a weekly window per 
 });
 
 test('an acknowledgement is stored and goes out on alarm.operations, where the notifier reads it', { timeout: 30_000 }, async () => {
-  const server = servers[0]!;
+  const server = servers[0];
   const r = await gql(server, 'mutation { acknowledgeAnomaly(id: "a-fra", note: "mine") { id } }', {}, as('operator'));
   assert.deepEqual(r.errors, undefined);
   const reader = await followAlarmOperations(streams, { groupPrefix: 'notifier-like', logger });

@@ -24,7 +24,7 @@ before(async () => {
   db = await createTestDatabase();
   server = await testServer(db, { parentDown: { sites: ['nyc1'], devices: [] } });
   off = await testServer(db);
-  for (const [id, site] of [['core', 'nyc1'], ['agg', 'nyc2'], ['acc1', 'nyc2'], ['acc2', 'nyc2']]) await insertDevice(db.pool, { id: id!, site });
+  for (const [id, site] of [['core', 'nyc1'], ['agg', 'nyc2'], ['acc1', 'nyc2'], ['acc2', 'nyc2']]) await insertDevice(db.pool, { id: id, site });
   // core ─ agg ─ acc1, agg ─ acc2 ─ core (acc2 has a second path)
   for (const s of [server, off]) for (const l of [link('core', 'agg'), link('agg', 'acc1'), link('agg', 'acc2'), link('acc2', 'core')]) s.publishLink(l.linkId, l);
   await insertAnomaly(db.pool, { id: 'agg-down', deviceId: 'agg', seriesKey: 'agg/device_up{}', startedMs: T, metric: 'device_up', detector: 'rule:device-down', severity: 'CRITICAL' });

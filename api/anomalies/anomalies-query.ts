@@ -92,7 +92,7 @@ export async function listAnomalies(db: Queryable, args: QueryAnomaliesArgs): Pr
   );
   return {
     ...page(rows, first, (a) => [a.startedAt, a.id]),
-    countAll: async () => (await db.query<{ n: number }>(`select count(*)::int as n from anomaly_events a where ${WHERE}`, params)).rows[0]!.n,
+    countAll: async () => (await db.query<{ n: number }>(`select count(*)::int as n from anomaly_events a where ${WHERE}`, params)).rows[0].n,
   };
 }
 
@@ -162,7 +162,7 @@ export async function acknowledge(db: Queryable, id: string, by: string, note: s
      returning acknowledged_by as by, ${ms('acknowledged_at')} as at, note`,
     [id, by, note],
   );
-  return rows[0]!;
+  return rows[0];
 }
 
 export async function annotate(db: Queryable, id: string, by: string, text: string): Promise<Annotation> {
@@ -171,5 +171,5 @@ export async function annotate(db: Queryable, id: string, by: string, text: stri
     `insert into anomaly_annotations (anomaly_id, author, body) values ($1, $2, $3) returning ${ANNOTATION_COLUMNS}`,
     [id, by, text],
   );
-  return rows[0]!;
+  return rows[0];
 }

@@ -86,7 +86,7 @@ export class ApiKeyStore {
     );
     this.unknown.delete(id);
     this.logger.info('api key created', { keyId: id, name, role: input.role, by: input.createdBy });
-    return { record: rows[0]!, key };
+    return { record: rows[0], key };
   }
 
   async list(includeRevoked: boolean, limit: number): Promise<ApiKeyRecord[]> {
@@ -105,7 +105,7 @@ export class ApiKeyStore {
     if (rows.length === 0) throw new ApiError('NOT_FOUND', `no API key with id ${id.slice(0, 40)}`);
     this.forget(id);
     this.logger.info('api key revoked', { keyId: id });
-    return rows[0]!;
+    return rows[0];
   }
 
   /** Drops a key from this replica's cache (a revocation seen on another replica). */
@@ -121,7 +121,7 @@ export class ApiKeyStore {
       apiKeyLookups.inc({ source: 'malformed' });
       throw invalidKey('the API key is malformed');
     }
-    const id = match[1]!;
+    const id = match[1];
     const now = Date.now();
     let entry = this.cache.get(id);
     if (!entry || now - entry.checkedAt > this.opts.cacheMs) {

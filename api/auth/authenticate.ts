@@ -26,7 +26,7 @@ export function credentialsFromHeaders(headers: Record<string, string | string[]
   if (typeof apiKeyHeader === 'string' && apiKeyHeader !== '') return { kind: 'apiKey', key: apiKeyHeader };
   const authorization = typeof headers.authorization === 'string' ? headers.authorization : undefined;
   const apiKey = authorization === undefined ? null : /^ApiKey\s+(\S+)\s*$/i.exec(authorization);
-  if (apiKey) return { kind: 'apiKey', key: apiKey[1]! };
+  if (apiKey) return { kind: 'apiKey', key: apiKey[1] };
   return { kind: 'jwt', token: bearerTokenFrom(authorization) };
 }
 

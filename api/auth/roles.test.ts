@@ -71,7 +71,7 @@ test('each role runs exactly the documents at or below it; the others are FORBID
         assert.equal(r.status, 403, `${role} must not run ${name}`);
         assert.equal(r.data, null);
         assert.deepEqual(codes, ['FORBIDDEN'], name);
-        assert.match(r.errors![0]!.extensions.field!, /^\w+\.\w+$/);
+        assert.match(r.errors![0].extensions.field!, /^\w+\.\w+$/);
       }
     }
   }

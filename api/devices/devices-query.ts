@@ -50,7 +50,7 @@ export async function listDevices(db: Queryable, args: QueryDevicesArgs): Promis
   );
   return {
     ...page(rows, first, (d) => [d.id]),
-    countAll: async () => (await db.query<{ n: number }>(`select count(*)::int as n from devices where ${WHERE}`, params)).rows[0]!.n,
+    countAll: async () => (await db.query<{ n: number }>(`select count(*)::int as n from devices where ${WHERE}`, params)).rows[0].n,
   };
 }
 

@@ -105,7 +105,7 @@ export async function graphqlPlugin(app: FastifyInstance, opts: GraphqlPluginOpt
     // graphql-jit compiles a document after its second run: columns of thousands of floats are
     // serialised without graphql-js' per-value completion.
     jit: 1,
-    errorFormatter: createErrorFormatter(logger) as never,
+    errorFormatter: createErrorFormatter(logger),
     context: (request: FastifyRequest): Omit<ApiContext, 'pubsub'> => ({ db: svc.db, logger, svc, auth: request.auth, pointsBudget: freshPointsBudget(svc.limits) }),
     subscription: {
       keepAlive: API_DEFAULTS.ws.keepAliveMs,

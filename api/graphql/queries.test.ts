@@ -45,14 +45,14 @@ before(async () => {
   await insertDevice(db.pool, { id: 'gone-1', deleted: true });
   const rx = await insertSeries(db.pool, { deviceId: 'dev-00', metric: 'optical_rx_dbm', labels: { port: '1/1/1', lane: '1', direction: 'rx' }, unit: 'dBm' });
   await insertWave(db.pool, rx.id, { startMs: T0, count: 120, stepMs: 60_000, base: -3, amplitude: 0.5 });
-  await insertWave(db.pool, inIf['dev-00']!.id, { startMs: T0, count: 120, stepMs: 60_000 });
+  await insertWave(db.pool, inIf['dev-00'].id, { startMs: T0, count: 120, stepMs: 60_000 });
   // 30 anomalies: 3 per device on 10 devices, some closed, severities rotating
   const sev = ['INFO', 'WARNING', 'MINOR', 'MAJOR', 'CRITICAL'];
   for (let i = 0; i < 30; i++) {
     const dev = `dev-${String(i % 10).padStart(2, '0')}`;
-    await insertAnomaly(db.pool, { id: `an-${String(i).padStart(2, '0')}`, deviceId: dev, seriesKey: inIf[dev]!.key, startedMs: T0 + (i % 7) * 60_000, state: i % 4 === 0 ? 'CLOSE' : 'OPEN', severity: sev[i % 5], endedMs: i % 4 === 0 ? T0 + HOUR_MS : null });
+    await insertAnomaly(db.pool, { id: `an-${String(i).padStart(2, '0')}`, deviceId: dev, seriesKey: inIf[dev].key, startedMs: T0 + (i % 7) * 60_000, state: i % 4 === 0 ? 'CLOSE' : 'OPEN', severity: sev[i % 5], endedMs: i % 4 === 0 ? T0 + HOUR_MS : null });
   }
-  await insertBaseline(db.pool, { seriesKey: inIf['dev-00']!.key, deviceId: 'dev-00', metric: 'if_in_bps', tsMs: T0 + HOUR_MS, expected: 100, spread: 10 });
+  await insertBaseline(db.pool, { seriesKey: inIf['dev-00'].key, deviceId: 'dev-00', metric: 'if_in_bps', tsMs: T0 + HOUR_MS, expected: 100, spread: 10 });
   server = await testServer({ ...db, pool: counting(db.pool) });
 }, { timeout: 60_000 });
 
@@ -119,7 +119,7 @@ test('anomalies: filters, newest first, cursor pages without gaps or repeats', {
 });
 
 test('baselines, health history and the optical family', { timeout: 10_000 }, async () => {
-  const id = inIf['dev-00']!.id;
+  const id = inIf['dev-00'].id;
   const r = await gql<any>(server, `query Q($ids: [ID!]!, $from: Float!, $to: Float!) {
     baselines(seriesIds: $ids, from: $from, to: $to) { seriesId timestamps expected lower upper baseline { expected spread sampleCount } }
     healthHistory(deviceIds: ["dev-00", "dev-05"], from: $from, to: $to) { deviceId tier timestamps scores }

@@ -112,7 +112,7 @@ test('a subscriber gets the points of its series and not of others', { timeout: 
     () => inWatcher.points.length > 0,
   );
 
-  const got = inWatcher.points[0]!;
+  const got = inWatcher.points[0];
   assert.equal(got.seriesId, inOctets.id);
   assert.equal(got.seriesKey, inOctets.key);
   assert.equal(got.value, 42.5);
@@ -128,8 +128,8 @@ test('a connection without a token is refused: UNAUTHENTICATED, then close 4401'
   const anonymous = collect(connect({}), [inOctets.id]);
   await waitFor(() => anonymous.errors.length > 0, 'the refusal');
   const [errors] = anonymous.errors as Array<Array<{ message: string; extensions?: { code?: string; reason?: string } }>>;
-  assert.equal(errors![0]!.extensions?.code, 'UNAUTHENTICATED');
-  assert.equal(errors![0]!.extensions?.reason, 'TOKEN_MISSING');
+  assert.equal(errors[0].extensions?.code, 'UNAUTHENTICATED');
+  assert.equal(errors[0].extensions?.reason, 'TOKEN_MISSING');
 
   // A lazy client hangs up itself once its only subscription failed; a non-lazy one keeps the
   // socket, which the server must then close so an unauthenticated connection does not linger.
@@ -137,7 +137,7 @@ test('a connection without a token is refused: UNAUTHENTICATED, then close 4401'
   const second = collect(connect({ token: 'forged.token.value' }, (e) => (closedSecond = e), false), [inOctets.id]);
   await waitFor(() => second.errors.length > 0, 'the refusal of a forged token');
   const [secondErrors] = second.errors as Array<Array<{ extensions?: { code?: string; reason?: string } }>>;
-  assert.deepEqual(secondErrors![0]!.extensions, { code: 'UNAUTHENTICATED', reason: 'TOKEN_INVALID' });
+  assert.deepEqual(secondErrors[0].extensions, { code: 'UNAUTHENTICATED', reason: 'TOKEN_INVALID' });
   await waitFor(() => closedSecond !== undefined, 'the close of the forged-token socket');
   assert.equal(closedSecond!.code, 4401);
   assert.match(closedSecond!.reason, /TOKEN_INVALID/);
@@ -219,8 +219,8 @@ test('a socket flood from one address is refused at the upgrade past the cap (HT
   assert.deepEqual(extra, [429, 429, 429, 429, 429]);
   const elsewhere = rawSocket('127.0.0.23', { token: signToken({ sub: 'flood-elsewhere', role: 'viewer', expiresInS: 600 }, SECRET) });
   assert.equal(await within(elsewhere.acked, 5_000, 'connection_ack'), true, 'another address is not affected');
-  held[0]!.ws.close();
-  await held[0]!.closed;
+  held[0].ws.close();
+  await held[0].closed;
   const again = rawSocket('127.0.0.22', { token: signToken({ sub: 'flood-address-3', role: 'viewer', expiresInS: 600 }, SECRET) });
   assert.equal(await within(again.acked, 5_000, 'connection_ack'), true, 'a closed socket frees its slot');
   for (const s of [...held, elsewhere, again]) s.ws.close();

@@ -18,7 +18,7 @@ const hasLog = new WeakMap<object, Promise<boolean>>();
 function invalidationLogExists(db: Queryable): Promise<boolean> {
   let known = hasLog.get(db);
   if (!known) {
-    known = db.query<{ ok: boolean }>(`select to_regclass('rollup_invalidations') is not null as ok`).then((r) => r.rows[0]!.ok);
+    known = db.query<{ ok: boolean }>(`select to_regclass('rollup_invalidations') is not null as ok`).then((r) => r.rows[0].ok);
     known.catch(() => hasLog.delete(db));
     hasLog.set(db, known);
   }

@@ -136,7 +136,7 @@ function emptyColumns(seriesId: string, tier: Tier, bucketMs: number | null): Se
 type BucketRow = [id: string, b: number, avg: number, min: number, max: number];
 
 async function bucketRows(db: Queryable, text: string, values: unknown[]): Promise<BucketRow[]> {
-  return (await db.query<BucketRow>({ text, values, rowMode: 'array' } as pg.QueryConfig)).rows as unknown as BucketRow[];
+  return (await db.query<BucketRow>({ text, values, rowMode: 'array' } as pg.QueryConfig)).rows;
 }
 
 function fillBuckets(byId: Map<string, SeriesColumns>, rows: BucketRow[], fromMs: number, bucketMs: number): void {

@@ -72,9 +72,9 @@ test('the tier follows range and point budget: zooming from weeks to minutes goe
   for (const [range, max, tier] of cases) {
     assert.equal(chooseTier(START, START + range, max), tier, `range ${range} ms, ${max} points`);
     const [cols] = await readings([a.id], START, START + range, max);
-    assert.equal(cols!.tier, tier, `served tier for range ${range} ms, ${max} points`);
-    assert.ok(cols!.timestamps.length > 0 && cols!.timestamps.length <= max, `${cols!.timestamps.length} points for maxPoints ${max}`);
-    assert.equal(cols!.series.key, 'core-1/if_in_bps{ifName=eth0}');
+    assert.equal(cols.tier, tier, `served tier for range ${range} ms, ${max} points`);
+    assert.ok(cols.timestamps.length > 0 && cols.timestamps.length <= max, `${cols.timestamps.length} points for maxPoints ${max}`);
+    assert.equal(cols.series.key, 'core-1/if_in_bps{ifName=eth0}');
   }
 });
 
@@ -92,7 +92,7 @@ test('rollup buckets equal the same buckets computed by SQL over the raw rows', 
       assert.equal(cols.timestamps.length, expected.length, `bucket count, ${tier}`);
       expected.forEach((row, i) => {
         assert.equal(cols.timestamps[i], from + row.b * bucketMs);
-        assert.ok(Math.abs(cols.values[i]! - row.avg) <= 1e-9 * Math.max(1, Math.abs(row.avg)), `avg of bucket ${row.b} (${tier}): ${cols.values[i]} != ${row.avg}`);
+        assert.ok(Math.abs(cols.values[i] - row.avg) <= 1e-9 * Math.max(1, Math.abs(row.avg)), `avg of bucket ${row.b} (${tier}): ${cols.values[i]} != ${row.avg}`);
         assert.equal(cols.min![i], row.min);
         assert.equal(cols.max![i], row.max);
       });
@@ -123,18 +123,18 @@ test('points written after the last rollup refresh are read raw, merged into the
   const to = START + 17 * DAY_MS + 7_654_321;
   for (const [max, tier] of [[1_000, '5m'], [200, '1h'], [10, '1d']] as const) {
     const [cols] = await readings([a.id], from, to, max, tier);
-    const bucketMs = cols!.bucketMs!;
+    const bucketMs = cols.bucketMs!;
     const expected = await expectedFromRaw(a.id, from, to, bucketMs, Math.ceil((to - from) / bucketMs), tier);
-    assert.equal(cols!.timestamps.length, expected.length, `bucket count, ${tier}`);
+    assert.equal(cols.timestamps.length, expected.length, `bucket count, ${tier}`);
     expected.forEach((row, i) => {
-      assert.equal(cols!.timestamps[i], from + row.b * bucketMs);
-      assert.ok(Math.abs(cols!.values[i]! - row.avg) <= 1e-9 * Math.max(1, Math.abs(row.avg)), `avg of bucket ${row.b} (${tier}): ${cols!.values[i]} != ${row.avg}`);
-      assert.equal(cols!.min![i], row.min);
-      assert.equal(cols!.max![i], row.max);
+      assert.equal(cols.timestamps[i], from + row.b * bucketMs);
+      assert.ok(Math.abs(cols.values[i] - row.avg) <= 1e-9 * Math.max(1, Math.abs(row.avg)), `avg of bucket ${row.b} (${tier}): ${cols.values[i]} != ${row.avg}`);
+      assert.equal(cols.min![i], row.min);
+      assert.equal(cols.max![i], row.max);
     });
   }
   await refreshTestRollups(db.pool);
   const after = await readings([a.id], from, to, 10, '1d');
-  const expected = await expectedFromRaw(a.id, from, to, after[0]!.bucketMs!, Math.ceil((to - from) / after[0]!.bucketMs!), '1d');
-  assert.deepEqual(after[0]!.max, expected.map((r) => r.max), 'the same answer once the sink has refreshed');
+  const expected = await expectedFromRaw(a.id, from, to, after[0].bucketMs!, Math.ceil((to - from) / after[0].bucketMs!), '1d');
+  assert.deepEqual(after[0].max, expected.map((r) => r.max), 'the same answer once the sink has refreshed');
 });

@@ -36,20 +36,20 @@ test('TimescaleDB layout: each tier served from its continuous aggregate agrees 
     const to = START + 9 * DAY_MS - 1;
     for (const [maxPoints, tier, width] of [[1_000, '5m', '5 minutes'], [100, '1h', '1 hour'], [5, '1d', '1 day']] as const) {
       const [cols] = await queryReadings(api as never, { seriesIds: [id], fromMs: from, toMs: to, maxPoints });
-      assert.equal(cols!.tier, tier);
-      const bucketMs = cols!.bucketMs!;
+      assert.equal(cols.tier, tier);
+      const bucketMs = cols.bucketMs!;
       const expected = (await db.query(
         `WITH p AS (SELECT value, (extract(epoch FROM time_bucket(INTERVAL '${width}', ts)) * 1000)::float8 AS rb FROM metric_points WHERE series_id = $1::bigint)
          SELECT least(floor((rb - $2::float8) / $4::float8)::int, $5::int - 1) AS b, avg(value) AS avg, min(value) AS min, max(value) AS max
          FROM p WHERE rb >= $2::float8 AND rb <= $3::float8 GROUP BY 1 ORDER BY 1`,
         [id, from, to, bucketMs, Math.ceil((to - from) / bucketMs)],
       )).rows as Array<{ b: number; avg: number; min: number; max: number }>;
-      assert.equal(cols!.timestamps.length, expected.length, tier);
+      assert.equal(cols.timestamps.length, expected.length, tier);
       expected.forEach((row, i) => {
-        assert.equal(cols!.timestamps[i], from + row.b * bucketMs);
-        assert.ok(Math.abs(cols!.values[i]! - row.avg) < 1e-9 * Math.abs(row.avg), `${tier} avg ${cols!.values[i]} != ${row.avg}`);
-        assert.equal(cols!.min![i], row.min);
-        assert.equal(cols!.max![i], row.max);
+        assert.equal(cols.timestamps[i], from + row.b * bucketMs);
+        assert.ok(Math.abs(cols.values[i] - row.avg) < 1e-9 * Math.abs(row.avg), `${tier} avg ${cols.values[i]} != ${row.avg}`);
+        assert.equal(cols.min![i], row.min);
+        assert.equal(cols.max![i], row.max);
       });
     }
   } finally {

@@ -81,21 +81,21 @@ test('raw-tier buckets equal avg/min/max computed by SQL over the raw rows', { t
     assert.equal(status, 200, JSON.stringify(body.errors));
     const [cols] = body.data!.readings;
     const expected = await expectedBuckets(dense.id, from, to, maxPoints);
-    assert.equal(cols!.bucketMs, expected.bucketMs);
-    assert.ok(cols!.timestamps.length <= maxPoints, `${cols!.timestamps.length} buckets > maxPoints ${maxPoints}`);
-    assert.equal(cols!.timestamps.length, expected.rows.length, `bucket count for maxPoints ${maxPoints}`);
+    assert.equal(cols.bucketMs, expected.bucketMs);
+    assert.ok(cols.timestamps.length <= maxPoints, `${cols.timestamps.length} buckets > maxPoints ${maxPoints}`);
+    assert.equal(cols.timestamps.length, expected.rows.length, `bucket count for maxPoints ${maxPoints}`);
     expected.rows.forEach((row, i) => {
-      assert.equal(cols!.timestamps[i], from + row.b * expected.bucketMs);
-      assertClose(cols!.values[i]!, row.avg, `avg of bucket ${row.b}`);
-      assert.equal(cols!.min![i], row.min);
-      assert.equal(cols!.max![i], row.max);
+      assert.equal(cols.timestamps[i], from + row.b * expected.bucketMs);
+      assertClose(cols.values[i], row.avg, `avg of bucket ${row.b}`);
+      assert.equal(cols.min![i], row.min);
+      assert.equal(cols.max![i], row.max);
     });
     const covered = expected.rows.reduce((sum, r) => sum + r.n, 0);
     const { rows } = await db.pool.query<{ n: number }>(
       `select count(*)::int as n from metric_points where series_id = $1 and ts >= to_timestamp($2::float8/1000) and ts <= to_timestamp($3::float8/1000)`,
       [dense.id, from, to],
     );
-    assert.equal(covered, rows[0]!.n, 'the buckets cover every raw row in range');
+    assert.equal(covered, rows[0].n, 'the buckets cover every raw row in range');
   }
 });
 
@@ -104,18 +104,18 @@ test('a range within maxPoints comes back raw, in the order asked, unknown serie
   const to = START_MS + DENSE * 1_000;
   const { body } = await readings([sparse.id, '999999', dense.id], from, to, 1_000);
   const [s, unknown, d] = body.data!.readings;
-  assert.equal(s!.seriesId, sparse.id);
-  assert.equal(s!.bucketMs, null);
-  assert.equal(s!.min, null);
-  assert.equal(s!.timestamps.length, SPARSE);
+  assert.equal(s.seriesId, sparse.id);
+  assert.equal(s.bucketMs, null);
+  assert.equal(s.min, null);
+  assert.equal(s.timestamps.length, SPARSE);
   const raw = await db.pool.query<{ t: number; value: number }>(
     `select (extract(epoch from ts) * 1000)::float8 as t, value from metric_points where series_id = $1 order by ts`,
     [sparse.id],
   );
-  assert.deepEqual(s!.timestamps, raw.rows.map((r) => r.t));
-  assert.deepEqual(s!.values, raw.rows.map((r) => r.value));
+  assert.deepEqual(s.timestamps, raw.rows.map((r) => r.t));
+  assert.deepEqual(s.values, raw.rows.map((r) => r.value));
   assert.deepEqual(unknown, { seriesId: '999999', timestamps: [], values: [], min: null, max: null, bucketMs: null });
-  assert.ok(d!.bucketMs !== null && d!.timestamps.length <= 1_000, 'the dense series is downsampled');
+  assert.ok(d.bucketMs !== null && d.timestamps.length <= 1_000, 'the dense series is downsampled');
 });
 
 test('maxPoints is respected for every size up to the cap', { timeout: 20_000 }, async () => {
@@ -123,7 +123,7 @@ test('maxPoints is respected for every size up to the cap', { timeout: 20_000 },
   const to = START_MS + DENSE * 1_000;
   for (const maxPoints of [2, 50, 4_999, 5_000, 10_000]) {
     const { body } = await readings([dense.id], from, to, maxPoints, 'raw');
-    const cols = body.data!.readings[0]!;
+    const cols = body.data!.readings[0];
     assert.ok(cols.timestamps.length <= maxPoints, `maxPoints ${maxPoints}: got ${cols.timestamps.length}`);
     assert.equal(cols.values.length, cols.timestamps.length);
     assert.equal(cols.bucketMs === null, maxPoints >= DENSE, `raw exactly when the range fits (maxPoints ${maxPoints})`);
@@ -134,19 +134,19 @@ test('a huge maxPoints is refused with LIMIT_MAX_POINTS', { timeout: 10_000 }, a
   const { status, body } = await readings([dense.id], START_MS, START_MS + 60_000, 1_000_000);
   assert.equal(status, 400);
   assert.equal(body.data, null);
-  assert.equal(body.errors![0]!.extensions.code, 'LIMIT_MAX_POINTS');
-  assert.match(body.errors![0]!.message, /10000/);
+  assert.equal(body.errors![0].extensions.code, 'LIMIT_MAX_POINTS');
+  assert.match(body.errors![0].message, /10000/);
 });
 
 test('bad arguments and oversized requests get their own codes', { timeout: 10_000 }, async () => {
   const notAnId = await readings(['live/#'], START_MS, START_MS + 1, 10);
-  assert.equal(notAnId.body.errors![0]!.extensions.code, 'BAD_USER_INPUT');
+  assert.equal(notAnId.body.errors![0].extensions.code, 'BAD_USER_INPUT');
   const backwards = await readings([dense.id], START_MS + 10, START_MS, 10);
-  assert.equal(backwards.body.errors![0]!.extensions.code, 'BAD_USER_INPUT');
+  assert.equal(backwards.body.errors![0].extensions.code, 'BAD_USER_INPUT');
   const manyIds = Array.from({ length: 101 }, (_, i) => String(i + 1));
-  assert.equal((await readings(manyIds, START_MS, START_MS + 1, 10)).body.errors![0]!.extensions.code, 'LIMIT_SERIES');
+  assert.equal((await readings(manyIds, START_MS, START_MS + 1, 10)).body.errors![0].extensions.code, 'LIMIT_SERIES');
   const budget = await readings(Array.from({ length: 60 }, (_, i) => String(i + 1)), START_MS, START_MS + 1, 10_000);
-  assert.equal(budget.body.errors![0]!.extensions.code, 'LIMIT_POINTS_BUDGET');
+  assert.equal(budget.body.errors![0].extensions.code, 'LIMIT_POINTS_BUDGET');
 });
 
 test('a database failure is INTERNAL, without SQL or stack in the response', { timeout: 10_000 }, async () => {
@@ -154,7 +154,7 @@ test('a database failure is INTERNAL, without SQL or stack in the response', { t
   try {
     const { status, body, raw } = await readings([dense.id], START_MS, START_MS + 60_000, 10);
     assert.equal(status, 500);
-    assert.equal(body.errors![0]!.extensions.code, 'INTERNAL');
+    assert.equal(body.errors![0].extensions.code, 'INTERNAL');
     assert.doesNotMatch(raw, /metric_points|select|relation|at .*\.ts/i);
   } finally {
     await db.pool.query('alter table metric_points_moved rename to metric_points');

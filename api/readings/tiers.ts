@@ -56,10 +56,10 @@ export function chooseTier(fromMs: number, toMs: number, maxPoints: number, rang
   TIERS.forEach((tier, i) => {
     if (tier !== 'raw' && TIER_WIDTH_MS[tier] <= bucketMs) best = i;
   });
-  if (!ranges) return TIERS[best]!;
+  if (!ranges) return TIERS[best];
   const rangeMs = toMs - fromMs;
-  while (best < TIERS.length - 1 && rangeMs > ranges[TIERS[best]!]) best++;
-  const tier = TIERS[best]!;
+  while (best < TIERS.length - 1 && rangeMs > ranges[TIERS[best]]) best++;
+  const tier = TIERS[best];
   if (rangeMs > ranges[tier]) throw rangeRefused(rangeMs, tier, ranges, false);
   return tier;
 }

@@ -45,7 +45,7 @@ export class TopologyStore {
       let hi = this.sorted.length;
       while (lo < hi) {
         const mid = (lo + hi) >> 1;
-        if (this.sorted[mid]!.linkId <= after) lo = mid + 1;
+        if (this.sorted[mid].linkId <= after) lo = mid + 1;
         else hi = mid;
       }
       start = lo;

@@ -31,7 +31,7 @@ const LINK_FIELDS = 'id aDeviceId aInterface bDeviceId bInterface sources state 
 
 function link(n: number, extra: Partial<Link> = {}): Link {
   const [l] = mergeLinks([{ source: 'lldp', a: { deviceId: `r${n}`, ifName: 'p0' }, b: { deviceId: `r${n + 1}`, ifName: 'p1' }, speedBps: 10e9 }], { netboxRead: false, now: 1_000 + n });
-  return { ...l!, ...extra };
+  return { ...l, ...extra };
 }
 
 async function waitFor(condition: () => boolean, what: string, timeoutMs = 5_000) {
@@ -47,9 +47,9 @@ test('topology lists the links in pages ordered by id; a page above the bound is
   const first = await gql<{ topology: Array<{ id: string; state: string; speedBps: number }> }>(server, `{ topology(limit: 3) { ${LINK_FIELDS} } }`);
   assert.equal(first.errors, undefined, JSON.stringify(first.errors));
   assert.deepEqual(first.data!.topology.map((l) => l.id), [1, 2, 3].map((n) => link(n).linkId));
-  assert.equal(first.data!.topology[0]!.state, 'OBSERVED');
-  assert.equal(first.data!.topology[0]!.speedBps, 10e9);
-  const rest = await gql<{ topology: Array<{ id: string }> }>(server, 'query($after: ID) { topology(after: $after) { id } }', { after: first.data!.topology[2]!.id });
+  assert.equal(first.data!.topology[0].state, 'OBSERVED');
+  assert.equal(first.data!.topology[0].speedBps, 10e9);
+  const rest = await gql<{ topology: Array<{ id: string }> }>(server, 'query($after: ID) { topology(after: $after) { id } }', { after: first.data!.topology[2].id });
   assert.deepEqual(rest.data!.topology.map((l) => l.id), [4, 5].map((n) => link(n).linkId));
   const huge = await gql(server, '{ topology(limit: 100000) { id } }');
   assert.equal(huge.errors?.[0]?.extensions.code, 'BAD_USER_INPUT');

@@ -10,7 +10,7 @@ import { createClient, type Client } from 'graphql-ws';
 
 interface Job { url: string; token: string; subscribers: number; seriesIds: string[]; perSubscriber: number; warmupMs: number }
 
-const job = JSON.parse(process.argv[2]!) as Job;
+const job = JSON.parse(process.argv[2]) as Job;
 const WebSocketImpl = createRequire(import.meta.url)('ws') as unknown;
 const now = () => performance.timeOrigin + performance.now();
 
@@ -25,7 +25,7 @@ for (let i = 0; i < job.subscribers; i++) {
   const client = createClient({ url: job.url, webSocketImpl: WebSocketImpl, connectionParams: { token: job.token }, retryAttempts: 0, lazy: true });
   clients.push(client);
   // Subscriber i watches perSubscriber consecutive series from a spread-out start: every series has watchers.
-  const ids = Array.from({ length: job.perSubscriber }, (_, k) => job.seriesIds[(i * job.perSubscriber + k) % job.seriesIds.length]!);
+  const ids = Array.from({ length: job.perSubscriber }, (_, k) => job.seriesIds[(i * job.perSubscriber + k) % job.seriesIds.length]);
   client.subscribe<{ live: { ts: number } }>({ query: DOC, variables: { ids } }, {
     next: (r) => {
       started.add(i);

@@ -57,7 +57,7 @@ export function snappyCompress(input: Buffer): Buffer {
     while (i + 4 <= end) {
       const word = input.readUInt32LE(i);
       const h = Math.imul(word, 0x1e35a7bd) >>> (32 - HASH_BITS);
-      const cand = table[h]!;
+      const cand = table[h];
       table[h] = i;
       if (cand >= start && input.readUInt32LE(cand) === word) {
         literal(lit, i);

@@ -53,7 +53,7 @@ export class McpClient {
     opts: McpClientOptions,
     private readonly metrics: CienaPollerMetrics,
   ) {
-    this.cfg = { ...MCP_CLIENT_DEFAULTS, ...opts } as Required<McpClientOptions>;
+    this.cfg = { ...MCP_CLIENT_DEFAULTS, ...opts };
     this.cfg.baseUrl = this.cfg.baseUrl.replace(/\/+$/, '');
   }
 

@@ -49,14 +49,14 @@ test('discovered LLDP and Fiber FREs over several pages, with their ports and el
   );
   assert.ok(sim.stats().requests - requestsBefore >= 3, 'three FREs at two a page: two pages and a login at least');
   const [first, toRouter] = read.links;
-  assert.equal(first!.a.networkConstructId, sim.element('ws-1')!.id);
-  assert.equal(first!.freId, sim.links[0]!.freId);
-  assert.match(toRouter!.b.networkConstructId, /^nc-manual-/, 'the router is a manual construct of MCP');
+  assert.equal(first.a.networkConstructId, sim.element('ws-1')!.id);
+  assert.equal(first.freId, sim.links[0].freId);
+  assert.match(toRouter.b.networkConstructId, /^nc-manual-/, 'the router is a manual construct of MCP');
 });
 
 test('a link added in MCP is read at the next call, a removed one is gone', { timeout: 10_000 }, async () => {
   const added = applyCienaScenario(sim, { addLink: { a: { name: 'ws-1', port: '1/8' }, b: { name: 'ws-2', port: '1/8' } } });
-  const freId = /link (\S+) added/.exec(added.applied[0]!)![1]!;
+  const freId = /link (\S+) added/.exec(added.applied[0])![1];
   assert.ok((await readMcpLinks(clientOf())).links.some((l) => l.freId === freId));
   applyCienaScenario(sim, { removeLink: freId });
   assert.ok(!(await readMcpLinks(clientOf())).links.some((l) => l.freId === freId));

@@ -92,8 +92,8 @@ test('HTTP 401: one re-login and the reading succeeds; 401 again is MCP_AUTH', {
   sim.setFault('refuse-tokens');
   const refused = await poller.poll({ deviceId: 'dev-a', networkConstructId: ne.id }, 'PM');
   assert.equal(refused.error?.code, 'MCP_AUTH');
-  assert.match(refused.error!.message, /^device dev-a: .*HTTP 401 after re-login/);
-  assert.ok(!refused.error!.message.includes(sim.password));
+  assert.match(refused.error.message, /^device dev-a: .*HTTP 401 after re-login/);
+  assert.ok(!refused.error.message.includes(sim.password));
   sim.setFault('none');
 });
 
@@ -102,7 +102,7 @@ test('HTTP 500, garbage JSON, unknown element, wrong password, MCP down: coded p
   applyCienaScenario(sim, { fault: 'http-500' });
   const e500 = await poller.poll({ deviceId: 'dev-a', networkConstructId: ne.id }, 'PM');
   assert.equal(e500.error?.code, 'MCP_HTTP');
-  assert.match(e500.error!.message, /device dev-a: .*HTTP 500/);
+  assert.match(e500.error.message, /device dev-a: .*HTTP 500/);
   assert.deepEqual(e500.values, []);
   roundTrips(e500);
 
@@ -114,12 +114,12 @@ test('HTTP 500, garbage JSON, unknown element, wrong password, MCP down: coded p
 
   const unknown = await poller.poll({ deviceId: 'dev-x', name: 'no-such-ne' }, 'PM');
   assert.equal(unknown.error?.code, 'MCP_NOT_FOUND');
-  assert.match(unknown.error!.message, /device dev-x: .*no-such-ne/);
+  assert.match(unknown.error.message, /device dev-x: .*no-such-ne/);
 
   const other = createCienaPoller({ mcp: { baseUrl: sim.url, username: sim.username, password: 'wrong', loginBody: 'form' }, collectorId: 'c1', logger });
   const badLogin = await other.poll({ deviceId: 'dev-a', name: ne.name }, 'PM');
   assert.equal(badLogin.error?.code, 'MCP_AUTH');
-  assert.match(badLogin.error!.message, /credentials refused/);
+  assert.match(badLogin.error.message, /credentials refused/);
   other.close();
 
   const form = createCienaPoller({ mcp: { baseUrl: sim.url, username: sim.username, password: sim.password, loginBody: 'form' }, collectorId: 'c1', logger });
@@ -146,8 +146,8 @@ test('an MCP answering without end: the reading fails with MCP_TOO_LARGE naming 
     const reading = await capped.poll({ deviceId: 'dev-a', networkConstructId: ne.id }, 'ALARM');
     sim.setFault('none');
     assert.equal(reading.error?.code, 'MCP_TOO_LARGE', reading.error?.message);
-    assert.match(reading.error!.message, /^device dev-a: .*MCP sent a body of more than the 1048576 bytes allowed; cut there \(MCP_MAX_BODY_BYTES\)/);
-    assert.ok(!reading.error!.message.includes(sim.password));
+    assert.match(reading.error.message, /^device dev-a: .*MCP sent a body of more than the 1048576 bytes allowed; cut there \(MCP_MAX_BODY_BYTES\)/);
+    assert.ok(!reading.error.message.includes(sim.password));
     roundTrips(reading);
     const sent = sim.stats().endlessBytes - sentBefore;
     assert.ok(sent < 16 << 20, `the collector stopped reading (MCP wrote ${sent} bytes)`);

@@ -119,9 +119,9 @@ test('unreachable target: 100 % loss, coded ICMP_NO_REPLY; a bad address is code
     assert.deepEqual(silent.rttsMs, [null, null, null]);
     assert.equal(silent.rttAvgMs, null);
     assert.equal(silent.error?.code, 'ICMP_NO_REPLY');
-    assert.match(silent.error!.message, /device gone/);
+    assert.match(silent.error.message, /device gone/);
     assert.equal(bad.error?.code, 'ICMP_BAD_TARGET');
-    assert.match(bad.error!.message, /device typo/);
+    assert.match(bad.error.message, /device typo/);
     assert.equal(good.error, null);
     assert.equal(good.received, 3);
     // Readings and failures alike encode as telemetry.raw.icmp records.
@@ -145,9 +145,9 @@ test('fping output damaged for one target, a target fping rejects, and no fping 
     assert.equal(ok.error, null);
     assert.deepEqual(ok.rttsMs, [0.1, 0.2, 0.3]);
     assert.equal(damaged.error?.code, 'ICMP_MALFORMED_OUTPUT');
-    assert.match(damaged.error!.message, /device d1 .*garbage/);
+    assert.match(damaged.error.message, /device d1 .*garbage/);
     assert.equal(rejected.error?.code, 'ICMP_TARGET_REJECTED');
-    assert.match(rejected.error!.message, /Address family not supported/);
+    assert.match(rejected.error.message, /Address family not supported/);
     assert.equal(absent.error?.code, 'ICMP_TARGET_REJECTED');
     const [none] = await missing.probeMany([{ deviceId: 'x', address: '127.0.0.1' }]);
     assert.equal(none.error?.code, 'ICMP_FPING_MISSING');

@@ -37,10 +37,10 @@ test('merge: a cable and the LLDP rows of both its ends are one CONFIRMED link, 
   assert.equal(links.length, 2);
   const [one, other] = links;
   assert.deepEqual(one, { linkId: linkIdOf(r2, r1), aDeviceId: 'r1', aInterface: 'Hu0/0/0/0', bDeviceId: 'r2', bInterface: 'et-0/0/1', sources: ['lldp', 'netbox'], state: 'CONFIRMED', difference: null, speedBps: 10e9, netboxCableId: '9', updatedAt: 5 });
-  assert.equal(other!.state, 'UNDOCUMENTED');
-  assert.equal(other!.difference, DIFFERENCE.observedNotCabled);
+  assert.equal(other.state, 'UNDOCUMENTED');
+  assert.equal(other.difference, DIFFERENCE.observedNotCabled);
   // NetBox not read: nothing to differ from
-  assert.equal(mergeLinks([{ source: 'lldp', a: r1, b: r2 }], { netboxRead: false, now: 0 })[0]!.state, 'OBSERVED');
+  assert.equal(mergeLinks([{ source: 'lldp', a: r1, b: r2 }], { netboxRead: false, now: 0 })[0].state, 'OBSERVED');
 });
 
 test('NetBox cables that are not one interface to one interface, or not connected, are skipped with the reason', () => {
@@ -95,7 +95,7 @@ test('the lab: every NetBox cable and its LLDP neighbours make one CONFIRMED lin
 });
 
 test('a cable removed in NetBox while LLDP still sees it is the difference event; a cable nothing observes is the other; gone links are tombstoned', { timeout: 60_000 }, async () => {
-  const removed = lab.cables[0]!;
+  const removed = lab.cables[0];
   const id = linkIdOf({ deviceId: removed.a.deviceId, ifName: removed.a.ifName }, { deviceId: removed.b.deviceId, ifName: removed.b.ifName });
   assert.ok(sim.removeCable(removed.id));
   const phantom = { id: 999, a: { device: 'lab-r1', interface: 'NoSuchPort0' }, b: { device: 'lab-r2', interface: 'NoSuchPort1' } };
@@ -112,7 +112,7 @@ test('a cable removed in NetBox while LLDP still sees it is the difference event
   assert.equal(cabled.difference, 'cable in NetBox, no LLDP neighbour');
 
   // The cable back and the phantom gone: the link is confirmed again, the phantom tombstoned.
-  sim.upsertCable(labNetboxCables([removed])[0]!);
+  sim.upsertCable(labNetboxCables([removed])[0]);
   sim.removeCable(phantom.id);
   const healed = await sync();
   assert.equal(healed.tombstoned, 1);

@@ -52,8 +52,8 @@ export function deviceResolver(devices: Iterable<Device>): (sysName: string) => 
   const list = [...devices];
   for (const d of list) add(d.deviceId, d.deviceId);
   for (const d of list) add(d.hostname, d.deviceId);
-  for (const d of list) add(d.hostname.split('.')[0]!, d.deviceId);
-  return (sysName) => byName.get(sysName.toLowerCase()) ?? byName.get(sysName.split('.')[0]!.toLowerCase()) ?? null;
+  for (const d of list) add(d.hostname.split('.')[0], d.deviceId);
+  return (sysName) => byName.get(sysName.toLowerCase()) ?? byName.get(sysName.split('.')[0].toLowerCase()) ?? null;
 }
 
 export interface LldpResult {

@@ -52,7 +52,7 @@ async function scenario(body: CienaScenario): Promise<string[]> {
   return reply.applied;
 }
 const mcpLinks = async () => ((await (await fetch(`${lab.url}/protocols`)).json()) as { mcp: { links: SimLink[] } }).mcp.links;
-const addLink = async (l: NonNullable<CienaScenario['addLink']>) => /link (\S+) added/.exec((await scenario({ addLink: l }))[0]!)![1]!;
+const addLink = async (l: NonNullable<CienaScenario['addLink']>) => /link (\S+) added/.exec((await scenario({ addLink: l }))[0])![1];
 
 test('every cable of the Ciena device is a CONFIRMED link seen by MCP, LLDP and NetBox; the others by LLDP and NetBox', { timeout: 60_000 }, async () => {
   assert.ok(lab.mcp, 'the lab runs its MCP simulator');
@@ -86,8 +86,8 @@ test('an MCP that fails in any way changes nothing on the topic: its links are k
     try {
       const report = await sync(c.over);
       assert.equal(report.mcpError?.code, c.code, `${c.fault}: ${report.mcpError?.message}`);
-      assert.match(report.mcpError!.message, c.says);
-      assert.ok(!report.mcpError!.message.includes(lab.mcp!.password), 'no password in the error');
+      assert.match(report.mcpError.message, c.says);
+      assert.ok(!report.mcpError.message.includes(lab.mcp!.password), 'no password in the error');
       assert.equal(report.published + report.tombstoned, 0, `${c.fault}: nothing published`);
     } finally {
       await scenario({ fault: 'none' });

@@ -125,7 +125,7 @@ test('full sync: publishes devices, then only changes, tombstones the vanished, 
   sim.upsert(nbDevice(3, { address: 'garbage/24' })); // became bad: left as it is, not tombstoned
   const lines: string[] = [];
   const write = process.stderr.write.bind(process.stderr);
-  process.stderr.write = ((chunk: string | Uint8Array) => (lines.push(String(chunk)), true)) as typeof process.stderr.write;
+  process.stderr.write = ((chunk: string | Uint8Array) => (lines.push(String(chunk)), true));
   let second;
   try {
     second = await syncNetbox({ client: { url: sim.url, token: V1 }, streams, logger: createLogger({ test: 'netbox' }, 'warn') });

@@ -24,7 +24,7 @@ const str = (v: unknown, d = ''): string => (typeof v === 'string' ? v : d);
 
 export function parseInventory(text: string, now = Date.now()): { devices: Device[]; problems: InventoryProblem[] } {
   const doc = parse(text) as { devices?: unknown } | unknown[] | null;
-  const list = Array.isArray(doc) ? doc : (doc as { devices?: unknown } | null)?.devices;
+  const list = Array.isArray(doc) ? doc : (doc)?.devices;
   if (!Array.isArray(list)) throw new Error('inventory must be a list of devices or a mapping with a "devices" list');
   const devices: Device[] = [];
   const problems: InventoryProblem[] = [];
@@ -72,7 +72,7 @@ export function parseInventory(text: string, now = Date.now()): { devices: Devic
       labels: Object.fromEntries(Object.entries((e.labels ?? {}) as Record<string, unknown>).map(([k, v]) => [k, String(v)])),
       snmp,
       updatedAt: now,
-    } as Device;
+    };
     const secret = inventorySecretProblem(device);
     if (secret) return problem(`device ${deviceId}: ${secret.message}`, secret.code);
     const sshPorts = sshPortsOf(device);

@@ -74,9 +74,9 @@ test('v3: wrong auth key, wrong priv key and unknown user are SNMP_AUTH with the
     const started = Date.now();
     const reading = await poller.poll(v3Target(device, credential, `bad-${credential.user}`), 'system');
     assert.equal(reading.error?.code, 'SNMP_AUTH', `${credential.user}: ${reading.error?.code} ${reading.error?.message}`);
-    assert.match(reading.error!.message, cause);
-    assert.match(reading.error!.message, /bad-/); // names the device
-    for (const secret of [credential.authKey, credential.privKey]) if (secret) assert.ok(!reading.error!.message.includes(secret));
+    assert.match(reading.error.message, cause);
+    assert.match(reading.error.message, /bad-/); // names the device
+    for (const secret of [credential.authKey, credential.privKey]) if (secret) assert.ok(!reading.error.message.includes(secret));
     assert.ok(Date.now() - started < 1_500, 'a report answers at once: no timeout');
   }
   // the good credential still works on the same poller afterwards
@@ -94,7 +94,7 @@ test('per-device timeout and retries override the poller defaults', { timeout: 2
     const reading = await poller.poll(target, 'system');
     const took = Date.now() - started;
     assert.equal(reading.error?.code, 'SNMP_TIMEOUT');
-    assert.match(reading.error!.message, /200 ms × 3 attempt/);
+    assert.match(reading.error.message, /200 ms × 3 attempt/);
     assert.equal(requests, 3);
     // Three attempts of 200 ms cannot end sooner; the upper side is the message's "200 ms × 3",
     // not a clock (a loaded machine stretches it).

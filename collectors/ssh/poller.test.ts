@@ -129,7 +129,7 @@ test('host key pinned on first use, a changed key refused with SSH_HOSTKEY_CHANG
   assert.ok(caps.length > 0);
   for (const c of caps) {
     assert.equal(c.error?.code, 'SSH_HOSTKEY_CHANGED');
-    assert.match(c.error!.message, /device lab-saos-rekey .*SHA256:/);
+    assert.match(c.error.message, /device lab-saos-rekey .*SHA256:/);
     assert.equal(c.output, null);
   }
   assert.equal(await readFile(knownHostsFile, 'utf8'), pinned, 'the pinned key is not overwritten');
@@ -139,14 +139,14 @@ test('bad input: wrong password, silent device, garbage output, rejected command
   const moody = lab.device('lab-junos-moody')!;
   const auth = await poller.poll(targetOf(moody, { password: 'wrong' }));
   assert.equal(auth[0].error?.code, 'SSH_AUTH');
-  assert.match(auth[0].error!.message, /device lab-junos-moody/);
-  assert.ok(!auth[0].error!.message.includes('wrong'), 'the password never appears in an error');
+  assert.match(auth[0].error.message, /device lab-junos-moody/);
+  assert.ok(!auth[0].error.message.includes('wrong'), 'the password never appears in an error');
 
   moody.setMode('garbage');
   const garbage = await poller.poll(targetOf(moody));
   assert.equal(garbage[0].error?.code, 'CLI_PARSE');
   [...auth, ...garbage].forEach(roundTrips);
-  assert.match(garbage[0].error!.message, /device lab-junos-moody command "show interfaces diagnostics optics/);
+  assert.match(garbage[0].error.message, /device lab-junos-moody command "show interfaces diagnostics optics/);
   assert.match(garbage[0].output!, /backend not responding/, 'the unexpected output is kept for study');
 
   moody.setMode('silent');
@@ -161,12 +161,12 @@ test('bad input: wrong password, silent device, garbage output, rejected command
   assert.equal(mixed.find((c) => c.command.includes('port 9 '))?.error, null);
   const rejected = mixed.find((c) => c.command.includes('port 99 '))!;
   assert.equal(rejected.error?.code, 'CLI_ERROR');
-  assert.match(rejected.error!.message, /SHELL PARSER FAILURE/);
+  assert.match(rejected.error.message, /SHELL PARSER FAILURE/);
 
   const closedPort = await findFreeTcpPort();
   const refused = await poller.poll(targetOf(moody, { deviceId: 'gone', port: closedPort }));
   assert.equal(refused[0].error?.code, 'SSH_CONNECT');
-  assert.match(refused[0].error!.message, /device gone .*ECONNREFUSED/);
+  assert.match(refused[0].error.message, /device gone .*ECONNREFUSED/);
 
   const unknown = await poller.poll(targetOf(moody, { platform: 'vrp' }));
   assert.equal(unknown[0].error?.code, 'SSH_PLATFORM_UNKNOWN');
@@ -180,7 +180,7 @@ test('CLI injection: a port name with a newline never reaches the device', { tim
   const caps = await poller.poll(targetOf(device, { ports: ['9', '10\nconfiguration reset'] }));
   assert.equal(caps.length, 1);
   assert.equal(caps[0].error?.code, 'SSH_TARGET_INVALID');
-  assert.match(caps[0].error!.message, /^device lab-saos-1: port name "10\\nconfiguration reset" is not a SAOS port number/);
+  assert.match(caps[0].error.message, /^device lab-saos-1: port name "10\\nconfiguration reset" is not a SAOS port number/);
   assert.equal(caps[0].output, null);
   assert.deepEqual(device.stats(), before, 'refused before any login');
   roundTrips(caps[0]);

@@ -41,11 +41,11 @@ export function labCables(plans: DevicePlan[]): LabCable[] {
       const k = 1 + (i % (n - 1));
       const q = (p + k) % n;
       const j = facingInterface(i, n);
-      const far = plans[q]!.interfaces[j];
+      const far = plans[q].interfaces[j];
       if (!far || iface.operStatus !== 'up' || far.operStatus !== 'up') continue;
       // Each cable is met twice (once from each end): keep the meeting from the lower position.
       if (p > q || (p === q && i > j)) continue;
-      cables.push({ id: cables.length + 1, a: endOf(plan, iface), b: endOf(plans[q]!, far) });
+      cables.push({ id: cables.length + 1, a: endOf(plan, iface), b: endOf(plans[q], far) });
     }
   }
   return cables;

@@ -128,7 +128,7 @@ async function startLabRole(dataDir: string): Promise<{ child: ReturnType<typeof
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
-  child.stderr!.on('data', (chunk) => (stderr += chunk));
+  child.stderr.on('data', (chunk) => (stderr += chunk));
   const ready = await waitUntil(() => stderr.includes('"lab ready"') || child.exitCode !== null, 45_000);
   assert.ok(ready && child.exitCode === null, `lab role did not become ready:\n${stderr}`);
   const started = stderr.split('\n').find((l) => l.includes('"snmpsim answering"'))!;

@@ -145,7 +145,7 @@ export async function startNodeAgent(opts: NodeAgentOptions): Promise<NodeAgent>
       // unknown communities, bad digests and undecodable datagrams: the manager sees a drop or a report
       if (err) logger.debug('snmp request not answered', { reason: err.message });
     },
-  ) as unknown as AgentInternals;
+  ) as AgentInternals;
   const authorizer = agent.getAuthorizer();
   for (const u of opts.v3Users) authorizer.addUser(usmUser(u));
   // Authorizer.addCommunity scans its list for duplicates: O(n²) for 10,000 devices; the keys are

@@ -109,7 +109,7 @@ function firing(id: SeriesIdentity, obs: Observation, score: number, e: Episode,
   if (!useRule && det === null) return null;
   const detText = det !== null && obs.scored ? detectorReason(id, obs, e.detectorPeak) : null;
   return useRule
-    ? { severity: rule!.severity, detector: `rule:${rule!.rule}`, reason: detText ? `${rule!.reason}; ${detText}` : rule!.reason, score: Math.max(score, ruleStrength[rule!.severity]) }
+    ? { severity: rule.severity, detector: `rule:${rule.rule}`, reason: detText ? `${rule.reason}; ${detText}` : rule.reason, score: Math.max(score, ruleStrength[rule.severity]) }
     : { severity: det!, detector: baselineDetector, reason: rule ? `${detText}; ${rule.reason}` : detText!, score: Math.max(score, e.detectorPeak) };
 }
 

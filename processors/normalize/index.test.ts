@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { RawSnmpPoll } from '../../schemas/types.js';
-import { normalizeRaw, normalizeStateKey, type NormalizeState } from './index.js';
+import { normalizeRaw, normalizeStateKey } from './index.js';
 
 const interfaces = (at: number, octets: bigint): RawSnmpPoll => ({
   deviceId: 'r1', collectorId: 'c1', profile: 'interfaces', polledAt: at, durationMs: 9, sysUpTime: at / 10, responseUpTimes: [], error: null,
@@ -18,7 +18,7 @@ test('snmp counter profiles: state comes back under snmp:<profile> and makes rat
   const first = normalizeRaw('snmp', undefined, interfaces(0, 1_000n));
   assert.equal(first.stateKey, 'snmp:interfaces');
   assert.ok(first.state);
-  const second = normalizeRaw('snmp', first.state as NormalizeState, interfaces(10_000, 1_000n + 125_000_000n));
+  const second = normalizeRaw('snmp', first.state, interfaces(10_000, 1_000n + 125_000_000n));
   assert.equal(second.batch.samples.find((s) => s.metric === 'if_in_bps')?.value, 100_000_000);
 });
 

@@ -3,7 +3,7 @@
 // the same device, gauges pass through with explicit units, and availability is a sample too.
 // Event time only (the poll's timestamp), so a replay of the log yields the same samples.
 import type { MetricBatch, RawSnmpPoll } from '../../schemas/types.js';
-import { counterDelta, ratePerSecond, type CounterKind } from './counters.js';
+import { counterDelta, ratePerSecond } from './counters.js';
 import { seriesInterner } from './series-key.js';
 import { hostMemory } from './host-memory.js';
 import { interfaceFacts } from './interface-facts.js';
@@ -108,9 +108,9 @@ export function normalizeSnmp(prev: SnmpDeviceState | undefined, poll: RawSnmpPo
   // A replayed or duplicated poll (not newer than the state) and a reboot yield no rates:
   // the first would double-count, the second would turn a reset into a spike.
   const fresh = prev !== undefined && poll.polledAt > prev.at;
-  const usable = fresh && !rebooted(prev!, poll);
-  const wallMs = fresh ? poll.polledAt - prev!.at : 0;
-  const agentClock = fresh && agentClockAgrees(prev!, poll, wallMs);
+  const usable = fresh && !rebooted(prev, poll);
+  const wallMs = fresh ? poll.polledAt - prev.at : 0;
+  const agentClock = fresh && agentClockAgrees(prev, poll, wallMs);
   const counters = new Map<string, bigint>();
   // The agent clock of the answer that carried each value, walked alongside the values.
   const answers = poll.sysUpTime === null ? [] : (poll.responseUpTimes ?? []);
@@ -121,7 +121,7 @@ export function normalizeSnmp(prev: SnmpDeviceState | undefined, poll: RawSnmpPo
     counters.set(id, value);
     if (ticksNow !== poll.sysUpTime) (upTimes ??= new Map()).set(id, ticksNow!);
     if (!agentClock) return wallMs;
-    const ms = ticksBetween(prev!.upTimes?.get(id) ?? prev!.upTime!, ticksNow!) * 10;
+    const ms = ticksBetween(prev.upTimes?.get(id) ?? prev.upTime!, ticksNow!) * 10;
     // A later answer differs from the poll by at most the walk's duration; an answer clock that
     // jumped (a buggy agent, a forged record) must not turn into a rate spike without bound.
     return ms >= wallMs / 8 && ms <= wallMs * 8 ? ms : wallMs;
@@ -148,13 +148,13 @@ export function normalizeSnmp(prev: SnmpDeviceState | undefined, poll: RawSnmpPo
     const id = counterId(v.name, v.index);
     const intervalMs = noteCounter(id, v.counter);
     if (!usable) continue;
-    const before = prev!.counters.get(id);
+    const before = prev.counters.get(id);
     if (before === undefined) continue;
     const speed = speedBps.get(v.index);
     // Only a 32-bit counter that went down reads the bound (a wrap or a reset): the bigint is not
     // built for every counter of every poll.
     const maxIncrease = speed && v.kind === 'COUNTER32' && v.counter < before ? BigInt(Math.ceil(speed * cm.perBit * (intervalMs / 1000) * 1.5)) : speed ? 0n : null;
-    const d = counterDelta(v.kind as CounterKind, before, v.counter, maxIncrease);
+    const d = counterDelta(v.kind, before, v.counter, maxIncrease);
     if (!d.ok) continue;
     const value = ratePerSecond(d.delta, intervalMs) * cm.scale;
     add(cm.metric, cm.unit, value, ifNameOf(v.index));
@@ -175,7 +175,7 @@ export function normalizeSnmp(prev: SnmpDeviceState | undefined, poll: RawSnmpPo
     if (v.counter === null || (v.kind !== 'COUNTER32' && v.kind !== 'COUNTER64')) return;
     const id = counterId(v.name, v.index);
     const intervalMs = noteCounter(id, v.counter);
-    const before = usable ? prev!.counters.get(id) : undefined;
+    const before = usable ? prev.counters.get(id) : undefined;
     if (before === undefined) return;
     const delta = counterDelta(v.kind, before, v.counter, null);
     if (delta.ok) emit(ratePerSecond(delta.delta, intervalMs));

@@ -25,7 +25,7 @@ function device(deviceId: string, site: string): Device {
 }
 
 function anomaly(seriesKey: string, state: AnomalyEvent['state'], startedAt: number, ts = startedAt): AnomalyEvent {
-  const deviceId = seriesKey.split('/')[0]!;
+  const deviceId = seriesKey.split('/')[0];
   return {
     anomalyId: createHash('sha1').update(`${seriesKey}|${startedAt}`).digest('hex').slice(0, 32),
     state, seriesKey, deviceId, metric: 'cpu_util', labels: {}, startedAt, ts, endedAt: state === 'CLOSE' ? ts : null,
@@ -93,7 +93,7 @@ test('silences and maintenance hold pages until their end; acknowledged anomalie
     await sendOps([operation({ kind: 'ACKNOWLEDGEMENT', id: acked.anomalyId, comment: 'on it' })]);
 
     await eventually('the unacknowledged anomaly escalated to oncall', () => (pagesOf('/oncall', unacked.anomalyId).length ? true : undefined), 20_000);
-    const escalation = pagesOf('/oncall', unacked.anomalyId)[0]!.body;
+    const escalation = pagesOf('/oncall', unacked.anomalyId)[0].body;
     assert.equal(escalation.escalatedFrom, 'primary');
     assert.equal(escalation.deliveryId, `${unacked.anomalyId}:ESCALATED`);
     await new Promise((r) => setTimeout(r, 1_500)); // the acknowledged one's deadline has passed too

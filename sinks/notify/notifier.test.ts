@@ -37,7 +37,7 @@ function device(deviceId: string, site: string, role: string): Device {
 }
 
 function anomaly(seriesKey: string, startedAt: number, state: AnomalyEvent['state'], ts: number, reason: string): AnomalyEvent {
-  const deviceId = seriesKey.split('/')[0]!;
+  const deviceId = seriesKey.split('/')[0];
   return {
     anomalyId: createHash('sha1').update(`${seriesKey}|${startedAt}`).digest('hex').slice(0, 32),
     state, seriesKey, deviceId, metric: 'rx_power_dbm', labels: { ifName: 'xe-0/0/0' },
@@ -115,8 +115,8 @@ routes:
     assert.ok(received.every((r) => r.signatureOk), 'every webhook carries a valid HMAC signature');
     assert.deepEqual(received.map((r) => `${r.body.anomaly.anomalyId}:${r.body.anomaly.state}`), [`${open.anomalyId}:OPEN`, `${open.anomalyId}:CLOSE`]);
     assert.equal(requests, 3, 'one 500, then one retry that succeeded, then the CLOSE');
-    assert.equal(received[0]!.body.route, 'core-hooks');
-    assert.equal(received[0]!.body.device.site, 'lab-a');
+    assert.equal(received[0].body.route, 'core-hooks');
+    assert.equal(received[0].body.device.site, 'lab-a');
     assert.match(mailOut, /rtr-1/);
     assert.match(mailOut, /Subject: \[CRITICAL\] OPEN: rtr-1 rx_power_dbm/);
     assert.match(mailOut, /Subject: \[CRITICAL\] RESOLVED: rtr-1 rx_power_dbm/);

@@ -18,10 +18,10 @@ import { parseRoutes } from './routes.js';
 import { dropTestState, webhookReceiver } from '../../test/notify-kit.js';
 
 function anomaly(seriesKey: string, state: AnomalyEvent['state'], startedAt: number, detector: string, ts = startedAt): AnomalyEvent {
-  const deviceId = seriesKey.split('/')[0]!;
+  const deviceId = seriesKey.split('/')[0];
   return {
     anomalyId: createHash('sha1').update(`${seriesKey}|${startedAt}`).digest('hex').slice(0, 32),
-    state, seriesKey, deviceId, metric: seriesKey.split('/')[1]!, labels: {}, startedAt, ts, endedAt: state === 'CLOSE' ? ts : null,
+    state, seriesKey, deviceId, metric: seriesKey.split('/')[1], labels: {}, startedAt, ts, endedAt: state === 'CLOSE' ? ts : null,
     severity: 'CRITICAL', score: 1, observed: 0, expected: 1, lower: 1, upper: 1, detector, reason: `test ${seriesKey} ${state}`,
   };
 }
@@ -60,9 +60,9 @@ test('a down parent: one page naming the devices behind it, theirs held, across 
     await new Promise((r) => setTimeout(r, 300));
     await send([acc2Loss, aggDown, edgeDown]);
     await eventually('the root cause paged', () => (pages(aggDown.anomalyId).length ? true : undefined), 20_000);
-    assert.equal(pages(aggDown.anomalyId)[0]!.body.suppressing, 2, 'the page names the two devices behind it');
+    assert.equal(pages(aggDown.anomalyId)[0].body.suppressing, 2, 'the page names the two devices behind it');
     await eventually('a device down that is not behind agg paged, after the settle time', () => (pages(edgeDown.anomalyId).length ? true : undefined), 10_000);
-    assert.equal(pages(edgeDown.anomalyId)[0]!.body.suppressing, undefined);
+    assert.equal(pages(edgeDown.anomalyId)[0].body.suppressing, undefined);
     await new Promise((r) => setTimeout(r, 2_000));
     assert.deepEqual([pages(acc1Down.anomalyId).length, pages(acc2Loss.anomalyId).length], [0, 0], 'the devices behind it: held back');
     assert.equal(notifier.parents!.view().suppressorOf('acc1'), 'agg');

@@ -11,13 +11,13 @@ test('routes: criteria combine with AND, an absent one matches everything', { ti
   match: { severities: [major, critical], sites: [ams1], deviceRoles: [core] }
   webhook: { url: "http://127.0.0.1:1/x", secret: s }
 `);
-  assert.equal(routeMatches(r!, { severity: 'MAJOR', deviceId: 'a' }, { site: 'ams1', role: 'core' }), true);
-  assert.equal(routeMatches(r!, { severity: 'MINOR', deviceId: 'a' }, { site: 'ams1', role: 'core' }), false);
-  assert.equal(routeMatches(r!, { severity: 'MAJOR', deviceId: 'a' }, { site: 'fra1', role: 'core' }), false);
-  assert.equal(routeMatches(r!, { severity: 'MAJOR', deviceId: 'a' }, {}), false, 'a device missing from the inventory matches no site');
+  assert.equal(routeMatches(r, { severity: 'MAJOR', deviceId: 'a' }, { site: 'ams1', role: 'core' }), true);
+  assert.equal(routeMatches(r, { severity: 'MINOR', deviceId: 'a' }, { site: 'ams1', role: 'core' }), false);
+  assert.equal(routeMatches(r, { severity: 'MAJOR', deviceId: 'a' }, { site: 'fra1', role: 'core' }), false);
+  assert.equal(routeMatches(r, { severity: 'MAJOR', deviceId: 'a' }, {}), false, 'a device missing from the inventory matches no site');
   const [all] = parseRoutes('routes: [{ name: all, email: { smtpHost: h, from: a@b, to: [c@d] } }]');
-  assert.equal(routeMatches(all!, { severity: 'INFO', deviceId: 'x' }, {}), true);
-  assert.equal(all!.email!.smtpPort, 25);
+  assert.equal(routeMatches(all, { severity: 'INFO', deviceId: 'x' }, {}), true);
+  assert.equal(all.email!.smtpPort, 25);
 });
 
 test('routes: a bad file fails with CONFIG_INVALID naming the route', { timeout: 5_000 }, () => {
@@ -25,7 +25,7 @@ test('routes: a bad file fails with CONFIG_INVALID naming the route', { timeout:
   assert.throws(() => parseRoutes('- name: r2\n  webhook: { url: nope, secret: s }\n'), { code: 'CONFIG_INVALID', message: /r2.*not a URL/ });
   assert.throws(() => parseRoutes('{ foo: 1 }'), { code: 'CONFIG_INVALID' });
   assert.throws(() => parseRoutes('- name: r3\n  webhook: { url: "http://h/", secret: s }\n  closeAcknowledged: yes please\n'), { code: 'CONFIG_INVALID', message: /r3.*closeAcknowledged must be true or false/ });
-  assert.equal(parseRoutes('- name: r4\n  webhook: { url: "http://h/", secret: s }\n')[0]!.closeAcknowledged, false, 'an acknowledged CLOSE is not sent unless asked for');
+  assert.equal(parseRoutes('- name: r4\n  webhook: { url: "http://h/", secret: s }\n')[0].closeAcknowledged, false, 'an acknowledged CLOSE is not sent unless asked for');
 });
 
 test('routes: an escalation names another route and a delay in minutes', { timeout: 5_000 }, () => {
@@ -36,7 +36,7 @@ test('routes: an escalation names another route and a delay in minutes', { timeo
 - name: second
   email: { smtpHost: h, from: a@b, to: [c@d] }
 `);
-  assert.deepEqual(routes[0]!.escalation, { afterMs: 600_000, to: 'second' });
+  assert.deepEqual(routes[0].escalation, { afterMs: 600_000, to: 'second' });
   const hook = '  webhook: { url: "http://127.0.0.1:1/x", secret: s }\n';
   assert.throws(() => parseRoutes(`- name: a\n${hook}  escalation: { afterMinutes: 5, to: nobody }\n`), { code: 'CONFIG_INVALID', message: /route a escalation\.to names "nobody", which is not a route/ });
   assert.throws(() => parseRoutes(`- name: a\n${hook}  escalation: { afterMinutes: 5, to: a }\n`), { message: /another route/ });

@@ -163,7 +163,7 @@ test('without STARTTLS: no password in clear text, "required" refuses, plain rel
   assert.match(err.message, /does not offer STARTTLS/);
   assert.equal(messages(plain).length, 0);
   await sendMail('127.0.0.1', plain.port, mail, trusted());
-  assert.equal((await seen(plain, 'message', 1))[0]!.tls, false);
+  assert.equal((await seen(plain, 'message', 1))[0].tls, false);
 });
 
 test('STARTTLS stripped from the relay\'s answer (a downgrade) with a password set: refused before anything is sent', { timeout: 20_000 }, async () => {

@@ -42,7 +42,7 @@ export function seriesLabels(deviceId: string, labels: Record<string, string>): 
     if (taken.has(name)) name = `exported_${name}`;
     for (let n = 2; taken.has(name); n++) name = `${labelName(key)}_${n}`;
     taken.add(name);
-    out.push([name, labels[key]!]);
+    out.push([name, labels[key]]);
   }
   return out;
 }

@@ -106,8 +106,8 @@ test('an operator silences an anomaly from its row (device and rule prefilled) a
     await row.locator('[data-testid=silenced-badge]').waitFor({ timeout: 10_000 });
     const { silences } = await asOperator<{ silences: Array<{ id: string; matchers: Array<{ field: string; value: string }>; endsAt: number }> }>('{ silences { id matchers { field value } endsAt } }');
     assert.equal(silences.length, 1);
-    assert.deepEqual(silences[0]!.matchers.map((m) => m.field), ['DEVICE', 'RULE']);
-    assert.ok(Math.abs(silences[0]!.endsAt - (Date.now() + 2 * HOUR_MS)) < 5 * 60_000, 'ends at the default two hours');
+    assert.deepEqual(silences[0].matchers.map((m) => m.field), ['DEVICE', 'RULE']);
+    assert.ok(Math.abs(silences[0].endsAt - (Date.now() + 2 * HOUR_MS)) < 5 * 60_000, 'ends at the default two hours');
     await saveScreenshot(page, 'anomalies-silence-form');
 
     await page.locator('[data-testid=silence-expire]').first().click();

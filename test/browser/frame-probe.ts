@@ -50,7 +50,7 @@ const PROBE_SCRIPT = `(() => {
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
 const round = (v: number, digits = 2) => Number(v.toFixed(digits));

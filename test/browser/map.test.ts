@@ -57,10 +57,10 @@ test('the map shows every lab link, recolours one when its traffic rises, opens 
     assert.deepEqual([...lab].sort(), [...map.linkIds].sort(), 'the links drawn are the lab’s cables');
 
     // The lab's rates are a few hundred Mb/s on 10G and 100G ports: no link is red yet.
-    const victim = map.linkIds[0]!;
+    const victim = map.linkIds[0];
     assert.notEqual(await probe(page, `m.colourOf(${JSON.stringify(victim)})`), RED);
     const before = await saveShot(page, shots, 'map-before');
-    const [aDevice, aIf] = victim.split(' <> ')[0]!.split(/:(.*)/s) as [string, string];
+    const [aDevice, aIf] = victim.split(' <> ')[0].split(/:(.*)/s) as [string, string];
     map.setRate(aDevice, aIf, 99e9); // the a end now sends 99 Gb/s: above 85 % of either port speed
     await waitFor('the link turns red', async () => (await probe(page, `m.colourOf(${JSON.stringify(victim)})`)) === RED, 15_000);
     const mid = (await probe(page, `m.midpointOf(${JSON.stringify(victim)})`)) as { x: number; y: number };
@@ -70,7 +70,7 @@ test('the map shows every lab link, recolours one when its traffic rises, opens 
     assert.deepEqual(browser.pageErrors, []);
 
     // Drag the first device somewhere else: kept over a reload.
-    const deviceId = map.devices[0]!.id;
+    const deviceId = map.devices[0].id;
     const from = (await probe(page, `m.devicePoint(${JSON.stringify(deviceId)})`)) as { x: number; y: number };
     const box = (await page.locator('canvas.map-canvas').boundingBox())!;
     await page.mouse.move(box.x + from.x, box.y + from.y);

@@ -33,9 +33,9 @@ test('the dashboard on the live pipeline: charts advance, a lab optical drop rea
   });
 
   const protocols = (await (await fetch(`${pipeline.labUrl}/protocols`)).json()) as { ssh: { deviceId: string; ports: string[]; interfaces: string[] }[] };
-  const device = protocols.ssh[0]!;
-  const cliPort = device.ports[0]!; // what the scenario names (an IOS-XR controller "0/0/0/0")
-  const port = device.interfaces[0]!; // what the wall shows: the interface, one series over SSH and SNMP
+  const device = protocols.ssh[0];
+  const cliPort = device.ports[0]; // what the scenario names (an IOS-XR controller "0/0/0/0")
+  const port = device.interfaces[0]; // what the wall shows: the interface, one series over SSH and SNMP
   const isVictim = (key: string) => key.includes('/optical_rx_dbm') && key.includes(`ifName=${port}}`);
   const token = signToken({ sub: 'wall-test', role: 'viewer', expiresInS: 3600 }, jwtSecret);
 
@@ -114,7 +114,7 @@ test('the dashboard on the live pipeline: charts advance, a lab optical drop rea
     const drawn = JSON.parse((await page.getAttribute('[data-testid=explorer-chart]', 'data-outages')) ?? '{"spans":[]}') as { left: number; top: number; height: number; spans: Array<{ x0: number; x1: number }> };
     return drawn.spans.length > 0 ? drawn : undefined;
   }, 10_000);
-  const span = shading.spans[0]!;
+  const span = shading.spans[0];
   // Alpha of every pixel down one column of the plot's canvas: none is transparent where shaded.
   const alphas = (x: number) =>
     page.evaluate(`(() => {

@@ -73,7 +73,7 @@ function labNetwork(devices: number, interfaces: number) {
 }
 
 function scaleNetwork(devices: number, links: number) {
-  const rows = Array.from({ length: devices }, (_, i) => ({ id: `map-r${i + 1}`, site: SITES[i % SITES.length]!, role: ROLES[Math.floor(i / SITES.length) % ROLES.length]! }));
+  const rows = Array.from({ length: devices }, (_, i) => ({ id: `map-r${i + 1}`, site: SITES[i % SITES.length], role: ROLES[Math.floor(i / SITES.length) % ROLES.length] }));
   const sightings: LinkSighting[] = [];
   const series: EndSeries[] = [];
   const ports = new Map<string, number>();
@@ -86,8 +86,8 @@ function scaleNetwork(devices: number, links: number) {
     // Mostly neighbours in the same site, some long-haul: a plausible mesh, deterministic.
     const a = k % devices;
     const b = (a + 1 + ((k * 7) % 23) + (k % 5 === 0 ? SITES.length : 0)) % devices;
-    const ends = [rows[a]!, rows[b === a ? (a + 1) % devices : b]!].map((d) => ({ deviceId: d.id, ifName: port(d.id) }));
-    sightings.push({ source: 'lldp', a: ends[0]!, b: ends[1]!, speedBps: 100e9 });
+    const ends = [rows[a], rows[b === a ? (a + 1) % devices : b]].map((d) => ({ deviceId: d.id, ifName: port(d.id) }));
+    sightings.push({ source: 'lldp', a: ends[0], b: ends[1], speedBps: 100e9 });
     for (const e of ends) series.push({ key: `${e.deviceId}/if_out_bps{ifName=${e.ifName}}`, deviceId: e.deviceId, ifName: e.ifName, metric: 'if_out_bps', bps: 100e9 * ((k * 13) % 100) / 100, swing: 0.3 });
   }
   return { devices: rows, sightings, series };
@@ -130,7 +130,7 @@ export async function startSyntheticMap(opts: SyntheticMapOptions): Promise<Synt
       `INSERT INTO anomaly_events (anomaly_id, state, series_key, device_id, metric, labels, started_at, updated_at, ended_at,
          severity, peak_severity, score, peak_score, observed, expected, lower, upper, detector, reason)
        VALUES ($1, 'OPEN', $2, $3, 'if_out_bps', '{}', now(), now(), NULL, 'MAJOR', 'MAJOR', 0.9, 0.9, 1, 2, 1, 3, 'baseline-zscore', 'synthetic')`,
-      [randomBytes(16).toString('hex'), net.series[0]!.key, net.series[0]!.deviceId],
+      [randomBytes(16).toString('hex'), net.series[0].key, net.series[0].deviceId],
     );
     const secret = randomBytes(24).toString('base64url');
     server = await buildApiServer({ pool, jwtSecret: secret, uiDir: join(projectRoot, 'ui', 'dist'), logger });
@@ -148,7 +148,7 @@ export async function startSyntheticMap(opts: SyntheticMapOptions): Promise<Synt
     const perCall = Math.max(1, Math.ceil(order.length / 100));
     timer = setInterval(() => {
       for (let n = 0; n < perCall; n++) {
-        const deviceId = order[next]!;
+        const deviceId = order[next];
         next = (next + 1) % order.length;
         const own = byDevice.get(deviceId)!;
         const t = Date.now();
@@ -173,7 +173,7 @@ export async function startSyntheticMap(opts: SyntheticMapOptions): Promise<Synt
     };
   } catch (err) {
     clearInterval(timer);
-    await (server as ApiServer | null)?.app.close().catch(() => undefined);
+    await (server)?.app.close().catch(() => undefined);
     await pool.end().catch(() => undefined);
     await db.drop().catch(() => undefined);
     throw err;

@@ -91,28 +91,28 @@ async function fill(pool: pg.Pool, charts: number, historyMin: number, nowMs: nu
   }
   const series: SyntheticSeries[] = [];
   for (let n = 0; n < charts; n++) {
-    const deviceId = devices[Math.floor(n / 4)]!;
+    const deviceId = devices[Math.floor(n / 4)];
     // Names as long as real routers have: a title that cuts them hides which link a chart is.
-    const ifName = SYNTHETIC_IF_NAMES[Math.floor((n % 4) / 2)]!;
+    const ifName = SYNTHETIC_IF_NAMES[Math.floor((n % 4) / 2)];
     const metric = n % 2 === 0 ? 'if_in_bps' : 'if_out_bps';
     const key = `${deviceId}/${metric}{ifName=${ifName}}`;
     const r = await pool.query<{ id: string }>(
       `INSERT INTO series (series_key, device_id, metric, labels, unit) VALUES ($1, $2, $3, $4, 'bps') RETURNING series_id::text AS id`,
       [key, deviceId, metric, JSON.stringify({ ifName })],
     );
-    series.push({ id: r.rows[0]!.id, key, deviceId, seed: n + 1 });
+    series.push({ id: r.rows[0].id, key, deviceId, seed: n + 1 });
   }
   // One receiver a device, weaker device after device (-2.5, -10.5, -18.5 dBm …): "optics at risk"
   // ranks them. Not on the default wall (interface traffic).
   const optics: SyntheticSeries[] = [];
   for (const [i, deviceId] of devices.entries()) {
-    const ifName = SYNTHETIC_IF_NAMES[0]!;
+    const ifName = SYNTHETIC_IF_NAMES[0];
     const key = `${deviceId}/optical_rx_dbm{ifName=${ifName}}`;
     const r = await pool.query<{ id: string }>(
       `INSERT INTO series (series_key, device_id, metric, labels, unit) VALUES ($1, $2, 'optical_rx_dbm', $3, 'dBm') RETURNING series_id::text AS id`,
       [key, deviceId, JSON.stringify({ ifName })],
     );
-    optics.push({ id: r.rows[0]!.id, key, deviceId, seed: -(i + 1) });
+    optics.push({ id: r.rows[0].id, key, deviceId, seed: -(i + 1) });
   }
   const startS = Math.floor(nowMs / 1000) - historyMin * 60;
   const endS = Math.floor(nowMs / 1000);
@@ -143,7 +143,7 @@ async function fill(pool: pg.Pool, charts: number, historyMin: number, nowMs: nu
     rollupClient.release();
   }
   // One anomaly open on the second series since four minutes ago: a marker and a ticker row.
-  const victim = series[Math.min(1, series.length - 1)]!;
+  const victim = series[Math.min(1, series.length - 1)];
   const anomalyId = randomBytes(16).toString('hex');
   const startedAt = nowMs - 4 * 60_000;
   await pool.query(
@@ -195,8 +195,8 @@ export async function startSyntheticWall(opts: SyntheticWallOptions): Promise<Sy
     const seriesOf = devices.map((d) => [...series, ...optics].filter((s) => s.deviceId === d));
     let next = 0;
     timer = setInterval(() => {
-      const deviceId = devices[next]!;
-      const own = seriesOf[next]!;
+      const deviceId = devices[next];
+      const own = seriesOf[next];
       next = (next + 1) % devices.length;
       const t = Date.now();
       const values = own.map((s) => syntheticValue(s, t / 1000));
@@ -211,7 +211,7 @@ export async function startSyntheticWall(opts: SyntheticWallOptions): Promise<Sy
       const live = server;
       if (!live) return; // the API is down: the points still reach the database
       published += own.length;
-      void live.publishLive({ deviceId, ts: t, points: own.map((s, i) => ({ seriesKey: s.key, value: values[i]! })) }).catch(() => undefined);
+      void live.publishLive({ deviceId, ts: t, points: own.map((s, i) => ({ seriesKey: s.key, value: values[i] })) }).catch(() => undefined);
     }, (opts.tickMs ?? DEFAULTS.tickMs) / devices.length);
 
     const ttl = 6 * 3600; // s

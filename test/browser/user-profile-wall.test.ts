@@ -43,7 +43,7 @@ test('a user profile file is polled, served by the api and charted on the wall',
 
   // The operator lists the profile in the device's inventory entry and imports the file again.
   const inventory = parse(readFileSync(join(runDir, 'lab', 'inventory.yaml'), 'utf8')) as InventoryFile;
-  const entry = inventory.devices[0]!;
+  const entry = inventory.devices[0];
   entry.snmp.profiles.push(PROFILE_NAME);
   const edited = join(runDir, 'inventory-with-my-profile.yaml');
   writeFileSync(edited, stringify(inventory));
@@ -53,7 +53,7 @@ test('a user profile file is polled, served by the api and charted on the wall',
   // The api's series catalogue and readings: one series per interface, at the lab's planned rate.
   const [device] = (await (await fetch(`${pipeline.labUrl}/devices`)).json()) as LabDevice[];
   assert.equal(device.deviceId, entry.deviceId);
-  const iface = device.interfaces[0]!;
+  const iface = device.interfaces[0];
   const key = `${device.deviceId}/${METRIC}{ifIndex=${iface.index}}`;
   const token = signToken({ sub: 'user-profile-wall', role: 'viewer', expiresInS: 3600 }, jwtSecret);
   const graphql = async <T>(query: string, variables: Record<string, unknown>): Promise<T> => {

@@ -51,7 +51,7 @@ test('the wall loads: live charts advance with their bands, tiles by health, the
     await allAdvancedPast(page, newest + 1_500, 12);
     await waitFor('baseline bands on every chart', async () => (await charts(page)).every((c) => c.band), 10_000);
 
-    const victim = wall.series[1]!;
+    const victim = wall.series[1];
     const marked = await waitFor('the open anomaly as a marker', async () => (await charts(page)).find((c) => c.key === victim.key && c.markers === 1), 10_000);
     assert.equal(marked.seriesId, victim.id);
     assert.equal((await charts(page)).filter((c) => c.markers > 0).length, 1, 'only the anomalous series is marked');
@@ -98,7 +98,7 @@ test('chart titles show the whole interface name inside their box, on a 1920×10
       );
       assert.equal(titles.length, 12);
       for (const t of titles) {
-        const ifName = /ifName=([^}]+)/.exec(t.key)![1]!;
+        const ifName = /ifName=([^}]+)/.exec(t.key)![1];
         assert.ok(SYNTHETIC_IF_NAMES.includes(ifName));
         assert.ok(t.text.replace(/\s+/g, '').includes(ifName), `${viewport.width}×${viewport.height}: "${t.text}" names ${ifName}`);
         assert.ok(t.fits, `${viewport.width}×${viewport.height}: the title of ${t.key} is cut ("${t.text}")`);
@@ -154,11 +154,11 @@ test('preset layouts: busiest links as the API ranks them, optics at risk weakes
       headers: { 'content-type': 'application/json', authorization: `Bearer ${wall.viewerToken}` },
       body: JSON.stringify({ query: '{ topSeries(search: ["/if_in_bps", "/if_out_bps"], limit: 1) { series { key } } }' }),
     });
-    const topKey = ((await res.json()) as { data: { topSeries: Array<{ series: { key: string } }> } }).data.topSeries[0]!.series.key;
+    const topKey = ((await res.json()) as { data: { topSeries: Array<{ series: { key: string } }> } }).data.topSeries[0].series.key;
     await page.goto(`${wall.url}/?name=Busiest+links&rank=highest&charts=6&token=${wall.viewerToken}`);
     const busiest = await waitFor('6 ranked charts', async () => ((await charts(page)).length === 6 ? charts(page) : undefined), 15_000);
     const order = await page.$$eval('.panel', (p) => p.map((e) => e.getAttribute('data-series-key') ?? ''));
-    assert.equal(order[0]!.replace('/if_out_', '/if_in_'), topKey.replace('/if_out_', '/if_in_'), `first chart ${order[0]} is the API's busiest ${topKey}`);
+    assert.equal(order[0].replace('/if_out_', '/if_in_'), topKey.replace('/if_out_', '/if_in_'), `first chart ${order[0]} is the API's busiest ${topKey}`);
     assert.ok(devicesOf(busiest).size > 1, `busiest links from ${[...devicesOf(busiest)]}`);
     await saveScreenshot(page, 'layout-busiest-links');
 
@@ -264,7 +264,7 @@ test('a viewer never sees the acknowledge button; an operator acknowledges', { t
 test('the explorer: a 7-day range reads a rollup, a drag zoom to hours reads raw points, search adds a series, CSV export', { timeout: 45_000 }, async () => {
   const page = await browser.newPage();
   try {
-    const ids = `${wall.series[0]!.id},${wall.series[1]!.id}`;
+    const ids = `${wall.series[0].id},${wall.series[1].id}`;
     await page.goto(`${wall.url}/?token=${wall.viewerToken}#/explore?s=${ids}&range=7d`);
     const tierOf = () => page.getAttribute('[data-testid=tier]', 'data-tier');
     const wide = await waitFor('a rollup tier for 7 days', async () => {
@@ -299,10 +299,10 @@ test('the explorer: a 7-day range reads a rollup, a drag zoom to hours reads raw
     assert.equal(await tierOf(), 'raw', 'the zoomed range is kept');
 
     const [download] = await Promise.all([page.waitForEvent('download', { timeout: 10_000 }), page.click('[data-testid=export-csv]')]);
-    const csv = readFileSync((await download.path())!, 'utf8').split('\n');
+    const csv = readFileSync((await download.path()), 'utf8').split('\n');
     assert.equal(csv[0], 'series,timestamp,value,min,max,tier,bucket_ms');
     assert.ok(csv.length > 10, `${csv.length} CSV lines`);
-    assert.ok(csv[1]!.startsWith(wall.series[0]!.key.includes(',') ? '"' : 'wall-r1/'), csv[1]);
+    assert.ok(csv[1].startsWith(wall.series[0].key.includes(',') ? '"' : 'wall-r1/'), csv[1]);
   } finally {
     await page.close();
   }

@@ -102,7 +102,7 @@ async function buildPath(ns: string, k: number, logger: Logger): Promise<IcmpPat
       state.loss = ratio;
     },
     async setDelay(delayMs, jitterMs = 0) {
-      await responder!.set(delayMs, jitterMs);
+      await responder.set(delayMs, jitterMs);
       state.delayMs = delayMs;
       state.jitterMs = jitterMs;
     },
@@ -110,7 +110,7 @@ async function buildPath(ns: string, k: number, logger: Logger): Promise<IcmpPat
     async close() {
       if (closed) return;
       closed = true;
-      await responder!.close();
+      await responder.close();
       await deleteNamespace(ns);
       logger.info('icmp lab path down', { namespace: ns });
     },

@@ -219,7 +219,7 @@ export function ExplorerPage(props: { session: Session; params: URLSearchParams 
           {anomalies.data && anomalies.data.anomalies.nodes.length > 0 ? (
             <p className="dim" data-testid="explorer-anomalies">
               {anomalies.data.anomalies.totalCount} anomalies in this range ·{' '}
-              <a href={hrefOf('anomalies', new URLSearchParams({ device: anomalies.data.anomalies.nodes[0]!.deviceId }))}>see the list</a>
+              <a href={hrefOf('anomalies', new URLSearchParams({ device: anomalies.data.anomalies.nodes[0].deviceId }))}>see the list</a>
             </p>
           ) : null}
         </section>

@@ -109,7 +109,7 @@ export function HistoryChart(props: HistoryChartProps) {
           ],
         },
       },
-      props.data as uPlot.AlignedData,
+      props.data,
       el,
     );
     el.dataset.points = String(props.data[0].length);

@@ -115,10 +115,10 @@ export class MapFeeds {
     for (let after: string | null = null; ; ) {
       const r: { data?: Record<string, T[]>; error?: Parameters<typeof authFailureOf>[0] } = await this.api.urql.query<Record<string, T[]>>(query, { ...vars, limit, after }, { requestPolicy: 'network-only' }).toPromise();
       if (!r.data) this.fail(r.error);
-      const page: T[] = r.data[field]!;
+      const page: T[] = r.data[field];
       out.push(...page);
       if (page.length < limit) return out;
-      after = field === 'series' ? (page[page.length - 1] as unknown as SeriesInfo).key : page[page.length - 1]!.id;
+      after = field === 'series' ? (page[page.length - 1] as unknown as SeriesInfo).key : page[page.length - 1].id;
     }
   }
 
@@ -143,6 +143,7 @@ export class MapFeeds {
         const ifName = s.labels?.ifName;
         const hit = ifName ? byEnd.get(`${s.deviceId}\u0000${ifName}`) : undefined;
         if (!hit) continue;
+        // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- tsc needs it: the template's type is string
         const slot = (metric === RX_METRIC ? `${hit.end}Rx` : metric === RX_LOW_METRIC ? `${hit.end}RxLow` : `${hit.end}${RATE_METRICS[metric]}`) as RateSlot;
         this.model.feed(s.id, hit.link, slot);
         ids.push(s.id);

@@ -208,7 +208,7 @@ export class MapModel {
   setHealth(deviceId: string, score: number): void {
     const i = this.deviceIndex.get(deviceId);
     if (i === undefined) return;
-    const d = this.devices[i]!;
+    const d = this.devices[i];
     const before = healthTone(d.health);
     d.health = score;
     // Scores move every poll; only a change of tone shows, and a dot painted over is exact.

@@ -103,7 +103,7 @@ export function MapPage(props: { api: ApiClients }) {
       devicePoint: (id) => {
         const i = model.indexOf(id);
         const r = canvas.getBoundingClientRect();
-        return i === undefined ? null : { x: model.devices[i]!.x * r.width, y: model.devices[i]!.y * r.height };
+        return i === undefined ? null : { x: model.devices[i].x * r.width, y: model.devices[i].y * r.height };
       },
     };
     (window as unknown as { __ocMap: MapProbe }).__ocMap = probe;
@@ -131,7 +131,7 @@ export function MapPage(props: { api: ApiClients }) {
       if (!drag.moved && Math.hypot(p.x - drag.startX, p.y - drag.startY) < 4) return;
       drag.moved = true;
       const m = renderer.toMap(p.x, p.y);
-      const d = model.devices[drag.index]!;
+      const d = model.devices[drag.index];
       d.x = m.x;
       d.y = m.y;
       model.dirty = true;
@@ -139,7 +139,7 @@ export function MapPage(props: { api: ApiClients }) {
     };
     const up = () => {
       if (!drag) return;
-      const d = model.devices[drag.index]!;
+      const d = model.devices[drag.index];
       if (drag.moved) {
         const saved = savedPositions();
         saved.set(d.id, { x: d.x, y: d.y });
@@ -182,7 +182,7 @@ export function MapPage(props: { api: ApiClients }) {
           {UTILISATION_BANDS.map((b, i) => (
             <span key={b.colour} className="map-legend-item">
               <i style={{ background: b.colour }} />
-              {i === 0 ? '<1%' : Number.isFinite(b.upTo) ? `≤${Math.round(b.upTo * 100)}%` : `>${Math.round(UTILISATION_BANDS[i - 1]!.upTo * 100)}%`}
+              {i === 0 ? '<1%' : Number.isFinite(b.upTo) ? `≤${Math.round(b.upTo * 100)}%` : `>${Math.round(UTILISATION_BANDS[i - 1].upTo * 100)}%`}
             </span>
           ))}
           <span className="map-legend-item">

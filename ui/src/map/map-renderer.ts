@@ -62,8 +62,8 @@ export class MapRenderer {
 
   /** The link's ends as drawn (CSS px), shifted sideways when it is one of a bundle. */
   ends(link: MapLink): [number, number, number, number] {
-    const a = this.model.devices[link.a]!;
-    const b = this.model.devices[link.b]!;
+    const a = this.model.devices[link.a];
+    const b = this.model.devices[link.b];
     let ax = a.x * this.width;
     let ay = a.y * this.height;
     let bx = b.x * this.width;
@@ -91,7 +91,7 @@ export class MapRenderer {
     for (const list of this.byColour.values()) list.length = 0;
     const links = this.model.links;
     for (let i = 0; i < links.length; i++) {
-      const c = colourOf(links[i]!);
+      const c = colourOf(links[i]);
       if (c === null) continue;
       let list = this.byColour.get(c);
       if (!list) this.byColour.set(c, (list = []));
@@ -109,7 +109,7 @@ export class MapRenderer {
       ctx.strokeStyle = colour;
       ctx.beginPath();
       for (const i of indices) {
-        const [ax, ay, bx, by] = this.ends(links[i]!);
+        const [ax, ay, bx, by] = this.ends(links[i]);
         ctx.moveTo(ax, ay);
         ctx.lineTo(bx, by);
       }
@@ -185,7 +185,7 @@ export class MapRenderer {
     const r = RENDER_DEFAULTS.deviceRadius;
     const tones = new Map<string, number[]>();
     for (const i of indices) {
-      const colour = TONE_COLOUR[healthTone(model.devices[i]!.health)];
+      const colour = TONE_COLOUR[healthTone(model.devices[i].health)];
       const list = tones.get(colour) ?? [];
       list.push(i);
       tones.set(colour, list);
@@ -194,7 +194,7 @@ export class MapRenderer {
       ctx.fillStyle = colour;
       ctx.beginPath();
       for (const i of list) {
-        const d = model.devices[i]!;
+        const d = model.devices[i];
         const x = d.x * this.width;
         const y = d.y * this.height;
         ctx.moveTo(x + r, y);
@@ -206,7 +206,7 @@ export class MapRenderer {
     ctx.lineWidth = 2;
     ctx.beginPath();
     for (const i of indices) {
-      const d = model.devices[i]!;
+      const d = model.devices[i];
       if (d.anomalies === 0) continue;
       const x = d.x * this.width;
       const y = d.y * this.height;

@@ -73,7 +73,7 @@ export function drawMarkers(u: uPlot, markers: readonly ChartMarker[]): void {
   ctx.rect(bbox.left, bbox.top, bbox.width, bbox.height);
   ctx.clip();
   for (const m of markers) {
-    const color = SEVERITY_COLORS[m.severity] ?? SEVERITY_COLORS.WARNING!;
+    const color = SEVERITY_COLORS[m.severity] ?? SEVERITY_COLORS.WARNING;
     const x0 = Math.max(bbox.left, u.valToPos(m.startMs / 1000, 'x', true));
     const x1 = m.endMs === null ? right : Math.min(right, u.valToPos(m.endMs / 1000, 'x', true));
     if (x1 < bbox.left || x0 > right) continue;

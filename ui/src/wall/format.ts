@@ -9,7 +9,7 @@ function si(value: number): { scaled: number; prefix: string } {
     scaled /= 1000;
     i++;
   }
-  return { scaled, prefix: PREFIXES[i]! };
+  return { scaled, prefix: PREFIXES[i] };
 }
 
 function digits(value: number): string {

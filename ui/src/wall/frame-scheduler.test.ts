@@ -51,7 +51,7 @@ test('a frame stops at its budget and the rest follow in the next frames, oldest
   // Two 2.5 ms redraws reach the 4 ms budget (one, when this machine is busy enough).
   assert.ok(log.length >= 1 && log.length <= 2, `first frame flushed ${log.join(',')}`);
   assert.equal(frames.pending(), 1, 'the rest wait for the next frame');
-  s.mark(charts[0]!); // a new point for c1 queues behind the charts still waiting
+  s.mark(charts[0]); // a new point for c1 queues behind the charts still waiting
   for (let i = 0; i < 10 && frames.pending() > 0; i++) frames.runFrame();
   assert.deepEqual(log, ['c1', 'c2', 'c3', 'c4', 'c5', 'c1']);
   s.dispose();

@@ -60,7 +60,7 @@ test('by site: one row a site, each an equal share, its site named; too few seri
 
 test('ranked: the API\'s order, an interface\'s in and out together at the better rank, devices and sites respected', () => {
   // Ranked by traffic: r2 e0 out is the busiest, then r1 e1 in, then r2 e0 in, then r1 e0 out.
-  const ranked = [outbound[2]!, inbound[1]!, inbound[2]!, outbound[0]!];
+  const ranked = [outbound[2], inbound[1], inbound[2], outbound[0]];
   const sel = selectRankedSeries(parseLayout(new URLSearchParams('rank=highest&charts=3')), ranked, devices);
   assert.deepEqual(sel.series.map((x) => x.id), ['3', '6', '2'], 'r2 e0 (in, out), then r1 e1');
   const nyc = selectRankedSeries(parseLayout(new URLSearchParams('rank=highest&sites=nyc')), ranked, devices);

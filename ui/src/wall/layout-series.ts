@@ -33,13 +33,13 @@ function spreadOverDevices(sorted: SeriesInfo[]): SeriesInfo[] {
   for (const s of sorted) {
     const pair = s.key.replace('/if_out_', '/if_in_');
     const groups = perDevice.get(s.deviceId) ?? perDevice.set(s.deviceId, []).get(s.deviceId)!;
-    if (pair === lastPair && groups.length > 0) groups[groups.length - 1]!.push(s);
+    if (pair === lastPair && groups.length > 0) groups[groups.length - 1].push(s);
     else groups.push([s]);
     lastPair = pair;
   }
   const queues = [...perDevice.values()];
   const out: SeriesInfo[] = [];
-  for (let round = 0; out.length < sorted.length; round++) for (const q of queues) if (q[round]) out.push(...q[round]!);
+  for (let round = 0; out.length < sorted.length; round++) for (const q of queues) if (q[round]) out.push(...q[round]);
   return out;
 }
 

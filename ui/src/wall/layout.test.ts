@@ -7,8 +7,8 @@ import { LAYOUT_DEFAULTS, encodeLayout, parseLayout, parseWallConfig, saveLayout
 test('a bare URL is the default wall: interface traffic, 12 charts, 15 minutes', () => {
   const c = parseWallConfig('');
   assert.equal(c.layouts.length, 1);
-  assert.deepEqual(c.layouts[0]!.series, LAYOUT_DEFAULTS.series);
-  assert.equal(c.layouts[0]!.charts, 12);
+  assert.deepEqual(c.layouts[0].series, LAYOUT_DEFAULTS.series);
+  assert.equal(c.layouts[0].charts, 12);
   assert.equal(c.rotateS, 0);
   assert.equal(c.kiosk, false);
   assert.equal(c.staleS, LAYOUT_DEFAULTS.staleS);
@@ -24,7 +24,7 @@ test('several layouts rotate; a too-fast rotation is slowed down; kiosk flag', (
   const search = `?l=${encodeURIComponent('name=A&devices=r1')}&l=${encodeURIComponent('name=B&sites=lon')}&rotate=3&kiosk=1`;
   const c = parseWallConfig(search);
   assert.deepEqual(c.layouts.map((l) => l.name), ['A', 'B']);
-  assert.deepEqual(c.layouts[1]!.sites, ['lon']);
+  assert.deepEqual(c.layouts[1].sites, ['lon']);
   assert.equal(c.rotateS, LAYOUT_DEFAULTS.minRotateS);
   assert.equal(c.kiosk, true);
   assert.equal(parseWallConfig('?rotate=30').rotateS, 0, 'one layout never rotates');
@@ -36,7 +36,7 @@ test('links round-trip, with the viewer token when asked', () => {
   const url = new URL(link);
   assert.equal(url.searchParams.get('token'), 'tok.en');
   assert.deepEqual(parseWallConfig(url.search), config);
-  const single = parseLayout(new URLSearchParams(encodeLayout(config.layouts[0]!)));
+  const single = parseLayout(new URLSearchParams(encodeLayout(config.layouts[0])));
   assert.deepEqual(single, config.layouts[0]);
 });
 

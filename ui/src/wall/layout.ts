@@ -109,7 +109,7 @@ export function parseWallConfig(search: string): WallConfig {
 export function wallLink(origin: string, config: WallConfig, token?: string): string {
   const p = new URLSearchParams();
   if (config.layouts.length === 1) {
-    for (const [k, v] of new URLSearchParams(encodeLayout(config.layouts[0]!))) p.set(k, v);
+    for (const [k, v] of new URLSearchParams(encodeLayout(config.layouts[0]))) p.set(k, v);
   } else {
     for (const l of config.layouts) p.append('l', encodeLayout(l) || `name=${encodeURIComponent(l.name)}`);
     if (config.rotateS > 0) p.set('rotate', String(config.rotateS));

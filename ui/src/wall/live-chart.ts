@@ -89,7 +89,7 @@ export class LiveChart {
     for (let i = 0; i < timestampsMs.length; i++) {
       const v = values[i];
       if (v === null || v === undefined) continue;
-      xs.push(timestampsMs[i]! / 1000);
+      xs.push(timestampsMs[i] / 1000);
       ys.push(v);
     }
     if (xs.length > 0) this.buffer.merge(xs, ys);
@@ -119,14 +119,14 @@ export class LiveChart {
     let maxGapS = 0;
     let pointsInRange = 0;
     for (let i = 0; i < xs.length; i++) {
-      if (i > 0) maxGapS = Math.max(maxGapS, xs[i]! - xs[i - 1]!);
-      if (xs[i]! * 1000 >= fromMs && xs[i]! * 1000 <= toMs) pointsInRange++;
+      if (i > 0) maxGapS = Math.max(maxGapS, xs[i] - xs[i - 1]);
+      if (xs[i] * 1000 >= fromMs && xs[i] * 1000 <= toMs) pointsInRange++;
     }
     return {
       points: xs.length,
       pointsInRange,
-      firstTs: xs.length ? xs[0]! * 1000 : null,
-      lastTs: xs.length ? xs[xs.length - 1]! * 1000 : null,
+      firstTs: xs.length ? xs[0] * 1000 : null,
+      lastTs: xs.length ? xs[xs.length - 1] * 1000 : null,
       maxGapS,
       outages: this.buffer.outages().length,
       markers: this.markers.length,

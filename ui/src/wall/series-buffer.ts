@@ -58,7 +58,7 @@ export class SeriesBuffer {
     let j = 0;
     let k = 0;
     while (i < this.end || j < m) {
-      const takeOld = j >= m || (i < this.end && this.xs[i]! <= xsIn[j]!);
+      const takeOld = j >= m || (i < this.end && this.xs[i] <= xsIn[j]);
       if (takeOld) {
         if (j < m && xsIn[j] === this.xs[i]) j++; // same timestamp: keep what we had
         xs[k] = this.xs[i]!;
@@ -72,12 +72,12 @@ export class SeriesBuffer {
     this.ys = ys;
     this.start = 0;
     this.end = k;
-    if (k > 0) this.trimBefore(xs[k - 1]! - this.windowS);
+    if (k > 0) this.trimBefore(xs[k - 1] - this.windowS);
   }
 
   /** Drops points before minX, keeping the last one before it so the line enters at the edge. */
   trimBefore(minX: number): void {
-    while (this.end - this.start > 1 && this.xs[this.start + 1]! < minX) this.start++;
+    while (this.end - this.start > 1 && this.xs[this.start + 1] < minX) this.start++;
   }
 
   view(): [Float64Array, Float64Array] {
@@ -93,11 +93,11 @@ export class SeriesBuffer {
     if (n < 3) return [];
     const from = Math.max(this.start + 1, this.end - GAP_SAMPLE);
     const steps: number[] = [];
-    for (let i = from; i < this.end; i++) steps.push(this.xs[i]! - this.xs[i - 1]!);
+    for (let i = from; i < this.end; i++) steps.push(this.xs[i] - this.xs[i - 1]);
     steps.sort((a, b) => a - b);
-    const limit = GAP_STEPS * steps[Math.floor(steps.length / 2)]!;
+    const limit = GAP_STEPS * steps[Math.floor(steps.length / 2)];
     const out: Array<[number, number]> = [];
-    for (let i = this.start + 1; i < this.end; i++) if (this.xs[i]! - this.xs[i - 1]! > limit) out.push([this.xs[i - 1]!, this.xs[i]!]);
+    for (let i = this.start + 1; i < this.end; i++) if (this.xs[i] - this.xs[i - 1] > limit) out.push([this.xs[i - 1], this.xs[i]]);
     return out;
   }
 

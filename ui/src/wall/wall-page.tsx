@@ -42,7 +42,7 @@ function useRotation(count: number, everyS: number): number {
 export function WallPage(props: { api: ApiClients; config: WallConfig; token: string }) {
   const { api, config } = props;
   const index = useRotation(config.layouts.length, config.rotateS);
-  const layout = config.layouts[index]!;
+  const layout = config.layouts[index];
   useEffect(() => {
     document.body.classList.toggle('kiosk', config.kiosk);
     document.title = `${layout.name} · OpsConductor`;

@@ -26,6 +26,20 @@ test('OC_PORT_OFFSET moves every port of a profile, and a bad value names the va
   assert.throws(() => profilePorts('test', { OC_PORT_OFFSET: '5000' }), /from -14000 to 600/);
 });
 
+// A new topic's metadata reaches the three brokers one by one: the broker an admin call lands on
+// may not know it for a moment after another one reported its leaders.
+async function whileUnknown<T>(call: () => Promise<T>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await call();
+    } catch (err) {
+      if ((err as { type?: string }).type !== 'ERR_UNKNOWN_TOPIC_OR_PART' || Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
+
 test('cluster profile: 3 brokers, RF 3 / min ISR 2 with acks=all, and a stop that leaves nothing', { timeout: 150_000 }, async () => {
   await ensureInstalled({ root, logger, apt: ['postgresql', 'redis-server'], python: false });
   const started = Date.now();
@@ -62,11 +76,11 @@ test('cluster profile: 3 brokers, RF 3 / min ISR 2 with acks=all, and a stop tha
         topics: [{ topic, numPartitions: 6, replicationFactor: 3, configEntries: [{ name: 'min.insync.replicas', value: '2' }] }],
       });
       await waitForLeaders(admin, [topic]);
-      const meta = await admin.fetchTopicMetadata({ topics: [topic] });
+      const meta = await whileUnknown(() => admin.fetchTopicMetadata({ topics: [topic] }));
       for (const p of meta[0].partitions) assert.equal(p.replicas.length, 3, `partition ${p.partitionId} replicas`);
       const acks = await producer.send({ topic, messages: Array.from({ length: 60 }, (_, i) => ({ key: `d${i % 6}`, value: String(i) })) });
       assert.ok(acks.every((a) => a.errorCode === 0));
-      const offsets = await admin.fetchTopicOffsets(topic);
+      const offsets = await whileUnknown(() => admin.fetchTopicOffsets(topic));
       assert.equal(offsets.reduce((n, o) => n + Number(o.high), 0), 60);
       await admin.deleteTopics({ topics: [topic] });
     } finally {

@@ -31,7 +31,7 @@ test('a tree with imports against the flow: each one printed as file:line → ta
   write('api/readings/bad.ts', "import {\n  migrate,\n  rollups,\n} from '../../sinks/timescale/migrations.js';\nexport { x } from '../../processors/x.js';\n");
   write('ui/src/lazy.tsx', "const m = await import('../../api/server.js');\n");
   write('storage/bad.ts', "import { sinkEnv } from '../sinks/settings.js';\n");
-  write('sinks/support.ts', "import { testEnv } from './env.js';\n");
+  write('sinks/support.ts', "import { testEnv } from '../test/env.js';\n");
   write('api/cross.test.ts', "import { lastValues } from '../sinks/redis/last-values.js';\n");
 
   const run = check(tree);

@@ -261,8 +261,11 @@ export async function runSuite(o: SuiteOptions): Promise<SuiteResult> {
     o.say(`warm after ${Date.now() - warmStart} ms: ${seriesIds.length} series on the wall, ${steady.readings_s} readings/s, ${steady.rows_s} rows/s`);
 
     // The optical drop: one SSH port degraded below the receiver's sensitivity for the whole run.
-    const protocols = (await (await fetch(`${pipeline.labUrl}/protocols`)).json()) as { ssh?: { deviceId: string; ports: string[] }[]; icmp?: { path: string }[] };
+    const protocols = (await (await fetch(`${pipeline.labUrl}/protocols`)).json()) as { ssh?: { deviceId: string; ports: string[]; interfaces?: (string | null)[] }[]; icmp?: { path: string }[] };
     const drop = protocols.ssh?.[0] ? { deviceId: protocols.ssh[0].deviceId, port: protocols.ssh[0].ports[0] } : undefined;
+    // The series label of the dropped port: its interface name (SNMP and SSH read one series),
+    // the CLI's own port name only where the lab names no interface.
+    const dropLabel = drop ? (protocols.ssh?.[0]?.interfaces?.[0] ? `ifName=${protocols.ssh[0].interfaces[0]}` : `port=${drop.port}`) : undefined;
     if (drop) {
       const res = await fetch(`${pipeline.labUrl}/scenarios/ssh`, { method: 'POST', body: JSON.stringify({ ...drop, degradeDb: 14 }) });
       if (!res.ok) throw new Error(`lab ssh scenario answered ${res.status}`);
@@ -341,10 +344,10 @@ export async function runSuite(o: SuiteOptions): Promise<SuiteResult> {
       const a = await ledger.account(sql, w);
       faults.push({ fault: w.fault, lost: a.lost, duplicates: a.duplicates, recover_ms: w.recover_ms, max_gap_ms: w.max_gap_ms, readings: a.readings, rows: a.rows, note: w.note });
     }
-    // The drop is injected into the SSH CLI reading of one port (series label port=…); the same
-    // port's SNMP DOM series (ifName=…) sees it too and may raise its own anomaly: listed, not counted.
-    const ofPort = drop ? [...ledger.anomalies.values()].map((a) => a.event).filter((e) => e.deviceId === drop.deviceId && e.seriesKey.includes('optical_rx_dbm') && e.seriesKey.includes(drop.port)) : [];
-    const ofDrop = ofPort.filter((e) => e.seriesKey.includes(`port=${drop!.port}`));
+    // The drop is injected into one port through the lab, which lowers what its SSH CLI and its
+    // SNMP agent read alike: one series (label dropLabel), one anomaly.
+    const ofPort = drop ? [...ledger.anomalies.values()].map((a) => a.event).filter((e) => e.deviceId === drop.deviceId && e.seriesKey.includes('optical_rx_dbm')) : [];
+    const ofDrop = ofPort.filter((e) => e.seriesKey.includes(dropLabel!));
     const opened = new Set(ofDrop.filter((e) => e.state === 'OPEN').map((e) => e.anomalyId)).size;
     const anomalyEvents = ofPort.map((e) => `${e.state} ${e.anomalyId} ${e.seriesKey} ${e.detector} @${e.ts}`);
     // The roles' logs stay in runDir when the run fails or something was lost or doubled (it is

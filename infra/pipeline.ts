@@ -92,18 +92,9 @@ function readMcp(labDir: string): { url: string; username: string; password: str
 const httpOk = (url: string) => async () => (await fetch(url).catch(() => null))?.ok === true;
 const collectorName = (n: number) => `collector-${n}`;
 
-export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
-  const log = o.log ?? (() => undefined);
-  const logDir = join(o.runDir, 'logs');
-  const order: string[] = []; // start order of the roles; stopped in reverse
-  const specs = new Map<string, RoleSpec>();
-  const roles = new Map<string, RoleProcess>();
-  // One credential store for the run: the lab seals its devices' credentials into it, the
-  // inventory names them, the collectors resolve them, the API's admin mutations write it.
-  const scrapeTargets = new ScrapeTargets(join(o.runDir, SCRAPE_TARGETS_FILE));
-  const credentialsKeyFile = join(o.runDir, 'credentials.key');
-  ensureKeyFile(credentialsKeyFile);
-  const base: Record<string, string> = {
+/** What every role of the run reads: the stack's endpoints, the run's one credential store, prefixes. */
+function sharedEnv(o: PipelineOptions, credentialsKeyFile: string): Record<string, string> {
+  return {
     KAFKA_BROKERS: o.endpoints.kafkaBrokers.join(','),
     OC_CREDENTIALS_KEY: '', // not this shell's: the file below
     OC_CREDENTIALS_KEY_FILE: credentialsKeyFile,
@@ -119,21 +110,96 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
     ...(o.replicationFactor === undefined ? {} : { KAFKA_REPLICATION_FACTOR: String(o.replicationFactor) }),
   };
+}
+
+/** The settings of collector number n: the run's poll interval, the lab's MCP when it runs. */
+function collectorEnvOf(o: PipelineOptions, mcp: ReturnType<typeof readMcp>): (n: number) => Record<string, string> {
+  return (n) => ({
+    COLLECTOR_ID: collectorName(n),
+    POLL_INTERVAL_MS: String(o.pollIntervalMs ?? 5_000),
+    ICMP_INTERVAL_MS: String(o.pollIntervalMs ?? 5_000),
+    SSH_INTERVAL_MS: String(Math.max(5_000, (o.pollIntervalMs ?? 5_000) * 3)),
+    SSH_KNOWN_HOSTS_FILE: join(o.runDir, 'ssh_known_hosts'),
+    ...(mcp ? { MCP_URL: mcp.url, MCP_USERNAME: mcp.username, MCP_PASSWORD: mcp.password, MCP_INTERVAL_MS: '10000' } : {}),
+    ...o.collectorEnv,
+  });
+}
+
+/** Starts roles from remembered specs (so one can be started again as it was) and stops them in reverse. */
+function roleRunner(base: Record<string, string>, logDir: string, scrapeTargets: ScrapeTargets, log: (msg: string) => void) {
+  const order: string[] = []; // start order of the roles; stopped in reverse
+  const specs = new Map<string, RoleSpec>();
+  const roles = new Map<string, RoleProcess>();
   const launch = async (name: string) => {
     const spec = specs.get(name)!;
     const p = await startRole({ name, role: spec.role, args: spec.args, env: { ...base, ...spec.env }, logDir, ready: spec.ready ? () => spec.ready!() : undefined, timeoutMs: 90_000, scrapeTargets });
     roles.set(name, p);
     return p;
   };
-  const start = async (name: string, role: string, env: Record<string, string>, ready?: () => Promise<boolean>, args?: string[]) => {
-    log(`starting ${name}`);
-    specs.set(name, { role, env, ready, args });
-    if (!order.includes(name)) order.push(name);
-    return launch(name);
+  return {
+    order,
+    specs,
+    roles,
+    launch,
+    start: async (name: string, role: string, env: Record<string, string>, ready?: () => Promise<boolean>, args?: string[]) => {
+      log(`starting ${name}`);
+      specs.set(name, { role, env, ready, args });
+      if (!order.includes(name)) order.push(name);
+      return launch(name);
+    },
+    running: (name: string) => {
+      const c = roles.get(name)?.child;
+      return c !== undefined && c.exitCode === null && c.signalCode === null;
+    },
+    stopAll: async () => {
+      for (const name of [...order].reverse()) await roles.get(name)?.stop();
+    },
   };
-  const stopAll = async () => {
-    for (const name of [...order].reverse()) await roles.get(name)?.stop();
+}
+type RoleRunner = ReturnType<typeof roleRunner>;
+
+/** Kill, restart and scale for fault tests, over the runner's roles. */
+function faultControls(r: RoleRunner, collectorEnv: (n: number) => Record<string, string>, log: (msg: string) => void): Pick<Pipeline, 'killRole' | 'restartRole' | 'scaleCollectors'> {
+  return {
+    async killRole(name) {
+      const p = r.roles.get(name);
+      if (!p) throw new Error(`pipeline: no role "${name}" (roles: ${[...r.roles.keys()].join(', ')})`);
+      await p.kill();
+    },
+    async restartRole(name) {
+      if (!r.specs.has(name)) throw new Error(`pipeline: no role "${name}" to restart (roles: ${[...r.specs.keys()].join(', ')})`);
+      await r.roles.get(name)?.stop();
+      log(`restarting ${name}`);
+      return r.launch(name);
+    },
+    async scaleCollectors(count) {
+      if (!(count >= 1)) throw new Error(`pipeline: at least one collector is needed, ${count} asked`);
+      const live = () => r.order.filter((n) => n.startsWith('collector-') && r.running(n));
+      // Added ones start one at a time: each join is a rebalance of the collectors' group.
+      for (let n = 1; live().length < count; n++) {
+        const name = collectorName(n);
+        if (r.running(name)) continue;
+        r.specs.set(name, { role: 'collector', env: collectorEnv(n) });
+        if (!r.order.includes(name)) r.order.splice(r.order.indexOf('api'), 0, name); // stopped after the api
+        log(`starting ${name}`);
+        await r.launch(name);
+      }
+      for (const name of live().reverse().slice(0, Math.max(0, live().length - count))) await r.roles.get(name)!.stop();
+    },
   };
+}
+
+export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
+  const log = o.log ?? (() => undefined);
+  const logDir = join(o.runDir, 'logs');
+  // One credential store for the run: the lab seals its devices' credentials into it, the
+  // inventory names them, the collectors resolve them, the API's admin mutations write it.
+  const scrapeTargets = new ScrapeTargets(join(o.runDir, SCRAPE_TARGETS_FILE));
+  const credentialsKeyFile = join(o.runDir, 'credentials.key');
+  ensureKeyFile(credentialsKeyFile);
+  const base = sharedEnv(o, credentialsKeyFile);
+  const r = roleRunner(base, logDir, scrapeTargets, log);
+  const start = r.start;
   try {
     let registryUrl = o.registryUrl;
     if (!registryUrl) {
@@ -174,15 +240,7 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
     await start('sink', 'sink', o.sinkEnv ?? {});
     if (trapPort) await start('traps', 'traps', { TRAP_HOST: '127.0.0.1', TRAP_PORT: String(trapPort), TRAP_RECEIVER_ID: 'traps-1', ...o.trapsEnv });
     const mcp = readMcp(labDir);
-    const collectorEnv = (n: number): Record<string, string> => ({
-      COLLECTOR_ID: collectorName(n),
-      POLL_INTERVAL_MS: String(o.pollIntervalMs ?? 5_000),
-      ICMP_INTERVAL_MS: String(o.pollIntervalMs ?? 5_000),
-      SSH_INTERVAL_MS: String(Math.max(5_000, (o.pollIntervalMs ?? 5_000) * 3)),
-      SSH_KNOWN_HOSTS_FILE: join(o.runDir, 'ssh_known_hosts'),
-      ...(mcp ? { MCP_URL: mcp.url, MCP_USERNAME: mcp.username, MCP_PASSWORD: mcp.password, MCP_INTERVAL_MS: '10000' } : {}),
-      ...o.collectorEnv,
-    });
+    const collectorEnv = collectorEnvOf(o, mcp);
     await start(collectorName(1), 'collector', collectorEnv(1));
     // The links syncer has no ops port: it is up once spawned, and says what it found in its log.
     if (netboxPort) {
@@ -195,48 +253,10 @@ export async function startPipeline(o: PipelineOptions): Promise<Pipeline> {
     const apiUrl = `http://127.0.0.1:${apiPort}`;
     await start('api', 'api', { API_PORT: String(apiPort), API_JWT_SECRET: o.jwtSecret, API_UI_DIR: join(projectRoot, 'ui', 'dist'), ...o.apiEnv }, httpOk(`${apiUrl}/readyz`));
 
-    const running = (name: string) => {
-      const c = roles.get(name)?.child;
-      return c !== undefined && c.exitCode === null && c.signalCode === null;
-    };
-    const pipeline: Pipeline = {
-      registryUrl,
-      apiUrl,
-      labUrl,
-      trapPort,
-      env: base,
-      roles,
-      scrapeTargets,
-      async killRole(name) {
-        const p = roles.get(name);
-        if (!p) throw new Error(`pipeline: no role "${name}" (roles: ${[...roles.keys()].join(', ')})`);
-        await p.kill();
-      },
-      async restartRole(name) {
-        if (!specs.has(name)) throw new Error(`pipeline: no role "${name}" to restart (roles: ${[...specs.keys()].join(', ')})`);
-        await roles.get(name)?.stop();
-        log(`restarting ${name}`);
-        return launch(name);
-      },
-      async scaleCollectors(count) {
-        if (!(count >= 1)) throw new Error(`pipeline: at least one collector is needed, ${count} asked`);
-        const live = () => order.filter((n) => n.startsWith('collector-') && running(n));
-        // Added ones start one at a time: each join is a rebalance of the collectors' group.
-        for (let n = 1; live().length < count; n++) {
-          const name = collectorName(n);
-          if (running(name)) continue;
-          specs.set(name, { role: 'collector', env: collectorEnv(n) });
-          if (!order.includes(name)) order.splice(order.indexOf('api'), 0, name); // stopped after the api
-          log(`starting ${name}`);
-          await launch(name);
-        }
-        for (const name of live().reverse().slice(0, Math.max(0, live().length - count))) await roles.get(name)!.stop();
-      },
-      stop: stopAll,
-    };
+    const pipeline: Pipeline = { registryUrl, apiUrl, labUrl, trapPort, env: base, roles: r.roles, scrapeTargets, ...faultControls(r, collectorEnv, log), stop: r.stopAll };
     return pipeline;
   } catch (err) {
-    await stopAll();
+    await r.stopAll();
     throw err;
   }
 }

@@ -4,7 +4,7 @@
 // checkpoints to its changelog (Maps, bigints and detectors survive its JSON codec).
 import type { AnomalyEvent, Baseline, HealthScore, LiveBatch, MetricBatch, RawSnmpPoll, RawTrap } from '../schemas/types.js';
 import { normalizeRaw, normalizeStateKey, type NormalizeState, type RawKind as ReadingKind } from './normalize/index.js';
-import { withholdUntilNamed } from './normalize/port-names.js';
+import { NO_UNNAMED_PORTS, withholdUntilNamed } from './normalize/port-names.js';
 import { applyTrap, seenTrap } from './traps/trap-events.js';
 import { learnInterfaceNames } from './traps/interface-index.js';
 import { throttleLive } from './live/throttle.js';
@@ -37,7 +37,7 @@ export interface ChainOutput {
   anomalies: AnomalyEvent[];
   health: HealthScore | null;
   /** Ports an SSH or MCP reading labelled by the platform's number: no interface name known for them (yet). */
-  unnamedPorts: string[];
+  unnamedPorts: readonly string[];
 }
 
 const defaultAnalysis = analysisConfig();
@@ -53,9 +53,9 @@ export function processRaw(state: DeviceChainState | undefined, kind: RawKind, r
     const trap = record as RawTrap;
     // Receivers de-duplicate what each one got; a copy that reached another receiver behind the
     // same address is dropped here, where all of a device's notifications meet (its partition).
-    if (seenTrap(s, trap, config.trapDedupWindowMs)) return { state: s, metrics: { deviceId: trap.deviceId, source: 'trap', ts: trap.receivedAt, samples: [] }, live: null, baselines: [], anomalies: [], health: null, unnamedPorts: [] };
+    if (seenTrap(s, trap, config.trapDedupWindowMs)) return { state: s, metrics: { deviceId: trap.deviceId, source: 'trap', ts: trap.receivedAt, samples: [] }, live: null, baselines: [], anomalies: [], health: null, unnamedPorts: NO_UNNAMED_PORTS };
     const t = applyTrap(s, trap, config);
-    return { state: s, metrics: t.batch, live: throttleLive(s.liveEmitted, t.batch), baselines: [], anomalies: t.anomalies, health: null, unnamedPorts: [] };
+    return { state: s, metrics: t.batch, live: throttleLive(s.liveEmitted, t.batch), baselines: [], anomalies: t.anomalies, health: null, unnamedPorts: NO_UNNAMED_PORTS };
   }
   // The names polls showed also name the ports SSH CLIs and MCP number (a device's readings of
   // every protocol share its partition, so its SNMP polls reach this state too, checkpointed).
@@ -66,5 +66,5 @@ export function processRaw(state: DeviceChainState | undefined, kind: RawKind, r
   const unnamedPorts = withholdUntilNamed(s, r.batch, r.unnamedPorts);
   const a = analyseBatch(s.analysis, r.batch, config);
   s.analysis = a.deviceState;
-  return { state: s, metrics: r.batch, live: throttleLive(s.liveEmitted, r.batch), baselines: a.baselines, anomalies: a.anomalies, health: a.health, unnamedPorts: [...unnamedPorts] };
+  return { state: s, metrics: r.batch, live: throttleLive(s.liveEmitted, r.batch), baselines: a.baselines, anomalies: a.anomalies, health: a.health, unnamedPorts };
 }

@@ -9,7 +9,7 @@ import { isOpticsProfile, normalizeSnmpOptics } from './optics.js';
 import { normalizeSnmp, type SnmpDeviceState } from './snmp.js';
 import { normalizeSsh } from './ssh.js';
 import { OpsError } from '../../common/errors.js';
-import { NO_INTERFACE_NAMES } from './port-names.js';
+import { NO_INTERFACE_NAMES, NO_UNNAMED_PORTS } from './port-names.js';
 
 export { normalizeCiena } from './ciena.js';
 export { normalizeIcmp } from './icmp.js';
@@ -35,7 +35,7 @@ export interface NormalizeResult {
   /** The state to store under stateKey (undefined: keep nothing / leave what is stored). */
   state: NormalizeState | undefined;
   /** Ports of an SSH or MCP reading no interface name was found for (labelled `port`); empty otherwise. */
-  unnamedPorts: string[];
+  unnamedPorts: readonly string[];
 }
 
 /** The state key of a record, so the caller can look its state up before calling normalizeRaw. */
@@ -50,13 +50,13 @@ export function normalizeStateKey<K extends RawKind>(kind: K, record: RawRecords
  * the ports SSH CLIs and MCP number (port-names.ts).
  */
 export function normalizeRaw<K extends RawKind>(kind: K, state: NormalizeState | undefined, record: RawRecords[K], names: ReadonlyMap<string, string> = NO_INTERFACE_NAMES): NormalizeResult {
-  const stateless = (batch: MetricBatch, unnamed?: Set<string>): NormalizeResult => ({ batch, stateKey: null, state: undefined, unnamedPorts: unnamed ? [...unnamed] : [] });
+  const stateless = (batch: MetricBatch, unnamed?: Set<string>): NormalizeResult => ({ batch, stateKey: null, state: undefined, unnamedPorts: unnamed?.size ? [...unnamed] : NO_UNNAMED_PORTS });
   switch (kind) {
     case 'snmp': {
       const poll = record as RawSnmpPoll;
       if (isOpticsProfile(poll.profile)) return stateless(normalizeSnmpOptics(poll));
       const r = normalizeSnmp(state, poll);
-      return { batch: r.batch, stateKey: `snmp:${poll.profile}`, state: r.state, unnamedPorts: [] };
+      return { batch: r.batch, stateKey: `snmp:${poll.profile}`, state: r.state, unnamedPorts: NO_UNNAMED_PORTS };
     }
     case 'icmp':
       return stateless(normalizeIcmp(record as RawIcmpProbe));

@@ -16,6 +16,8 @@ export interface NamedPort {
 export type PortNamer = (raw: string) => NamedPort;
 
 export const NO_INTERFACE_NAMES: ReadonlyMap<string, string> = new Map();
+/** The unnamed ports of most readings (SNMP, ICMP, traps): one list, not a new one per reading. */
+export const NO_UNNAMED_PORTS: readonly string[] = Object.freeze([]);
 
 /** `scheme` undefined: a platform nobody maps, every port keeps its number (and is reported). */
 export function portNamer(scheme: PortScheme | undefined, names: ReadonlyMap<string, string>, unnamed: Set<string>): PortNamer {
